@@ -1,0 +1,49 @@
+/* Settings from `[tool.svcscope]` in pyproject.toml, overridden by the command line. */
+#ifndef SVCSCOPE_CONFIG_H
+#define SVCSCOPE_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "svcscope/error.h"
+
+typedef struct svc_per_file_ignore {
+    char *glob;
+    char **codes;
+    size_t ncodes;
+} svc_per_file_ignore;
+
+typedef struct svc_config {
+    char *services_root;      /* repo-relative folder, NULL = detect */
+    char *tasks_service;      /* default "tasks" */
+    char **task_decorators;   /* extra decorator names/dotted names that make a Celery task */
+    size_t ntask_decorators;
+    char **apps;              /* repo-relative folders that are the Django apps (overrides detection) */
+    size_t napps;
+    bool apps_set;
+    char **glue_modules;      /* extra glue module names for SVC501 */
+    size_t nglue_modules;
+    int max_task_statements;  /* default 3 */
+    char **select;            /* codes or prefixes; NULL = all */
+    size_t nselect;
+    char **ignore;
+    size_t nignore;
+    char **exclude;           /* globs on repo-relative paths */
+    size_t nexclude;
+    svc_per_file_ignore *per_file_ignores;
+    size_t nper_file_ignores;
+    char *source_file;        /* pyproject.toml it was read from, or NULL */
+} svc_config;
+
+/* Defaults, no file. */
+void svc_config_init(svc_config *cfg);
+/* Reads `[tool.svcscope]` from `<root>/pyproject.toml` when it exists. A bad key or value is
+ * SVC_ECONFIG with "pyproject.toml:LINE: key: reason". */
+int svc_config_load(svc_config *cfg, const char *root, svc_error *err);
+/* Same from a buffer (path used in messages). */
+int svc_config_parse(svc_config *cfg, const char *path, const char *text, size_t len, svc_error *err);
+void svc_config_free(svc_config *cfg);
+
+/* True when the path matches an `exclude` glob (or is under a matching folder). */
+bool svc_config_excluded(const svc_config *cfg, const char *path);
+
+#endif

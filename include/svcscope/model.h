@@ -1,0 +1,175 @@
+/*
+ * Model: the repository seen as the services convention sees it. Built from a source's
+ * files and their facts; everything the rules, the cross-reference and the presenters
+ * need, with the definitions of spec/RULES.md "Words".
+ */
+#ifndef SVCSCOPE_MODEL_H
+#define SVCSCOPE_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "svcscope/config.h"
+#include "svcscope/error.h"
+#include "svcscope/facts.h"
+#include "svcscope/source.h"
+
+typedef enum svc_file_role {
+    SVC_ROLE_OTHER,          /* anywhere else */
+    SVC_ROLE_SERVICES_ROOT,  /* a file directly in the services root */
+    SVC_ROLE_SERVICE,        /* a module of a service (not a test) */
+    SVC_ROLE_SERVICE_TEST,   /* a test module inside a service (anywhere in it) */
+    SVC_ROLE_APP,            /* inside a Django app */
+} svc_file_role;
+
+typedef struct svc_file {
+    const char *path;        /* repo-relative, '/' separated */
+    const char *module;      /* dotted module name, NULL when not importable */
+    bool is_init;            /* __init__.py */
+    bool is_test;            /* test_*.py, *_test.py, or under a `tests` folder */
+    svc_file_role role;
+    int service;             /* index into services, -1 */
+    int app;                 /* index into apps, -1 */
+    const svc_facts *facts;  /* never NULL for Python files (empty facts when unreadable) */
+    const char *read_error;  /* why the file could not be read, or NULL */
+} svc_file;
+
+typedef struct svc_service {
+    const char *name;        /* "billing" */
+    const char *path;        /* "services/billing" */
+    const char *module;      /* "services.billing" */
+    bool has_init;
+    bool has_tests;          /* a tests/ folder exists */
+    bool tests_has_init;
+    bool is_tasks;           /* the tasks service */
+    int init_file;           /* file index of its __init__.py, -1 */
+    size_t *files;           /* file indexes inside it, sorted by path */
+    size_t nfiles;
+} svc_service;
+
+typedef enum svc_app_origin {
+    SVC_APP_FROM_APPS_PY,
+    SVC_APP_FROM_MODELS,
+    SVC_APP_FROM_SETTINGS,   /* named in INSTALLED_APPS */
+    SVC_APP_FROM_CONFIG,
+} svc_app_origin;
+
+typedef struct svc_app {
+    const char *label;       /* last part of the module: "orders" */
+    const char *path;        /* "backend/orders" */
+    const char *module;      /* "orders" */
+    svc_app_origin origin;
+    size_t *files;
+    size_t nfiles;
+} svc_app;
+
+/* A definition of the repo: a file and a def inside it. */
+typedef struct svc_defref {
+    size_t file;
+    size_t def;
+} svc_defref;
+
+typedef struct svc_task {
+    svc_defref at;
+    const char *dotted;          /* "services.tasks.email_tasks._send_welcome" */
+    const char *decorator;       /* resolved decorator callee that made it a task */
+    int service;                 /* service it is in, -1 */
+    bool in_tasks_service;
+    bool bind;                   /* bind=True */
+    const char *celery_name;     /* name="..." when given, else NULL */
+    size_t *wrappers;            /* indexes into model wrappers */
+    size_t nwrappers;
+} svc_task;
+
+typedef struct svc_wrapper {
+    svc_defref at;
+    const char *dotted;          /* "services.tasks.email_tasks.delay_send_welcome" */
+    size_t task;                 /* index into tasks */
+    size_t call;                 /* the .delay/.apply_async call inside it (index into facts calls) */
+    bool named_delay;            /* name starts with delay_ */
+} svc_wrapper;
+
+typedef struct svc_exception {
+    svc_defref at;
+    const char *dotted;          /* where it is defined */
+    int service;                 /* -1 when not in a service */
+    bool at_root;                /* importable from the service's __init__.py */
+} svc_exception;
+
+typedef enum svc_symbol_kind {
+    SVC_SYM_MODULE,     /* a module or package of the repo */
+    SVC_SYM_DEF,        /* a top-level def or class, or a method (dotted through the class) */
+    SVC_SYM_IMPORT,     /* a name a module imports at top level (may be a re-export) */
+    SVC_SYM_ASSIGN,     /* a module-level assignment */
+} svc_symbol_kind;
+
+typedef struct svc_symbol {
+    svc_symbol_kind kind;
+    size_t file;              /* file that defines it (module: its file) */
+    long def;                 /* SVC_SYM_DEF: def index; else -1 */
+    const char *target;       /* IMPORT / ASSIGN alias: dotted name it refers to, else NULL */
+} svc_symbol;
+
+typedef struct svc_model {
+    svc_source *source;          /* borrowed */
+    const svc_config *config;    /* borrowed */
+    svc_file *files;             /* Python files, sorted by path */
+    size_t nfiles;
+    const char *services_root;   /* "services", "backend/services", or NULL */
+    const char *services_module; /* "services" normally */
+    bool services_root_has_init;
+    svc_service *services;       /* sorted by name */
+    size_t nservices;
+    int tasks_service;           /* index, -1 */
+    svc_app *apps;               /* sorted by path */
+    size_t napps;
+    svc_task *tasks;             /* sorted by file then line */
+    size_t ntasks;
+    svc_wrapper *wrappers;
+    size_t nwrappers;
+    svc_exception *exceptions;
+    size_t nexceptions;
+    char **folders;              /* every folder of the source (repo-relative), sorted */
+    size_t nfolders;
+    struct svc_map *symbols;     /* dotted name -> svc_symbol* */
+    struct svc_map *file_by_path;   /* path -> (file index + 1) */
+    struct svc_arena *arena;
+} svc_model;
+
+/* Called from the building thread as files are parsed: done of total. */
+typedef void (*svc_progress_fn)(void *ctx, size_t done, size_t total);
+
+typedef struct svc_model_options {
+    int threads;                 /* 0 = number of cores */
+    svc_progress_fn progress;
+    void *progress_ctx;
+} svc_model_options;
+
+#define SVC_MODEL_OPTIONS_INIT { 0, NULL, NULL }
+
+int svc_model_build(svc_model **out, svc_source *src, const svc_config *cfg,
+                    const svc_model_options *opts, svc_error *err);
+void svc_model_free(svc_model *model);
+
+/* The symbol for an exact dotted name, or NULL. */
+const svc_symbol *svc_model_symbol(const svc_model *model, const char *dotted);
+/*
+ * Follows imports and aliases (re-exports) from `dotted` to the name of what it finally is:
+ * "services.billing.PaymentError" -> "services.billing.errors.PaymentError". Returns NULL for
+ * a name the repo does not define. The result is owned by the model's arena.
+ */
+const char *svc_model_resolve(const svc_model *model, const char *dotted);
+/* The def a dotted name finally resolves to, or false. */
+bool svc_model_find_def(const svc_model *model, const char *dotted, svc_defref *out);
+/* File index by repo-relative path, or -1. */
+long svc_model_file(const svc_model *model, const char *path);
+/* Index of the service that contains a dotted module or name, or -1. */
+int svc_model_service_of(const svc_model *model, const char *dotted);
+/* True when a module with this dotted name is a module/package of the repo. */
+bool svc_model_is_module(const svc_model *model, const char *dotted);
+/* Index of the task defined at (file, def), or -1. */
+long svc_model_task_at(const svc_model *model, size_t file, size_t def);
+/* True when the class (file, def) is an exception: its base chain reaches
+ * Exception/BaseException or a builtin exception, through classes of the repo. */
+bool svc_model_is_exception_class(const svc_model *model, size_t file, size_t def);
+
+#endif

@@ -1,0 +1,65 @@
+/*
+ * Source: where the files come from. The work tree (respecting .gitignore when it is
+ * a git repository, every file when it is a plain folder), the index (staged blobs)
+ * or a commit. One interface, so every feature runs on any of them.
+ */
+#ifndef SVCSCOPE_SOURCE_H
+#define SVCSCOPE_SOURCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "svcscope/error.h"
+
+typedef enum svc_source_kind {
+    SVC_SOURCE_WORKTREE,
+    SVC_SOURCE_INDEX,
+    SVC_SOURCE_COMMIT,
+} svc_source_kind;
+
+typedef struct svc_source_file {
+    const char *path;   /* relative to the repo root, '/' separated */
+    uint64_t size;
+    bool has_oid;       /* the git blob id is known (index/commit, or tracked and unchanged) */
+    unsigned char oid[20];
+} svc_source_file;
+
+typedef struct svc_source svc_source;
+
+typedef struct svc_source_options {
+    svc_source_kind kind;
+    const char *rev;         /* SVC_SOURCE_COMMIT: any revspec ("HEAD", "main~2", a sha) */
+    uint64_t max_file_size;  /* files larger are listed with size but not read; 0 = default (10 MiB) */
+} svc_source_options;
+
+#define SVC_SOURCE_OPTIONS_INIT { SVC_SOURCE_WORKTREE, NULL, 0 }
+
+/* Opens `path` (a folder inside a git work tree, the work tree itself, or any folder). */
+int svc_source_open(svc_source **out, const char *path, const svc_source_options *opts, svc_error *err);
+void svc_source_free(svc_source *src);
+
+/* Absolute path of the root that file paths are relative to. */
+const char *svc_source_root(const svc_source *src);
+/* True when backed by a git repository. */
+bool svc_source_is_git(const svc_source *src);
+svc_source_kind svc_source_kind_of(const svc_source *src);
+/* Branch name ("main"), "(detached)", or NULL outside git; and short HEAD id or NULL. */
+const char *svc_source_branch(const svc_source *src);
+const char *svc_source_head(const svc_source *src);
+/* Path of the .git directory (for caches), NULL outside git. */
+const char *svc_source_git_dir(const svc_source *src);
+
+/* All files, sorted by path. */
+size_t svc_source_count(const svc_source *src);
+const svc_source_file *svc_source_at(const svc_source *src, size_t i);
+/* Index of the file with that path, or -1. */
+long svc_source_find(const svc_source *src, const char *path);
+
+/* Reads a file's bytes (malloc'd, NUL-terminated beyond len). Thread-safe. */
+int svc_source_read(const svc_source *src, size_t i, char **bytes, size_t *len, svc_error *err);
+
+/* Paths changed between `rev` and the source's content (for --diff), sorted; caller frees. */
+int svc_source_changed_since(const svc_source *src, const char *rev, char ***paths, size_t *npaths, svc_error *err);
+void svc_source_free_paths(char **paths, size_t npaths);
+
+#endif

@@ -1,0 +1,46 @@
+/* Subcommands of the svcscope binary; main.c only picks one. */
+#ifndef SVCSCOPE_CLI_H
+#define SVCSCOPE_CLI_H
+
+#include <stdbool.h>
+
+/* Exit statuses (the output contract). */
+enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_ERROR = 2 };
+
+typedef struct cli_command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} cli_command;
+
+int cmd_tree(int argc, char **argv);
+
+/* Copies the bundled demo into a fresh temporary git repo; prints and returns its path (malloc'd). */
+char *demo_create(void);
+
+/* "svcscope: " + message on stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+
+
+#include "svcscope/config.h"
+#include "svcscope/model.h"
+#include "svcscope/source.h"
+
+/* A repository opened for a command: source, config and model. */
+typedef struct cli_repo {
+    svc_source *source;
+    svc_config config;
+    svc_model *model;
+} cli_repo;
+
+typedef struct cli_repo_options {
+    const char *path;       /* NULL = "." */
+    svc_source_kind kind;
+    const char *rev;
+} cli_repo_options;
+
+/* Opens, reads config, builds the model. On failure prints the error and returns EXIT_ERROR. */
+int cli_repo_open(cli_repo *repo, const cli_repo_options *opts);
+void cli_repo_close(cli_repo *repo);
+#endif

@@ -1,0 +1,522 @@
+/*
+ * Source: the list of files and their bytes, from the work tree, the index or a commit.
+ * This file and stage.c are the only ones that talk to libgit2.
+ *
+ * The root is the folder the user named. When it sits inside a git work tree, git
+ * paths are the root-relative paths with `prefix` in front.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <git2.h>
+
+#include "svcscope/source.h"
+#include "svcscope/util.h"
+
+#define DEFAULT_MAX_FILE_SIZE (10u * 1024 * 1024)
+
+typedef struct source_entry {
+    svc_source_file pub;
+    char *path_owned;
+} source_entry;
+
+struct svc_source {
+    svc_source_kind kind;
+    char *root;         /* absolute, no trailing slash */
+    char *prefix;       /* git path of the root inside the work tree ("" or "backend/") */
+    git_repository *repo;
+    git_tree *tree;     /* SVC_SOURCE_COMMIT */
+    char *git_dir;
+    char *branch;
+    char *head;
+    uint64_t max_file_size;
+    SVC_VEC(source_entry) files;
+    pthread_mutex_t git_lock; /* libgit2 objects are not shared across threads without a lock */
+};
+
+static int git_fail(svc_error *err, const char *what)
+{
+    const git_error *e = git_error_last();
+    return svc_error_set(err, SVC_EGIT, "%s: %s", what, e && e->message ? e->message : "unknown libgit2 error");
+}
+
+static void libgit2_init_once(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, (void (*)(void))git_libgit2_init);
+}
+
+/* Folders a plain-folder walk never enters: tool caches and environments. */
+static bool skipped_folder(const char *name)
+{
+    static const char *const names[] = {
+        ".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", "node_modules", "__pycache__",
+        ".mypy_cache", ".pytest_cache", ".ruff_cache", "site-packages", ".eggs", NULL,
+    };
+    for (size_t i = 0; names[i]; i++)
+        if (strcmp(name, names[i]) == 0) return true;
+    return false;
+}
+
+static void add_file(svc_source *src, const char *path, uint64_t size, const git_oid *oid)
+{
+    source_entry e = { 0 };
+    e.path_owned = svc_xstrdup(path);
+    e.pub.path = e.path_owned;
+    e.pub.size = size;
+    if (oid) {
+        e.pub.has_oid = true;
+        memcpy(e.pub.oid, oid->id, 20);
+    }
+    svc_vec_push(&src->files, e);
+}
+
+/* ---- plain folder ---------------------------------------------------------- */
+
+static int walk_folder(svc_source *src, svc_buf *rel, svc_error *err)
+{
+    char *abs = rel->len ? svc_xasprintf("%s/%s", src->root, rel->data) : svc_xstrdup(src->root);
+    DIR *dir = opendir(abs);
+    if (!dir) {
+        int e = errno;
+        free(abs);
+        /* An unreadable sub-folder is skipped; an unreadable root is an error. */
+        if (rel->len == 0) return svc_error_set(err, SVC_EIO, "%s: %s", src->root, strerror(e));
+        return 0;
+    }
+    struct dirent *d;
+    while ((d = readdir(dir)) != NULL) {
+        if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0) continue;
+        size_t keep = rel->len;
+        if (rel->len) svc_buf_putc(rel, '/');
+        svc_buf_puts(rel, d->d_name);
+        struct stat st;
+        char *full = svc_xasprintf("%s/%s", src->root, rel->data);
+        /* lstat: symlinks are never followed, so a link loop cannot trap the walk. */
+        if (lstat(full, &st) == 0) {
+            if (S_ISDIR(st.st_mode)) {
+                if (!skipped_folder(d->d_name)) walk_folder(src, rel, err);
+            } else if (S_ISREG(st.st_mode)) {
+                add_file(src, rel->data, (uint64_t)st.st_size, NULL);
+            }
+        }
+        free(full);
+        rel->len = keep;
+        if (rel->data) rel->data[keep] = '\0';
+    }
+    closedir(dir);
+    free(abs);
+    return 0;
+}
+
+/* ---- git ------------------------------------------------------------------- */
+
+/* Root-relative path of a git path, or NULL when it is outside the root. */
+static const char *strip_prefix(const svc_source *src, const char *git_path)
+{
+    size_t n = strlen(src->prefix);
+    if (strncmp(git_path, src->prefix, n) != 0) return NULL;
+    return git_path + n;
+}
+
+static bool stat_matches_index(const struct stat *st, const git_index_entry *e)
+{
+    return (uint32_t)st->st_size == e->file_size && (uint32_t)st->st_mtime == (uint32_t)e->mtime.seconds &&
+           (uint32_t)st->st_ino == e->ino;
+}
+
+static int list_worktree(svc_source *src, svc_error *err)
+{
+    git_index *index = NULL;
+    if (git_repository_index(&index, src->repo) < 0) return git_fail(err, "reading the git index");
+    svc_map *seen = svc_map_new();
+
+    /* Tracked files: the blob id is known without reading when the stat matches. */
+    size_t n = git_index_entrycount(index);
+    for (size_t i = 0; i < n; i++) {
+        const git_index_entry *e = git_index_get_byindex(index, i);
+        if (GIT_INDEX_ENTRY_STAGE(e) > 0 && svc_map_get(seen, e->path)) continue;
+        if ((e->mode & 0170000) != 0100000) continue; /* symlinks and submodules */
+        const char *rel = strip_prefix(src, e->path);
+        if (!rel) continue;
+        char *full = svc_xasprintf("%s/%s", src->root, rel);
+        struct stat st;
+        if (lstat(full, &st) == 0 && S_ISREG(st.st_mode)) {
+            bool same = GIT_INDEX_ENTRY_STAGE(e) == 0 && stat_matches_index(&st, e);
+            add_file(src, rel, (uint64_t)st.st_size, same ? &e->id : NULL);
+            svc_map_put(seen, e->path, (void *)1);
+        }
+        free(full);
+    }
+
+    /* Untracked files that .gitignore does not hide. */
+    git_status_options opts;
+    git_status_options_init(&opts, GIT_STATUS_OPTIONS_VERSION);
+    opts.show = GIT_STATUS_SHOW_WORKDIR_ONLY;
+    opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
+                 GIT_STATUS_OPT_EXCLUDE_SUBMODULES | GIT_STATUS_OPT_NO_REFRESH;
+    char *spec = NULL;
+    if (*src->prefix) {
+        spec = svc_xstrdup(src->prefix);
+        opts.pathspec.strings = &spec;
+        opts.pathspec.count = 1;
+    }
+    git_status_list *status = NULL;
+    int rc = git_status_list_new(&status, src->repo, &opts);
+    free(spec);
+    if (rc < 0) {
+        git_index_free(index);
+        svc_map_free(seen);
+        return git_fail(err, "listing untracked files");
+    }
+    size_t ns = git_status_list_entrycount(status);
+    for (size_t i = 0; i < ns; i++) {
+        const git_status_entry *s = git_status_byindex(status, i);
+        if (!(s->status & GIT_STATUS_WT_NEW) || !s->index_to_workdir) continue;
+        const char *path = s->index_to_workdir->new_file.path;
+        const char *rel = strip_prefix(src, path);
+        if (!rel || svc_map_get(seen, path)) continue;
+        char *full = svc_xasprintf("%s/%s", src->root, rel);
+        struct stat st;
+        if (lstat(full, &st) == 0 && S_ISREG(st.st_mode)) add_file(src, rel, (uint64_t)st.st_size, NULL);
+        free(full);
+    }
+    git_status_list_free(status);
+    git_index_free(index);
+    svc_map_free(seen);
+    return 0;
+}
+
+static int list_index(svc_source *src, svc_error *err)
+{
+    git_index *index = NULL;
+    if (git_repository_index(&index, src->repo) < 0) return git_fail(err, "reading the git index");
+    size_t n = git_index_entrycount(index);
+    for (size_t i = 0; i < n; i++) {
+        const git_index_entry *e = git_index_get_byindex(index, i);
+        /* A conflicted entry has no single staged content: it is left out. */
+        if (GIT_INDEX_ENTRY_STAGE(e) > 0) continue;
+        if ((e->mode & 0170000) != 0100000) continue;
+        const char *rel = strip_prefix(src, e->path);
+        if (rel) add_file(src, rel, e->file_size, &e->id);
+    }
+    git_index_free(index);
+    return 0;
+}
+
+typedef struct tree_walk_ctx {
+    svc_source *src;
+} tree_walk_ctx;
+
+static int tree_walk_cb(const char *root, const git_tree_entry *entry, void *payload)
+{
+    tree_walk_ctx *ctx = payload;
+    if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB) return 0;
+    if (git_tree_entry_filemode(entry) != GIT_FILEMODE_BLOB &&
+        git_tree_entry_filemode(entry) != GIT_FILEMODE_BLOB_EXECUTABLE)
+        return 0;
+    char *path = svc_xasprintf("%s%s", root, git_tree_entry_name(entry));
+    const char *rel = strip_prefix(ctx->src, path);
+    if (rel) {
+        size_t size = 0;
+        git_object *obj = NULL;
+        pthread_mutex_lock(&ctx->src->git_lock);
+        if (git_tree_entry_to_object(&obj, ctx->src->repo, entry) == 0) {
+            size = (size_t)git_blob_rawsize((git_blob *)obj);
+            git_object_free(obj);
+        }
+        pthread_mutex_unlock(&ctx->src->git_lock);
+        add_file(ctx->src, rel, size, git_tree_entry_id(entry));
+    }
+    free(path);
+    return 0;
+}
+
+static int list_commit(svc_source *src, const char *rev, svc_error *err)
+{
+    git_object *obj = NULL;
+    if (git_revparse_single(&obj, src->repo, rev ? rev : "HEAD") < 0)
+        return git_fail(err, rev ? rev : "HEAD");
+    git_object *tree = NULL;
+    int rc = git_object_peel(&tree, obj, GIT_OBJECT_TREE);
+    git_object_free(obj);
+    if (rc < 0) return git_fail(err, rev ? rev : "HEAD");
+    src->tree = (git_tree *)tree;
+    tree_walk_ctx ctx = { src };
+    if (git_tree_walk(src->tree, GIT_TREEWALK_PRE, tree_walk_cb, &ctx) < 0) return git_fail(err, "reading the commit");
+    return 0;
+}
+
+static void read_head(svc_source *src)
+{
+    git_reference *head = NULL;
+    if (git_repository_head(&head, src->repo) == 0) {
+        if (git_reference_is_branch(head)) src->branch = svc_xstrdup(git_reference_shorthand(head));
+        else src->branch = svc_xstrdup("(detached)");
+        const git_oid *id = git_reference_target(head);
+        if (id) {
+            char hex[GIT_OID_HEXSZ + 1];
+            git_oid_tostr(hex, sizeof hex, id);
+            hex[7] = '\0';
+            src->head = svc_xstrdup(hex);
+        }
+        git_reference_free(head);
+    } else if (git_repository_head_unborn(src->repo) == 1) {
+        git_reference *ref = NULL;
+        if (git_reference_lookup(&ref, src->repo, "HEAD") == 0) {
+            const char *target = git_reference_symbolic_target(ref);
+            if (target && svc_str_starts_with(target, "refs/heads/")) src->branch = svc_xstrdup(target + 11);
+            git_reference_free(ref);
+        }
+    }
+    git_error_clear();
+}
+
+static int compare_entries(const void *a, const void *b)
+{
+    return strcmp(((const source_entry *)a)->pub.path, ((const source_entry *)b)->pub.path);
+}
+
+int svc_source_open(svc_source **out, const char *path, const svc_source_options *opts, svc_error *err)
+{
+    svc_source_options defaults = SVC_SOURCE_OPTIONS_INIT;
+    if (!opts) opts = &defaults;
+    *out = NULL;
+    char real[PATH_MAX];
+    if (!realpath(path, real)) return svc_error_set(err, SVC_EIO, "%s: %s", path, strerror(errno));
+    struct stat st;
+    if (stat(real, &st) < 0 || !S_ISDIR(st.st_mode)) return svc_error_set(err, SVC_EUSAGE, "%s: not a folder", path);
+
+    libgit2_init_once();
+    svc_source *src = svc_xcalloc(1, sizeof *src);
+    pthread_mutex_init(&src->git_lock, NULL);
+    src->kind = opts->kind;
+    src->root = svc_xstrdup(real);
+    src->prefix = svc_xstrdup("");
+    src->max_file_size = opts->max_file_size ? opts->max_file_size : DEFAULT_MAX_FILE_SIZE;
+
+    int rc = 0;
+    if (git_repository_open_ext(&src->repo, real, 0, NULL) == 0) {
+        const char *workdir = git_repository_workdir(src->repo);
+        src->git_dir = svc_xstrdup(git_repository_path(src->repo));
+        if (!workdir) {
+            svc_source_free(src);
+            return svc_error_set(err, SVC_EUSAGE, "%s: a bare repository has no work tree; clone it first", path);
+        }
+        char wd[PATH_MAX];
+        if (realpath(workdir, wd)) {
+            size_t n = strlen(wd);
+            if (strncmp(real, wd, n) == 0 && real[n] == '/') {
+                free(src->prefix);
+                src->prefix = svc_xasprintf("%s/", real + n + 1);
+            }
+        }
+        read_head(src);
+        switch (opts->kind) {
+        case SVC_SOURCE_WORKTREE: rc = list_worktree(src, err); break;
+        case SVC_SOURCE_INDEX: rc = list_index(src, err); break;
+        case SVC_SOURCE_COMMIT: rc = list_commit(src, opts->rev, err); break;
+        }
+    } else {
+        git_error_clear();
+        if (opts->kind != SVC_SOURCE_WORKTREE) {
+            svc_source_free(src);
+            return svc_error_set(err, SVC_EUSAGE, "%s: not a git repository, so there is no %s to read", path,
+                                 opts->kind == SVC_SOURCE_INDEX ? "index" : "commit");
+        }
+        svc_buf rel = { 0 };
+        rc = walk_folder(src, &rel, err);
+        svc_buf_free(&rel);
+    }
+    if (rc < 0) {
+        svc_source_free(src);
+        return rc;
+    }
+    if (src->files.len > 1) qsort(src->files.items, src->files.len, sizeof *src->files.items, compare_entries);
+    *out = src;
+    return 0;
+}
+
+void svc_source_free(svc_source *src)
+{
+    if (!src) return;
+    for (size_t i = 0; i < src->files.len; i++) free(src->files.items[i].path_owned);
+    svc_vec_free(&src->files);
+    git_tree_free(src->tree);
+    git_repository_free(src->repo);
+    pthread_mutex_destroy(&src->git_lock);
+    free(src->root);
+    free(src->prefix);
+    free(src->git_dir);
+    free(src->branch);
+    free(src->head);
+    free(src);
+}
+
+const char *svc_source_root(const svc_source *src) { return src->root; }
+bool svc_source_is_git(const svc_source *src) { return src->repo != NULL; }
+svc_source_kind svc_source_kind_of(const svc_source *src) { return src->kind; }
+const char *svc_source_branch(const svc_source *src) { return src->branch; }
+const char *svc_source_head(const svc_source *src) { return src->head; }
+const char *svc_source_git_dir(const svc_source *src) { return src->git_dir; }
+size_t svc_source_count(const svc_source *src) { return src->files.len; }
+
+const svc_source_file *svc_source_at(const svc_source *src, size_t i)
+{
+    return i < src->files.len ? &src->files.items[i].pub : NULL;
+}
+
+long svc_source_find(const svc_source *src, const char *path)
+{
+    size_t lo = 0, hi = src->files.len;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(src->files.items[mid].pub.path, path);
+        if (c == 0) return (long)mid;
+        if (c < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return -1;
+}
+
+static int read_blob(const svc_source *src, const svc_source_file *f, char **bytes, size_t *len, svc_error *err)
+{
+    git_oid oid;
+    memcpy(oid.id, f->oid, 20);
+    svc_source *mut = (svc_source *)src;
+    pthread_mutex_lock(&mut->git_lock);
+    git_blob *blob = NULL;
+    int rc = git_blob_lookup(&blob, src->repo, &oid);
+    if (rc == 0) {
+        size_t n = (size_t)git_blob_rawsize(blob);
+        *bytes = svc_xmalloc(n + 1);
+        memcpy(*bytes, git_blob_rawcontent(blob), n);
+        (*bytes)[n] = '\0';
+        *len = n;
+        git_blob_free(blob);
+    } else {
+        git_fail(err, f->path);
+    }
+    pthread_mutex_unlock(&mut->git_lock);
+    return rc < 0 ? SVC_EGIT : 0;
+}
+
+static int read_worktree_file(const svc_source *src, const svc_source_file *f, char **bytes, size_t *len,
+                              svc_error *err)
+{
+    char *full = svc_xasprintf("%s/%s", src->root, f->path);
+    int fd = open(full, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    free(full);
+    if (fd < 0) return svc_error_set(err, SVC_EIO, "%s: %s", f->path, strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return svc_error_set(err, SVC_EIO, "%s: not a regular file", f->path);
+    }
+    size_t cap = (size_t)st.st_size + 1, n = 0;
+    char *buf = svc_xmalloc(cap + 1);
+    for (;;) {
+        if (n == cap) {
+            cap *= 2;
+            buf = svc_xrealloc(buf, cap + 1);
+        }
+        ssize_t r = read(fd, buf + n, cap - n);
+        if (r < 0) {
+            if (errno == EINTR) continue;
+            int e = errno;
+            free(buf);
+            close(fd);
+            return svc_error_set(err, SVC_EIO, "%s: %s", f->path, strerror(e));
+        }
+        if (r == 0) break;
+        n += (size_t)r;
+        if (n > src->max_file_size) break;
+    }
+    close(fd);
+    buf[n] = '\0';
+    *bytes = buf;
+    *len = n;
+    return 0;
+}
+
+int svc_source_read(const svc_source *src, size_t i, char **bytes, size_t *len, svc_error *err)
+{
+    *bytes = NULL;
+    *len = 0;
+    const svc_source_file *f = svc_source_at(src, i);
+    if (!f) return svc_error_set(err, SVC_ENOTFOUND, "no file number %zu", i);
+    if (f->size > src->max_file_size)
+        return svc_error_set(err, SVC_EIO, "%s: larger than the %llu byte limit, skipped", f->path,
+                             (unsigned long long)src->max_file_size);
+    if (src->kind == SVC_SOURCE_WORKTREE) {
+        int rc = read_worktree_file(src, f, bytes, len, err);
+        if (rc == 0 && *len > src->max_file_size) {
+            free(*bytes);
+            *bytes = NULL;
+            *len = 0;
+            return svc_error_set(err, SVC_EIO, "%s: larger than the %llu byte limit, skipped", f->path,
+                                 (unsigned long long)src->max_file_size);
+        }
+        return rc;
+    }
+    return read_blob(src, f, bytes, len, err);
+}
+
+int svc_source_changed_since(const svc_source *src, const char *rev, char ***paths, size_t *npaths, svc_error *err)
+{
+    *paths = NULL;
+    *npaths = 0;
+    if (!src->repo) return svc_error_set(err, SVC_EUSAGE, "--diff needs a git repository");
+    git_object *obj = NULL;
+    git_object *old_tree = NULL;
+    if (git_revparse_single(&obj, src->repo, rev) < 0) return git_fail(err, rev);
+    int rc = git_object_peel(&old_tree, obj, GIT_OBJECT_TREE);
+    git_object_free(obj);
+    if (rc < 0) return git_fail(err, rev);
+
+    git_diff *diff = NULL;
+    git_diff_options opts;
+    git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+    opts.flags = GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS;
+    pthread_mutex_lock(&((svc_source *)src)->git_lock);
+    switch (src->kind) {
+    case SVC_SOURCE_WORKTREE:
+        rc = git_diff_tree_to_workdir_with_index(&diff, src->repo, (git_tree *)old_tree, &opts);
+        break;
+    case SVC_SOURCE_INDEX:
+        rc = git_diff_tree_to_index(&diff, src->repo, (git_tree *)old_tree, NULL, &opts);
+        break;
+    case SVC_SOURCE_COMMIT:
+        rc = git_diff_tree_to_tree(&diff, src->repo, (git_tree *)old_tree, src->tree, &opts);
+        break;
+    }
+    pthread_mutex_unlock(&((svc_source *)src)->git_lock);
+    git_object_free(old_tree);
+    if (rc < 0) return git_fail(err, "computing the changed files");
+
+    SVC_VEC(char *) out = { 0 };
+    size_t n = git_diff_num_deltas(diff);
+    for (size_t i = 0; i < n; i++) {
+        const git_diff_delta *d = git_diff_get_delta(diff, i);
+        if (d->status == GIT_DELTA_DELETED) continue;
+        const char *rel = strip_prefix(src, d->new_file.path);
+        if (rel) svc_vec_push(&out, svc_xstrdup(rel));
+    }
+    git_diff_free(diff);
+    *paths = out.items;
+    *npaths = out.len;
+    return 0;
+}
+
+void svc_source_free_paths(char **paths, size_t npaths)
+{
+    for (size_t i = 0; i < npaths; i++) free(paths[i]);
+    free(paths);
+}

@@ -1,0 +1,462 @@
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "svcscope/util.h"
+
+static void out_of_memory(size_t n)
+{
+    fprintf(stderr, "svcscope: out of memory (%zu bytes)\n", n);
+    abort();
+}
+
+void *svc_xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p) out_of_memory(n);
+    return p;
+}
+
+void *svc_xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p) out_of_memory(n * size);
+    return p;
+}
+
+void *svc_xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q) out_of_memory(n);
+    return q;
+}
+
+char *svc_xstrndup(const char *s, size_t n)
+{
+    char *p = svc_xmalloc(n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+char *svc_xstrdup(const char *s)
+{
+    return svc_xstrndup(s, strlen(s));
+}
+
+char *svc_xasprintf(const char *fmt, ...)
+{
+    va_list ap, ap2;
+    va_start(ap, fmt);
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *p = svc_xmalloc((size_t)n + 1);
+    vsnprintf(p, (size_t)n + 1, fmt, ap2);
+    va_end(ap2);
+    return p;
+}
+
+/* ---- buffer ---------------------------------------------------------------- */
+
+static void buf_grow(svc_buf *b, size_t extra)
+{
+    if (b->len + extra + 1 <= b->cap) return;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < b->len + extra + 1) cap *= 2;
+    b->data = svc_xrealloc(b->data, cap);
+    b->cap = cap;
+}
+
+void svc_buf_append(svc_buf *b, const char *s, size_t n)
+{
+    buf_grow(b, n);
+    if (n) memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+void svc_buf_puts(svc_buf *b, const char *s)
+{
+    svc_buf_append(b, s, strlen(s));
+}
+
+void svc_buf_putc(svc_buf *b, char c)
+{
+    svc_buf_append(b, &c, 1);
+}
+
+void svc_buf_printf(svc_buf *b, const char *fmt, ...)
+{
+    va_list ap, ap2;
+    va_start(ap, fmt);
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    buf_grow(b, (size_t)n);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap2);
+    va_end(ap2);
+    b->len += (size_t)n;
+}
+
+char *svc_buf_detach(svc_buf *b)
+{
+    char *s = b->data ? b->data : svc_xstrdup("");
+    b->data = NULL;
+    b->len = b->cap = 0;
+    return s;
+}
+
+void svc_buf_free(svc_buf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+/* ---- arena ----------------------------------------------------------------- */
+
+typedef struct arena_block {
+    struct arena_block *next;
+    size_t used, size;
+    max_align_t data[];
+} arena_block;
+
+struct svc_arena {
+    arena_block *head;
+};
+
+#define ARENA_BLOCK 65536
+
+svc_arena *svc_arena_new(void)
+{
+    return svc_xcalloc(1, sizeof(svc_arena));
+}
+
+void *svc_arena_alloc(svc_arena *a, size_t n)
+{
+    const size_t align = sizeof(max_align_t);
+    n = (n + align - 1) & ~(align - 1);
+    if (n == 0) n = align;
+    arena_block *b = a->head;
+    if (!b || b->used + n > b->size) {
+        size_t size = n > ARENA_BLOCK / 4 ? n : ARENA_BLOCK;
+        b = svc_xmalloc(sizeof(arena_block) + size);
+        b->used = 0;
+        b->size = size;
+        /* A large one-off allocation goes behind the current block so the
+         * current block keeps serving small ones. */
+        if (size != ARENA_BLOCK && a->head) {
+            b->next = a->head->next;
+            a->head->next = b;
+        } else {
+            b->next = a->head;
+            a->head = b;
+        }
+    }
+    void *p = (char *)b->data + b->used;
+    b->used += n;
+    memset(p, 0, n);
+    return p;
+}
+
+char *svc_arena_strndup(svc_arena *a, const char *s, size_t n)
+{
+    char *p = svc_arena_alloc(a, n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+char *svc_arena_strdup(svc_arena *a, const char *s)
+{
+    return svc_arena_strndup(a, s, strlen(s));
+}
+
+char *svc_arena_printf(svc_arena *a, const char *fmt, ...)
+{
+    va_list ap, ap2;
+    va_start(ap, fmt);
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *p = svc_arena_alloc(a, (size_t)n + 1);
+    vsnprintf(p, (size_t)n + 1, fmt, ap2);
+    va_end(ap2);
+    return p;
+}
+
+void svc_arena_free(svc_arena *a)
+{
+    if (!a) return;
+    arena_block *b = a->head;
+    while (b) {
+        arena_block *next = b->next;
+        free(b);
+        b = next;
+    }
+    free(a);
+}
+
+/* ---- map ------------------------------------------------------------------- */
+
+typedef struct map_slot {
+    char *key;
+    void *value;
+    uint64_t hash;
+} map_slot;
+
+struct svc_map {
+    map_slot *slots;
+    size_t cap, count;
+};
+
+static uint64_t hash_string(const char *s)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+svc_map *svc_map_new(void)
+{
+    svc_map *m = svc_xcalloc(1, sizeof *m);
+    m->cap = 64;
+    m->slots = svc_xcalloc(m->cap, sizeof *m->slots);
+    return m;
+}
+
+static map_slot *map_find(map_slot *slots, size_t cap, const char *key, uint64_t h)
+{
+    size_t i = h & (cap - 1);
+    for (;;) {
+        map_slot *s = &slots[i];
+        if (!s->key || (s->hash == h && strcmp(s->key, key) == 0)) return s;
+        i = (i + 1) & (cap - 1);
+    }
+}
+
+static void map_grow(svc_map *m)
+{
+    size_t cap = m->cap * 2;
+    map_slot *slots = svc_xcalloc(cap, sizeof *slots);
+    for (size_t i = 0; i < m->cap; i++) {
+        if (m->slots[i].key) *map_find(slots, cap, m->slots[i].key, m->slots[i].hash) = m->slots[i];
+    }
+    free(m->slots);
+    m->slots = slots;
+    m->cap = cap;
+}
+
+void *svc_map_put(svc_map *m, const char *key, void *value)
+{
+    if ((m->count + 1) * 4 > m->cap * 3) map_grow(m);
+    uint64_t h = hash_string(key);
+    map_slot *s = map_find(m->slots, m->cap, key, h);
+    if (s->key) {
+        void *old = s->value;
+        s->value = value;
+        return old;
+    }
+    s->key = svc_xstrdup(key);
+    s->hash = h;
+    s->value = value;
+    m->count++;
+    return NULL;
+}
+
+void *svc_map_get(const svc_map *m, const char *key)
+{
+    if (!m || !key) return NULL;
+    map_slot *s = map_find(m->slots, m->cap, key, hash_string(key));
+    return s->key ? s->value : NULL;
+}
+
+size_t svc_map_count(const svc_map *m)
+{
+    return m ? m->count : 0;
+}
+
+bool svc_map_next(const svc_map *m, size_t *iter, const char **key, void **value)
+{
+    for (; *iter < m->cap; (*iter)++) {
+        map_slot *s = &m->slots[*iter];
+        if (s->key) {
+            if (key) *key = s->key;
+            if (value) *value = s->value;
+            (*iter)++;
+            return true;
+        }
+    }
+    return false;
+}
+
+void svc_map_free(svc_map *m)
+{
+    if (!m) return;
+    for (size_t i = 0; i < m->cap; i++) free(m->slots[i].key);
+    free(m->slots);
+    free(m);
+}
+
+/* ---- strings --------------------------------------------------------------- */
+
+bool svc_str_starts_with(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+bool svc_str_ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && memcmp(s + n - m, suffix, m) == 0;
+}
+
+int svc_dotted_depth(const char *dotted)
+{
+    if (!dotted || !*dotted) return 0;
+    int depth = 1;
+    for (const char *p = dotted; *p; p++)
+        if (*p == '.') depth++;
+    return depth;
+}
+
+const char *svc_dotted_last(const char *dotted)
+{
+    const char *dot = strrchr(dotted, '.');
+    return dot ? dot + 1 : dotted;
+}
+
+bool svc_dotted_within(const char *name, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    return strncmp(name, prefix, n) == 0 && (name[n] == '\0' || name[n] == '.');
+}
+
+/* `**` matches any run of characters including '/', `*` any run without '/',
+ * `?` one character other than '/'. Iterative with backtracking on the last star. */
+static bool glob_from(const char *p, const char *s)
+{
+    if (*p == '\0') return *s == '\0';
+    if (p[0] == '*' && p[1] == '*') {
+        const char *rest = p + 2;
+        if (*rest == '/') {
+            /* "**" + "/" also matches zero folders */
+            if (glob_from(rest + 1, s)) return true;
+        }
+        for (const char *t = s;; t++) {
+            if (glob_from(rest, t)) return true;
+            if (*t == '\0') return false;
+        }
+    }
+    if (*p == '*') {
+        for (const char *t = s;; t++) {
+            if (glob_from(p + 1, t)) return true;
+            if (*t == '\0' || *t == '/') return false;
+        }
+    }
+    if (*s == '\0') return false;
+    if (*p == '?') return *s != '/' && glob_from(p + 1, s + 1);
+    return *p == *s && glob_from(p + 1, s + 1);
+}
+
+bool svc_glob_match(const char *pattern, const char *path)
+{
+    /* A pattern without '/' matches the file name or any folder name on the path,
+     * the way .gitignore and ruff's exclude behave. */
+    if (!strchr(pattern, '/')) {
+        const char *seg = path;
+        for (;;) {
+            const char *end = strchr(seg, '/');
+            size_t n = end ? (size_t)(end - seg) : strlen(seg);
+            char tmp[1024];
+            if (n < sizeof tmp) {
+                memcpy(tmp, seg, n);
+                tmp[n] = '\0';
+                if (glob_from(pattern, tmp)) return true;
+            }
+            if (!end) return false;
+            seg = end + 1;
+        }
+    }
+    if (*pattern == '/') pattern++;
+    if (glob_from(pattern, path)) return true;
+    /* A folder pattern also covers everything below it. */
+    size_t n = strlen(path);
+    for (size_t i = n; i > 0; i--) {
+        if (path[i - 1] == '/') {
+            char *prefix = svc_xstrndup(path, i - 1);
+            bool hit = glob_from(pattern, prefix);
+            free(prefix);
+            if (hit) return true;
+        }
+    }
+    return false;
+}
+
+static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+{
+    unsigned char c = s[0];
+    size_t len;
+    uint32_t v;
+    if (c < 0x80) { *cp = c; return 1; }
+    else if ((c & 0xE0) == 0xC0) { len = 2; v = c & 0x1F; }
+    else if ((c & 0xF0) == 0xE0) { len = 3; v = c & 0x0F; }
+    else if ((c & 0xF8) == 0xF0) { len = 4; v = c & 0x07; }
+    else { *cp = 0xFFFD; return 1; }
+    if (len > n) { *cp = 0xFFFD; return 1; }
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80) { *cp = 0xFFFD; return 1; }
+        v = (v << 6) | (s[i] & 0x3F);
+    }
+    *cp = v;
+    return len;
+}
+
+static int codepoint_width(uint32_t cp)
+{
+    if (cp == 0) return 0;
+    if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0)) return 1;
+    /* combining marks */
+    if ((cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x200B && cp <= 0x200F) || (cp >= 0xFE00 && cp <= 0xFE0F))
+        return 0;
+    /* East Asian wide and emoji ranges */
+    if ((cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) || (cp >= 0xAC00 && cp <= 0xD7A3) ||
+        (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+        (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x1F300 && cp <= 0x1F64F) || (cp >= 0x1F900 && cp <= 0x1F9FF) ||
+        (cp >= 0x20000 && cp <= 0x3FFFD))
+        return 2;
+    return 1;
+}
+
+size_t svc_utf8_width(const char *s, size_t n)
+{
+    size_t w = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    while (n > 0) {
+        uint32_t cp;
+        size_t len = utf8_decode(p, n, &cp);
+        w += (size_t)codepoint_width(cp);
+        p += len;
+        n -= len;
+    }
+    return w;
+}
+
+size_t svc_utf8_codepoints(const char *s, size_t n)
+{
+    size_t count = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    while (n > 0) {
+        uint32_t cp;
+        size_t len = utf8_decode(p, n, &cp);
+        count++;
+        p += len;
+        n -= len;
+    }
+    return count;
+}

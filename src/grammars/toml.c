@@ -1,0 +1,3 @@
+/* Compiles the pinned tree-sitter-toml grammar (from npm) into the core library. */
+#include "parser.c"
+#include "scanner.c"

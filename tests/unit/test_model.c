@@ -1,0 +1,334 @@
+/* The model on fixture repositories made in the test. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "testlib.h"
+#include "svcscope/util.h"
+
+static const tl_file shop[] = {
+    { "manage.py", "import os\n" },
+    { "shop/__init__.py", "" },
+    { "shop/celery.py", "from celery import Celery\napp = Celery('shop')\n" },
+    { "shop/settings.py", "DJANGO_APPS = ['django.contrib.auth']\n"
+                          "LOCAL_APPS = ['orders.apps.OrdersConfig', 'catalog']\n"
+                          "INSTALLED_APPS = DJANGO_APPS + LOCAL_APPS\n" },
+    { "orders/__init__.py", "" },
+    { "orders/apps.py", "from django.apps import AppConfig\nclass OrdersConfig(AppConfig):\n    name = 'orders'\n" },
+    { "orders/views.py", "from services.tasks import email_tasks\n"
+                         "def checkout(request):\n    email_tasks.delay_send_receipt(1)\n" },
+    { "orders/tasks.py", "from celery import shared_task\n\n@shared_task\ndef sync_stock():\n    pass\n" },
+    { "catalog/__init__.py", "" },
+    { "catalog/views.py", "def index(request):\n    pass\n" },
+    { "inventory/__init__.py", "" },
+    { "inventory/models/__init__.py", "from .item import Item\n" },
+    { "inventory/models/item.py", "class Item:\n    pass\n" },
+    { "services/__init__.py", "" },
+    { "services/billing/__init__.py", "from .errors import PaymentError\n" },
+    { "services/billing/errors.py", "class BillingError(Exception):\n    pass\n\n"
+                                    "class PaymentError(BillingError):\n    pass\n" },
+    { "services/billing/refunds.py", "from . import errors\n\n"
+                                     "class RefundError(errors.BillingError):\n    pass\n\n"
+                                     "def refund(order):\n    raise RefundError()\n" },
+    { "services/billing/tests/__init__.py", "" },
+    { "services/billing/tests/test_refunds.py", "def test_refund():\n    pass\n" },
+    { "services/billing/test_misplaced.py", "def test_x():\n    pass\n" },
+    { "services/notifications/__init__.py", "" },
+    { "services/notifications/email.py", "def send(to):\n    pass\n" },
+    { "services/templates/mail.html", "<p></p>\n" },
+    { "services/tasks/__init__.py", "" },
+    { "services/tasks/email_tasks.py",
+      "from shop.celery import app\n"
+      "from services.notifications import email\n\n"
+      "@app.task(bind=True, name='emails.receipt')\n"
+      "def _send_receipt(self, order_id):\n"
+      "    email.send(order_id)\n\n"
+      "def delay_send_receipt(order_id):\n"
+      "    return _send_receipt.delay(order_id)\n\n"
+      "@app.task\n"
+      "def _orphan():\n    pass\n\n"
+      "def trigger_orphan():\n"
+      "    _orphan.apply_async()\n" },
+    { "services/tasks/tests/__init__.py", "" },
+    { "services/utils.py", "def helper():\n    pass\n" },
+    { "lib/services/__init__.py", "" },
+    { "lib/services/deep/__init__.py", "" },
+    { NULL, NULL },
+};
+
+static char *make_shop(void)
+{
+    char *root = tl_tempdir();
+    tl_write_files(root, shop);
+    return root;
+}
+
+static void test_services_root_and_services(void **state)
+{
+    (void)state;
+    char *root = make_shop();
+    tl_repo r;
+    tl_repo_open(&r, root);
+    svc_model *m = r.model;
+    assert_string_equal(m->services_root, "services"); /* the shallowest, not lib/services */
+    assert_string_equal(m->services_module, "services");
+    assert_int_equal(m->nservices, 3); /* billing, notifications, tasks; templates has no Python */
+    const svc_service *billing = tl_service_named(m, "billing");
+    assert_true(billing->has_init);
+    assert_true(billing->has_tests);
+    assert_true(billing->tests_has_init);
+    assert_false(billing->is_tasks);
+    const svc_service *notif = tl_service_named(m, "notifications");
+    assert_false(notif->has_tests);
+    assert_true(m->tasks_service >= 0);
+    assert_string_equal(m->services[m->tasks_service].name, "tasks");
+
+    assert_int_equal(tl_file_named(m, "services/utils.py")->role, SVC_ROLE_SERVICES_ROOT);
+    assert_int_equal(tl_file_named(m, "services/billing/refunds.py")->role, SVC_ROLE_SERVICE);
+    assert_int_equal(tl_file_named(m, "services/billing/test_misplaced.py")->role, SVC_ROLE_SERVICE_TEST);
+    assert_int_equal(tl_file_named(m, "services/billing/tests/test_refunds.py")->role, SVC_ROLE_SERVICE_TEST);
+    assert_int_equal(tl_file_named(m, "lib/services/deep/__init__.py")->role, SVC_ROLE_OTHER);
+    assert_string_equal(tl_file_named(m, "services/billing/refunds.py")->module, "services.billing.refunds");
+    assert_string_equal(tl_file_named(m, "services/billing/__init__.py")->module, "services.billing");
+    assert_int_equal(svc_model_service_of(m, "services.billing.refunds.refund"), billing - m->services);
+    assert_int_equal(svc_model_service_of(m, "orders.views"), -1);
+    tl_repo_close(&r);
+    tl_rmrf(root);
+    free(root);
+}
+
+static void test_apps(void **state)
+{
+    (void)state;
+    char *root = make_shop();
+    tl_repo r;
+    tl_repo_open(&r, root);
+    svc_model *m = r.model;
+    /* orders: apps.py; catalog: INSTALLED_APPS only; inventory: models/ package; shop: none */
+    assert_int_equal(m->napps, 3);
+    assert_string_equal(m->apps[0].path, "catalog");
+    assert_int_equal(m->apps[0].origin, SVC_APP_FROM_SETTINGS);
+    assert_string_equal(m->apps[1].path, "inventory");
+    assert_int_equal(m->apps[1].origin, SVC_APP_FROM_MODELS);
+    assert_string_equal(m->apps[2].path, "orders");
+    assert_int_equal(m->apps[2].origin, SVC_APP_FROM_APPS_PY);
+    assert_int_equal(tl_file_named(m, "orders/views.py")->role, SVC_ROLE_APP);
+    assert_int_equal(tl_file_named(m, "shop/settings.py")->role, SVC_ROLE_OTHER);
+    tl_repo_close(&r);
+    tl_rmrf(root);
+    free(root);
+}
+
+static void test_tasks_and_wrappers(void **state)
+{
+    (void)state;
+    char *root = make_shop();
+    tl_repo r;
+    tl_repo_open(&r, root);
+    svc_model *m = r.model;
+    assert_int_equal(m->ntasks, 3);
+    const svc_task *sync = NULL, *receipt = NULL, *orphan = NULL;
+    for (size_t i = 0; i < m->ntasks; i++) {
+        if (strcmp(m->tasks[i].dotted, "orders.tasks.sync_stock") == 0) sync = &m->tasks[i];
+        if (strcmp(m->tasks[i].dotted, "services.tasks.email_tasks._send_receipt") == 0) receipt = &m->tasks[i];
+        if (strcmp(m->tasks[i].dotted, "services.tasks.email_tasks._orphan") == 0) orphan = &m->tasks[i];
+    }
+    assert_non_null(sync);
+    assert_non_null(receipt);
+    assert_non_null(orphan);
+    assert_false(sync->in_tasks_service);
+    assert_string_equal(sync->decorator, "celery.shared_task");
+    assert_true(receipt->in_tasks_service);
+    assert_true(receipt->bind);
+    assert_string_equal(receipt->celery_name, "emails.receipt");
+    assert_string_equal(receipt->decorator, "shop.celery.app.task");
+    assert_int_equal(receipt->nwrappers, 1);
+    const svc_wrapper *w = &m->wrappers[receipt->wrappers[0]];
+    assert_string_equal(w->dotted, "services.tasks.email_tasks.delay_send_receipt");
+    assert_true(w->named_delay);
+    /* a wrapper not named delay_ is still the wrapper (the rules judge the name) */
+    assert_int_equal(orphan->nwrappers, 1);
+    assert_false(m->wrappers[orphan->wrappers[0]].named_delay);
+    assert_int_equal(sync->nwrappers, 0);
+    tl_repo_close(&r);
+    tl_rmrf(root);
+    free(root);
+}
+
+static void test_exceptions_and_symbols(void **state)
+{
+    (void)state;
+    char *root = make_shop();
+    tl_repo r;
+    tl_repo_open(&r, root);
+    svc_model *m = r.model;
+    /* BillingError, PaymentError, RefundError (base chain through errors.BillingError in another file) */
+    assert_int_equal(m->nexceptions, 3);
+    for (size_t i = 0; i < m->nexceptions; i++) {
+        const svc_exception *e = &m->exceptions[i];
+        if (strcmp(e->dotted, "services.billing.errors.PaymentError") == 0) assert_true(e->at_root);
+        else if (strcmp(e->dotted, "services.billing.errors.BillingError") == 0) assert_false(e->at_root);
+        else if (strcmp(e->dotted, "services.billing.refunds.RefundError") == 0) assert_false(e->at_root);
+        else fail_msg("unexpected exception %s", e->dotted);
+    }
+    assert_string_equal(svc_model_resolve(m, "services.billing.PaymentError"), "services.billing.errors.PaymentError");
+    assert_string_equal(svc_model_resolve(m, "services.billing.refunds.errors.BillingError"),
+                        "services.billing.errors.BillingError");
+    assert_string_equal(svc_model_resolve(m, "services.billing"), "services.billing");
+    assert_null(svc_model_resolve(m, "django.db.models"));
+    assert_null(svc_model_resolve(m, "services.billing.missing"));
+    assert_true(svc_model_is_module(m, "services.tasks.email_tasks"));
+    svc_defref d;
+    assert_true(svc_model_find_def(m, "services.tasks.email_tasks.delay_send_receipt", &d));
+    assert_string_equal(m->files[d.file].path, "services/tasks/email_tasks.py");
+    tl_repo_close(&r);
+    tl_rmrf(root);
+    free(root);
+}
+
+static void test_backend_services_root(void **state)
+{
+    (void)state;
+    char *root = tl_tempdir();
+    static const tl_file files[] = {
+        { "backend/manage.py", "" },
+        { "backend/services/__init__.py", "" },
+        { "backend/services/billing/__init__.py", "" },
+        { "backend/services/billing/invoices.py", "from ..notifications import email\n" },
+        { "backend/services/notifications/__init__.py", "" },
+        { "backend/services/notifications/email.py", "def send():\n    pass\n" },
+        { "backend/taiga/__init__.py", "" },
+        { "backend/taiga/projects/__init__.py", "" },
+        { "backend/taiga/projects/models.py", "" },
+        { "backend/taiga/projects/services/__init__.py", "" },
+        { NULL, NULL },
+    };
+    tl_write_files(root, files);
+    tl_repo r;
+    tl_repo_open(&r, root);
+    assert_string_equal(r.model->services_root, "backend/services");
+    assert_string_equal(r.model->services_module, "services");
+    assert_int_equal(r.model->nservices, 2);
+    assert_string_equal(tl_file_named(r.model, "backend/services/billing/invoices.py")->module,
+                        "services.billing.invoices");
+    const svc_facts *f = tl_file_named(r.model, "backend/services/billing/invoices.py")->facts;
+    assert_int_equal(f->nimports, 1);
+    assert_string_equal(f->imports[0].target, "services.notifications.email");
+    assert_int_equal(r.model->napps, 1);
+    assert_string_equal(r.model->apps[0].path, "backend/taiga/projects");
+    assert_string_equal(r.model->apps[0].module, "taiga.projects");
+    tl_repo_close(&r);
+    tl_rmrf(root);
+    free(root);
+}
+
+static void test_no_services_package(void **state)
+{
+    (void)state;
+    char *root = tl_tempdir();
+    static const tl_file files[] = {
+        { "app/__init__.py", "" },
+        { "app/models.py", "" },
+        { "app/tasks.py", "from proj.celery import app\n@app.task\ndef crunch():\n    pass\n"
+                          "def go():\n    crunch.delay()\n" },
+        { "proj/__init__.py", "" },
+        { "proj/celery.py", "app = object()\n" },
+        { NULL, NULL },
+    };
+    tl_write_files(root, files);
+    tl_repo r;
+    tl_repo_open(&r, root);
+    assert_null(r.model->services_root);
+    assert_int_equal(r.model->nservices, 0);
+    assert_int_equal(r.model->tasks_service, -1);
+    assert_int_equal(r.model->ntasks, 1);
+    assert_false(r.model->tasks[0].in_tasks_service);
+    assert_int_equal(r.model->tasks[0].nwrappers, 1); /* migration mode: any name */
+    tl_repo_close(&r);
+    tl_rmrf(root);
+    free(root);
+}
+
+static void test_config_overrides(void **state)
+{
+    (void)state;
+    char *root = tl_tempdir();
+    static const tl_file files[] = {
+        { "pyproject.toml", "[tool.svcscope]\nservices-root = \"src/domain\"\ntasks-service = \"jobs\"\n"
+                            "task-decorators = [\"instrumented_task\"]\napps = [\"web\"]\n"
+                            "exclude = [\"legacy\"]\n" },
+        { "src/domain/__init__.py", "" },
+        { "src/domain/jobs/__init__.py", "" },
+        { "src/domain/jobs/report_tasks.py", "from obs import instrumented_task\n"
+                                             "@instrumented_task(name='r')\ndef _build():\n    pass\n" },
+        { "web/views.py", "" },
+        { "shop/models.py", "" },
+        { "shop/__init__.py", "" },
+        { "legacy/old.py", "import services.a.b.c.d\n" },
+        { NULL, NULL },
+    };
+    tl_write_files(root, files);
+    tl_repo r;
+    tl_repo_open(&r, root);
+    assert_string_equal(r.model->services_root, "src/domain");
+    assert_string_equal(r.model->services_module, "domain");
+    assert_string_equal(r.model->services[r.model->tasks_service].name, "jobs");
+    assert_int_equal(r.model->ntasks, 1);
+    assert_true(r.model->tasks[0].in_tasks_service);
+    assert_int_equal(r.model->napps, 1);
+    assert_string_equal(r.model->apps[0].path, "web");
+    assert_int_equal(svc_model_file(r.model, "legacy/old.py"), -1);
+    tl_repo_close(&r);
+    tl_rmrf(root);
+    free(root);
+}
+
+/* The same repo read from the work tree, the index and a commit. */
+static void test_sources(void **state)
+{
+    (void)state;
+    char *root = tl_tempdir();
+    tl_write(root, "services/__init__.py", "");
+    tl_write(root, "services/a/__init__.py", "");
+    tl_write(root, ".gitignore", "ignored/\n");
+    tl_write(root, "ignored/junk.py", "x = 1\n");
+    tl_git(root, "init -q");
+    tl_git(root, "add -A");
+    tl_git(root, "commit -q -m one");
+    tl_write(root, "services/b/__init__.py", "");
+    tl_git(root, "add services/b/__init__.py");
+    tl_write(root, "services/c/__init__.py", "");
+
+    tl_repo r;
+    tl_repo_open(&r, root);
+    assert_int_equal(r.model->nservices, 3);
+    assert_int_equal(svc_model_file(r.model, "ignored/junk.py"), -1);
+    assert_true(svc_source_is_git(r.source));
+    assert_string_equal(svc_source_branch(r.source), "main");
+    tl_repo_close(&r);
+
+    tl_repo_open_kind(&r, root, SVC_SOURCE_INDEX, NULL);
+    assert_int_equal(r.model->nservices, 2);
+    tl_repo_close(&r);
+
+    tl_repo_open_kind(&r, root, SVC_SOURCE_COMMIT, "HEAD");
+    assert_int_equal(r.model->nservices, 1);
+    tl_repo_close(&r);
+
+    tl_rmrf(root);
+    free(root);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_services_root_and_services),
+        cmocka_unit_test(test_apps),
+        cmocka_unit_test(test_tasks_and_wrappers),
+        cmocka_unit_test(test_exceptions_and_symbols),
+        cmocka_unit_test(test_backend_services_root),
+        cmocka_unit_test(test_no_services_package),
+        cmocka_unit_test(test_config_overrides),
+        cmocka_unit_test(test_sources),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
