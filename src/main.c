@@ -9,6 +9,8 @@
 #include "cli/cli.h"
 
 static const cli_command commands[] = {
+    { "check", cmd_check, "check the repository against the convention (CI, pre-commit)" },
+    { "rules", cmd_rules, "list the rules, or explain one: svcscope rules SVC201" },
     { "tree", cmd_tree, "print the services tree: services, modules, tasks, wrappers, exceptions, apps" },
 };
 

@@ -14,6 +14,10 @@ typedef struct cli_command {
 } cli_command;
 
 int cmd_tree(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
+int cmd_callers(int argc, char **argv);
+int cmd_graph(int argc, char **argv);
 
 /* Copies the bundled demo into a fresh temporary git repo; prints and returns its path (malloc'd). */
 char *demo_create(void);
@@ -38,7 +42,18 @@ typedef struct cli_repo_options {
     const char *path;       /* NULL = "." */
     svc_source_kind kind;
     const char *rev;
+    const char *const *extra_exclude; /* --exclude globs, added to the config's */
+    size_t nextra_exclude;
 } cli_repo_options;
+
+/*
+ * The project root for a PATH: the nearest folder at or above it whose pyproject.toml has a
+ * [tool.svcscope] table, else the top of the git work tree, else the folder itself (or the
+ * file's folder). Malloc'd absolute path; NULL (and a message) when PATH does not exist.
+ */
+char *cli_find_root(const char *path);
+/* PATH relative to root ("" for the root itself); NULL (and a message) when outside it. */
+char *cli_relative_to(const char *root, const char *path);
 
 /* Opens, reads config, builds the model. On failure prints the error and returns EXIT_ERROR. */
 int cli_repo_open(cli_repo *repo, const cli_repo_options *opts);

@@ -57,9 +57,13 @@ int cmd_tree(int argc, char **argv)
         cli_error("tree: one PATH at most");
         return EXIT_ERROR;
     }
-    ro.path = optind < argc ? argv[optind] : ".";
+    char *root = cli_find_root(optind < argc ? argv[optind] : ".");
+    if (!root) return EXIT_ERROR;
+    ro.path = root;
     cli_repo repo;
-    if (cli_repo_open(&repo, &ro) != EXIT_CLEAN) return EXIT_ERROR;
+    int rc = cli_repo_open(&repo, &ro);
+    free(root);
+    if (rc != EXIT_CLEAN) return EXIT_ERROR;
     char *out = json ? svc_tree_json(repo.model) : svc_tree_text(repo.model);
     fputs(out, stdout);
     free(out);

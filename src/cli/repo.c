@@ -1,6 +1,85 @@
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "svcscope/util.h"
+
+static bool has_svcscope_table(const char *dir)
+{
+    char *path = svc_xasprintf("%s/pyproject.toml", dir);
+    FILE *f = fopen(path, "rb");
+    free(path);
+    if (!f) return false;
+    bool found = false;
+    char line[4096];
+    while (!found && fgets(line, sizeof line, f)) found = strstr(line, "tool.svcscope") != NULL;
+    fclose(f);
+    return found;
+}
+
+static bool exists(const char *dir, const char *name)
+{
+    char *path = svc_xasprintf("%s/%s", dir, name);
+    struct stat st;
+    bool ok = lstat(path, &st) == 0;
+    free(path);
+    return ok;
+}
+
+char *cli_find_root(const char *path)
+{
+    char real[PATH_MAX];
+    if (!realpath(path, real)) {
+        cli_error("%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    if (stat(real, &st) == 0 && !S_ISDIR(st.st_mode)) {
+        char *slash = strrchr(real, '/');
+        if (slash && slash != real) *slash = '\0';
+    }
+    char *git_top = NULL;
+    char *cur = svc_xstrdup(real);
+    for (;;) {
+        if (has_svcscope_table(cur)) {
+            free(git_top);
+            return cur;
+        }
+        if (!git_top && exists(cur, ".git")) git_top = svc_xstrdup(cur);
+        char *slash = strrchr(cur, '/');
+        if (!slash || slash == cur) break;
+        *slash = '\0';
+    }
+    free(cur);
+    return git_top ? git_top : svc_xstrdup(real);
+}
+
+char *cli_relative_to(const char *root, const char *path)
+{
+    char real[PATH_MAX];
+    if (!realpath(path, real)) {
+        cli_error("%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    size_t n = strlen(root);
+    if (strcmp(real, root) == 0) return svc_xstrdup("");
+    if (strncmp(real, root, n) == 0 && real[n] == '/') return svc_xstrdup(real + n + 1);
+    cli_error("%s is outside the project at %s", path, root);
+    return NULL;
+}
+
+static int add_excludes(svc_config *cfg, const cli_repo_options *opts)
+{
+    for (size_t i = 0; i < opts->nextra_exclude; i++) {
+        cfg->exclude = svc_xrealloc(cfg->exclude, (cfg->nexclude + 1) * sizeof *cfg->exclude);
+        cfg->exclude[cfg->nexclude++] = svc_xstrdup(opts->extra_exclude[i]);
+    }
+    return 0;
+}
 
 int cli_repo_open(cli_repo *repo, const cli_repo_options *opts)
 {
@@ -13,6 +92,7 @@ int cli_repo_open(cli_repo *repo, const cli_repo_options *opts)
     const char *path = opts->path ? opts->path : ".";
     if (svc_source_open(&repo->source, path, &so, &err) < 0 ||
         svc_config_load(&repo->config, svc_source_root(repo->source), &err) < 0 ||
+        add_excludes(&repo->config, opts) < 0 ||
         svc_model_build(&repo->model, repo->source, &repo->config, NULL, &err) < 0) {
         cli_error("%s", err.message);
         cli_repo_close(repo);

@@ -35,6 +35,8 @@ const TSLanguage *tree_sitter_toml(void);
 #define MAX_CONFIG_BYTES (64u * 1024 * 1024)
 /* How much of a value or of the text near a syntax error to quote in a message. */
 #define SNIPPET_MAX 40
+/* Values are built recursively; no real pyproject.toml nests anywhere near this deep. */
+#define MAX_NESTING 256
 
 /* ---- defaults, free, exclude ---------------------------------------------------- */
 
@@ -99,7 +101,8 @@ typedef struct tv_entry {
 struct tv {
     tv_kind kind;
     uint32_t line;        /* 1-based line of the value, header, or the key that made it */
-    TSNode node;          /* value node for quoting; null for tables made by headers or keys */
+    uint32_t src_start;   /* bytes of the value's source text, for quoting in messages; */
+    uint32_t src_end;     /* both 0 for tables made by headers or keys (the tree is gone by then) */
     const char *path;     /* tables: dotted display path, "" for the document */
     const char *str;      /* TV_STRING, decoded */
     size_t slen;
@@ -118,6 +121,7 @@ typedef struct tparse {
     svc_arena *arena;
     svc_error *err;
     int section; /* bumps at every header and inline table */
+    int depth;   /* arrays and inline tables open around the value being built */
     tv *root;
 } tparse;
 
@@ -206,8 +210,8 @@ static const char *snippet(tparse *p, size_t start, size_t end)
 /* How a value reads in "got ..." messages: its source text, or what it is. */
 static const char *describe(tparse *p, const tv *v)
 {
-    if (ts_node_is_null(v->node)) return v->kind == TV_ARRAY ? "an array of tables" : "a table";
-    return snippet(p, ts_node_start_byte(v->node), ts_node_end_byte(v->node));
+    if (v->src_end == 0) return v->kind == TV_ARRAY ? "an array of tables" : "a table";
+    return snippet(p, v->src_start, v->src_end);
 }
 
 /* "not valid TOML near ..." for a node the model cannot use. */
@@ -385,8 +389,9 @@ static int key_collect(tparse *p, TSNode n, key_parts *parts)
     }
     key_part kp;
     if (is_type(n, "bare_key")) {
-        kp.s = p->text + ts_node_start_byte(n);
+        /* Copied so every key is NUL-terminated like the decoded quoted ones. */
         kp.n = ts_node_end_byte(n) - ts_node_start_byte(n);
+        kp.s = svc_arena_strndup(p->arena, p->text + ts_node_start_byte(n), kp.n);
     } else if (is_type(n, "quoted_key")) {
         int rc = decode_string(p, n, &kp.s, &kp.n);
         if (rc) return rc;
@@ -412,7 +417,7 @@ static TSNode nth_named(TSNode n, uint32_t want)
 
 /* ---- building the model ----------------------------------------------------- */
 
-static int build_value(tparse *p, TSNode n, tv **out);
+static int build_value(tparse *p, TSNode n, const char *path, tv **out);
 static int insert_pair(tparse *p, tv *table, TSNode pair, int section);
 
 static int parse_integer(tparse *p, TSNode n, long long *out)
@@ -442,7 +447,8 @@ static int parse_integer(tparse *p, TSNode n, long long *out)
     *out = v;
     return SVC_OK;
 range:
-    return fail_at(p, line_of(n), "not valid TOML: %s does not fit in a 64-bit integer", snippet(p, ts_node_start_byte(n), ts_node_end_byte(n)));
+    return fail_at(p, line_of(n), "not valid TOML: %s does not fit in a 64-bit integer",
+                   snippet(p, ts_node_start_byte(n), ts_node_end_byte(n)));
 }
 
 /* Inline tables and the arrays they hold can never be extended once written. */
@@ -453,7 +459,8 @@ static void freeze(tv *v)
     for (tv_entry *e = v->head; e; e = e->next) freeze(e->val);
 }
 
-static int build_value(tparse *p, TSNode n, tv **out)
+/* `path` names the value in messages about the tables inside it. */
+static int build_value(tparse *p, TSNode n, const char *path, tv **out)
 {
     const char *type = ts_node_type(n);
     tv *v;
@@ -464,33 +471,40 @@ static int build_value(tparse *p, TSNode n, tv **out)
     } else if (strcmp(type, "integer") == 0) {
         v = new_value(p, TV_INTEGER, line_of(n));
         if ((rc = parse_integer(p, n, &v->num))) return rc;
+    } else if ((strcmp(type, "array") == 0 || strcmp(type, "inline_table") == 0) && p->depth >= MAX_NESTING) {
+        return fail_at(p, line_of(n), "values nested more than %d deep are not supported", MAX_NESTING);
     } else if (strcmp(type, "array") == 0) {
         v = new_value(p, TV_ARRAY, line_of(n));
+        p->depth++;
         uint32_t count = ts_node_named_child_count(n);
         for (uint32_t i = 0; i < count; i++) {
             TSNode c = ts_node_named_child(n, i);
             if (is_type(c, "comment")) continue;
             tv *item;
-            if ((rc = build_value(p, c, &item))) return rc;
+            if ((rc = build_value(p, c, path, &item))) return rc;
             append(p, v, NULL, 0, item);
         }
+        p->depth--;
         v->frozen = true;
     } else if (strcmp(type, "inline_table") == 0) {
-        v = new_table(p, "", line_of(n));
+        v = new_table(p, path, line_of(n));
         /* A section of its own, so its dotted keys may share prefixes with each other only. */
         int section = ++p->section;
+        p->depth++;
         uint32_t count = ts_node_named_child_count(n);
         for (uint32_t i = 0; i < count; i++) {
             TSNode c = ts_node_named_child(n, i);
             if (is_type(c, "comment")) continue;
             if ((rc = insert_pair(p, v, c, section))) return rc;
         }
+        p->depth--;
         freeze(v);
     } else {
         /* booleans, floats, dates: valid TOML that no svcscope key takes */
         v = new_value(p, TV_OTHER, line_of(n));
     }
-    v->node = n;
+    v->src_start = ts_node_start_byte(n);
+    v->src_end = ts_node_end_byte(n);
     *out = v;
     return SVC_OK;
 }
@@ -523,7 +537,12 @@ static int insert_pair(tparse *p, tv *table, TSNode pair, int section)
         }
         /* Dotted keys may only extend tables they made in this same section, or tables that
          * so far exist only as the parent of a header; never a [header] table or a value. */
-        if (next->kind != TV_TABLE || next->frozen || next->header ||
+        if (next->frozen) {
+            rc = fail_at(p, line, "%s: cannot add to the inline value from line %u",
+                         join_path(p, t->path, kp->s, kp->n), next->line);
+            break;
+        }
+        if (next->kind != TV_TABLE || next->header ||
             (next->dotted_section >= 0 && next->dotted_section != section)) {
             rc = fail_at(p, line, "%s: conflicts with the definition on line %u",
                          join_path(p, t->path, kp->s, kp->n), next->line);
@@ -540,8 +559,7 @@ static int insert_pair(tparse *p, tv *table, TSNode pair, int section)
             const char *where = *t->path ? svc_arena_printf(p->arena, " in [%s]", t->path) : "";
             rc = fail_at(p, line, "%s: defined twice%s (first on line %u)", show_key(p, last->s, last->n),
                          where, prior->line);
-        } else if ((rc = build_value(p, valn, &v)) == SVC_OK) {
-            if (v->kind == TV_TABLE) v->path = join_path(p, t->path, last->s, last->n);
+        } else if ((rc = build_value(p, valn, join_path(p, t->path, last->s, last->n), &v)) == SVC_OK) {
             append(p, t, last->s, last->n, v);
         }
     }
@@ -566,6 +584,10 @@ static int open_header(tparse *p, TSNode header, bool array, tv **out)
             t = next->tail->val; /* [[a]] then [a.b]: b belongs to the latest a */
         } else if (next->kind == TV_TABLE && !next->frozen) {
             t = next;
+        } else if (next->frozen) {
+            rc = fail_at(p, line, "[%s]: cannot add to the inline value %s from line %u",
+                         snippet(p, ts_node_start_byte(keyn), ts_node_end_byte(keyn)),
+                         join_path(p, t->path, kp->s, kp->n), next->line);
         } else {
             rc = fail_at(p, line, "[%s]: %s conflicts with the definition on line %u",
                          snippet(p, ts_node_start_byte(keyn), ts_node_end_byte(keyn)),
@@ -610,33 +632,41 @@ static int open_header(tparse *p, TSNode header, bool array, tv **out)
     return rc;
 }
 
-/* The first ERROR or MISSING node in document order, or a null node. */
-static TSNode first_error(TSNode n)
+/* Byte offset of the first syntax error in document order. An ERROR or MISSING node marks
+ * it; a node that has an error but no visible child holding it is missing a hidden token
+ * (the grammar's line ending), which belongs right after the node. */
+static size_t error_offset(TSNode n)
 {
-    if (ts_node_is_missing(n) || is_type(n, "ERROR")) return n;
+    if (ts_node_is_missing(n) || is_type(n, "ERROR")) return ts_node_start_byte(n);
     uint32_t count = ts_node_child_count(n);
     for (uint32_t i = 0; i < count; i++) {
         TSNode c = ts_node_child(n, i);
-        if (!ts_node_has_error(c)) continue;
-        TSNode e = first_error(c);
-        if (!ts_node_is_null(e)) return e;
+        if (ts_node_has_error(c)) return error_offset(c);
     }
-    TSNode null = {{0}, NULL, NULL};
-    return null;
+    return ts_node_end_byte(n);
 }
 
-static int syntax_error(tparse *p, TSNode root)
+static int syntax_error(tparse *p, TSNode at_node)
 {
-    TSNode e = first_error(root);
-    if (ts_node_is_null(e)) e = root;
-    size_t at = ts_node_start_byte(e);
-    /* An ERROR node often starts with the blank run before the bad token. */
+    size_t at = error_offset(at_node);
+    /* Point at the next token, not at the blank run before it. */
     while (at < p->len && (p->text[at] == ' ' || p->text[at] == '\t')) at++;
     uint32_t line = 1;
     for (size_t i = 0; i < at && i < p->len; i++)
         if (p->text[i] == '\n') line++;
     const char *near = snippet(p, at, p->len);
     if (*near) return fail_at(p, line, "not valid TOML near %s", quote(p, near, strlen(near)));
+    /* Something is missing at the end of a line (an unclosed "[tool.x"): quote what came before. */
+    size_t end = at, start = at;
+    while (end > 0 && (p->text[end - 1] == ' ' || p->text[end - 1] == '\t' || p->text[end - 1] == '\r')) end--;
+    while (start > 0 && p->text[start - 1] != '\n') start--;
+    if (end > start) {
+        if (end - start > SNIPPET_MAX) {
+            start = end - SNIPPET_MAX;
+            while (start < end && ((unsigned char)p->text[start] & 0xC0) == 0x80) start++;
+        }
+        return fail_at(p, line, "not valid TOML after %s", quote(p, p->text + start, end - start));
+    }
     return fail_at(p, line, "not valid TOML at the end of %s", at >= p->len ? "the file" : "the line");
 }
 
@@ -675,8 +705,15 @@ static int build_document(tparse *p)
     int rc = check_utf8(p);
     if (rc) return rc;
     TSParser *parser = ts_parser_new();
-    ts_parser_set_language(parser, tree_sitter_toml());
-    TSTree *tree = ts_parser_parse_string(parser, NULL, p->text, (uint32_t)p->len);
+    TSTree *tree = NULL;
+    /* Only fails when the library and the compiled grammar disagree on ABI version. */
+    if (ts_parser_set_language(parser, tree_sitter_toml()))
+        tree = ts_parser_parse_string(parser, NULL, p->text, (uint32_t)p->len);
+    if (!tree) {
+        ts_parser_delete(parser);
+        return svc_error_set(p->err, SVC_ECONFIG, "%s: the TOML parser could not run (tree-sitter version mismatch)",
+                             p->path);
+    }
     TSNode root = ts_tree_root_node(tree);
     p->root = new_table(p, "", 1);
     if (ts_node_has_error(root)) {
@@ -861,7 +898,9 @@ static int item_folder(tparse *p, const char *key, const tv *v, const char *s, c
         seg += len + 1;
     }
     if (!ok)
-        return fail_at(p, v->line, "%s: %s is not a folder inside the repository (write it relative to the root, like \"backend/services\")",
+        return fail_at(p, v->line,
+                       "%s: %s is not a folder inside the repository "
+                       "(write it relative to the root, like \"backend/services\")",
                        key, quote(p, orig, strlen(orig)));
     *out = svc_xstrndup(s, n);
     return SVC_OK;
@@ -921,7 +960,9 @@ static int read_per_file_ignores(tparse *p, const tv *v, svc_config *cfg)
             rc = fail_at(p, e->val->line, "%s: not a usable pattern", label);
         } else if (e->val->kind == TV_TABLE) {
             /* `tests.py = [...]` is a dotted key: the pattern needs quotes. */
-            rc = fail_at(p, e->val->line, "%s: expected an array of rule codes, got a table (put the pattern in quotes if it has a dot)",
+            rc = fail_at(p, e->val->line,
+                         "%s: expected an array of rule codes, got a table "
+                         "(put the pattern in quotes if it has a dot)",
                          label);
         } else if ((rc = item_glob(p, label, e->val, e->key, &pfi.glob)) == SVC_OK) {
             rc = want_strv(p, label, e->val, item_code, &pfi.codes, &pfi.ncodes);

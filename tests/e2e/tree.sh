@@ -79,9 +79,9 @@ expect_no_out "reports/"
 
 # no services package: says so, still lists the tasks (migration mode)
 new_repo legacy
-write legacy/app/__init__.py ''
-write legacy/app/models.py ''
-write legacy/app/tasks.py 'from celery import shared_task
+write app/__init__.py ''
+write app/models.py ''
+write app/tasks.py 'from celery import shared_task
 
 
 @shared_task
@@ -99,7 +99,7 @@ expect_out "Celery tasks outside the tasks service (1)"
 expect_out "app/tasks.py:5  task crunch  <- kick"
 
 # a plain folder that is no git repository works too
-expect_out "app  app/  (models, 2 modules)"
+expect_out "app  app/  (models, 3 modules)"
 
 # bad input: a clear message and exit 2
 run tree "$WORK/does-not-exist"

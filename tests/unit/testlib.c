@@ -117,3 +117,34 @@ const svc_service *tl_service_named(const svc_model *m, const char *name)
     fail_msg("no service %s in the model", name);
     return NULL;
 }
+
+svc_diagnostics *tl_check(const svc_model *m, const char *select)
+{
+    svc_check_options opts = { 0 };
+    const char *sel[1] = { select };
+    if (select) {
+        opts.select = sel;
+        opts.nselect = 1;
+    }
+    return svc_check(m, &opts);
+}
+
+size_t tl_count(const svc_diagnostics *d, const char *code, const char *path, unsigned row)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < d->len; i++) {
+        const svc_diagnostic *x = &d->items[i];
+        if (code && strcmp(x->rule->code, code) != 0) continue;
+        if (path && strcmp(x->path, path) != 0) continue;
+        if (row && x->span.row + 1 != row) continue;
+        n++;
+    }
+    return n;
+}
+
+void tl_dump(const svc_diagnostics *d)
+{
+    for (size_t i = 0; i < d->len; i++)
+        fprintf(stderr, "  %s:%u:%u: %s %s\n", d->items[i].path, d->items[i].span.row + 1, d->items[i].span.col + 1,
+                d->items[i].rule->code, d->items[i].message);
+}

@@ -44,4 +44,12 @@ void tl_repo_close(tl_repo *r);
 const svc_file *tl_file_named(const svc_model *m, const char *path);
 const svc_service *tl_service_named(const svc_model *m, const char *name);
 
+/* Runs the checker with only `select` (e.g. "SVC201" or "SVC2") selected. */
+#include "svcscope/rules.h"
+svc_diagnostics *tl_check(const svc_model *m, const char *select);
+/* How many findings have this code (NULL = any), path (NULL = any) and 1-based row (0 = any). */
+size_t tl_count(const svc_diagnostics *d, const char *code, const char *path, unsigned row);
+/* Prints the findings (for a failing test's output). */
+void tl_dump(const svc_diagnostics *d);
+
 #endif

@@ -1,0 +1,303 @@
+/* svcscope callers: who triggers a Celery task (through its delay_ wrappers or directly), from where. */
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "svcscope/util.h"
+#include "svcscope/xref.h"
+
+static void callers_usage(FILE *out)
+{
+    fputs("usage: svcscope callers [--format text|json] [--no-tests] [--staged | --rev REV] NAME [PATH]\n"
+          "\n"
+          "Shows who triggers a Celery task, and from where. NAME is a task or a wrapper, bare\n"
+          "(delay_send_welcome, _send_welcome) or dotted (services.tasks.email_tasks.delay_send_welcome,\n"
+          "email_tasks.delay_send_welcome), or a task's Celery name. For a task: each of its wrappers\n"
+          "with their call sites, the direct .delay/.apply_async (and other uses) outside the wrappers,\n"
+          "and the functions of the repository its body runs. For a wrapper: its call sites.\n"
+          "Names are resolved (aliases, relative imports, re-exports, wrappers passed as values),\n"
+          "not grepped. PATH (default: .) is any folder of the project.\n"
+          "\n"
+          "  --format FORMAT  text (default): path:line:col: in FUNCTION: SOURCE per site; or json\n"
+          "  --no-tests       leave out sites in test modules\n"
+          "  --staged         read the staged content (the git index) instead of the work tree\n"
+          "  --rev REV        read a commit (any git revision) instead of the work tree\n"
+          "  -h, --help       show this help\n"
+          "\n"
+          "exit status: 0 found (even with no callers), 2 unknown or ambiguous NAME, usage or I/O error\n",
+          out);
+}
+
+typedef struct callers_ctx {
+    const svc_model *m;
+    const svc_xref *x;
+    svc_xref_reader *reader;
+    bool no_tests;
+} callers_ctx;
+
+static bool keep_site(const callers_ctx *c, const svc_xref_site *s)
+{
+    return !c->no_tests || !c->m->files[s->file].is_test;
+}
+
+static size_t count_sites(const callers_ctx *c, const svc_xref_site *sites, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) k += keep_site(c, &sites[i]);
+    return k;
+}
+
+static const char *def_name(const svc_model *m, svc_defref at)
+{
+    return m->files[at.file].facts->defs[at.def].name;
+}
+
+static uint32_t def_line(const svc_model *m, svc_defref at)
+{
+    return m->files[at.file].facts->defs[at.def].name_span.row + 1;
+}
+
+/* ---- text --------------------------------------------------------------------------- */
+
+/* A note after the source line for what is not a plain call of a wrapper. */
+static const char *site_note(const callers_ctx *c, const svc_xref_site *s, bool direct)
+{
+    if (!direct) return s->kind == SVC_XREF_VALUE ? "  [passed as a value]" : "";
+    bool outside = svc_xref_site_outside_tasks_service(c->x, s) && c->m->tasks_service >= 0;
+    switch (s->kind) {
+    case SVC_XREF_DELAY: return outside ? "  [.delay outside the tasks service]" : "  [.delay]";
+    case SVC_XREF_APPLY_ASYNC: return outside ? "  [.apply_async outside the tasks service]" : "  [.apply_async]";
+    case SVC_XREF_SIGNATURE: return "  [signature]";
+    case SVC_XREF_VALUE: return "  [used as a value]";
+    case SVC_XREF_CALL: return "  [called in-process, not queued]";
+    }
+    return "";
+}
+
+static void print_sites(callers_ctx *c, const svc_xref_site *sites, size_t n, bool direct)
+{
+    for (size_t i = 0; i < n; i++) {
+        const svc_xref_site *s = &sites[i];
+        if (!keep_site(c, s)) continue;
+        printf("%s:%u:%u: in %s: %s%s\n", s->path, s->line, s->column, s->enclosing,
+               svc_xref_reader_line(c->reader, s->file, s->line), site_note(c, s, direct));
+    }
+}
+
+static const char *plural(size_t n, const char *one, const char *many)
+{
+    return n == 1 ? one : many;
+}
+
+static void print_wrapper(callers_ctx *c, size_t w)
+{
+    const svc_wrapper *wr = &c->m->wrappers[w];
+    const svc_task *task = &c->m->tasks[wr->task];
+    const svc_xref_wrapper *xw = &c->x->wrappers[w];
+    size_t n = count_sites(c, xw->sites, xw->nsites);
+    printf("%s -> %s  (%zu %s)\n", wr->dotted, def_name(c->m, task->at), n, plural(n, "call site", "call sites"));
+    if (n == 0) printf("  no call sites: nothing in the repository%s calls %s\n", c->no_tests ? " outside tests" : "",
+                       def_name(c->m, wr->at));
+    print_sites(c, xw->sites, xw->nsites, false);
+}
+
+static void print_task(callers_ctx *c, size_t t)
+{
+    const svc_model *m = c->m;
+    const svc_task *task = &m->tasks[t];
+    const svc_xref_task *xt = &c->x->tasks[t];
+    printf("task %s  %s:%u", task->dotted, m->files[task->at.file].path, def_line(m, task->at));
+    if (task->celery_name) printf("  (Celery name \"%s\")", task->celery_name);
+    putchar('\n');
+    for (size_t i = 0; i < xt->ncallees; i++) {
+        const svc_xref_callee *ce = &xt->callees[i];
+        bool seen = false;
+        for (size_t k = 0; k < i && !seen; k++) seen = strcmp(xt->callees[k].dotted, ce->dotted) == 0;
+        if (seen) continue;
+        printf("  runs %s  (%s:%u)\n", ce->dotted, m->files[ce->def.file].path, def_line(m, ce->def));
+    }
+    if (!task->nwrappers) printf("  no wrapper: nothing in %s calls %s.delay\n", m->files[task->at.file].path,
+                                 def_name(m, task->at));
+    size_t total = 0;
+    for (size_t i = 0; i < task->nwrappers; i++) {
+        size_t w = task->wrappers[i];
+        putchar('\n');
+        print_wrapper(c, w);
+        total += count_sites(c, c->x->wrappers[w].sites, c->x->wrappers[w].nsites);
+    }
+    size_t nd = count_sites(c, xt->direct, xt->ndirect);
+    total += nd;
+    if (nd) {
+        printf("\ndirect uses of %s outside its wrappers  (%zu %s)\n", def_name(m, task->at), nd,
+               plural(nd, "site", "sites"));
+        print_sites(c, xt->direct, xt->ndirect, true);
+    }
+    if (total == 0)
+        printf("\n%s has no callers: no wrapper of it is called and nothing calls its .delay/.apply_async%s\n",
+               task->dotted, c->no_tests ? " outside tests" : "");
+}
+
+/* ---- json --------------------------------------------------------------------------- */
+
+static json_t *json_location(const svc_model *m, svc_defref at)
+{
+    const svc_def *d = &m->files[at.file].facts->defs[at.def];
+    return json_pack("{s:s, s:I, s:I}", "filename", m->files[at.file].path, "row", (json_int_t)d->name_span.row + 1,
+                     "column", (json_int_t)d->name_span.col + 1);
+}
+
+static json_t *json_sites(callers_ctx *c, const svc_xref_site *sites, size_t n)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++) {
+        const svc_xref_site *s = &sites[i];
+        if (!keep_site(c, s)) continue;
+        json_t *o = json_pack("{s:s, s:I, s:I, s:s, s:s, s:s}", "filename", s->path, "row", (json_int_t)s->line,
+                              "column", (json_int_t)s->column, "enclosing", s->enclosing, "kind",
+                              svc_xref_kind_name(s->kind), "source", svc_xref_reader_line(c->reader, s->file, s->line));
+        json_object_set_new(o, "outside_tasks_service", json_boolean(svc_xref_site_outside_tasks_service(c->x, s)));
+        json_array_append_new(arr, o);
+    }
+    return arr;
+}
+
+static json_t *json_wrapper(callers_ctx *c, size_t w)
+{
+    const svc_wrapper *wr = &c->m->wrappers[w];
+    json_t *o = json_pack("{s:s, s:s, s:s, s:o}", "name", wr->dotted, "kind", "wrapper", "task",
+                          c->m->tasks[wr->task].dotted, "location", json_location(c->m, wr->at));
+    json_object_set_new(o, "sites", json_sites(c, c->x->wrappers[w].sites, c->x->wrappers[w].nsites));
+    return o;
+}
+
+static json_t *json_task(callers_ctx *c, size_t t)
+{
+    const svc_model *m = c->m;
+    const svc_task *task = &m->tasks[t];
+    const svc_xref_task *xt = &c->x->tasks[t];
+    json_t *o = json_pack("{s:s, s:s, s:o}", "name", task->dotted, "kind", "task", "location",
+                          json_location(m, task->at));
+    json_object_set_new(o, "celery_name", task->celery_name ? json_string(task->celery_name) : json_null());
+    json_t *wrappers = json_array();
+    for (size_t i = 0; i < task->nwrappers; i++)
+        json_array_append_new(wrappers, json_string(m->wrappers[task->wrappers[i]].dotted));
+    json_object_set_new(o, "wrappers", wrappers);
+    json_t *calls = json_array();
+    for (size_t i = 0; i < xt->ncallees; i++) {
+        const svc_xref_callee *ce = &xt->callees[i];
+        json_array_append_new(calls, json_pack("{s:s, s:o, s:I}", "name", ce->dotted, "location",
+                                               json_location(m, ce->def), "row", (json_int_t)ce->site.line));
+    }
+    json_object_set_new(o, "calls", calls);
+    json_object_set_new(o, "sites", json_sites(c, xt->direct, xt->ndirect));
+    return o;
+}
+
+/* ---- lookup --------------------------------------------------------------------------- */
+
+static void print_candidates(const svc_model *m, const char *name, const svc_xref_match *matches, size_t n)
+{
+    cli_error("callers: '%s' is ambiguous; it names %zu things:", name, n);
+    for (size_t i = 0; i < n; i++) {
+        svc_defref at = matches[i].is_task ? m->tasks[matches[i].index].at : m->wrappers[matches[i].index].at;
+        const char *dotted = matches[i].is_task ? m->tasks[matches[i].index].dotted : m->wrappers[matches[i].index].dotted;
+        fprintf(stderr, "  %s  (%s, %s:%u)\n", dotted, matches[i].is_task ? "task" : "wrapper", m->files[at.file].path,
+                def_line(m, at));
+    }
+    fprintf(stderr, "give one of these dotted names instead\n");
+}
+
+int cmd_callers(int argc, char **argv)
+{
+    enum { OPT_FORMAT = 256, OPT_STAGED, OPT_REV, OPT_NO_TESTS };
+    static const struct option options[] = {
+        { "format", required_argument, NULL, OPT_FORMAT },
+        { "staged", no_argument, NULL, OPT_STAGED },
+        { "rev", required_argument, NULL, OPT_REV },
+        { "no-tests", no_argument, NULL, OPT_NO_TESTS },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    bool json = false, no_tests = false;
+    cli_repo_options ro = { 0 };
+    ro.kind = SVC_SOURCE_WORKTREE;
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+        switch (c) {
+        case OPT_FORMAT:
+            if (strcmp(optarg, "json") == 0) json = true;
+            else if (strcmp(optarg, "text") == 0) json = false;
+            else {
+                cli_error("callers: unknown format '%s' (text or json)", optarg);
+                return EXIT_ERROR;
+            }
+            break;
+        case OPT_STAGED: ro.kind = SVC_SOURCE_INDEX; break;
+        case OPT_REV: ro.kind = SVC_SOURCE_COMMIT; ro.rev = optarg; break;
+        case OPT_NO_TESTS: no_tests = true; break;
+        case 'h': callers_usage(stdout); return EXIT_CLEAN;
+        default:
+            cli_error("callers: unknown option '%s' (see svcscope callers --help)", argv[optind - 1]);
+            return EXIT_ERROR;
+        }
+    }
+    if (optind >= argc) {
+        cli_error("callers: which task or wrapper? (svcscope callers NAME [PATH]; `svcscope tree` lists them)");
+        return EXIT_ERROR;
+    }
+    if (argc - optind > 2) {
+        cli_error("callers: one NAME and one PATH at most");
+        return EXIT_ERROR;
+    }
+    const char *name = argv[optind];
+    char *root = cli_find_root(optind + 1 < argc ? argv[optind + 1] : ".");
+    if (!root) return EXIT_ERROR;
+    ro.path = root;
+    cli_repo repo;
+    int rc = cli_repo_open(&repo, &ro);
+    free(root);
+    if (rc != EXIT_CLEAN) return EXIT_ERROR;
+
+    svc_xref *x = svc_xref_build(repo.model);
+    svc_xref_match *matches = NULL;
+    size_t n = svc_xref_lookup(x, name, &matches);
+    rc = EXIT_CLEAN;
+    if (n == 0) {
+        cli_error("no task or wrapper named %s; `svcscope tree` lists them", name);
+        rc = EXIT_ERROR;
+    } else if (n > 1) {
+        print_candidates(repo.model, name, matches, n);
+        rc = EXIT_ERROR;
+    } else {
+        callers_ctx ctx = { repo.model, x, svc_xref_reader_new(repo.model), no_tests };
+        if (json) {
+            json_t *arr = json_array();
+            if (matches[0].is_task) {
+                const svc_task *task = &repo.model->tasks[matches[0].index];
+                for (size_t i = 0; i < task->nwrappers; i++)
+                    json_array_append_new(arr, json_wrapper(&ctx, task->wrappers[i]));
+                json_array_append_new(arr, json_task(&ctx, matches[0].index));
+            } else {
+                json_array_append_new(arr, json_wrapper(&ctx, matches[0].index));
+            }
+            char *text = json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+            puts(text);
+            free(text);
+            json_decref(arr);
+        } else if (matches[0].is_task) {
+            print_task(&ctx, matches[0].index);
+        } else {
+            print_wrapper(&ctx, matches[0].index);
+        }
+        svc_xref_reader_free(ctx.reader);
+    }
+    free(matches);
+    svc_xref_free(x);
+    cli_repo_close(&repo);
+    return rc;
+}

@@ -1,0 +1,157 @@
+/* The rule catalogue: codes, names, severities and explanations (spec/RULES.md).
+ * `svcscope rules` and docs/rules.md are generated from this one table. */
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+#include "svcscope/rules.h"
+
+static const svc_rule catalogue[] = {
+    { "SVC100", "no-services-root", SVC_SEVERITY_INFO,
+      "No services package was found, so only the task rules run.",
+      "All business logic lives in a shared `services` package.",
+      "(a repository without a services/ package with an __init__.py)",
+      "services/__init__.py\nservices/billing/__init__.py\nservices/tasks/__init__.py",
+      NULL },
+    { "SVC101", "service-not-package", SVC_SEVERITY_ERROR,
+      "The services root or a service folder has no `__init__.py`.",
+      "Services are Python packages: `services/` and every `services/<service>/` hold an `__init__.py`.",
+      "services/billing/invoices.py   # and no services/billing/__init__.py",
+      "services/billing/__init__.py\nservices/billing/invoices.py",
+      "Create an empty `__init__.py`." },
+    { "SVC102", "module-outside-service", SVC_SEVERITY_WARNING,
+      "A Python module sits directly in the services root instead of inside a service.",
+      "Code goes into a service: `services/<service>/<module>.py`.",
+      "services/utils.py",
+      "services/common/utils.py",
+      NULL },
+    { "SVC103", "test-outside-tests-folder", SVC_SEVERITY_ERROR,
+      "A test module inside a service is not in the service's `tests/` folder.",
+      "All service tests are in a folder at the top level of the service.",
+      "services/billing/test_invoices.py",
+      "services/billing/tests/test_invoices.py",
+      "Move the file into `services/<service>/tests/` (the move is staged too)." },
+    { "SVC104", "tests-not-package", SVC_SEVERITY_ERROR,
+      "A service's `tests/` folder has no `__init__.py`.",
+      "The tests folder of a service is a package.",
+      "services/billing/tests/test_invoices.py   # and no tests/__init__.py",
+      "services/billing/tests/__init__.py",
+      "Create an empty `tests/__init__.py`." },
+    { "SVC105", "test-module-name", SVC_SEVERITY_INFO,
+      "A file in a service's `tests/` folder is not named `test_*.py`.",
+      "Test modules are named `test_{module}.py`.",
+      "services/billing/tests/invoices_checks.py",
+      "services/billing/tests/test_invoices.py   (helpers go in conftest.py or a helper package)",
+      NULL },
+    { "SVC106", "service-without-tests", SVC_SEVERITY_WARNING,
+      "A service has no `tests/` folder.",
+      "Every service has its tests in a `tests/` folder at its root.",
+      "services/reports/   # no tests/",
+      "services/reports/tests/__init__.py\nservices/reports/tests/test_weekly.py",
+      NULL },
+    { "SVC201", "deep-service-import", SVC_SEVERITY_ERROR,
+      "An import binds a name more than three levels down a service.",
+      "When using a service, never import (or chain) more than 3 levels down.",
+      "from services.integrations.google_calendar import get_credentials\nget_credentials(user)",
+      "from services.integrations import google_calendar\ngoogle_calendar.get_credentials(user)",
+      "Import the depth-3 module and qualify every use: `google_calendar.get_credentials`." },
+    { "SVC202", "deep-service-chain", SVC_SEVERITY_ERROR,
+      "An attribute chain goes more than one member past a depth-3 service module.",
+      "When using a service, never import (or chain) more than 3 levels down.",
+      "google_calendar.credentials.get_credentials(user)",
+      "google_calendar.get_credentials(user)",
+      "Where the depth-3 package re-exports the member, shorten the chain to it." },
+    { "SVC203", "service-imports-app", SVC_SEVERITY_ERROR,
+      "A service imports from a Django app something other than its models.",
+      "Services never import from a Django app except for `models`.",
+      "# services/billing/invoices.py\nfrom orders.views import order_total",
+      "# services/billing/invoices.py\nfrom orders.models import Order",
+      NULL },
+    { "SVC301", "exception-not-at-root", SVC_SEVERITY_ERROR,
+      "An exception defined in a service's module cannot be imported from the service root.",
+      "Exceptions should be available at the root of the service.",
+      "# services/billing/errors.py\nclass RefundError(Exception): ...\n# services/billing/__init__.py does not import it",
+      "# services/billing/__init__.py\nfrom .errors import RefundError",
+      "Add `from .<module> import <Exception>` to the service's `__init__.py` (and to `__all__`)." },
+    { "SVC302", "exceptions-module-import", SVC_SEVERITY_WARNING,
+      "Code outside a service imports a module of it that holds only exceptions.",
+      "Exceptions are imported from the service root by name, not through their module.",
+      "from services.billing import errors\nexcept errors.PaymentError: ...",
+      "from services.billing import PaymentError\nexcept PaymentError: ...",
+      "Import the exception names used from the service root and use them bare." },
+    { "SVC303", "qualified-exception", SVC_SEVERITY_WARNING,
+      "An exception of a service is used qualified, as `service.Exception`, outside it.",
+      "For most cases the exception name is enough to identify what it means.",
+      "from services import billing\nexcept billing.PaymentError: ...",
+      "from services.billing import PaymentError\nexcept PaymentError: ...",
+      "Import the name from the service root and use it bare." },
+    { "SVC401", "task-outside-tasks-service", SVC_SEVERITY_ERROR,
+      "A Celery task is defined outside the tasks service.",
+      "All tasks are defined inside the `tasks` service.",
+      "# orders/tasks.py\n@shared_task\ndef sync_stock(): ...",
+      "# services/tasks/stock_tasks.py\n@app.task\ndef _sync_stock(): ...\n\ndef delay_sync_stock():\n    return _sync_stock.delay()",
+      NULL },
+    { "SVC402", "delay-outside-tasks-service", SVC_SEVERITY_ERROR,
+      "`.delay()` or `.apply_async()` is called outside the tasks service.",
+      "There should never be a `.delay` call in the code besides inside the tasks service.",
+      "_send_receipt.delay(order.id)",
+      "email_tasks.delay_send_receipt(order.id)",
+      "Call the task's `delay_` wrapper instead and fix the imports." },
+    { "SVC403", "public-task", SVC_SEVERITY_ERROR,
+      "A Celery task's name does not start with `_`.",
+      "All functions wrapped by the task decorator are private.",
+      "@app.task\ndef send_receipt(order_id): ...",
+      "@app.task(name=\"services.tasks.email_tasks.send_receipt\")\ndef _send_receipt(order_id): ...",
+      "Rename to `_name`, keep the registered Celery name with `name=`, update references, add the wrapper." },
+    { "SVC404", "task-without-wrapper", SVC_SEVERITY_ERROR,
+      "A task in the tasks service has no public function in its module that calls its `.delay`.",
+      "There is a public interface to the task, in the same module, that calls `.delay`.",
+      "@app.task\ndef _send_receipt(order_id): ...   # nothing calls _send_receipt.delay",
+      "def delay_send_receipt(order_id):\n    return _send_receipt.delay(order_id)",
+      "Add `def delay_<name>(<params>): return _<name>.delay(<params>)` after the task." },
+    { "SVC405", "wrapper-not-named-delay", SVC_SEVERITY_ERROR,
+      "A public function in the tasks service calls `.delay` but its name does not start with `delay_`.",
+      "Services that delay tasks start with `delay_`.",
+      "def send_receipt_later(order_id):\n    return _send_receipt.delay(order_id)",
+      "def delay_send_receipt(order_id):\n    return _send_receipt.delay(order_id)",
+      "Rename to `delay_<...>` and update every call site in the repository." },
+    { "SVC406", "tasks-module-name", SVC_SEVERITY_WARNING,
+      "A module of the tasks service is not named `*_tasks.py`.",
+      "All modules in the tasks service have `_tasks` in their name.",
+      "services/tasks/cleanup.py",
+      "services/tasks/cleanup_tasks.py",
+      NULL },
+    { "SVC407", "logic-in-task", SVC_SEVERITY_WARNING,
+      "A task body does more than hand off to a service (loops, ORM writes, or too many statements).",
+      "Business logic is never inside a task: it imports from a service and runs it.",
+      "@app.task\ndef _close_orders():\n    for o in Order.objects.filter(open=True):\n        o.open = False\n        o.save()",
+      "@app.task\ndef _close_orders():\n    orders.close_stale_orders()",
+      NULL },
+    { "SVC501", "logic-in-app", SVC_SEVERITY_WARNING,
+      "A Django app holds business logic: a non-glue module with functions, or a view/serializer/form "
+      "method that writes through the ORM.",
+      "No business logic goes inside a Django app: import it from a service and call it.",
+      "# accounts/helpers.py\ndef deactivate_user(user): ...",
+      "# services/accounts/users.py\ndef deactivate_user(user): ...",
+      NULL },
+};
+
+const svc_rule *svc_rules(size_t *count)
+{
+    *count = sizeof catalogue / sizeof *catalogue;
+    return catalogue;
+}
+
+const svc_rule *svc_rule_by_code(const char *code)
+{
+    for (size_t i = 0; i < sizeof catalogue / sizeof *catalogue; i++)
+        if (strcasecmp(catalogue[i].code, code) == 0) return &catalogue[i];
+    return NULL;
+}
+
+bool svc_rule_matches(const char *code, const char *selector)
+{
+    if (strcasecmp(selector, "ALL") == 0) return true;
+    size_t n = strlen(selector);
+    return n <= strlen(code) && strncasecmp(code, selector, n) == 0;
+}

@@ -1,0 +1,594 @@
+/*
+ * Task rules, SVC401-SVC407: Celery tasks live in the tasks service, are private, and are
+ * called through public `delay_` functions of their module. Read from the model (tasks,
+ * wrappers, services) and the files' facts.
+ *
+ * Decisions where spec/RULES.md is silent:
+ *  - SVC401/SVC402 run with or without a services root (migration mode); every other rule of
+ *    this family needs the tasks service and is silent without it (SVC403 runs everywhere but
+ *    only when there is a services root: before the move, SVC401 is the one to fix first).
+ *  - SVC401 and SVC403 apply to tasks in test modules too (a test double defined outside the
+ *    tasks service takes a `# noqa`); SVC404 and SVC407 do not (a test's task needs no wrapper
+ *    and may do what the test needs), nor does SVC405 (a test function calling `.delay` is not
+ *    an interface).
+ *  - SVC402 flags every `<object>.delay(...)`/`.apply_async(...)` outside the tasks service,
+ *    except when the object resolves to a definition of the repo that cannot be a task: a class,
+ *    or a function with no decorator at all. The message names the task when it is one of the
+ *    repo's and points at its `delay_` wrapper when it has one.
+ *  - SVC405 looks at a function of the tasks service (outermost function around the call; any
+ *    enclosing def starting with `_` makes it private) that calls `.delay`/`.apply_async` on a
+ *    task of the repo, from any module of the tasks service. Tasks themselves are not wrappers.
+ *  - SVC406 is a finding about the file as a whole (row 1, col 1). `__init__.py` files at any
+ *    depth, test modules and `conftest.py` (SVC103's business when misplaced) are excepted; `tasks.py` itself is reported (it does not end `_tasks.py`).
+ *  - SVC407 counts the body of the task and of defs nested in it (an inner function is still code
+ *    of the task). ORM writes (see svc_orm_write_call below, shared with SVC501):
+ *      `bulk_create`, `bulk_update`, `get_or_create`, `update_or_create`: always;
+ *      `create`, `update`: only through a manager (`objects` or a `*_set` in the chain), so
+ *        `dict.update()` and `set.update()` are not writes;
+ *      `save`, `delete`: also without a manager, when called with no positional argument on an
+ *        object that is not bound by an import (`cache.delete()`), not `super()`, not a form or
+ *        serializer (`form.save()` is Django's API) and not a session, cache or storage;
+ *      never a call that resolves to a function of the repo (`invoices.create(order)`).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "svcscope/rules.h"
+#include "svcscope/util.h"
+
+/* Shared with rules_logic.c (SVC501): true when the call writes through the Django ORM. */
+bool svc_orm_write_call(const svc_model *m, const svc_facts *facts, const svc_call *call);
+
+/* ---- helpers ------------------------------------------------------------------- */
+
+static bool is_delay_attr(const char *attr)
+{
+    return attr && (strcmp(attr, "delay") == 0 || strcmp(attr, "apply_async") == 0);
+}
+
+/* The callee text without trailing whitespace: how long. */
+static size_t trimmed_len(const char *s)
+{
+    size_t n = strlen(s);
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r')) n--;
+    return n;
+}
+
+/*
+ * For `<object>.<attr>(...)`: the object as text ("_send.delay" -> "_send"), or NULL when the
+ * callee is not an attribute (a bare `delay(...)`). Allocated with malloc.
+ */
+static char *callee_object(const svc_facts *facts, const svc_call *call)
+{
+    const char *text = call->ref >= 0 ? facts->refs[call->ref].raw : call->callee_text;
+    if (!text || !call->attr) return NULL;
+    size_t n = trimmed_len(text), alen = strlen(call->attr);
+    if (n <= alen || strncmp(text + n - alen, call->attr, alen) != 0) return NULL;
+    size_t i = n - alen;
+    while (i > 0 && (text[i - 1] == ' ' || text[i - 1] == '\t' || text[i - 1] == '\n' || text[i - 1] == '\r' ||
+                     text[i - 1] == '\\'))
+        i--;
+    if (i == 0 || text[i - 1] != '.') return NULL;
+    i--;
+    while (i > 0 && (text[i - 1] == ' ' || text[i - 1] == '\t' || text[i - 1] == '\n' || text[i - 1] == '\r' ||
+                     text[i - 1] == '\\'))
+        i--;
+    return i ? svc_xstrndup(text, i) : NULL;
+}
+
+/* The def the object of `<object>.delay` resolves to, when it is a def of the repo. */
+static bool delay_object_def(const svc_model *m, const svc_facts *facts, const svc_call *call, svc_defref *out)
+{
+    if (call->ref < 0) return false;
+    const svc_ref *ref = &facts->refs[call->ref];
+    if (!ref->resolved) return false;
+    const char *dot = strrchr(ref->resolved, '.');
+    if (!dot) return false;
+    char *obj = svc_xstrndup(ref->resolved, (size_t)(dot - ref->resolved));
+    bool found = svc_model_find_def(m, obj, out);
+    free(obj);
+    return found;
+}
+
+/* Index of the repo task that `<task>.delay(...)` calls, or -1. */
+static long delayed_task(const svc_model *m, const svc_facts *facts, const svc_call *call)
+{
+    svc_defref at;
+    if (!delay_object_def(m, facts, call, &at)) return -1;
+    return svc_model_task_at(m, at.file, at.def);
+}
+
+/* True when `def` is `scope` or an ancestor of it. */
+static bool scope_within(const svc_facts *facts, int scope, size_t def)
+{
+    for (int s = scope; s >= 0; s = facts->defs[s].parent)
+        if ((size_t)s == def) return true;
+    return false;
+}
+
+/* The outermost function around a scope (a method counts: its class is not a function), or -1. */
+static int outermost_function(const svc_facts *facts, int scope)
+{
+    int found = -1;
+    for (int s = scope; s >= 0; s = facts->defs[s].parent)
+        if (facts->defs[s].kind == SVC_DEF_FUNCTION) found = s;
+    return found;
+}
+
+/* True when neither the def nor anything around it starts with `_`. */
+static bool is_public(const svc_facts *facts, int def)
+{
+    for (int s = def; s >= 0; s = facts->defs[s].parent)
+        if (facts->defs[s].name[0] == '_') return false;
+    return true;
+}
+
+static bool in_tasks_service(const svc_model *m, const svc_file *f)
+{
+    return m->tasks_service >= 0 && f->service == m->tasks_service;
+}
+
+/* The task's name without its leading underscores. */
+static const char *bare_name(const char *name)
+{
+    while (*name == '_') name++;
+    return name;
+}
+
+static const svc_def *task_def(const svc_model *m, const svc_task *t)
+{
+    return &m->files[t->at.file].facts->defs[t->at.def];
+}
+
+/* Where tasks should go: the tasks service folder, or where it would be. */
+static const char *tasks_service_path(const svc_model *m, svc_arena *a)
+{
+    if (m->tasks_service >= 0) return m->services[m->tasks_service].path;
+    const char *name = m->config && m->config->tasks_service ? m->config->tasks_service : "tasks";
+    if (m->services_root) return svc_arena_printf(a, "%s/%s", m->services_root, name);
+    return svc_arena_printf(a, "services/%s", name);
+}
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+/* "orders" for orders/tasks.py, the service for a service's module, else the file's stem. */
+static const char *tasks_module_identifier(const svc_model *m, const svc_file *f, svc_arena *a)
+{
+    if (f->app >= 0) return m->apps[f->app].label;
+    if (f->service >= 0) return m->services[f->service].name;
+    const char *base = base_name(f->path);
+    size_t n = strlen(base);
+    if (n > 3 && strcmp(base + n - 3, ".py") == 0) n -= 3;
+    if (n > 6 && strncmp(base + n - 6, "_tasks", 6) == 0) n -= 6;
+    if (n == 5 && strncmp(base, "tasks", 5) == 0) {
+        /* proj/tasks.py: the folder's name */
+        const char *slash = strrchr(f->path, '/');
+        if (slash) {
+            const char *start = slash;
+            while (start > f->path && start[-1] != '/') start--;
+            return svc_arena_strndup(a, start, (size_t)(slash - start));
+        }
+    }
+    return svc_arena_strndup(a, base, n);
+}
+
+/* The first public, `delay_`-named wrapper of a task, or NULL. */
+static const svc_wrapper *delay_wrapper(const svc_model *m, const svc_task *t)
+{
+    for (size_t w = 0; w < t->nwrappers; w++) {
+        const svc_wrapper *wr = &m->wrappers[t->wrappers[w]];
+        if (wr->named_delay) return wr;
+    }
+    return NULL;
+}
+
+/* ---- SVC401 ---------------------------------------------------------------------- */
+
+static void check_task_outside(svc_check_ctx *ctx)
+{
+    const svc_model *m = ctx->model;
+    const char *dest = tasks_service_path(m, ctx->out->arena);
+    for (size_t t = 0; t < m->ntasks; t++) {
+        const svc_task *task = &m->tasks[t];
+        if (task->in_tasks_service) continue;
+        const svc_file *f = &m->files[task->at.file];
+        const svc_def *d = task_def(m, task);
+        const char *ident = tasks_module_identifier(m, f, ctx->out->arena);
+        svc_report(ctx, "SVC401", task->at.file, d->name_span,
+                   "Celery task `%s` is defined outside the tasks service: move it to `%s/%s_tasks.py` as `_%s` "
+                   "with a `delay_%s` function that calls its `.delay`",
+                   d->name, dest, ident, bare_name(d->name), bare_name(d->name));
+    }
+}
+
+/* ---- SVC402 ---------------------------------------------------------------------- */
+
+/* A def of the repo that cannot be a Celery task: a class, or a function without decorators. */
+static bool surely_not_a_task(const svc_model *m, svc_defref at)
+{
+    if (svc_model_task_at(m, at.file, at.def) >= 0) return false;
+    const svc_def *d = &m->files[at.file].facts->defs[at.def];
+    return d->kind == SVC_DEF_CLASS || d->ndecorators == 0;
+}
+
+static void check_delay_outside(svc_check_ctx *ctx)
+{
+    const svc_model *m = ctx->model;
+    const char *dest = tasks_service_path(m, ctx->out->arena);
+    for (size_t i = 0; i < m->nfiles; i++) {
+        const svc_file *f = &m->files[i];
+        if (in_tasks_service(m, f)) continue;
+        const svc_facts *facts = f->facts;
+        for (size_t c = 0; c < facts->ncalls; c++) {
+            const svc_call *call = &facts->calls[c];
+            if (!is_delay_attr(call->attr)) continue;
+            char *obj = callee_object(facts, call);
+            if (!obj) continue;
+            svc_defref at;
+            long t = -1;
+            if (delay_object_def(m, facts, call, &at)) {
+                if (surely_not_a_task(m, at)) {
+                    free(obj);
+                    continue;
+                }
+                t = svc_model_task_at(m, at.file, at.def);
+            }
+            if (t >= 0) {
+                const svc_task *task = &m->tasks[t];
+                const svc_def *d = task_def(m, task);
+                const svc_wrapper *w = delay_wrapper(m, task);
+                if (w && task->in_tasks_service)
+                    svc_report(ctx, "SVC402", i, call->callee_span,
+                               "Task `%s` is called with `.%s` outside the tasks service: call `%s` instead",
+                               d->name, call->attr, w->dotted);
+                else if (task->in_tasks_service)
+                    svc_report(ctx, "SVC402", i, call->callee_span,
+                               "Task `%s` is called with `.%s` outside the tasks service: add a `delay_%s` function "
+                               "next to it in %s and call that instead",
+                               d->name, call->attr, bare_name(d->name), m->files[task->at.file].path);
+                else
+                    svc_report(ctx, "SVC402", i, call->callee_span,
+                               "Task `%s` is called with `.%s` outside the tasks service: once the task is in `%s/`, "
+                               "call its `delay_%s` function instead",
+                               d->name, call->attr, dest, bare_name(d->name));
+            } else {
+                svc_report(ctx, "SVC402", i, call->callee_span,
+                           "`.%s` is called on `%s` outside the tasks service: only the `delay_` functions of "
+                           "`%s/` should call `.delay`/`.apply_async`",
+                           call->attr, obj, dest);
+            }
+            free(obj);
+        }
+    }
+}
+
+/* ---- SVC403 ---------------------------------------------------------------------- */
+
+static void check_public_task(svc_check_ctx *ctx)
+{
+    const svc_model *m = ctx->model;
+    for (size_t t = 0; t < m->ntasks; t++) {
+        const svc_task *task = &m->tasks[t];
+        const svc_def *d = task_def(m, task);
+        if (d->name[0] == '_') continue;
+        if (task->celery_name)
+            svc_report(ctx, "SVC403", task->at.file, d->name_span,
+                       "Celery task `%s` is public: rename it `_%s` and call it through a public `delay_%s` function",
+                       d->name, d->name, d->name);
+        else
+            svc_report(ctx, "SVC403", task->at.file, d->name_span,
+                       "Celery task `%s` is public: rename it `_%s` (keep its Celery name with `name=\"%s\"`) and "
+                       "call it through a public `delay_%s` function",
+                       d->name, d->name, task->dotted, d->name);
+    }
+}
+
+/* ---- SVC404 ---------------------------------------------------------------------- */
+
+/* "order_id, *args, flag=flag, **kwargs": how a wrapper passes the task's parameters on. */
+static char *forward_args(const svc_def *d, bool bind, bool with_defaults)
+{
+    svc_buf b = { 0 };
+    svc_buf_puts(&b, "");
+    bool first = true;
+    for (size_t p = 0; p < d->nparams; p++) {
+        const svc_param *prm = &d->params[p];
+        if (p == 0 && bind) continue;
+        if (!first) svc_buf_puts(&b, ", ");
+        first = false;
+        switch (prm->kind) {
+        case SVC_PARAM_VARARGS: svc_buf_printf(&b, "*%s", prm->name); break;
+        case SVC_PARAM_KWARGS: svc_buf_printf(&b, "**%s", prm->name); break;
+        case SVC_PARAM_KWONLY:
+            if (with_defaults) svc_buf_printf(&b, "%s", prm->name);
+            else svc_buf_printf(&b, "%s=%s", prm->name, prm->name);
+            break;
+        default: svc_buf_puts(&b, prm->name); break;
+        }
+        if (with_defaults && prm->default_text) svc_buf_printf(&b, "=%s", prm->default_text);
+    }
+    return svc_buf_detach(&b);
+}
+
+static void check_task_without_wrapper(svc_check_ctx *ctx)
+{
+    const svc_model *m = ctx->model;
+    for (size_t t = 0; t < m->ntasks; t++) {
+        const svc_task *task = &m->tasks[t];
+        if (!task->in_tasks_service || m->files[task->at.file].is_test) continue;
+        const svc_facts *facts = m->files[task->at.file].facts;
+        bool has_public = false;
+        for (size_t w = 0; w < task->nwrappers && !has_public; w++)
+            has_public = is_public(facts, (int)m->wrappers[task->wrappers[w]].at.def);
+        if (has_public) continue;
+        const svc_def *d = task_def(m, task);
+        /* keyword-only parameters need a `*` in the wrapper's signature */
+        bool kwonly = false, varargs = false;
+        for (size_t p = 0; p < d->nparams; p++) {
+            kwonly |= d->params[p].kind == SVC_PARAM_KWONLY;
+            varargs |= d->params[p].kind == SVC_PARAM_VARARGS;
+        }
+        char *params = forward_args(d, task->bind, true);
+        char *call = forward_args(d, task->bind, false);
+        if (kwonly && !varargs) {
+            /* put the bare `*` before the first keyword-only parameter */
+            svc_buf b = { 0 };
+            bool first = true, star = false;
+            for (size_t p = 0; p < d->nparams; p++) {
+                const svc_param *prm = &d->params[p];
+                if (p == 0 && task->bind) continue;
+                if (!first) svc_buf_puts(&b, ", ");
+                first = false;
+                if (prm->kind == SVC_PARAM_KWONLY && !star) {
+                    svc_buf_puts(&b, "*, ");
+                    star = true;
+                }
+                if (prm->kind == SVC_PARAM_KWARGS) svc_buf_printf(&b, "**%s", prm->name);
+                else svc_buf_puts(&b, prm->name);
+                if (prm->default_text) svc_buf_printf(&b, "=%s", prm->default_text);
+            }
+            free(params);
+            params = svc_buf_detach(&b);
+        }
+        const char *why = task->nwrappers ? " (the functions that call its `.delay` are private)" : "";
+        svc_report(ctx, "SVC404", task->at.file, d->name_span,
+                   "Task `%s` has no public function in its module that calls its `.delay`%s: add "
+                   "`def delay_%s(%s): return %s.delay(%s)`",
+                   d->name, why, bare_name(d->name), params, d->name, call);
+        free(params);
+        free(call);
+    }
+}
+
+/* ---- SVC405 ---------------------------------------------------------------------- */
+
+static bool module_defines(const svc_facts *facts, const char *name)
+{
+    for (size_t k = 0; k < facts->ndefs; k++)
+        if (facts->defs[k].parent == -1 && strcmp(facts->defs[k].name, name) == 0) return true;
+    return false;
+}
+
+static void check_wrapper_name(svc_check_ctx *ctx)
+{
+    const svc_model *m = ctx->model;
+    if (m->tasks_service < 0) return;
+    const svc_service *s = &m->services[m->tasks_service];
+    for (size_t k = 0; k < s->nfiles; k++) {
+        size_t i = s->files[k];
+        const svc_file *f = &m->files[i];
+        if (f->is_test) continue;
+        const svc_facts *facts = f->facts;
+        unsigned char *seen = svc_xcalloc(facts->ndefs ? facts->ndefs : 1, 1);
+        for (size_t c = 0; c < facts->ncalls; c++) {
+            const svc_call *call = &facts->calls[c];
+            if (!is_delay_attr(call->attr)) continue;
+            long t = delayed_task(m, facts, call);
+            if (t < 0) {
+                /* a wrapper the model found (same-module task) counts even if resolving failed */
+                for (size_t w = 0; w < m->nwrappers && t < 0; w++)
+                    if (m->wrappers[w].at.file == i && m->wrappers[w].call == c) t = (long)m->wrappers[w].task;
+            }
+            if (t < 0) continue;
+            int fn = outermost_function(facts, call->scope);
+            if (fn < 0 || seen[fn]) continue;
+            seen[fn] = 1;
+            const svc_def *d = &facts->defs[fn];
+            if (svc_model_task_at(m, i, (size_t)fn) >= 0) continue;
+            if (!is_public(facts, fn) || svc_str_starts_with(d->name, "delay_")) continue;
+            const svc_task *task = &m->tasks[t];
+            const svc_def *td = task_def(m, task);
+            /* delay_<task> for the task of this module, else delay_<its own name> */
+            char *want = task->at.file == i ? svc_xasprintf("delay_%s", bare_name(td->name))
+                                            : svc_xasprintf("delay_%s", d->name);
+            if (task->at.file == i && module_defines(facts, want)) {
+                free(want);
+                want = svc_xasprintf("delay_%s", d->name);
+            }
+            svc_report(ctx, "SVC405", i, d->name_span,
+                       "`%s` calls `%s.%s` but its name does not start with `delay_`: rename it `%s` "
+                       "(and its call sites)",
+                       d->name, td->name, call->attr, want);
+            free(want);
+        }
+        free(seen);
+    }
+}
+
+/* ---- SVC406 ---------------------------------------------------------------------- */
+
+static void check_tasks_module_name(svc_check_ctx *ctx)
+{
+    const svc_model *m = ctx->model;
+    if (m->tasks_service < 0) return;
+    const svc_service *s = &m->services[m->tasks_service];
+    for (size_t k = 0; k < s->nfiles; k++) {
+        const svc_file *f = &m->files[s->files[k]];
+        if (f->is_init || f->is_test) continue;
+        const char *base = base_name(f->path);
+        if (svc_str_ends_with(base, "_tasks.py") || strcmp(base, "conftest.py") == 0) continue;
+        size_t n = strlen(base) - 3; /* model files end in .py */
+        if (n == 5 && strncmp(base, "tasks", 5) == 0)
+            svc_report_path(ctx, "SVC406", f->path, false,
+                            "Module `%s` of the tasks service is not named `*_tasks.py`: rename it "
+                            "`<identifier>_tasks.py`",
+                            base);
+        else
+            svc_report_path(ctx, "SVC406", f->path, false,
+                            "Module `%s` of the tasks service is not named `*_tasks.py`: rename it `%.*s_tasks.py`",
+                            base, (int)n, base);
+    }
+}
+
+/* ---- SVC407 ---------------------------------------------------------------------- */
+
+static bool any_component(const char *text, size_t n, bool (*pred)(const char *, size_t))
+{
+    size_t start = 0;
+    for (size_t i = 0; i <= n; i++) {
+        if (i == n || text[i] == '.') {
+            if (pred(text + start, i - start)) return true;
+            start = i + 1;
+        }
+    }
+    return false;
+}
+
+static bool is_manager_component(const char *s, size_t n)
+{
+    /* `objects`, `item_set`, also `objects.filter(...)` split as "filter(...)" */
+    while (n > 0 && (s[0] == ' ' || s[0] == '\n' || s[0] == '\t')) s++, n--;
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\n' || s[n - 1] == '\t')) n--;
+    if (n == 7 && strncmp(s, "objects", 7) == 0) return true;
+    return n > 4 && strncmp(s + n - 4, "_set", 4) == 0 && s[0] != '(';
+}
+
+/* The last dot-separated part of the first n bytes. */
+static void last_component(const char *s, size_t n, const char **out, size_t *outn)
+{
+    size_t i = n;
+    while (i > 0 && s[i - 1] != '.') i--;
+    *out = s + i;
+    *outn = n - i;
+}
+
+static bool component_is(const char *s, size_t n, const char *want)
+{
+    return strlen(want) == n && strncmp(s, want, n) == 0;
+}
+
+static bool component_ends(const char *s, size_t n, const char *suffix)
+{
+    size_t k = strlen(suffix);
+    return n >= k && strncmp(s + n - k, suffix, k) == 0;
+}
+
+bool svc_orm_write_call(const svc_model *m, const svc_facts *facts, const svc_call *call)
+{
+    static const char *const always[] = { "bulk_create", "bulk_update", "get_or_create", "update_or_create", NULL };
+    const char *attr = call->attr;
+    if (!attr) return false;
+    bool is_always = false;
+    for (size_t i = 0; always[i]; i++) is_always |= strcmp(attr, always[i]) == 0;
+    bool managed = strcmp(attr, "create") == 0 || strcmp(attr, "update") == 0;
+    bool instance = strcmp(attr, "save") == 0 || strcmp(attr, "delete") == 0;
+    if (!is_always && !managed && !instance) return false;
+
+    const svc_ref *ref = call->ref >= 0 ? &facts->refs[call->ref] : NULL;
+    if (ref && ref->resolved && svc_model_resolve(m, ref->resolved)) return false; /* a function of the repo */
+    char *obj = callee_object(facts, call);
+    if (!obj) return false;
+    size_t n = strlen(obj);
+    bool through_manager = any_component(obj, n, is_manager_component);
+    bool result = false;
+    if (is_always || through_manager) {
+        result = true;
+    } else if (instance) {
+        bool positional = false;
+        for (size_t a = 0; a < call->nargs; a++) positional |= call->args[a].keyword == NULL;
+        const char *last;
+        size_t lastn;
+        last_component(obj, n, &last, &lastn);
+        if (positional) result = false;
+        else if (ref && ref->binding == SVC_BIND_IMPORT) result = false; /* cache.delete(), a module's function */
+        else if (svc_str_starts_with(obj, "super(")) result = false;
+        else if (component_is(last, lastn, "form") || component_ends(last, lastn, "_form") ||
+                 component_is(last, lastn, "serializer") || component_ends(last, lastn, "_serializer") ||
+                 component_is(last, lastn, "formset") || component_ends(last, lastn, "_formset") ||
+                 component_is(last, lastn, "session") || component_is(last, lastn, "cache") ||
+                 component_is(last, lastn, "storage") || component_ends(last, lastn, "_storage"))
+            result = false;
+        else result = true;
+    }
+    free(obj);
+    return result;
+}
+
+static void check_logic_in_task(svc_check_ctx *ctx)
+{
+    const svc_model *m = ctx->model;
+    int max = m->config ? m->config->max_task_statements : 3;
+    for (size_t t = 0; t < m->ntasks; t++) {
+        const svc_task *task = &m->tasks[t];
+        const svc_file *f = &m->files[task->at.file];
+        if (f->is_test) continue;
+        const svc_facts *facts = f->facts;
+        const svc_def *d = task_def(m, task);
+        bool loop = d->has_loop;
+        /* a loop in a nested def counts too */
+        for (size_t k = task->at.def + 1; k < facts->ndefs && !loop; k++)
+            if (facts->defs[k].has_loop && scope_within(facts, (int)k, task->at.def)) loop = true;
+        size_t writes = 0;
+        const svc_call *first = NULL;
+        for (size_t c = 0; c < facts->ncalls; c++) {
+            const svc_call *call = &facts->calls[c];
+            if (!scope_within(facts, call->scope, task->at.def)) continue;
+            if (!svc_orm_write_call(m, facts, call)) continue;
+            if (!first) first = call;
+            writes++;
+        }
+        bool too_long = max >= 0 && d->body_statements > (uint32_t)max;
+        if (!loop && !writes && !too_long) continue;
+        svc_buf why = { 0 };
+        svc_buf_puts(&why, "");
+        if (loop) svc_buf_puts(&why, "a loop");
+        if (writes) {
+            if (why.len) svc_buf_puts(&why, ", ");
+            char *callee = svc_xstrdup(first->callee_text ? first->callee_text : first->attr);
+            for (char *p = callee; *p; p++)
+                if (*p == '\n' || *p == '\r' || *p == '\t') *p = ' ';
+            if (writes == 1)
+                svc_buf_printf(&why, "an ORM write `%s()` on line %u", callee, first->span.row + 1);
+            else
+                svc_buf_printf(&why, "%zu ORM writes, the first `%s()` on line %u", writes, callee,
+                               first->span.row + 1);
+            free(callee);
+        }
+        if (too_long) {
+            if (why.len) svc_buf_puts(&why, ", ");
+            svc_buf_printf(&why, "%u statements where at most %d are expected", d->body_statements, max);
+        }
+        svc_report(ctx, "SVC407", task->at.file, d->name_span,
+                   "Task `%s` does more than hand off to a service: %s; move that logic into a service function "
+                   "and call it from the task",
+                   d->name, why.data);
+        svc_buf_free(&why);
+    }
+}
+
+void svc_check_tasks(svc_check_ctx *ctx)
+{
+    const svc_model *m = ctx->model;
+    check_task_outside(ctx);
+    check_delay_outside(ctx);
+    if (!m->services_root) return; /* migration mode: SVC401 and SVC402 only */
+    check_public_task(ctx);
+    check_task_without_wrapper(ctx);
+    check_wrapper_name(ctx);
+    check_tasks_module_name(ctx);
+    check_logic_in_task(ctx);
+}
