@@ -11,6 +11,8 @@
 static const cli_command commands[] = {
     { "check", cmd_check, "check the repository against the convention (CI, pre-commit)" },
     { "rules", cmd_rules, "list the rules, or explain one: svcscope rules SVC201" },
+    { "callers", cmd_callers, "who triggers a Celery task, and from where: svcscope callers delay_send_welcome" },
+    { "graph", cmd_graph, "draw tasks, wrappers and who triggers them (--format dot|mermaid)" },
     { "tree", cmd_tree, "print the services tree: services, modules, tasks, wrappers, exceptions, apps" },
 };
 

@@ -188,8 +188,9 @@ static json_t *json_task(callers_ctx *c, size_t t)
     json_t *calls = json_array();
     for (size_t i = 0; i < xt->ncallees; i++) {
         const svc_xref_callee *ce = &xt->callees[i];
-        json_array_append_new(calls, json_pack("{s:s, s:o, s:I}", "name", ce->dotted, "location",
-                                               json_location(m, ce->def), "row", (json_int_t)ce->site.line));
+        json_array_append_new(calls, json_pack("{s:s, s:o, s:{s:I, s:I}}", "name", ce->dotted, "location",
+                                               json_location(m, ce->def), "called_at", "row",
+                                               (json_int_t)ce->site.line, "column", (json_int_t)ce->site.column));
     }
     json_object_set_new(o, "calls", calls);
     json_object_set_new(o, "sites", json_sites(c, xt->direct, xt->ndirect));

@@ -19,7 +19,7 @@ static const svc_rule catalogue[] = {
       "services/billing/invoices.py   # and no services/billing/__init__.py",
       "services/billing/__init__.py\nservices/billing/invoices.py",
       "Create an empty `__init__.py`." },
-    { "SVC102", "module-outside-service", SVC_SEVERITY_WARNING,
+    { "SVC102", "module-outside-service", SVC_SEVERITY_ERROR,
       "A Python module sits directly in the services root instead of inside a service.",
       "Code goes into a service: `services/<service>/<module>.py`.",
       "services/utils.py",

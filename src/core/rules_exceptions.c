@@ -16,8 +16,10 @@
  *    Both `from services.billing import errors` and `import services.billing.errors [as e]` are
  *    reported, at the imported name; `from services.billing.errors import X` is not (that is
  *    SVC201's deep import). Imports inside functions count too.
- *  - SVC303 is reported for every qualified use, including `errors.PaymentError` after an import
- *    that SVC302 reports: SVC302 marks the import, SVC303 each place that has to change.
+ *  - SVC303 is reported for a qualified use (`billing.PaymentError`, `services.billing.PaymentError`,
+ *    `refunds.RefundError` through a module that holds more than exceptions), but not for
+ *    `errors.PaymentError` through an import that SVC302 reports: that use is part of the SVC302
+ *    finding, whose fix rewrites it (examples/demo/VIOLATIONS.md, orders/admin.py:19).
  *    Only `raise`, `except` and `isinstance`/`issubclass` uses count (not base classes).
  *  - "Outside the service" means: in a file that is not in the same service (the service's own
  *    tests are inside it; the services root's own files are outside every service).
@@ -141,97 +143,128 @@ static bool holds_exceptions_only(const svc_model *m, svc_map *by_name, size_t f
     return held > 0;
 }
 
-static void check_exceptions_module_import(svc_check_ctx *ctx, svc_map *by_name)
+/*
+ * SVC302 for the imports of file i. `only` caches holds_exceptions_only per file (0 unknown,
+ * 1 yes, 2 no); `flagged[k]` gets the module an import k was reported for, so that SVC303 leaves
+ * the uses through that import to this finding.
+ */
+static void check_exceptions_module_import(svc_check_ctx *ctx, svc_map *by_name, size_t i, unsigned char *only,
+                                           const char **flagged)
 {
     const svc_model *m = ctx->model;
-    /* per file: 0 unknown, 1 exceptions only, 2 not */
-    unsigned char *only = svc_xcalloc(m->nfiles ? m->nfiles : 1, 1);
-    for (size_t i = 0; i < m->nfiles; i++) {
-        const svc_file *f = &m->files[i];
-        const svc_facts *facts = f->facts;
-        for (size_t k = 0; k < facts->nimports; k++) {
-            const svc_import *imp = &facts->imports[k];
-            if (imp->unresolved || imp->kind == SVC_IMPORT_STAR) continue;
-            const char *wanted = imp->kind == SVC_IMPORT_FROM ? imp->target : imp->module;
-            if (!wanted) continue;
-            const char *mod = svc_model_resolve(m, wanted);
-            if (!mod || !svc_model_is_module(m, mod)) continue;
-            size_t target_file = svc_model_symbol(m, mod)->file;
-            const svc_file *tf = &m->files[target_file];
-            int service = tf->service;
-            if (service < 0 || service == f->service || tf->role != SVC_ROLE_SERVICE) continue;
-            if (is_tests_pseudo_service(m, service)) continue;
-            if ((long)target_file == (long)m->services[service].init_file) continue;
-            if (!only[target_file]) only[target_file] = holds_exceptions_only(m, by_name, target_file) ? 1 : 2;
-            if (only[target_file] != 1) continue;
+    const svc_file *f = &m->files[i];
+    const svc_facts *facts = f->facts;
+    for (size_t k = 0; k < facts->nimports; k++) {
+        const svc_import *imp = &facts->imports[k];
+        if (imp->unresolved || imp->kind == SVC_IMPORT_STAR) continue;
+        const char *wanted = imp->kind == SVC_IMPORT_FROM ? imp->target : imp->module;
+        if (!wanted) continue;
+        const char *mod = svc_model_resolve(m, wanted);
+        if (!mod || !svc_model_is_module(m, mod)) continue;
+        size_t target_file = svc_model_symbol(m, mod)->file;
+        const svc_file *tf = &m->files[target_file];
+        int service = tf->service;
+        if (service < 0 || service == f->service || tf->role != SVC_ROLE_SERVICE) continue;
+        if (is_tests_pseudo_service(m, service)) continue;
+        if ((long)target_file == (long)m->services[service].init_file) continue;
+        if (!only[target_file]) only[target_file] = holds_exceptions_only(m, by_name, target_file) ? 1 : 2;
+        if (only[target_file] != 1) continue;
+        flagged[k] = mod;
 
-            /* the exception names this file uses through the import */
-            const svc_service *s = &m->services[service];
-            svc_buf names = { 0 };
-            size_t nnames = 0;
-            size_t wlen = strlen(wanted);
-            for (size_t r = 0; r < facts->nrefs; r++) {
-                const svc_ref *ref = &facts->refs[r];
-                if (ref->binding != SVC_BIND_IMPORT || ref->import_index != (int)k || !ref->resolved) continue;
-                if (!svc_dotted_within(ref->resolved, wanted) || ref->resolved[wlen] != '.') continue;
-                const char *member = ref->resolved + wlen + 1;
-                size_t mlen = strcspn(member, ".");
-                char *name = svc_xstrndup(member, mlen);
-                char *quoted = svc_xasprintf("`%s`", name);
-                if (!names.data || !strstr(names.data, quoted)) {
-                    if (nnames) svc_buf_puts(&names, ", ");
-                    svc_buf_puts(&names, quoted);
-                    nnames++;
+        /* the exception names this file uses through the import */
+        const svc_service *s = &m->services[service];
+        svc_buf names = { 0 }, missing = { 0 };
+        size_t nnames = 0;
+        size_t wlen = strlen(wanted);
+        for (size_t r = 0; r < facts->nrefs; r++) {
+            const svc_ref *ref = &facts->refs[r];
+            if (ref->binding != SVC_BIND_IMPORT || ref->import_index != (int)k || !ref->resolved) continue;
+            if (!svc_dotted_within(ref->resolved, wanted) || ref->resolved[wlen] != '.') continue;
+            const char *member = ref->resolved + wlen + 1;
+            size_t mlen = strcspn(member, ".");
+            char *name = svc_xstrndup(member, mlen);
+            char *quoted = svc_xasprintf("`%s`", name);
+            if (!names.data || !strstr(names.data, quoted)) {
+                if (nnames) svc_buf_puts(&names, ", ");
+                svc_buf_puts(&names, quoted);
+                nnames++;
+                /* not importable from the root yet (SVC301 reports it) */
+                char *at_root = svc_xasprintf("%s.%s", s->module, name);
+                char *in_module = svc_xasprintf("%s.%s", mod, name);
+                const char *r2 = svc_model_resolve(m, at_root);
+                const char *here = svc_model_resolve(m, in_module);
+                free(in_module);
+                if (!r2 || !here || strcmp(r2, here) != 0) {
+                    svc_buf_puts(&missing, missing.len ? ", " : "");
+                    svc_buf_puts(&missing, quoted);
                 }
-                free(quoted);
-                free(name);
+                free(at_root);
             }
-            const char *shown = svc_dotted_last(mod);
-            if (nnames)
-                svc_report(ctx, "SVC302", i, imp->span,
-                           "`%s` is a module of service `%s` that holds only exceptions: import %s from `%s` "
-                           "and use %s bare",
-                           shown, s->name, names.data, s->module, nnames == 1 ? "it" : "them");
-            else
-                svc_report(ctx, "SVC302", i, imp->span,
-                           "`%s` is a module of service `%s` that holds only exceptions: import the exceptions "
-                           "you need by name from `%s`",
-                           shown, s->name, s->module);
-            svc_buf_free(&names);
+            free(quoted);
+            free(name);
         }
+        const char *shown = svc_dotted_last(mod);
+        if (nnames && missing.len)
+            svc_report(ctx, "SVC302", i, imp->span,
+                       "`%s` is a module of service `%s` that holds only exceptions: import %s from `%s` "
+                       "and use %s bare (export %s from %s/__init__.py first, see SVC301)",
+                       shown, s->name, names.data, s->module, nnames == 1 ? "it" : "them", missing.data,
+                       s->path);
+        else if (nnames)
+            svc_report(ctx, "SVC302", i, imp->span,
+                       "`%s` is a module of service `%s` that holds only exceptions: import %s from `%s` "
+                       "and use %s bare",
+                       shown, s->name, names.data, s->module, nnames == 1 ? "it" : "them");
+        else
+            svc_report(ctx, "SVC302", i, imp->span,
+                       "`%s` is a module of service `%s` that holds only exceptions: import the exceptions "
+                       "you need by name from `%s`",
+                       shown, s->name, s->module);
+        svc_buf_free(&names);
+        svc_buf_free(&missing);
     }
-    free(only);
 }
 
 /* ---- SVC303 ---------------------------------------------------------------------- */
 
-static void check_qualified(svc_check_ctx *ctx, svc_map *by_name)
+/* True when the ref goes through an import that SVC302 reported, qualified by that very module. */
+static bool part_of_302(const svc_model *m, const svc_ref *ref, const char *const *flagged)
+{
+    if (ref->binding != SVC_BIND_IMPORT || ref->import_index < 0 || !flagged[ref->import_index]) return false;
+    const char *dot = strrchr(ref->resolved, '.');
+    if (!dot) return false;
+    char *qualifier = svc_xstrndup(ref->resolved, (size_t)(dot - ref->resolved));
+    const char *mod = svc_model_resolve(m, qualifier);
+    free(qualifier);
+    return mod && strcmp(mod, flagged[ref->import_index]) == 0;
+}
+
+static void check_qualified(svc_check_ctx *ctx, svc_map *by_name, size_t i, const char *const *flagged)
 {
     const svc_model *m = ctx->model;
     const unsigned uses = SVC_REF_RAISE | SVC_REF_EXCEPT | SVC_REF_ISINSTANCE;
-    for (size_t i = 0; i < m->nfiles; i++) {
-        const svc_file *f = &m->files[i];
-        const svc_facts *facts = f->facts;
-        for (size_t r = 0; r < facts->nrefs; r++) {
-            const svc_ref *ref = &facts->refs[r];
-            if (!(ref->flags & uses) || !ref->resolved || !strchr(ref->raw, '.')) continue;
-            long x = exception_named(by_name, svc_model_resolve(m, ref->resolved));
-            if (x < 0) continue;
-            const svc_exception *e = &m->exceptions[x];
-            if (e->service < 0 || e->service == f->service || is_tests_pseudo_service(m, e->service)) continue;
-            const svc_service *s = &m->services[e->service];
-            const char *name = def_name(m, e->at);
-            if (e->at_root)
-                svc_report(ctx, "SVC303", i, ref->span,
-                           "Exception `%s` of service `%s` is used qualified as `%s`: add `from %s import %s` "
-                           "and use `%s`",
-                           name, s->name, ref->raw, s->module, name, name);
-            else
-                svc_report(ctx, "SVC303", i, ref->span,
-                           "Exception `%s` of service `%s` is used qualified as `%s`: export it from "
-                           "%s/__init__.py (SVC301), then add `from %s import %s` and use `%s`",
-                           name, s->name, ref->raw, s->path, s->module, name, name);
-        }
+    const svc_file *f = &m->files[i];
+    const svc_facts *facts = f->facts;
+    for (size_t r = 0; r < facts->nrefs; r++) {
+        const svc_ref *ref = &facts->refs[r];
+        if (!(ref->flags & uses) || !ref->resolved || !strchr(ref->raw, '.')) continue;
+        long x = exception_named(by_name, svc_model_resolve(m, ref->resolved));
+        if (x < 0) continue;
+        const svc_exception *e = &m->exceptions[x];
+        if (e->service < 0 || e->service == f->service || is_tests_pseudo_service(m, e->service)) continue;
+        if (part_of_302(m, ref, flagged)) continue;
+        const svc_service *s = &m->services[e->service];
+        const char *name = def_name(m, e->at);
+        if (e->at_root)
+            svc_report(ctx, "SVC303", i, ref->span,
+                       "Exception `%s` of service `%s` is used qualified as `%s`: add `from %s import %s` "
+                       "and use `%s`",
+                       name, s->name, ref->raw, s->module, name, name);
+        else
+            svc_report(ctx, "SVC303", i, ref->span,
+                       "Exception `%s` of service `%s` is used qualified as `%s`: export it from "
+                       "%s/__init__.py (SVC301), then add `from %s import %s` and use `%s`",
+                       name, s->name, ref->raw, s->path, s->module, name, name);
     }
 }
 
@@ -241,7 +274,14 @@ void svc_check_exceptions(svc_check_ctx *ctx)
     if (!m->services_root) return; /* no services, no service exceptions (SVC100 says so) */
     svc_map *by_name = index_exceptions(m);
     check_not_at_root(ctx);
-    check_exceptions_module_import(ctx, by_name);
-    check_qualified(ctx, by_name);
+    unsigned char *only = svc_xcalloc(m->nfiles ? m->nfiles : 1, 1);
+    for (size_t i = 0; i < m->nfiles; i++) {
+        size_t n = m->files[i].facts->nimports;
+        const char **flagged = svc_xcalloc(n ? n : 1, sizeof *flagged);
+        check_exceptions_module_import(ctx, by_name, i, only, flagged);
+        check_qualified(ctx, by_name, i, flagged);
+        free(flagged);
+    }
+    free(only);
     svc_map_free(by_name);
 }

@@ -76,7 +76,7 @@ static void check_service_files(svc_check_ctx *ctx, const svc_service *s)
         if (misplaced_folder) {
             if (!f->is_init)
                 svc_report_path(ctx, "SVC103", f->path, false,
-                                "`%s` is a test module in `%s/`, which is not a service; move it into the "
+                                "`%s` is in `%s/`, a tests folder outside every service; move it into the "
                                 "`tests/` folder of the service it tests",
                                 base, s->path);
             continue;
@@ -112,14 +112,15 @@ void svc_check_layout(svc_check_ctx *ctx)
     if (!m->services_root && m->config && m->config->services_root) {
         svc_report_path(ctx, "SVC100", ".", true,
                         "The configured services root `%s` is not a folder of this repository: create it, or fix "
-                        "`services-root` under [tool.svcscope] in pyproject.toml; only the task rules ran",
+                        "`services-root` under [tool.svcscope] in pyproject.toml; the rules that need it were skipped",
                         m->config->services_root);
         return;
     }
     if (!m->services_root) {
         svc_report_path(ctx, "SVC100", ".", true,
                         "No services package found: create `services/__init__.py` (with one folder per service), "
-                        "or set `services-root` under [tool.svcscope] in pyproject.toml; only the task rules ran");
+                        "or set `services-root` under [tool.svcscope] in pyproject.toml; the rules that need it "
+                        "were skipped");
         return;
     }
     check_root(ctx);

@@ -158,12 +158,14 @@ static void check_writes(svc_check_ctx *ctx, size_t i)
     free(first);
 
     unsigned char *is_view_fn = svc_xcalloc(facts->ndefs, 1);
+    unsigned char *glue_class = svc_xcalloc(facts->ndefs, 1); /* 0 unknown, 1 yes, 2 no */
     bool any = false;
     for (size_t k = 0; k < facts->ndefs; k++) {
         const svc_def *d = &facts->defs[k];
         if (d->kind != SVC_DEF_FUNCTION) continue;
         if (d->parent >= 0 && facts->defs[d->parent].kind == SVC_DEF_CLASS) {
-            if (is_glue_class(m, i, (size_t)d->parent, 0)) is_view_fn[k] = 1;
+            if (!glue_class[d->parent]) glue_class[d->parent] = is_glue_class(m, i, (size_t)d->parent, 0) ? 1 : 2;
+            if (glue_class[d->parent] == 1) is_view_fn[k] = 1;
         } else if (d->parent == -1 && views_module && d->nparams > 0 && strcmp(d->params[0].name, "request") == 0) {
             is_view_fn[k] = 1;
         }
@@ -184,6 +186,7 @@ static void check_writes(svc_check_ctx *ctx, size_t i)
         free(callee);
     }
     free(is_view_fn);
+    free(glue_class);
 }
 
 void svc_check_logic(svc_check_ctx *ctx)

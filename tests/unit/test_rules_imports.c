@@ -117,7 +117,7 @@ static unsigned column_of(const char *text, unsigned row, const char *needle)
 static const char deep_imports_view[] =
     "from services.integrations.google_calendar import get_credentials\n"         /* 1 flagged */
     "from services.integrations import google_calendar\n"                          /* 2 */
-    "from services.billing import PaymentError\n"                                  /* 3 */
+    "from services.billing import PaymentError\n"                                  /* 3 a re-export */
     "import services.integrations.google_calendar.credentials\n"                   /* 4 flagged */
     "import services.billing.invoices\n"                                           /* 5 */
     "from services.integrations.google_calendar import credentials as creds\n"     /* 6 flagged */
