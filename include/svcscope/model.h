@@ -132,6 +132,7 @@ typedef struct svc_model {
     size_t nfolders;
     struct svc_map *symbols;     /* dotted name -> svc_symbol* */
     struct svc_map *file_by_path;   /* path -> (file index + 1) */
+    struct svc_map *star_imports;   /* module -> svc_star_list* of modules it `import *`s */
     struct svc_arena *arena;
 } svc_model;
 

@@ -136,7 +136,8 @@ static void print_task(callers_ctx *c, size_t t)
         print_sites(c, xt->direct, xt->ndirect, true);
     }
     if (total == 0)
-        printf("\n%s has no callers: no wrapper of it is called and nothing calls its .delay/.apply_async%s\n",
+        printf("\n%s has no callers: no wrapper of it is called and nothing calls its .delay/.apply_async%s\n"
+               "(only Celery beat or send_task by its registered name could still run it)\n",
                task->dotted, c->no_tests ? " outside tests" : "");
 }
 

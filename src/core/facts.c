@@ -557,6 +557,11 @@ static svc_span span_of(extractor *ex, TSNode n)
     s.byte = ts_node_start_byte(n) + ex->base;
     s.end_byte = ts_node_end_byte(n) + ex->base;
     if (s.end_byte > ex->len) s.end_byte = (uint32_t)ex->len;
+    /* A comment token runs to the end of the line, \r of a CRLF included; a span
+     * ending with that comment (a block, a def) must not count the \r. */
+    if (s.end_byte > s.byte && ex->bytes[s.end_byte - 1] == '\r' &&
+        (s.end_byte == ex->len || ex->bytes[s.end_byte] == '\n'))
+        s.end_byte--;
     if (s.byte > s.end_byte) s.byte = s.end_byte;
     s.row = row_of(ex, ts_node_start_point(n).row, s.byte);
     s.col = col_of(ex, s.row, s.byte);
@@ -1215,6 +1220,16 @@ static void set_all(extractor *ex, bool append)
     ex->facts->has_all = true;
 }
 
+/* `__all__ = __all__ + [...]` keeps what was there. */
+static bool starts_with_name(const extractor *ex, TSNode value, const char *name)
+{
+    while (kind_of(value) == K_BINARY_OPERATOR) {
+        value = field_child(value, F_LEFT);
+        if (ts_node_is_null(value)) return false;
+    }
+    return kind_of(value) == K_IDENTIFIER && node_text_is(ex, value, name);
+}
+
 static void record_assignment(extractor *ex, TSNode node)
 {
     node_vec *targets = &ex->v_targets;
@@ -1233,7 +1248,11 @@ static void record_assignment(extractor *ex, TSNode node)
         break;
     }
     if (ts_node_is_null(value)) return; /* `x: int` binds nothing at module level */
-    const char *chain = chain_text(ex, value);
+    /* `x = (a.b)` is as much an alias as `x = a.b` */
+    TSNode inner = value;
+    while (kind_of(inner) == K_PARENTHESIZED_EXPRESSION && ts_node_named_child_count(inner) == 1)
+        inner = ts_node_named_child(inner, 0);
+    const char *chain = chain_text(ex, inner);
     bool is_sequence = sequence_strings(ex, value);
     const char *const *strings = arena_strings(ex, &ex->tmp_strings);
     size_t nstrings = ex->tmp_strings.len;
@@ -1243,7 +1262,7 @@ static void record_assignment(extractor *ex, TSNode node)
         if (k == K_IDENTIFIER) {
             if (!node_ok(target)) continue;
             add_assign(ex, target, chain, strings, nstrings);
-            if (node_text_is(ex, target, "__all__") && is_sequence) set_all(ex, false);
+            if (node_text_is(ex, target, "__all__") && is_sequence) set_all(ex, starts_with_name(ex, value, "__all__"));
             continue;
         }
         if (!is_target_sequence(k)) continue;

@@ -145,7 +145,7 @@ static void add_task_node(graph *g, size_t t)
     else svc_buf_printf(&label, "%s (no wrapper)", tname);
     /* outside the tasks service the module says where the task is */
     if (g->migration || !task->in_tasks_service)
-        svc_buf_printf(&label, "\n%s", relative_label(g, cluster, f->module ? f->module : f->path));
+        svc_buf_printf(&label, "\n%s", f->module ? f->module : f->path);
     const char *text = svc_arena_strdup(g->arena, label.data);
     svc_buf_free(&label);
     node_kind kind = !g->migration && !task->in_tasks_service ? NODE_TASK_MISPLACED : NODE_TASK;
@@ -216,9 +216,8 @@ static void add_edges(graph *g, size_t t)
         const svc_xref_wrapper *xw = &g->x->wrappers[task->wrappers[i]];
         for (size_t k = 0; k < xw->nsites; k++) {
             if (!keep(g, &xw->sites[k])) continue;
-            int from = source_node(g, &xw->sites[k]);
-            if (from == tnode) continue; /* a task re-queueing itself through its wrapper */
-            get_edge(g, from, tnode, EDGE_TRIGGER)->count++;
+            /* a task that re-queues itself through its wrapper is a loop on its node */
+            get_edge(g, source_node(g, &xw->sites[k]), tnode, EDGE_TRIGGER)->count++;
         }
     }
     const svc_xref_task *xt = &g->x->tasks[t];
@@ -410,7 +409,10 @@ static char *render_dot(graph *g)
         svc_buf_printf(&b, "  n%d -> n%d [label=", e->from, e->to);
         dot_string(&b, edge_label(g, e));
         switch (e->kind) {
-        case EDGE_TRIGGER: break;
+        case EDGE_TRIGGER:
+            /* heavier for more call sites, so the busy paths stand out */
+            if (e->count > 1) svc_buf_printf(&b, ", penwidth=%.1f", e->count >= 8 ? 3.0 : 1.0 + (double)e->count / 4.0);
+            break;
         case EDGE_DIRECT: svc_buf_puts(&b, ", style=dashed"); break;
         case EDGE_DIRECT_OUTSIDE: svc_buf_puts(&b, ", style=dashed, color=\"#cc0000\", fontcolor=\"#cc0000\""); break;
         case EDGE_RUNS: svc_buf_puts(&b, ", style=dotted, color=\"#888888\", fontcolor=\"#666666\""); break;

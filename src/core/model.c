@@ -465,6 +465,61 @@ static void put_symbol(svc_model *m, const char *dotted, svc_symbol_kind kind, s
     svc_map_put(m->symbols, dotted, sym);
 }
 
+/* Modules a module pulls in with `from x import *`, in source order. */
+typedef struct star_list {
+    const char **modules;
+    size_t len, cap;
+} star_list;
+
+static void note_star_import(svc_model *m, const char *module, const char *target)
+{
+    star_list *list = svc_map_get(m->star_imports, module);
+    if (!list) {
+        list = svc_arena_alloc(m->arena, sizeof *list);
+        svc_map_put(m->star_imports, module, list);
+    }
+    if (list->len == list->cap) {
+        size_t cap = list->cap ? list->cap * 2 : 4;
+        const char **items = svc_arena_alloc(m->arena, cap * sizeof *items);
+        if (list->len) memcpy(items, list->modules, list->len * sizeof *items);
+        list->modules = items;
+        list->cap = cap;
+    }
+    list->modules[list->len++] = target;
+}
+
+/* Would `from module import *` bind `name`? (__all__ when there is one, else public names) */
+static bool star_exports(const svc_model *m, const char *module, const char *name)
+{
+    const svc_symbol *sym = svc_map_get(m->symbols, module);
+    if (!sym || sym->kind != SVC_SYM_MODULE) return false;
+    const svc_facts *facts = m->files[sym->file].facts;
+    if (facts->has_all) {
+        for (size_t i = 0; i < facts->nall; i++)
+            if (strcmp(facts->all[i], name) == 0) return true;
+        return false;
+    }
+    return name[0] != '_';
+}
+
+/* `<module>.<rest>` through the modules `module` star-imports, or NULL (malloc'd). */
+static char *through_star_imports(const svc_model *m, const char *module, const char *rest)
+{
+    const star_list *list = svc_map_get(m->star_imports, module);
+    if (!list) return NULL;
+    size_t first_len = strcspn(rest, ".");
+    char *first = svc_xstrndup(rest, first_len);
+    char *found = NULL;
+    for (size_t i = list->len; i-- > 0 && !found;) { /* the last star import wins, as in Python */
+        char *candidate = svc_xasprintf("%s.%s", list->modules[i], first);
+        if (star_exports(m, list->modules[i], first) && svc_map_get(m->symbols, candidate))
+            found = svc_xasprintf("%s.%s", list->modules[i], rest);
+        free(candidate);
+    }
+    free(first);
+    return found;
+}
+
 static void build_symbols(svc_model *m)
 {
     /* modules first, so a submodule wins over a same-named attribute */
@@ -476,7 +531,12 @@ static void build_symbols(svc_model *m)
         if (!f->module || !facts) continue;
         for (size_t k = 0; k < facts->nimports; k++) {
             const svc_import *imp = &facts->imports[k];
-            if (imp->scope != -1 || imp->kind == SVC_IMPORT_STAR || imp->unresolved || !imp->bound) continue;
+            if (imp->scope != -1 || imp->unresolved) continue;
+            if (imp->kind == SVC_IMPORT_STAR) {
+                if (imp->module) note_star_import(m, f->module, imp->module);
+                continue;
+            }
+            if (!imp->bound) continue;
             char *name = svc_arena_printf(m->arena, "%s.%s", f->module, imp->bound);
             put_symbol(m, name, SVC_SYM_IMPORT, i, -1, imp->target, true);
         }
@@ -506,7 +566,8 @@ const char *svc_model_resolve(const svc_model *m, const char *dotted)
     for (int hops = 0; hops < 32; hops++) {
         const svc_symbol *sym = svc_map_get(m->symbols, cur);
         if (sym) {
-            if (sym->kind == SVC_SYM_MODULE || sym->kind == SVC_SYM_DEF) {
+            /* a module, a def, or an assignment of a value (not an alias) is where a name ends */
+            if (sym->kind == SVC_SYM_MODULE || sym->kind == SVC_SYM_DEF || (sym->kind == SVC_SYM_ASSIGN && !sym->target)) {
                 result = cur;
                 break;
             }
@@ -529,7 +590,16 @@ const char *svc_model_resolve(const svc_model *m, const char *dotted)
             if (psym) break;
             plen--;
         }
-        if (!psym || psym->kind == SVC_SYM_MODULE || psym->kind == SVC_SYM_DEF || !psym->target) break;
+        if (psym && psym->kind == SVC_SYM_MODULE) {
+            cur[plen] = '\0';
+            char *next = through_star_imports(m, cur, cur + plen + 1);
+            cur[plen] = '.';
+            if (!next) break;
+            free(cur);
+            cur = next;
+            continue;
+        }
+        if (!psym || psym->kind == SVC_SYM_DEF || !psym->target) break;
         char *next = svc_xasprintf("%s%s", psym->target, cur + plen);
         free(cur);
         cur = next;
@@ -787,6 +857,7 @@ int svc_model_build(svc_model **out, svc_source *src, const svc_config *cfg, con
     m->arena = svc_arena_new();
     m->symbols = svc_map_new();
     m->file_by_path = svc_map_new();
+    m->star_imports = svc_map_new();
     m->tasks_service = -1;
 
     build_ctx b = { .m = m, .folder_set = svc_map_new(), .package_dirs = svc_map_new() };
@@ -844,6 +915,7 @@ void svc_model_free(svc_model *m)
     free(m->folders);
     svc_map_free(m->symbols);
     svc_map_free(m->file_by_path);
+    svc_map_free(m->star_imports);
     svc_arena_free(m->arena);
     free(m);
 }

@@ -7,7 +7,8 @@
  *    modules are not the service's interface). Private classes (`_Internal`) are not reported:
  *    they are not meant to be used from outside. A folder named `tests` directly in the services
  *    root is not a service (see rules_layout.c) and is skipped. When the service root already
- *    binds the same name to something else, the message says so (a plain import would clash).
+ *    binds the same name to something else, the message says so (a plain import would clash);
+ *    when the root declares `__all__`, the message says to add the name there too.
  *  - SVC302 "holds exceptions only": the module (a file, or a package's `__init__.py`) has at
  *    least one exception of the repo at top level (defined there, or imported: a package that
  *    re-exports them) and nothing else but imports, a docstring, dunder assignments (`__all__`)
@@ -88,17 +89,19 @@ static void check_not_at_root(svc_check_ctx *ctx)
                        d->name, init);
             continue;
         }
+        /* "and to its `__all__`" when the root declares one */
+        const char *all = s->init_file >= 0 && m->files[s->init_file].facts->has_all ? " (and to its `__all__`)" : "";
         const char *at_root = svc_arena_printf(ctx->out->arena, "%s.%s", s->module, d->name);
         const char *clash = svc_model_symbol(m, at_root) ? svc_model_resolve(m, at_root) : NULL;
         if (clash && strcmp(clash, e->dotted) != 0)
             svc_report(ctx, "SVC301", e->at.file, d->name_span,
                        "Exception `%s` is not available at the root of service `%s`: `%s` already binds `%s` to "
-                       "`%s`; rename one of them and add `from %s import %s` to %s",
-                       d->name, s->name, init, d->name, clash, rel, d->name, init);
+                       "`%s`; rename one of them and add `from %s import %s` to %s%s",
+                       d->name, s->name, init, d->name, clash, rel, d->name, init, all);
         else
             svc_report(ctx, "SVC301", e->at.file, d->name_span,
-                       "Exception `%s` is not available at the root of service `%s`: add `from %s import %s` to %s",
-                       d->name, s->name, rel, d->name, init);
+                       "Exception `%s` is not available at the root of service `%s`: add `from %s import %s` to %s%s",
+                       d->name, s->name, rel, d->name, init, all);
     }
 }
 

@@ -9,16 +9,17 @@
  *    `tests/`) and `conftest.py` are glue. Besides the list of RULES.md and config `glue-modules`,
  *    modules named like a hook Django (or Channels) itself looks up are glue too: `validators`,
  *    `checks`, `sitemaps`, `feeds`, `routing`, `fields`, `widgets`.
- *  - "Defines functions" means top-level functions, Celery tasks excepted (SVC401 reports those).
- *    One finding per module, at the first such function, naming how many there are. The app's own
- *    `__init__.py` is never reported; the `__init__.py` of a non-glue sub-package of the app is
- *    (it is that package's code).
+ *  - "Defines functions" means top-level functions, Celery tasks included (an app's `tasks.py`
+ *    gets SVC501 as well as SVC401: examples/demo/VIOLATIONS.md). One finding per module, about
+ *    the module as a whole (row 1, col 1, like the other whole-module findings), naming how many
+ *    functions and the first three. The app's own `__init__.py` is never reported; the
+ *    `__init__.py` of a non-glue sub-package of the app is (it is that package's code).
  *  - A view/serializer/form class is a class of an app whose base chain (followed through classes
  *    of the repo) has a base whose last name, with a trailing `Mixin` removed, ends in `View`,
  *    `ViewSet`, `Serializer`, `Form` or `FormSet` (`CreateView`, `APIView`, `ModelViewSet`,
  *    `ModelSerializer`, `ModelForm`, `FormMixin`). The class's own name is not looked at (a model
- *    named `PageView` is not a view). Mixins without such a name (`LoginRequiredMixin`,
- *    `TimestampMixin`) are not followed.
+ *    named `PageView` is not a view). A base like `LoginRequiredMixin`, or a mixin of the repo
+ *    whose own bases do not lead to such a name, does not make a class a view.
  *  - Like every rule but SVC401/SVC402, SVC501 is silent when there is no services root
  *    (there is nowhere to move the logic to yet; SVC100 says so).
  *  - Function-based views count as view methods: a top-level function of a `views`, `api` or
@@ -33,8 +34,9 @@
 #include "svcscope/rules.h"
 #include "svcscope/util.h"
 
-/* Defined in rules_tasks.c (SVC407 uses the same notion of an ORM write). */
+/* Defined in rules_tasks.c (SVC407 uses the same notion of an ORM write and the same callee text). */
 bool svc_orm_write_call(const svc_model *m, const svc_facts *facts, const svc_call *call);
+char *svc_callee_one_line(const svc_call *call);
 
 static const char *const glue_modules[] = {
     /* spec/RULES.md */
@@ -85,27 +87,28 @@ static void check_module(svc_check_ctx *ctx, size_t i)
     }
     const svc_facts *facts = f->facts;
     size_t count = 0;
-    const svc_def *at = NULL;
+    svc_buf names = { 0 };
     for (size_t k = 0; k < facts->ndefs; k++) {
         const svc_def *d = &facts->defs[k];
         if (d->parent != -1 || d->kind != SVC_DEF_FUNCTION) continue;
-        if (svc_model_task_at(m, i, k) >= 0) continue;
-        if (!at) at = d;
+        if (count < 3) svc_buf_printf(&names, "%s`%s`", count ? ", " : "", d->name);
+        else if (count == 3) svc_buf_puts(&names, ", ...");
         count++;
     }
     if (count) {
         const svc_app *app = &m->apps[f->app];
         if (count == 1)
-            svc_report(ctx, "SVC501", i, at->name_span,
-                       "`%s` of Django app `%s` is not Django glue but defines function `%s`: move it to a service "
-                       "and call it from the app",
-                       inside, app->label, at->name);
+            svc_report_path(ctx, "SVC501", f->path, false,
+                            "`%s` of Django app `%s` is not Django glue but defines function %s: move it to a "
+                            "service and call it from the app",
+                            inside, app->label, names.data);
         else
-            svc_report(ctx, "SVC501", i, at->name_span,
-                       "`%s` of Django app `%s` is not Django glue but defines %zu functions (first `%s`): move them "
-                       "to a service and call them from the app",
-                       inside, app->label, count, at->name);
+            svc_report_path(ctx, "SVC501", f->path, false,
+                            "`%s` of Django app `%s` is not Django glue but defines %zu functions (%s): move them "
+                            "to a service and call them from the app",
+                            inside, app->label, count, names.data);
     }
+    svc_buf_free(&names);
     free(first);
 }
 
@@ -175,9 +178,7 @@ static void check_writes(svc_check_ctx *ctx, size_t i)
         const svc_call *call = &facts->calls[c];
         int fn = enclosing_view_function(facts, call->scope, is_view_fn);
         if (fn < 0 || !svc_orm_write_call(m, facts, call)) continue;
-        char *callee = svc_xstrdup(call->callee_text ? call->callee_text : call->attr);
-        for (char *p = callee; *p; p++)
-            if (*p == '\n' || *p == '\r' || *p == '\t') *p = ' ';
+        char *callee = svc_callee_one_line(call);
         const svc_def *d = &facts->defs[fn];
         svc_report(ctx, "SVC501", i, call->callee_span,
                    "`%s` writes through the ORM (`%s()`) in a Django app: move the write into a service function "

@@ -4,9 +4,10 @@
  * wrappers, services) and the files' facts.
  *
  * Decisions where spec/RULES.md is silent:
- *  - SVC401/SVC402 run with or without a services root (migration mode); every other rule of
- *    this family needs the tasks service and is silent without it (SVC403 runs everywhere but
- *    only when there is a services root: before the move, SVC401 is the one to fix first).
+ *  - SVC401/SVC402 run with or without a services root (migration mode). The others are silent
+ *    without one: SVC404-SVC406 need the tasks service, and SVC403/SVC407 (which look at every
+ *    task, in the tasks service or not) wait until there is somewhere to move tasks to; SVC401
+ *    is the finding to act on first.
  *  - SVC401 and SVC403 apply to tasks in test modules too (a test double defined outside the
  *    tasks service takes a `# noqa`); SVC404 and SVC407 do not (a test's task needs no wrapper
  *    and may do what the test needs), nor does SVC405 (a test function calling `.delay` is not
@@ -19,7 +20,8 @@
  *    enclosing def starting with `_` makes it private) that calls `.delay`/`.apply_async` on a
  *    task of the repo, from any module of the tasks service. Tasks themselves are not wrappers.
  *  - SVC406 is a finding about the file as a whole (row 1, col 1). `__init__.py` files at any
- *    depth, test modules and `conftest.py` (SVC103's business when misplaced) are excepted; `tasks.py` itself is reported (it does not end `_tasks.py`).
+ *    depth, test modules and `conftest.py` (SVC103's business when misplaced) are excepted;
+ *    `tasks.py` itself is reported (it does not end in `_tasks.py`).
  *  - SVC407 counts the body of the task and of defs nested in it (an inner function is still code
  *    of the task). ORM writes (see svc_orm_write_call below, shared with SVC501):
  *      `bulk_create`, `bulk_update`, `get_or_create`, `update_or_create`: always;
@@ -36,8 +38,11 @@
 #include "svcscope/rules.h"
 #include "svcscope/util.h"
 
-/* Shared with rules_logic.c (SVC501): true when the call writes through the Django ORM. */
+/* Shared with rules_logic.c (SVC501), declared there too: no rules-internal header exists yet.
+ * True when the call writes through the Django ORM. */
 bool svc_orm_write_call(const svc_model *m, const svc_facts *facts, const svc_call *call);
+/* Shared with rules_logic.c: the callee on one line ("qs.filter(x=1).update"), malloc'd. */
+char *svc_callee_one_line(const svc_call *call);
 
 /* ---- helpers ------------------------------------------------------------------- */
 
@@ -528,6 +533,31 @@ bool svc_orm_write_call(const svc_model *m, const svc_facts *facts, const svc_ca
     return result;
 }
 
+char *svc_callee_one_line(const svc_call *call)
+{
+    const char *text = call->callee_text ? call->callee_text : call->attr ? call->attr : "";
+    svc_buf b = { 0 };
+    svc_buf_puts(&b, "");
+    for (const char *p = text; *p; p++) {
+        if (*p == '\\' || *p == '\n' || *p == '\r') {
+            /* a line continuation or a line break inside brackets: drop it and the indent after it */
+            const char *q = p;
+            if (*q == '\\') q++;
+            while (*q == '\r' || *q == '\n') q++;
+            if (q == p + 1 && *p == '\\') {
+                svc_buf_putc(&b, *p);
+                continue;
+            }
+            while (*q == ' ' || *q == '\t') q++;
+            while (b.len > 0 && (b.data[b.len - 1] == ' ' || b.data[b.len - 1] == '\t')) b.data[--b.len] = '\0';
+            p = q - 1;
+            continue;
+        }
+        svc_buf_putc(&b, *p == '\t' ? ' ' : *p);
+    }
+    return svc_buf_detach(&b);
+}
+
 static void check_logic_in_task(svc_check_ctx *ctx)
 {
     const svc_model *m = ctx->model;
@@ -558,9 +588,7 @@ static void check_logic_in_task(svc_check_ctx *ctx)
         if (loop) svc_buf_puts(&why, "a loop");
         if (writes) {
             if (why.len) svc_buf_puts(&why, ", ");
-            char *callee = svc_xstrdup(first->callee_text ? first->callee_text : first->attr);
-            for (char *p = callee; *p; p++)
-                if (*p == '\n' || *p == '\r' || *p == '\t') *p = ' ';
+            char *callee = svc_callee_one_line(first);
             if (writes == 1)
                 svc_buf_printf(&why, "an ORM write `%s()` on line %u", callee, first->span.row + 1);
             else

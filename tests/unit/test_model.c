@@ -318,6 +318,36 @@ static void test_sources(void **state)
     free(root);
 }
 
+/* `from .errors import *` in a service's __init__.py makes its exceptions available at the root. */
+static void test_star_reexports(void **state)
+{
+    (void)state;
+    char *root = tl_tempdir();
+    static const tl_file files[] = {
+        { "services/__init__.py", "" },
+        { "services/billing/__init__.py", "from .errors import *\nfrom .limits import *\n" },
+        { "services/billing/errors.py", "class PaymentError(Exception):\n    pass\n\nclass _Hidden(Exception):\n    pass\n" },
+        { "services/billing/limits.py", "__all__ = ['MAX']\nMAX = 3\nclass LimitError(Exception):\n    pass\n" },
+        { NULL, NULL },
+    };
+    tl_write_files(root, files);
+    tl_repo r;
+    tl_repo_open(&r, root);
+    assert_string_equal(svc_model_resolve(r.model, "services.billing.PaymentError"),
+                        "services.billing.errors.PaymentError");
+    assert_string_equal(svc_model_resolve(r.model, "services.billing.MAX"), "services.billing.limits.MAX");
+    assert_null(svc_model_resolve(r.model, "services.billing._Hidden"));     /* private: not star-exported */
+    assert_null(svc_model_resolve(r.model, "services.billing.LimitError")); /* not in __all__ */
+    for (size_t i = 0; i < r.model->nexceptions; i++) {
+        const svc_exception *e = &r.model->exceptions[i];
+        bool expect_root = strcmp(e->dotted, "services.billing.errors.PaymentError") == 0;
+        assert_int_equal(e->at_root, expect_root);
+    }
+    tl_repo_close(&r);
+    tl_rmrf(root);
+    free(root);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -329,6 +359,7 @@ int main(void)
         cmocka_unit_test(test_no_services_package),
         cmocka_unit_test(test_config_overrides),
         cmocka_unit_test(test_sources),
+        cmocka_unit_test(test_star_reexports),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -70,7 +70,7 @@ static svc_diagnostics *sample(void)
                             "`get_credentials` is imported from `services.integrations.google_calendar` (depth 4)");
     x->fix = make_fix(d, "orders/views.py");
     x->context = "orders.views.sync";
-    add(d, "SVC102", "services/utils.py", 0, 0, 0, 0, "Module `utils.py` sits directly in the services root");
+    add(d, "SVC406", "services/utils.py", 0, 0, 0, 0, "Module `utils.py` sits directly in the services root");
     return d;
 }
 
@@ -139,7 +139,7 @@ static void test_text_plain(void **state)
                         "services/billing:1:1: SVC101 [service-not-package] Service `billing` has no `__init__.py`\n"
                         "orders/views.py:3:1: SVC201 [deep-service-import] `get_credentials` is imported from "
                         "`services.integrations.google_calendar` (depth 4)\n"
-                        "services/utils.py:1:1: SVC102 [module-outside-service] Module `utils.py` sits directly in "
+                        "services/utils.py:1:1: SVC406 [tasks-module-name] Module `utils.py` sits directly in "
                         "the services root\n"
                         "Found 3 violations (1 fixable).\n");
     assert_null(strchr(out, '\033'));
@@ -187,13 +187,13 @@ static void test_text_color(void **state)
     (void)state;
     svc_diagnostics *d = svc_diagnostics_new();
     add(d, "SVC201", "a.py", 0, 4, 0, 9, "deep");     /* error */
-    add(d, "SVC102", "services/u.py", 0, 0, 0, 0, "flat"); /* warning */
+    add(d, "SVC406", "services/u.py", 0, 0, 0, 0, "flat"); /* warning */
     add(d, "SVC100", ".", 0, 0, 0, 0, "none");         /* info */
     char *out = render(d, SVC_FORMAT_TEXT, true);
     assert_string_equal(out,
                         "\033[1ma.py\033[0m\033[2m:1:5:\033[0m \033[1;31mSVC201\033[0m \033[2m[deep-service-import]\033[0m deep\n"
-                        "\033[1mservices/u.py\033[0m\033[2m:1:1:\033[0m \033[1;33mSVC102\033[0m "
-                        "\033[2m[module-outside-service]\033[0m flat\n"
+                        "\033[1mservices/u.py\033[0m\033[2m:1:1:\033[0m \033[1;33mSVC406\033[0m "
+                        "\033[2m[tasks-module-name]\033[0m flat\n"
                         "\033[1m.\033[0m\033[2m:1:1:\033[0m \033[1;36mSVC100\033[0m \033[2m[no-services-root]\033[0m none\n"
                         "Found 3 violations (0 fixable).\n");
     free(out);
@@ -506,7 +506,7 @@ static void test_github(void **state)
                         "title=SVC201 [deep-service-import]::`get_credentials` is imported from "
                         "`services.integrations.google_calendar` (depth 4)\n"
                         "::warning file=services/utils.py,line=1,col=1,endLine=1,endColumn=1,"
-                        "title=SVC102 [module-outside-service]::Module `utils.py` sits directly in the services root\n"
+                        "title=SVC406 [tasks-module-name]::Module `utils.py` sits directly in the services root\n"
                         "::notice file=services/b%2Cc%3Ad/tests/x.py,line=4,col=3,endLine=4,endColumn=9,"
                         "title=SVC105 [test-module-name]::100%25 sure:%0D%0Anot named test_*.py, see docs\n");
     free(out);

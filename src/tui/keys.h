@@ -1,0 +1,111 @@
+/*
+ * Requests and their default keys, declared once (an X-macro) so the key map, the help
+ * screen and the hint line are all generated from the same table and cannot drift.
+ */
+#ifndef SVCSCOPE_TUI_KEYS_H
+#define SVCSCOPE_TUI_KEYS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Where a binding applies: the focused pane's scope is looked up before the global one. */
+typedef enum tui_scope {
+    TUI_SCOPE_GLOBAL,
+    TUI_SCOPE_TREE,
+    TUI_SCOPE_SOURCE,
+    TUI_SCOPE_PROBLEMS,
+    TUI_SCOPE_CALLERS,
+    TUI_SCOPE_COUNT,
+} tui_scope;
+
+/* Flags of a request: shown on the hint line, or kept out of the help (reserved). */
+enum { TUI_REQ_HINT = 1u << 0, TUI_REQ_HIDDEN = 1u << 1 };
+
+/*
+ * R(NAME, SCOPE, "default keys", flags, "hint label", "help text")
+ * Keys are names in the script syntax (docs/tui-tests.md), separated by spaces.
+ */
+#define TUI_REQUESTS(R)                                                                                      \
+    R(QUIT, GLOBAL, "q Q <C-c>", TUI_REQ_HINT, "quit", "Quit")                                              \
+    R(HELP, GLOBAL, "? <F1>", TUI_REQ_HINT, "help", "Show this help (Esc closes it)")                       \
+    R(NEXT_PANE, GLOBAL, "<Tab>", TUI_REQ_HINT, "pane", "Focus the next pane")                               \
+    R(PREV_PANE, GLOBAL, "<S-Tab>", 0, "", "Focus the previous pane")                                        \
+    R(MOVE_DOWN, GLOBAL, "j <Down>", 0, "", "Move down")                                                     \
+    R(MOVE_UP, GLOBAL, "k <Up>", 0, "", "Move up")                                                           \
+    R(PAGE_DOWN, GLOBAL, "<PgDn> <C-f>", 0, "", "Page down")                                                 \
+    R(PAGE_UP, GLOBAL, "<PgUp> <C-b>", 0, "", "Page up")                                                     \
+    R(HALF_PAGE_DOWN, GLOBAL, "<C-d>", 0, "", "Half a page down")                                            \
+    R(HALF_PAGE_UP, GLOBAL, "<C-u>", 0, "", "Half a page up")                                                \
+    R(MOVE_FIRST, GLOBAL, "g <Home>", 0, "", "Go to the first line")                                         \
+    R(MOVE_LAST, GLOBAL, "G <End>", 0, "", "Go to the last line")                                            \
+    R(FILTER, GLOBAL, "/", TUI_REQ_HINT, "filter",                                                          \
+      "Filter the tree by name, or the problems by code/path/message (Enter keeps, Esc clears)")            \
+    R(NEXT_VIOLATION, GLOBAL, "n", TUI_REQ_HINT, "next", "Jump to the next violation in the project")      \
+    R(PREV_VIOLATION, GLOBAL, "N", 0, "", "Jump to the previous violation in the project")                  \
+    R(CALLERS, GLOBAL, "c", TUI_REQ_HINT, "callers",                                                         \
+      "Show who calls the task or delay_ wrapper under the selection or the cursor")                        \
+    R(EDIT, GLOBAL, "e", TUI_REQ_HINT, "edit", "Open $EDITOR at the line, then reload")                     \
+    R(RELOAD, GLOBAL, "R", 0, "", "Reload the repository and check it again")                               \
+    R(ZOOM, GLOBAL, "z", 0, "", "Zoom the focused pane to the whole screen, or back")                      \
+    R(CANCEL, GLOBAL, "<Esc>", 0, "", "Close the overlay or prompt; clear the filter")                      \
+    R(REDRAW, GLOBAL, "<C-l>", 0, "", "Redraw the screen")                                                  \
+    R(SUSPEND, GLOBAL, "<C-z>", 0, "", "Suspend to the shell (fg resumes)")                                 \
+    R(FIX, GLOBAL, "f", TUI_REQ_HIDDEN, "fix", "Apply the fix of the finding (reserved for fixes)")         \
+    R(TREE_TOGGLE, TREE, "<Enter> <Space>", TUI_REQ_HINT, "open/close", "Expand or collapse the node")      \
+    R(TREE_EXPAND, TREE, "l <Right>", 0, "", "Expand the node, or go to its first child")                   \
+    R(TREE_COLLAPSE, TREE, "h <Left>", 0, "", "Collapse the node, or go to its parent")                     \
+    R(TREE_EXPAND_ALL, TREE, "*", TUI_REQ_HINT, "expand all", "Expand every node")                          \
+    R(TREE_COLLAPSE_ALL, TREE, "-", 0, "", "Collapse every node but the top-level branches")                \
+    R(SCROLL_LEFT, SOURCE, "h <Left>", 0, "", "Scroll left")                                                \
+    R(SCROLL_RIGHT, SOURCE, "l <Right>", 0, "", "Scroll right")                                             \
+    R(SOURCE_CALLERS, SOURCE, "<Enter>", 0, "", "Show the callers of the task or wrapper at the cursor")    \
+    R(OPEN, PROBLEMS, "<Enter>", TUI_REQ_HINT, "open", "Show the finding in the source")                    \
+    R(SORT, PROBLEMS, "s", TUI_REQ_HINT, "sort", "Sort by path, code, then severity")                       \
+    R(TOGGLE_ERRORS, PROBLEMS, "1", TUI_REQ_HINT, "errors", "Show or hide errors")                          \
+    R(TOGGLE_WARNINGS, PROBLEMS, "2", TUI_REQ_HINT, "warnings", "Show or hide warnings")                    \
+    R(TOGGLE_INFO, PROBLEMS, "3", TUI_REQ_HINT, "info", "Show or hide info findings")                       \
+    R(OPEN_SITE, CALLERS, "<Enter>", TUI_REQ_HINT, "open", "Show the call site in the source")
+
+typedef enum tui_request {
+    TUI_REQ_NONE,
+#define TUI_REQ_ENUM(name, scope, keys, flags, hint, help) TUI_REQ_##name,
+    TUI_REQUESTS(TUI_REQ_ENUM)
+#undef TUI_REQ_ENUM
+    TUI_REQ_COUNT,
+} tui_request;
+
+typedef struct tui_request_info {
+    tui_request request;
+    tui_scope scope;
+    const char *keys;   /* default keys, as key names */
+    unsigned flags;
+    const char *hint;
+    const char *help;
+} tui_request_info;
+
+/* The table, in declaration order. */
+const tui_request_info *tui_requests(size_t *count);
+const char *tui_scope_title(tui_scope scope);
+
+/*
+ * Key codes: a Unicode character is itself; a curses function key (KEY_DOWN, ...) is
+ * TUI_KEY_FN(code), so the two ranges cannot collide.
+ */
+#define TUI_KEY_FN_BASE 0x200000
+#define TUI_KEY_FN(code) (TUI_KEY_FN_BASE + (code))
+#define TUI_KEY_IS_FN(key) ((key) >= TUI_KEY_FN_BASE)
+#define TUI_KEY_ENTER '\n'
+#define TUI_KEY_ESC 27
+#define TUI_KEY_TAB '\t'
+
+/* Parses one key name at *text ("j", "<Enter>", "<C-d>"), advancing it; -1 when unknown. */
+int tui_key_parse(const char **text);
+/* Normalises what curses returned: '\r' and KEY_ENTER are Enter, DEL and ^H are Backspace. */
+int tui_key_normalize(int key);
+
+/* The request bound to a key in a scope (falling back to the global scope), or TUI_REQ_NONE. */
+tui_request tui_key_request(int key, tui_scope scope);
+/* Builds the binding table from the defaults; false (and the bad entry) when a name is wrong. */
+bool tui_keys_init(const char **bad);
+
+#endif

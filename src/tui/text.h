@@ -1,0 +1,38 @@
+/*
+ * Text on the screen in display columns: UTF-8 decoding, widths (wcwidth through the
+ * locale), and drawing that clips at a column budget without ever splitting a wide character.
+ */
+#ifndef SVCSCOPE_TUI_TEXT_H
+#define SVCSCOPE_TUI_TEXT_H
+
+#include <curses.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Reads the locale once: non-ASCII is drawn only when the terminal speaks UTF-8. */
+void tui_text_init(void);
+bool tui_text_unicode(void);
+
+/* Decodes one code point; returns the bytes used (at least 1; U+FFFD for bad input). */
+size_t tui_utf8_decode(const char *s, size_t n, uint32_t *cp);
+/* Columns a code point takes on screen: 0, 1 or 2 (control and unknown characters are drawn as '?'). */
+int tui_cp_width(uint32_t cp);
+size_t tui_text_width(const char *s);
+
+/* The glyph when the terminal speaks UTF-8, else the ASCII stand-in. */
+const char *tui_glyph(const char *unicode, const char *ascii);
+
+/* Draws one code point at (y, x); returns its width. */
+int tui_put_cp(int y, int x, uint32_t cp, attr_t attr);
+/* Draws text in at most `cols` columns; returns the columns used. */
+int tui_put(int y, int x, int cols, const char *s, attr_t attr);
+int tui_putn(int y, int x, int cols, const char *s, size_t n, attr_t attr);
+/* Draws text and pads it with spaces to exactly `cols` columns. */
+void tui_put_padded(int y, int x, int cols, const char *s, attr_t attr);
+/* Spaces over `cols` columns. */
+void tui_fill(int y, int x, int cols, attr_t attr);
+/* Text that keeps its tail when it has to be cut: "…/views.py". */
+int tui_put_tail(int y, int x, int cols, const char *s, attr_t attr);
+
+#endif
