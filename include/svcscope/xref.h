@@ -61,13 +61,19 @@ typedef struct svc_xref_wrapper {
     size_t nsites;
 } svc_xref_wrapper;
 
+/* A task or a wrapper of the model. */
+typedef struct svc_xref_match {
+    bool is_task;            /* else a wrapper */
+    size_t index;            /* into model tasks or wrappers */
+} svc_xref_match;
+
 typedef struct svc_xref {
     const svc_model *model;  /* borrowed */
     svc_xref_task *tasks;    /* parallel to model->tasks */
     size_t ntasks;
     svc_xref_wrapper *wrappers; /* parallel to model->wrappers */
     size_t nwrappers;
-    struct svc_map *targets; /* dotted task/wrapper name -> internal target */
+    struct svc_map *targets; /* dotted task/wrapper name -> svc_xref_match* */
     struct svc_arena *arena;
 } svc_xref;
 
@@ -75,7 +81,8 @@ typedef struct svc_xref {
 svc_xref *svc_xref_build(const svc_model *model);
 void svc_xref_free(svc_xref *xref);
 
-/* The sites recorded for a task or wrapper dotted name (exact, as in the model), or NULL. */
+/* The sites recorded for a task (its direct uses) or a wrapper, by dotted name exactly as in
+ * the model; NULL (and *n = 0) for any other name. */
 const svc_xref_site *svc_xref_sites_of(const svc_xref *xref, const char *dotted, size_t *n);
 
 /* True when the site is a direct use of a task outside the tasks service (what SVC402 flags
@@ -84,15 +91,11 @@ bool svc_xref_site_outside_tasks_service(const svc_xref *xref, const svc_xref_si
 
 /* ---- looking names up (for `svcscope callers NAME`) ------------------------------ */
 
-typedef struct svc_xref_match {
-    bool is_task;            /* else a wrapper */
-    size_t index;            /* into model tasks or wrappers */
-} svc_xref_match;
-
 /*
  * Tasks and wrappers a user's NAME designates: an exact dotted name (or one that resolves to
  * it through re-exports: "services.tasks.delay_x"), else a dotted suffix ("email_tasks.delay_x")
- * or a bare name ("delay_x", "_x"), else a task's Celery name (name="..."). Returns how many
+ * or a bare name ("delay_x", "_x"), else a task's Celery name (name="..."); "PATH:QUALNAME"
+ * ("scripts/my-tasks.py:job") names a def of one file. Returns how many
  * matched; *out (malloc'd, caller frees, NULL when none) in model order.
  */
 size_t svc_xref_lookup(const svc_xref *xref, const char *name, svc_xref_match **out);

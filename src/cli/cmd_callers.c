@@ -13,12 +13,12 @@ static void callers_usage(FILE *out)
 {
     fputs("usage: svcscope callers [--format text|json] [--no-tests] [--staged | --rev REV] NAME [PATH]\n"
           "\n"
-          "Shows who triggers a Celery task, and from where. NAME is a task or a wrapper, bare\n"
-          "(delay_send_welcome, _send_welcome) or dotted (services.tasks.email_tasks.delay_send_welcome,\n"
-          "email_tasks.delay_send_welcome), or a task's Celery name. For a task: each of its wrappers\n"
-          "with their call sites, the direct .delay/.apply_async (and other uses) outside the wrappers,\n"
-          "and the functions of the repository its body runs. For a wrapper: its call sites.\n"
-          "Names are resolved (aliases, relative imports, re-exports, wrappers passed as values),\n"
+          "Shows who triggers a Celery task, and from where. NAME is a task or a wrapper: bare\n"
+          "(delay_send_welcome, _send_welcome), dotted (services.tasks.email_tasks.delay_send_welcome,\n"
+          "email_tasks.delay_send_welcome), PATH:NAME, or a task's Celery name. For a task: each of\n"
+          "its wrappers with their call sites, the direct .delay/.apply_async (and other uses) outside\n"
+          "the wrappers, and the functions of the repository its body runs. For a wrapper: its call\n"
+          "sites. Names are resolved (aliases, relative imports, re-exports, wrappers passed as values),\n"
           "not grepped. PATH (default: .) is any folder of the project.\n"
           "\n"
           "  --format FORMAT  text (default): path:line:col: in FUNCTION: SOURCE per site; or json\n"
@@ -209,7 +209,9 @@ static void print_candidates(const svc_model *m, const char *name, const svc_xre
         fprintf(stderr, "  %s  (%s, %s:%u)\n", dotted, matches[i].is_task ? "task" : "wrapper", m->files[at.file].path,
                 def_line(m, at));
     }
-    fprintf(stderr, "give one of these dotted names instead\n");
+    fprintf(stderr, "give one of these dotted names instead, or PATH:NAME (%s:%s)\n",
+            m->files[matches[0].is_task ? m->tasks[matches[0].index].at.file : m->wrappers[matches[0].index].at.file].path,
+            matches[0].is_task ? def_name(m, m->tasks[matches[0].index].at) : def_name(m, m->wrappers[matches[0].index].at));
 }
 
 int cmd_callers(int argc, char **argv)

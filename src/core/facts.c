@@ -91,6 +91,8 @@ enum node_kind {
     K_CLASS_PATTERN,
     K_KEYWORD_PATTERN,
     K_BINARY_OPERATOR,
+    K_TYPE,
+    K_TYPE_ALIAS_STATEMENT,
 };
 
 static const struct {
@@ -160,6 +162,8 @@ static const struct {
     { "class_pattern", K_CLASS_PATTERN },
     { "keyword_pattern", K_KEYWORD_PATTERN },
     { "binary_operator", K_BINARY_OPERATOR },
+    { "type", K_TYPE },
+    { "type_alias_statement", K_TYPE_ALIAS_STATEMENT },
 };
 
 enum field {
@@ -990,6 +994,7 @@ static void record_imports(extractor *ex, TSNode stmt, uint8_t kind, int scope)
             if (node_ok(alias_node)) imp.alias = text_trunc(ex, alias_node, 1000);
         }
         if (k == K_WILDCARD_IMPORT) {
+            if (!from_module) continue; /* `import *` is not Python */
             imp.kind = SVC_IMPORT_STAR;
             imp.module = from_module;
             imp.target = from_module;
@@ -1549,6 +1554,7 @@ static void enter_target(extractor *ex, frame *f, TSNode node)
     case K_LIST_SPLAT_PATTERN:
     case K_LIST_SPLAT:
     case K_AS_PATTERN_TARGET:
+    case K_TYPE: /* `type X = ...` names its alias inside a type node */
         f->mode = M_TARGETS;
         return;
     default:
@@ -1658,6 +1664,9 @@ static void enter_load(extractor *ex, frame *f, TSNode node)
     case K_AUGMENTED_ASSIGNMENT:
         if (f->scope == 0) record_augmented(ex, node);
         f->mode = M_AUGASSIGN;
+        return;
+    case K_TYPE_ALIAS_STATEMENT:
+        f->mode = M_AUGASSIGN; /* left is bound, right is read */
         return;
     case K_FOR_STATEMENT:
         mark_loop(ex, f->scope);

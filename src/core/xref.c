@@ -316,17 +316,17 @@ svc_xref *svc_xref_build(const svc_model *m)
         x->wrappers[w].wrapper = w;
         x->wrappers[w].sites = finish_sites(x->arena, &targets[m->ntasks + w], &x->wrappers[w].nsites);
     }
-    /* the map now points at entries of the index rather than at the scratch targets */
+    /* the map now answers svc_xref_sites_of: dotted name -> match (the first of homonyms
+     * from files that are not importable) */
     svc_map_free(x->targets);
     x->targets = svc_map_new();
-    for (size_t t = 0; t < m->ntasks; t++) {
-        svc_vec_free(&targets[t].sites);
-        svc_map_put(x->targets, target_key(x->arena, m, m->tasks[t].at.file, m->tasks[t].dotted), &x->tasks[t]);
-    }
-    for (size_t w = 0; w < m->nwrappers; w++) {
-        svc_vec_free(&targets[m->ntasks + w].sites);
-        svc_map_put(x->targets, target_key(x->arena, m, m->wrappers[w].at.file, m->wrappers[w].dotted),
-                    &x->wrappers[w]);
+    for (size_t i = 0; i < m->ntasks + m->nwrappers; i++) {
+        svc_vec_free(&targets[i].sites);
+        svc_xref_match *match = svc_arena_alloc(x->arena, sizeof *match);
+        match->is_task = targets[i].is_task;
+        match->index = targets[i].index;
+        const char *dotted = match->is_task ? m->tasks[match->index].dotted : m->wrappers[match->index].dotted;
+        if (!svc_map_get(x->targets, dotted)) svc_map_put(x->targets, dotted, match);
     }
     free(targets);
     svc_map_free(b.last_names);
@@ -346,18 +346,14 @@ void svc_xref_free(svc_xref *x)
 const svc_xref_site *svc_xref_sites_of(const svc_xref *x, const char *dotted, size_t *n)
 {
     *n = 0;
-    if (!dotted) return NULL;
-    for (size_t t = 0; t < x->ntasks; t++)
-        if (strcmp(x->model->tasks[t].dotted, dotted) == 0) {
-            *n = x->tasks[t].ndirect;
-            return x->tasks[t].direct;
-        }
-    for (size_t w = 0; w < x->nwrappers; w++)
-        if (strcmp(x->model->wrappers[w].dotted, dotted) == 0) {
-            *n = x->wrappers[w].nsites;
-            return x->wrappers[w].sites;
-        }
-    return NULL;
+    const svc_xref_match *match = dotted ? svc_map_get(x->targets, dotted) : NULL;
+    if (!match) return NULL;
+    if (match->is_task) {
+        *n = x->tasks[match->index].ndirect;
+        return x->tasks[match->index].direct;
+    }
+    *n = x->wrappers[match->index].nsites;
+    return x->wrappers[match->index].sites;
 }
 
 bool svc_xref_site_outside_tasks_service(const svc_xref *x, const svc_xref_site *site)
@@ -395,6 +391,28 @@ size_t svc_xref_lookup(const svc_xref *x, const char *name, svc_xref_match **out
     match_vec v = { 0 };
     *out = NULL;
     if (!name || !*name) return 0;
+    const char *colon = strchr(name, ':');
+    if (colon && colon[1]) {
+        /* PATH:NAME, for files that are not importable (their defs share bare names) */
+        size_t plen = (size_t)(colon - name);
+        const char *qual = colon + 1;
+        for (size_t t = 0; t < m->ntasks; t++) {
+            const svc_file *f = &m->files[m->tasks[t].at.file];
+            const char *q = f->facts->defs[m->tasks[t].at.def].qualname;
+            if (strlen(f->path) == plen && strncmp(f->path, name, plen) == 0 && strcmp(q, qual) == 0)
+                svc_vec_push(&v, ((svc_xref_match){ true, t }));
+        }
+        for (size_t w = 0; w < m->nwrappers; w++) {
+            const svc_file *f = &m->files[m->wrappers[w].at.file];
+            const char *q = f->facts->defs[m->wrappers[w].at.def].qualname;
+            if (strlen(f->path) == plen && strncmp(f->path, name, plen) == 0 && strcmp(q, qual) == 0)
+                svc_vec_push(&v, ((svc_xref_match){ false, w }));
+        }
+        if (v.len) {
+            *out = v.items;
+            return v.len;
+        }
+    }
     match_all(m, &v, same, name);
     if (!v.len) {
         const char *resolved = svc_model_resolve(m, name);

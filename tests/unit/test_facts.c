@@ -935,6 +935,7 @@ static void test_syntax_errors(void **state)
     assert_int_equal(r->span.row, 7);
     assert_int_equal(r->scope, def_index(f, "fine"));
     assert_string_equal(def(f, "Ok")->bases[0], "Exception");
+    assert_int_equal(count_refs(f, "x"), 0); /* fragments of the broken `if` are not references */
     svc_facts_free(f);
 
     /* garbage only: never fails */
@@ -1185,7 +1186,8 @@ static void test_match_and_misc_statements(void **state)
                            "    del value.cache\n"
                            "    assert isinstance(value, Invoice), 'no'\n"
                            "    for n in range(3):\n"
-                           "        yield n\n");
+                           "        yield n\n"
+                           "type Amount = Decimal\n");
     assert_int_equal(ref(f, "Invoice")->binding, SVC_BIND_IMPORT);
     assert_string_equal(ref(f, "Status.PAID")->resolved, "services.billing.Status.PAID");
     assert_int_equal(ref(f, "t")->binding, SVC_BIND_LOCAL);
@@ -1193,6 +1195,8 @@ static void test_match_and_misc_statements(void **state)
     assert_int_equal(ref_n(f, "Invoice", 1)->flags, SVC_REF_ISINSTANCE | SVC_REF_ARGUMENT);
     assert_int_equal(ref(f, "n")->binding, SVC_BIND_LOCAL);
     assert_true(def(f, "f")->has_loop);
+    assert_int_equal(count_refs(f, "Amount"), 0); /* bound by the type alias, not read */
+    assert_int_equal(ref(f, "Decimal")->binding, SVC_BIND_UNKNOWN);
     svc_facts_free(f);
 }
 

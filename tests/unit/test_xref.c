@@ -105,6 +105,24 @@ static const tl_file shop[] = {
       "    email_tasks.delay_send_welcome = None\n"                      /* 36 store: not a site */
       "\n"                                                               /* 37 */
       "delay_send_welcome(13)\n" },                                      /* 38 module level */
+    { "orders/admin.py",
+      "from services.tasks.email_tasks import delay_send_welcome\n"     /* 1 */
+      "\n"                                                               /* 2 */
+      "def resend(queryset):\n"                                          /* 3 */
+      "    def each(user):\n"                                            /* 4 */
+      "        delay_send_welcome(user.id)\n"                            /* 5 call, in resend.each */
+      "    for user in queryset:\n"                                      /* 6 */
+      "        each(user)\n"                                             /* 7 */
+      "\n"                                                               /* 8 */
+      "def lazily(user):\n"                                              /* 9 */
+      "    from services.tasks import email_tasks as later\n"            /* 10 */
+      "    later.delay_send_welcome(user.id)\n" },                       /* 11 call, function-level import */
+    /* a module's own function named like the wrapper is not the wrapper */
+    { "orders/fake.py",
+      "def delay_send_welcome(user_id):\n"
+      "    pass\n"
+      "\n"
+      "delay_send_welcome(1)\n" },
     { NULL, NULL },
 };
 
@@ -189,8 +207,12 @@ static void test_wrapper_call_forms(void **state)
     expect_site(s, n, "services/notifications/signup.py", 4, SVC_XREF_CALL, "signup");
     expect_site(s, n, "services/tasks/email_tasks.py", 26, SVC_XREF_CALL, "welcome_all");
     expect_site(s, n, "services/tasks/report_tasks.py", 6, SVC_XREF_CALL, "_weekly");
-    if (n != 13) dump_sites(s, n);
-    assert_int_equal(n, 13);
+    /* the name imported from its own module, called in a nested function; a function-level import */
+    expect_site(s, n, "orders/admin.py", 5, SVC_XREF_CALL, "resend.each");
+    expect_site(s, n, "orders/admin.py", 11, SVC_XREF_CALL, "lazily");
+    assert_null(site_at(s, n, "orders/fake.py", 4));
+    if (n != 15) dump_sites(s, n);
+    assert_int_equal(n, 15);
     /* sorted by path, then line */
     for (size_t i = 1; i < n; i++)
         assert_true(strcmp(s[i - 1].path, s[i].path) < 0 ||
@@ -282,6 +304,11 @@ static void test_lookup(void **state)
     /* ambiguous: two wrappers share the bare name */
     assert_int_equal(svc_xref_lookup(x, "delay_send_welcome", &found), 2);
     free(found);
+    /* PATH:NAME */
+    assert_int_equal(svc_xref_lookup(x, "services/tasks/report_tasks.py:delay_send_welcome", &found), 1);
+    assert_string_equal(m->wrappers[found[0].index].dotted, "services.tasks.report_tasks.delay_send_welcome");
+    free(found);
+    assert_int_equal(svc_xref_lookup(x, "services/tasks/nope.py:delay_send_welcome", &found), 0);
     /* unknown */
     assert_int_equal(svc_xref_lookup(x, "delay_nothing", &found), 0);
     assert_null(found);
@@ -439,14 +466,15 @@ static void test_graph(void **state)
     assert_non_null(strstr(dot, "subgraph cluster_service_notifications"));
     assert_non_null(strstr(dot, "subgraph cluster_app_orders"));
     assert_non_null(strstr(dot, "label=\"delay_send_welcome \xe2\x86\x92 _send_welcome\""));
-    /* orders/views.py: 10 uses of the wrapper, one aggregated edge */
+    /* orders/views.py: 10 uses of the wrapper, one aggregated edge (and 2 from orders/admin.py) */
     assert_int_equal(count_of(dot, "label=\"10 calls\""), 1);
+    assert_int_equal(count_of(dot, "label=\"2 calls\""), 1);
     /* .delay, .apply_async and .s from Hook.run: one red dashed edge */
     assert_int_equal(count_of(dot, "label=\".delay/.apply_async/signature (3)\", style=dashed, color=\"#cc0000\""), 1);
     /* the task runs two functions of services.notifications.email */
     assert_non_null(strstr(dot, "label=\"render, send\", style=dotted"));
     /* _weekly chains to the welcome task: the edge starts at the task's node */
-    assert_int_equal(count_of(dot, "->"), 6);
+    assert_int_equal(count_of(dot, "->"), 7);
     free(dot);
 
     go.format = SVC_GRAPH_MERMAID;

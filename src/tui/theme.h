@@ -1,0 +1,66 @@
+/*
+ * What each thing on screen looks like, in colour and in monochrome. Meaning never rests
+ * on colour alone: the monochrome column uses bold, reverse and underline, and every
+ * marker also has a text form (glyphs, letters, words).
+ */
+#ifndef SVCSCOPE_TUI_THEME_H
+#define SVCSCOPE_TUI_THEME_H
+
+#include <curses.h>
+#include <stdbool.h>
+
+/* E(NAME, foreground, background, colour attributes, monochrome attributes); -1 = terminal default. */
+#define TUI_THEME(E)                                                         \
+    E(NORMAL, -1, -1, A_NORMAL, A_NORMAL)                                    \
+    E(TITLE, COLOR_CYAN, -1, A_BOLD, A_BOLD | A_UNDERLINE)                   \
+    E(TITLE_FOCUS, COLOR_BLACK, COLOR_CYAN, A_BOLD, A_REVERSE | A_BOLD)      \
+    E(SELECTED, COLOR_WHITE, COLOR_BLUE, A_NORMAL, A_BOLD)                   \
+    E(SELECTED_FOCUS, COLOR_BLACK, COLOR_CYAN, A_NORMAL, A_REVERSE)          \
+    E(SEPARATOR, COLOR_BLUE, -1, A_NORMAL, A_NORMAL)                         \
+    E(STATUS, COLOR_WHITE, COLOR_BLUE, A_NORMAL, A_REVERSE)                  \
+    E(STATUS_ERROR, COLOR_WHITE, COLOR_RED, A_BOLD, A_REVERSE | A_BOLD)      \
+    E(PROGRESS, COLOR_BLACK, COLOR_GREEN, A_NORMAL, A_NORMAL)                \
+    E(HINT, -1, -1, A_NORMAL, A_NORMAL)                                      \
+    E(HINT_KEY, COLOR_CYAN, -1, A_BOLD, A_BOLD)                              \
+    E(PROMPT, COLOR_YELLOW, -1, A_BOLD, A_BOLD)                              \
+    E(NOTE, COLOR_BLACK, -1, A_BOLD, A_DIM)                                  \
+    E(ERROR, COLOR_RED, -1, A_BOLD, A_BOLD)                                  \
+    E(WARNING, COLOR_YELLOW, -1, A_NORMAL, A_UNDERLINE)                      \
+    E(INFO, COLOR_CYAN, -1, A_NORMAL, A_NORMAL)                              \
+    E(SPAN_ERROR, COLOR_RED, -1, A_UNDERLINE | A_BOLD, A_UNDERLINE | A_BOLD) \
+    E(SPAN_WARNING, COLOR_YELLOW, -1, A_UNDERLINE, A_UNDERLINE)              \
+    E(SPAN_INFO, COLOR_CYAN, -1, A_UNDERLINE, A_UNDERLINE)                   \
+    E(LINE_NUMBER, COLOR_BLACK, -1, A_BOLD, A_DIM)                           \
+    E(KEYWORD, COLOR_MAGENTA, -1, A_BOLD, A_BOLD)                            \
+    E(STRING, COLOR_GREEN, -1, A_NORMAL, A_NORMAL)                           \
+    E(COMMENT, COLOR_BLUE, -1, A_NORMAL, A_DIM)                              \
+    E(NUMBER, COLOR_CYAN, -1, A_NORMAL, A_NORMAL)                            \
+    E(FUNCTION, COLOR_BLUE, -1, A_BOLD, A_NORMAL)                            \
+    E(BUILTIN, COLOR_CYAN, -1, A_NORMAL, A_NORMAL)                           \
+    E(TYPE, COLOR_YELLOW, -1, A_NORMAL, A_NORMAL)                            \
+    E(CONSTANT, COLOR_MAGENTA, -1, A_NORMAL, A_NORMAL)                       \
+    E(PROPERTY, -1, -1, A_NORMAL, A_NORMAL)                                  \
+    E(OPERATOR, COLOR_YELLOW, -1, A_NORMAL, A_NORMAL)                        \
+    E(ESCAPE, COLOR_RED, -1, A_NORMAL, A_NORMAL)                             \
+    E(BRANCH, COLOR_WHITE, -1, A_BOLD, A_BOLD)                               \
+    E(SERVICE, COLOR_BLUE, -1, A_BOLD, A_BOLD)                               \
+    E(MODULE, -1, -1, A_NORMAL, A_NORMAL)                                    \
+    E(TASK, COLOR_MAGENTA, -1, A_BOLD, A_BOLD)                               \
+    E(WRAPPER, COLOR_GREEN, -1, A_BOLD, A_NORMAL)                            \
+    E(EXCEPTION, COLOR_RED, -1, A_NORMAL, A_NORMAL)                          \
+    E(MATCH, COLOR_YELLOW, -1, A_BOLD | A_UNDERLINE, A_UNDERLINE)            \
+    E(DELAY_SITE, COLOR_RED, -1, A_BOLD, A_BOLD)
+
+typedef enum tui_element {
+#define TUI_THEME_ENUM(name, fg, bg, attrs, mono) TUI_EL_##name,
+    TUI_THEME(TUI_THEME_ENUM)
+#undef TUI_THEME_ENUM
+    TUI_EL_COUNT,
+} tui_element;
+
+/* Sets up colour pairs, or the monochrome scheme when `use_color` is false or the terminal has none. */
+void tui_theme_init(bool use_color);
+bool tui_theme_has_color(void);
+attr_t tui_attr(tui_element element);
+
+#endif
