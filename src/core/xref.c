@@ -4,7 +4,8 @@
  * One pass over the refs of all files. A ref is a use of a target (a task or a wrapper)
  * when its resolved name, followed through svc_model_resolve, is the target's dotted name;
  * `<task>.delay` / `.apply_async` / `.s` / `.si` / `.signature` are uses of the task. Refs whose
- * head is a local or unknown name are never uses (shadowing), nor are assignment targets.
+ * head is a local name are never uses (shadowing), nor are assignment targets; a head no scope
+ * binds is a use only when a star import of the file provides it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -151,13 +152,30 @@ static svc_xref_site make_site(const svc_model *m, size_t file, size_t r, svc_xr
     return s;
 }
 
-static void index_ref(build_ctx *b, size_t file, size_t r)
+/* True when a file has `from x import *` at module level. */
+static bool has_star_import(const svc_facts *facts)
+{
+    for (size_t i = 0; i < facts->nimports; i++)
+        if (facts->imports[i].kind == SVC_IMPORT_STAR && facts->imports[i].scope == -1) return true;
+    return false;
+}
+
+static void index_ref(build_ctx *b, size_t file, size_t r, bool star)
 {
     const svc_model *m = b->m;
     const svc_ref *ref = &m->files[file].facts->refs[r];
-    if (!ref->resolved || ref->binding == SVC_BIND_LOCAL || ref->binding == SVC_BIND_UNKNOWN) return;
     if (ref->flags & SVC_REF_STORE) return;
     const char *name = ref->resolved;
+    char *through_star = NULL;
+    if (ref->binding == SVC_BIND_UNKNOWN && star && m->files[file].module) {
+        /* No scope binds the head, so only a star import can: `<this module>.<raw>`, which the
+         * model follows through the module's star imports (Python's own rule, __all__ included).
+         * A local or parameter is LOCAL, never this: shadowing still hides the wrapper. */
+        through_star = svc_xasprintf("%s.%s", m->files[file].module, ref->raw);
+        name = through_star;
+    } else if (!ref->resolved || ref->binding == SVC_BIND_LOCAL || ref->binding == SVC_BIND_UNKNOWN) {
+        return;
+    }
     size_t len = strlen(name);
     const char *dot = strrchr(name, '.');
     const char *last = dot ? dot + 1 : name;
@@ -183,6 +201,7 @@ static void index_ref(build_ctx *b, size_t file, size_t r)
             kind = (svc_xref_kind)k;
         }
     }
+    free(through_star);
     if (!t) return;
     if (t->is_task && inside_own_wrapper(m, t->index, file, ref->scope)) return;
     svc_vec_push(&t->sites, make_site(m, file, r, kind));
@@ -297,7 +316,8 @@ svc_xref *svc_xref_build(const svc_model *m)
         for (size_t f = 0; f < m->nfiles; f++) {
             const svc_facts *facts = m->files[f].facts;
             if (!facts) continue;
-            for (size_t r = 0; r < facts->nrefs; r++) index_ref(&b, f, r);
+            bool star = has_star_import(facts);
+            for (size_t r = 0; r < facts->nrefs; r++) index_ref(&b, f, r, star);
         }
 
     for (size_t t = 0; t < m->ntasks; t++) {

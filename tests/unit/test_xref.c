@@ -495,6 +495,51 @@ static void test_graph(void **state)
     free(root);
 }
 
+/* Star imports: a package re-exporting its tasks module with `*`, and a caller importing `*`. */
+static void test_star_imports(void **state)
+{
+    (void)state;
+    static const tl_file files[] = {
+        { "services/__init__.py", "" },
+        { "services/tasks/__init__.py", "from .email_tasks import *\n" },
+        { "services/tasks/email_tasks.py", "from celery import shared_task\n\n@shared_task\ndef _a():\n    pass\n\n"
+                                           "def delay_a():\n    return _a.delay()\n" },
+        { "orders/__init__.py", "" },
+        { "orders/views.py", "from services.tasks import delay_a\n"
+                             "import services.tasks as t\n"
+                             "\n"
+                             "def f():\n"
+                             "    delay_a()\n"        /* 5 */
+                             "    t.delay_a()\n" },   /* 6 */
+        { "orders/legacy.py", "from services.tasks.email_tasks import *\n"
+                              "\n"
+                              "def g(delay_a=None):\n"
+                              "    delay_a()\n"        /* 4: a parameter */
+                              "\n"
+                              "def h():\n"
+                              "    delay_a()\n"        /* 7: from the star import */
+                              "    _a.delay()\n" },    /* 8: `*` does not import private names */
+        { NULL, NULL },
+    };
+    char *root = make(files);
+    tl_repo r;
+    tl_repo_open(&r, root);
+    svc_xref *x = svc_xref_build(r.model);
+    size_t n = 0;
+    const svc_xref_site *s = svc_xref_sites_of(x, "services.tasks.email_tasks.delay_a", &n);
+    expect_site(s, n, "orders/views.py", 5, SVC_XREF_CALL, "f");
+    expect_site(s, n, "orders/views.py", 6, SVC_XREF_CALL, "f");
+    expect_site(s, n, "orders/legacy.py", 7, SVC_XREF_CALL, "h");
+    assert_null(site_at(s, n, "orders/legacy.py", 4));
+    assert_int_equal(n, 3);
+    svc_xref_sites_of(x, "services.tasks.email_tasks._a", &n);
+    assert_int_equal(n, 0);
+    svc_xref_free(x);
+    tl_repo_close(&r);
+    tl_rmrf(root);
+    free(root);
+}
+
 static void test_no_tasks(void **state)
 {
     (void)state;
@@ -528,6 +573,7 @@ int main(void)
         cmocka_unit_test(test_reader),
         cmocka_unit_test(test_migration_mode),
         cmocka_unit_test(test_graph),
+        cmocka_unit_test(test_star_imports),
         cmocka_unit_test(test_no_tasks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

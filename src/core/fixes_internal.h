@@ -1,0 +1,174 @@
+/*
+ * Shared machinery of the fix computers (fixes.c and fixes_*.c); not a public interface.
+ *
+ * A fix computer gets the checker's model and one diagnostic, reads the bytes of the files it
+ * needs (through the model's source, once per file), and builds an fx_fix: byte-range edits and
+ * file operations that are checked (sorted, not overlapping) and copied into the diagnostics'
+ * arena by fx_finish. Anything it cannot do correctly makes it give up (fx_fail): no fix is
+ * better than a wrong one.
+ */
+#ifndef SVCSCOPE_FIXES_INTERNAL_H
+#define SVCSCOPE_FIXES_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <tree_sitter/api.h>
+
+#include "svcscope/diagnostic.h"
+#include "svcscope/model.h"
+#include "svcscope/util.h"
+
+/* One file's bytes, read once per svc_fixes_compute. */
+typedef struct fx_text {
+    const char *bytes;
+    uint32_t len;
+    uint32_t base;           /* 3 when the file starts with a UTF-8 BOM: nothing is ever edited before it */
+    const char *nl;          /* "\r\n" when the file's first line ends so, else "\n" */
+    uint32_t *line_starts;   /* byte where each line starts (line 0 starts at base) */
+    uint32_t nlines;
+    TSTree *tree;            /* parsed on demand by fx_root */
+} fx_text;
+
+typedef struct fx_ctx {
+    const svc_model *m;
+    svc_diagnostics *diags;
+    svc_arena *arena;        /* diags->arena: where fixes live */
+    fx_text **texts;         /* per model file; NULL until read */
+    unsigned char *text_state; /* per model file: 0 not read, 1 ok, 2 unusable */
+    TSParser *parser;
+    svc_map *parts;          /* identifier -> part_list*: every ref with that identifier in its chain */
+    svc_map *all_sites;      /* per-compute scratch owned by fixes_tasks.c (may be NULL) */
+} fx_ctx;
+
+typedef struct fx_fix {
+    fx_ctx *ctx;
+    SVC_VEC(svc_edit) edits;
+    SVC_VEC(svc_file_op) ops;
+    bool failed;
+} fx_fix;
+
+/* ---- texts ------------------------------------------------------------------------ */
+
+/* The bytes of a model file, or NULL when it cannot be read, is binary or does not parse
+ * cleanly (a fix is never computed against a file that already has syntax errors). */
+const fx_text *fx_text_of(fx_ctx *ctx, size_t file);
+/* The syntax tree of a file read by fx_text_of (node bytes are relative to t->base). */
+TSNode fx_root(fx_ctx *ctx, size_t file);
+/* The node spanning exactly [start, end) (file bytes), preferring the outermost; null node when none. */
+TSNode fx_node_exact(fx_ctx *ctx, size_t file, uint32_t start, uint32_t end);
+uint32_t fx_node_start(const fx_text *t, TSNode n);
+uint32_t fx_node_end(const fx_text *t, TSNode n);
+/* The node's source text, malloc'd. */
+char *fx_node_text(const fx_text *t, TSNode n);
+
+uint32_t fx_line_start(const fx_text *t, uint32_t pos);
+/* Where the line holding `pos` ends: the byte of its '\r\n'/'\n', or len. */
+uint32_t fx_line_end(const fx_text *t, uint32_t pos);
+/* The start of the next line (after the line ending), or len. */
+uint32_t fx_next_line(const fx_text *t, uint32_t pos);
+/* Leading whitespace of the line holding `pos`, malloc'd. */
+char *fx_line_indent(const fx_text *t, uint32_t pos);
+/* True when only spaces/tabs stand between the line's start and `pos`. */
+bool fx_only_space_before(const fx_text *t, uint32_t pos);
+/* True when only spaces/tabs and maybe a comment stand between `pos` and the line's end. */
+bool fx_only_space_after(const fx_text *t, uint32_t pos);
+bool fx_is_ident_char(unsigned char c);
+bool fx_is_identifier(const char *s);
+
+/* Byte ranges of the identifiers of a name/attribute chain written at [start, end)
+ * (whitespace, continuations and comments between parts allowed). Returns the count,
+ * 0 when the text is not a plain chain or has more than `max` parts. */
+size_t fx_chain_parts(const fx_text *t, uint32_t start, uint32_t end, uint32_t (*out)[2], size_t max);
+
+/* ---- building a fix ----------------------------------------------------------------- */
+
+void fx_init(fx_fix *fix, fx_ctx *ctx);
+/* Replace [start, end) of model file `file` by `text` (copied). */
+void fx_edit(fx_fix *fix, size_t file, uint32_t start, uint32_t end, const char *text);
+void fx_create(fx_fix *fix, const char *path, const char *content);
+void fx_move(fx_fix *fix, const char *from, const char *to);
+void fx_fail(fx_fix *fix);
+/* Sorts and checks the edits, copies everything into the arena; NULL (and everything freed)
+ * when the fix failed, is empty, or its edits overlap. */
+const svc_fix *fx_finish(fx_fix *fix, svc_applicability applicability, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* ---- names ---------------------------------------------------------------------------- */
+
+/* Service depth (services=1, services.billing=2, ...) of a dotted name, -1 outside services;
+ * `backend.services.x` may be written `services.x` (as in rules_imports.c). */
+int fx_service_depth(const svc_model *m, const char *dotted);
+/* The first `depth` service levels of a services name, as written in `dotted` (malloc'd), or NULL. */
+char *fx_service_prefix(const svc_model *m, const char *dotted, int depth);
+/* Resolution through the model, with a fallback to the name itself when the repo does not define it. */
+const char *fx_resolve(const svc_model *m, const char *dotted);
+/* True when a and b name the same thing of the repo (both resolve, to the same). */
+bool fx_same(const svc_model *m, const char *a, const char *b);
+/* First `n` dot-separated parts of `dotted`, malloc'd. */
+char *fx_dotted_head(const char *dotted, size_t n);
+size_t fx_dotted_count(const char *dotted);
+/* Part `i` of a dotted name (malloc'd). */
+char *fx_dotted_part(const char *dotted, size_t i);
+
+/*
+ * True when binding `name` in the file to `expected` (a dotted name, resolved through the model;
+ * NULL when nothing may already use the name) changes the meaning of nothing: every identifier
+ * `name` in the file (attribute names and keyword-argument names aside) is a reference through an
+ * import that resolves to `expected`, and every import binding `name` does. Conservative: a
+ * parameter, local, class, global or unknown use of the name makes it false.
+ */
+bool fx_name_free(fx_ctx *ctx, size_t file, const char *name, const char *expected);
+/* The name a module-level import of the file binds to `dotted` (resolved alike), or NULL. */
+const char *fx_existing_binding(fx_ctx *ctx, size_t file, const char *dotted);
+/* True when `name` is in the file's __all__, or another file imports it from this module. */
+bool fx_name_exported(fx_ctx *ctx, size_t file, const char *name);
+/* The import of a file whose imported-name span is exactly `span`, or -1. */
+long fx_import_at(const svc_facts *facts, svc_span span);
+
+/* ---- imports and statements ------------------------------------------------------------- */
+
+/*
+ * Adds the import statement `stmt` (no line ending) at module level: after the last top-level
+ * import written at column 0 that starts before `limit` (UINT32_MAX when the new name is only
+ * used inside functions), else before the first statement that is not the docstring. Every fix
+ * that needs the same import in a file with the same limit produces the same edit.
+ */
+void fx_add_import(fx_fix *fix, size_t file, const char *stmt, uint32_t limit);
+/* Removes import `imp` of the file: the name from its statement, or the whole statement when it is
+ * the only one (`pass` when it was alone in its block). */
+void fx_remove_import(fx_fix *fix, size_t file, size_t imp);
+/* Removes a whole statement at [start, end): its lines when it has them alone, else the statement
+ * and its `;`. `keep_block`: the block keeps other statements (no `pass` needed). */
+void fx_delete_statement(fx_fix *fix, size_t file, uint32_t start, uint32_t end);
+/* Adds `"name"` to the file's module-level __all__ list/tuple literal (last one); false when none. */
+bool fx_all_append(fx_fix *fix, size_t file, const char *name);
+/* Replaces `old` by `new` in the string items of the file's __all__ literals; returns how many. */
+size_t fx_all_rename(fx_fix *fix, size_t file, const char *old_name, const char *new_name);
+
+/* ---- renames ---------------------------------------------------------------------------- */
+
+/*
+ * Renames the top-level def (file, def) to `new_name` across the repository: the def, the module's
+ * own references, every reference that reaches it through a module chain, every `from m import old`
+ * (with its uses in that file, or `new as old` when the file already uses the new name), re-exports
+ * and __all__ entries. Fails the fix when the module already uses `new_name`.
+ */
+void fx_rename_def(fx_fix *fix, size_t file, size_t def, const char *new_name);
+
+/* ---- per family (fixes_*.c) -------------------------------------------------------------- */
+
+const svc_fix *fx_layout_101(fx_ctx *ctx, const svc_diagnostic *d);
+const svc_fix *fx_layout_103(fx_ctx *ctx, const svc_diagnostic *d);
+const svc_fix *fx_layout_104(fx_ctx *ctx, const svc_diagnostic *d);
+const svc_fix *fx_imports_201(fx_ctx *ctx, const svc_diagnostic *d);
+const svc_fix *fx_imports_202(fx_ctx *ctx, const svc_diagnostic *d);
+const svc_fix *fx_exceptions_301(fx_ctx *ctx, const svc_diagnostic *d);
+const svc_fix *fx_exceptions_302(fx_ctx *ctx, const svc_diagnostic *d);
+const svc_fix *fx_exceptions_303(fx_ctx *ctx, const svc_diagnostic *d);
+const svc_fix *fx_tasks_402(fx_ctx *ctx, const svc_diagnostic *d);
+const svc_fix *fx_tasks_403(fx_ctx *ctx, const svc_diagnostic *d);
+const svc_fix *fx_tasks_404(fx_ctx *ctx, const svc_diagnostic *d);
+const svc_fix *fx_tasks_405(fx_ctx *ctx, const svc_diagnostic *d);
+
+#endif

@@ -1,0 +1,72 @@
+/* List movement, as in every pager: j/k, pages, half pages, first and last. */
+#include "tui/list.h"
+
+static size_t move_by(size_t at, long delta, size_t count)
+{
+    if (count == 0) return 0;
+    if (delta < 0 && (size_t)-delta > at) return 0;
+    size_t to = delta < 0 ? at - (size_t)-delta : at + (size_t)delta;
+    return to >= count ? count - 1 : to;
+}
+
+void tui_list_fit(tui_list *l, int height)
+{
+    if (height < 1) height = 1;
+    if (l->count == 0) {
+        l->selected = l->top = 0;
+        return;
+    }
+    if (l->selected >= l->count) l->selected = l->count - 1;
+    if (l->selected < l->top) l->top = l->selected;
+    if (l->selected >= l->top + (size_t)height) l->top = l->selected - (size_t)height + 1;
+    /* No empty space below the last row when the list could fill the pane. */
+    if (l->count >= (size_t)height && l->top > l->count - (size_t)height) l->top = l->count - (size_t)height;
+    if (l->count < (size_t)height) l->top = 0;
+}
+
+bool tui_list_request(tui_list *l, tui_request req, int height)
+{
+    long page = height > 1 ? height - 1 : 1;
+    switch (req) {
+    case TUI_REQ_MOVE_DOWN: l->selected = move_by(l->selected, 1, l->count); break;
+    case TUI_REQ_MOVE_UP: l->selected = move_by(l->selected, -1, l->count); break;
+    case TUI_REQ_PAGE_DOWN:
+        l->selected = move_by(l->selected, page, l->count);
+        l->top = move_by(l->top, page, l->count);
+        break;
+    case TUI_REQ_PAGE_UP:
+        l->selected = move_by(l->selected, -page, l->count);
+        l->top = move_by(l->top, -page, l->count);
+        break;
+    case TUI_REQ_HALF_PAGE_DOWN:
+        l->selected = move_by(l->selected, height / 2 ? height / 2 : 1, l->count);
+        l->top = move_by(l->top, height / 2, l->count);
+        break;
+    case TUI_REQ_HALF_PAGE_UP:
+        l->selected = move_by(l->selected, -(height / 2 ? height / 2 : 1), l->count);
+        l->top = move_by(l->top, -(height / 2), l->count);
+        break;
+    case TUI_REQ_MOVE_FIRST: l->selected = 0; break;
+    case TUI_REQ_MOVE_LAST: l->selected = l->count ? l->count - 1 : 0; break;
+    default: return false;
+    }
+    tui_list_fit(l, height);
+    return true;
+}
+
+void tui_list_scroll(tui_list *l, long delta, int height)
+{
+    if (l->count == 0) return;
+    l->top = move_by(l->top, delta, l->count);
+    if (l->count >= (size_t)height && l->top > l->count - (size_t)height) l->top = l->count - (size_t)height;
+    if (l->selected < l->top) l->selected = l->top;
+    if (height > 0 && l->selected >= l->top + (size_t)height) l->selected = l->top + (size_t)height - 1;
+    tui_list_fit(l, height);
+}
+
+bool tui_list_click(tui_list *l, int row)
+{
+    if (row < 0 || l->top + (size_t)row >= l->count) return false;
+    l->selected = l->top + (size_t)row;
+    return true;
+}

@@ -1,0 +1,24 @@
+/* A selection in a list of rows and the scroll that keeps it visible: shared by the list panes. */
+#ifndef SVCSCOPE_TUI_LIST_H
+#define SVCSCOPE_TUI_LIST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "tui/keys.h"
+
+typedef struct tui_list {
+    size_t count;     /* rows */
+    size_t selected;  /* row, < count when count > 0 */
+    size_t top;       /* first row shown */
+} tui_list;
+
+/* Applies a movement request; false when `req` is not one. */
+bool tui_list_request(tui_list *l, tui_request req, int height);
+/* Keeps the selection in range and on screen. */
+void tui_list_fit(tui_list *l, int height);
+/* Scrolls by `delta` rows (mouse wheel), dragging the selection along when it leaves the screen. */
+void tui_list_scroll(tui_list *l, long delta, int height);
+/* Selects the row shown at `row` of the pane's body; false when there is none. */
+bool tui_list_click(tui_list *l, int row);
+
+#endif
