@@ -22,6 +22,12 @@ typedef struct svc_source_file {
     uint64_t size;
     bool has_oid;       /* the git blob id is known (index/commit, or tracked and unchanged) */
     unsigned char oid[20];
+    /* Work tree files: what lstat said when the list was made (caches key files without a
+     * blob id by it). has_oid is false for a tracked file whose stat differs from the index
+     * or that is "racily clean" (modified in the second the index was written). */
+    bool has_stat;
+    int64_t mtime_ns, ctime_ns;
+    uint64_t ino;
 } svc_source_file;
 
 typedef struct svc_source svc_source;

@@ -54,6 +54,8 @@ void svc_buf_free(svc_buf *b);
 /* Bump allocator: everything allocated from it is freed at once. */
 typedef struct svc_arena svc_arena;
 svc_arena *svc_arena_new(void);
+/* An arena whose first block holds about `first_block` bytes (blocks double from there). */
+svc_arena *svc_arena_new_sized(size_t first_block);
 void *svc_arena_alloc(svc_arena *a, size_t n);
 char *svc_arena_strndup(svc_arena *a, const char *s, size_t n);
 char *svc_arena_strdup(svc_arena *a, const char *s);

@@ -15,7 +15,10 @@ static void rules_usage(FILE *out)
     fputs("usage: svcscope rules [--format text|json|markdown] [CODE...]\n"
           "\n"
           "Lists every rule (code, name, severity, whether it has a fix, what it flags), or\n"
-          "explains the rules named: the convention behind it, a bad and a good example, the fix.\n",
+          "explains the rules named: the convention behind it, a bad and a good example, the fix.\n"
+          "\n"
+          "  --format FORMAT  text (default), json or markdown (docs/rules.md is made with it)\n"
+          "  -h, --help       show this help\n",
           out);
 }
 

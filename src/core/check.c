@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "svcscope/fix.h"
 #include "svcscope/rules.h"
 #include "svcscope/util.h"
 
@@ -207,5 +208,6 @@ svc_diagnostics *svc_check(const svc_model *model, const svc_check_options *opts
     }
     all->len = kept;
     svc_diagnostics_sort(all);
+    svc_fixes_compute(model, all);
     return all;
 }

@@ -51,6 +51,14 @@ int svc_git_clean(svc_git *g, const char *path, const char *bytes, size_t len, c
 int svc_git_hash_worktree(svc_git *g, const char *path, const char *bytes, size_t len, unsigned char oid[20],
                           svc_error *err);
 
+/* The blob id of raw bytes. */
+void svc_git_hash_raw(const char *bytes, size_t len, unsigned char oid[20]);
+/*
+ * True when the index entry of `path` is racily clean: its recorded mtime is not older than the
+ * index file, so a stat match (which made source.c trust the blob id) does not prove the content.
+ */
+bool svc_git_racily_clean(svc_git *g, const char *path);
+
 /*
  * Sets one index entry and nothing else: `want->state` ABSENT removes it, ENTRY stores
  * `blob` (raw bytes, as git stores them) with want->mode. The stat data is copied from the
@@ -62,12 +70,18 @@ int svc_git_set_entry(svc_git *g, const char *path, const svc_ix_entry *want, co
 int svc_git_write_index(svc_git *g, svc_error *err);
 
 /*
- * Maps the edit [start, end) of the work tree bytes `wt` onto `ix` (the index version,
- * checked-out form): the edit's old text with whole lines around it must occur exactly once
- * in `ix`. Tries the lines of the edit alone, then 1..3 more lines each side, taking the
- * first that is unique. False (and a reason in `why`) when absent or ambiguous.
+ * Maps edits of the work tree bytes onto the staged version (checked-out form) of the file,
+ * through a line alignment of the two (git's diff): the lines an edit touches must be lines the
+ * user has not changed since staging, so the fix lands on the same code in both. An insertion
+ * between two lines needs one of its neighbours unchanged (or the start/end of the file).
+ * The map borrows both buffers.
  */
-bool svc_stage_map_edit(const char *wt, size_t wtlen, const char *ix, size_t ixlen, uint32_t start, uint32_t end,
-                        uint32_t *ix_start, uint32_t *ix_end, const char **why);
+typedef struct svc_line_map svc_line_map;
+int svc_stage_align(svc_line_map **out, const char *wt, size_t wtlen, const char *ix, size_t ixlen, svc_error *err);
+void svc_line_map_free(svc_line_map *m);
+/* False (and why) when the edit touches lines with unstaged changes. `whole_lines`: the text of an
+ * insertion ends with a newline (it adds lines rather than changing one). */
+bool svc_stage_map_edit(const svc_line_map *m, uint32_t start, uint32_t end, bool whole_lines, uint32_t *ix_start,
+                        uint32_t *ix_end, const char **why);
 
 #endif

@@ -38,7 +38,9 @@ typedef struct fx_ctx {
     unsigned char *text_state; /* per model file: 0 not read, 1 ok, 2 unusable */
     TSParser *parser;
     svc_map *parts;          /* identifier -> part_list*: every ref with that identifier in its chain */
-    svc_map *all_sites;      /* per-compute scratch owned by fixes_tasks.c (may be NULL) */
+    svc_map *imported;       /* "m.n" imported by name somewhere, "*m" star-imported somewhere */
+    size_t live_trees;       /* parsed trees held, and bytes of texts held: dropped between */
+    size_t live_bytes;       /* diagnostics when they grow large */
 } fx_ctx;
 
 typedef struct fx_fix {
@@ -135,11 +137,16 @@ long fx_import_at(const svc_facts *facts, svc_span span);
  * that needs the same import in a file with the same limit produces the same edit.
  */
 void fx_add_import(fx_fix *fix, size_t file, const char *stmt, uint32_t limit);
+/* Makes `name` of module `module` (absolute) importable at module level: appended to the first
+ * `from <module> import ...` statement written at column 0 before `limit`, else a new statement
+ * `from <spelling> import <name>` added by fx_add_import. */
+void fx_import_name(fx_fix *fix, size_t file, const char *module, const char *spelling, const char *name,
+                    uint32_t limit);
 /* Removes import `imp` of the file: the name from its statement, or the whole statement when it is
  * the only one (`pass` when it was alone in its block). */
 void fx_remove_import(fx_fix *fix, size_t file, size_t imp);
 /* Removes a whole statement at [start, end): its lines when it has them alone, else the statement
- * and its `;`. `keep_block`: the block keeps other statements (no `pass` needed). */
+ * and its `;`; `pass` takes its place when it is the only statement of its block. */
 void fx_delete_statement(fx_fix *fix, size_t file, uint32_t start, uint32_t end);
 /* Adds `"name"` to the file's module-level __all__ list/tuple literal (last one); false when none. */
 bool fx_all_append(fx_fix *fix, size_t file, const char *name);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <git2.h>
+#include <git2/sys/repository.h>
 
 #include "svcscope/source.h"
 #include "svcscope/util.h"
@@ -65,7 +66,7 @@ static bool skipped_folder(const char *name)
     return false;
 }
 
-static void add_file(svc_source *src, const char *path, uint64_t size, const git_oid *oid)
+static source_entry *add_file(svc_source *src, const char *path, uint64_t size, const git_oid *oid)
 {
     source_entry e = { 0 };
     e.path_owned = svc_xstrdup(path);
@@ -76,6 +77,15 @@ static void add_file(svc_source *src, const char *path, uint64_t size, const git
         memcpy(e.pub.oid, oid->id, 20);
     }
     svc_vec_push(&src->files, e);
+    return &src->files.items[src->files.len - 1];
+}
+
+static void set_stat(source_entry *e, const struct stat *st)
+{
+    e->pub.has_stat = true;
+    e->pub.mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+    e->pub.ctime_ns = (int64_t)st->st_ctim.tv_sec * 1000000000 + st->st_ctim.tv_nsec;
+    e->pub.ino = (uint64_t)st->st_ino;
 }
 
 /* ---- plain folder ---------------------------------------------------------- */
@@ -104,7 +114,7 @@ static int walk_folder(svc_source *src, svc_buf *rel, svc_error *err)
             if (S_ISDIR(st.st_mode)) {
                 if (!skipped_folder(d->d_name)) walk_folder(src, rel, err);
             } else if (S_ISREG(st.st_mode)) {
-                add_file(src, rel->data, (uint64_t)st.st_size, NULL);
+                set_stat(add_file(src, rel->data, (uint64_t)st.st_size, NULL), &st);
             }
         }
         free(full);
@@ -126,76 +136,172 @@ static const char *strip_prefix(const svc_source *src, const char *git_path)
     return git_path + n;
 }
 
-static bool stat_matches_index(const struct stat *st, const git_index_entry *e)
+/*
+ * True when the file is what the index entry recorded, as git decides it: size, mtime (with
+ * nanoseconds when the index has them), ctime seconds and inode; and not "racily clean": an
+ * entry whose mtime is not older than the index file itself may have been modified in the
+ * same tick after it was hashed, so its id is not trusted.
+ */
+static bool stat_matches_index(const struct stat *st, const git_index_entry *e, int64_t index_mtime)
 {
-    return (uint32_t)st->st_size == e->file_size && (uint32_t)st->st_mtime == (uint32_t)e->mtime.seconds &&
-           (uint32_t)st->st_ino == e->ino;
+    if ((uint32_t)st->st_size != e->file_size || (uint32_t)st->st_mtime != (uint32_t)e->mtime.seconds ||
+        (uint32_t)st->st_ino != e->ino)
+        return false;
+    if (e->mtime.nanoseconds && (uint32_t)st->st_mtim.tv_nsec != e->mtime.nanoseconds) return false;
+    if (e->ctime.seconds && (uint32_t)st->st_ctime != (uint32_t)e->ctime.seconds) return false;
+    return (int64_t)e->mtime.seconds < index_mtime;
+}
+
+/* What the work-tree walk knows about the index. */
+typedef struct wt_walk {
+    svc_source *src;
+    svc_map *tracked;      /* git path -> index entry (or CONFLICTED) */
+    svc_map *tracked_dirs; /* git paths of folders that hold tracked files */
+    int64_t index_mtime;   /* seconds */
+    svc_buf git_path;      /* prefix + the walk's current relative path */
+} wt_walk;
+
+static char conflicted_marker;
+#define CONFLICTED ((void *)&conflicted_marker)
+
+static bool is_ignored(wt_walk *w, const char *git_path)
+{
+    int ignored = 0;
+    if (git_ignore_path_is_ignored(&ignored, w->src->repo, git_path) < 0) {
+        git_error_clear();
+        return false;
+    }
+    return ignored != 0;
+}
+
+/*
+ * Walks a folder of the work tree (dirfd open on it; w->git_path its git path, "" or ending in
+ * '/'). Tracked files are listed with their blob id when their stat matches the index; untracked
+ * files when .gitignore does not hide them; folders without tracked files are entered only when
+ * not ignored and not another repository. Symlinks are never followed nor listed.
+ */
+static void walk_worktree(wt_walk *w, int dirfd, bool untracked_dir)
+{
+    DIR *dir = fdopendir(dirfd);
+    if (!dir) {
+        close(dirfd);
+        return;
+    }
+    size_t keep = w->git_path.len;
+    struct dirent *d;
+    while ((d = readdir(dir)) != NULL) {
+        const char *name = d->d_name;
+        if (name[0] == '.' && (name[1] == '\0' || (name[1] == '.' && name[2] == '\0'))) continue;
+        if (strcmp(name, ".git") == 0) continue;
+        svc_buf_puts(&w->git_path, name);
+        const char *gpath = w->git_path.data;
+        unsigned char type = d->d_type;
+        struct stat st;
+        bool have_st = false;
+        if (type == DT_UNKNOWN) {
+            if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) goto next;
+            have_st = true;
+            type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_LNK;
+        }
+        if (type == DT_REG) {
+            void *entry = untracked_dir ? NULL : svc_map_get(w->tracked, gpath);
+            if (!entry && is_ignored(w, gpath)) goto next;
+            if (!have_st && fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) goto next;
+            if (!S_ISREG(st.st_mode)) goto next;
+            const git_index_entry *e = entry && entry != CONFLICTED ? entry : NULL;
+            bool same = e && stat_matches_index(&st, e, w->index_mtime);
+            source_entry *se = add_file(w->src, gpath + strlen(w->src->prefix), (uint64_t)st.st_size,
+                                        same ? &e->id : NULL);
+            set_stat(se, &st);
+        } else if (type == DT_DIR) {
+            bool has_tracked = !untracked_dir && svc_map_get(w->tracked_dirs, gpath) != NULL;
+            int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (fd < 0) goto next;
+            if (!has_tracked) {
+                /* another repository (a nested clone, a submodule) is not ours to list */
+                struct stat gst;
+                svc_buf_putc(&w->git_path, '/');
+                if (fstatat(fd, ".git", &gst, AT_SYMLINK_NOFOLLOW) == 0 || is_ignored(w, w->git_path.data)) {
+                    close(fd);
+                    goto next;
+                }
+                w->git_path.len--;
+                w->git_path.data[w->git_path.len] = '\0';
+            }
+            svc_buf_putc(&w->git_path, '/');
+            walk_worktree(w, fd, !has_tracked);
+        }
+    next:
+        w->git_path.len = keep;
+        if (w->git_path.data) w->git_path.data[keep] = '\0';
+    }
+    closedir(dir);
 }
 
 static int list_worktree(svc_source *src, svc_error *err)
 {
     git_index *index = NULL;
     if (git_repository_index(&index, src->repo) < 0) return git_fail(err, "reading the git index");
-    svc_map *seen = svc_map_new();
+    wt_walk w = { .src = src, .tracked = svc_map_new(), .tracked_dirs = svc_map_new(), .index_mtime = INT64_MAX };
+    const char *index_path = git_index_path(index);
+    struct stat ist;
+    if (index_path && stat(index_path, &ist) == 0) w.index_mtime = (int64_t)ist.st_mtime;
 
-    /* Tracked files: the blob id is known without reading when the stat matches. */
+    /* Tracked files (regular ones: symlinks and submodules are not read), and their folders. */
+    size_t prefix_len = strlen(src->prefix);
     size_t n = git_index_entrycount(index);
     for (size_t i = 0; i < n; i++) {
         const git_index_entry *e = git_index_get_byindex(index, i);
-        if (GIT_INDEX_ENTRY_STAGE(e) > 0 && svc_map_get(seen, e->path)) continue;
-        if ((e->mode & 0170000) != 0100000) continue; /* symlinks and submodules */
-        const char *rel = strip_prefix(src, e->path);
-        if (!rel) continue;
-        char *full = svc_xasprintf("%s/%s", src->root, rel);
-        struct stat st;
-        if (lstat(full, &st) == 0 && S_ISREG(st.st_mode)) {
-            bool same = GIT_INDEX_ENTRY_STAGE(e) == 0 && stat_matches_index(&st, e);
-            add_file(src, rel, (uint64_t)st.st_size, same ? &e->id : NULL);
-            svc_map_put(seen, e->path, (void *)1);
+        if ((e->mode & 0170000) != 0100000) continue;
+        if (strncmp(e->path, src->prefix, prefix_len) != 0) continue;
+        void *prev = svc_map_get(w.tracked, e->path);
+        /* a conflicted path has several stages and no single blob */
+        svc_map_put(w.tracked, e->path, prev || GIT_INDEX_ENTRY_STAGE(e) > 0 ? CONFLICTED : (void *)e);
+        if (prev) continue;
+        /* its folders, deepest first: once one is known, so are those above it */
+        char *dir = svc_xstrdup(e->path);
+        for (char *p = strrchr(dir, '/'); p && p >= dir + prefix_len; p = strrchr(dir, '/')) {
+            *p = '\0';
+            if (svc_map_get(w.tracked_dirs, dir)) break;
+            svc_map_put(w.tracked_dirs, dir, (void *)1);
         }
-        free(full);
+        free(dir);
     }
 
-    /* Untracked files that .gitignore does not hide. */
-    git_status_options opts;
-    git_status_options_init(&opts, GIT_STATUS_OPTIONS_VERSION);
-    opts.show = GIT_STATUS_SHOW_WORKDIR_ONLY;
-    opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
-                 GIT_STATUS_OPT_EXCLUDE_SUBMODULES | GIT_STATUS_OPT_NO_REFRESH;
-    char *spec = NULL;
-    if (*src->prefix) {
-        spec = svc_xstrdup(src->prefix);
-        opts.pathspec.strings = &spec;
-        opts.pathspec.count = 1;
-    }
-    git_status_list *status = NULL;
-    int rc = git_status_list_new(&status, src->repo, &opts);
-    free(spec);
-    if (rc < 0) {
+    int fd = open(src->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        int e = errno;
+        svc_map_free(w.tracked);
+        svc_map_free(w.tracked_dirs);
         git_index_free(index);
-        svc_map_free(seen);
-        return git_fail(err, "listing untracked files");
+        return svc_error_set(err, SVC_EIO, "%s: %s", src->root, strerror(e));
     }
-    size_t ns = git_status_list_entrycount(status);
-    for (size_t i = 0; i < ns; i++) {
-        const git_status_entry *s = git_status_byindex(status, i);
-        if (!(s->status & GIT_STATUS_WT_NEW) || !s->index_to_workdir) continue;
-        const char *path = s->index_to_workdir->new_file.path;
-        const char *rel = strip_prefix(src, path);
-        if (!rel || svc_map_get(seen, path)) continue;
-        char *full = svc_xasprintf("%s/%s", src->root, rel);
-        struct stat st;
-        if (lstat(full, &st) == 0 && S_ISREG(st.st_mode)) add_file(src, rel, (uint64_t)st.st_size, NULL);
-        free(full);
-    }
-    git_status_list_free(status);
+    svc_buf_puts(&w.git_path, src->prefix);
+    walk_worktree(&w, fd, false);
+    git_error_clear();
+    svc_buf_free(&w.git_path);
+    svc_map_free(w.tracked);
+    svc_map_free(w.tracked_dirs);
     git_index_free(index);
-    svc_map_free(seen);
     return 0;
+}
+
+/* Inside a git hook of `git commit -a` or `git commit PATH...`, what is being committed is the
+ * temporary index GIT_INDEX_FILE names, not .git/index: read that one, as git itself would. */
+static int use_env_index(svc_source *src, svc_error *err)
+{
+    const char *file = getenv("GIT_INDEX_FILE");
+    if (!file || !*file) return 0;
+    git_index *index = NULL;
+    if (git_index_open(&index, file) < 0) return git_fail(err, file);
+    int rc = git_repository_set_index(src->repo, index);
+    git_index_free(index);
+    return rc < 0 ? git_fail(err, file) : 0;
 }
 
 static int list_index(svc_source *src, svc_error *err)
 {
+    if (use_env_index(src, err) < 0) return err->code;
     git_index *index = NULL;
     if (git_repository_index(&index, src->repo) < 0) return git_fail(err, "reading the git index");
     size_t n = git_index_entrycount(index);

@@ -149,7 +149,8 @@ int svc_git_blob_text(svc_git *g, const char *path, const unsigned char oid[20],
     git_blob *blob = NULL;
     if (git_blob_lookup(&blob, g->repo, &id) < 0) return git_fail(err, path);
     git_buf out = { 0 };
-    git_blob_filter_options opts = GIT_BLOB_FILTER_OPTIONS_INIT;
+    git_blob_filter_options opts;
+    git_blob_filter_options_init(&opts, GIT_BLOB_FILTER_OPTIONS_VERSION);
     char *gp = svc_xasprintf("%s%s", g->prefix, path);
     int rc = git_blob_filter(&out, blob, gp, &opts);
     free(gp);
@@ -200,6 +201,29 @@ int svc_git_hash_worktree(svc_git *g, const char *path, const char *bytes, size_
     if (rc < 0) return git_fail(err, path);
     memcpy(oid, id.id, 20);
     return 0;
+}
+
+void svc_git_hash_raw(const char *bytes, size_t len, unsigned char oid[20])
+{
+    git_oid id;
+    if (git_odb_hash(&id, bytes, len, GIT_OBJECT_BLOB) < 0) {
+        git_error_clear();
+        memset(oid, 0, 20);
+        return;
+    }
+    memcpy(oid, id.id, 20);
+}
+
+bool svc_git_racily_clean(svc_git *g, const char *path)
+{
+    char *gp = svc_xasprintf("%s%s", g->prefix, path);
+    const git_index_entry *e = git_index_get_bypath(g->index, gp, 0);
+    free(gp);
+    char *index_path = svc_xasprintf("%sindex", g->git_dir);
+    struct stat st;
+    bool racy = !e || stat(index_path, &st) < 0 || (int64_t)e->mtime.seconds >= (int64_t)st.st_mtime;
+    free(index_path);
+    return racy;
 }
 
 /* True when the work tree file at `gp` hashes to `oid`; fills `st`. */
@@ -279,73 +303,154 @@ int svc_git_write_index(svc_git *g, svc_error *err)
 
 /* ---- mapping an edit onto the index version --------------------------------------------- */
 
-static size_t line_start(const char *s, size_t pos)
-{
-    while (pos > 0 && s[pos - 1] != '\n') pos--;
-    return pos;
-}
+struct svc_line_map {
+    const char *wt, *ix;
+    size_t wtlen, ixlen;
+    size_t *wstart, nw; /* line starts; wstart[nw] = wtlen */
+    size_t *istart, ni;
+    long *map;          /* per work tree line: the staged line it is, or -1 (an unstaged change) */
+    bool identical;
+};
 
-static size_t line_end(const char *s, size_t len, size_t pos)
+static size_t *line_starts(const char *s, size_t len, size_t *n)
 {
-    while (pos < len && s[pos] != '\n') pos++;
-    return pos < len ? pos + 1 : len;
-}
-
-/* Occurrences of needle in hay (up to 2), the first at *at. */
-static int count_matches(const char *hay, size_t haylen, const char *needle, size_t n, size_t *at)
-{
-    int count = 0;
-    if (n > haylen) return 0;
-    for (size_t i = 0; i + n <= haylen && count < 2; i++) {
-        if (hay[i] != needle[0] || memcmp(hay + i, needle, n) != 0) continue;
-        if (!count) *at = i;
-        count++;
+    SVC_VEC(size_t) v = { 0 };
+    size_t at = 0;
+    while (at < len) {
+        svc_vec_push(&v, at);
+        const char *nl = memchr(s + at, '\n', len - at);
+        at = nl ? (size_t)(nl - s) + 1 : len;
     }
-    return count;
+    svc_vec_push(&v, len);
+    *n = v.len - 1;
+    return v.items;
 }
 
-bool svc_stage_map_edit(const char *wt, size_t wtlen, const char *ix, size_t ixlen, uint32_t start, uint32_t end,
-                        uint32_t *ix_start, uint32_t *ix_end, const char **why)
+typedef struct hunk_list {
+    SVC_VEC(git_diff_hunk) hunks;
+} hunk_list;
+
+static int collect_hunk(const git_diff_delta *delta, const git_diff_hunk *hunk, void *payload)
+{
+    (void)delta;
+    hunk_list *l = payload;
+    svc_vec_push(&l->hunks, *hunk);
+    return 0;
+}
+
+int svc_stage_align(svc_line_map **out, const char *wt, size_t wtlen, const char *ix, size_t ixlen, svc_error *err)
+{
+    svc_line_map *m = svc_xcalloc(1, sizeof *m);
+    m->wt = wt;
+    m->ix = ix;
+    m->wtlen = wtlen;
+    m->ixlen = ixlen;
+    m->identical = wtlen == ixlen && memcmp(wt, ix, wtlen) == 0;
+    m->wstart = line_starts(wt, wtlen, &m->nw);
+    m->istart = line_starts(ix, ixlen, &m->ni);
+    m->map = svc_xcalloc(m->nw + 1, sizeof *m->map);
+    if (m->identical) {
+        for (size_t i = 0; i < m->nw; i++) m->map[i] = (long)i;
+        *out = m;
+        return 0;
+    }
+    git_diff_options opts;
+    git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+    opts.flags = GIT_DIFF_FORCE_TEXT | GIT_DIFF_MINIMAL;
+    opts.context_lines = 0;
+    opts.interhunk_lines = 0;
+    hunk_list l = { { 0 } };
+    if (git_diff_buffers(ix, ixlen, NULL, wt, wtlen, NULL, &opts, NULL, NULL, collect_hunk, NULL, &l) < 0) {
+        svc_vec_free(&l.hunks);
+        svc_line_map_free(m);
+        *out = NULL;
+        return git_fail(err, "comparing the file with its staged version");
+    }
+    /* Lines between hunks are equal; hunk lines are the user's unstaged changes. */
+    size_t w = 0, i = 0;
+    for (size_t h = 0; h <= l.hunks.len; h++) {
+        size_t w0 = m->nw, i0 = m->ni;
+        if (h < l.hunks.len) {
+            const git_diff_hunk *hk = &l.hunks.items[h];
+            w0 = hk->new_lines ? (size_t)hk->new_start - 1 : (size_t)hk->new_start;
+            i0 = hk->old_lines ? (size_t)hk->old_start - 1 : (size_t)hk->old_start;
+        }
+        while (w < w0 && w < m->nw) m->map[w++] = i < m->ni ? (long)i++ : -1;
+        if (h == l.hunks.len) break;
+        i = i0 + (size_t)l.hunks.items[h].old_lines;
+        for (int k = 0; k < l.hunks.items[h].new_lines && w < m->nw; k++) m->map[w++] = -1;
+    }
+    while (w < m->nw) m->map[w++] = -1;
+    svc_vec_free(&l.hunks);
+    *out = m;
+    return 0;
+}
+
+void svc_line_map_free(svc_line_map *m)
+{
+    if (!m) return;
+    free(m->wstart);
+    free(m->istart);
+    free(m->map);
+    free(m);
+}
+
+/* Work tree line `w` is staged line map[w], byte for byte. */
+static bool same_line(const svc_line_map *m, size_t w)
+{
+    long i = m->map[w];
+    if (i < 0 || (size_t)i >= m->ni) return false;
+    size_t wn = m->wstart[w + 1] - m->wstart[w], in = m->istart[i + 1] - m->istart[i];
+    return wn == in && memcmp(m->wt + m->wstart[w], m->ix + m->istart[i], wn) == 0;
+}
+
+static size_t wline_of(const svc_line_map *m, size_t byte)
+{
+    size_t lo = 0, hi = m->nw ? m->nw - 1 : 0;
+    while (lo < hi) {
+        size_t mid = (lo + hi + 1) / 2;
+        if (m->wstart[mid] <= byte) lo = mid;
+        else hi = mid - 1;
+    }
+    return lo;
+}
+
+bool svc_stage_map_edit(const svc_line_map *m, uint32_t start, uint32_t end, bool whole_lines, uint32_t *ix_start,
+                        uint32_t *ix_end, const char **why)
 {
     *why = NULL;
-    if (wtlen == ixlen && memcmp(wt, ix, wtlen) == 0) {
+    if (m->identical) {
         *ix_start = start;
         *ix_end = end;
         return true;
     }
-    size_t a = line_start(wt, start);
-    size_t b = end < wtlen ? line_end(wt, wtlen, end) : wtlen;
-    /* An edit at the very end of a file ending in a newline has no line of its own. */
-    bool ambiguous = false;
-    for (int level = 0; level <= 3; level++) {
-        if (level > 0) {
-            if (a > 0) a = line_start(wt, a - 1);
-            if (b < wtlen) b = line_end(wt, wtlen, b);
-        }
-        size_t n = b - a;
-        if (n == 0) {
-            if (wtlen == 0 && ixlen == 0) {
-                *ix_start = *ix_end = 0;
-                return true;
-            }
-            if (a == 0 && b == wtlen) break;
-            continue;
-        }
-        size_t at = 0;
-        int c = count_matches(ix, ixlen, wt + a, n, &at);
-        if (c == 1) {
-            *ix_start = (uint32_t)(at + (start - a));
-            *ix_end = (uint32_t)(at + (end - a));
-            return true;
-        }
-        if (c == 0) {
-            *why = "the staged version differs around the fix";
+    static const char *changed = "you changed these lines and did not stage the change";
+    bool at_line_start = start == 0 || (start <= m->wtlen && m->wt[start - 1] == '\n');
+    if (start == end && at_line_start && whole_lines) {
+        /* between two lines: before the staged twin of the next line, or after that of the previous */
+        size_t next = start >= m->wtlen ? m->nw : wline_of(m, start);
+        size_t at;
+        if (next < m->nw && same_line(m, next)) at = m->istart[m->map[next]];
+        else if (next > 0 && same_line(m, next - 1)) at = m->istart[m->map[next - 1] + 1];
+        else if (next == 0) at = 0;
+        else if (next == m->nw) at = m->ixlen;
+        else {
+            *why = changed;
             return false;
         }
-        ambiguous = true;
-        if (a == 0 && b == wtlen) break;
+        *ix_start = *ix_end = (uint32_t)at;
+        return true;
     }
-    *why = ambiguous ? "the fixed lines occur more than once in the staged version and the lines around them differ"
-                     : "the staged version differs around the fix";
-    return false;
+    /* inside lines: each one touched must be a staged line, the staged ones consecutive */
+    size_t first = wline_of(m, start);
+    size_t last = end > start ? wline_of(m, end - 1) : first;
+    for (size_t w = first; w <= last; w++) {
+        if (!same_line(m, w) || (w > first && m->map[w] != m->map[w - 1] + 1)) {
+            *why = changed;
+            return false;
+        }
+    }
+    *ix_start = (uint32_t)(m->istart[m->map[first]] + (start - m->wstart[first]));
+    *ix_end = (uint32_t)(m->istart[m->map[last]] + (end - m->wstart[last]));
+    return true;
 }

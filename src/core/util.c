@@ -125,13 +125,26 @@ typedef struct arena_block {
 
 struct svc_arena {
     arena_block *head;
+    size_t next_size; /* size of the next regular block */
 };
 
+/* Blocks start small and double up to ARENA_BLOCK, so that the thousands of small arenas a
+ * model holds (one per file's facts) do not each cost 64 KiB. */
+#define ARENA_FIRST 1024
 #define ARENA_BLOCK 65536
 
 svc_arena *svc_arena_new(void)
 {
-    return svc_xcalloc(1, sizeof(svc_arena));
+    return svc_arena_new_sized(0);
+}
+
+svc_arena *svc_arena_new_sized(size_t first_block)
+{
+    svc_arena *a = svc_xcalloc(1, sizeof(svc_arena));
+    size_t size = ARENA_FIRST;
+    while (size < first_block && size < ARENA_BLOCK) size *= 2;
+    a->next_size = size;
+    return a;
 }
 
 void *svc_arena_alloc(svc_arena *a, size_t n)
@@ -141,18 +154,23 @@ void *svc_arena_alloc(svc_arena *a, size_t n)
     if (n == 0) n = align;
     arena_block *b = a->head;
     if (!b || b->used + n > b->size) {
-        size_t size = n > ARENA_BLOCK / 4 ? n : ARENA_BLOCK;
-        b = svc_xmalloc(sizeof(arena_block) + size);
-        b->used = 0;
-        b->size = size;
-        /* A large one-off allocation goes behind the current block so the
-         * current block keeps serving small ones. */
-        if (size != ARENA_BLOCK && a->head) {
+        size_t size = a->next_size;
+        if (n > size / 4 && b) {
+            /* A large one-off allocation goes behind the current block so the
+             * current block keeps serving small ones. */
+            b = svc_xmalloc(sizeof(arena_block) + n);
+            b->used = 0;
+            b->size = n;
             b->next = a->head->next;
             a->head->next = b;
         } else {
+            if (size < n) size = n;
+            b = svc_xmalloc(sizeof(arena_block) + size);
+            b->used = 0;
+            b->size = size;
             b->next = a->head;
             a->head = b;
+            if (a->next_size < ARENA_BLOCK) a->next_size *= 2;
         }
     }
     void *p = (char *)b->data + b->used;

@@ -54,6 +54,7 @@ static const struct {
     { "Del", TUI_KEY_FN(KEY_DC) },
     { "LT", '<' },
     { "Hash", '#' },
+    { "Colon", ':' },
 };
 
 static int function_key(const char *name, size_t len)

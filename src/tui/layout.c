@@ -63,12 +63,19 @@ void tui_layout_compute(tui_layout *l, int cols, int lines, const tui_pane front
     if (zoomed != TUI_PANE_COUNT) {
         place(l, zoomed, 0, 0, body_h, cols);
         l->top_h = body_h;
-        return;
+    } else {
+        int bottom_h = clamp(body_h * 2 / 5, 3, 20);
+        l->top_h = body_h - bottom_h;
+        band(l, 0, TUI_PANE_TREE, TUI_PANE_SOURCE, front[0], 0, l->top_h, 70, clamp(cols * 36 / 100, 28, 56));
+        band(l, 1, TUI_PANE_PROBLEMS, TUI_PANE_CALLERS, front[1], l->top_h, bottom_h, 120, cols * 58 / 100);
     }
-    int bottom_h = clamp(body_h * 2 / 5, 3, 20);
-    l->top_h = body_h - bottom_h;
-    band(l, 0, TUI_PANE_TREE, TUI_PANE_SOURCE, front[0], 0, l->top_h, 70, clamp(cols * 32 / 100, 26, 48));
-    band(l, 1, TUI_PANE_PROBLEMS, TUI_PANE_CALLERS, front[1], l->top_h, bottom_h, 120, cols * 58 / 100);
+    /* A hidden pane keeps the size it would have in front, so it can scroll to a line meanwhile. */
+    for (int p = 0; p < TUI_PANE_COUNT; p++) {
+        if (l->shown[p]) continue;
+        tui_pane stand_in = zoomed != TUI_PANE_COUNT ? zoomed : tui_pane_partner((tui_pane)p);
+        l->title[p] = l->title[stand_in];
+        l->body[p] = l->body[stand_in];
+    }
 }
 
 static bool inside(const tui_rect *r, int y, int x)

@@ -161,3 +161,19 @@ int tui_put_tail(int y, int x, int cols, const char *s, attr_t attr)
     int used = tui_put(y, x, cols, ellipsis, attr);
     return used + tui_put(y, x + used, cols - used, s, attr);
 }
+
+size_t tui_wrap(const char *s, size_t n, int cols)
+{
+    size_t at = 0, last_space = 0;
+    int used = 0;
+    while (at < n) {
+        uint32_t cp;
+        size_t len = tui_utf8_decode(s + at, n - at, &cp);
+        int w = tui_cp_width(cp);
+        if (used + w > cols && at > 0) return last_space ? last_space : at;
+        if (cp == ' ') last_space = at + len;
+        used += w;
+        at += len;
+    }
+    return at;
+}

@@ -32,6 +32,11 @@ int tui_putn(int y, int x, int cols, const char *s, size_t n, attr_t attr);
 void tui_put_padded(int y, int x, int cols, const char *s, attr_t attr);
 /* Spaces over `cols` columns. */
 void tui_fill(int y, int x, int cols, attr_t attr);
+/*
+ * How many bytes of `s` fit in `cols` columns as one wrapped line: up to the last space that
+ * fits when there is one, else as much as fits (at least one code point).
+ */
+size_t tui_wrap(const char *s, size_t n, int cols);
 /* Text that keeps its tail when it has to be cut: "…/views.py". */
 int tui_put_tail(int y, int x, int cols, const char *s, attr_t attr);
 

@@ -27,6 +27,9 @@
     E(ERROR, COLOR_RED, -1, A_BOLD, A_BOLD)                                  \
     E(WARNING, COLOR_YELLOW, -1, A_NORMAL, A_UNDERLINE)                      \
     E(INFO, COLOR_CYAN, -1, A_NORMAL, A_NORMAL)                              \
+    E(MESSAGE_ERROR, COLOR_RED, -1, A_NORMAL, A_BOLD)                        \
+    E(MESSAGE_WARNING, COLOR_YELLOW, -1, A_NORMAL, A_NORMAL)                 \
+    E(MESSAGE_INFO, COLOR_CYAN, -1, A_NORMAL, A_NORMAL)                      \
     E(SPAN_ERROR, COLOR_RED, -1, A_UNDERLINE | A_BOLD, A_UNDERLINE | A_BOLD) \
     E(SPAN_WARNING, COLOR_YELLOW, -1, A_UNDERLINE, A_UNDERLINE)              \
     E(SPAN_INFO, COLOR_CYAN, -1, A_UNDERLINE, A_UNDERLINE)                   \

@@ -117,9 +117,11 @@ static void add_tasks(tree_model *t, const svc_model *m, bool migration)
     size_t count = 0;
     for (size_t i = 0; i < m->ntasks; i++) count += migration || !m->tasks[i].in_tasks_service;
     if (count == 0) return;
-    char *note = svc_xasprintf("%zu", count);
-    size_t branch = open_node(t, TREE_BRANCH, -1, migration ? "Celery tasks" : "Celery tasks outside the tasks service",
-                              note);
+    char *note = migration ? svc_xasprintf("(%zu)", count)
+                           : m->tasks_service >= 0
+                                 ? svc_xasprintf("(%zu outside %s/)", count, m->services[m->tasks_service].path)
+                                 : svc_xasprintf("(%zu, no tasks service)", count);
+    size_t branch = open_node(t, TREE_BRANCH, -1, migration ? "Celery tasks" : "Misplaced tasks", note);
     free(note);
     /* Tasks are sorted by file: one file node per run of tasks. */
     long last_file = -1;
@@ -140,7 +142,7 @@ static void add_apps(tree_model *t, const svc_model *m)
 {
     if (m->napps == 0) return;
     static const char *const origins[] = { "apps.py", "models", "INSTALLED_APPS", "config" };
-    char *note = svc_xasprintf("%zu", m->napps);
+    char *note = svc_xasprintf("(%zu)", m->napps);
     size_t branch = open_node(t, TREE_BRANCH, -1, "Django apps", note);
     free(note);
     for (size_t a = 0; a < m->napps; a++) {

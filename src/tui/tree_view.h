@@ -33,7 +33,7 @@ void tree_view_scroll(tree_view *v, long delta, int height);
 const tree_node *tree_view_selected(const tree_view *v);
 /* Selects the node of a file's def (or the file), expanding its ancestors. */
 bool tree_view_reveal(tree_view *v, long file, long def, int height);
-/* Selects the first node whose folder is `folder`. */
+/* Selects the node whose folder holds `folder` most closely. */
 bool tree_view_reveal_folder(tree_view *v, const char *folder, int height);
 
 #endif

@@ -41,7 +41,7 @@ git_commit_all
 run check "$REPO"
 expect_status 1
 expect_out "orders/views.py:1:51: SVC201 [deep-service-import]"
-expect_out "Found 1 violation (0 fixable)."
+expect_out "Found 1 violation (1 fixable)."
 checks=$((checks + 1))
 [ "$(printf '%s\n' "$OUT" | wc -l)" -eq 2 ] || fail "expected exactly one finding and the summary"
 

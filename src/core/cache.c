@@ -1,0 +1,978 @@
+/*
+ * The facts cache (see include/svcscope/cache.h for what it holds and why).
+ *
+ * File layout, all integers in the writer's byte order (the layout stamp covers it):
+ *
+ *   cache_header
+ *   cache_entry[nentries]        sorted by path (strcmp)
+ *   uint32_t checked[nchecked]
+ *   strings                      paths and module names of the entries, NUL-terminated
+ *   blobs                        8-aligned; each facts image or token list has its own checksum
+ *
+ * A facts image is the svc_facts structure and its arrays, laid out as in memory, followed by
+ * its strings; every pointer holds 1 + an offset from the image start (0 stays NULL). Taking the
+ * facts checks the image's checksum, then every offset (strings must lie in the image's string
+ * area, which ends with a NUL; arrays must lie before it, aligned) and every index a rule would
+ * follow (call -> ref, ref -> import, scopes and parents -> defs), and turns offsets into
+ * pointers in place (the mapping is private: the file is never written through it).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <git2.h>
+
+#include "svcscope/cache.h"
+#include "svcscope/util.h"
+
+/* The serializer and the fix-up below name every pointer of these structures: a field added to
+ * one of them must be added there too (and SVC_CACHE_VERSION bumped), which these checks force. */
+#if UINTPTR_MAX == UINT64_MAX
+_Static_assert(sizeof(svc_span) == 24, "svc_span changed: update cache.c and bump SVC_CACHE_VERSION");
+_Static_assert(sizeof(svc_import) == 112, "svc_import changed: update cache.c and bump SVC_CACHE_VERSION");
+_Static_assert(sizeof(svc_arg) == 48, "svc_arg changed: update cache.c and bump SVC_CACHE_VERSION");
+_Static_assert(sizeof(svc_decorator) == 88, "svc_decorator changed: update cache.c and bump SVC_CACHE_VERSION");
+_Static_assert(sizeof(svc_param) == 32, "svc_param changed: update cache.c and bump SVC_CACHE_VERSION");
+_Static_assert(sizeof(svc_def) == 168, "svc_def changed: update cache.c and bump SVC_CACHE_VERSION");
+_Static_assert(sizeof(svc_ref) == 80, "svc_ref changed: update cache.c and bump SVC_CACHE_VERSION");
+_Static_assert(sizeof(svc_call) == 120, "svc_call changed: update cache.c and bump SVC_CACHE_VERSION");
+_Static_assert(sizeof(svc_assign) == 56, "svc_assign changed: update cache.c and bump SVC_CACHE_VERSION");
+_Static_assert(sizeof(svc_noqa) == 24, "svc_noqa changed: update cache.c and bump SVC_CACHE_VERSION");
+_Static_assert(sizeof(svc_facts) == 168, "svc_facts changed: update cache.c and bump SVC_CACHE_VERSION");
+#endif
+
+#define CACHE_MAGIC "SVCFACTS"
+#define IMAGE_MAGIC 0x46435653u  /* "SVCF" */
+#define TOKENS_MAGIC 0x4B435653u /* "SVCK" */
+#define RACY_NS (2 * 1000000000LL)
+
+typedef struct cache_header {
+    char magic[8];
+    uint32_t version;
+    uint32_t layout;       /* layout_stamp() */
+    uint64_t file_size;
+    uint64_t nentries;
+    uint64_t nchecked;
+    uint64_t strings_len;
+    int64_t written_ns;
+    uint64_t check;        /* hash of the entries, checked hashes and strings */
+} cache_header;
+
+enum { ENTRY_INIT = 1, ENTRY_STAT = 2 };
+
+typedef struct cache_entry {
+    uint32_t path;         /* offset into strings */
+    uint32_t module;       /* offset into strings, UINT32_MAX for none */
+    uint32_t flags;
+    uint32_t pad;
+    unsigned char id[20];
+    uint32_t pad2;
+    uint64_t size;
+    int64_t mtime_ns, ctime_ns;
+    uint64_t ino;
+    uint64_t facts_off, facts_len;   /* 0, 0 when none */
+    uint64_t tokens_off, tokens_len;
+} cache_entry;
+
+typedef struct blob_head {
+    uint32_t magic;
+    uint32_t strings;      /* facts images: where the string area starts (from the image start) */
+    uint64_t check;        /* hash of the rest of the blob */
+} blob_head;
+
+struct svc_cache {
+    int fd;
+    char *map;
+    size_t map_len;
+    const cache_header *header;
+    const cache_entry *entries;
+    size_t nentries;
+    const uint32_t *checked;
+    const char *strings;
+    size_t strings_len;
+    _Atomic unsigned char *state;  /* per entry: 0 not taken, 1 fixed up, 2 damaged */
+};
+
+/* ---- hashing ------------------------------------------------------------------- */
+
+static inline uint64_t rotl64(uint64_t x, int r)
+{
+    return (x << r) | (x >> (64 - r));
+}
+
+static inline uint64_t read64(const unsigned char *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+
+/* A 64-bit checksum of the xxHash64 family (four lanes of 8 bytes): fast enough to verify
+ * every blob on every load. Not cryptographic: it catches damage, not forgery. */
+static uint64_t checksum(const void *data, size_t len)
+{
+    const uint64_t P1 = 11400714785074694791ull, P2 = 14029467366897019727ull, P3 = 1609587929392839161ull,
+                   P4 = 9650029242287828579ull, P5 = 2870177450012600261ull;
+    const unsigned char *p = data, *end = p + len;
+    uint64_t h;
+    if (len >= 32) {
+        uint64_t v1 = P1 + P2, v2 = P2, v3 = 0, v4 = 0 - P1;
+        const unsigned char *limit = end - 32;
+        do {
+            v1 = rotl64(v1 + read64(p) * P2, 31) * P1;
+            v2 = rotl64(v2 + read64(p + 8) * P2, 31) * P1;
+            v3 = rotl64(v3 + read64(p + 16) * P2, 31) * P1;
+            v4 = rotl64(v4 + read64(p + 24) * P2, 31) * P1;
+            p += 32;
+        } while (p <= limit);
+        h = rotl64(v1, 1) + rotl64(v2, 7) + rotl64(v3, 12) + rotl64(v4, 18);
+        uint64_t vs[4] = { v1, v2, v3, v4 };
+        for (int i = 0; i < 4; i++) {
+            h ^= rotl64(vs[i] * P2, 31) * P1;
+            h = h * P1 + P4;
+        }
+    } else {
+        h = P5;
+    }
+    h += (uint64_t)len;
+    while (p + 8 <= end) {
+        h ^= rotl64(read64(p) * P2, 31) * P1;
+        h = rotl64(h, 27) * P1 + P4;
+        p += 8;
+    }
+    while (p < end) {
+        h ^= (*p++) * P5;
+        h = rotl64(h, 11) * P1;
+    }
+    h ^= h >> 33;
+    h *= P2;
+    h ^= h >> 29;
+    h *= P3;
+    h ^= h >> 32;
+    return h;
+}
+
+uint32_t svc_ident_hash(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 16777619u;
+    }
+    return h;
+}
+
+void svc_cache_blob_id(const char *bytes, size_t len, unsigned char id[20])
+{
+    git_oid oid;
+    if (git_odb_hash(&oid, bytes ? bytes : "", len, GIT_OBJECT_BLOB) < 0) {
+        memset(id, 0, 20);
+        git_error_clear();
+        return;
+    }
+    memcpy(id, oid.id, 20);
+}
+
+int64_t svc_cache_now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* What a file must have been written by: this version, these structures, this machine. */
+static uint32_t layout_stamp(void)
+{
+    const uint64_t parts[] = {
+        SVC_CACHE_VERSION, sizeof(void *), sizeof(size_t), sizeof(svc_span), sizeof(svc_import), sizeof(svc_arg),
+        sizeof(svc_decorator), sizeof(svc_param), sizeof(svc_def), sizeof(svc_ref), sizeof(svc_call),
+        sizeof(svc_assign), sizeof(svc_noqa), sizeof(svc_facts), sizeof(cache_entry), sizeof(cache_header),
+        0x0102030405060708ull, /* byte order */
+    };
+    return (uint32_t)checksum(parts, sizeof parts);
+}
+
+/* ---- paths --------------------------------------------------------------------- */
+
+char *svc_cache_default_path(const svc_source *src)
+{
+    const char *git_dir = svc_source_git_dir(src);
+    if (git_dir) {
+        size_t n = strlen(git_dir);
+        return svc_xasprintf("%s%ssvcscope/facts-cache", git_dir, n && git_dir[n - 1] == '/' ? "" : "/");
+    }
+    const char *root = svc_source_root(src);
+    char key[17];
+    snprintf(key, sizeof key, "%016llx", (unsigned long long)checksum(root, strlen(root)));
+    const char *xdg = getenv("XDG_CACHE_HOME");
+    if (xdg && xdg[0] == '/') return svc_xasprintf("%s/svcscope/%s/facts-cache", xdg, key);
+    const char *home = getenv("HOME");
+    if (home && home[0] == '/') return svc_xasprintf("%s/.cache/svcscope/%s/facts-cache", home, key);
+    return NULL;
+}
+
+/* ---- opening --------------------------------------------------------------------- */
+
+static svc_cache *empty_cache(void)
+{
+    svc_cache *c = svc_xcalloc(1, sizeof *c);
+    c->fd = -1;
+    return c;
+}
+
+static bool valid_offsets(const svc_cache *c)
+{
+    /* entries' strings and blobs must lie inside the file */
+    for (size_t i = 0; i < c->nentries; i++) {
+        const cache_entry *e = &c->entries[i];
+        if (e->path >= c->strings_len || (e->module != UINT32_MAX && e->module >= c->strings_len)) return false;
+        if (e->facts_len && (e->facts_off > c->map_len || e->facts_len > c->map_len - e->facts_off ||
+                             e->facts_off % 8 || e->facts_len < sizeof(blob_head) + sizeof(svc_facts)))
+            return false;
+        if (e->tokens_len && (e->tokens_off > c->map_len || e->tokens_len > c->map_len - e->tokens_off ||
+                              e->tokens_off % 8 || e->tokens_len < sizeof(blob_head) ||
+                              (e->tokens_len - sizeof(blob_head)) % 4))
+            return false;
+        if (i > 0 && strcmp(c->strings + c->entries[i - 1].path, c->strings + e->path) >= 0) return false;
+    }
+    return true;
+}
+
+svc_cache *svc_cache_open(const char *path)
+{
+    if (!path) return empty_cache();
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return empty_cache();
+    struct stat st;
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size < sizeof(cache_header) ||
+        (uint64_t)st.st_size > (uint64_t)SIZE_MAX) {
+        close(fd);
+        return empty_cache();
+    }
+    size_t len = (size_t)st.st_size;
+    void *map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+    if (map == MAP_FAILED) {
+        close(fd);
+        return empty_cache();
+    }
+    svc_cache *c = empty_cache();
+    c->fd = fd;
+    c->map = map;
+    c->map_len = len;
+    const cache_header *h = map;
+    size_t need;
+    if (memcmp(h->magic, CACHE_MAGIC, 8) != 0 || h->version != SVC_CACHE_VERSION || h->layout != layout_stamp() ||
+        h->file_size != len || h->nentries > len / sizeof(cache_entry) || h->nchecked > len / 4 ||
+        h->strings_len > len)
+        goto bad;
+    need = sizeof(cache_header) + (size_t)h->nentries * sizeof(cache_entry) + (size_t)h->nchecked * 4;
+    if (need > len || h->strings_len > len - need) goto bad;
+    if (h->strings_len == 0 || ((const char *)map)[need + h->strings_len - 1] != '\0') {
+        if (h->nentries) goto bad;
+    }
+    if (checksum((const char *)map + sizeof(cache_header), need - sizeof(cache_header) + (size_t)h->strings_len) !=
+        h->check)
+        goto bad;
+    c->header = h;
+    c->entries = (const cache_entry *)((const char *)map + sizeof(cache_header));
+    c->nentries = (size_t)h->nentries;
+    c->checked = (const uint32_t *)(c->entries + c->nentries);
+    c->strings = (const char *)map + need;
+    c->strings_len = (size_t)h->strings_len;
+    if (!valid_offsets(c)) goto bad;
+    c->state = svc_xcalloc(c->nentries ? c->nentries : 1, 1);
+    return c;
+bad:
+    munmap(map, len);
+    close(fd);
+    c->fd = -1;
+    c->map = NULL;
+    c->map_len = 0;
+    c->header = NULL;
+    c->entries = NULL;
+    c->nentries = 0;
+    return c;
+}
+
+void svc_cache_close(svc_cache *c)
+{
+    if (!c) return;
+    if (c->map) munmap(c->map, c->map_len);
+    if (c->fd >= 0) close(c->fd);
+    free((void *)c->state);
+    free(c);
+}
+
+size_t svc_cache_count(const svc_cache *c)
+{
+    return c ? c->nentries : 0;
+}
+
+int64_t svc_cache_written_ns(const svc_cache *c)
+{
+    return c && c->header ? c->header->written_ns : 0;
+}
+
+const uint32_t *svc_cache_checked(const svc_cache *c, size_t *n)
+{
+    *n = c && c->header ? (size_t)c->header->nchecked : 0;
+    return *n ? c->checked : NULL;
+}
+
+long svc_cache_find(const svc_cache *c, const char *path)
+{
+    if (!c || !path) return -1;
+    size_t lo = 0, hi = c->nentries;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int cmp = strcmp(c->strings + c->entries[mid].path, path);
+        if (cmp == 0) return (long)mid;
+        if (cmp < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return -1;
+}
+
+static bool same_module(const svc_cache *c, const cache_entry *e, const char *module, bool is_init)
+{
+    if (((e->flags & ENTRY_INIT) != 0) != is_init) return false;
+    if (e->module == UINT32_MAX) return module == NULL;
+    return module && strcmp(c->strings + e->module, module) == 0;
+}
+
+svc_cache_match svc_cache_match_file(const svc_cache *c, long entry, const char *module, bool is_init,
+                                     const svc_source_file *f)
+{
+    if (!c || entry < 0 || (size_t)entry >= c->nentries) return SVC_CACHE_MISMATCH;
+    const cache_entry *e = &c->entries[entry];
+    if (!same_module(c, e, module, is_init)) return SVC_CACHE_MISMATCH;
+    if (f->has_oid) return memcmp(e->id, f->oid, 20) == 0 ? SVC_CACHE_MATCH : SVC_CACHE_MISMATCH;
+    /* By stat, as git does, unless the file changed less than RACY_NS before the run that recorded
+     * it began: then a later edit within the same clock tick could leave the stat unchanged. */
+    if (f->has_stat && (e->flags & ENTRY_STAT) && e->size == f->size && e->mtime_ns == f->mtime_ns &&
+        e->ctime_ns == f->ctime_ns && e->ino == f->ino && e->mtime_ns < c->header->written_ns - RACY_NS &&
+        e->ctime_ns < c->header->written_ns - RACY_NS)
+        return SVC_CACHE_MATCH;
+    return SVC_CACHE_NEEDS_ID;
+}
+
+bool svc_cache_match_id(const svc_cache *c, long entry, const char *module, bool is_init, const unsigned char id[20])
+{
+    if (!c || entry < 0 || (size_t)entry >= c->nentries) return false;
+    const cache_entry *e = &c->entries[entry];
+    return same_module(c, e, module, is_init) && memcmp(e->id, id, 20) == 0;
+}
+
+const unsigned char *svc_cache_id(const svc_cache *c, long entry)
+{
+    return c->entries[entry].id;
+}
+
+bool svc_cache_has_facts(const svc_cache *c, long entry)
+{
+    return c && entry >= 0 && (size_t)entry < c->nentries && c->entries[entry].facts_len > 0;
+}
+
+const uint32_t *svc_cache_tokens(const svc_cache *c, long entry, size_t *n)
+{
+    *n = 0;
+    if (!c || entry < 0 || (size_t)entry >= c->nentries) return NULL;
+    const cache_entry *e = &c->entries[entry];
+    if (!e->tokens_len) return NULL;
+    const char *blob = c->map + e->tokens_off;
+    blob_head head;
+    memcpy(&head, blob, sizeof head);
+    size_t body = (size_t)e->tokens_len - sizeof head;
+    if (head.magic != TOKENS_MAGIC || checksum(blob + sizeof head, body) != head.check) return NULL;
+    *n = body / 4;
+    return (const uint32_t *)(blob + sizeof head);
+}
+
+/* ---- facts images: fix-up ----------------------------------------------------------- */
+
+typedef struct fixer {
+    char *base;
+    size_t strings; /* the string area: [strings, len) */
+    size_t len;
+    bool ok;
+} fixer;
+
+static const char *fix_str(fixer *x, const char *p)
+{
+    uintptr_t v = (uintptr_t)p;
+    if (!v) return NULL;
+    v--;
+    if (v < x->strings || v >= x->len) {
+        x->ok = false;
+        return NULL;
+    }
+    return x->base + v;
+}
+
+static void *fix_array(fixer *x, const void *p, size_t n, size_t size)
+{
+    uintptr_t v = (uintptr_t)p;
+    if (!v) {
+        if (n) x->ok = false;
+        return NULL;
+    }
+    v--;
+    if (v % 8 || v > x->strings || n > (x->strings - v) / size) {
+        x->ok = false;
+        return NULL;
+    }
+    return x->base + v;
+}
+
+#define FIX_STR(x, field) ((field) = fix_str((x), (field)))
+/* Declares `type *var` as the fixed-up array of `field` and stores it back. */
+#define FIX_ARRAY(x, type, var, field, n) type *var = fix_array((x), (field), (n), sizeof(type)); (field) = var
+
+static void fix_strings(fixer *x, const char *const **field, size_t n)
+{
+    const char **arr = fix_array(x, *field, n, sizeof(char *));
+    *field = arr;
+    for (size_t i = 0; arr && i < n; i++) arr[i] = fix_str(x, arr[i]);
+}
+
+static void fix_args(fixer *x, const svc_arg **field, size_t n)
+{
+    svc_arg *args = fix_array(x, *field, n, sizeof(svc_arg));
+    *field = args;
+    for (size_t i = 0; args && i < n; i++) {
+        FIX_STR(x, args[i].keyword);
+        FIX_STR(x, args[i].text);
+        FIX_STR(x, args[i].chain);
+    }
+}
+
+static bool scope_ok(int scope, size_t ndefs)
+{
+    return scope >= -1 && (scope < 0 || (size_t)scope < ndefs);
+}
+
+static bool fix_facts(fixer *x, svc_facts *f)
+{
+    f->arena = NULL;
+    FIX_STR(x, f->path);
+    FIX_STR(x, f->module);
+
+    FIX_ARRAY(x, svc_import, imports, f->imports, f->nimports);
+    for (size_t i = 0; imports && i < f->nimports; i++) {
+        svc_import *imp = &imports[i];
+        FIX_STR(x, imp->module);
+        FIX_STR(x, imp->name);
+        FIX_STR(x, imp->alias);
+        FIX_STR(x, imp->bound);
+        FIX_STR(x, imp->target);
+        if (!scope_ok(imp->scope, f->ndefs)) x->ok = false;
+    }
+    FIX_ARRAY(x, svc_def, defs, f->defs, f->ndefs);
+    for (size_t i = 0; defs && i < f->ndefs; i++) {
+        svc_def *d = &defs[i];
+        FIX_STR(x, d->name);
+        FIX_STR(x, d->qualname);
+        if (!d->name || !d->qualname || d->parent < -1 || (d->parent >= 0 && (size_t)d->parent >= i)) x->ok = false;
+        FIX_ARRAY(x, svc_decorator, decs, d->decorators, d->ndecorators);
+        for (size_t k = 0; decs && k < d->ndecorators; k++) {
+            FIX_STR(x, decs[k].raw);
+            FIX_STR(x, decs[k].callee);
+            fix_args(x, &decs[k].args, decs[k].nargs);
+        }
+        fix_strings(x, &d->bases, d->nbases);
+        FIX_ARRAY(x, svc_param, params, d->params, d->nparams);
+        for (size_t k = 0; params && k < d->nparams; k++) {
+            FIX_STR(x, params[k].name);
+            FIX_STR(x, params[k].default_text);
+            FIX_STR(x, params[k].annotation);
+        }
+    }
+    FIX_ARRAY(x, svc_ref, refs, f->refs, f->nrefs);
+    for (size_t i = 0; refs && i < f->nrefs; i++) {
+        svc_ref *r = &refs[i];
+        FIX_STR(x, r->raw);
+        FIX_STR(x, r->resolved);
+        if (!scope_ok(r->scope, f->ndefs) || r->import_index < -1 ||
+            (r->import_index >= 0 && (size_t)r->import_index >= f->nimports))
+            x->ok = false;
+    }
+    FIX_ARRAY(x, svc_call, calls, f->calls, f->ncalls);
+    for (size_t i = 0; calls && i < f->ncalls; i++) {
+        svc_call *c = &calls[i];
+        FIX_STR(x, c->attr);
+        FIX_STR(x, c->callee_text);
+        fix_args(x, &c->args, c->nargs);
+        if (!scope_ok(c->scope, f->ndefs) || c->ref < -1 || (c->ref >= 0 && (size_t)c->ref >= f->nrefs)) x->ok = false;
+    }
+    FIX_ARRAY(x, svc_assign, assigns, f->assigns, f->nassigns);
+    for (size_t i = 0; assigns && i < f->nassigns; i++) {
+        FIX_STR(x, assigns[i].name);
+        FIX_STR(x, assigns[i].value_chain);
+        fix_strings(x, &assigns[i].strings, assigns[i].nstrings);
+    }
+    fix_strings(x, &f->all, f->nall);
+    FIX_ARRAY(x, svc_noqa, noqa, f->noqa, f->nnoqa);
+    for (size_t i = 0; noqa && i < f->nnoqa; i++) fix_strings(x, &noqa[i].codes, noqa[i].ncodes);
+    f->errors = fix_array(x, f->errors, f->nerrors, sizeof(svc_span));
+    return x->ok;
+}
+
+const svc_facts *svc_cache_facts(svc_cache *c, long entry)
+{
+    if (!c || entry < 0 || (size_t)entry >= c->nentries) return NULL;
+    const cache_entry *e = &c->entries[entry];
+    if (!e->facts_len) return NULL;
+    char *blob = c->map + e->facts_off;
+    svc_facts *f = (svc_facts *)(blob + sizeof(blob_head));
+    unsigned char st = atomic_load(&c->state[entry]);
+    if (st == 1) return f;
+    if (st == 2) return NULL;
+    blob_head head;
+    memcpy(&head, blob, sizeof head);
+    size_t len = (size_t)e->facts_len - sizeof head;
+    bool ok = head.magic == IMAGE_MAGIC && head.strings >= sizeof(svc_facts) && head.strings <= len &&
+              len > head.strings && blob[sizeof head + len - 1] == '\0' && checksum(blob + sizeof head, len) == head.check;
+    if (ok) {
+        fixer x = { blob + sizeof head, head.strings, len, true };
+        ok = fix_facts(&x, f);
+    }
+    atomic_store(&c->state[entry], ok ? 1 : 2);
+    return ok ? f : NULL;
+}
+
+/* ---- facts images: serializing ------------------------------------------------------ */
+
+typedef struct image {
+    char *data;
+    size_t cap;
+    size_t pos;      /* next struct byte */
+    size_t strings;  /* where the string area starts */
+    size_t spos;     /* next string byte */
+} image;
+
+static size_t align8(size_t n)
+{
+    return (n + 7) & ~(size_t)7;
+}
+
+/* Bytes the structures and arrays of `f` take (each array 8-aligned). */
+static size_t struct_bytes(const svc_facts *f)
+{
+    size_t n = align8(sizeof(svc_facts));
+    n += align8(f->nimports * sizeof(svc_import));
+    n += align8(f->ndefs * sizeof(svc_def));
+    for (size_t i = 0; i < f->ndefs; i++) {
+        const svc_def *d = &f->defs[i];
+        n += align8(d->ndecorators * sizeof(svc_decorator));
+        for (size_t k = 0; k < d->ndecorators; k++) n += align8(d->decorators[k].nargs * sizeof(svc_arg));
+        n += align8(d->nbases * sizeof(char *));
+        n += align8(d->nparams * sizeof(svc_param));
+    }
+    n += align8(f->nrefs * sizeof(svc_ref));
+    n += align8(f->ncalls * sizeof(svc_call));
+    for (size_t i = 0; i < f->ncalls; i++) n += align8(f->calls[i].nargs * sizeof(svc_arg));
+    n += align8(f->nassigns * sizeof(svc_assign));
+    for (size_t i = 0; i < f->nassigns; i++) n += align8(f->assigns[i].nstrings * sizeof(char *));
+    n += align8(f->nall * sizeof(char *));
+    n += align8(f->nnoqa * sizeof(svc_noqa));
+    for (size_t i = 0; i < f->nnoqa; i++) n += align8(f->noqa[i].ncodes * sizeof(char *));
+    n += align8(f->nerrors * sizeof(svc_span));
+    return n;
+}
+
+/* Reserves an array in the struct area and copies `n` items into it; returns its offset. */
+static size_t put_array(image *im, const void *items, size_t n, size_t size)
+{
+    size_t off = im->pos;
+    if (n) memcpy(im->data + off, items, n * size);
+    im->pos = align8(off + n * size);
+    return off;
+}
+
+static const void *rel(size_t off, size_t n)
+{
+    return n ? (const void *)(uintptr_t)(off + 1) : NULL;
+}
+
+static const char *put_str(image *im, const char *s)
+{
+    if (!s) return NULL;
+    size_t n = strlen(s) + 1;
+    if (im->spos + n > im->cap) {
+        size_t cap = im->cap * 2;
+        while (cap < im->spos + n) cap *= 2;
+        im->data = svc_xrealloc(im->data, cap);
+        im->cap = cap;
+    }
+    size_t off = im->spos;
+    memcpy(im->data + off, s, n);
+    im->spos += n;
+    return (const char *)(uintptr_t)(off + 1);
+}
+
+/* The strings of an array of strings, written as an array of offsets. */
+static const char *const *put_strings(image *im, const char *const *items, size_t n)
+{
+    size_t off = put_array(im, items, n, sizeof(char *));
+    for (size_t i = 0; i < n; i++) {
+        const char *s = put_str(im, items[i]);
+        memcpy(im->data + off + i * sizeof(char *), &s, sizeof s);
+    }
+    return rel(off, n);
+}
+
+static const svc_arg *put_args(image *im, const svc_arg *args, size_t n)
+{
+    size_t off = put_array(im, args, n, sizeof(svc_arg));
+    for (size_t i = 0; i < n; i++) {
+        svc_arg a = args[i];
+        a.keyword = put_str(im, a.keyword);
+        a.text = put_str(im, a.text);
+        a.chain = put_str(im, a.chain);
+        memcpy(im->data + off + i * sizeof a, &a, sizeof a);
+    }
+    return rel(off, n);
+}
+
+/* Serializes facts into a relocatable image (malloc'd; *len its size). */
+static char *serialize_facts(const svc_facts *f, size_t *len)
+{
+    image im = { 0 };
+    im.strings = struct_bytes(f);
+    im.cap = im.strings + 4096;
+    im.data = svc_xcalloc(1, im.cap);
+    im.spos = im.strings;
+    im.pos = align8(sizeof(svc_facts));
+
+    svc_facts out = *f;
+    out.arena = NULL;
+    out.path = put_str(&im, f->path);
+    out.module = put_str(&im, f->module);
+
+    size_t off = put_array(&im, f->imports, f->nimports, sizeof(svc_import));
+    for (size_t i = 0; i < f->nimports; i++) {
+        svc_import imp = f->imports[i];
+        imp.module = put_str(&im, imp.module);
+        imp.name = put_str(&im, imp.name);
+        imp.alias = put_str(&im, imp.alias);
+        imp.bound = put_str(&im, imp.bound);
+        imp.target = put_str(&im, imp.target);
+        memcpy(im.data + off + i * sizeof imp, &imp, sizeof imp);
+    }
+    out.imports = rel(off, f->nimports);
+
+    off = put_array(&im, f->defs, f->ndefs, sizeof(svc_def));
+    for (size_t i = 0; i < f->ndefs; i++) {
+        svc_def d = f->defs[i];
+        d.name = put_str(&im, d.name);
+        d.qualname = put_str(&im, d.qualname);
+        size_t doff = put_array(&im, d.decorators, d.ndecorators, sizeof(svc_decorator));
+        for (size_t k = 0; k < d.ndecorators; k++) {
+            svc_decorator dec = f->defs[i].decorators[k];
+            dec.raw = put_str(&im, dec.raw);
+            dec.callee = put_str(&im, dec.callee);
+            dec.args = put_args(&im, dec.args, dec.nargs);
+            memcpy(im.data + doff + k * sizeof dec, &dec, sizeof dec);
+        }
+        d.decorators = rel(doff, d.ndecorators);
+        d.bases = put_strings(&im, d.bases, d.nbases);
+        size_t poff = put_array(&im, d.params, d.nparams, sizeof(svc_param));
+        for (size_t k = 0; k < d.nparams; k++) {
+            svc_param p = f->defs[i].params[k];
+            p.name = put_str(&im, p.name);
+            p.default_text = put_str(&im, p.default_text);
+            p.annotation = put_str(&im, p.annotation);
+            memcpy(im.data + poff + k * sizeof p, &p, sizeof p);
+        }
+        d.params = rel(poff, d.nparams);
+        memcpy(im.data + off + i * sizeof d, &d, sizeof d);
+    }
+    out.defs = rel(off, f->ndefs);
+
+    off = put_array(&im, f->refs, f->nrefs, sizeof(svc_ref));
+    for (size_t i = 0; i < f->nrefs; i++) {
+        svc_ref r = f->refs[i];
+        r.raw = put_str(&im, r.raw);
+        r.resolved = put_str(&im, r.resolved);
+        memcpy(im.data + off + i * sizeof r, &r, sizeof r);
+    }
+    out.refs = rel(off, f->nrefs);
+
+    off = put_array(&im, f->calls, f->ncalls, sizeof(svc_call));
+    for (size_t i = 0; i < f->ncalls; i++) {
+        svc_call c = f->calls[i];
+        c.attr = put_str(&im, c.attr);
+        c.callee_text = put_str(&im, c.callee_text);
+        c.args = put_args(&im, c.args, c.nargs);
+        memcpy(im.data + off + i * sizeof c, &c, sizeof c);
+    }
+    out.calls = rel(off, f->ncalls);
+
+    off = put_array(&im, f->assigns, f->nassigns, sizeof(svc_assign));
+    for (size_t i = 0; i < f->nassigns; i++) {
+        svc_assign a = f->assigns[i];
+        a.name = put_str(&im, a.name);
+        a.value_chain = put_str(&im, a.value_chain);
+        a.strings = put_strings(&im, a.strings, a.nstrings);
+        memcpy(im.data + off + i * sizeof a, &a, sizeof a);
+    }
+    out.assigns = rel(off, f->nassigns);
+
+    out.all = put_strings(&im, f->all, f->nall);
+
+    off = put_array(&im, f->noqa, f->nnoqa, sizeof(svc_noqa));
+    for (size_t i = 0; i < f->nnoqa; i++) {
+        svc_noqa q = f->noqa[i];
+        q.codes = put_strings(&im, q.codes, q.ncodes);
+        memcpy(im.data + off + i * sizeof q, &q, sizeof q);
+    }
+    out.noqa = rel(off, f->nnoqa);
+
+    off = put_array(&im, f->errors, f->nerrors, sizeof(svc_span));
+    out.errors = rel(off, f->nerrors);
+
+    memcpy(im.data, &out, sizeof out);
+    /* the string area ends with a NUL even when it is empty */
+    if (im.spos == im.strings || im.data[im.spos - 1] != '\0') {
+        if (im.spos + 1 > im.cap) im.data = svc_xrealloc(im.data, im.cap = im.spos + 1);
+        im.data[im.spos++] = '\0';
+    }
+    *len = im.spos;
+    return im.data;
+}
+
+/* ---- writing --------------------------------------------------------------------- */
+
+typedef struct out_file {
+    int fd;
+    uint64_t pos;
+    bool ok;
+    char *buf;      /* write buffer */
+    size_t blen;
+} out_file;
+
+#define OUT_BUF (1u << 20)
+
+static void out_flush(out_file *o)
+{
+    size_t done = 0;
+    while (o->ok && done < o->blen) {
+        ssize_t w = write(o->fd, o->buf + done, o->blen - done);
+        if (w < 0) {
+            if (errno == EINTR) continue;
+            o->ok = false;
+        } else {
+            done += (size_t)w;
+        }
+    }
+    o->blen = 0;
+}
+
+static void out_write(out_file *o, const void *data, size_t n)
+{
+    const char *p = data;
+    o->pos += n;
+    while (n) {
+        if (o->blen == OUT_BUF) out_flush(o);
+        size_t k = OUT_BUF - o->blen < n ? OUT_BUF - o->blen : n;
+        memcpy(o->buf + o->blen, p, k);
+        o->blen += k;
+        p += k;
+        n -= k;
+    }
+}
+
+static void out_pad8(out_file *o)
+{
+    static const char zeros[8];
+    if (o->pos % 8) out_write(o, zeros, 8 - o->pos % 8);
+}
+
+/* Copies a blob of another cache file, as it is on disk (not as fixed up in memory). */
+static bool copy_blob(out_file *o, const svc_cache *from, uint64_t off, uint64_t len)
+{
+    char *tmp = svc_xmalloc((size_t)len);
+    size_t done = 0;
+    bool ok = true;
+    while (done < len) {
+        ssize_t r = pread(from->fd, tmp + done, (size_t)len - done, (off_t)(off + done));
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) {
+            ok = false;
+            break;
+        }
+        done += (size_t)r;
+    }
+    if (ok) out_write(o, tmp, (size_t)len);
+    free(tmp);
+    return ok;
+}
+
+static int mkdirs(char *dir)
+{
+    for (char *p = dir + 1; *p; p++) {
+        if (*p != '/') continue;
+        *p = '\0';
+        int rc = mkdir(dir, 0777);
+        *p = '/';
+        if (rc < 0 && errno != EEXIST) return -1;
+    }
+    return mkdir(dir, 0777) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+/* Removes temporary files other writers left behind when they died (older than an hour). */
+static void remove_stale_temps(const char *path)
+{
+    char *dir = svc_xstrdup(path);
+    char *slash = strrchr(dir, '/');
+    if (!slash) {
+        free(dir);
+        return;
+    }
+    const char *base = slash + 1;
+    *slash = '\0';
+    char *prefix = svc_xasprintf("%s.tmp.", path + (base - dir));
+    DIR *d = opendir(dir);
+    if (d) {
+        int64_t now = svc_cache_now_ns();
+        struct dirent *e;
+        while ((e = readdir(d)) != NULL) {
+            if (!svc_str_starts_with(e->d_name, prefix)) continue;
+            char *full = svc_xasprintf("%s/%s", dir, e->d_name);
+            struct stat st;
+            if (lstat(full, &st) == 0 && S_ISREG(st.st_mode) &&
+                (int64_t)st.st_mtime * 1000000000 < now - 3600LL * 1000000000)
+                unlink(full);
+            free(full);
+        }
+        closedir(d);
+    }
+    free(prefix);
+    free(dir);
+}
+
+int svc_cache_write(const char *path, const svc_cache_record *records, size_t n, const uint32_t *checked,
+                    size_t nchecked, int64_t started_ns)
+{
+    if (!path) return -1;
+    char *dir = svc_xstrdup(path);
+    char *slash = strrchr(dir, '/');
+    if (slash && slash != dir) {
+        *slash = '\0';
+        if (mkdirs(dir) < 0) {
+            free(dir);
+            return -1;
+        }
+    }
+    free(dir);
+    remove_stale_temps(path);
+    char *tmp = svc_xasprintf("%s.tmp.XXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        free(tmp);
+        return -1;
+    }
+
+    /* entries and strings first (their offsets are known), then the blobs */
+    cache_entry *entries = svc_xcalloc(n ? n : 1, sizeof *entries);
+    svc_buf strings = { 0 };
+    for (size_t i = 0; i < n; i++) {
+        const svc_cache_record *r = &records[i];
+        cache_entry *e = &entries[i];
+        e->path = (uint32_t)strings.len;
+        svc_buf_append(&strings, r->path, strlen(r->path) + 1);
+        e->module = UINT32_MAX;
+        if (r->module) {
+            e->module = (uint32_t)strings.len;
+            svc_buf_append(&strings, r->module, strlen(r->module) + 1);
+        }
+        e->flags = (r->is_init ? ENTRY_INIT : 0) | (r->has_stat ? ENTRY_STAT : 0);
+        memcpy(e->id, r->id, 20);
+        if (r->has_stat) {
+            e->size = r->size;
+            e->mtime_ns = r->mtime_ns;
+            e->ctime_ns = r->ctime_ns;
+            e->ino = r->ino;
+        }
+    }
+    if (strings.len == 0) svc_buf_append(&strings, "", 1);
+    size_t head_len = sizeof(cache_header) + n * sizeof(cache_entry) + nchecked * 4 + strings.len;
+
+    out_file o = { .fd = fd, .ok = true, .buf = svc_xmalloc(OUT_BUF) };
+    /* reserve the header, entries, checked and strings; written last */
+    if (lseek(fd, (off_t)head_len, SEEK_SET) < 0) o.ok = false;
+    o.pos = head_len;
+    out_pad8(&o);
+    for (size_t i = 0; i < n && o.ok; i++) {
+        const svc_cache_record *r = &records[i];
+        cache_entry *e = &entries[i];
+        const cache_entry *old = r->from ? &r->from->entries[r->from_entry] : NULL;
+        if (old && old->facts_len) {
+            e->facts_off = o.pos;
+            e->facts_len = old->facts_len;
+            if (!copy_blob(&o, r->from, old->facts_off, old->facts_len)) o.ok = false;
+            out_pad8(&o);
+        } else if (!old && r->facts) {
+            size_t len;
+            char *img = serialize_facts(r->facts, &len);
+            blob_head head = { IMAGE_MAGIC, (uint32_t)struct_bytes(r->facts), checksum(img, len) };
+            e->facts_off = o.pos;
+            e->facts_len = sizeof head + len;
+            out_write(&o, &head, sizeof head);
+            out_write(&o, img, len);
+            out_pad8(&o);
+            free(img);
+        }
+        if (r->tokens) {
+            blob_head head = { TOKENS_MAGIC, 0, checksum(r->tokens, r->ntokens * 4) };
+            e->tokens_off = o.pos;
+            e->tokens_len = sizeof head + r->ntokens * 4;
+            out_write(&o, &head, sizeof head);
+            out_write(&o, r->tokens, r->ntokens * 4);
+            out_pad8(&o);
+        }
+    }
+    out_flush(&o);
+    uint64_t total = o.pos;
+
+    cache_header h;
+    memset(&h, 0, sizeof h);
+    memcpy(h.magic, CACHE_MAGIC, 8);
+    h.version = SVC_CACHE_VERSION;
+    h.layout = layout_stamp();
+    h.file_size = total;
+    h.nentries = n;
+    h.nchecked = nchecked;
+    h.strings_len = strings.len;
+    h.written_ns = started_ns;
+    /* the checksum covers entries, checked and strings, contiguous in the file */
+    size_t meta_len = n * sizeof(cache_entry) + nchecked * 4 + strings.len;
+    char *meta = svc_xmalloc(meta_len ? meta_len : 1);
+    memcpy(meta, entries, n * sizeof(cache_entry));
+    if (nchecked) memcpy(meta + n * sizeof(cache_entry), checked, nchecked * 4);
+    memcpy(meta + n * sizeof(cache_entry) + nchecked * 4, strings.data, strings.len);
+    h.check = checksum(meta, meta_len);
+    if (o.ok && lseek(fd, 0, SEEK_SET) < 0) o.ok = false;
+    out_write(&o, &h, sizeof h);
+    out_write(&o, meta, meta_len);
+    out_flush(&o);
+    free(meta);
+    free(o.buf);
+    free(entries);
+    svc_buf_free(&strings);
+    bool ok = o.ok && close(fd) == 0;
+    if (ok && rename(tmp, path) < 0) ok = false;
+    if (!ok) unlink(tmp);
+    free(tmp);
+    return ok ? 0 : -1;
+}

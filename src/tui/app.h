@@ -1,0 +1,70 @@
+/* The explorer's state, shared by the main loop (app.c) and the actions between panes (actions.c). */
+#ifndef SVCSCOPE_TUI_APP_H
+#define SVCSCOPE_TUI_APP_H
+
+#include <stdbool.h>
+#include "tui/callers_view.h"
+#include "tui/help.h"
+#include "tui/layout.h"
+#include "tui/loader.h"
+#include "tui/problems_view.h"
+#include "tui/script.h"
+#include "tui/source_view.h"
+#include "tui/tree_view.h"
+#include "tui/tui.h"
+
+typedef struct tui_app {
+    tui_options opts;
+    const char *root;
+    bool headless;
+    tui_script *script;
+
+    tui_project *project;        /* NULL until the first load completes */
+    tui_loader *loader;          /* a load under way, or NULL */
+    char load_error[1100];       /* why the last load failed, or "" */
+
+    tree_view tree;
+    source_view source;
+    problems_view problems;
+    callers_view callers;
+    long followed_node;          /* tree node the other panes last followed, -1 */
+
+    tui_pane focus;
+    tui_pane front[2];           /* shown pane of each place when they share it */
+    tui_pane zoomed;             /* TUI_PANE_COUNT when not zoomed */
+    tui_layout layout;
+    help_view help;
+
+    bool prompt_open;
+    tui_pane prompt_pane;        /* the pane the filter applies to */
+    char prompt[256];
+
+    char message[512];
+    bool message_is_error;
+    bool quit;
+} tui_app;
+
+void app_message(tui_app *app, bool is_error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void app_focus(tui_app *app, tui_pane pane);
+void app_relayout(tui_app *app);
+/* Starts a (re)load in the background unless one is under way. */
+void app_reload(tui_app *app);
+
+/* ---- actions between panes (actions.c) ---- */
+
+/* The source, callers and tree follow the tree's selection when it changed. */
+void app_follow_tree(tui_app *app);
+/* Shows a finding: its module in the source (cursor on it), its node in the tree. */
+void app_show_finding(tui_app *app, const svc_diagnostic *d, bool focus_source);
+/* n / N: the next or previous finding in the project after the source cursor. */
+void app_next_finding(tui_app *app, bool forward);
+/* c: the callers of the task or wrapper under the focused pane's selection or cursor. */
+void app_show_callers(tui_app *app);
+/* Enter on a call site: its line in the source. */
+void app_open_site(tui_app *app);
+/* e: $EDITOR at the focused pane's line, then a reload. */
+void app_edit(tui_app *app);
+/* f: the fix hook, when there is one. */
+void app_fix(tui_app *app);
+
+#endif

@@ -1,0 +1,181 @@
+/* The help overlay. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "svcscope/util.h"
+#include "tui/help.h"
+#include "tui/text.h"
+
+char *tui_keys_display(const char *keys)
+{
+    svc_buf out = { 0 };
+    for (const char *p = keys; *p;) {
+        while (*p == ' ') p++;
+        size_t n = strcspn(p, " ");
+        if (n == 0) break;
+        if (out.len) svc_buf_puts(&out, ", ");
+        if (p[0] == '<' && p[n - 1] == '>' && n > 2) svc_buf_append(&out, p + 1, n - 2);
+        else svc_buf_append(&out, p, n);
+        p += n;
+    }
+    return svc_buf_detach(&out);
+}
+
+typedef SVC_VEC(help_line) line_vec;
+typedef SVC_VEC(help_row) row_vec;
+
+#define KEYS_WIDTH 16
+
+static void add(line_vec *lines, tui_element element, char *keys, char *text)
+{
+    svc_vec_push(lines, ((help_line){ keys, text, element }));
+}
+
+void help_view_open(help_view *h)
+{
+    help_view_close(h);
+    line_vec lines = { 0 };
+    add(&lines, TUI_EL_BRANCH, NULL, svc_xasprintf("svcscope %s: keys (Esc closes, j/k scroll)", PACKAGE_VERSION));
+    size_t count;
+    const tui_request_info *reqs = tui_requests(&count);
+    for (int scope = 0; scope < TUI_SCOPE_COUNT; scope++) {
+        add(&lines, TUI_EL_NORMAL, NULL, svc_xstrdup(""));
+        add(&lines, TUI_EL_TITLE, NULL, svc_xstrdup(tui_scope_title((tui_scope)scope)));
+        for (size_t i = 0; i < count; i++) {
+            if (reqs[i].scope != (tui_scope)scope || (reqs[i].flags & TUI_REQ_HIDDEN)) continue;
+            add(&lines, TUI_EL_NORMAL, tui_keys_display(reqs[i].keys), svc_xstrdup(reqs[i].help));
+        }
+    }
+    add(&lines, TUI_EL_NORMAL, NULL, svc_xstrdup(""));
+    add(&lines, TUI_EL_TITLE, NULL, svc_xstrdup("Markers"));
+    add(&lines, TUI_EL_NORMAL, NULL,
+        svc_xasprintf("%s task, %s delay_ wrapper, %s exception, %s def, %s class", tui_glyph("◆", "*"),
+                      tui_glyph("»", ">"), tui_glyph("✗", "!"), tui_glyph("ƒ", "-"), tui_glyph("◇", "o")));
+    add(&lines, TUI_EL_NORMAL, NULL, svc_xstrdup("E error, W warning, I info; 2E 1W counts 2 errors and 1 warning"));
+    add(&lines, TUI_EL_NORMAL, NULL, svc_xstrdup("! a direct .delay or .apply_async outside the tasks service"));
+    h->lines = lines.items;
+    h->nlines = lines.len;
+    h->top = 0;
+    h->width = -1;
+}
+
+void help_view_close(help_view *h)
+{
+    for (size_t i = 0; i < h->nlines; i++) {
+        free(h->lines[i].keys);
+        free(h->lines[i].text);
+    }
+    free(h->lines);
+    free(h->rows);
+    memset(h, 0, sizeof *h);
+}
+
+bool help_view_is_open(const help_view *h)
+{
+    return h->lines != NULL;
+}
+
+/* Wraps every line to the box; descriptions wrap under themselves, right of the keys. */
+static void layout(help_view *h, int width)
+{
+    if (h->width == width && h->rows) return;
+    free(h->rows);
+    h->width = width;
+    row_vec rows = { 0 };
+    for (size_t i = 0; i < h->nlines; i++) {
+        const char *text = h->lines[i].text;
+        int text_w = width - (h->lines[i].keys ? KEYS_WIDTH + 3 : 1);
+        if (text_w < 8) text_w = 8;
+        size_t n = strlen(text), at = 0;
+        do {
+            size_t part = tui_wrap(text + at, n - at, text_w);
+            svc_vec_push(&rows, ((help_row){ i, at, part, at == 0 }));
+            at += part;
+            while (at < n && text[at] == ' ') at++;
+        } while (at < n);
+    }
+    h->rows = rows.items;
+    h->nrows = rows.len;
+}
+
+static void box_geometry(const help_view *h, int cols, int lines, int *y, int *x, int *height, int *width)
+{
+    *width = cols - 4 < 88 ? cols - 4 : 88;
+    *height = lines - 2 < (int)h->nrows + 2 ? lines - 2 : (int)h->nrows + 2;
+    *y = (lines - 2 - *height) / 2;
+    *x = (cols - *width) / 2;
+}
+static void draw_border(int y, int x, int height, int width)
+{
+    attr_t attr = tui_attr(TUI_EL_TITLE);
+    const char *h = tui_glyph("─", "-"), *v = tui_glyph("│", "|");
+    for (int c = 1; c < width - 1; c++) {
+        tui_put(y, x + c, 1, h, attr);
+        tui_put(y + height - 1, x + c, 1, h, attr);
+    }
+    for (int r = 1; r < height - 1; r++) {
+        tui_put(y + r, x, 1, v, attr);
+        tui_put(y + r, x + width - 1, 1, v, attr);
+    }
+    tui_put(y, x, 1, tui_glyph("┌", "+"), attr);
+    tui_put(y, x + width - 1, 1, tui_glyph("┐", "+"), attr);
+    tui_put(y + height - 1, x, 1, tui_glyph("└", "+"), attr);
+    tui_put(y + height - 1, x + width - 1, 1, tui_glyph("┘", "+"), attr);
+}
+
+void help_view_draw(help_view *h, int cols, int lines)
+{
+    int y, x, height, width;
+    layout(h, (cols - 4 < 88 ? cols - 4 : 88) - 4);
+    box_geometry(h, cols, lines, &y, &x, &height, &width);
+    if (height < 3 || width < 10) return;
+    size_t body = (size_t)(height - 2);
+    if (h->nrows > body && h->top > h->nrows - body) h->top = h->nrows - body;
+    draw_border(y, x, height, width);
+    for (size_t r = 0; r < body; r++) {
+        int row_y = y + 1 + (int)r;
+        tui_fill(row_y, x + 1, width - 2, tui_attr(TUI_EL_NORMAL));
+        if (h->top + r >= h->nrows) continue;
+        const help_row *row = &h->rows[h->top + r];
+        const help_line *line = &h->lines[row->line];
+        int tx = x + 2, tw = width - 4;
+        if (line->keys) {
+            if (row->first) tui_put(row_y, tx, KEYS_WIDTH, line->keys, tui_attr(TUI_EL_HINT_KEY));
+            tx += KEYS_WIDTH + 2;
+            tw -= KEYS_WIDTH + 2;
+        }
+        tui_putn(row_y, tx, tw, line->text + row->offset, row->length, tui_attr(line->element));
+    }
+    if (h->nrows > body) {
+        char more[48];
+        snprintf(more, sizeof more, " %zu-%zu of %zu ", h->top + 1, h->top + body, h->nrows);
+        int w = (int)strlen(more);
+        if (w < width - 2) tui_put(y + height - 1, x + width - 1 - w, w, more, tui_attr(TUI_EL_TITLE));
+    }
+}
+
+bool help_view_request(help_view *h, tui_request req, int cols, int lines)
+{
+    int y, x, height, width;
+    layout(h, (cols - 4 < 88 ? cols - 4 : 88) - 4);
+    box_geometry(h, cols, lines, &y, &x, &height, &width);
+    size_t body = height > 2 ? (size_t)(height - 2) : 1;
+    size_t max_top = h->nrows > body ? h->nrows - body : 0;
+    switch (req) {
+    case TUI_REQ_CANCEL:
+    case TUI_REQ_HELP:
+    case TUI_REQ_QUIT: return true;
+    case TUI_REQ_MOVE_DOWN: h->top = h->top < max_top ? h->top + 1 : max_top; break;
+    case TUI_REQ_MOVE_UP: h->top = h->top ? h->top - 1 : 0; break;
+    case TUI_REQ_PAGE_DOWN:
+    case TUI_REQ_HALF_PAGE_DOWN: h->top = h->top + body < max_top ? h->top + body : max_top; break;
+    case TUI_REQ_PAGE_UP:
+    case TUI_REQ_HALF_PAGE_UP: h->top = h->top > body ? h->top - body : 0; break;
+    case TUI_REQ_MOVE_FIRST: h->top = 0; break;
+    case TUI_REQ_MOVE_LAST: h->top = max_top; break;
+    default: break;
+    }
+    return false;
+}

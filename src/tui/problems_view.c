@@ -1,0 +1,187 @@
+/* The problems pane. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "svcscope/rules.h"
+#include "svcscope/util.h"
+#include "tui/problems_view.h"
+#include "tui/text.h"
+#include "tui/theme.h"
+
+static const tui_element severity_element[3] = { TUI_EL_INFO, TUI_EL_WARNING, TUI_EL_ERROR };
+static const char severity_letter[3] = { 'I', 'W', 'E' };
+static const char *const sort_names[PROBLEMS_SORT_COUNT] = { "path", "code", "severity" };
+
+void problems_view_init(problems_view *v)
+{
+    memset(v, 0, sizeof *v);
+    v->show[0] = v->show[1] = v->show[2] = true;
+}
+
+void problems_view_free(problems_view *v)
+{
+    free(v->order);
+    v->order = NULL;
+}
+
+static bool contains_ci(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (const char *p = hay; *p; p++)
+        if (strncasecmp(p, needle, n) == 0) return true;
+    return false;
+}
+
+static bool shown(const problems_view *v, const svc_diagnostic *d)
+{
+    if (!v->show[d->severity]) return false;
+    if (!v->filter[0]) return true;
+    return contains_ci(d->rule->code, v->filter) || contains_ci(d->rule->name, v->filter) ||
+           contains_ci(d->path, v->filter) || contains_ci(d->message, v->filter);
+}
+
+/* qsort has no context argument: the diagnostics being sorted. */
+static const svc_diagnostic *sorting;
+static problems_sort sorting_by;
+
+static int compare(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    const svc_diagnostic *dx = &sorting[x], *dy = &sorting[y];
+    int c = 0;
+    if (sorting_by == PROBLEMS_BY_CODE) c = strcmp(dx->rule->code, dy->rule->code);
+    else if (sorting_by == PROBLEMS_BY_SEVERITY) c = (int)dy->severity - (int)dx->severity;
+    /* Ties keep the checker's order: path, line, column, code. */
+    return c ? c : (x < y ? -1 : x > y);
+}
+
+static void rebuild(problems_view *v, const svc_diagnostic *keep)
+{
+    free(v->order);
+    v->order = NULL;
+    v->list.count = 0;
+    if (!v->project) return;
+    const svc_diagnostics *all = v->project->diags;
+    v->order = svc_xmalloc((all->len ? all->len : 1) * sizeof *v->order);
+    for (size_t i = 0; i < all->len; i++)
+        if (shown(v, &all->items[i])) v->order[v->list.count++] = i;
+    sorting = all->items;
+    sorting_by = v->sort;
+    qsort(v->order, v->list.count, sizeof *v->order, compare);
+    v->list.selected = 0;
+    for (size_t r = 0; keep && r < v->list.count; r++)
+        if (&all->items[v->order[r]] == keep) v->list.selected = r;
+    tui_list_fit(&v->list, 1 << 20);
+}
+
+void problems_view_set_project(problems_view *v, const tui_project *project)
+{
+    /* The same finding after a reload: same code, path and line. */
+    const svc_diagnostic *old = problems_view_selected(v);
+    char *code = old ? svc_xstrdup(old->rule->code) : NULL, *path = old ? svc_xstrdup(old->path) : NULL;
+    uint32_t row = old ? old->span.row : 0;
+    v->project = project;
+    const svc_diagnostic *keep = NULL;
+    for (size_t i = 0; code && i < project->diags->len; i++) {
+        const svc_diagnostic *d = &project->diags->items[i];
+        if (strcmp(d->rule->code, code) == 0 && strcmp(d->path, path) == 0 && d->span.row == row) keep = d;
+    }
+    free(code);
+    free(path);
+    rebuild(v, keep);
+}
+
+void problems_view_set_filter(problems_view *v, const char *text)
+{
+    snprintf(v->filter, sizeof v->filter, "%s", text ? text : "");
+    rebuild(v, problems_view_selected(v));
+}
+
+const svc_diagnostic *problems_view_selected(const problems_view *v)
+{
+    if (!v->project || v->list.count == 0) return NULL;
+    return &v->project->diags->items[v->order[v->list.selected]];
+}
+
+void problems_view_select(problems_view *v, const svc_diagnostic *d, int height)
+{
+    for (size_t r = 0; r < v->list.count; r++)
+        if (&v->project->diags->items[v->order[r]] == d) {
+            v->list.selected = r;
+            tui_list_fit(&v->list, height);
+            return;
+        }
+}
+
+bool problems_view_request(problems_view *v, tui_request req, int height)
+{
+    if (tui_list_request(&v->list, req, height)) return true;
+    switch (req) {
+    case TUI_REQ_SORT: v->sort = (v->sort + 1) % PROBLEMS_SORT_COUNT; break;
+    case TUI_REQ_TOGGLE_ERRORS: v->show[SVC_SEVERITY_ERROR] = !v->show[SVC_SEVERITY_ERROR]; break;
+    case TUI_REQ_TOGGLE_WARNINGS: v->show[SVC_SEVERITY_WARNING] = !v->show[SVC_SEVERITY_WARNING]; break;
+    case TUI_REQ_TOGGLE_INFO: v->show[SVC_SEVERITY_INFO] = !v->show[SVC_SEVERITY_INFO]; break;
+    default: return false;
+    }
+    rebuild(v, problems_view_selected(v));
+    tui_list_fit(&v->list, height);
+    return true;
+}
+
+/* ---- drawing ---------------------------------------------------------------------------- */
+
+static void location(const svc_diagnostic *d, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s:%u:%u", d->path, d->span.row + 1, d->span.col + 1);
+}
+
+void problems_view_draw(problems_view *v, tui_rect r, bool focused)
+{
+    tui_list_fit(&v->list, r.h);
+    /* The location column is as wide as the longest one shown, up to 45% of the pane. */
+    int loc_w = 0;
+    for (size_t i = v->list.top; i < v->list.count && i < v->list.top + (size_t)r.h; i++) {
+        char loc[512];
+        location(&v->project->diags->items[v->order[i]], loc, sizeof loc);
+        int w = (int)tui_text_width(loc);
+        if (w > loc_w) loc_w = w;
+    }
+    if (loc_w > r.w * 45 / 100) loc_w = r.w * 45 / 100;
+    for (int row = 0; row < r.h; row++) {
+        int y = r.y + row;
+        size_t at = v->list.top + (size_t)row;
+        tui_fill(y, r.x, r.w, tui_attr(TUI_EL_NORMAL));
+        if (at >= v->list.count) continue;
+        const svc_diagnostic *d = &v->project->diags->items[v->order[at]];
+        attr_t sel = at == v->list.selected ? tui_attr(focused ? TUI_EL_SELECTED_FOCUS : TUI_EL_SELECTED) : 0;
+        if (sel) tui_fill(y, r.x, r.w, sel);
+        char letter[2] = { severity_letter[d->severity], 0 };
+        int x = r.x;
+        x += tui_put(y, x, r.w, letter, sel ? sel : tui_attr(severity_element[d->severity]));
+        x += tui_put(y, x, r.x + r.w - x, " ", sel);
+        x += tui_put(y, x, r.x + r.w - x, d->rule->code, sel ? sel : tui_attr(severity_element[d->severity]));
+        x += tui_put(y, x, r.x + r.w - x, " ", sel);
+        char loc[512];
+        location(d, loc, sizeof loc);
+        int avail = r.x + r.w - x < loc_w ? r.x + r.w - x : loc_w;
+        tui_put_tail(y, x, avail, loc, sel ? sel : tui_attr(TUI_EL_NORMAL));
+        x += avail;
+        x += tui_put(y, x, r.x + r.w - x, "  ", sel);
+        tui_put(y, x, r.x + r.w - x, d->message, sel ? sel : tui_attr(TUI_EL_NORMAL));
+    }
+    if (v->list.count == 0 && r.h > 0)
+        tui_put(r.y, r.x + 1, r.w - 1,
+                v->project && v->project->diags->len ? "no finding matches the filter" : "no findings",
+                tui_attr(TUI_EL_NOTE));
+}
+
+void problems_view_title(const problems_view *v, char *buf, size_t size)
+{
+    size_t total = v->project ? v->project->diags->len : 0;
+    int n = snprintf(buf, size, "%zu of %zu  sort: %s  [%c%c%c]", v->list.count, total, sort_names[v->sort],
+                     v->show[SVC_SEVERITY_ERROR] ? 'E' : '-', v->show[SVC_SEVERITY_WARNING] ? 'W' : '-',
+                     v->show[SVC_SEVERITY_INFO] ? 'I' : '-');
+    if (v->filter[0] && n > 0 && (size_t)n < size) snprintf(buf + n, size - (size_t)n, "  filter: %s", v->filter);
+}

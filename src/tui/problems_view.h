@@ -1,0 +1,41 @@
+/* The problems pane: every finding, sortable, filterable by text and severity. */
+#ifndef SVCSCOPE_TUI_PROBLEMS_VIEW_H
+#define SVCSCOPE_TUI_PROBLEMS_VIEW_H
+
+#include <stdbool.h>
+#include "tui/keys.h"
+#include "tui/layout.h"
+#include "tui/list.h"
+#include "tui/project.h"
+
+typedef enum problems_sort {
+    PROBLEMS_BY_PATH,
+    PROBLEMS_BY_CODE,
+    PROBLEMS_BY_SEVERITY,
+    PROBLEMS_SORT_COUNT,
+} problems_sort;
+
+typedef struct problems_view {
+    const tui_project *project;
+    size_t *order;        /* indexes into project->diags of the rows shown */
+    tui_list list;
+    problems_sort sort;
+    bool show[3];         /* by svc_severity */
+    char filter[256];     /* matches code, rule name, path or message (any case) */
+} problems_view;
+
+void problems_view_init(problems_view *v);
+void problems_view_free(problems_view *v);
+/* Shows a (re)loaded project; sort, filter and the selected finding are kept when they can be. */
+void problems_view_set_project(problems_view *v, const tui_project *project);
+void problems_view_set_filter(problems_view *v, const char *text);
+
+void problems_view_draw(problems_view *v, tui_rect r, bool focused);
+void problems_view_title(const problems_view *v, char *buf, size_t size);
+bool problems_view_request(problems_view *v, tui_request req, int height);
+/* The finding selected, or NULL. */
+const svc_diagnostic *problems_view_selected(const problems_view *v);
+/* Selects a finding when it is shown. */
+void problems_view_select(problems_view *v, const svc_diagnostic *d, int height);
+
+#endif

@@ -1,0 +1,402 @@
+/* The source pane. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "svcscope/rules.h"
+#include "svcscope/util.h"
+#include "tui/highlight.h"
+#include "tui/source_view.h"
+#include "tui/text.h"
+#include "tui/theme.h"
+
+#define TAB_WIDTH 8
+
+void source_view_init(source_view *v)
+{
+    memset(v, 0, sizeof *v);
+    v->file = -1;
+    v->layout_width = -1;
+}
+
+static void close_file(source_view *v)
+{
+    for (size_t i = 0; i < v->ndiags; i++) free(v->messages[i]);
+    free(v->messages);
+    free(v->text);
+    free(v->styles);
+    free(v->line_start);
+    free(v->line_mark);
+    free(v->rows);
+    free(v->line_row);
+    free(v->error);
+    const tui_project *project = v->project;
+    source_view_init(v);
+    v->project = project;
+}
+
+void source_view_free(source_view *v)
+{
+    close_file(v);
+}
+
+const char *source_view_path(const source_view *v)
+{
+    return v->file >= 0 && v->project ? v->project->model->files[v->file].path : NULL;
+}
+
+static void split_lines(source_view *v)
+{
+    size_t n = 1;
+    for (size_t i = 0; i < v->len; i++) n += v->text[i] == '\n';
+    v->line_start = svc_xmalloc((n + 1) * sizeof *v->line_start);
+    size_t line = 0;
+    /* A UTF-8 BOM is not text anyone wants to see. */
+    v->line_start[line++] = v->len >= 3 && memcmp(v->text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    for (size_t i = 0; i < v->len; i++)
+        if (v->text[i] == '\n') v->line_start[line++] = i + 1;
+    /* A final newline does not start another line. */
+    if (line > 1 && v->line_start[line - 1] == v->len) line--;
+    v->nlines = (uint32_t)line;
+    v->line_start[line] = v->len;
+}
+
+static void line_bytes(const source_view *v, uint32_t line, size_t *start, size_t *end)
+{
+    *start = v->line_start[line];
+    size_t e = line + 1 < v->nlines ? v->line_start[line + 1] : v->len;
+    while (e > *start && (v->text[e - 1] == '\n' || v->text[e - 1] == '\r')) e--;
+    *end = e;
+}
+
+static uint32_t diag_line(const source_view *v, const svc_diagnostic *d)
+{
+    return d->span.row < v->nlines ? d->span.row : (v->nlines ? v->nlines - 1 : 0);
+}
+
+void source_view_open(source_view *v, long file)
+{
+    if (!v->project || (file == v->file && (v->text || v->error))) return;
+    close_file(v);
+    if (file < 0 || (size_t)file >= v->project->model->nfiles) return;
+    v->file = file;
+    const char *path = v->project->model->files[file].path;
+    long index = svc_source_find(v->project->source, path);
+    svc_error err = SVC_ERROR_INIT;
+    if (index < 0 || svc_source_read(v->project->source, (size_t)index, &v->text, &v->len, &err) < 0) {
+        v->error = svc_xasprintf("%s: %s", path, index < 0 ? "no longer in the source" : err.message);
+        v->text = svc_xstrdup("");
+        v->len = 0;
+    }
+    v->styles = tui_highlight(v->text, v->len);
+    split_lines(v);
+    v->diags = tui_project_file_diags(v->project, file, &v->ndiags);
+    v->messages = svc_xcalloc(v->ndiags ? v->ndiags : 1, sizeof *v->messages);
+    v->line_mark = svc_xmalloc(v->nlines ? v->nlines : 1);
+    memset(v->line_mark, -1, v->nlines ? v->nlines : 1);
+    for (size_t i = 0; i < v->ndiags; i++) {
+        const svc_diagnostic *d = &v->diags[i];
+        v->messages[i] = svc_xasprintf("%s %s", d->rule->code, d->message);
+        uint32_t line = diag_line(v, d);
+        if (v->line_mark[line] < (signed char)d->severity) v->line_mark[line] = (signed char)d->severity;
+    }
+}
+
+/* ---- layout ------------------------------------------------------------------------------ */
+
+static int digits(uint32_t n)
+{
+    int d = 1;
+    while (n >= 10) {
+        n /= 10;
+        d++;
+    }
+    return d;
+}
+
+static int gutter_width(const source_view *v)
+{
+    int d = digits(v->nlines);
+    return (d < 3 ? 3 : d) + 3; /* mark, space, number, space */
+}
+
+/* Display column of a code-point column of a line (tabs expanded). */
+static int display_col(const source_view *v, uint32_t line, uint32_t cpcol)
+{
+    size_t b, end;
+    line_bytes(v, line, &b, &end);
+    int col = 0;
+    for (uint32_t cp_index = 0; b < end && cp_index < cpcol; cp_index++) {
+        uint32_t cp;
+        b += tui_utf8_decode(v->text + b, end - b, &cp);
+        col += cp == '\t' ? TAB_WIDTH - col % TAB_WIDTH : tui_cp_width(cp);
+    }
+    return col;
+}
+
+typedef SVC_VEC(source_row) row_vec;
+
+static void layout(source_view *v, int width)
+{
+    if (width == v->layout_width && v->rows) return;
+    free(v->rows);
+    free(v->line_row);
+    v->layout_width = width;
+    int text_w = width - gutter_width(v);
+    row_vec rows = { 0 };
+    v->line_row = svc_xmalloc((v->nlines ? v->nlines : 1) * sizeof *v->line_row);
+    size_t next_diag = 0;
+    for (uint32_t line = 0; line < v->nlines; line++) {
+        v->line_row[line] = rows.len;
+        svc_vec_push(&rows, ((source_row){ line, -1, 0, 0, 0 }));
+        /* Findings are sorted by row: those of this line come next. */
+        for (; next_diag < v->ndiags && diag_line(v, &v->diags[next_diag]) <= line; next_diag++) {
+            const svc_diagnostic *d = &v->diags[next_diag];
+            int indent = display_col(v, line, d->span.col);
+            if (indent > text_w / 4) indent = text_w / 4;
+            int wrap_w = text_w - indent - 2;
+            if (wrap_w < 10) {
+                indent = 0;
+                wrap_w = text_w - 2 > 1 ? text_w - 2 : 1;
+            }
+            const char *msg = v->messages[next_diag];
+            size_t n = strlen(msg), at = 0;
+            do {
+                while (at > 0 && at < n && msg[at] == ' ') at++;
+                size_t part = tui_wrap(msg + at, n - at, wrap_w);
+                svc_vec_push(&rows, ((source_row){ line, (int32_t)next_diag, (uint32_t)at, (uint32_t)part, indent }));
+                at += part;
+            } while (at < n);
+        }
+    }
+    v->rows = rows.items;
+    v->nrows = rows.len;
+}
+
+/* The last row that belongs to a line (its message rows included). */
+static size_t line_last_row(const source_view *v, uint32_t line)
+{
+    return line + 1 < v->nlines ? v->line_row[line + 1] - 1 : (v->nrows ? v->nrows - 1 : 0);
+}
+
+static void fit(source_view *v, tui_rect r)
+{
+    layout(v, r.w);
+    if (v->nlines == 0) {
+        v->cursor = 0;
+        v->top = 0;
+        return;
+    }
+    if (v->cursor >= v->nlines) v->cursor = v->nlines - 1;
+    size_t height = r.h > 0 ? (size_t)r.h : 1;
+    size_t first = v->line_row[v->cursor], last = line_last_row(v, v->cursor);
+    /* The line and its messages, when they fit; the line itself always. */
+    if (last >= v->top + height) v->top = last - height + 1;
+    if (first < v->top || first >= v->top + height) v->top = first < v->top ? first : first - height + 1;
+    if (v->top > first) v->top = first;
+    if (v->nrows > height && v->top > v->nrows - height) v->top = v->nrows - height;
+    if (v->nrows <= height) v->top = 0;
+}
+
+void source_view_goto(source_view *v, uint32_t line, source_place place, tui_rect r)
+{
+    layout(v, r.w);
+    if (v->nlines == 0) return;
+    v->cursor = line < v->nlines ? line : v->nlines - 1;
+    v->hscroll = 0;
+    size_t row = v->line_row[v->cursor];
+    size_t before = place == SOURCE_PLACE_TOP ? 2 : (size_t)(r.h > 3 ? r.h / 3 : 0);
+    v->top = row > before ? row - before : 0;
+    fit(v, r);
+}
+
+void source_view_set_project(source_view *v, const tui_project *project, tui_rect r)
+{
+    char *path = source_view_path(v) ? svc_xstrdup(source_view_path(v)) : NULL;
+    uint32_t cursor = v->cursor;
+    size_t top = v->top;
+    close_file(v);
+    v->project = project;
+    if (!path) return;
+    long file = svc_model_file(project->model, path);
+    free(path);
+    if (file < 0) return;
+    source_view_open(v, file);
+    v->cursor = cursor;
+    v->top = top;
+    fit(v, r);
+}
+
+/* ---- drawing ------------------------------------------------------------------------------ */
+
+static const tui_element severity_element[3] = { TUI_EL_INFO, TUI_EL_WARNING, TUI_EL_ERROR };
+static const tui_element message_element[3] = { TUI_EL_MESSAGE_INFO, TUI_EL_MESSAGE_WARNING, TUI_EL_MESSAGE_ERROR };
+static const tui_element span_element[3] = { TUI_EL_SPAN_INFO, TUI_EL_SPAN_WARNING, TUI_EL_SPAN_ERROR };
+static const char severity_letter[3] = { 'I', 'W', 'E' };
+
+static bool span_covers(const svc_span *s, uint32_t line, uint32_t col)
+{
+    if (s->row == s->end_row && s->col == s->end_col) return false;
+    if (line < s->row || line > s->end_row) return false;
+    if (line == s->row && col < s->col) return false;
+    if (line == s->end_row && col >= s->end_col) return false;
+    return true;
+}
+
+/* The attribute of a character: its syntax colour, or the mark of the worst finding covering it. */
+static attr_t char_attr(const source_view *v, size_t byte, uint32_t line, uint32_t col)
+{
+    int worst = -1;
+    for (size_t i = 0; i < v->ndiags; i++)
+        if ((int)v->diags[i].severity > worst && span_covers(&v->diags[i].span, line, col))
+            worst = (int)v->diags[i].severity;
+    if (worst >= 0) return tui_attr(span_element[worst]);
+    return tui_attr((tui_element)v->styles[byte]);
+}
+
+static void draw_code(const source_view *v, uint32_t line, int y, int x, int width)
+{
+    size_t b, end;
+    line_bytes(v, line, &b, &end);
+    int col = 0;
+    for (uint32_t cpcol = 0; b < end && col < v->hscroll + width; cpcol++) {
+        uint32_t cp;
+        size_t len = tui_utf8_decode(v->text + b, end - b, &cp);
+        attr_t attr = char_attr(v, b, line, cpcol);
+        int w = cp == '\t' ? TAB_WIDTH - col % TAB_WIDTH : tui_cp_width(cp);
+        bool whole = col >= v->hscroll && col + w <= v->hscroll + width;
+        if (cp == '\t' || !whole) {
+            /* Tabs, and wide characters cut by an edge, become spaces. */
+            for (int c = col; c < col + w; c++)
+                if (c >= v->hscroll && c < v->hscroll + width) tui_put_cp(y, x + c - v->hscroll, ' ', attr);
+        } else {
+            tui_put_cp(y, x + col - v->hscroll, cp, attr);
+        }
+        col += w;
+        b += len;
+    }
+}
+
+static void draw_row(const source_view *v, const source_row *row, int y, tui_rect r, bool focused)
+{
+    int gutter = gutter_width(v);
+    tui_fill(y, r.x, r.w, tui_attr(TUI_EL_NORMAL));
+    if (row->diag < 0) {
+        int mark = v->line_mark[row->line];
+        if (mark >= 0) {
+            char letter[2] = { severity_letter[mark], 0 };
+            tui_put(y, r.x, 1, letter, tui_attr(severity_element[mark]) | A_BOLD);
+        }
+        char number[16];
+        snprintf(number, sizeof number, "%*u", gutter - 3, row->line + 1);
+        bool cursor = row->line == v->cursor;
+        tui_put(y, r.x + 2, gutter - 3, number,
+                cursor ? tui_attr(focused ? TUI_EL_SELECTED_FOCUS : TUI_EL_SELECTED) : tui_attr(TUI_EL_LINE_NUMBER));
+        draw_code(v, row->line, y, r.x + gutter, r.w - gutter);
+        return;
+    }
+    const svc_diagnostic *d = &v->diags[row->diag];
+    attr_t attr = tui_attr(message_element[d->severity]);
+    int x = r.x + gutter + row->indent, width = r.w - gutter - row->indent;
+    bool first = row->offset == 0;
+    int used = tui_put(y, x, width, first ? tui_glyph("└ ", "^ ") : "  ", attr);
+    tui_putn(y, x + used, width - used, v->messages[row->diag] + row->offset, row->length, attr);
+}
+
+void source_view_draw(source_view *v, tui_rect r, bool focused)
+{
+    for (int i = 0; i < r.h; i++) tui_fill(r.y + i, r.x, r.w, tui_attr(TUI_EL_NORMAL));
+    if (v->file < 0) {
+        if (r.h > 0) tui_put(r.y, r.x + 1, r.w - 1, "Select a module in the tree to see its source.", tui_attr(TUI_EL_NOTE));
+        return;
+    }
+    if (v->error) {
+        if (r.h > 0) tui_put(r.y, r.x + 1, r.w - 1, v->error, tui_attr(TUI_EL_ERROR));
+        return;
+    }
+    fit(v, r);
+    for (int i = 0; i < r.h && v->top + (size_t)i < v->nrows; i++)
+        draw_row(v, &v->rows[v->top + (size_t)i], r.y + i, r, focused);
+}
+
+void source_view_title(const source_view *v, char *buf, size_t size)
+{
+    const char *path = source_view_path(v);
+    if (!path) {
+        buf[0] = '\0';
+        return;
+    }
+    if (v->ndiags) snprintf(buf, size, "%s:%u  %zu finding%s", path, v->cursor + 1, v->ndiags, v->ndiags == 1 ? "" : "s");
+    else snprintf(buf, size, "%s:%u", path, v->cursor + 1);
+}
+
+/* ---- requests ------------------------------------------------------------------------------ */
+
+static uint32_t move_line(uint32_t at, long delta, uint32_t n)
+{
+    if (n == 0) return 0;
+    if (delta < 0) return (uint32_t)-delta > at ? 0 : at - (uint32_t)-delta;
+    return at + (uint32_t)delta >= n ? n - 1 : at + (uint32_t)delta;
+}
+
+static void scroll_rows(source_view *v, long delta, tui_rect r)
+{
+    size_t height = r.h > 0 ? (size_t)r.h : 1;
+    size_t max_top = v->nrows > height ? v->nrows - height : 0;
+    if (delta < 0) v->top = (size_t)-delta > v->top ? 0 : v->top - (size_t)-delta;
+    else v->top = v->top + (size_t)delta > max_top ? max_top : v->top + (size_t)delta;
+}
+
+bool source_view_request(source_view *v, tui_request req, tui_rect r)
+{
+    layout(v, r.w);
+    long page = r.h > 1 ? r.h - 1 : 1, half = r.h / 2 ? r.h / 2 : 1;
+    switch (req) {
+    case TUI_REQ_MOVE_DOWN: v->cursor = move_line(v->cursor, 1, v->nlines); break;
+    case TUI_REQ_MOVE_UP: v->cursor = move_line(v->cursor, -1, v->nlines); break;
+    case TUI_REQ_PAGE_DOWN:
+        scroll_rows(v, page, r);
+        v->cursor = move_line(v->cursor, page, v->nlines);
+        break;
+    case TUI_REQ_PAGE_UP:
+        scroll_rows(v, -page, r);
+        v->cursor = move_line(v->cursor, -page, v->nlines);
+        break;
+    case TUI_REQ_HALF_PAGE_DOWN:
+        scroll_rows(v, half, r);
+        v->cursor = move_line(v->cursor, half, v->nlines);
+        break;
+    case TUI_REQ_HALF_PAGE_UP:
+        scroll_rows(v, -half, r);
+        v->cursor = move_line(v->cursor, -half, v->nlines);
+        break;
+    case TUI_REQ_MOVE_FIRST: v->cursor = 0; break;
+    case TUI_REQ_MOVE_LAST: v->cursor = v->nlines ? v->nlines - 1 : 0; break;
+    case TUI_REQ_SCROLL_LEFT: v->hscroll = v->hscroll > 8 ? v->hscroll - 8 : 0; break;
+    case TUI_REQ_SCROLL_RIGHT: v->hscroll += 8; break;
+    default: return false;
+    }
+    fit(v, r);
+    return true;
+}
+
+void source_view_click(source_view *v, int row, tui_rect r)
+{
+    layout(v, r.w);
+    if (row < 0 || v->top + (size_t)row >= v->nrows) return;
+    v->cursor = v->rows[v->top + (size_t)row].line;
+    fit(v, r);
+}
+
+void source_view_scroll(source_view *v, long delta, tui_rect r)
+{
+    layout(v, r.w);
+    if (v->nlines == 0) return;
+    scroll_rows(v, delta, r);
+    size_t height = r.h > 0 ? (size_t)r.h : 1;
+    /* Drag the cursor along so the scroll is not undone by keeping it visible. */
+    if (v->line_row[v->cursor] < v->top) v->cursor = v->rows[v->top].line;
+    size_t bottom = v->top + height - 1 < v->nrows ? v->top + height - 1 : v->nrows - 1;
+    if (v->line_row[v->cursor] > bottom) v->cursor = v->rows[bottom].line;
+    if (v->line_row[v->cursor] < v->top && v->cursor + 1 < v->nlines) v->cursor++;
+}

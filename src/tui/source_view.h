@@ -1,0 +1,68 @@
+/*
+ * The source pane: the selected module, re-read from the source and highlighted, with its
+ * findings inline: a severity letter in the gutter, the span underlined, and the code and
+ * message on virtual lines below (not file lines: the numbering skips them).
+ */
+#ifndef SVCSCOPE_TUI_SOURCE_VIEW_H
+#define SVCSCOPE_TUI_SOURCE_VIEW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "tui/keys.h"
+#include "tui/layout.h"
+#include "tui/project.h"
+
+typedef struct source_row {
+    uint32_t line;        /* 0-based line of the file */
+    int32_t diag;         /* -1: the line itself; else the finding (index into diags) a message row shows */
+    uint32_t offset;      /* message rows: this part of the message text */
+    uint32_t length;
+    int indent;           /* message rows: columns before the text */
+} source_row;
+
+typedef struct source_view {
+    const tui_project *project;
+    long file;            /* model file shown, -1 */
+    char *text;
+    size_t len;
+    unsigned char *styles;    /* theme element per byte */
+    size_t *line_start;       /* nlines + 1 offsets */
+    uint32_t nlines;
+    const svc_diagnostic *diags;  /* the file's findings (a range of project->diags) */
+    size_t ndiags;
+    char **messages;          /* per finding: "SVC201 message" */
+    signed char *line_mark;   /* per line: highest severity of the findings that start there, -1 */
+    source_row *rows;
+    size_t nrows;
+    size_t *line_row;         /* per line: its row */
+    int layout_width;         /* width the rows were laid out for */
+    uint32_t cursor;          /* 0-based line */
+    size_t top;               /* first row shown */
+    int hscroll;              /* columns scrolled to the right */
+    char *error;              /* why the file could not be shown */
+} source_view;
+
+typedef enum source_place {
+    SOURCE_PLACE_TOP,     /* the line near the top (a definition) */
+    SOURCE_PLACE_THIRD,   /* the line a third down (a finding, a call site) */
+} source_place;
+
+void source_view_init(source_view *v);
+void source_view_free(source_view *v);
+/* Switches to a (re)loaded project, reopening the same file at the same line when it still exists. */
+void source_view_set_project(source_view *v, const tui_project *project, tui_rect r);
+/* Shows a model file (kept as is when already shown). */
+void source_view_open(source_view *v, long file);
+/* Moves the cursor to a 0-based line and scrolls to it. */
+void source_view_goto(source_view *v, uint32_t line, source_place place, tui_rect r);
+
+void source_view_draw(source_view *v, tui_rect r, bool focused);
+void source_view_title(const source_view *v, char *buf, size_t size);
+bool source_view_request(source_view *v, tui_request req, tui_rect r);
+void source_view_click(source_view *v, int row, tui_rect r);
+void source_view_scroll(source_view *v, long delta, tui_rect r);
+
+/* The path shown, or NULL. */
+const char *source_view_path(const source_view *v);
+
+#endif

@@ -1,0 +1,26 @@
+/* The two bottom lines: the status line (repo, branch, counts, loading) and the key hints. */
+#ifndef SVCSCOPE_TUI_STATUS_H
+#define SVCSCOPE_TUI_STATUS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "tui/keys.h"
+#include "tui/loader.h"
+
+typedef struct tui_status {
+    const char *repo;            /* root folder name */
+    const char *branch, *head;   /* NULL outside git */
+    const size_t *counts;        /* findings by severity; NULL before the first load */
+    bool loading;
+    tui_load_status load;
+    const char *message;         /* the last thing that happened, or NULL */
+    bool message_is_error;
+} tui_status;
+
+void tui_status_draw(int y, int cols, const tui_status *status);
+/* Hints for the focused pane's scope, then the global ones, from the request table. */
+void tui_hints_draw(int y, int cols, tui_scope scope);
+/* A prompt in place of the hints: "Filter tree: text". */
+void tui_prompt_draw(int y, int cols, const char *label, const char *text);
+
+#endif

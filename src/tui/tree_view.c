@@ -1,0 +1,366 @@
+/* The tree pane. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "svcscope/util.h"
+#include "tui/text.h"
+#include "tui/theme.h"
+#include "tui/tree_view.h"
+
+/* ---- visible rows -------------------------------------------------------------------- */
+
+static bool filtering(const tree_view *v)
+{
+    return v->filter[0] != '\0';
+}
+
+static const char *find_ci(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (const char *p = hay; *p; p++)
+        if (strncasecmp(p, needle, n) == 0) return p;
+    return NULL;
+}
+
+static void compute_matches(tree_view *v)
+{
+    size_t n = v->model.len;
+    free(v->match);
+    free(v->keep);
+    v->match = svc_xcalloc(n ? n : 1, sizeof *v->match);
+    v->keep = svc_xcalloc(n ? n : 1, sizeof *v->keep);
+    if (!filtering(v)) return;
+    for (size_t i = 0; i < n; i++) v->match[i] = find_ci(v->model.items[i].label, v->filter) != NULL;
+    /* Ancestors of a match stay, so a match is always seen in its place. */
+    for (size_t i = n; i-- > 0;) {
+        if (v->match[i]) v->keep[i] = true;
+        long parent = v->model.items[i].parent;
+        if (v->keep[i] && parent >= 0) v->keep[parent] = true;
+    }
+}
+
+/* Under a filter: ancestors of matches open by themselves; below a match opened by hand, all shows. */
+static void visit(tree_view *v, size_t i, bool show_all)
+{
+    const tree_node *node = &v->model.items[i];
+    bool filter = filtering(v) && !show_all;
+    if (filter && !v->keep[i]) return;
+    v->rows[v->list.count++] = i;
+    bool child_kept = false;
+    for (size_t c = i + 1; filter && c < node->end; c = v->model.items[c].end) child_kept |= v->keep[c];
+    if (!node->expanded && !child_kept) return;
+    bool children_all = !filter || (v->match[i] && node->expanded);
+    for (size_t c = i + 1; c < node->end; c = v->model.items[c].end) visit(v, c, children_all);
+}
+
+static size_t selected_node(const tree_view *v)
+{
+    return v->list.count ? v->rows[v->list.selected] : 0;
+}
+
+/* Recomputes the rows, keeping `keep_node` (or its nearest shown ancestor) selected. */
+static void compute_rows(tree_view *v, size_t keep_node, int height)
+{
+    free(v->rows);
+    v->rows = svc_xmalloc((v->model.len ? v->model.len : 1) * sizeof *v->rows);
+    v->list.count = 0;
+    for (size_t i = 0; i < v->model.len; i = v->model.items[i].end) visit(v, i, false);
+    v->list.selected = 0;
+    for (long n = (long)keep_node; n >= 0 && v->model.len; n = v->model.items[n].parent) {
+        bool found = false;
+        for (size_t r = 0; r < v->list.count && !found; r++)
+            if (v->rows[r] == (size_t)n) {
+                v->list.selected = r;
+                found = true;
+            }
+        if (found) break;
+    }
+    tui_list_fit(&v->list, height);
+}
+
+/* ---- loading --------------------------------------------------------------------------- */
+
+void tree_view_load(tree_view *v, const tui_project *project)
+{
+    svc_map *was_expanded = NULL;
+    char *selected_key = NULL;
+    if (v->model.len) {
+        was_expanded = svc_map_new();
+        for (size_t i = 0; i < v->model.len; i++) {
+            char *key = tree_model_key(&v->model, i);
+            svc_map_put(was_expanded, key, v->model.items[i].expanded ? (void *)2 : (void *)1);
+            free(key);
+        }
+        selected_key = tree_model_key(&v->model, selected_node(v));
+    }
+    tree_model_free(&v->model);
+    tree_model_build(&v->model, project);
+    size_t select = 0;
+    for (size_t i = 0; was_expanded && i < v->model.len; i++) {
+        char *key = tree_model_key(&v->model, i);
+        void *state = svc_map_get(was_expanded, key);
+        if (state) v->model.items[i].expanded = state == (void *)2;
+        if (selected_key && strcmp(key, selected_key) == 0) select = i;
+        free(key);
+    }
+    if (was_expanded) svc_map_free(was_expanded);
+    free(selected_key);
+    compute_matches(v);
+    compute_rows(v, select, 1 << 20);
+}
+
+void tree_view_free(tree_view *v)
+{
+    tree_model_free(&v->model);
+    free(v->rows);
+    free(v->match);
+    free(v->keep);
+    memset(v, 0, sizeof *v);
+}
+
+/* ---- drawing ----------------------------------------------------------------------------- */
+
+typedef struct role_look {
+    const char *glyph, *ascii, *marker;
+    tui_element element;
+} role_look;
+
+static const role_look *look_of(svc_def_role role)
+{
+    static const role_look looks[] = {
+        [SVC_DEF_ROLE_FUNCTION] = { "ƒ", "-", "def", TUI_EL_MODULE },
+        [SVC_DEF_ROLE_CLASS] = { "◇", "o", "class", TUI_EL_MODULE },
+        [SVC_DEF_ROLE_TASK] = { "◆", "*", "task", TUI_EL_TASK },
+        [SVC_DEF_ROLE_WRAPPER] = { "»", ">", "wrap", TUI_EL_WRAPPER },
+        [SVC_DEF_ROLE_EXCEPTION] = { "✗", "!", "exc", TUI_EL_EXCEPTION },
+    };
+    return &looks[role];
+}
+
+static tui_element label_element(const tree_node *n)
+{
+    switch (n->kind) {
+    case TREE_BRANCH: return TUI_EL_BRANCH;
+    case TREE_SERVICE:
+    case TREE_APP: return TUI_EL_SERVICE;
+    case TREE_FOLDER: return TUI_EL_MODULE;
+    case TREE_FILE: return n->is_test ? TUI_EL_NOTE : TUI_EL_MODULE;
+    case TREE_DEF: return look_of(n->role)->element;
+    }
+    return TUI_EL_NORMAL;
+}
+
+/* "2E 1W 3I", or "" when clean. */
+static void format_counts(const unsigned counts[3], char *buf, size_t size)
+{
+    buf[0] = '\0';
+    static const char letters[3] = { 'I', 'W', 'E' };
+    size_t used = 0;
+    for (int s = 2; s >= 0; s--) {
+        if (!counts[s]) continue;
+        int n = snprintf(buf + used, size - used, "%s%u%c", used ? " " : "", counts[s], letters[s]);
+        if (n < 0 || (size_t)n >= size - used) break;
+        used += (size_t)n;
+    }
+}
+
+static void draw_counts(int y, int x, const unsigned counts[3], attr_t override)
+{
+    static const char letters[3] = { 'I', 'W', 'E' };
+    static const tui_element elements[3] = { TUI_EL_INFO, TUI_EL_WARNING, TUI_EL_ERROR };
+    bool first = true;
+    for (int s = 2; s >= 0; s--) {
+        if (!counts[s]) continue;
+        char part[24];
+        snprintf(part, sizeof part, "%s%u%c", first ? "" : " ", counts[s], letters[s]);
+        x += tui_put(y, x, 24, part, override ? override : tui_attr(elements[s]));
+        first = false;
+    }
+}
+
+/* The label, with the part matching the filter marked. */
+static int draw_label(const tree_view *v, int y, int x, int cols, const char *label, attr_t attr, attr_t selected)
+{
+    const char *hit = filtering(v) ? find_ci(label, v->filter) : NULL;
+    if (!hit) return tui_put(y, x, cols, label, selected ? selected : attr);
+    size_t before = (size_t)(hit - label), len = strlen(v->filter);
+    int used = tui_putn(y, x, cols, label, before, selected ? selected : attr);
+    used += tui_putn(y, x + used, cols - used, hit, len, selected ? selected | A_UNDERLINE : tui_attr(TUI_EL_MATCH));
+    used += tui_put(y, x + used, cols - used, hit + len, selected ? selected : attr);
+    return used;
+}
+
+static void draw_row(const tree_view *v, size_t row, int y, tui_rect r, bool focused)
+{
+    size_t i = v->rows[row];
+    const tree_node *n = &v->model.items[i];
+    bool is_selected = row == v->list.selected;
+    attr_t sel = is_selected ? tui_attr(focused ? TUI_EL_SELECTED_FOCUS : TUI_EL_SELECTED) : 0;
+    tui_fill(y, r.x, r.w, sel ? sel : tui_attr(TUI_EL_NORMAL));
+
+    char counts[64];
+    format_counts(n->counts, counts, sizeof counts);
+    int counts_w = (int)strlen(counts);
+    int limit = r.w - (counts_w ? counts_w + 2 : 1);
+    int x = 0;
+    x += n->depth * 2 < limit ? n->depth * 2 : limit;
+    bool has_children = n->end > i + 1;
+    bool open = row + 1 < v->list.count && v->model.items[v->rows[row + 1]].parent == (long)i;
+    const char *expander = !has_children ? " " : open ? tui_glyph("▾", "-") : tui_glyph("▸", "+");
+    x += tui_put(y, r.x + x, limit - x, expander, sel ? sel : tui_attr(TUI_EL_NOTE));
+    x += tui_put(y, r.x + x, limit - x, " ", sel);
+    attr_t attr = tui_attr(label_element(n));
+    if (n->kind == TREE_DEF) {
+        const role_look *look = look_of(n->role);
+        x += tui_put(y, r.x + x, limit - x, tui_glyph(look->glyph, look->ascii), sel ? sel : attr);
+        x += tui_put(y, r.x + x, limit - x, " ", sel);
+        x += tui_put(y, r.x + x, limit - x, look->marker, sel ? sel : attr);
+        x += tui_put(y, r.x + x, limit - x, " ", sel);
+    }
+    x += draw_label(v, y, r.x + x, limit - x, n->label, attr, sel);
+    /* A note is shown whole or not at all: a cut note reads as nonsense. */
+    if (n->note && (int)tui_text_width(n->note) + 2 <= limit - x) {
+        x += tui_put(y, r.x + x, limit - x, "  ", sel);
+        x += tui_put(y, r.x + x, limit - x, n->note, sel ? sel : tui_attr(TUI_EL_NOTE));
+    }
+    if (counts_w && counts_w + 1 <= r.w) draw_counts(y, r.x + r.w - counts_w - 1, n->counts, sel);
+}
+
+void tree_view_draw(tree_view *v, tui_rect r, bool focused)
+{
+    tui_list_fit(&v->list, r.h);
+    for (int row = 0; row < r.h; row++) {
+        size_t at = v->list.top + (size_t)row;
+        if (at < v->list.count) draw_row(v, at, r.y + row, r, focused);
+        else tui_fill(r.y + row, r.x, r.w, tui_attr(TUI_EL_NORMAL));
+    }
+    if (v->list.count == 0 && r.h > 0)
+        tui_put(r.y, r.x + 1, r.w - 1, filtering(v) ? "no name matches the filter" : "(empty)", tui_attr(TUI_EL_NOTE));
+}
+
+void tree_view_title(const tree_view *v, char *buf, size_t size)
+{
+    if (filtering(v)) snprintf(buf, size, "filter: %s", v->filter);
+    else buf[0] = '\0';
+}
+
+/* ---- requests ----------------------------------------------------------------------------- */
+
+static void set_expanded_all(tree_view *v, bool expanded)
+{
+    for (size_t i = 0; i < v->model.len; i++)
+        v->model.items[i].expanded = expanded || v->model.items[i].kind == TREE_BRANCH;
+}
+
+bool tree_view_request(tree_view *v, tui_request req, int height)
+{
+    if (tui_list_request(&v->list, req, height)) return true;
+    if (v->list.count == 0) return false;
+    size_t i = selected_node(v);
+    tree_node *n = &v->model.items[i];
+    bool has_children = n->end > i + 1;
+    bool open = v->list.selected + 1 < v->list.count &&
+                v->model.items[v->rows[v->list.selected + 1]].parent == (long)i;
+    switch (req) {
+    case TUI_REQ_TREE_TOGGLE:
+        if (has_children) n->expanded = !open;
+        break;
+    case TUI_REQ_TREE_EXPAND:
+        if (!has_children) return true;
+        if (open) {
+            compute_rows(v, i, height);
+            tui_list_request(&v->list, TUI_REQ_MOVE_DOWN, height);
+            return true;
+        }
+        n->expanded = true;
+        break;
+    case TUI_REQ_TREE_COLLAPSE:
+        if (has_children && open) {
+            n->expanded = false;
+        } else if (n->parent >= 0) {
+            compute_rows(v, (size_t)n->parent, height);
+            return true;
+        }
+        break;
+    case TUI_REQ_TREE_EXPAND_ALL: set_expanded_all(v, true); break;
+    case TUI_REQ_TREE_COLLAPSE_ALL: set_expanded_all(v, false); break;
+    default: return false;
+    }
+    compute_rows(v, i, height);
+    return true;
+}
+
+void tree_view_set_filter(tree_view *v, const char *text)
+{
+    size_t keep = selected_node(v);
+    snprintf(v->filter, sizeof v->filter, "%s", text ? text : "");
+    compute_matches(v);
+    compute_rows(v, keep, 1 << 20);
+    /* While filtering, the first match is the natural place to be. */
+    if (filtering(v) && !(v->list.count && v->match[selected_node(v)]))
+        for (size_t r = 0; r < v->list.count; r++)
+            if (v->match[v->rows[r]]) {
+                v->list.selected = r;
+                break;
+            }
+}
+
+void tree_view_click(tree_view *v, int row, int height, bool toggle)
+{
+    size_t before = v->list.selected;
+    if (!tui_list_click(&v->list, row)) return;
+    if (toggle || before == v->list.selected) tree_view_request(v, TUI_REQ_TREE_TOGGLE, height);
+}
+
+void tree_view_scroll(tree_view *v, long delta, int height)
+{
+    tui_list_scroll(&v->list, delta, height);
+}
+
+const tree_node *tree_view_selected(const tree_view *v)
+{
+    return v->list.count ? &v->model.items[selected_node(v)] : NULL;
+}
+
+static bool reveal_node(tree_view *v, size_t node, int height)
+{
+    if (filtering(v) && !v->keep[node]) {
+        v->filter[0] = '\0';
+        compute_matches(v);
+    }
+    for (long p = v->model.items[node].parent; p >= 0; p = v->model.items[p].parent) v->model.items[p].expanded = true;
+    compute_rows(v, node, height);
+    return true;
+}
+
+bool tree_view_reveal(tree_view *v, long file, long def, int height)
+{
+    long file_node = -1;
+    for (size_t i = 0; i < v->model.len; i++) {
+        const tree_node *n = &v->model.items[i];
+        if (n->file != file) continue;
+        if (def >= 0 && n->kind == TREE_DEF && n->def == def) return reveal_node(v, i, height);
+        if (n->kind == TREE_FILE && file_node < 0) file_node = (long)i;
+    }
+    return file_node >= 0 && reveal_node(v, (size_t)file_node, height);
+}
+
+bool tree_view_reveal_folder(tree_view *v, const char *folder, int height)
+{
+    /* The node with the deepest folder holding it: "services/x/tests" shows service x. */
+    long best = -1;
+    size_t best_len = 0;
+    for (size_t i = 0; i < v->model.len; i++) {
+        const char *f = v->model.items[i].folder;
+        if (!f) continue;
+        size_t n = strlen(f);
+        bool holds = strcmp(f, folder) == 0 || (strncmp(folder, f, n) == 0 && folder[n] == '/');
+        if (holds && (best < 0 || n > best_len)) {
+            best = (long)i;
+            best_len = n;
+        }
+    }
+    return best >= 0 && reveal_node(v, (size_t)best, height);
+}
