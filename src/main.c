@@ -12,6 +12,7 @@
 
 static const cli_command commands[] = {
     { "check", cmd_check, "check the repository against the convention (CI, pre-commit)" },
+    { "fix", cmd_fix, "apply the fixes (--diff to preview, --stage to stage only them, --undo)" },
     { "rules", cmd_rules, "list the rules, or explain one: svcscope rules SVC201" },
     { "callers", cmd_callers, "who triggers a Celery task, and from where: svcscope callers delay_send_welcome" },
     { "graph", cmd_graph, "draw tasks, wrappers and who triggers them (--format dot|mermaid)" },

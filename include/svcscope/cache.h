@@ -44,9 +44,10 @@ void svc_cache_close(svc_cache *cache);
 size_t svc_cache_count(const svc_cache *cache);
 /* When the run that wrote the file started (ns since the epoch; 0 for an empty cache). */
 int64_t svc_cache_written_ns(const svc_cache *cache);
-/* The identifier hashes every entry without facts was checked against when it was written
- * (see svc_cache_record.checked). */
+/* What the model's pre-filter recorded (svc_cache_meta). */
+uint64_t svc_cache_fingerprint(const svc_cache *cache);
 const uint32_t *svc_cache_checked(const svc_cache *cache, size_t *n);
+bool svc_cache_needed(const svc_cache *cache, long entry);
 
 /* Index of the entry for a path, or -1. */
 long svc_cache_find(const svc_cache *cache, const char *path);
@@ -94,15 +95,22 @@ typedef struct svc_cache_record {
     long from_entry;             /* (facts taken from a cache cannot be serialized again) */
     const uint32_t *tokens;      /* sorted, unique (may point into a cache); or NULL */
     size_t ntokens;
+    bool needed;                 /* the pre-filter's verdict in the run that wrote it */
 } svc_cache_record;
 
+/* About the whole file. */
+typedef struct svc_cache_meta {
+    int64_t started_ns;          /* when the run began reading files (svc_cache_now_ns) */
+    uint64_t fingerprint;        /* the pre-filter's: what its verdicts depended on, 0 for none */
+    const uint32_t *checked;     /* identifier hashes the files not `needed` were checked against */
+    size_t nchecked;
+} svc_cache_meta;
+
 /*
- * Writes a cache file holding these records (sorted by path, as svc_source lists them) and
- * the `checked` identifier hashes, atomically (temporary file + rename; the folder is created).
- * `started_ns` is when the run began reading files. Returns 0, or -1 (nothing replaced).
+ * Writes a cache file holding these records (sorted by path, as svc_source lists them)
+ * atomically (temporary file + rename; the folder is created). Returns 0, or -1 (nothing replaced).
  */
-int svc_cache_write(const char *path, const svc_cache_record *records, size_t n, const uint32_t *checked,
-                    size_t nchecked, int64_t started_ns);
+int svc_cache_write(const char *path, const svc_cache_record *records, size_t n, const svc_cache_meta *meta);
 
 /* Nanoseconds since the epoch (CLOCK_REALTIME, comparable to file times). */
 int64_t svc_cache_now_ns(void);

@@ -22,7 +22,13 @@ void svc_fixes_compute(const svc_model *model, svc_diagnostics *diags);
 
 /* ---- applying ------------------------------------------------------------------ */
 
-/* Unified diff of what `fixes` would change (a/ b/ paths relative to the root). Malloc'd. */
+/*
+ * Unified diff of what svc_fix_apply (without staging) would change, git style so `git apply`
+ * takes it: `diff --git` headers, `--- a/path` `+++ b/path`, 3 lines of context, close hunks
+ * merged; created files as `new file mode 100644` from /dev/null (no hunk when empty); moves as
+ * `rename from` / `rename to`. Fixes that apply would refuse are left out. Writes nothing.
+ * Malloc'd; "" when nothing changes; NULL (and err) when the model is not of the work tree.
+ */
 char *svc_fix_diff(const svc_model *model, const svc_fix *const *fixes, size_t nfixes, svc_error *err);
 
 typedef struct svc_fix_result {
@@ -38,21 +44,41 @@ void svc_fix_result_free(svc_fix_result *r);
 
 typedef struct svc_fix_options {
     bool stage;              /* also apply the same edits to the index entries */
-    const char *undo_dir;    /* where the undo record goes (default: <git dir>/svcscope/undo) */
+    const char *undo_dir;    /* where the undo record goes (default: <git dir>/svcscope/undo; outside
+                                git $XDG_STATE_HOME/svcscope/undo/<root, '/' as '%'>, by default under
+                                ~/.local/state; with neither HOME nor XDG_STATE_HOME <root>/.svcscope-undo) */
 } svc_fix_options;
 
 /*
  * Applies fixes to the work tree (and the index when opts->stage). Edits of different fixes to
- * the same file are merged; overlapping ones keep the first. Every written file is re-parsed: a
- * fix that adds a syntax error is rolled back and reported. A file changed on disk since the model
- * read it is not touched. Writes are atomic (temp file, fsync, rename, mode kept); CRLF, BOM and
- * encoding kept. The previous contents (work tree and index) are recorded for svc_fix_undo.
+ * the same file are merged; overlapping ones keep the first (the later fix is skipped whole;
+ * identical edits of two fixes are applied once, as are identical creates). Every written file is
+ * re-parsed: a fix that adds a syntax error is rolled back and reported. A file changed on disk
+ * since the model read it is not touched. Writes are atomic (temp file, fsync, rename, mode
+ * kept); CRLF, BOM and encoding kept. The previous contents (work tree and index) are recorded for
+ * svc_fix_undo, before anything is written.
+ *
+ * A fix is applied whole or not at all. With opts->stage, a fix whose edits cannot be applied to
+ * the staged version of its files on their own (the user changed those lines and did not stage
+ * them, the file is untracked or conflicted) is not applied to the work tree either. Edits name
+ * the files as they are before the fix's own file operations (edit, then move).
+ *
+ * Returns 0 when the batch ran: result says how many fixes were applied and skipped, and why each
+ * was refused ("path: why", one line per refused fix, or per file for file-level reasons). Returns
+ * < 0 when nothing at all was changed: SVC_EUNSAFE when the index is locked by another git process
+ * or a file changed while writing (what was written is rolled back), SVC_EUSAGE for --stage outside
+ * git or a model not read from the work tree, SVC_EIO / SVC_EGIT on I/O or libgit2 errors.
  */
 int svc_fix_apply(const svc_model *model, const svc_fix *const *fixes, size_t nfixes, const svc_fix_options *opts,
                   svc_fix_result *result, svc_error *err);
 
-/* Restores the work tree files and index entries of the last applied fix batch, byte for byte,
- * refusing (SVC_EUNSAFE) when a file changed since. */
+/*
+ * Restores the work tree files and index entries of the last applied fix batch, byte for byte
+ * (folders the batch created are removed when empty), then forgets the record: one level. Refuses
+ * the whole undo (SVC_EUNSAFE, every changed path in err) when a file or a staged entry changed
+ * since the fix was applied. SVC_ENOTFOUND ("nothing to undo") when there is no record.
+ * result->changed_paths lists the restored paths.
+ */
 int svc_fix_undo(const char *root, const char *undo_dir, svc_fix_result *result, svc_error *err);
 
 #endif

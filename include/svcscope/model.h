@@ -31,6 +31,9 @@ typedef struct svc_file {
     int app;                 /* index into apps, -1 */
     const svc_facts *facts;  /* never NULL for Python files (empty facts when unreadable) */
     const char *read_error;  /* why the file could not be read, or NULL */
+    bool unparsed;           /* check-only model: the pre-filter showed nothing svc_check reads
+                                could come from this file, so its facts are empty (never in a
+                                full model; see docs/performance.md) */
 } svc_file;
 
 typedef struct svc_service {
@@ -134,6 +137,13 @@ typedef struct svc_model {
     struct svc_map *file_by_path;   /* path -> (file index + 1) */
     struct svc_map *star_imports;   /* module -> svc_star_list* of modules it `import *`s */
     struct svc_arena *arena;
+    struct {
+        size_t parsed;           /* facts extracted in this build */
+        size_t cached;           /* facts taken from the cache */
+        size_t unparsed;         /* left out by the pre-filter */
+        size_t read;             /* files whose bytes were read */
+    } stats;
+    struct svc_model_internal *internal; /* model.c's own (the cache, its writer) */
 } svc_model;
 
 /* Called from the building thread as files are parsed: done of total. */
@@ -143,9 +153,17 @@ typedef struct svc_model_options {
     int threads;                 /* 0 = number of cores */
     svc_progress_fn progress;
     void *progress_ctx;
+    /* Take facts from the facts cache and update it (include/svcscope/cache.h); off when the
+     * environment has SVCSCOPE_NO_CACHE=1. cache_path: another file than the default. */
+    bool cache;
+    const char *cache_path;
+    /* A model only svc_check will read: files the pre-filter proves cannot matter to any rule
+     * (docs/performance.md) are not parsed (svc_file.unparsed). Findings are the same as with a
+     * full model. Off when the environment has SVCSCOPE_NO_PREFILTER=1. */
+    bool check_only;
 } svc_model_options;
 
-#define SVC_MODEL_OPTIONS_INIT { 0, NULL, NULL }
+#define SVC_MODEL_OPTIONS_INIT { 0, NULL, NULL, false, NULL, false }
 
 int svc_model_build(svc_model **out, svc_source *src, const svc_config *cfg,
                     const svc_model_options *opts, svc_error *err);

@@ -15,6 +15,7 @@ typedef struct cli_command {
 
 int cmd_tree(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_fix(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_callers(int argc, char **argv);
 int cmd_graph(int argc, char **argv);
@@ -45,6 +46,8 @@ typedef struct cli_repo_options {
     const char *rev;
     const char *const *extra_exclude; /* --exclude globs, added to the config's */
     size_t nextra_exclude;
+    bool no_cache;          /* --no-cache: neither read nor update the facts cache */
+    bool check_only;        /* the model is only checked: the pre-filter may leave files unparsed */
 } cli_repo_options;
 
 /*

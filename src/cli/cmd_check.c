@@ -31,6 +31,7 @@ static void check_usage(FILE *out)
           "  --statistics           print a count per rule instead of each finding\n"
           "  --exit-zero            exit 0 even when there are findings\n"
           "  --no-color             no colour (also when NO_COLOR is set or output is not a terminal)\n"
+          "  --no-cache             neither read nor update the facts cache (also SVCSCOPE_NO_CACHE=1)\n"
           "  -h, --help             show this help\n"
           "\n"
           "exit status: 0 nothing at or above --fail-on, 1 violations, 2 usage, config or I/O error\n",
@@ -96,7 +97,7 @@ static void print_statistics(const svc_diagnostics *d, bool color)
 int cmd_check(int argc, char **argv)
 {
     enum { OPT_FORMAT = 1, OPT_SELECT, OPT_IGNORE, OPT_FAIL_ON, OPT_EXCLUDE, OPT_STAGED, OPT_DIFF, OPT_BASELINE,
-           OPT_WRITE_BASELINE, OPT_STATISTICS, OPT_EXIT_ZERO, OPT_NO_COLOR };
+           OPT_WRITE_BASELINE, OPT_STATISTICS, OPT_EXIT_ZERO, OPT_NO_COLOR, OPT_NO_CACHE };
     static const struct option options[] = {
         { "format", required_argument, NULL, OPT_FORMAT },
         { "output-format", required_argument, NULL, OPT_FORMAT },
@@ -111,6 +112,7 @@ int cmd_check(int argc, char **argv)
         { "statistics", no_argument, NULL, OPT_STATISTICS },
         { "exit-zero", no_argument, NULL, OPT_EXIT_ZERO },
         { "no-color", no_argument, NULL, OPT_NO_COLOR },
+        { "no-cache", no_argument, NULL, OPT_NO_CACHE },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -119,7 +121,7 @@ int cmd_check(int argc, char **argv)
     char **select = NULL, **ignore = NULL, **exclude = NULL;
     size_t nselect = 0, nignore = 0, nexclude = 0;
     const char *diff_rev = NULL, *baseline = NULL, *write_baseline = NULL;
-    bool staged = false, statistics = false, exit_zero = false, no_color = false;
+    bool staged = false, statistics = false, exit_zero = false, no_color = false, no_cache = false;
     int status = EXIT_ERROR;
 
     optind = 1;
@@ -149,6 +151,7 @@ int cmd_check(int argc, char **argv)
         case OPT_STATISTICS: statistics = true; break;
         case OPT_EXIT_ZERO: exit_zero = true; break;
         case OPT_NO_COLOR: no_color = true; break;
+        case OPT_NO_CACHE: no_cache = true; break;
         case 'h': check_usage(stdout); status = EXIT_CLEAN; goto out;
         default:
             if (optopt) cli_error("check: option '%s' needs a value (see svcscope check --help)", argv[optind - 1]);
@@ -168,6 +171,8 @@ int cmd_check(int argc, char **argv)
         ro.kind = staged ? SVC_SOURCE_INDEX : SVC_SOURCE_WORKTREE;
         ro.extra_exclude = (const char *const *)exclude;
         ro.nextra_exclude = nexclude;
+        ro.no_cache = no_cache;
+        ro.check_only = true;
         if (cli_repo_open(&repo, &ro) != EXIT_CLEAN) {
             free(root);
             goto out;

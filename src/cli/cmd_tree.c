@@ -17,6 +17,7 @@ static void tree_usage(FILE *out)
           "  --format FORMAT  text (default) or json (the whole model)\n"
           "  --staged         read the staged content (the git index) instead of the work tree\n"
           "  --rev REV        read a commit (any git revision) instead of the work tree\n"
+          "  --no-cache       neither read nor update the facts cache (also SVCSCOPE_NO_CACHE=1)\n"
           "  -h, --help       show this help\n",
           out);
 }
@@ -27,6 +28,7 @@ int cmd_tree(int argc, char **argv)
         { "format", required_argument, NULL, 'f' },
         { "staged", no_argument, NULL, 's' },
         { "rev", required_argument, NULL, 'r' },
+        { "no-cache", no_argument, NULL, 'n' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -47,6 +49,7 @@ int cmd_tree(int argc, char **argv)
             break;
         case 's': ro.kind = SVC_SOURCE_INDEX; break;
         case 'r': ro.kind = SVC_SOURCE_COMMIT; ro.rev = optarg; break;
+        case 'n': ro.no_cache = true; break;
         case 'h': tree_usage(stdout); return EXIT_CLEAN;
         default:
             cli_error("tree: unknown option '%s' (see svcscope tree --help)", argv[optind - 1]);

@@ -90,10 +90,13 @@ int cli_repo_open(cli_repo *repo, const cli_repo_options *opts)
     so.kind = opts->kind;
     so.rev = opts->rev;
     const char *path = opts->path ? opts->path : ".";
+    svc_model_options mo = SVC_MODEL_OPTIONS_INIT;
+    mo.cache = !opts->no_cache;
+    mo.check_only = opts->check_only;
     if (svc_source_open(&repo->source, path, &so, &err) < 0 ||
         svc_config_load(&repo->config, svc_source_root(repo->source), &err) < 0 ||
         add_excludes(&repo->config, opts) < 0 ||
-        svc_model_build(&repo->model, repo->source, &repo->config, NULL, &err) < 0) {
+        svc_model_build(&repo->model, repo->source, &repo->config, &mo, &err) < 0) {
         cli_error("%s", err.message);
         cli_repo_close(repo);
         return EXIT_ERROR;

@@ -65,10 +65,11 @@ typedef struct cache_header {
     uint64_t nchecked;
     uint64_t strings_len;
     int64_t written_ns;
+    uint64_t fingerprint;
     uint64_t check;        /* hash of the entries, checked hashes and strings */
 } cache_header;
 
-enum { ENTRY_INIT = 1, ENTRY_STAT = 2 };
+enum { ENTRY_INIT = 1, ENTRY_STAT = 2, ENTRY_NEEDED = 4 };
 
 typedef struct cache_entry {
     uint32_t path;         /* offset into strings */
@@ -321,6 +322,16 @@ size_t svc_cache_count(const svc_cache *c)
 int64_t svc_cache_written_ns(const svc_cache *c)
 {
     return c && c->header ? c->header->written_ns : 0;
+}
+
+uint64_t svc_cache_fingerprint(const svc_cache *c)
+{
+    return c && c->header ? c->header->fingerprint : 0;
+}
+
+bool svc_cache_needed(const svc_cache *c, long entry)
+{
+    return c && entry >= 0 && (size_t)entry < c->nentries && (c->entries[entry].flags & ENTRY_NEEDED);
 }
 
 const uint32_t *svc_cache_checked(const svc_cache *c, size_t *n)
@@ -861,10 +872,11 @@ static void remove_stale_temps(const char *path)
     free(dir);
 }
 
-int svc_cache_write(const char *path, const svc_cache_record *records, size_t n, const uint32_t *checked,
-                    size_t nchecked, int64_t started_ns)
+int svc_cache_write(const char *path, const svc_cache_record *records, size_t n, const svc_cache_meta *m)
 {
     if (!path) return -1;
+    const uint32_t *checked = m->checked;
+    size_t nchecked = m->checked ? m->nchecked : 0;
     char *dir = svc_xstrdup(path);
     char *slash = strrchr(dir, '/');
     if (slash && slash != dir) {
@@ -896,7 +908,7 @@ int svc_cache_write(const char *path, const svc_cache_record *records, size_t n,
             e->module = (uint32_t)strings.len;
             svc_buf_append(&strings, r->module, strlen(r->module) + 1);
         }
-        e->flags = (r->is_init ? ENTRY_INIT : 0) | (r->has_stat ? ENTRY_STAT : 0);
+        e->flags = (r->is_init ? ENTRY_INIT : 0) | (r->has_stat ? ENTRY_STAT : 0) | (r->needed ? ENTRY_NEEDED : 0);
         memcpy(e->id, r->id, 20);
         if (r->has_stat) {
             e->size = r->size;
@@ -954,7 +966,8 @@ int svc_cache_write(const char *path, const svc_cache_record *records, size_t n,
     h.nentries = n;
     h.nchecked = nchecked;
     h.strings_len = strings.len;
-    h.written_ns = started_ns;
+    h.written_ns = m->started_ns;
+    h.fingerprint = m->fingerprint;
     /* the checksum covers entries, checked and strings, contiguous in the file */
     size_t meta_len = n * sizeof(cache_entry) + nchecked * 4 + strings.len;
     char *meta = svc_xmalloc(meta_len ? meta_len : 1);

@@ -267,7 +267,6 @@ typedef struct plan {
     size_t skipped;
 } plan;
 
-static void say(plan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static char *vformat(const char *fmt, va_list ap)
 {
     va_list copy;
@@ -279,6 +278,7 @@ static char *vformat(const char *fmt, va_list ap)
     return out;
 }
 
+static void say(plan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void say(plan *p, const char *fmt, ...)
 {
     va_list ap;
@@ -1296,6 +1296,20 @@ static int perform(batch *b, svc_git *g, int from, int to, strvec *made, svc_err
         free(full);
     }
     if (rc == 0 && any_ix) {
+        /* Once more, just before: another git process may have staged something meanwhile. */
+        if (svc_git_index_locked(g))
+            rc = svc_error_set(err, SVC_EUNSAFE, "the git index is locked by another git process (%sindex.lock exists)",
+                               svc_git_dir(g));
+        else
+            rc = svc_git_reload_index(g, err);
+        for (size_t i = 0; i < b->t.len && rc == 0; i++) {
+            trans *t = &b->t.items[i];
+            svc_ix_entry now;
+            if (!t->ix_touch) continue;
+            svc_git_entry(g, t->path, &now);
+            if (!ix_same(&now, &t->ix[from]))
+                rc = svc_error_set(err, SVC_EUNSAFE, "%s: its staged version changed meanwhile", t->path);
+        }
         for (size_t i = 0; i < b->t.len && rc == 0; i++) {
             trans *t = &b->t.items[i];
             if (t->ix_touch) rc = svc_git_set_entry(g, t->path, &t->ix[to], t->ixraw[to], t->ixrawlen[to], err);

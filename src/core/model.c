@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/prefilter.h"
+#include "svcscope/cache.h"
 #include "svcscope/model.h"
 #include "svcscope/util.h"
 
@@ -67,10 +69,13 @@ static int compare_strings(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+struct parse_state;
+
 typedef struct build_ctx {
     svc_model *m;
     svc_map *folder_set;    /* every folder -> (void*)1 */
     svc_map *package_dirs;  /* folders that hold __init__.py */
+    struct parse_state *ps; /* parsing (below) */
 } build_ctx;
 
 static void collect_folders(build_ctx *b)
@@ -152,72 +157,506 @@ static const char *folder_module(build_ctx *b, const char *folder)
                 : svc_arena_strdup(b->m->arena, basename_of(folder));
 }
 
-/* ---- parsing (threaded) ------------------------------------------------------ */
+/* ---- parsing: read, pre-filter, extract or take from the cache (threaded) ------ */
 
-typedef struct parse_job {
-    svc_model *m;
-    size_t *source_index; /* per model file: index into the source */
+/*
+ * Every Python file goes through process(): its facts come from the cache when an entry matches
+ * its content, else from svc_facts_extract on its bytes. A check-only model first asks the
+ * pre-filter (docs/performance.md): a file that no rule reads by its path, and whose identifiers
+ * include none of the words a rule could react to, is left unparsed. What the parsed files'
+ * facts name (modules their names run through) is then parsed too, round after round, until
+ * nothing new is needed; then the names that re-export services, tasks and wrappers outside
+ * the services package ("taint") are looked for in the unparsed files, and so on.
+ */
+
+enum file_status { ST_TODO, ST_PARSED, ST_CACHED, ST_UNPARSED, ST_FAILED };
+
+typedef struct file_work {
+    size_t src;            /* index into the source */
+    long entry;            /* cache entry with this path, -1 */
+    uint8_t status;
+    bool must;             /* must have facts: a rule reads it by path, or the closure needs it */
+    bool app_words;        /* a non-test file of a Django app: ORM write words matter (SVC501) */
+    bool match_known;      /* matched is decided */
+    bool matched;          /* the cache entry describes this content */
+    bool stat_changed;     /* matched by content, not by stat: the entry is rewritten */
+    bool have_id;
+    bool tokens_owned;
+    bool tokens_checked;   /* tokens of a cache entry the writing run checked against its names */
+    unsigned char id[20];  /* git blob id of the content */
+    const uint32_t *tokens;
+    size_t ntokens;
+} file_work;
+
+typedef SVC_VEC(size_t) index_vec;
+
+/* A facts string that runs through a module's member: `s` up to mlen is the module. */
+typedef struct deferred {
+    const char *s;
+    size_t mlen;
+} deferred;
+typedef SVC_VEC(deferred) deferred_vec;
+
+typedef struct mod_entry {
+    const char *name;
+    size_t file;
+} mod_entry;
+
+/* One word the pre-filter looks for. */
+typedef struct word {
+    uint32_t hash;
+    bool in_old_checked;   /* the cache's unparsed entries are known not to hold it */
+} word;
+typedef SVC_VEC(word) word_vec;
+
+#define MAX_THREADS 64
+
+struct parse_state {
+    const svc_model_options *opts;
+    file_work *work;
+    svc_cache *cache;
+    bool check_only;
+    bool fast;             /* the cache's pre-filter verdicts hold (same fingerprint) */
+    int threads;
+    uint64_t fingerprint;
+    word_vec base_words, app_words, taint;
+    size_t taint_probed;   /* taint words [0, taint_probed) were probed in every unparsed file */
+    svc_map *taint_names;
+    mod_entry *mods;       /* modules of the repo, sorted by name */
+    size_t nmods;
+    index_vec needs[MAX_THREADS];
+    deferred_vec defer[MAX_THREADS];
+    deferred_vec pending;  /* deferred strings whose module is not parsed yet */
+    svc_map *member_seen;  /* "module.member" -> (void*)1 once its bindings were followed */
+    SVC_VEC(char *) owned; /* strings built by the closure */
+    atomic_size_t done, parsed, cached, read;
+};
+
+/* ---- parallel loop ---- */
+
+typedef void (*job_fn)(build_ctx *b, size_t file, int worker);
+
+typedef struct job {
+    build_ctx *b;
+    const size_t *items;
+    size_t n;
+    job_fn fn;
     atomic_size_t next;
-    atomic_size_t done;
-} parse_job;
+    atomic_int worker_ids;
+    bool progress;
+} job;
 
-static void parse_one(parse_job *job, size_t i)
+static void job_run(job *j, int worker)
 {
-    svc_model *m = job->m;
-    svc_file *f = &m->files[i];
-    char *bytes = NULL;
-    size_t len = 0;
-    svc_error err = SVC_ERROR_INIT;
-    if (svc_source_read(m->source, job->source_index[i], &bytes, &len, &err) < 0) {
-        f->read_error = svc_xstrdup(err.message);
-        f->facts = svc_facts_extract(f->path, f->module, f->is_init, "", 0);
-    } else {
-        f->facts = svc_facts_extract(f->path, f->module, f->is_init, bytes, len);
+    const svc_model_options *opts = j->b->ps->opts;
+    for (;;) {
+        size_t k = atomic_fetch_add(&j->next, 1);
+        if (k >= j->n) break;
+        j->fn(j->b, j->items[k], worker);
+        if (j->progress) {
+            size_t done = atomic_fetch_add(&j->b->ps->done, 1) + 1;
+            if (worker == 0 && opts->progress) opts->progress(opts->progress_ctx, done, j->b->m->nfiles);
+        }
     }
-    free(bytes);
 }
 
-static void *parse_worker(void *arg)
+static void *job_thread(void *arg)
 {
-    parse_job *job = arg;
-    for (;;) {
-        size_t i = atomic_fetch_add(&job->next, 1);
-        if (i >= job->m->nfiles) break;
-        parse_one(job, i);
-        atomic_fetch_add(&job->done, 1);
-    }
+    job *j = arg;
+    job_run(j, atomic_fetch_add(&j->worker_ids, 1));
     return NULL;
 }
 
-static void parse_all(svc_model *m, size_t *source_index, const svc_model_options *opts)
+/* Runs fn on every item, on the building thread and threads-1 others. */
+static void run_jobs(build_ctx *b, const size_t *items, size_t n, job_fn fn, bool progress)
 {
-    parse_job job = { .m = m, .source_index = source_index };
-    atomic_init(&job.next, 0);
-    atomic_init(&job.done, 0);
-    int threads = opts->threads;
-    if (threads <= 0) {
-        long n = sysconf(_SC_NPROCESSORS_ONLN);
-        threads = n > 0 ? (int)n : 1;
-    }
-    if (threads > 64) threads = 64;
-    if ((size_t)threads > m->nfiles) threads = m->nfiles ? (int)m->nfiles : 1;
-    pthread_t tids[64];
+    if (!n) return;
+    job j = { .b = b, .items = items, .n = n, .fn = fn, .progress = progress };
+    atomic_init(&j.next, 0);
+    atomic_init(&j.worker_ids, 1);
+    int threads = b->ps->threads;
+    if ((size_t)threads > n) threads = (int)n;
+    pthread_t tids[MAX_THREADS];
     int started = 0;
     for (int t = 1; t < threads; t++)
-        if (pthread_create(&tids[started], NULL, parse_worker, &job) == 0) started++;
-    /* The building thread parses too, and reports progress between files. */
-    for (;;) {
-        size_t i = atomic_fetch_add(&job.next, 1);
-        if (i >= m->nfiles) break;
-        parse_one(&job, i);
-        size_t done = atomic_fetch_add(&job.done, 1) + 1;
-        if (opts->progress) opts->progress(opts->progress_ctx, done, m->nfiles);
-    }
+        if (pthread_create(&tids[started], NULL, job_thread, &j) == 0) started++;
+    job_run(&j, 0);
     for (int t = 0; t < started; t++) pthread_join(tids[t], NULL);
-    if (opts->progress) opts->progress(opts->progress_ctx, m->nfiles, m->nfiles);
+}
+
+/* ---- the pre-filter's words ---- */
+
+static bool has_word(const file_work *w, const word_vec *words, size_t from, bool skip_old_checked)
+{
+    for (size_t k = from; k < words->len; k++) {
+        if (skip_old_checked && words->items[k].in_old_checked) continue;
+        if (svc_tokens_has(w->tokens, w->ntokens, words->items[k].hash)) return true;
+    }
+    return false;
+}
+
+/* True when a file that no rule reads by path holds a word some rule reacts to. */
+static bool relevant(const build_ctx *b, const file_work *w)
+{
+    const struct parse_state *ps = b->ps;
+    if (!w->tokens) return true;
+    if (has_word(w, &ps->base_words, 0, false)) return true;
+    if (w->app_words && has_word(w, &ps->app_words, 0, false)) return true;
+    return has_word(w, &ps->taint, 0, w->tokens_checked);
+}
+
+static void add_word(struct parse_state *ps, word_vec *v, const char *name, size_t n)
+{
+    word wd = { svc_ident_hash(name, n), false };
+    size_t nchecked = 0;
+    const uint32_t *checked = svc_cache_checked(ps->cache, &nchecked);
+    size_t lo = 0, hi = nchecked;
+    while (lo < hi) { /* the checked list is sorted */
+        size_t mid = lo + (hi - lo) / 2;
+        if (checked[mid] < wd.hash) lo = mid + 1;
+        else hi = mid;
+    }
+    wd.in_old_checked = lo < nchecked && checked[lo] == wd.hash;
+    svc_vec_push(v, wd);
+}
+
+/* ---- the closure: modules a file's facts run through ---- */
+
+/* First module entry whose name is not below the first n bytes of p. */
+static size_t mod_lower(const struct parse_state *ps, const char *p, size_t n)
+{
+    size_t lo = 0, hi = ps->nmods;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const char *name = ps->mods[mid].name;
+        int c = strncmp(name, p, n);
+        if (c == 0 && name[n] != '\0') c = 1;
+        if (c < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+/*
+ * Every module of the repo that is a dotted prefix of `s` is needed (its symbols are what
+ * resolving `s` looks at). When `s` goes on past the deepest such module with a member and
+ * more ("pkg.mod.Member.rest"), the member may be an alias whose target the rest continues:
+ * that is deferred until the module's facts are known.
+ */
+static void need_string(struct parse_state *ps, const char *s, index_vec *needs, deferred_vec *defer)
+{
+    if (!s || !*s) return;
+    size_t len = strlen(s);
+    size_t n = strcspn(s, ".");
+    size_t deepest = 0;
+    for (;;) {
+        size_t i = mod_lower(ps, s, n);
+        bool deeper = false;
+        for (; i < ps->nmods && strncmp(ps->mods[i].name, s, n) == 0; i++) {
+            char c = ps->mods[i].name[n];
+            if (c == '\0') {
+                svc_vec_push(needs, ps->mods[i].file);
+                deepest = n;
+                continue;
+            }
+            deeper = c == '.';
+            break;
+        }
+        if (n >= len) return;
+        if (!deeper) break;
+        n = n + 1 + strcspn(s + n + 1, ".");
+    }
+    /* a member of the deepest module, followed by more */
+    if (!deepest) return;
+    const char *member = s + deepest + 1;
+    if (!strchr(member, '.')) return;
+    deferred d = { s, deepest };
+    svc_vec_push(defer, d);
+}
+
+static void compute_needs(build_ctx *b, const svc_facts *f, int worker)
+{
+    struct parse_state *ps = b->ps;
+    index_vec *needs = &ps->needs[worker];
+    deferred_vec *defer = &ps->defer[worker];
+    for (size_t k = 0; k < f->nimports; k++) {
+        need_string(ps, f->imports[k].module, needs, defer);
+        need_string(ps, f->imports[k].target, needs, defer);
+    }
+    for (size_t k = 0; k < f->nrefs; k++) need_string(ps, f->refs[k].resolved, needs, defer);
+    for (size_t k = 0; k < f->ndefs; k++) {
+        const svc_def *d = &f->defs[k];
+        for (size_t i = 0; i < d->nbases; i++) need_string(ps, d->bases[i], needs, defer);
+        for (size_t i = 0; i < d->ndecorators; i++) {
+            need_string(ps, d->decorators[i].callee, needs, defer);
+            for (size_t a = 0; a < d->decorators[i].nargs; a++)
+                need_string(ps, d->decorators[i].args[a].chain, needs, defer);
+        }
+    }
+    for (size_t k = 0; k < f->ncalls; k++)
+        for (size_t a = 0; a < f->calls[k].nargs; a++) need_string(ps, f->calls[k].args[a].chain, needs, defer);
+    for (size_t k = 0; k < f->nassigns; k++) need_string(ps, f->assigns[k].value_chain, needs, defer);
+}
+
+/* ---- one file ---- */
+
+static bool read_bytes(build_ctx *b, size_t i, char **bytes, size_t *len)
+{
+    svc_file *f = &b->m->files[i];
+    svc_error err = SVC_ERROR_INIT;
+    if (svc_source_read(b->m->source, b->ps->work[i].src, bytes, len, &err) < 0) {
+        free((char *)f->read_error);
+        f->read_error = svc_xstrdup(err.message);
+        return false;
+    }
+    atomic_fetch_add(&b->ps->read, 1);
+    return true;
+}
+
+static void process(build_ctx *b, size_t i, int worker)
+{
+    struct parse_state *ps = b->ps;
+    svc_file *f = &b->m->files[i];
+    file_work *w = &ps->work[i];
+    const svc_source_file *sf = svc_source_at(b->m->source, w->src);
+    char *bytes = NULL;
+    size_t len = 0;
+    bool have_bytes = false;
+
+    /* 1. the cache entry with this path: same content? (by blob id, by stat, else by hashing) */
+    if (ps->cache && w->entry >= 0 && !w->match_known) {
+        w->match_known = true;
+        svc_cache_match r = svc_cache_match_file(ps->cache, w->entry, f->module, f->is_init, sf);
+        if (r == SVC_CACHE_NEEDS_ID) {
+            if (!read_bytes(b, i, &bytes, &len)) goto failed;
+            have_bytes = true;
+            svc_cache_blob_id(bytes, len, w->id);
+            w->have_id = true;
+            r = svc_cache_match_id(ps->cache, w->entry, f->module, f->is_init, w->id) ? SVC_CACHE_MATCH
+                                                                                       : SVC_CACHE_MISMATCH;
+            w->stat_changed = r == SVC_CACHE_MATCH;
+        }
+        w->matched = r == SVC_CACHE_MATCH;
+        if (w->matched) {
+            memcpy(w->id, svc_cache_id(ps->cache, w->entry), 20);
+            w->have_id = true;
+            w->tokens = svc_cache_tokens(ps->cache, w->entry, &w->ntokens);
+            w->tokens_checked = w->tokens && !svc_cache_needed(ps->cache, w->entry);
+        }
+    }
+    if (w->matched) {
+        if (ps->check_only && !w->must) {
+            /* With the same fingerprint the last verdict stands; else the words decide. */
+            bool skip = ps->fast ? !svc_cache_needed(ps->cache, w->entry) : w->tokens && !relevant(b, w);
+            if (skip) {
+                free(bytes);
+                w->status = ST_UNPARSED;
+                return;
+            }
+        }
+        const svc_facts *facts = svc_cache_has_facts(ps->cache, w->entry) ? svc_cache_facts(ps->cache, w->entry) : NULL;
+        if (facts) {
+            free(bytes);
+            f->facts = facts;
+            w->status = ST_CACHED;
+            atomic_fetch_add(&ps->cached, 1);
+            /* with the same fingerprint, what it needs was parsed last time and still is */
+            if (ps->check_only && !ps->fast) compute_needs(b, facts, worker);
+            return;
+        }
+    }
+
+    /* 2. the bytes */
+    if (!have_bytes && !read_bytes(b, i, &bytes, &len)) goto failed;
+    if (!w->have_id && ps->cache) {
+        if (sf->has_oid) memcpy(w->id, sf->oid, 20);
+        else svc_cache_blob_id(bytes, len, w->id);
+        w->have_id = true;
+    }
+    if (!w->tokens && (ps->cache || (ps->check_only && !w->must))) {
+        w->tokens = svc_tokens_of(bytes, len, &w->ntokens);
+        w->tokens_owned = true;
+        w->tokens_checked = false;
+    }
+    if (ps->check_only && !w->must && !relevant(b, w)) {
+        free(bytes);
+        w->status = ST_UNPARSED;
+        return;
+    }
+    f->facts = svc_facts_extract(f->path, f->module, f->is_init, bytes, len);
+    free(bytes);
+    w->status = ST_PARSED;
+    atomic_fetch_add(&ps->parsed, 1);
+    if (ps->check_only) compute_needs(b, f->facts, worker);
+    return;
+
+failed:
+    free(bytes);
+    f->facts = svc_facts_extract(f->path, f->module, f->is_init, "", 0);
+    w->status = ST_FAILED;
+}
+
+/* Unparsed files get empty facts (built here, on the building thread: the arena is not shared). */
+static void give_empty_facts(build_ctx *b)
+{
+    svc_model *m = b->m;
+    for (size_t i = 0; i < m->nfiles; i++) {
+        if (b->ps->work[i].status != ST_UNPARSED || m->files[i].facts) continue;
+        svc_facts *f = svc_arena_alloc(m->arena, sizeof *f);
+        f->path = m->files[i].path;
+        f->module = m->files[i].module;
+        f->is_package = m->files[i].is_init;
+        m->files[i].facts = f;
+    }
+}
+
+/* Marks a file needed; true when it was unparsed and now has to be parsed. */
+static bool make_needed(build_ctx *b, size_t file)
+{
+    file_work *w = &b->ps->work[file];
+    w->must = true;
+    if (w->status != ST_UNPARSED) return false;
+    w->status = ST_TODO;
+    b->m->files[file].facts = NULL;
+    return true;
+}
+
+/* The members a module binds under a name: import and assignment targets. */
+static void member_targets(const svc_facts *f, const char *name, size_t n, SVC_VEC(const char *) *out,
+                           bool *bound)
+{
+    *bound = false;
+    for (size_t k = 0; k < f->nimports; k++) {
+        const svc_import *imp = &f->imports[k];
+        if (imp->scope != -1 || imp->unresolved || !imp->bound || imp->kind == SVC_IMPORT_STAR) continue;
+        if (strlen(imp->bound) != n || strncmp(imp->bound, name, n) != 0) continue;
+        *bound = true;
+        if (imp->target) svc_vec_push(out, imp->target);
+    }
+    for (size_t k = 0; k < f->nassigns; k++) {
+        const svc_assign *as = &f->assigns[k];
+        if (strlen(as->name) != n || strncmp(as->name, name, n) != 0) continue;
+        *bound = true;
+        if (as->value_chain) svc_vec_push(out, as->value_chain);
+    }
+    for (size_t k = 0; k < f->ndefs && !*bound; k++)
+        if (f->defs[k].parent == -1 && strlen(f->defs[k].name) == n && strncmp(f->defs[k].name, name, n) == 0)
+            *bound = true;
+}
+
+/*
+ * Follows deferred strings whose module has facts now: when the member is an alias, what the
+ * rest of the string continues is needed too ("target.rest"); when the module does not bind it
+ * but star-imports modules, it may come from one of them. Returns files to parse.
+ */
+static void follow_deferred(build_ctx *b, deferred_vec *list, index_vec *out)
+{
+    struct parse_state *ps = b->ps;
+    deferred_vec again = { 0 };
+    for (size_t k = 0; k < list->len; k++) {
+        deferred d = list->items[k];
+        const char *member = d.s + d.mlen + 1;
+        size_t mn = strcspn(member, ".");
+        const char *rest = member + mn; /* ".x.y" */
+        /* each (module.member, rest) once */
+        char *key = svc_xstrdup(d.s);
+        bool seen = svc_map_get(ps->member_seen, key) != NULL;
+        size_t lo = mod_lower(ps, d.s, d.mlen);
+        bool ready = true;
+        for (size_t i = lo; i < ps->nmods && strncmp(ps->mods[i].name, d.s, d.mlen) == 0 &&
+                            ps->mods[i].name[d.mlen] == '\0';
+             i++) {
+            uint8_t st = ps->work[ps->mods[i].file].status;
+            if (st == ST_TODO || st == ST_UNPARSED) ready = false;
+        }
+        if (seen) {
+            free(key);
+            continue;
+        }
+        if (!ready) {
+            free(key);
+            svc_vec_push(&again, d);
+            continue;
+        }
+        svc_map_put(ps->member_seen, key, (void *)1);
+        free(key);
+        for (size_t i = lo; i < ps->nmods && strncmp(ps->mods[i].name, d.s, d.mlen) == 0 &&
+                            ps->mods[i].name[d.mlen] == '\0';
+             i++) {
+            const svc_facts *f = b->m->files[ps->mods[i].file].facts;
+            if (!f) continue;
+            SVC_VEC(const char *) targets = { 0 };
+            bool bound;
+            member_targets(f, member, mn, &targets, &bound);
+            if (!bound) {
+                /* from the modules it star-imports */
+                for (size_t s = 0; s < f->nimports; s++) {
+                    const svc_import *imp = &f->imports[s];
+                    if (imp->kind != SVC_IMPORT_STAR || imp->scope != -1 || !imp->module || imp->unresolved) continue;
+                    char *via = svc_xasprintf("%s.%s", imp->module, member);
+                    svc_vec_push(&ps->owned, via);
+                    index_vec tmp = { 0 };
+                    need_string(ps, via, &tmp, &again);
+                    for (size_t t = 0; t < tmp.len; t++) svc_vec_push(out, tmp.items[t]);
+                    svc_vec_free(&tmp);
+                }
+            }
+            for (size_t t = 0; t < targets.len; t++) {
+                char *next = svc_xasprintf("%s%s", targets.items[t], rest);
+                svc_vec_push(&ps->owned, next);
+                need_string(ps, next, out, &again);
+            }
+            svc_vec_free(&targets);
+        }
+    }
+    svc_vec_free(list);
+    *list = again;
+}
+
+/*
+ * Parses `todo` (files made needed), then what their facts need, until nothing new is needed.
+ * `todo` is consumed.
+ */
+static void parse_closure(build_ctx *b, index_vec *todo)
+{
+    struct parse_state *ps = b->ps;
+    for (;;) {
+        run_jobs(b, todo->items, todo->len, process, false);
+        todo->len = 0;
+        if (!ps->check_only) break;
+        for (int t = 0; t < ps->threads; t++) {
+            for (size_t k = 0; k < ps->needs[t].len; k++)
+                if (make_needed(b, ps->needs[t].items[k])) svc_vec_push(todo, ps->needs[t].items[k]);
+            ps->needs[t].len = 0;
+            for (size_t k = 0; k < ps->defer[t].len; k++) svc_vec_push(&ps->pending, ps->defer[t].items[k]);
+            ps->defer[t].len = 0;
+        }
+        index_vec more = { 0 };
+        follow_deferred(b, &ps->pending, &more);
+        for (size_t k = 0; k < more.len; k++)
+            if (make_needed(b, more.items[k])) svc_vec_push(todo, more.items[k]);
+        svc_vec_free(&more);
+        give_empty_facts(b);
+        if (!todo->len) break;
+    }
+    give_empty_facts(b);
 }
 
 /* ---- services root, services, apps ------------------------------------------- */
+
+/* True when a Python file of the model is inside the folder (files are sorted by path). */
+static bool any_file_within(const svc_model *m, const char *dir)
+{
+    size_t n = strlen(dir), lo = 0, hi = m->nfiles;
+    while (lo < hi) { /* the first path not below "dir/" */
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strncmp(m->files[mid].path, dir, n);
+        if (c == 0) c = (unsigned char)m->files[mid].path[n] < (unsigned char)'/' ? -1 : 0;
+        if (c < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < m->nfiles && path_within(m->files[lo].path, dir);
+}
 
 static void find_services_root(build_ctx *b)
 {
@@ -242,9 +681,7 @@ static void find_services_root(build_ctx *b)
                 for (const char *p = dir; *p; p++) depth += *p == '/';
                 if (depth >= best_depth) continue;
                 bool ok = pass == 0 ? is_package_dir(b, dir) : false;
-                if (pass == 1) {
-                    for (size_t j = 0; j < m->nfiles && !ok; j++) ok = path_within(m->files[j].path, dir);
-                }
+                if (pass == 1) ok = any_file_within(m, dir);
                 if (ok) {
                     root = dir;
                     best_depth = depth;
@@ -275,9 +712,7 @@ static void find_services(build_ctx *b)
         if (!path_within(dir, m->services_root) || strchr(dir + rootlen + 1, '/')) continue;
         const char *name = dir + rootlen + 1;
         if (name[0] == '.' || strcmp(name, "__pycache__") == 0) continue;
-        bool has_python = false;
-        for (size_t j = 0; j < m->nfiles && !has_python; j++) has_python = path_within(m->files[j].path, dir);
-        if (!has_python) continue; /* templates/, static/ ... are not services */
+        if (!any_file_within(m, dir)) continue; /* templates/, static/ ... are not services */
         svc_service s = { 0 };
         s.name = name;
         s.path = dir;
@@ -839,12 +1274,334 @@ static void find_tasks(svc_model *m)
 
 long svc_model_task_at(const svc_model *m, size_t file, size_t def)
 {
-    for (size_t t = 0; t < m->ntasks; t++)
-        if (m->tasks[t].at.file == file && m->tasks[t].at.def == def) return (long)t;
-    return -1;
+    /* tasks are sorted by file, then def */
+    size_t lo = 0, hi = m->ntasks;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const svc_defref *at = &m->tasks[mid].at;
+        if (at->file < file || (at->file == file && at->def < def)) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < m->ntasks && m->tasks[lo].at.file == file && m->tasks[lo].at.def == def ? (long)lo : -1;
+}
+
+/* ---- the pre-filter: what rules read by path, and the words they react to ---- */
+
+/* Django glue module names: must match rules_logic.c (SVC501 reads every other module of an app
+ * by path, so those are always parsed; a name missing here only means more parsing). */
+static const char *const glue_module_names[] = {
+    "models", "views", "urls", "admin", "apps", "forms", "serializers", "signals", "migrations", "management",
+    "templatetags", "middleware", "tests", "api", "permissions", "filters", "viewsets", "consumers",
+    "context_processors", "managers", "querysets", "validators", "checks", "sitemaps", "feeds", "routing",
+    "fields", "widgets", "conftest", NULL,
+};
+
+static bool is_glue_component(const svc_model *m, const char *inside)
+{
+    size_t n = strcspn(inside, "/");
+    if (inside[n] == '\0' && n > 3 && strcmp(inside + n - 3, ".py") == 0) n -= 3;
+    for (size_t i = 0; glue_module_names[i]; i++)
+        if (strlen(glue_module_names[i]) == n && strncmp(glue_module_names[i], inside, n) == 0) return true;
+    if (m->config)
+        for (size_t i = 0; i < m->config->nglue_modules; i++)
+            if (strlen(m->config->glue_modules[i]) == n && strncmp(m->config->glue_modules[i], inside, n) == 0)
+                return true;
+    return false;
+}
+
+static bool within_services(const svc_model *m, const char *dotted)
+{
+    if (!dotted || !m->services_module) return false;
+    if (svc_dotted_within(dotted, m->services_module)) return true;
+    const char *bare = svc_dotted_last(m->services_module);
+    return bare != m->services_module && svc_dotted_within(dotted, bare);
+}
+
+/* Which files a rule reads by path (parsed whatever they say), and the words of the others. */
+static void choose_words(build_ctx *b)
+{
+    svc_model *m = b->m;
+    struct parse_state *ps = b->ps;
+    static const char *const task_words[] = { "delay", "apply_async", "task", "shared_task", NULL };
+    static const char *const orm_words[] = { "save", "delete", "create", "update", "bulk_create", "bulk_update",
+                                             "get_or_create", "update_or_create", NULL };
+    if (m->services_root) {
+        /* SVC201-203, SVC302-303: a name in the services package is written with its name */
+        const char *base = basename_of(m->services_root);
+        add_word(ps, &ps->base_words, base, strlen(base));
+        const char *last = svc_dotted_last(m->services_module);
+        add_word(ps, &ps->base_words, last, strlen(last));
+        for (size_t i = 0; orm_words[i]; i++) add_word(ps, &ps->app_words, orm_words[i], strlen(orm_words[i]));
+    }
+    /* SVC401-407: tasks (decorators end in these names) and .delay/.apply_async calls */
+    for (size_t i = 0; task_words[i]; i++) add_word(ps, &ps->base_words, task_words[i], strlen(task_words[i]));
+    if (m->config)
+        for (size_t i = 0; i < m->config->ntask_decorators; i++) {
+            const char *last = svc_dotted_last(m->config->task_decorators[i]);
+            add_word(ps, &ps->base_words, last, strlen(last));
+        }
+
+    for (size_t i = 0; i < m->nfiles; i++) {
+        const svc_file *f = &m->files[i];
+        file_work *w = &ps->work[i];
+        w->must = f->is_init || strstr(f->path, "settings") != NULL;
+        if (!m->services_root) continue;
+        if (path_within(f->path, m->services_root)) w->must = true; /* layout, SVC203, SVC301, SVC405-406 */
+        if (f->role == SVC_ROLE_APP && f->app >= 0 && !f->is_test) {
+            const char *inside = f->path + strlen(m->apps[f->app].path) + 1;
+            if (strcmp(inside, "__init__.py") != 0 && !is_glue_component(m, inside)) w->must = true; /* SVC501 */
+            else w->app_words = true;
+        }
+    }
+}
+
+static uint64_t fnv64(uint64_t h, const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    for (size_t i = 0; i < n; i++) {
+        h ^= p[i];
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+static uint64_t fnv64_str(uint64_t h, const char *s)
+{
+    return fnv64(h, s ? s : "\x01", s ? strlen(s) + 1 : 1);
+}
+
+/* What the pre-filter's verdicts depend on besides each file's content. */
+static uint64_t prefilter_fingerprint(build_ctx *b)
+{
+    svc_model *m = b->m;
+    struct parse_state *ps = b->ps;
+    uint64_t h = 1469598103934665603ull;
+    h = fnv64_str(h, "prefilter 1");
+    h = fnv64_str(h, m->services_root);
+    h = fnv64_str(h, m->services_module);
+    for (size_t i = 0; i < ps->base_words.len; i++) h = fnv64(h, &ps->base_words.items[i].hash, 4);
+    h = fnv64_str(h, "|");
+    for (size_t i = 0; i < ps->app_words.len; i++) h = fnv64(h, &ps->app_words.items[i].hash, 4);
+    for (size_t i = 0; i < m->nfiles; i++) {
+        h = fnv64_str(h, m->files[i].path);
+        h = fnv64_str(h, m->files[i].module);
+        unsigned char flags = (unsigned char)(ps->work[i].must | ps->work[i].app_words << 1 | m->files[i].is_init << 2);
+        h = fnv64(h, &flags, 1);
+    }
+    return h ? h : 1;
+}
+
+static void add_taint(build_ctx *b, const char *name)
+{
+    struct parse_state *ps = b->ps;
+    if (!name || svc_map_get(ps->taint_names, name)) return;
+    svc_map_put(ps->taint_names, name, (void *)1);
+    add_word(ps, &ps->taint, name, strlen(name));
+}
+
+/* The top-level names of a services module, and of the services modules it star-imports. */
+static void add_star_names(build_ctx *b, const char *module, svc_map *visited)
+{
+    struct parse_state *ps = b->ps;
+    if (svc_map_get(visited, module)) return;
+    svc_map_put(visited, module, (void *)1);
+    size_t n = strlen(module);
+    for (size_t i = mod_lower(ps, module, n); i < ps->nmods && strcmp(ps->mods[i].name, module) == 0; i++) {
+        const svc_facts *f = b->m->files[ps->mods[i].file].facts;
+        if (!f) continue;
+        for (size_t k = 0; k < f->ndefs; k++)
+            if (f->defs[k].parent == -1) add_taint(b, f->defs[k].name);
+        for (size_t k = 0; k < f->nassigns; k++) add_taint(b, f->assigns[k].name);
+        for (size_t k = 0; k < f->nall; k++) add_taint(b, f->all[k]);
+        for (size_t k = 0; k < f->nimports; k++) {
+            const svc_import *imp = &f->imports[k];
+            if (imp->scope != -1) continue;
+            if (imp->kind == SVC_IMPORT_STAR) {
+                if (imp->module && within_services(b->m, imp->module)) add_star_names(b, imp->module, visited);
+            } else {
+                add_taint(b, imp->bound);
+            }
+        }
+    }
+}
+
+/*
+ * Names that lead into the services package or to a task or wrapper from outside it: tasks' and
+ * wrappers' own names, module-level aliases of them (`from services.x import Y as Z` in
+ * libs/shortcuts.py: a file that writes `shortcuts.Z` reaches services.x.Y without ever writing
+ * "services"), and what a module outside imports with `*` from a services module. Unparsed files
+ * that hold one of them are made needed (into todo).
+ */
+static void taint_round(build_ctx *b, index_vec *todo)
+{
+    svc_model *m = b->m;
+    struct parse_state *ps = b->ps;
+    svc_map *targets = svc_map_new();
+    for (size_t t = 0; t < m->ntasks; t++) {
+        svc_map_put(targets, m->tasks[t].dotted, (void *)1);
+        add_taint(b, m->files[m->tasks[t].at.file].facts->defs[m->tasks[t].at.def].name);
+    }
+    for (size_t w = 0; w < m->nwrappers; w++) {
+        svc_map_put(targets, m->wrappers[w].dotted, (void *)1);
+        add_taint(b, m->files[m->wrappers[w].at.file].facts->defs[m->wrappers[w].at.def].name);
+    }
+    svc_map *visited = svc_map_new();
+    for (size_t i = 0; i < m->nfiles; i++) {
+        const svc_file *f = &m->files[i];
+        uint8_t st = ps->work[i].status;
+        if ((st != ST_PARSED && st != ST_CACHED) || !f->module || within_services(m, f->module)) continue;
+        const svc_facts *facts = f->facts;
+        for (size_t k = 0; k < facts->nimports; k++) {
+            const svc_import *imp = &facts->imports[k];
+            if (imp->scope != -1 || imp->unresolved) continue;
+            if (imp->kind == SVC_IMPORT_STAR) {
+                if (imp->module && within_services(m, imp->module)) add_star_names(b, imp->module, visited);
+                continue;
+            }
+            if (!imp->bound || svc_map_get(ps->taint_names, imp->bound)) continue;
+            char *key = svc_xasprintf("%s.%s", f->module, imp->bound);
+            const char *r = svc_model_resolve(m, key);
+            if (within_services(m, imp->target) || within_services(m, r) || (r && svc_map_get(targets, r)))
+                add_taint(b, imp->bound);
+            free(key);
+        }
+        for (size_t k = 0; k < facts->nassigns; k++) {
+            const svc_assign *as = &facts->assigns[k];
+            if (!as->value_chain || svc_map_get(ps->taint_names, as->name)) continue;
+            char *key = svc_xasprintf("%s.%s", f->module, as->name);
+            const char *r = svc_model_resolve(m, key);
+            if (within_services(m, as->value_chain) || within_services(m, r) || (r && svc_map_get(targets, r)))
+                add_taint(b, as->name);
+            free(key);
+        }
+    }
+    svc_map_free(visited);
+    svc_map_free(targets);
+    /* the new names, in the unparsed files */
+    if (ps->taint_probed < ps->taint.len)
+        for (size_t i = 0; i < m->nfiles; i++) {
+            file_work *w = &ps->work[i];
+            if (w->status != ST_UNPARSED) continue;
+            if (!w->tokens || has_word(w, &ps->taint, ps->taint_probed, w->tokens_checked))
+                if (make_needed(b, i)) svc_vec_push(todo, i);
+        }
+    ps->taint_probed = ps->taint.len;
 }
 
 /* ---- build / free ------------------------------------------------------------ */
+
+struct svc_model_internal {
+    svc_cache *cache;          /* facts taken from it live in its mapping */
+};
+
+static void reset_symbols(svc_model *m)
+{
+    svc_map_free(m->symbols);
+    svc_map_free(m->star_imports);
+    m->symbols = svc_map_new();
+    m->star_imports = svc_map_new();
+}
+
+static void free_tasks(svc_model *m)
+{
+    for (size_t i = 0; i < m->ntasks; i++) free(m->tasks[i].wrappers);
+    free(m->tasks);
+    free(m->wrappers);
+    m->tasks = NULL;
+    m->wrappers = NULL;
+    m->ntasks = m->nwrappers = 0;
+}
+
+static int compare_mods(const void *pa, const void *pb)
+{
+    const mod_entry *a = pa, *b = pb;
+    int c = strcmp(a->name, b->name);
+    if (c) return c;
+    return a->file < b->file ? -1 : a->file > b->file;
+}
+
+static int compare_u32(const void *pa, const void *pb)
+{
+    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+    return a < b ? -1 : a > b;
+}
+
+static bool env_set(const char *name)
+{
+    const char *v = getenv(name);
+    return v && *v && strcmp(v, "0") != 0;
+}
+
+/* Writes the cache when this build learnt something it does not hold yet. */
+static void update_cache(build_ctx *b, const char *path, int64_t started_ns)
+{
+    svc_model *m = b->m;
+    struct parse_state *ps = b->ps;
+    svc_cache *old = ps->cache;
+    svc_cache_record *recs = svc_xcalloc(m->nfiles ? m->nfiles : 1, sizeof *recs);
+    size_t n = 0;
+    bool dirty = false;
+    for (size_t i = 0; i < m->nfiles; i++) {
+        const svc_file *f = &m->files[i];
+        const file_work *w = &ps->work[i];
+        if (w->status == ST_FAILED || w->status == ST_TODO || !w->have_id) {
+            dirty |= w->entry >= 0;
+            continue;
+        }
+        const svc_source_file *sf = svc_source_at(m->source, w->src);
+        svc_cache_record *r = &recs[n++];
+        r->path = f->path;
+        r->module = f->module;
+        r->is_init = f->is_init;
+        memcpy(r->id, w->id, 20);
+        if (sf->has_stat) {
+            r->has_stat = true;
+            r->size = sf->size;
+            r->mtime_ns = sf->mtime_ns;
+            r->ctime_ns = sf->ctime_ns;
+            r->ino = sf->ino;
+        }
+        if (w->status == ST_PARSED) r->facts = f->facts;
+        else if (w->matched && svc_cache_has_facts(old, w->entry)) {
+            r->from = old;
+            r->from_entry = w->entry;
+        }
+        r->tokens = w->tokens;
+        r->ntokens = w->ntokens;
+        if (ps->check_only) r->needed = w->status != ST_UNPARSED;
+        else r->needed = w->matched ? svc_cache_needed(old, w->entry) : true;
+        dirty |= !w->matched || w->stat_changed || w->tokens_owned || w->status == ST_PARSED ||
+                 r->needed != svc_cache_needed(old, w->entry);
+    }
+    dirty |= n != svc_cache_count(old);
+
+    svc_cache_meta meta = { .started_ns = started_ns };
+    uint32_t *checked = NULL;
+    size_t nold = 0;
+    const uint32_t *old_checked = svc_cache_checked(old, &nold);
+    if (ps->check_only) {
+        meta.fingerprint = ps->fingerprint;
+        checked = svc_xmalloc((ps->taint.len + 1) * sizeof *checked);
+        size_t k = 0;
+        for (size_t i = 0; i < ps->taint.len; i++) checked[k++] = ps->taint.items[i].hash;
+        if (k > 1) qsort(checked, k, sizeof *checked, compare_u32);
+        size_t u = 0;
+        for (size_t i = 0; i < k; i++)
+            if (!u || checked[u - 1] != checked[i]) checked[u++] = checked[i];
+        meta.checked = checked;
+        meta.nchecked = u;
+        dirty |= meta.fingerprint != svc_cache_fingerprint(old) || u != nold ||
+                 (u && memcmp(checked, old_checked, u * sizeof *checked) != 0);
+    } else {
+        /* a full build changes no verdict; the next check-only build takes them again */
+        meta.fingerprint = 0;
+        meta.checked = old_checked;
+        meta.nchecked = nold;
+    }
+    if (dirty) svc_cache_write(path, recs, n, &meta);
+    free(checked);
+    free(recs);
+}
 
 int svc_model_build(svc_model **out, svc_source *src, const svc_config *cfg, const svc_model_options *opts,
                     svc_error *err)
@@ -859,14 +1616,32 @@ int svc_model_build(svc_model **out, svc_source *src, const svc_config *cfg, con
     m->file_by_path = svc_map_new();
     m->star_imports = svc_map_new();
     m->tasks_service = -1;
+    m->internal = svc_xcalloc(1, sizeof *m->internal);
 
-    build_ctx b = { .m = m, .folder_set = svc_map_new(), .package_dirs = svc_map_new() };
+    struct parse_state ps = { 0 };
+    ps.opts = opts;
+    ps.check_only = opts->check_only && !env_set("SVCSCOPE_NO_PREFILTER");
+    ps.taint_names = svc_map_new();
+    ps.member_seen = svc_map_new();
+    int threads = opts->threads;
+    if (threads <= 0) {
+        long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = ncpu > 0 ? (int)ncpu : 1;
+    }
+    ps.threads = threads > MAX_THREADS ? MAX_THREADS : threads;
+    char *cache_path = NULL;
+    if (opts->cache && !env_set("SVCSCOPE_NO_CACHE"))
+        cache_path = opts->cache_path ? svc_xstrdup(opts->cache_path) : svc_cache_default_path(src);
+    int64_t started_ns = svc_cache_now_ns();
+    if (cache_path) ps.cache = m->internal->cache = svc_cache_open(cache_path);
+
+    build_ctx b = { .m = m, .folder_set = svc_map_new(), .package_dirs = svc_map_new(), .ps = &ps };
     collect_folders(&b);
 
     /* Python files, in source (path) order */
     size_t n = svc_source_count(src);
-    size_t *source_index = svc_xcalloc(n ? n : 1, sizeof *source_index);
     m->files = svc_xcalloc(n ? n : 1, sizeof *m->files);
+    ps.work = svc_xcalloc(n ? n : 1, sizeof *ps.work);
     for (size_t i = 0; i < n; i++) {
         const svc_source_file *sf = svc_source_at(src, i);
         if (!svc_str_ends_with(sf->path, ".py") || svc_config_excluded(cfg, sf->path)) continue;
@@ -876,19 +1651,87 @@ int svc_model_build(svc_model **out, svc_source *src, const svc_config *cfg, con
         f->is_init = strcmp(basename_of(sf->path), "__init__.py") == 0;
         f->service = f->app = -1;
         svc_map_put(m->file_by_path, f->path, (void *)(uintptr_t)(m->nfiles + 1));
-        source_index[m->nfiles++] = i;
+        ps.work[m->nfiles].src = i;
+        ps.work[m->nfiles].entry = svc_cache_find(ps.cache, f->path);
+        m->nfiles++;
     }
-    parse_all(m, source_index, opts);
-    free(source_index);
+    SVC_VEC(mod_entry) mods = { 0 };
+    for (size_t i = 0; i < m->nfiles; i++)
+        if (m->files[i].module) svc_vec_push(&mods, ((mod_entry){ m->files[i].module, i }));
+    if (mods.len > 1) qsort(mods.items, mods.len, sizeof *mods.items, compare_mods);
+    ps.mods = mods.items;
+    ps.nmods = mods.len;
 
-    build_symbols(m);
+    /* Where things are, from paths alone; then settings (INSTALLED_APPS names apps). */
     find_services_root(&b);
     find_services(&b);
+    index_vec first = { 0 }, rest = { 0 };
+    for (size_t i = 0; i < m->nfiles; i++) {
+        if (strstr(m->files[i].path, "settings")) {
+            ps.work[i].must = true;
+            svc_vec_push(&first, i);
+        } else {
+            svc_vec_push(&rest, i);
+        }
+    }
+    run_jobs(&b, first.items, first.len, process, true);
+    build_symbols(m); /* modules, and what the settings bind */
     find_apps(&b);
     assign_roles(m);
-    find_tasks(m);
+
+    /* Everything else: the pre-filter decides, the closure follows. */
+    if (ps.check_only) {
+        choose_words(&b);
+        ps.fingerprint = prefilter_fingerprint(&b);
+        ps.fast = ps.cache && ps.fingerprint == svc_cache_fingerprint(ps.cache);
+        if (ps.fast)
+            for (size_t i = 0; i < m->nfiles; i++)
+                if (svc_cache_needed(ps.cache, ps.work[i].entry)) ps.work[i].must = true;
+    }
+    run_jobs(&b, rest.items, rest.len, process, true);
+    if (opts->progress) opts->progress(opts->progress_ctx, m->nfiles, m->nfiles);
+    rest.len = 0;
+    parse_closure(&b, &rest);
+    for (;;) {
+        reset_symbols(m);
+        build_symbols(m);
+        free_tasks(m);
+        find_tasks(m);
+        if (!ps.check_only) break;
+        taint_round(&b, &rest);
+        if (!rest.len) break;
+        parse_closure(&b, &rest);
+    }
     find_exceptions(m);
 
+    for (size_t i = 0; i < m->nfiles; i++) {
+        m->files[i].unparsed = ps.work[i].status == ST_UNPARSED;
+        m->stats.unparsed += m->files[i].unparsed;
+    }
+    m->stats.parsed = atomic_load(&ps.parsed);
+    m->stats.cached = atomic_load(&ps.cached);
+    m->stats.read = atomic_load(&ps.read);
+    if (cache_path) update_cache(&b, cache_path, started_ns);
+
+    for (size_t i = 0; i < m->nfiles; i++)
+        if (ps.work[i].tokens_owned) free((void *)ps.work[i].tokens);
+    free(ps.work);
+    free(ps.mods);
+    svc_vec_free(&first);
+    svc_vec_free(&rest);
+    for (int t = 0; t < MAX_THREADS; t++) {
+        svc_vec_free(&ps.needs[t]);
+        svc_vec_free(&ps.defer[t]);
+    }
+    svc_vec_free(&ps.pending);
+    for (size_t i = 0; i < ps.owned.len; i++) free(ps.owned.items[i]);
+    svc_vec_free(&ps.owned);
+    svc_vec_free(&ps.base_words);
+    svc_vec_free(&ps.app_words);
+    svc_vec_free(&ps.taint);
+    svc_map_free(ps.taint_names);
+    svc_map_free(ps.member_seen);
+    free(cache_path);
     svc_map_free(b.folder_set);
     svc_map_free(b.package_dirs);
     *out = m;
@@ -908,14 +1751,14 @@ void svc_model_free(svc_model *m)
     free(m->services);
     for (size_t i = 0; i < m->napps; i++) free(m->apps[i].files);
     free(m->apps);
-    for (size_t i = 0; i < m->ntasks; i++) free(m->tasks[i].wrappers);
-    free(m->tasks);
-    free(m->wrappers);
+    free_tasks(m);
     free(m->exceptions);
     free(m->folders);
     svc_map_free(m->symbols);
     svc_map_free(m->file_by_path);
     svc_map_free(m->star_imports);
     svc_arena_free(m->arena);
+    if (m->internal) svc_cache_close(m->internal->cache);
+    free(m->internal);
     free(m);
 }

@@ -1,4 +1,7 @@
-/* The explorer's state, shared by the main loop (app.c) and the actions between panes (actions.c). */
+/*
+ * The explorer's state, shared by the main loop (app.c), the frame (frame.c), input
+ * (dispatch.c) and the actions between panes (actions.c).
+ */
 #ifndef SVCSCOPE_TUI_APP_H
 #define SVCSCOPE_TUI_APP_H
 
@@ -49,6 +52,16 @@ void app_focus(tui_app *app, tui_pane pane);
 void app_relayout(tui_app *app);
 /* Starts a (re)load in the background unless one is under way. */
 void app_reload(tui_app *app);
+
+/* The key scope of a pane. */
+tui_scope app_scope(tui_pane pane);
+
+/* ---- the frame (frame.c) and input (dispatch.c) ---- */
+
+void app_draw(tui_app *app);
+void app_handle_key(tui_app *app, int key);
+/* Reads the pending mouse event and clicks, focuses or scrolls. */
+void app_handle_mouse(tui_app *app);
 
 /* ---- actions between panes (actions.c) ---- */
 

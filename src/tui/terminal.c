@@ -8,8 +8,8 @@
 #include "tui/terminal.h"
 
 static volatile sig_atomic_t active;
-static SCREEN *screen;              /* headless: the virtual screen */
-static FILE *null_out, *null_in;
+static SCREEN *screen;
+static FILE *null_out, *null_in;    /* headless: where the virtual screen "draws" */
 static bool headless;
 static bool atexit_done;
 
@@ -68,23 +68,31 @@ static bool open_headless(const tui_term_options *opts, char *why, size_t size)
         snprintf(why, size, "no terminfo entry for xterm-256color, xterm or vt100");
         return false;
     }
-    set_term(screen);
     resize_term(opts->lines, opts->cols);
+    return true;
+}
+
+/* newterm rather than initscr: initscr exits the process when TERM is unusable. */
+static bool open_terminal(char *why, size_t size)
+{
+    const char *term = getenv("TERM");
+    screen = newterm(NULL, stdout, stdin);
+    if (!screen) {
+        snprintf(why, size, "cannot use this terminal (TERM=%s); try TERM=xterm-256color",
+                 term && *term ? term : "(unset)");
+        return false;
+    }
     return true;
 }
 
 bool tui_term_open(const tui_term_options *opts, char *why, size_t size)
 {
     headless = opts->headless;
-    if (headless) {
-        if (!open_headless(opts, why, size)) {
-            tui_term_close();
-            return false;
-        }
-    } else if (!initscr()) {
-        snprintf(why, size, "cannot start curses on this terminal (TERM=%s)", getenv("TERM") ? getenv("TERM") : "");
+    if (!(headless ? open_headless(opts, why, size) : open_terminal(why, size))) {
+        tui_term_close();
         return false;
     }
+    set_term(screen);
     active = 1;
     if (!atexit_done) {
         atexit(at_exit);

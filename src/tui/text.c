@@ -14,11 +14,6 @@ void tui_text_init(void)
     unicode = codeset && (strcasecmp(codeset, "UTF-8") == 0 || strcasecmp(codeset, "utf8") == 0);
 }
 
-bool tui_text_unicode(void)
-{
-    return unicode;
-}
-
 size_t tui_utf8_decode(const char *s, size_t n, uint32_t *cp)
 {
     const unsigned char *p = (const unsigned char *)s;
@@ -137,12 +132,6 @@ int tui_put(int y, int x, int cols, const char *s, attr_t attr)
 void tui_fill(int y, int x, int cols, attr_t attr)
 {
     for (int i = 0; i < cols; i++) tui_put_cp(y, x + i, ' ', attr);
-}
-
-void tui_put_padded(int y, int x, int cols, const char *s, attr_t attr)
-{
-    int used = tui_put(y, x, cols, s, attr);
-    tui_fill(y, x + used, cols - used, attr);
 }
 
 int tui_put_tail(int y, int x, int cols, const char *s, attr_t attr)

@@ -12,7 +12,6 @@
 
 /* Reads the locale once: non-ASCII is drawn only when the terminal speaks UTF-8. */
 void tui_text_init(void);
-bool tui_text_unicode(void);
 
 /* Decodes one code point; returns the bytes used (at least 1; U+FFFD for bad input). */
 size_t tui_utf8_decode(const char *s, size_t n, uint32_t *cp);
@@ -28,8 +27,6 @@ int tui_put_cp(int y, int x, uint32_t cp, attr_t attr);
 /* Draws text in at most `cols` columns; returns the columns used. */
 int tui_put(int y, int x, int cols, const char *s, attr_t attr);
 int tui_putn(int y, int x, int cols, const char *s, size_t n, attr_t attr);
-/* Draws text and pads it with spaces to exactly `cols` columns. */
-void tui_put_padded(int y, int x, int cols, const char *s, attr_t attr);
 /* Spaces over `cols` columns. */
 void tui_fill(int y, int x, int cols, attr_t attr);
 /*

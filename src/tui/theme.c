@@ -35,11 +35,6 @@ void tui_theme_init(bool use_color)
     }
 }
 
-bool tui_theme_has_color(void)
-{
-    return color;
-}
-
 attr_t tui_attr(tui_element element)
 {
     return attrs[element];

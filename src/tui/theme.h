@@ -63,7 +63,6 @@ typedef enum tui_element {
 
 /* Sets up colour pairs, or the monochrome scheme when `use_color` is false or the terminal has none. */
 void tui_theme_init(bool use_color);
-bool tui_theme_has_color(void);
 attr_t tui_attr(tui_element element);
 
 #endif

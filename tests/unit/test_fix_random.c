@@ -562,9 +562,11 @@ static void run_seed(unsigned seed)
     for (size_t k = 0; k < nfix; k++)
         if (moved_to_fix[fixes[k].file] == (int)k && !fixes[k].accepted) moved_to_fix[fixes[k].file] = -1;
 
-    /* apply */
+    /* apply, after taking the preview (for the runs without staging: the same plan) */
     const svc_fix *list[MAXFIX];
     for (size_t k = 0; k < nfix; k++) list[k] = &fixes[k].fix;
+    char *preview = stage ? NULL : svc_fix_diff(repo.model, list, nfix, &err);
+    if (!stage && !preview) fail_msg("seed %u: svc_fix_diff: %s", seed, err.message);
     svc_fix_result res;
     svc_fix_options opts = { stage, NULL };
     int rc = svc_fix_apply(repo.model, list, nfix, &opts, &res, &err);
@@ -646,6 +648,32 @@ static void run_seed(unsigned seed)
     }
     ilist_free(&after);
     svc_fix_result_free(&res);
+
+    /* the preview is exactly the change: git reverse-applies it to the fixed tree, giving the
+     * original bytes, and applies it again */
+    if (preview) {
+        assert_int_equal(*preview != '\0', want_applied > 0);
+        if (*preview) {
+            char *patch = svc_xasprintf("%s.patch", root);
+            FILE *pf = fopen(patch, "wb");
+            fputs(preview, pf);
+            fclose(pf);
+            char *cmd = svc_xasprintf("cd '%s' && HOME=/nonexistent GIT_CONFIG_NOSYSTEM=1 git apply --whitespace=nowarn -R '%s'", root, patch);
+            if (system(cmd) != 0) fail_msg("seed %u: git apply -R refuses the diff:\n%s", seed, preview);
+            for (size_t i = 0; i < nfiles; i++) {
+                char *got = read_or_null(root, files[i].path);
+                check_same("the work tree after git apply -R", files[i].path, got, files[i].wt, seed);
+                free(got);
+            }
+            free(cmd);
+            cmd = svc_xasprintf("cd '%s' && HOME=/nonexistent GIT_CONFIG_NOSYSTEM=1 git apply --whitespace=nowarn '%s'", root, patch);
+            if (system(cmd) != 0) fail_msg("seed %u: git apply refuses the diff again:\n%s", seed, preview);
+            free(cmd);
+            remove(patch);
+            free(patch);
+        }
+        free(preview);
+    }
 
     /* undo: everything back, byte for byte */
     rc = svc_fix_undo(root, NULL, &res, &err);

@@ -1,0 +1,257 @@
+/* svcscope fix: apply the fixes of the findings (the safe ones; --unsafe for all), preview them
+ * as a diff, stage them, or undo the last batch. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "svcscope/fix.h"
+#include "svcscope/rules.h"
+#include "svcscope/util.h"
+
+static void fix_usage(FILE *out)
+{
+    fputs("usage: svcscope fix [OPTIONS] [PATH...]\n"
+          "\n"
+          "Applies the fixes of the violations found in PATHs (default: the whole project): the safe\n"
+          "ones, and the unsafe ones too with --unsafe. Files are written atomically with their mode,\n"
+          "line endings and encoding kept; a file changed since svcscope read it is left alone, and a\n"
+          "fix that would break the syntax is not applied. Each fix says why when it is refused.\n"
+          "\n"
+          "  --select CODES   only the fixes of these rules (comma-separated codes or prefixes)\n"
+          "  --ignore CODES   not the fixes of these rules\n"
+          "  --exclude GLOBS  also leave out these paths (comma-separated globs)\n"
+          "  --unsafe         also apply unsafe fixes (renames, moves: other code may notice)\n"
+          "  --diff           print the changes as a unified diff and write nothing\n"
+          "  --stage          also stage the fixes, and only them: your other changes to the same\n"
+          "                   files stay unstaged (a file whose fix cannot be staged alone is not fixed)\n"
+          "  --undo           put back the work tree and index of the last fix batch, when nothing\n"
+          "                   changed since (one level)\n"
+          "  -h, --help       show this help\n"
+          "\n"
+          "The undo record is kept in .git/svcscope/undo (outside git: ~/.local/state/svcscope/undo).\n"
+          "\n"
+          "exit status: 0 nothing left to fix, 1 violations left or fixes refused (--diff: changes to\n"
+          "show), 2 usage, config or I/O error\n",
+          out);
+}
+
+/* Splits "a,b , c" into a NULL-terminated list (appending to *list). */
+static void split_list(const char *text, char ***list, size_t *n)
+{
+    const char *p = text;
+    while (*p) {
+        while (*p == ',' || *p == ' ') p++;
+        size_t len = strcspn(p, ",");
+        size_t trim = len;
+        while (trim > 0 && p[trim - 1] == ' ') trim--;
+        if (trim) {
+            *list = svc_xrealloc(*list, (*n + 2) * sizeof **list);
+            (*list)[(*n)++] = svc_xstrndup(p, trim);
+            (*list)[*n] = NULL;
+        }
+        p += len;
+    }
+}
+
+static void free_list(char **list, size_t n)
+{
+    for (size_t i = 0; i < n; i++) free(list[i]);
+    free(list);
+}
+
+static bool valid_selectors(char **list, size_t n, const char *option)
+{
+    size_t count;
+    const svc_rule *rules = svc_rules(&count);
+    for (size_t i = 0; i < n; i++) {
+        bool any = false;
+        for (size_t r = 0; r < count && !any; r++) any = svc_rule_matches(rules[r].code, list[i]);
+        if (!any) {
+            cli_error("%s: '%s' selects no rule (codes are SVC100..SVC501; see svcscope rules)", option, list[i]);
+            return false;
+        }
+    }
+    return true;
+}
+
+static const char *plural(size_t n, const char *one, const char *many) { return n == 1 ? one : many; }
+
+static void print_messages(const svc_fix_result *r)
+{
+    for (size_t i = 0; i < r->nmessages; i++) fprintf(stderr, "svcscope: not fixed: %s\n", r->messages[i]);
+}
+
+static int run_undo(const char *path)
+{
+    char *root = cli_find_root(path);
+    if (!root) return EXIT_ERROR;
+    svc_fix_result res;
+    svc_error err = SVC_ERROR_INIT;
+    int rc = svc_fix_undo(root, NULL, &res, &err);
+    int status;
+    if (rc == 0) {
+        printf("Undid the last fix batch: %zu %s restored.\n", res.nchanged, plural(res.nchanged, "file", "files"));
+        status = EXIT_CLEAN;
+    } else if (rc == SVC_ENOTFOUND) {
+        cli_error("%s", err.message);
+        status = EXIT_FINDINGS;
+    } else {
+        cli_error("%s", err.message);
+        status = EXIT_ERROR;
+    }
+    svc_fix_result_free(&res);
+    free(root);
+    return status;
+}
+
+int cmd_fix(int argc, char **argv)
+{
+    enum { OPT_SELECT = 1, OPT_IGNORE, OPT_EXCLUDE, OPT_UNSAFE, OPT_DIFF, OPT_STAGE, OPT_UNDO };
+    static const struct option options[] = {
+        { "select", required_argument, NULL, OPT_SELECT },
+        { "ignore", required_argument, NULL, OPT_IGNORE },
+        { "exclude", required_argument, NULL, OPT_EXCLUDE },
+        { "unsafe", no_argument, NULL, OPT_UNSAFE },
+        { "unsafe-fixes", no_argument, NULL, OPT_UNSAFE },
+        { "diff", no_argument, NULL, OPT_DIFF },
+        { "stage", no_argument, NULL, OPT_STAGE },
+        { "undo", no_argument, NULL, OPT_UNDO },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    char **select = NULL, **ignore = NULL, **exclude = NULL;
+    size_t nselect = 0, nignore = 0, nexclude = 0;
+    bool unsafe = false, diff = false, stage = false, undo = false;
+    int status = EXIT_ERROR;
+
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+        switch (c) {
+        case OPT_SELECT: split_list(optarg, &select, &nselect); break;
+        case OPT_IGNORE: split_list(optarg, &ignore, &nignore); break;
+        case OPT_EXCLUDE: split_list(optarg, &exclude, &nexclude); break;
+        case OPT_UNSAFE: unsafe = true; break;
+        case OPT_DIFF: diff = true; break;
+        case OPT_STAGE: stage = true; break;
+        case OPT_UNDO: undo = true; break;
+        case 'h': fix_usage(stdout); status = EXIT_CLEAN; goto out;
+        default:
+            if (optopt) cli_error("fix: option '%s' needs a value (see svcscope fix --help)", argv[optind - 1]);
+            else cli_error("fix: unknown option '%s' (see svcscope fix --help)", argv[optind - 1]);
+            goto out;
+        }
+    }
+    if (!valid_selectors(select, nselect, "--select") || !valid_selectors(ignore, nignore, "--ignore")) goto out;
+    if (diff && stage) {
+        cli_error("fix: --diff writes nothing, so there is nothing to --stage");
+        goto out;
+    }
+    if (undo) {
+        if (diff || stage || unsafe || nselect || nignore || nexclude || argc - optind > 1) {
+            cli_error("fix: --undo takes no other option and at most one PATH (it undoes the whole last batch)");
+            goto out;
+        }
+        status = run_undo(optind < argc ? argv[optind] : ".");
+        goto out;
+    }
+
+    {
+        const char *first = optind < argc ? argv[optind] : ".";
+        char *root = cli_find_root(first);
+        if (!root) goto out;
+        cli_repo repo;
+        cli_repo_options ro = { 0 };
+        ro.path = root;
+        ro.kind = SVC_SOURCE_WORKTREE;
+        ro.extra_exclude = (const char *const *)exclude;
+        ro.nextra_exclude = nexclude;
+        if (cli_repo_open(&repo, &ro) != EXIT_CLEAN) {
+            free(root);
+            goto out;
+        }
+        SVC_VEC(char *) only = { 0 };
+        bool ok = true;
+        for (int i = optind; i < argc && ok; i++) {
+            char *rel = cli_relative_to(root, argv[i]);
+            if (!rel) ok = false;
+            else svc_vec_push(&only, rel);
+        }
+        svc_diagnostics *diags = NULL;
+        if (ok) {
+            svc_check_options co = { 0 };
+            co.select = (const char *const *)select;
+            co.nselect = nselect;
+            co.ignore = (const char *const *)ignore;
+            co.nignore = nignore;
+            co.only_paths = (const char *const *)only.items;
+            co.nonly_paths = only.len;
+            co.only_paths_set = only.len > 0;
+            diags = svc_check(repo.model, &co);
+            svc_fixes_compute(repo.model, diags);
+        }
+        for (size_t i = 0; i < repo.model->nfiles; i++)
+            if (repo.model->files[i].read_error)
+                fprintf(stderr, "svcscope: warning: %s\n", repo.model->files[i].read_error);
+
+        if (diags) {
+            SVC_VEC(const svc_fix *) fixes = { 0 };
+            size_t left_unsafe = 0;
+            for (size_t i = 0; i < diags->len; i++) {
+                const svc_fix *f = diags->items[i].fix;
+                if (!f) continue;
+                if (f->applicability == SVC_FIX_UNSAFE && !unsafe) left_unsafe++;
+                else svc_vec_push(&fixes, f);
+            }
+            svc_error err = SVC_ERROR_INIT;
+            if (diff) {
+                char *text = svc_fix_diff(repo.model, fixes.items, fixes.len, &err);
+                if (!text) {
+                    cli_error("fix: %s", err.message);
+                } else {
+                    fputs(text, stdout);
+                    status = *text ? EXIT_FINDINGS : EXIT_CLEAN;
+                    free(text);
+                }
+            } else {
+                svc_fix_result res;
+                svc_fix_options fo = { stage, NULL };
+                int rc = svc_fix_apply(repo.model, fixes.items, fixes.len, &fo, &res, &err);
+                print_messages(&res);
+                if (rc < 0) {
+                    cli_error("fix: %s", err.message);
+                } else {
+                    size_t left = diags->len - (res.applied < diags->len ? res.applied : diags->len);
+                    if (left)
+                        printf("Fixed %zu %s (%zu left: run svcscope check).\n", res.applied,
+                               plural(res.applied, "violation", "violations"), left);
+                    else
+                        printf("Fixed %zu %s.\n", res.applied, plural(res.applied, "violation", "violations"));
+                    if (stage && res.nchanged)
+                        printf("Staged the fixes (%zu %s); nothing else was staged.\n", res.nchanged,
+                               plural(res.nchanged, "file", "files"));
+                    status = left || res.skipped ? EXIT_FINDINGS : EXIT_CLEAN;
+                }
+                svc_fix_result_free(&res);
+            }
+            if (left_unsafe)
+                fprintf(diff ? stderr : stdout, "%zu unsafe %s left out: --unsafe applies %s.\n", left_unsafe,
+                        plural(left_unsafe, "fix", "fixes"), plural(left_unsafe, "it", "them"));
+            svc_vec_free(&fixes);
+        }
+        svc_diagnostics_free(diags);
+        for (size_t k = 0; k < only.len; k++) free(only.items[k]);
+        svc_vec_free(&only);
+        cli_repo_close(&repo);
+        free(root);
+    }
+out:
+    free_list(select, nselect);
+    free_list(ignore, nignore);
+    free_list(exclude, nexclude);
+    return status;
+}

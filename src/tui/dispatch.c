@@ -1,0 +1,219 @@
+/* What keys and mouse events do: the filter prompt, requests for the whole app or the focused pane. */
+#include <stdio.h>
+#include <string.h>
+
+#include "tui/app.h"
+#include "tui/terminal.h"
+
+static void apply_filter(tui_app *app)
+{
+    if (app->prompt_pane == TUI_PANE_TREE) tree_view_set_filter(&app->tree, app->prompt);
+    else problems_view_set_filter(&app->problems, app->prompt);
+}
+
+static void open_prompt(tui_app *app)
+{
+    app->prompt_pane = app->focus == TUI_PANE_PROBLEMS ? TUI_PANE_PROBLEMS : TUI_PANE_TREE;
+    app_focus(app, app->prompt_pane);
+    const char *current = app->prompt_pane == TUI_PANE_TREE ? app->tree.filter : app->problems.filter;
+    snprintf(app->prompt, sizeof app->prompt, "%s", current);
+    app->prompt_open = true;
+}
+
+static void prompt_key(tui_app *app, int key)
+{
+    size_t len = strlen(app->prompt);
+    if (key == TUI_KEY_ESC) {
+        app->prompt[0] = '\0';
+        apply_filter(app);
+        app->prompt_open = false;
+    } else if (key == TUI_KEY_ENTER) {
+        app->prompt_open = false;
+        if (app->prompt_pane == TUI_PANE_TREE) app_follow_tree(app);
+    } else if (key == TUI_KEY_FN(KEY_BACKSPACE)) {
+        /* Drop the last code point, not the last byte. */
+        while (len > 0 && ((unsigned char)app->prompt[len - 1] & 0xC0) == 0x80) len--;
+        if (len > 0) len--;
+        app->prompt[len] = '\0';
+        apply_filter(app);
+    } else if (key == 21) { /* Ctrl-U */
+        app->prompt[0] = '\0';
+        apply_filter(app);
+    } else if (key == 3) { /* Ctrl-C */
+        app->quit = true;
+    } else if (!TUI_KEY_IS_FN(key) && key >= 32 && key != 127) {
+        char utf8[5] = { 0 };
+        uint32_t c = (uint32_t)key;
+        if (c < 0x80) utf8[0] = (char)c;
+        else if (c < 0x800) { utf8[0] = (char)(0xC0 | (c >> 6)); utf8[1] = (char)(0x80 | (c & 0x3F)); }
+        else if (c < 0x10000) {
+            utf8[0] = (char)(0xE0 | (c >> 12));
+            utf8[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+            utf8[2] = (char)(0x80 | (c & 0x3F));
+        } else {
+            utf8[0] = (char)(0xF0 | (c >> 18));
+            utf8[1] = (char)(0x80 | ((c >> 12) & 0x3F));
+            utf8[2] = (char)(0x80 | ((c >> 6) & 0x3F));
+            utf8[3] = (char)(0x80 | (c & 0x3F));
+        }
+        if (len + strlen(utf8) < sizeof app->prompt) {
+            strcat(app->prompt, utf8);
+            apply_filter(app);
+        }
+    }
+}
+
+static void cycle_focus(tui_app *app, int step)
+{
+    app_focus(app, (tui_pane)((app->focus + TUI_PANE_COUNT + step) % TUI_PANE_COUNT));
+}
+
+static void cancel(tui_app *app)
+{
+    if (app->focus == TUI_PANE_PROBLEMS && app->problems.filter[0]) problems_view_set_filter(&app->problems, "");
+    else if (app->tree.filter[0]) tree_view_set_filter(&app->tree, "");
+    else if (app->zoomed != TUI_PANE_COUNT) {
+        app->zoomed = TUI_PANE_COUNT;
+        app_relayout(app);
+    }
+    app->message[0] = '\0';
+}
+
+/* Requests that need no project. */
+static bool global_request(tui_app *app, tui_request req)
+{
+    switch (req) {
+    case TUI_REQ_QUIT: app->quit = true; return true;
+    case TUI_REQ_HELP: help_view_open(&app->help); return true;
+    case TUI_REQ_NEXT_PANE: cycle_focus(app, 1); return true;
+    case TUI_REQ_PREV_PANE: cycle_focus(app, -1); return true;
+    case TUI_REQ_RELOAD: app_reload(app); return true;
+    case TUI_REQ_REDRAW: clearok(curscr, TRUE); return true;
+    case TUI_REQ_SUSPEND: tui_term_suspend(); return true;
+    case TUI_REQ_ZOOM:
+        app->zoomed = app->zoomed == TUI_PANE_COUNT ? app->focus : TUI_PANE_COUNT;
+        app_relayout(app);
+        return true;
+    case TUI_REQ_CANCEL: cancel(app); return true;
+    default: return false;
+    }
+}
+
+static void pane_request(tui_app *app, tui_request req)
+{
+    int height = app->layout.body[app->focus].h;
+    switch (app->focus) {
+    case TUI_PANE_TREE:
+        if (tree_view_request(&app->tree, req, height)) app_follow_tree(app);
+        break;
+    case TUI_PANE_SOURCE:
+        if (req == TUI_REQ_SOURCE_CALLERS) app_show_callers(app);
+        else source_view_request(&app->source, req, app->layout.body[TUI_PANE_SOURCE]);
+        break;
+    case TUI_PANE_PROBLEMS:
+        if (req == TUI_REQ_OPEN) {
+            const svc_diagnostic *d = problems_view_selected(&app->problems);
+            if (d) app_show_finding(app, d, true);
+        } else {
+            problems_view_request(&app->problems, req, height);
+        }
+        break;
+    case TUI_PANE_CALLERS:
+        if (req == TUI_REQ_OPEN_SITE) app_open_site(app);
+        else callers_view_request(&app->callers, req, height);
+        break;
+    case TUI_PANE_COUNT: break;
+    }
+}
+
+void app_handle_key(tui_app *app, int key)
+{
+    if (app->layout.too_small) {
+        if (tui_key_request(key, TUI_SCOPE_GLOBAL) == TUI_REQ_QUIT) app->quit = true;
+        return;
+    }
+    if (app->prompt_open) {
+        prompt_key(app, key);
+        return;
+    }
+    app->message[0] = '\0';
+    if (help_view_is_open(&app->help)) {
+        if (help_view_request(&app->help, tui_key_request(key, TUI_SCOPE_GLOBAL), COLS, LINES))
+            help_view_close(&app->help);
+        return;
+    }
+    tui_request req = tui_key_request(key, app_scope(app->focus));
+    if (req == TUI_REQ_NONE || global_request(app, req)) return;
+    if (!app->project) {
+        app_message(app, false, "%s", app->loader ? "still loading" : "nothing loaded: R tries again");
+        return;
+    }
+    switch (req) {
+    case TUI_REQ_FILTER: open_prompt(app); break;
+    case TUI_REQ_NEXT_VIOLATION: app_next_finding(app, true); break;
+    case TUI_REQ_PREV_VIOLATION: app_next_finding(app, false); break;
+    case TUI_REQ_CALLERS: app_show_callers(app); break;
+    case TUI_REQ_EDIT: app_edit(app); break;
+    case TUI_REQ_FIX: app_fix(app); break;
+    default: pane_request(app, req); break;
+    }
+}
+
+/* ---- mouse ------------------------------------------------------------------------------------ */
+
+static void mouse_click(tui_app *app, tui_pane pane, int row, bool twice)
+{
+    tui_rect r = app->layout.body[pane];
+    switch (pane) {
+    case TUI_PANE_TREE:
+        tree_view_click(&app->tree, row, r.h, twice);
+        app_follow_tree(app);
+        break;
+    case TUI_PANE_SOURCE: source_view_click(&app->source, row, r); break;
+    case TUI_PANE_PROBLEMS:
+        if (tui_list_click(&app->problems.list, row) && twice) pane_request(app, TUI_REQ_OPEN);
+        break;
+    case TUI_PANE_CALLERS:
+        if (tui_list_click(&app->callers.list, row) && twice) app_open_site(app);
+        break;
+    case TUI_PANE_COUNT: break;
+    }
+}
+
+static void mouse_wheel(tui_app *app, tui_pane pane, long delta)
+{
+    tui_rect r = app->layout.body[pane];
+    switch (pane) {
+    case TUI_PANE_TREE: tree_view_scroll(&app->tree, delta, r.h); break;
+    case TUI_PANE_SOURCE: source_view_scroll(&app->source, delta, r); break;
+    case TUI_PANE_PROBLEMS: tui_list_scroll(&app->problems.list, delta, r.h); break;
+    case TUI_PANE_CALLERS: tui_list_scroll(&app->callers.list, delta, r.h); break;
+    case TUI_PANE_COUNT: break;
+    }
+}
+
+void app_handle_mouse(tui_app *app)
+{
+    MEVENT ev;
+    if (getmouse(&ev) != OK || app->layout.too_small || app->prompt_open || help_view_is_open(&app->help)) return;
+    bool on_title = false;
+    tui_pane pane = tui_layout_pane_at(&app->layout, ev.y, ev.x, &on_title);
+    if (pane == TUI_PANE_COUNT || !app->project) return;
+    long wheel = 0;
+    if (ev.bstate & BUTTON4_PRESSED) wheel = -3;
+#ifdef BUTTON5_PRESSED
+    if (ev.bstate & BUTTON5_PRESSED) wheel = 3;
+#endif
+    if (wheel) {
+        mouse_wheel(app, pane, wheel);
+        return;
+    }
+    if (!(ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED))) return;
+    if (on_title) {
+        /* A shared place's title switches to the other pane; any title focuses its pane. */
+        app_focus(app, app->layout.tabbed[pane] && app->focus == pane ? tui_pane_partner(pane) : pane);
+        return;
+    }
+    app_focus(app, pane);
+    mouse_click(app, pane, ev.y - app->layout.body[pane].y, (ev.bstate & BUTTON1_DOUBLE_CLICKED) != 0);
+}

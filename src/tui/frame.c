@@ -1,0 +1,168 @@
+/* Drawing the frame: pane titles and bodies, separators, the bottom lines, overlays, "too small". */
+#include <stdio.h>
+#include <string.h>
+
+#include "tui/app.h"
+#include "tui/status.h"
+#include "tui/text.h"
+#include "tui/theme.h"
+
+static void pane_info(tui_app *app, tui_pane pane, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    if (!app->project) return;
+    switch (pane) {
+    case TUI_PANE_TREE: tree_view_title(&app->tree, buf, size); break;
+    case TUI_PANE_SOURCE: source_view_title(&app->source, buf, size); break;
+    case TUI_PANE_PROBLEMS: problems_view_title(&app->problems, buf, size); break;
+    case TUI_PANE_CALLERS: callers_view_title(&app->callers, buf, size); break;
+    case TUI_PANE_COUNT: break;
+    }
+}
+
+static void draw_title(tui_app *app, tui_pane pane)
+{
+    tui_rect r = app->layout.title[pane];
+    attr_t attr = tui_attr(app->focus == pane ? TUI_EL_TITLE_FOCUS : TUI_EL_TITLE);
+    tui_fill(r.y, r.x, r.w, attr);
+    char name[64];
+    if (app->layout.tabbed[pane]) {
+        /* Two panes share this place: both names, the one shown in brackets. */
+        tui_pane first = pane <= TUI_PANE_SOURCE ? TUI_PANE_TREE : TUI_PANE_PROBLEMS;
+        tui_pane second = tui_pane_partner(first);
+        snprintf(name, sizeof name, " %s%s%s %s%s%s", first == pane ? "[" : "", tui_pane_name(first),
+                 first == pane ? "]" : "", second == pane ? "[" : "", tui_pane_name(second), second == pane ? "]" : "");
+    } else {
+        snprintf(name, sizeof name, " %s%s", tui_pane_name(pane), app->zoomed == pane ? " (zoomed, z restores)" : "");
+    }
+    int x = tui_put(r.y, r.x, r.w, name, attr);
+    char info[600];
+    pane_info(app, pane, info, sizeof info);
+    if (info[0] && r.w - x > 4) {
+        x += tui_put(r.y, r.x + x, r.w - x, "  ", attr);
+        tui_put_tail(r.y, r.x + x, r.w - x - 1, info, attr);
+    }
+}
+
+static void draw_loading(tui_app *app, tui_rect r)
+{
+    for (int i = 0; i < r.h; i++) tui_fill(r.y + i, r.x, r.w, tui_attr(TUI_EL_NORMAL));
+    if (r.h < 1) return;
+    if (app->load_error[0] && !app->loader) {
+        const char *msg = app->load_error;
+        size_t n = strlen(msg), at = 0;
+        int row = 0;
+        tui_put(r.y + row++, r.x + 1, r.w - 1, "Could not load the repository:", tui_attr(TUI_EL_ERROR));
+        while (at < n && row < r.h - 1) {
+            size_t part = tui_wrap(msg + at, n - at, r.w - 2);
+            tui_putn(r.y + row++, r.x + 1, r.w - 1, msg + at, part, tui_attr(TUI_EL_NORMAL));
+            at += part;
+            while (at < n && msg[at] == ' ') at++;
+        }
+        if (row < r.h) tui_put(r.y + row, r.x + 1, r.w - 1, "R tries again, q quits.", tui_attr(TUI_EL_NOTE));
+        return;
+    }
+    tui_put(r.y, r.x + 1, r.w - 1, "Loading ", tui_attr(TUI_EL_NORMAL));
+    tui_put_tail(r.y, r.x + 9, r.w - 10, app->root, tui_attr(TUI_EL_BRANCH));
+    if (app->loader && r.h > 1) {
+        tui_load_status st;
+        tui_loader_status(app->loader, &st);
+        char line[128];
+        if (st.phase == TUI_LOAD_PARSING && st.total)
+            snprintf(line, sizeof line, "%s: %zu of %zu files", tui_load_phase_name(st.phase), st.done, st.total);
+        else
+            snprintf(line, sizeof line, "%s…", tui_load_phase_name(st.phase));
+        tui_put(r.y + 1, r.x + 1, r.w - 1, line, tui_attr(TUI_EL_NOTE));
+    }
+}
+
+static void draw_pane(tui_app *app, tui_pane pane)
+{
+    tui_rect r = app->layout.body[pane];
+    bool focused = app->focus == pane;
+    if (!app->project) {
+        if (pane == TUI_PANE_TREE || app->zoomed == pane) draw_loading(app, r);
+        else for (int i = 0; i < r.h; i++) tui_fill(r.y + i, r.x, r.w, tui_attr(TUI_EL_NORMAL));
+        return;
+    }
+    switch (pane) {
+    case TUI_PANE_TREE: tree_view_draw(&app->tree, r, focused); break;
+    case TUI_PANE_SOURCE: source_view_draw(&app->source, r, focused); break;
+    case TUI_PANE_PROBLEMS: problems_view_draw(&app->problems, r, focused); break;
+    case TUI_PANE_CALLERS: callers_view_draw(&app->callers, r, focused); break;
+    case TUI_PANE_COUNT: break;
+    }
+}
+
+static void draw_separators(const tui_layout *l)
+{
+    const char *bar = tui_glyph("│", "|");
+    int bands[2][2] = { { 0, l->top_h }, { l->top_h, l->status_row } };
+    for (int b = 0; b < 2; b++) {
+        if (l->separator_x[b] < 0) continue;
+        for (int y = bands[b][0]; y < bands[b][1]; y++)
+            tui_put(y, l->separator_x[b], 1, bar, tui_attr(y == bands[b][0] ? TUI_EL_TITLE : TUI_EL_SEPARATOR));
+    }
+}
+
+static void draw_too_small(void)
+{
+    char lines[3][96];
+    snprintf(lines[0], sizeof lines[0], "Terminal too small: %dx%d", COLS, LINES);
+    snprintf(lines[1], sizeof lines[1], "svcscope needs %dx%d", TUI_MIN_COLS, TUI_MIN_LINES);
+    snprintf(lines[2], sizeof lines[2], "enlarge it, or q to quit");
+    int top = LINES > 3 ? (LINES - 3) / 2 : 0;
+    for (int i = 0; i < 3 && top + i < LINES; i++) {
+        int w = (int)tui_text_width(lines[i]);
+        int x = w < COLS ? (COLS - w) / 2 : 0;
+        tui_put(top + i, x, COLS - x, lines[i], tui_attr(i == 0 ? TUI_EL_ERROR : TUI_EL_NORMAL));
+    }
+}
+
+static void draw_bottom(tui_app *app)
+{
+    tui_status st = { 0 };
+    st.repo = app->project ? app->project->name : NULL;
+    if (!st.repo) {
+        const char *slash = strrchr(app->root, '/');
+        st.repo = slash && slash[1] ? slash + 1 : app->root;
+    }
+    if (app->project) {
+        st.branch = svc_source_branch(app->project->source);
+        st.head = svc_source_head(app->project->source);
+        st.counts = app->project->counts;
+    }
+    st.loading = app->loader != NULL;
+    if (app->loader) tui_loader_status(app->loader, &st.load);
+    st.message = app->message;
+    st.message_is_error = app->message_is_error;
+    tui_status_draw(app->layout.status_row, COLS, &st);
+    if (app->prompt_open) {
+        char label[64];
+        snprintf(label, sizeof label, "Filter %s: ", app->prompt_pane == TUI_PANE_TREE ? "tree by name" : "problems");
+        tui_prompt_draw(app->layout.hint_row, COLS, label, app->prompt);
+    } else {
+        tui_hints_draw(app->layout.hint_row, COLS, help_view_is_open(&app->help) ? TUI_SCOPE_GLOBAL : app_scope(app->focus));
+    }
+}
+
+void app_draw(tui_app *app)
+{
+    erase();
+    if (app->layout.too_small) {
+        draw_too_small();
+        curs_set(0);
+        refresh();
+        return;
+    }
+    for (int p = 0; p < TUI_PANE_COUNT; p++) {
+        if (!app->layout.shown[p]) continue;
+        draw_pane(app, (tui_pane)p);
+        draw_title(app, (tui_pane)p);
+    }
+    draw_separators(&app->layout);
+    if (help_view_is_open(&app->help)) help_view_draw(&app->help, COLS, LINES);
+    draw_bottom(app);
+    curs_set(app->prompt_open ? 1 : 0);
+    refresh();
+}
