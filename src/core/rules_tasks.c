@@ -220,6 +220,22 @@ static bool surely_not_a_task(const svc_model *m, svc_defref at)
     return d->kind == SVC_DEF_CLASS || d->ndecorators == 0;
 }
 
+/* `pool.apply_async(func, args)` of multiprocessing takes the function to run first, where
+ * Celery's `task.apply_async(args, kwargs, ...)` takes argument tuples: a first positional
+ * argument that names a function of the repo or a builtin marks a process or thread pool. */
+static bool pool_apply_async(const svc_model *m, const svc_call *call)
+{
+    if (strcmp(call->attr, "apply_async") != 0 || call->nargs == 0) return false;
+    const svc_arg *first = &call->args[0];
+    if (first->keyword || !first->chain) return false;
+    static const char *const builtins[] = { "len", "print", "str", "int", "float", "sorted", "sum", "max",
+                                            "min", "abs", "repr", "list", "dict", "set", "tuple", NULL };
+    for (size_t i = 0; builtins[i]; i++)
+        if (strcmp(first->chain, builtins[i]) == 0) return true;
+    svc_defref at;
+    return svc_model_find_def(m, first->chain, &at) && svc_model_task_at(m, at.file, at.def) < 0;
+}
+
 static void check_delay_outside(svc_check_ctx *ctx)
 {
     const svc_model *m = ctx->model;
@@ -260,7 +276,7 @@ static void check_delay_outside(svc_check_ctx *ctx)
                                "Task `%s` is called with `.%s` outside the tasks service: once the task is in `%s/`, "
                                "call its `delay_%s` function instead",
                                d->name, call->attr, dest, bare_name(d->name));
-            } else {
+            } else if (!pool_apply_async(m, call)) {
                 svc_report(ctx, "SVC402", i, call->callee_span,
                            "`.%s` is called on `%s` outside the tasks service: only the `delay_` functions of "
                            "`%s/` should call `.delay`/`.apply_async`",

@@ -453,6 +453,39 @@ static void test_migration_mode(void **state)
     close_fixture(fx);
 }
 
+/* multiprocessing's pool.apply_async(func, args) is not a Celery call; task.apply_async(args) is. */
+static void test_pool_apply_async_is_not_celery(void **state)
+{
+    (void)state;
+    char *root = tl_tempdir();
+    static const tl_file files[] = {
+        { "jobs/__init__.py", "" },
+        { "jobs/crunch.py", "from multiprocessing.pool import ThreadPool\n"
+                            "from celery import shared_task\n\n"
+                            "def work(n):\n    return n\n\n"
+                            "@shared_task\ndef remote(n):\n    return n\n\n"
+                            "def run(items, args):\n"
+                            "    with ThreadPool(4) as pool:\n"
+                            "        pool.apply_async(len, (items,))\n"
+                            "        pool.apply_async(work, (1,))\n"
+                            "    remote.apply_async((1,))\n"
+                            "    remote.apply_async(args)\n" },
+        { NULL, NULL },
+    };
+    tl_write_files(root, files);
+    tl_repo r;
+    tl_repo_open(&r, root);
+    svc_diagnostics *d = tl_check(r.model, "SVC402");
+    if (tl_count(d, "SVC402", NULL, 0) != 2) tl_dump(d);
+    assert_int_equal(tl_count(d, "SVC402", "jobs/crunch.py", 15), 1);
+    assert_int_equal(tl_count(d, "SVC402", "jobs/crunch.py", 16), 1);
+    assert_int_equal(tl_count(d, "SVC402", NULL, 0), 2);
+    svc_diagnostics_free(d);
+    tl_repo_close(&r);
+    tl_rmrf(root);
+    free(root);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -466,6 +499,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_logic_in_task, setup_heavy, teardown),
         cmocka_unit_test(test_max_task_statements_from_config),
         cmocka_unit_test(test_migration_mode),
+        cmocka_unit_test(test_pool_apply_async_is_not_celery),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
