@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "svcscope/error.h"
 
 typedef struct svc_per_file_ignore {
@@ -31,8 +32,21 @@ typedef struct svc_config {
     size_t nexclude;
     svc_per_file_ignore *per_file_ignores;
     size_t nper_file_ignores;
+    uint64_t max_file_size;   /* `max-file-size`: files larger are skipped with a warning; 0 = the
+                                 default (svc_source_options, 10 MiB) */
     char *source_file;        /* pyproject.toml it was read from, or NULL */
 } svc_config;
+
+/* The largest `max-file-size` accepted (1 GiB): tree-sitter and the facts keep byte offsets in
+ * 32 bits, and a file is read whole into memory. */
+#define SVC_CONFIG_MAX_FILE_SIZE_LIMIT (1024ull * 1024 * 1024)
+
+/*
+ * Parses a size: a whole number of bytes, optionally followed by a unit (K, KB, KiB, M, MB,
+ * MiB, G, GB, GiB: all powers of 1024; case-insensitive, blanks allowed before the unit).
+ * False when it is not one or is 0 or above SVC_CONFIG_MAX_FILE_SIZE_LIMIT.
+ */
+bool svc_config_parse_size(const char *text, uint64_t *out);
 
 /* Defaults, no file. */
 void svc_config_init(svc_config *cfg);

@@ -38,6 +38,8 @@ typedef struct svc_fix_result {
     size_t nmessages;
     char **changed_paths;    /* files written, moved or created */
     size_t nchanged;
+    bool *fix_applied;       /* svc_fix_apply: per fix given, in order, whether it was applied (so a
+                                front can tell which of a batch were); NULL when nothing ran */
 } svc_fix_result;
 
 void svc_fix_result_free(svc_fix_result *r);

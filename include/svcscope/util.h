@@ -68,6 +68,9 @@ svc_map *svc_map_new(void);
 /* Returns the previous value, or NULL. */
 void *svc_map_put(svc_map *m, const char *key, void *value);
 void *svc_map_get(const svc_map *m, const char *key);
+/* The value slot of a key, inserting it (value NULL, *created true) when absent. The pointer is
+ * valid until the next insertion. */
+void **svc_map_slot(svc_map *m, const char *key, bool *created);
 size_t svc_map_count(const svc_map *m);
 /* Iterate: for (size_t i = 0; svc_map_next(m, &i, &k, &v);) */
 bool svc_map_next(const svc_map *m, size_t *iter, const char **key, void **value);

@@ -3,6 +3,7 @@
 #define SVCSCOPE_CLI_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 /* Exit statuses (the output contract). */
 enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_ERROR = 2 };
@@ -48,7 +49,11 @@ typedef struct cli_repo_options {
     size_t nextra_exclude;
     bool no_cache;          /* --no-cache: neither read nor update the facts cache */
     bool check_only;        /* the model is only checked: the pre-filter may leave files unparsed */
+    uint64_t max_file_size; /* --max-file-size; 0 = the config's `max-file-size`, else 10 MiB */
 } cli_repo_options;
+
+/* Parses --max-file-size's value (svc_config_parse_size); prints why not and returns false. */
+bool cli_parse_max_file_size(const char *command, const char *text, uint64_t *out);
 
 /*
  * The project root for a PATH: the nearest folder at or above it whose pyproject.toml has a
@@ -62,4 +67,7 @@ char *cli_relative_to(const char *root, const char *path);
 /* Opens, reads config, builds the model. On failure prints the error and returns EXIT_ERROR. */
 int cli_repo_open(cli_repo *repo, const cli_repo_options *opts);
 void cli_repo_close(cli_repo *repo);
+/* Warns on stderr about every file the model could not read whole: unreadable or too large
+ * (read_error), binary, or with syntax errors (the first one's place). Never silent. */
+void cli_warn_unread(const svc_model *model);
 #endif

@@ -32,6 +32,7 @@ static void check_usage(FILE *out)
           "  --exit-zero            exit 0 even when there are findings\n"
           "  --no-color             no colour (also when NO_COLOR is set or output is not a terminal)\n"
           "  --no-cache             neither read nor update the facts cache (also SVCSCOPE_NO_CACHE=1)\n"
+          "  --max-file-size SIZE   skip larger files with a warning (default: the config's, else 10MiB)\n"
           "  -h, --help             show this help\n"
           "\n"
           "exit status: 0 nothing at or above --fail-on, 1 violations, 2 usage, config or I/O error\n",
@@ -97,7 +98,7 @@ static void print_statistics(const svc_diagnostics *d, bool color)
 int cmd_check(int argc, char **argv)
 {
     enum { OPT_FORMAT = 1, OPT_SELECT, OPT_IGNORE, OPT_FAIL_ON, OPT_EXCLUDE, OPT_STAGED, OPT_DIFF, OPT_BASELINE,
-           OPT_WRITE_BASELINE, OPT_STATISTICS, OPT_EXIT_ZERO, OPT_NO_COLOR, OPT_NO_CACHE };
+           OPT_WRITE_BASELINE, OPT_STATISTICS, OPT_EXIT_ZERO, OPT_NO_COLOR, OPT_NO_CACHE, OPT_MAX_FILE_SIZE };
     static const struct option options[] = {
         { "format", required_argument, NULL, OPT_FORMAT },
         { "output-format", required_argument, NULL, OPT_FORMAT },
@@ -113,6 +114,7 @@ int cmd_check(int argc, char **argv)
         { "exit-zero", no_argument, NULL, OPT_EXIT_ZERO },
         { "no-color", no_argument, NULL, OPT_NO_COLOR },
         { "no-cache", no_argument, NULL, OPT_NO_CACHE },
+        { "max-file-size", required_argument, NULL, OPT_MAX_FILE_SIZE },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -122,6 +124,7 @@ int cmd_check(int argc, char **argv)
     size_t nselect = 0, nignore = 0, nexclude = 0;
     const char *diff_rev = NULL, *baseline = NULL, *write_baseline = NULL;
     bool staged = false, statistics = false, exit_zero = false, no_color = false, no_cache = false;
+    uint64_t max_file_size = 0;
     int status = EXIT_ERROR;
 
     optind = 1;
@@ -152,6 +155,9 @@ int cmd_check(int argc, char **argv)
         case OPT_EXIT_ZERO: exit_zero = true; break;
         case OPT_NO_COLOR: no_color = true; break;
         case OPT_NO_CACHE: no_cache = true; break;
+        case OPT_MAX_FILE_SIZE:
+            if (!cli_parse_max_file_size("check", optarg, &max_file_size)) goto out;
+            break;
         case 'h': check_usage(stdout); status = EXIT_CLEAN; goto out;
         default:
             if (optopt) cli_error("check: option '%s' needs a value (see svcscope check --help)", argv[optind - 1]);
@@ -173,6 +179,7 @@ int cmd_check(int argc, char **argv)
         ro.nextra_exclude = nexclude;
         ro.no_cache = no_cache;
         ro.check_only = true;
+        ro.max_file_size = max_file_size;
         if (cli_repo_open(&repo, &ro) != EXIT_CLEAN) {
             free(root);
             goto out;
@@ -259,10 +266,8 @@ int cmd_check(int argc, char **argv)
                 if (diags->items[i].severity >= fail_on) status = EXIT_FINDINGS;
             if (exit_zero) status = EXIT_CLEAN;
         }
-        /* Files that could not be read are said, never silently skipped. */
-        for (size_t i = 0; i < repo.model->nfiles; i++)
-            if (repo.model->files[i].read_error)
-                fprintf(stderr, "svcscope: warning: %s\n", repo.model->files[i].read_error);
+        /* Files that could not be read whole are said, never silently skipped. */
+        cli_warn_unread(repo.model);
         svc_diagnostics_free(diags);
         for (size_t k = 0; k < only.len; k++) free(only.items[k]);
         svc_vec_free(&only);

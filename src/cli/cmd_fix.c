@@ -29,6 +29,7 @@ static void fix_usage(FILE *out)
           "                   files stay unstaged (a file whose fix cannot be staged alone is not fixed)\n"
           "  --undo           put back the work tree and index of the last fix batch, when nothing\n"
           "                   changed since (one level)\n"
+          "  --max-file-size SIZE  skip larger files with a warning (default: the config's, else 10MiB)\n"
           "  -h, --help       show this help\n"
           "\n"
           "The undo record is kept in .git/svcscope/undo (outside git: ~/.local/state/svcscope/undo).\n"
@@ -109,7 +110,7 @@ static int run_undo(const char *path)
 
 int cmd_fix(int argc, char **argv)
 {
-    enum { OPT_SELECT = 1, OPT_IGNORE, OPT_EXCLUDE, OPT_UNSAFE, OPT_DIFF, OPT_STAGE, OPT_UNDO };
+    enum { OPT_SELECT = 1, OPT_IGNORE, OPT_EXCLUDE, OPT_UNSAFE, OPT_DIFF, OPT_STAGE, OPT_UNDO, OPT_MAX_FILE_SIZE };
     static const struct option options[] = {
         { "select", required_argument, NULL, OPT_SELECT },
         { "ignore", required_argument, NULL, OPT_IGNORE },
@@ -119,12 +120,14 @@ int cmd_fix(int argc, char **argv)
         { "diff", no_argument, NULL, OPT_DIFF },
         { "stage", no_argument, NULL, OPT_STAGE },
         { "undo", no_argument, NULL, OPT_UNDO },
+        { "max-file-size", required_argument, NULL, OPT_MAX_FILE_SIZE },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     char **select = NULL, **ignore = NULL, **exclude = NULL;
     size_t nselect = 0, nignore = 0, nexclude = 0;
     bool unsafe = false, diff = false, stage = false, undo = false;
+    uint64_t max_file_size = 0;
     int status = EXIT_ERROR;
 
     optind = 1;
@@ -139,6 +142,9 @@ int cmd_fix(int argc, char **argv)
         case OPT_DIFF: diff = true; break;
         case OPT_STAGE: stage = true; break;
         case OPT_UNDO: undo = true; break;
+        case OPT_MAX_FILE_SIZE:
+            if (!cli_parse_max_file_size("fix", optarg, &max_file_size)) goto out;
+            break;
         case 'h': fix_usage(stdout); status = EXIT_CLEAN; goto out;
         default:
             if (optopt) cli_error("fix: option '%s' needs a value (see svcscope fix --help)", argv[optind - 1]);
@@ -152,7 +158,7 @@ int cmd_fix(int argc, char **argv)
         goto out;
     }
     if (undo) {
-        if (diff || stage || unsafe || nselect || nignore || nexclude || argc - optind > 1) {
+        if (diff || stage || unsafe || nselect || nignore || nexclude || max_file_size || argc - optind > 1) {
             cli_error("fix: --undo takes no other option and at most one PATH (it undoes the whole last batch)");
             goto out;
         }
@@ -170,6 +176,7 @@ int cmd_fix(int argc, char **argv)
         ro.kind = SVC_SOURCE_WORKTREE;
         ro.extra_exclude = (const char *const *)exclude;
         ro.nextra_exclude = nexclude;
+        ro.max_file_size = max_file_size;
         if (cli_repo_open(&repo, &ro) != EXIT_CLEAN) {
             free(root);
             goto out;
@@ -194,9 +201,7 @@ int cmd_fix(int argc, char **argv)
             diags = svc_check(repo.model, &co);
             svc_fixes_compute(repo.model, diags);
         }
-        for (size_t i = 0; i < repo.model->nfiles; i++)
-            if (repo.model->files[i].read_error)
-                fprintf(stderr, "svcscope: warning: %s\n", repo.model->files[i].read_error);
+        cli_warn_unread(repo.model);
 
         if (diags) {
             SVC_VEC(const svc_fix *) fixes = { 0 };

@@ -18,6 +18,7 @@ static void tree_usage(FILE *out)
           "  --staged         read the staged content (the git index) instead of the work tree\n"
           "  --rev REV        read a commit (any git revision) instead of the work tree\n"
           "  --no-cache       neither read nor update the facts cache (also SVCSCOPE_NO_CACHE=1)\n"
+          "  --max-file-size SIZE  skip larger files with a warning (default: the config's, else 10MiB)\n"
           "  -h, --help       show this help\n",
           out);
 }
@@ -29,6 +30,7 @@ int cmd_tree(int argc, char **argv)
         { "staged", no_argument, NULL, 's' },
         { "rev", required_argument, NULL, 'r' },
         { "no-cache", no_argument, NULL, 'n' },
+        { "max-file-size", required_argument, NULL, 'm' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -50,6 +52,9 @@ int cmd_tree(int argc, char **argv)
         case 's': ro.kind = SVC_SOURCE_INDEX; break;
         case 'r': ro.kind = SVC_SOURCE_COMMIT; ro.rev = optarg; break;
         case 'n': ro.no_cache = true; break;
+        case 'm':
+            if (!cli_parse_max_file_size("tree", optarg, &ro.max_file_size)) return EXIT_ERROR;
+            break;
         case 'h': tree_usage(stdout); return EXIT_CLEAN;
         default:
             cli_error("tree: unknown option '%s' (see svcscope tree --help)", argv[optind - 1]);

@@ -1,9 +1,11 @@
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "svcscope/util.h"
@@ -11,9 +13,19 @@
 static bool has_svcscope_table(const char *dir)
 {
     char *path = svc_xasprintf("%s/pyproject.toml", dir);
-    FILE *f = fopen(path, "rb");
+    /* Only a regular file: a FIFO or a device named pyproject.toml must not block or hang us. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     free(path);
-    if (!f) return false;
+    struct stat st;
+    if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
+        close(fd);
+        fd = -1;
+    }
+    FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
+    if (!f) {
+        if (fd >= 0) close(fd);
+        return false;
+    }
     bool found = false;
     char line[4096];
     while (!found && fgets(line, sizeof line, f)) found = strstr(line, "tool.svcscope") != NULL;
@@ -72,6 +84,14 @@ char *cli_relative_to(const char *root, const char *path)
     return NULL;
 }
 
+bool cli_parse_max_file_size(const char *command, const char *text, uint64_t *out)
+{
+    if (svc_config_parse_size(text, out)) return true;
+    cli_error("%s: --max-file-size takes a size from 1 byte to 1 GiB, such as 10485760 or 10MiB, not '%s'", command,
+              text);
+    return false;
+}
+
 static int add_excludes(svc_config *cfg, const cli_repo_options *opts)
 {
     for (size_t i = 0; i < opts->nextra_exclude; i++) {
@@ -93,9 +113,10 @@ int cli_repo_open(cli_repo *repo, const cli_repo_options *opts)
     svc_model_options mo = SVC_MODEL_OPTIONS_INIT;
     mo.cache = !opts->no_cache;
     mo.check_only = opts->check_only;
-    if (svc_source_open(&repo->source, path, &so, &err) < 0 ||
-        svc_config_load(&repo->config, svc_source_root(repo->source), &err) < 0 ||
-        add_excludes(&repo->config, opts) < 0 ||
+    /* The config first: its max-file-size is the source's limit (PATH is the project root). */
+    int rc = svc_config_load(&repo->config, path, &err);
+    so.max_file_size = opts->max_file_size ? opts->max_file_size : repo->config.max_file_size;
+    if (rc < 0 || svc_source_open(&repo->source, path, &so, &err) < 0 || add_excludes(&repo->config, opts) < 0 ||
         svc_model_build(&repo->model, repo->source, &repo->config, &mo, &err) < 0) {
         cli_error("%s", err.message);
         cli_repo_close(repo);
@@ -110,4 +131,20 @@ void cli_repo_close(cli_repo *repo)
     svc_source_free(repo->source);
     svc_config_free(&repo->config);
     memset(repo, 0, sizeof *repo);
+}
+
+void cli_warn_unread(const svc_model *model)
+{
+    for (size_t i = 0; i < model->nfiles; i++) {
+        const svc_file *f = &model->files[i];
+        if (f->read_error) {
+            fprintf(stderr, "svcscope: warning: %s\n", f->read_error);
+        } else if (f->facts && f->facts->binary) {
+            fprintf(stderr, "svcscope: warning: %s: binary content (NUL bytes), not read as Python\n", f->path);
+        } else if (f->facts && f->facts->nerrors) {
+            const svc_span *e = &f->facts->errors[0];
+            fprintf(stderr, "svcscope: warning: %s:%u:%u: syntax error; only what parses was checked\n", f->path,
+                    e->row + 1, e->col + 1);
+        }
+    }
 }

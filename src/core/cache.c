@@ -9,12 +9,16 @@
  *   strings                      paths and module names of the entries, NUL-terminated
  *   blobs                        8-aligned; each facts image or token list has its own checksum
  *
- * A facts image is the svc_facts structure and its arrays, laid out as in memory, followed by
- * its strings; every pointer holds 1 + an offset from the image start (0 stays NULL). Taking the
- * facts checks the image's checksum, then every offset (strings must lie in the image's string
- * area, which ends with a NUL; arrays must lie before it, aligned) and every index a rule would
- * follow (call -> ref, ref -> import, scopes and parents -> defs), and turns offsets into
- * pointers in place (the mapping is private: the file is never written through it).
+ * A facts image is the svc_facts structure and its arrays, laid out as in memory, followed by its
+ * strings, with every pointer already pointing where it will be when the file is mapped at
+ * `base` (an address chosen from the file's path, in a region programs leave empty). Opening maps
+ * the file there (MAP_FIXED_NOREPLACE, read-only): taking facts then writes nothing, and pages
+ * come straight from the page cache. When that address is taken, the file is mapped anywhere
+ * (private, writable) and the pointers of the images in use are moved by the difference.
+ *
+ * Taking an image first checks its checksum and every pointer (strings must lie in the image's
+ * string area, which ends with a NUL; arrays before it, aligned) and every index a rule follows
+ * (call -> ref, ref -> import, scopes and parents -> defs). A damaged image is not used.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -29,8 +33,6 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-
-#include <git2.h>
 
 #include "svcscope/cache.h"
 #include "svcscope/util.h"
@@ -66,6 +68,7 @@ typedef struct cache_header {
     uint64_t strings_len;
     int64_t written_ns;
     uint64_t fingerprint;
+    uint64_t base;         /* where the images' pointers expect the file to be mapped */
     uint64_t check;        /* hash of the entries, checked hashes and strings */
 } cache_header;
 
@@ -95,6 +98,7 @@ struct svc_cache {
     int fd;
     char *map;
     size_t map_len;
+    intptr_t delta;        /* where it is mapped minus where its pointers expect it (0: zero-copy) */
     const cache_header *header;
     const cache_entry *entries;
     size_t nentries;
@@ -173,15 +177,90 @@ uint32_t svc_ident_hash(const char *s, size_t n)
     return h;
 }
 
+/* SHA-1 (FIPS 180-1), for git blob ids of files the source has none for: a few lines here spare
+ * initialising libgit2 just for that. */
+typedef struct sha1_ctx {
+    uint32_t h[5];
+    uint64_t len;
+    unsigned char block[64];
+    size_t used;
+} sha1_ctx;
+
+static inline uint32_t rotl32(uint32_t x, int r)
+{
+    return (x << r) | (x >> (32 - r));
+}
+
+static void sha1_block(sha1_ctx *c, const unsigned char *p)
+{
+    uint32_t w[80];
+    for (int i = 0; i < 16; i++)
+        w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 | (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
+    for (int i = 16; i < 80; i++) w[i] = rotl32(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
+    uint32_t a = c->h[0], b = c->h[1], cc = c->h[2], d = c->h[3], e = c->h[4];
+    for (int i = 0; i < 80; i++) {
+        uint32_t f, k;
+        if (i < 20) f = (b & cc) | (~b & d), k = 0x5A827999;
+        else if (i < 40) f = b ^ cc ^ d, k = 0x6ED9EBA1;
+        else if (i < 60) f = (b & cc) | (b & d) | (cc & d), k = 0x8F1BBCDC;
+        else f = b ^ cc ^ d, k = 0xCA62C1D6;
+        uint32_t t = rotl32(a, 5) + f + e + k + w[i];
+        e = d;
+        d = cc;
+        cc = rotl32(b, 30);
+        b = a;
+        a = t;
+    }
+    c->h[0] += a;
+    c->h[1] += b;
+    c->h[2] += cc;
+    c->h[3] += d;
+    c->h[4] += e;
+}
+
+static void sha1_update(sha1_ctx *c, const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    c->len += n;
+    while (n) {
+        size_t k = 64 - c->used < n ? 64 - c->used : n;
+        memcpy(c->block + c->used, p, k);
+        c->used += k;
+        p += k;
+        n -= k;
+        if (c->used == 64) {
+            sha1_block(c, c->block);
+            c->used = 0;
+        }
+    }
+}
+
+static void sha1_final(sha1_ctx *c, unsigned char out[20])
+{
+    uint64_t bits = c->len * 8;
+    unsigned char pad = 0x80;
+    sha1_update(c, &pad, 1);
+    pad = 0;
+    while (c->used != 56) sha1_update(c, &pad, 1);
+    unsigned char len[8];
+    for (int i = 0; i < 8; i++) len[i] = (unsigned char)(bits >> (56 - 8 * i));
+    sha1_update(c, len, 8);
+    for (int i = 0; i < 5; i++) {
+        out[4 * i] = (unsigned char)(c->h[i] >> 24);
+        out[4 * i + 1] = (unsigned char)(c->h[i] >> 16);
+        out[4 * i + 2] = (unsigned char)(c->h[i] >> 8);
+        out[4 * i + 3] = (unsigned char)c->h[i];
+    }
+}
+
 void svc_cache_blob_id(const char *bytes, size_t len, unsigned char id[20])
 {
-    git_oid oid;
-    if (git_odb_hash(&oid, bytes ? bytes : "", len, GIT_OBJECT_BLOB) < 0) {
-        memset(id, 0, 20);
-        git_error_clear();
-        return;
-    }
-    memcpy(id, oid.id, 20);
+    sha1_ctx c = { { 0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0 }, 0, { 0 }, 0 };
+    char head[32];
+    int n = snprintf(head, sizeof head, "blob %zu", len);
+    sha1_update(&c, head, (size_t)n + 1); /* with its NUL */
+    if (len) sha1_update(&c, bytes, len);
+    sha1_final(&c, id);
 }
 
 int64_t svc_cache_now_ns(void)
@@ -222,6 +301,13 @@ char *svc_cache_default_path(const svc_source *src)
     return NULL;
 }
 
+/* Where a cache file's images expect to be mapped: one of 4096 slots of 4 GiB from 32 TiB up,
+ * far from where Linux puts programs, libraries, heaps and stacks. */
+static uint64_t base_for(const char *path)
+{
+    return 0x200000000000ull + (checksum(path, strlen(path)) % 4096) * 0x100000000ull;
+}
+
 /* ---- opening --------------------------------------------------------------------- */
 
 static svc_cache *empty_cache(void)
@@ -249,47 +335,62 @@ static bool valid_offsets(const svc_cache *c)
     return true;
 }
 
+#ifndef MAP_FIXED_NOREPLACE
+#define MAP_FIXED_NOREPLACE 0x100000
+#endif
+
 svc_cache *svc_cache_open(const char *path)
 {
     if (!path) return empty_cache();
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return empty_cache();
     struct stat st;
+    cache_header h;
     if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size < sizeof(cache_header) ||
-        (uint64_t)st.st_size > (uint64_t)SIZE_MAX) {
+        (uint64_t)st.st_size > 0xffffffffull || pread(fd, &h, sizeof h, 0) != (ssize_t)sizeof h ||
+        h.file_size != (uint64_t)st.st_size || h.base % 4096 || h.base > 0x7fff00000000ull) {
         close(fd);
         return empty_cache();
     }
     size_t len = (size_t)st.st_size;
-    void *map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+    /* at the address its pointers expect, read-only; else anywhere, to be relocated */
+    intptr_t delta = 0;
+    void *map = mmap((void *)(uintptr_t)h.base, len, PROT_READ, MAP_PRIVATE | MAP_FIXED_NOREPLACE, fd, 0);
+    if (map != MAP_FAILED && (uintptr_t)map != h.base) {
+        munmap(map, len); /* a kernel that took the address as a mere hint */
+        map = MAP_FAILED;
+    }
     if (map == MAP_FAILED) {
-        close(fd);
-        return empty_cache();
+        map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+        if (map == MAP_FAILED) {
+            close(fd);
+            return empty_cache();
+        }
+        delta = (intptr_t)((uintptr_t)map - (uintptr_t)h.base);
     }
     svc_cache *c = empty_cache();
     c->fd = fd;
     c->map = map;
     c->map_len = len;
-    const cache_header *h = map;
+    c->delta = delta;
+    const cache_header *hp = map;
     size_t need;
-    if (memcmp(h->magic, CACHE_MAGIC, 8) != 0 || h->version != SVC_CACHE_VERSION || h->layout != layout_stamp() ||
-        h->file_size != len || h->nentries > len / sizeof(cache_entry) || h->nchecked > len / 4 ||
-        h->strings_len > len)
+    if (memcmp(hp->magic, CACHE_MAGIC, 8) != 0 || hp->version != SVC_CACHE_VERSION || hp->layout != layout_stamp() ||
+        hp->file_size != len || hp->nentries > len / sizeof(cache_entry) || hp->nchecked > len / 4 ||
+        hp->strings_len > len)
         goto bad;
-    need = sizeof(cache_header) + (size_t)h->nentries * sizeof(cache_entry) + (size_t)h->nchecked * 4;
-    if (need > len || h->strings_len > len - need) goto bad;
-    if (h->strings_len == 0 || ((const char *)map)[need + h->strings_len - 1] != '\0') {
-        if (h->nentries) goto bad;
-    }
-    if (checksum((const char *)map + sizeof(cache_header), need - sizeof(cache_header) + (size_t)h->strings_len) !=
-        h->check)
+    need = sizeof(cache_header) + (size_t)hp->nentries * sizeof(cache_entry) + (size_t)hp->nchecked * 4;
+    if (need > len || hp->strings_len > len - need) goto bad;
+    if (hp->strings_len == 0 || ((const char *)map)[need + hp->strings_len - 1] != '\0') goto bad;
+    if (checksum((const char *)map + sizeof(cache_header), need - sizeof(cache_header) + (size_t)hp->strings_len) !=
+        hp->check)
         goto bad;
-    c->header = h;
+    c->header = hp;
     c->entries = (const cache_entry *)((const char *)map + sizeof(cache_header));
-    c->nentries = (size_t)h->nentries;
+    c->nentries = (size_t)hp->nentries;
     c->checked = (const uint32_t *)(c->entries + c->nentries);
     c->strings = (const char *)map + need;
-    c->strings_len = (size_t)h->strings_len;
+    c->strings_len = (size_t)hp->strings_len;
     if (!valid_offsets(c)) goto bad;
     c->state = svc_xcalloc(c->nentries ? c->nentries : 1, 1);
     return c;
@@ -409,57 +510,66 @@ const uint32_t *svc_cache_tokens(const svc_cache *c, long entry, size_t *n)
     return (const uint32_t *)(blob + sizeof head);
 }
 
-/* ---- facts images: fix-up ----------------------------------------------------------- */
+/* ---- facts images: checking and relocating ------------------------------------- */
 
+/*
+ * Walks an image whose bytes are at `img` and whose pointers were written for the image being at
+ * `want`: checks every pointer, and when `write`, adds `delta` to it.
+ */
 typedef struct fixer {
-    char *base;
+    char *img;
+    uintptr_t want;
+    intptr_t delta;
+    bool write;
     size_t strings; /* the string area: [strings, len) */
     size_t len;
     bool ok;
 } fixer;
 
-static const char *fix_str(fixer *x, const char *p)
+static void fix_str(fixer *x, const char **field)
 {
-    uintptr_t v = (uintptr_t)p;
-    if (!v) return NULL;
-    v--;
-    if (v < x->strings || v >= x->len) {
+    uintptr_t v = (uintptr_t)*field;
+    if (!v) return;
+    uintptr_t off = v - x->want;
+    if (v < x->want || off < x->strings || off >= x->len) {
         x->ok = false;
-        return NULL;
+        *field = NULL;
+        return;
     }
-    return x->base + v;
+    if (x->write) *field = (const char *)(v + (uintptr_t)x->delta);
 }
 
-static void *fix_array(fixer *x, const void *p, size_t n, size_t size)
+/* Checks an array field; returns where its items are now (NULL when none or bad). */
+static void *fix_array(fixer *x, const void **field, size_t n, size_t size)
 {
-    uintptr_t v = (uintptr_t)p;
+    uintptr_t v = (uintptr_t)*field;
     if (!v) {
         if (n) x->ok = false;
         return NULL;
     }
-    v--;
-    if (v % 8 || v > x->strings || n > (x->strings - v) / size) {
+    uintptr_t off = v - x->want;
+    if (v < x->want || off % 8 || off > x->strings || n > (x->strings - off) / size) {
         x->ok = false;
+        *field = NULL;
         return NULL;
     }
-    return x->base + v;
+    if (x->write) *field = (const void *)(v + (uintptr_t)x->delta);
+    return x->img + off;
 }
 
-#define FIX_STR(x, field) ((field) = fix_str((x), (field)))
-/* Declares `type *var` as the fixed-up array of `field` and stores it back. */
-#define FIX_ARRAY(x, type, var, field, n) type *var = fix_array((x), (field), (n), sizeof(type)); (field) = var
+#define FIX_STR(x, field) fix_str((x), (const char **)&(field))
+/* Declares `type *var` as the items of array `field` (checked, relocated). */
+#define FIX_ARRAY(x, type, var, field, n) type *var = fix_array((x), (const void **)&(field), (n), sizeof(type))
 
 static void fix_strings(fixer *x, const char *const **field, size_t n)
 {
-    const char **arr = fix_array(x, *field, n, sizeof(char *));
-    *field = arr;
-    for (size_t i = 0; arr && i < n; i++) arr[i] = fix_str(x, arr[i]);
+    const char **arr = fix_array(x, (const void **)field, n, sizeof(char *));
+    for (size_t i = 0; arr && i < n; i++) fix_str(x, &arr[i]);
 }
 
 static void fix_args(fixer *x, const svc_arg **field, size_t n)
 {
-    svc_arg *args = fix_array(x, *field, n, sizeof(svc_arg));
-    *field = args;
+    svc_arg *args = fix_array(x, (const void **)field, n, sizeof(svc_arg));
     for (size_t i = 0; args && i < n; i++) {
         FIX_STR(x, args[i].keyword);
         FIX_STR(x, args[i].text);
@@ -474,7 +584,7 @@ static bool scope_ok(int scope, size_t ndefs)
 
 static bool fix_facts(fixer *x, svc_facts *f)
 {
-    f->arena = NULL;
+    if (f->arena) x->ok = false;
     FIX_STR(x, f->path);
     FIX_STR(x, f->module);
 
@@ -534,8 +644,14 @@ static bool fix_facts(fixer *x, svc_facts *f)
     fix_strings(x, &f->all, f->nall);
     FIX_ARRAY(x, svc_noqa, noqa, f->noqa, f->nnoqa);
     for (size_t i = 0; noqa && i < f->nnoqa; i++) fix_strings(x, &noqa[i].codes, noqa[i].ncodes);
-    f->errors = fix_array(x, f->errors, f->nerrors, sizeof(svc_span));
+    fix_array(x, (const void **)&f->errors, f->nerrors, sizeof(svc_span));
     return x->ok;
+}
+
+/* The address an image's pointers expect it at. */
+static uintptr_t image_want(const svc_cache *c, const cache_entry *e)
+{
+    return (uintptr_t)c->header->base + (uintptr_t)e->facts_off + sizeof(blob_head);
 }
 
 const svc_facts *svc_cache_facts(svc_cache *c, long entry)
@@ -551,10 +667,10 @@ const svc_facts *svc_cache_facts(svc_cache *c, long entry)
     blob_head head;
     memcpy(&head, blob, sizeof head);
     size_t len = (size_t)e->facts_len - sizeof head;
-    bool ok = head.magic == IMAGE_MAGIC && head.strings >= sizeof(svc_facts) && head.strings <= len &&
-              len > head.strings && blob[sizeof head + len - 1] == '\0' && checksum(blob + sizeof head, len) == head.check;
+    bool ok = head.magic == IMAGE_MAGIC && head.strings >= sizeof(svc_facts) && head.strings < len &&
+              blob[sizeof head + len - 1] == '\0' && checksum(blob + sizeof head, len) == head.check;
     if (ok) {
-        fixer x = { blob + sizeof head, head.strings, len, true };
+        fixer x = { blob + sizeof head, image_want(c, e), c->delta, c->delta != 0, head.strings, len, true };
         ok = fix_facts(&x, f);
     }
     atomic_store(&c->state[entry], ok ? 1 : 2);
@@ -564,6 +680,7 @@ const svc_facts *svc_cache_facts(svc_cache *c, long entry)
 /* ---- facts images: serializing ------------------------------------------------------ */
 
 typedef struct image {
+    uintptr_t at;    /* where the image will be (its pointers point there) */
     char *data;
     size_t cap;
     size_t pos;      /* next struct byte */
@@ -610,9 +727,9 @@ static size_t put_array(image *im, const void *items, size_t n, size_t size)
     return off;
 }
 
-static const void *rel(size_t off, size_t n)
+static const void *rel(const image *im, size_t off, size_t n)
 {
-    return n ? (const void *)(uintptr_t)(off + 1) : NULL;
+    return n ? (const void *)(im->at + off) : NULL;
 }
 
 static const char *put_str(image *im, const char *s)
@@ -628,7 +745,7 @@ static const char *put_str(image *im, const char *s)
     size_t off = im->spos;
     memcpy(im->data + off, s, n);
     im->spos += n;
-    return (const char *)(uintptr_t)(off + 1);
+    return (const char *)(im->at + off);
 }
 
 /* The strings of an array of strings, written as an array of offsets. */
@@ -639,7 +756,7 @@ static const char *const *put_strings(image *im, const char *const *items, size_
         const char *s = put_str(im, items[i]);
         memcpy(im->data + off + i * sizeof(char *), &s, sizeof s);
     }
-    return rel(off, n);
+    return rel(im, off, n);
 }
 
 static const svc_arg *put_args(image *im, const svc_arg *args, size_t n)
@@ -652,13 +769,14 @@ static const svc_arg *put_args(image *im, const svc_arg *args, size_t n)
         a.chain = put_str(im, a.chain);
         memcpy(im->data + off + i * sizeof a, &a, sizeof a);
     }
-    return rel(off, n);
+    return rel(im, off, n);
 }
 
-/* Serializes facts into a relocatable image (malloc'd; *len its size). */
-static char *serialize_facts(const svc_facts *f, size_t *len)
+/* Serializes facts into an image that will be at address `at` (malloc'd; *len its size). */
+static char *serialize_facts(const svc_facts *f, uintptr_t at, size_t *len)
 {
     image im = { 0 };
+    im.at = at;
     im.strings = struct_bytes(f);
     im.cap = im.strings + 4096;
     im.data = svc_xcalloc(1, im.cap);
@@ -680,7 +798,7 @@ static char *serialize_facts(const svc_facts *f, size_t *len)
         imp.target = put_str(&im, imp.target);
         memcpy(im.data + off + i * sizeof imp, &imp, sizeof imp);
     }
-    out.imports = rel(off, f->nimports);
+    out.imports = rel(&im, off, f->nimports);
 
     off = put_array(&im, f->defs, f->ndefs, sizeof(svc_def));
     for (size_t i = 0; i < f->ndefs; i++) {
@@ -695,7 +813,7 @@ static char *serialize_facts(const svc_facts *f, size_t *len)
             dec.args = put_args(&im, dec.args, dec.nargs);
             memcpy(im.data + doff + k * sizeof dec, &dec, sizeof dec);
         }
-        d.decorators = rel(doff, d.ndecorators);
+        d.decorators = rel(&im, doff, d.ndecorators);
         d.bases = put_strings(&im, d.bases, d.nbases);
         size_t poff = put_array(&im, d.params, d.nparams, sizeof(svc_param));
         for (size_t k = 0; k < d.nparams; k++) {
@@ -705,10 +823,10 @@ static char *serialize_facts(const svc_facts *f, size_t *len)
             p.annotation = put_str(&im, p.annotation);
             memcpy(im.data + poff + k * sizeof p, &p, sizeof p);
         }
-        d.params = rel(poff, d.nparams);
+        d.params = rel(&im, poff, d.nparams);
         memcpy(im.data + off + i * sizeof d, &d, sizeof d);
     }
-    out.defs = rel(off, f->ndefs);
+    out.defs = rel(&im, off, f->ndefs);
 
     off = put_array(&im, f->refs, f->nrefs, sizeof(svc_ref));
     for (size_t i = 0; i < f->nrefs; i++) {
@@ -717,7 +835,7 @@ static char *serialize_facts(const svc_facts *f, size_t *len)
         r.resolved = put_str(&im, r.resolved);
         memcpy(im.data + off + i * sizeof r, &r, sizeof r);
     }
-    out.refs = rel(off, f->nrefs);
+    out.refs = rel(&im, off, f->nrefs);
 
     off = put_array(&im, f->calls, f->ncalls, sizeof(svc_call));
     for (size_t i = 0; i < f->ncalls; i++) {
@@ -727,7 +845,7 @@ static char *serialize_facts(const svc_facts *f, size_t *len)
         c.args = put_args(&im, c.args, c.nargs);
         memcpy(im.data + off + i * sizeof c, &c, sizeof c);
     }
-    out.calls = rel(off, f->ncalls);
+    out.calls = rel(&im, off, f->ncalls);
 
     off = put_array(&im, f->assigns, f->nassigns, sizeof(svc_assign));
     for (size_t i = 0; i < f->nassigns; i++) {
@@ -737,7 +855,7 @@ static char *serialize_facts(const svc_facts *f, size_t *len)
         a.strings = put_strings(&im, a.strings, a.nstrings);
         memcpy(im.data + off + i * sizeof a, &a, sizeof a);
     }
-    out.assigns = rel(off, f->nassigns);
+    out.assigns = rel(&im, off, f->nassigns);
 
     out.all = put_strings(&im, f->all, f->nall);
 
@@ -747,10 +865,10 @@ static char *serialize_facts(const svc_facts *f, size_t *len)
         q.codes = put_strings(&im, q.codes, q.ncodes);
         memcpy(im.data + off + i * sizeof q, &q, sizeof q);
     }
-    out.noqa = rel(off, f->nnoqa);
+    out.noqa = rel(&im, off, f->nnoqa);
 
     off = put_array(&im, f->errors, f->nerrors, sizeof(svc_span));
-    out.errors = rel(off, f->nerrors);
+    out.errors = rel(&im, off, f->nerrors);
 
     memcpy(im.data, &out, sizeof out);
     /* the string area ends with a NUL even when it is empty */
@@ -809,24 +927,21 @@ static void out_pad8(out_file *o)
     if (o->pos % 8) out_write(o, zeros, 8 - o->pos % 8);
 }
 
-/* Copies a blob of another cache file, as it is on disk (not as fixed up in memory). */
-static bool copy_blob(out_file *o, const svc_cache *from, uint64_t off, uint64_t len)
+/* A blob of another cache file, as it is on disk (not as relocated in memory); malloc'd. */
+static char *read_blob(const svc_cache *from, uint64_t off, uint64_t len)
 {
-    char *tmp = svc_xmalloc((size_t)len);
+    char *buf = svc_xmalloc((size_t)len);
     size_t done = 0;
-    bool ok = true;
     while (done < len) {
-        ssize_t r = pread(from->fd, tmp + done, (size_t)len - done, (off_t)(off + done));
+        ssize_t r = pread(from->fd, buf + done, (size_t)len - done, (off_t)(off + done));
         if (r < 0 && errno == EINTR) continue;
         if (r <= 0) {
-            ok = false;
-            break;
+            free(buf);
+            return NULL;
         }
         done += (size_t)r;
     }
-    if (ok) out_write(o, tmp, (size_t)len);
-    free(tmp);
-    return ok;
+    return buf;
 }
 
 static int mkdirs(char *dir)
@@ -920,6 +1035,7 @@ int svc_cache_write(const char *path, const svc_cache_record *records, size_t n,
     if (strings.len == 0) svc_buf_append(&strings, "", 1);
     size_t head_len = sizeof(cache_header) + n * sizeof(cache_entry) + nchecked * 4 + strings.len;
 
+    uint64_t base = base_for(path);
     out_file o = { .fd = fd, .ok = true, .buf = svc_xmalloc(OUT_BUF) };
     /* reserve the header, entries, checked and strings; written last */
     if (lseek(fd, (off_t)head_len, SEEK_SET) < 0) o.ok = false;
@@ -929,14 +1045,32 @@ int svc_cache_write(const char *path, const svc_cache_record *records, size_t n,
         const svc_cache_record *r = &records[i];
         cache_entry *e = &entries[i];
         const cache_entry *old = r->from ? &r->from->entries[r->from_entry] : NULL;
+        uintptr_t at = (uintptr_t)base + (uintptr_t)o.pos + sizeof(blob_head);
         if (old && old->facts_len) {
-            e->facts_off = o.pos;
-            e->facts_len = old->facts_len;
-            if (!copy_blob(&o, r->from, old->facts_off, old->facts_len)) o.ok = false;
-            out_pad8(&o);
+            /* the old image, its pointers moved to where this one will be */
+            char *blob = read_blob(r->from, old->facts_off, old->facts_len);
+            blob_head head;
+            bool ok = blob != NULL;
+            if (ok) {
+                memcpy(&head, blob, sizeof head);
+                size_t len = (size_t)old->facts_len - sizeof head;
+                fixer x = { blob + sizeof head, image_want(r->from, old), (intptr_t)(at - image_want(r->from, old)),
+                            true, head.strings, len, true };
+                ok = head.magic == IMAGE_MAGIC && head.strings >= sizeof(svc_facts) && head.strings < len &&
+                     fix_facts(&x, (svc_facts *)(blob + sizeof head));
+                head.check = checksum(blob + sizeof head, len);
+                memcpy(blob, &head, sizeof head);
+            }
+            if (ok) {
+                e->facts_off = o.pos;
+                e->facts_len = old->facts_len;
+                out_write(&o, blob, (size_t)old->facts_len);
+                out_pad8(&o);
+            }
+            free(blob);
         } else if (!old && r->facts) {
             size_t len;
-            char *img = serialize_facts(r->facts, &len);
+            char *img = serialize_facts(r->facts, at, &len);
             blob_head head = { IMAGE_MAGIC, (uint32_t)struct_bytes(r->facts), checksum(img, len) };
             e->facts_off = o.pos;
             e->facts_len = sizeof head + len;
@@ -968,6 +1102,7 @@ int svc_cache_write(const char *path, const svc_cache_record *records, size_t n,
     h.strings_len = strings.len;
     h.written_ns = m->started_ns;
     h.fingerprint = m->fingerprint;
+    h.base = base;
     /* the checksum covers entries, checked and strings, contiguous in the file */
     size_t meta_len = n * sizeof(cache_entry) + nchecked * 4 + strings.len;
     char *meta = svc_xmalloc(meta_len ? meta_len : 1);

@@ -37,6 +37,8 @@ const TSLanguage *tree_sitter_toml(void);
 #define SNIPPET_MAX 40
 /* Values are built recursively; no real pyproject.toml nests anywhere near this deep. */
 #define MAX_NESTING 256
+/* Longest glob in `exclude` and `per-file-ignores`. */
+#define MAX_GLOB 4096
 
 /* ---- defaults, free, exclude ---------------------------------------------------- */
 
@@ -762,12 +764,14 @@ enum {
     K_IGNORE,
     K_EXCLUDE,
     K_PER_FILE_IGNORES,
+    K_MAX_FILE_SIZE,
     K_COUNT
 };
 
 static const char *const KEY_NAMES[K_COUNT] = {
     "services-root", "tasks-service", "task-decorators", "apps",    "glue-modules",
     "max-task-statements", "select",  "ignore",          "exclude", "per-file-ignores",
+    "max-file-size",
 };
 
 /* Optimal string alignment distance, so a swapped pair of letters counts once; '_' and '-'
@@ -877,6 +881,8 @@ static int item_code(tparse *p, const char *key, const tv *v, const char *s, cha
 static int item_glob(tparse *p, const char *key, const tv *v, const char *s, char **out)
 {
     if (!*s) return fail_at(p, v->line, "%s: a pattern cannot be empty", key);
+    /* Matching costs pattern x path; no path needs a longer pattern. */
+    if (strlen(s) > MAX_GLOB) return fail_at(p, v->line, "%s: a pattern longer than %d bytes", key, MAX_GLOB);
     /* "./x" means the same as "x" to a user; the matcher knows only the latter. */
     while (s[0] == '.' && s[1] == '/') s += 2;
     *out = svc_xstrdup(s);
@@ -1017,8 +1023,45 @@ static int read_key(tparse *p, int k, const tv *v, svc_config *cfg)
         return want_strv(p, key, v, item_glob, &cfg->exclude, &cfg->nexclude);
     case K_PER_FILE_IGNORES:
         return read_per_file_ignores(p, v, cfg);
+    case K_MAX_FILE_SIZE:
+        if (v->kind == TV_INTEGER) {
+            if (v->num < 1 || (unsigned long long)v->num > SVC_CONFIG_MAX_FILE_SIZE_LIMIT)
+                return fail_at(p, v->line, "%s: %s is out of range (1 byte to 1 GiB)", key, describe(p, v));
+            cfg->max_file_size = (uint64_t)v->num;
+            return SVC_OK;
+        }
+        if (v->kind == TV_STRING && strlen(v->str) == v->slen && svc_config_parse_size(v->str, &cfg->max_file_size))
+            return SVC_OK;
+        return fail_at(p, v->line, "%s: expected a size such as 10485760 or \"10 MiB\" (1 byte to 1 GiB), got %s", key,
+                       describe(p, v));
     }
     return SVC_OK;
+}
+
+bool svc_config_parse_size(const char *text, uint64_t *out)
+{
+    const char *s = text;
+    if (!s || *s < '0' || *s > '9') return false;
+    uint64_t n = 0;
+    for (; *s >= '0' && *s <= '9'; s++) {
+        if (n > SVC_CONFIG_MAX_FILE_SIZE_LIMIT) return false;
+        n = n * 10 + (uint64_t)(*s - '0');
+    }
+    while (*s == ' ') s++;
+    uint64_t unit = 1;
+    char u = (char)(*s | 0x20);
+    if (*s && (u == 'k' || u == 'm' || u == 'g')) {
+        unit = u == 'k' ? 1024ull : u == 'm' ? 1024ull * 1024 : 1024ull * 1024 * 1024;
+        s++;
+        if (*s == 'i' || *s == 'I') s++;
+        if (*s == 'b' || *s == 'B') s++;
+    } else if (*s == 'b' || *s == 'B') {
+        s++;
+    }
+    if (*s) return false;
+    if (n == 0 || n > SVC_CONFIG_MAX_FILE_SIZE_LIMIT / unit) return false;
+    *out = n * unit;
+    return true;
 }
 
 /* Swaps staged fields into the live config, so the old values end up in `staged` and are
@@ -1053,6 +1096,7 @@ static void commit(svc_config *cfg, svc_config *staged, const bool set[K_COUNT])
     if (set[K_GLUE_MODULES])
         swap_strv(&cfg->glue_modules, &cfg->nglue_modules, &staged->glue_modules, &staged->nglue_modules);
     if (set[K_MAX_TASK_STATEMENTS]) cfg->max_task_statements = staged->max_task_statements;
+    if (set[K_MAX_FILE_SIZE]) cfg->max_file_size = staged->max_file_size;
     if (set[K_SELECT]) swap_strv(&cfg->select, &cfg->nselect, &staged->select, &staged->nselect);
     if (set[K_IGNORE]) swap_strv(&cfg->ignore, &cfg->nignore, &staged->ignore, &staged->nignore);
     if (set[K_EXCLUDE]) swap_strv(&cfg->exclude, &cfg->nexclude, &staged->exclude, &staged->nexclude);
@@ -1126,7 +1170,8 @@ int svc_config_load(svc_config *cfg, const char *root, svc_error *err)
     if (!root || !*root) root = ".";
     size_t rl = strlen(root);
     char *full = svc_xasprintf("%s%s%s", root, root[rl - 1] == '/' ? "" : "/", name);
-    int fd = open(full, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: a FIFO named pyproject.toml must not block the open (refused below) */
+    int fd = open(full, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     free(full);
     if (fd < 0) {
         if (errno == ENOENT || errno == ENOTDIR) return SVC_OK; /* no file: defaults */

@@ -1165,8 +1165,11 @@ static void begin_call(extractor *ex, TSNode node, frame *f)
         f->bits |= FB_ISINSTANCE;
     if (f->target_kind == T_DECORATOR && (f->bits & FB_LINK_CALLEE)) {
         svc_decorator *dec = f->target;
-        dec->args = c.args;
-        dec->nargs = c.nargs;
+        /* A call inside an unparsable decorator (an ERROR node) is not the decorator's call. */
+        if (dec->is_call) {
+            dec->args = c.args;
+            dec->nargs = c.nargs;
+        }
         /* only a plain chain callee names the decorator */
         if (fk != K_IDENTIFIER && fk != K_ATTRIBUTE) f->bits &= (uint8_t)~FB_LINK_CALLEE;
     } else {
@@ -2189,6 +2192,143 @@ static void free_extractor(extractor *ex)
 
 #define BINARY_PROBE 8000
 
+/*
+ * Tree-sitter's allocations during an extraction come from a per-thread bump arena: a parse
+ * makes and frees hundreds of thousands of small objects, and malloc/free were a sixth of the
+ * extraction's time. Everything tree-sitter allocates inside svc_facts_extract (parser, tree,
+ * cursors) is freed before it returns, so the arena is simply rewound then. Outside an
+ * extraction (the TUI's highlighter, fixes re-parsing) and for memory that was not bumped, the
+ * functions fall back to the libc allocator. Each bumped block is preceded by its size (realloc).
+ */
+typedef struct bump_chunk {
+    struct bump_chunk *next;
+    size_t used, size;
+    max_align_t data[];
+} bump_chunk;
+
+typedef struct bump_state {
+    bool active;
+    bump_chunk *head;
+} bump_state;
+
+static _Thread_local bump_state bump;
+static pthread_key_t bump_key;
+static pthread_once_t bump_once = PTHREAD_ONCE_INIT;
+
+#define BUMP_CHUNK (1u << 20)
+#define BUMP_HEADER sizeof(max_align_t)
+
+static bool bump_owns(const void *p)
+{
+    for (const bump_chunk *c = bump.head; c; c = c->next)
+        if ((const char *)p >= (const char *)c->data && (const char *)p < (const char *)c->data + c->size) return true;
+    return false;
+}
+
+static void *bump_alloc(size_t n)
+{
+    size_t need = BUMP_HEADER + ((n + BUMP_HEADER - 1) & ~(BUMP_HEADER - 1));
+    bump_chunk *c = bump.head;
+    if (!c || c->used + need > c->size) {
+        size_t size = need > BUMP_CHUNK ? need : BUMP_CHUNK;
+        c = malloc(sizeof *c + size);
+        if (!c) abort();
+        c->used = 0;
+        c->size = size;
+        c->next = bump.head;
+        bump.head = c;
+    }
+    char *p = (char *)c->data + c->used;
+    c->used += need;
+    memcpy(p, &n, sizeof n);
+    return p + BUMP_HEADER;
+}
+
+static void *ts_bump_malloc(size_t n)
+{
+    if (!bump.active) {
+        void *p = malloc(n ? n : 1);
+        if (!p) abort();
+        return p;
+    }
+    return bump_alloc(n);
+}
+
+static void *ts_bump_calloc(size_t count, size_t size)
+{
+    if (!bump.active) {
+        void *p = calloc(count ? count : 1, size ? size : 1);
+        if (!p) abort();
+        return p;
+    }
+    if (size && count > SIZE_MAX / size) abort();
+    void *p = bump_alloc(count * size);
+    memset(p, 0, count * size);
+    return p;
+}
+
+static void ts_bump_free(void *p)
+{
+    if (p && !(bump.head && bump_owns(p))) free(p);
+}
+
+static void *ts_bump_realloc(void *p, size_t n)
+{
+    if (p && bump.head && bump_owns(p)) {
+        size_t old;
+        memcpy(&old, (char *)p - BUMP_HEADER, sizeof old);
+        if (n <= old) return p;
+        void *q = bump.active ? bump_alloc(n) : malloc(n);
+        if (!q) abort();
+        memcpy(q, p, old);
+        return q;
+    }
+    if (bump.active && !p) return bump_alloc(n);
+    void *q = realloc(p, n ? n : 1);
+    if (!q) abort();
+    return q;
+}
+
+/* Keeps one chunk for the next extraction on this thread; the others go back to malloc. */
+static void bump_rewind(void)
+{
+    bump_chunk *keep = NULL;
+    for (bump_chunk *c = bump.head, *next; c; c = next) {
+        next = c->next;
+        if (!keep && c->size == BUMP_CHUNK) {
+            keep = c;
+            keep->next = NULL;
+            keep->used = 0;
+        } else {
+            free(c);
+        }
+    }
+    bump.head = keep;
+}
+
+static void bump_thread_exit(void *unused)
+{
+    (void)unused;
+    for (bump_chunk *c = bump.head, *next; c; c = next) {
+        next = c->next;
+        free(c);
+    }
+    bump.head = NULL;
+}
+
+static void bump_init(void)
+{
+    pthread_key_create(&bump_key, bump_thread_exit);
+    ts_set_allocator(ts_bump_malloc, ts_bump_calloc, ts_bump_realloc, ts_bump_free);
+}
+
+/* Frees the calling thread's extraction arena (threads that end free theirs by themselves). */
+void svc_facts_release_thread_memory(void);
+void svc_facts_release_thread_memory(void)
+{
+    bump_thread_exit(NULL);
+}
+
 svc_facts *svc_facts_extract(const char *path, const char *module, bool is_package, const char *bytes, size_t len)
 {
     pthread_once(&tables_once, init_tables);
@@ -2231,6 +2371,9 @@ svc_facts *svc_facts_extract(const char *path, const char *module, bool is_packa
     build_lines(&ex);
     new_scope(&ex, S_MODULE, -1, -1);
 
+    pthread_once(&bump_once, bump_init);
+    pthread_setspecific(bump_key, (void *)1); /* so that the thread's exit frees the arena */
+    bump.active = true;
     TSParser *parser = ts_parser_new();
     if (ts_parser_set_language(parser, tree_sitter_python())) {
         TSTree *tree = ts_parser_parse_string(parser, NULL, ex.src, ex.src_len);
@@ -2243,6 +2386,8 @@ svc_facts *svc_facts_extract(const char *path, const char *module, bool is_packa
         }
     }
     ts_parser_delete(parser);
+    bump.active = false;
+    bump_rewind();
 
     resolve_all(&ex);
     finish(&ex);

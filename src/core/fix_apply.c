@@ -17,6 +17,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,7 +46,7 @@ static int read_file(const char *full, char **bytes, size_t *len, struct stat *s
 {
     *bytes = NULL;
     *len = 0;
-    int fd = open(full, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    int fd = open(full, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK); /* a FIFO must not block */
     if (fd < 0) return errno == ELOOP ? EINVAL : errno;
     if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode)) {
         close(fd);
@@ -1340,6 +1342,26 @@ static int perform(batch *b, svc_git *g, int from, int to, strvec *made, svc_err
     return rc;
 }
 
+/*
+ * The signals that end a process by default and that a user or the system sends on purpose (a
+ * closed terminal, ^C, kill, a time or file size limit) are held back while a batch is written:
+ * it is then written whole or rolled back, and no temp file is left beside a file; they are
+ * delivered as soon as it is done. Only the calling thread's mask changes, so a program with other
+ * threads must start them with these signals blocked (the TUI's loader does). SIGKILL cannot be
+ * held: after one, a `.name.svcscope-XXXXXX` temp file may remain; it is safe to delete.
+ */
+static void hold_signals(sigset_t *old)
+{
+    static const int held[] = { SIGHUP, SIGINT, SIGTERM, SIGQUIT, SIGALRM, SIGVTALRM, SIGPROF, SIGUSR1, SIGUSR2,
+                                SIGXCPU, SIGXFSZ };
+    sigset_t set;
+    sigemptyset(&set);
+    for (size_t i = 0; i < sizeof held / sizeof *held; i++) sigaddset(&set, held[i]);
+    pthread_sigmask(SIG_BLOCK, &set, old);
+}
+
+static void release_signals(const sigset_t *old) { pthread_sigmask(SIG_SETMASK, old, NULL); }
+
 /* ---- the undo record ---------------------------------------------------------------------------- */
 
 /*
@@ -1711,6 +1733,7 @@ void svc_fix_result_free(svc_fix_result *r)
     free(r->messages);
     for (size_t i = 0; i < r->nchanged; i++) free(r->changed_paths[i]);
     free(r->changed_paths);
+    free(r->fix_applied);
     memset(r, 0, sizeof *r);
 }
 
@@ -1783,6 +1806,8 @@ int svc_fix_apply(const svc_model *model, const svc_fix *const *fixes, size_t nf
         size_t prevlen = 0;
         char *previous = undo_previous(undo_dir, &prevlen);
         char *data_name = NULL;
+        sigset_t old_mask;
+        hold_signals(&old_mask);
         rc = undo_write(undo_dir, &b, &data_name, err);
         if (rc == 0) {
             strvec made = { 0 };
@@ -1791,12 +1816,17 @@ int svc_fix_apply(const svc_model *model, const svc_fix *const *fixes, size_t nf
             if (rc < 0) undo_abandon(undo_dir, data_name, previous, prevlen);
             else prune_data(undo_dir, data_name);
         }
+        release_signals(&old_mask);
         free(data_name);
         free(previous);
         free(undo_dir);
     }
     if (rc == 0) {
-        for (size_t k = 0; k < nfixes; k++) result->applied += p.accepted[k];
+        result->fix_applied = svc_xcalloc(nfixes ? nfixes : 1, sizeof *result->fix_applied);
+        for (size_t k = 0; k < nfixes; k++) {
+            result->applied += p.accepted[k];
+            result->fix_applied[k] = p.accepted[k];
+        }
         result->skipped = p.skipped;
         result->changed_paths = svc_xcalloc(b.t.len ? b.t.len : 1, sizeof *result->changed_paths);
         for (size_t i = 0; i < b.t.len; i++) result->changed_paths[result->nchanged++] = svc_xstrdup(b.t.items[i].path);
@@ -1833,12 +1863,17 @@ int svc_fix_undo(const char *root, const char *undo_dir, svc_fix_result *result,
                                b.root);
         } else {
             strvec made = { 0 };
+            sigset_t old_mask;
+            hold_signals(&old_mask);
             rc = perform(&b, g, 1, 0, &made, err);
+            if (rc == 0) {
+                remove_dirs(b.root, b.dirs.items, b.dirs.len);
+                undo_remove(dir);
+            }
+            release_signals(&old_mask);
             strvec_free(&made);
         }
         if (rc == 0) {
-            remove_dirs(b.root, b.dirs.items, b.dirs.len);
-            undo_remove(dir);
             result->applied = b.t.len;
             result->changed_paths = svc_xcalloc(b.t.len ? b.t.len : 1, sizeof *result->changed_paths);
             for (size_t i = 0; i < b.t.len; i++)

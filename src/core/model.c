@@ -3,6 +3,7 @@
  * Definitions follow spec "Words" (see docs/model.md for the choices where it is silent).
  */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -202,9 +203,17 @@ typedef struct mod_entry {
     size_t file;
 } mod_entry;
 
-/* One word the pre-filter looks for. */
+/*
+ * One word the pre-filter looks for: an identifier; for a re-exported name, the identifier and
+ * how a file reaches the module that binds it (that module's last name, or being inside its
+ * package, where relative imports need not write it).
+ */
 typedef struct word {
     uint32_t hash;
+    uint32_t id;           /* what the cache's `checked` list records */
+    bool with;             /* also needs `with_hash`, or a path inside `folder` */
+    uint32_t with_hash;
+    const char *folder;
     bool in_old_checked;   /* the cache's unparsed entries are known not to hold it */
 } word;
 typedef SVC_VEC(word) word_vec;
@@ -221,6 +230,7 @@ struct parse_state {
     uint64_t fingerprint;
     word_vec base_words, app_words, taint;
     size_t taint_probed;   /* taint words [0, taint_probed) were probed in every unparsed file */
+    bool taint_skipped;    /* the taint words are the cache's `checked` ones (nothing changed) */
     svc_map *taint_names;
     mod_entry *mods;       /* modules of the repo, sorted by name */
     size_t nmods;
@@ -230,6 +240,9 @@ struct parse_state {
     svc_map *member_seen;  /* "module.member" -> (void*)1 once its bindings were followed */
     SVC_VEC(char *) owned; /* strings built by the closure */
     atomic_size_t done, parsed, cached, read;
+    const char *marks[16];
+    int64_t mark_ns[16];
+    int nmarks;
 };
 
 /* ---- parallel loop ---- */
@@ -286,38 +299,52 @@ static void run_jobs(build_ctx *b, const size_t *items, size_t n, job_fn fn, boo
 
 /* ---- the pre-filter's words ---- */
 
-static bool has_word(const file_work *w, const word_vec *words, size_t from, bool skip_old_checked)
+static bool has_word(const file_work *w, const char *path, const word_vec *words, size_t from, bool skip_old_checked)
 {
     for (size_t k = from; k < words->len; k++) {
-        if (skip_old_checked && words->items[k].in_old_checked) continue;
-        if (svc_tokens_has(w->tokens, w->ntokens, words->items[k].hash)) return true;
+        const word *wd = &words->items[k];
+        if (skip_old_checked && wd->in_old_checked) continue;
+        if (!svc_tokens_has(w->tokens, w->ntokens, wd->hash)) continue;
+        if (!wd->with || svc_tokens_has(w->tokens, w->ntokens, wd->with_hash)) return true;
+        if (wd->folder && path_within(path, wd->folder)) return true;
     }
     return false;
 }
 
 /* True when a file that no rule reads by path holds a word some rule reacts to. */
-static bool relevant(const build_ctx *b, const file_work *w)
+static bool relevant(const build_ctx *b, const file_work *w, const char *path)
 {
     const struct parse_state *ps = b->ps;
     if (!w->tokens) return true;
-    if (has_word(w, &ps->base_words, 0, false)) return true;
-    if (w->app_words && has_word(w, &ps->app_words, 0, false)) return true;
-    return has_word(w, &ps->taint, 0, w->tokens_checked);
+    if (has_word(w, path, &ps->base_words, 0, false)) return true;
+    if (w->app_words && has_word(w, path, &ps->app_words, 0, false)) return true;
+    return has_word(w, path, &ps->taint, 0, w->tokens_checked);
+}
+
+static bool in_sorted(const uint32_t *v, size_t n, uint32_t x)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v[mid] < x) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < n && v[lo] == x;
+}
+
+static void push_word(struct parse_state *ps, word_vec *v, word wd)
+{
+    size_t nchecked = 0;
+    const uint32_t *checked = svc_cache_checked(ps->cache, &nchecked);
+    wd.in_old_checked = in_sorted(checked, nchecked, wd.id);
+    svc_vec_push(v, wd);
 }
 
 static void add_word(struct parse_state *ps, word_vec *v, const char *name, size_t n)
 {
-    word wd = { svc_ident_hash(name, n), false };
-    size_t nchecked = 0;
-    const uint32_t *checked = svc_cache_checked(ps->cache, &nchecked);
-    size_t lo = 0, hi = nchecked;
-    while (lo < hi) { /* the checked list is sorted */
-        size_t mid = lo + (hi - lo) / 2;
-        if (checked[mid] < wd.hash) lo = mid + 1;
-        else hi = mid;
-    }
-    wd.in_old_checked = lo < nchecked && checked[lo] == wd.hash;
-    svc_vec_push(v, wd);
+    word wd = { 0 };
+    wd.hash = wd.id = svc_ident_hash(name, n);
+    push_word(ps, v, wd);
 }
 
 /* ---- the closure: modules a file's facts run through ---- */
@@ -447,7 +474,7 @@ static void process(build_ctx *b, size_t i, int worker)
     if (w->matched) {
         if (ps->check_only && !w->must) {
             /* With the same fingerprint the last verdict stands; else the words decide. */
-            bool skip = ps->fast ? !svc_cache_needed(ps->cache, w->entry) : w->tokens && !relevant(b, w);
+            bool skip = w->tokens && (ps->fast ? !svc_cache_needed(ps->cache, w->entry) : !relevant(b, w, f->path));
             if (skip) {
                 free(bytes);
                 w->status = ST_UNPARSED;
@@ -478,7 +505,7 @@ static void process(build_ctx *b, size_t i, int worker)
         w->tokens_owned = true;
         w->tokens_checked = false;
     }
-    if (ps->check_only && !w->must && !relevant(b, w)) {
+    if (ps->check_only && !w->must && !relevant(b, w, f->path)) {
         free(bytes);
         w->status = ST_UNPARSED;
         return;
@@ -522,8 +549,9 @@ static bool make_needed(build_ctx *b, size_t file)
 }
 
 /* The members a module binds under a name: import and assignment targets. */
-static void member_targets(const svc_facts *f, const char *name, size_t n, SVC_VEC(const char *) *out,
-                           bool *bound)
+typedef SVC_VEC(const char *) cstr_vec;
+
+static void member_targets(const svc_facts *f, const char *name, size_t n, cstr_vec *out, bool *bound)
 {
     *bound = false;
     for (size_t k = 0; k < f->nimports; k++) {
@@ -585,7 +613,7 @@ static void follow_deferred(build_ctx *b, deferred_vec *list, index_vec *out)
              i++) {
             const svc_facts *f = b->m->files[ps->mods[i].file].facts;
             if (!f) continue;
-            SVC_VEC(const char *) targets = { 0 };
+            cstr_vec targets = { 0 };
             bool bound;
             member_targets(f, member, mn, &targets, &bound);
             if (!bound) {
@@ -890,14 +918,26 @@ static void assign_roles(svc_model *m)
 static void put_symbol(svc_model *m, const char *dotted, svc_symbol_kind kind, size_t file, long def, const char *target,
                        bool overwrite)
 {
-    svc_symbol *existing = svc_map_get(m->symbols, dotted);
+    bool created;
+    void **slot = svc_map_slot(m->symbols, dotted, &created);
+    svc_symbol *existing = *slot;
     if (existing && (!overwrite || existing->kind == SVC_SYM_MODULE)) return;
     svc_symbol *sym = svc_arena_alloc(m->arena, sizeof *sym);
     sym->kind = kind;
     sym->file = file;
     sym->def = def;
     sym->target = target;
-    svc_map_put(m->symbols, dotted, sym);
+    *slot = sym;
+}
+
+/* "module.name" in a reused buffer (the map copies its keys). */
+static const char *dotted_name(svc_buf *buf, const char *module, const char *name)
+{
+    buf->len = 0;
+    svc_buf_puts(buf, module);
+    svc_buf_putc(buf, '.');
+    svc_buf_puts(buf, name);
+    return buf->data;
 }
 
 /* Modules a module pulls in with `from x import *`, in source order. */
@@ -960,6 +1000,7 @@ static void build_symbols(svc_model *m)
     /* modules first, so a submodule wins over a same-named attribute */
     for (size_t i = 0; i < m->nfiles; i++)
         if (m->files[i].module) put_symbol(m, m->files[i].module, SVC_SYM_MODULE, i, -1, NULL, true);
+    svc_buf name = { 0 };
     for (size_t i = 0; i < m->nfiles; i++) {
         const svc_file *f = &m->files[i];
         const svc_facts *facts = f->facts;
@@ -972,20 +1013,18 @@ static void build_symbols(svc_model *m)
                 continue;
             }
             if (!imp->bound) continue;
-            char *name = svc_arena_printf(m->arena, "%s.%s", f->module, imp->bound);
-            put_symbol(m, name, SVC_SYM_IMPORT, i, -1, imp->target, true);
+            put_symbol(m, dotted_name(&name, f->module, imp->bound), SVC_SYM_IMPORT, i, -1, imp->target, true);
         }
         for (size_t k = 0; k < facts->nassigns; k++) {
             const svc_assign *as = &facts->assigns[k];
-            char *name = svc_arena_printf(m->arena, "%s.%s", f->module, as->name);
-            put_symbol(m, name, SVC_SYM_ASSIGN, i, -1, as->value_chain, true);
+            put_symbol(m, dotted_name(&name, f->module, as->name), SVC_SYM_ASSIGN, i, -1, as->value_chain, true);
         }
         for (size_t k = 0; k < facts->ndefs; k++) {
             const svc_def *d = &facts->defs[k];
-            char *name = svc_arena_printf(m->arena, "%s.%s", f->module, d->qualname);
-            put_symbol(m, name, SVC_SYM_DEF, i, (long)k, NULL, true);
+            put_symbol(m, dotted_name(&name, f->module, d->qualname), SVC_SYM_DEF, i, (long)k, NULL, true);
         }
     }
+    svc_buf_free(&name);
 }
 
 const svc_symbol *svc_model_symbol(const svc_model *m, const char *dotted)
@@ -1391,98 +1430,139 @@ static uint64_t prefilter_fingerprint(build_ctx *b)
     return h ? h : 1;
 }
 
-static void add_taint(build_ctx *b, const char *name)
+/* A re-exported name, bound in the module of file `holder`. */
+static void add_taint(build_ctx *b, const char *name, size_t holder)
 {
     struct parse_state *ps = b->ps;
-    if (!name || svc_map_get(ps->taint_names, name)) return;
-    svc_map_put(ps->taint_names, name, (void *)1);
-    add_word(ps, &ps->taint, name, strlen(name));
+    const svc_file *h = &b->m->files[holder];
+    if (!name || !h->module) return;
+    const char *last = svc_dotted_last(h->module);
+    char *key = svc_xasprintf("%s\x1f%s\x1f%s", name, h->module, h->is_init ? "p" : "");
+    bool known = svc_map_get(ps->taint_names, key) != NULL;
+    if (!known) svc_map_put(ps->taint_names, key, (void *)1);
+    free(key);
+    if (known) return;
+    word wd = { 0 };
+    wd.hash = svc_ident_hash(name, strlen(name));
+    wd.with = true;
+    wd.with_hash = svc_ident_hash(last, strlen(last));
+    if (h->is_init) wd.folder = dirname_of(b->m->arena, h->path);
+    uint64_t id = fnv64(fnv64(1469598103934665603ull, &wd.hash, 4), &wd.with_hash, 4);
+    id = fnv64_str(id, wd.folder);
+    wd.id = (uint32_t)(id ^ (id >> 32));
+    push_word(ps, &ps->taint, wd);
 }
 
-/* The top-level names of a services module, and of the services modules it star-imports. */
-static void add_star_names(build_ctx *b, const char *module, svc_map *visited)
+/* The top-level names of module `module` (all its files), re-exported by file `holder` with `*`. */
+static void add_star_names(build_ctx *b, const char *module, size_t holder, svc_map *visited)
 {
     struct parse_state *ps = b->ps;
-    if (svc_map_get(visited, module)) return;
-    svc_map_put(visited, module, (void *)1);
+    char *key = svc_xasprintf("%s\x1f%zu", module, holder);
+    bool seen = svc_map_get(visited, key) != NULL;
+    if (!seen) svc_map_put(visited, key, (void *)1);
+    free(key);
+    if (seen) return;
     size_t n = strlen(module);
     for (size_t i = mod_lower(ps, module, n); i < ps->nmods && strcmp(ps->mods[i].name, module) == 0; i++) {
         const svc_facts *f = b->m->files[ps->mods[i].file].facts;
         if (!f) continue;
         for (size_t k = 0; k < f->ndefs; k++)
-            if (f->defs[k].parent == -1) add_taint(b, f->defs[k].name);
-        for (size_t k = 0; k < f->nassigns; k++) add_taint(b, f->assigns[k].name);
-        for (size_t k = 0; k < f->nall; k++) add_taint(b, f->all[k]);
+            if (f->defs[k].parent == -1) add_taint(b, f->defs[k].name, holder);
+        for (size_t k = 0; k < f->nassigns; k++) add_taint(b, f->assigns[k].name, holder);
+        for (size_t k = 0; k < f->nall; k++) add_taint(b, f->all[k], holder);
         for (size_t k = 0; k < f->nimports; k++) {
             const svc_import *imp = &f->imports[k];
             if (imp->scope != -1) continue;
             if (imp->kind == SVC_IMPORT_STAR) {
-                if (imp->module && within_services(b->m, imp->module)) add_star_names(b, imp->module, visited);
+                if (imp->module) add_star_names(b, imp->module, holder, visited);
             } else {
-                add_taint(b, imp->bound);
+                add_taint(b, imp->bound, holder);
             }
         }
     }
 }
 
 /*
- * Names that lead into the services package or to a task or wrapper from outside it: tasks' and
- * wrappers' own names, module-level aliases of them (`from services.x import Y as Z` in
- * libs/shortcuts.py: a file that writes `shortcuts.Z` reaches services.x.Y without ever writing
- * "services"), and what a module outside imports with `*` from a services module. Unparsed files
- * that hold one of them are made needed (into todo).
+ * Names by which a file that writes neither the services package's name nor a task word can
+ * still reach something a rule reads, and how it would reach them (docs/performance.md):
+ *  - tasks and wrappers defined outside the services package (by their module);
+ *  - module-level aliases, in parsed modules outside the services package, of names inside it,
+ *    of tasks and wrappers, or of modules that hold such aliases ("tainted modules"):
+ *    `from services.x import Y as Z` in libs/shortcuts.py, reached as `shortcuts.Z`;
+ *  - what such a module imports with `*` from the services package or a tainted module.
+ * Unparsed files that hold one of them are made needed (into todo).
  */
 static void taint_round(build_ctx *b, index_vec *todo)
 {
     svc_model *m = b->m;
     struct parse_state *ps = b->ps;
-    svc_map *targets = svc_map_new();
-    for (size_t t = 0; t < m->ntasks; t++) {
-        svc_map_put(targets, m->tasks[t].dotted, (void *)1);
-        add_taint(b, m->files[m->tasks[t].at.file].facts->defs[m->tasks[t].at.def].name);
-    }
-    for (size_t w = 0; w < m->nwrappers; w++) {
-        svc_map_put(targets, m->wrappers[w].dotted, (void *)1);
-        add_taint(b, m->files[m->wrappers[w].at.file].facts->defs[m->wrappers[w].at.def].name);
+    svc_map *targets = svc_map_new();  /* dotted names of tasks and wrappers */
+    svc_map *tainted = svc_map_new();  /* modules outside services that hold tainted names */
+    for (size_t t = 0; t < m->ntasks; t++) svc_map_put(targets, m->tasks[t].dotted, (void *)1);
+    for (size_t w = 0; w < m->nwrappers; w++) svc_map_put(targets, m->wrappers[w].dotted, (void *)1);
+    for (size_t t = 0; t < m->ntasks + m->nwrappers; t++) {
+        svc_defref at = t < m->ntasks ? m->tasks[t].at : m->wrappers[t - m->ntasks].at;
+        const svc_file *f = &m->files[at.file];
+        if (!f->module || within_services(m, f->module)) continue;
+        add_taint(b, f->facts->defs[at.def].name, at.file);
+        svc_map_put(tainted, f->module, (void *)1);
     }
     svc_map *visited = svc_map_new();
-    for (size_t i = 0; i < m->nfiles; i++) {
-        const svc_file *f = &m->files[i];
-        uint8_t st = ps->work[i].status;
-        if ((st != ST_PARSED && st != ST_CACHED) || !f->module || within_services(m, f->module)) continue;
-        const svc_facts *facts = f->facts;
-        for (size_t k = 0; k < facts->nimports; k++) {
-            const svc_import *imp = &facts->imports[k];
-            if (imp->scope != -1 || imp->unresolved) continue;
-            if (imp->kind == SVC_IMPORT_STAR) {
-                if (imp->module && within_services(m, imp->module)) add_star_names(b, imp->module, visited);
-                continue;
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (size_t i = 0; i < m->nfiles; i++) {
+            const svc_file *f = &m->files[i];
+            uint8_t st = ps->work[i].status;
+            if ((st != ST_PARSED && st != ST_CACHED) || !f->module || within_services(m, f->module)) continue;
+            const svc_facts *facts = f->facts;
+            bool holds = false;
+            for (size_t k = 0; k < facts->nimports; k++) {
+                const svc_import *imp = &facts->imports[k];
+                if (imp->scope != -1 || imp->unresolved) continue;
+                if (imp->kind == SVC_IMPORT_STAR) {
+                    if (imp->module && (within_services(m, imp->module) || svc_map_get(tainted, imp->module))) {
+                        add_star_names(b, imp->module, i, visited);
+                        holds = true;
+                    }
+                    continue;
+                }
+                if (!imp->bound) continue;
+                char *key = svc_xasprintf("%s.%s", f->module, imp->bound);
+                const char *r = svc_model_resolve(m, key);
+                free(key);
+                if (within_services(m, imp->target) || within_services(m, r) ||
+                    (r && (svc_map_get(targets, r) || svc_map_get(tainted, r)))) {
+                    add_taint(b, imp->bound, i);
+                    holds = true;
+                }
             }
-            if (!imp->bound || svc_map_get(ps->taint_names, imp->bound)) continue;
-            char *key = svc_xasprintf("%s.%s", f->module, imp->bound);
-            const char *r = svc_model_resolve(m, key);
-            if (within_services(m, imp->target) || within_services(m, r) || (r && svc_map_get(targets, r)))
-                add_taint(b, imp->bound);
-            free(key);
-        }
-        for (size_t k = 0; k < facts->nassigns; k++) {
-            const svc_assign *as = &facts->assigns[k];
-            if (!as->value_chain || svc_map_get(ps->taint_names, as->name)) continue;
-            char *key = svc_xasprintf("%s.%s", f->module, as->name);
-            const char *r = svc_model_resolve(m, key);
-            if (within_services(m, as->value_chain) || within_services(m, r) || (r && svc_map_get(targets, r)))
-                add_taint(b, as->name);
-            free(key);
+            for (size_t k = 0; k < facts->nassigns; k++) {
+                const svc_assign *as = &facts->assigns[k];
+                if (!as->value_chain) continue;
+                char *key = svc_xasprintf("%s.%s", f->module, as->name);
+                const char *r = svc_model_resolve(m, key);
+                free(key);
+                if (within_services(m, as->value_chain) || within_services(m, r) ||
+                    (r && (svc_map_get(targets, r) || svc_map_get(tainted, r)))) {
+                    add_taint(b, as->name, i);
+                    holds = true;
+                }
+            }
+            if (holds && !svc_map_get(tainted, f->module)) {
+                svc_map_put(tainted, f->module, (void *)1);
+                changed = true;
+            }
         }
     }
     svc_map_free(visited);
+    svc_map_free(tainted);
     svc_map_free(targets);
-    /* the new names, in the unparsed files */
+    /* the new words, in the unparsed files */
     if (ps->taint_probed < ps->taint.len)
         for (size_t i = 0; i < m->nfiles; i++) {
             file_work *w = &ps->work[i];
             if (w->status != ST_UNPARSED) continue;
-            if (!w->tokens || has_word(w, &ps->taint, ps->taint_probed, w->tokens_checked))
+            if (!w->tokens || has_word(w, m->files[i].path, &ps->taint, ps->taint_probed, w->tokens_checked))
                 if (make_needed(b, i)) svc_vec_push(todo, i);
         }
     ps->taint_probed = ps->taint.len;
@@ -1490,9 +1570,40 @@ static void taint_round(build_ctx *b, index_vec *todo)
 
 /* ---- build / free ------------------------------------------------------------ */
 
+/* A cache file being written while the caller goes on with the model (joined by svc_model_free). */
+typedef struct cache_job {
+    char *path;
+    svc_cache_record *records;
+    size_t n;
+    svc_cache_meta meta;
+    uint32_t *checked;
+    SVC_VEC(uint32_t *) tokens; /* token lists handed over by the build */
+} cache_job;
+
 struct svc_model_internal {
     svc_cache *cache;          /* facts taken from it live in its mapping */
+    cache_job *cj;
+    pthread_t writer;
+    bool writing;
 };
+
+static void *cache_writer(void *arg)
+{
+    cache_job *cj = arg;
+    svc_cache_write(cj->path, cj->records, cj->n, &cj->meta);
+    return NULL;
+}
+
+static void cache_job_free(cache_job *cj)
+{
+    if (!cj) return;
+    for (size_t i = 0; i < cj->tokens.len; i++) free(cj->tokens.items[i]);
+    svc_vec_free(&cj->tokens);
+    free(cj->records);
+    free(cj->checked);
+    free(cj->path);
+    free(cj);
+}
 
 static void reset_symbols(svc_model *m)
 {
@@ -1525,6 +1636,9 @@ static int compare_u32(const void *pa, const void *pb)
     uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
     return a < b ? -1 : a > b;
 }
+
+/* Phase timings for SVCSCOPE_STATS=1 (ms since the build began). */
+#define MARK(what) (ps.nmarks < 16 ? (void)(ps.marks[ps.nmarks] = (what), ps.mark_ns[ps.nmarks++] = svc_cache_now_ns()) : (void)0)
 
 static bool env_set(const char *name)
 {
@@ -1579,11 +1693,15 @@ static void update_cache(build_ctx *b, const char *path, int64_t started_ns)
     uint32_t *checked = NULL;
     size_t nold = 0;
     const uint32_t *old_checked = svc_cache_checked(old, &nold);
-    if (ps->check_only) {
+    if (ps->check_only && ps->taint_skipped) {
+        meta.fingerprint = ps->fingerprint;
+        meta.checked = old_checked;
+        meta.nchecked = nold;
+    } else if (ps->check_only) {
         meta.fingerprint = ps->fingerprint;
         checked = svc_xmalloc((ps->taint.len + 1) * sizeof *checked);
         size_t k = 0;
-        for (size_t i = 0; i < ps->taint.len; i++) checked[k++] = ps->taint.items[i].hash;
+        for (size_t i = 0; i < ps->taint.len; i++) checked[k++] = ps->taint.items[i].id;
         if (k > 1) qsort(checked, k, sizeof *checked, compare_u32);
         size_t u = 0;
         for (size_t i = 0; i < k; i++)
@@ -1598,9 +1716,30 @@ static void update_cache(build_ctx *b, const char *path, int64_t started_ns)
         meta.checked = old_checked;
         meta.nchecked = nold;
     }
-    if (dirty) svc_cache_write(path, recs, n, &meta);
-    free(checked);
-    free(recs);
+    if (!dirty) {
+        free(checked);
+        free(recs);
+        return;
+    }
+    /* The records point into the model (paths, facts) and the old cache, which svc_model_free
+     * keeps until the writer is done; the build's token lists are handed over. */
+    cache_job *cj = svc_xcalloc(1, sizeof *cj);
+    cj->path = svc_xstrdup(path);
+    cj->records = recs;
+    cj->n = n;
+    cj->meta = meta;
+    cj->checked = checked;
+    for (size_t i = 0; i < m->nfiles; i++) {
+        file_work *w = &ps->work[i];
+        if (!w->tokens_owned) continue;
+        svc_vec_push(&cj->tokens, (uint32_t *)w->tokens);
+        w->tokens_owned = false;
+    }
+    m->internal->cj = cj;
+    if (!env_set("SVCSCOPE_SYNC_CACHE_WRITE") && pthread_create(&m->internal->writer, NULL, cache_writer, cj) == 0)
+        m->internal->writing = true;
+    else
+        cache_writer(cj);
 }
 
 int svc_model_build(svc_model **out, svc_source *src, const svc_config *cfg, const svc_model_options *opts,
@@ -1674,6 +1813,7 @@ int svc_model_build(svc_model **out, svc_source *src, const svc_config *cfg, con
             svc_vec_push(&rest, i);
         }
     }
+    MARK("setup");
     run_jobs(&b, first.items, first.len, process, true);
     build_symbols(m); /* modules, and what the settings bind */
     find_apps(&b);
@@ -1688,21 +1828,47 @@ int svc_model_build(svc_model **out, svc_source *src, const svc_config *cfg, con
             for (size_t i = 0; i < m->nfiles; i++)
                 if (svc_cache_needed(ps.cache, ps.work[i].entry)) ps.work[i].must = true;
     }
+    MARK("settings+apps");
     run_jobs(&b, rest.items, rest.len, process, true);
+    MARK("files");
     if (opts->progress) opts->progress(opts->progress_ctx, m->nfiles, m->nfiles);
+    if (env_set("SVCSCOPE_DEBUG")) {
+        size_t np = 0;
+        for (size_t i = 0; i < m->nfiles; i++) np += ps.work[i].status != ST_UNPARSED;
+        fprintf(stderr, "phase 1: %zu of %zu parsed\n", np, m->nfiles);
+        if (getenv("SVCSCOPE_DEBUG_FILES"))
+            for (size_t i = 0; i < m->nfiles; i++)
+                if (ps.work[i].status != ST_UNPARSED)
+                    fprintf(stderr, "parsed %s %s\n", ps.work[i].must ? "must" : "word", m->files[i].path);
+    }
     rest.len = 0;
     parse_closure(&b, &rest);
+    MARK("closure");
     for (;;) {
         reset_symbols(m);
         build_symbols(m);
         free_tasks(m);
         find_tasks(m);
         if (!ps.check_only) break;
+        /* With the last run's verdicts standing and no file parsed anew, the names are those of
+         * the last run, which its unparsed files were already checked against. */
+        if (ps.fast && atomic_load(&ps.parsed) == 0) {
+            ps.taint_skipped = true;
+            break;
+        }
+        if (env_set("SVCSCOPE_DEBUG")) {
+            size_t np = 0;
+            for (size_t i = 0; i < m->nfiles; i++) np += ps.work[i].status != ST_UNPARSED;
+            fprintf(stderr, "closure: %zu parsed\n", np);
+        }
         taint_round(&b, &rest);
+        if (env_set("SVCSCOPE_DEBUG")) fprintf(stderr, "taint: %zu names, %zu files\n", ps.taint.len, rest.len);
         if (!rest.len) break;
         parse_closure(&b, &rest);
     }
+    MARK("symbols+taint");
     find_exceptions(m);
+    MARK("exceptions");
 
     for (size_t i = 0; i < m->nfiles; i++) {
         m->files[i].unparsed = ps.work[i].status == ST_UNPARSED;
@@ -1712,6 +1878,18 @@ int svc_model_build(svc_model **out, svc_source *src, const svc_config *cfg, con
     m->stats.cached = atomic_load(&ps.cached);
     m->stats.read = atomic_load(&ps.read);
     if (cache_path) update_cache(&b, cache_path, started_ns);
+    MARK("cache write");
+    if (env_set("SVCSCOPE_STATS")) {
+        fprintf(stderr, "svcscope: %zu files: %zu parsed, %zu from the cache, %zu unparsed, %zu read; %.1f ms (",
+                m->nfiles, m->stats.parsed, m->stats.cached, m->stats.unparsed, m->stats.read,
+                (double)(svc_cache_now_ns() - started_ns) / 1e6);
+        int64_t prev = started_ns;
+        for (int k = 0; k < ps.nmarks; k++) {
+            fprintf(stderr, "%s%s %.1f", k ? ", " : "", ps.marks[k], (double)(ps.mark_ns[k] - prev) / 1e6);
+            prev = ps.mark_ns[k];
+        }
+        fprintf(stderr, ")\n");
+    }
 
     for (size_t i = 0; i < m->nfiles; i++)
         if (ps.work[i].tokens_owned) free((void *)ps.work[i].tokens);
@@ -1742,6 +1920,8 @@ int svc_model_build(svc_model **out, svc_source *src, const svc_config *cfg, con
 void svc_model_free(svc_model *m)
 {
     if (!m) return;
+    /* the cache writer reads the facts: it finishes first */
+    if (m->internal && m->internal->writing) pthread_join(m->internal->writer, NULL);
     for (size_t i = 0; i < m->nfiles; i++) {
         svc_facts_free((svc_facts *)m->files[i].facts);
         free((char *)m->files[i].read_error);
@@ -1758,7 +1938,10 @@ void svc_model_free(svc_model *m)
     svc_map_free(m->file_by_path);
     svc_map_free(m->star_imports);
     svc_arena_free(m->arena);
-    if (m->internal) svc_cache_close(m->internal->cache);
+    if (m->internal) {
+        cache_job_free(m->internal->cj);
+        svc_cache_close(m->internal->cache);
+    }
     free(m->internal);
     free(m);
 }

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -37,6 +38,9 @@ struct svc_source {
     char *git_dir;
     char *branch;
     char *head;
+    bool is_git;
+    bool head_read;     /* branch and head were looked up */
+    char *workdir;      /* a work tree found without libgit2: opened on first need (ensure_repo) */
     uint64_t max_file_size;
     SVC_VEC(source_entry) files;
     pthread_mutex_t git_lock; /* libgit2 objects are not shared across threads without a lock */
@@ -136,20 +140,144 @@ static const char *strip_prefix(const svc_source *src, const char *git_path)
     return git_path + n;
 }
 
+/* An index entry, from libgit2 or from read_index_file. */
+typedef struct idx_entry {
+    char *path;
+    uint32_t ctime_s, mtime_s, mtime_ns, ino, mode, size;
+    unsigned stage;
+    unsigned char oid[20];
+} idx_entry;
+typedef SVC_VEC(idx_entry) idx_vec;
+
+static void free_idx(idx_vec *v)
+{
+    for (size_t i = 0; i < v->len; i++) free(v->items[i].path);
+    svc_vec_free(v);
+}
+
 /*
  * True when the file is what the index entry recorded, as git decides it: size, mtime (with
  * nanoseconds when the index has them), ctime seconds and inode; and not "racily clean": an
  * entry whose mtime is not older than the index file itself may have been modified in the
  * same tick after it was hashed, so its id is not trusted.
  */
-static bool stat_matches_index(const struct stat *st, const git_index_entry *e, int64_t index_mtime)
+static bool stat_matches_index(const struct stat *st, const idx_entry *e, int64_t index_mtime)
 {
-    if ((uint32_t)st->st_size != e->file_size || (uint32_t)st->st_mtime != (uint32_t)e->mtime.seconds ||
-        (uint32_t)st->st_ino != e->ino)
+    if ((uint32_t)st->st_size != e->size || (uint32_t)st->st_mtime != e->mtime_s || (uint32_t)st->st_ino != e->ino)
         return false;
-    if (e->mtime.nanoseconds && (uint32_t)st->st_mtim.tv_nsec != e->mtime.nanoseconds) return false;
-    if (e->ctime.seconds && (uint32_t)st->st_ctime != (uint32_t)e->ctime.seconds) return false;
-    return (int64_t)e->mtime.seconds < index_mtime;
+    if (e->mtime_ns && (uint32_t)st->st_mtim.tv_nsec != e->mtime_ns) return false;
+    if (e->ctime_s && (uint32_t)st->st_ctime != e->ctime_s) return false;
+    return (int64_t)e->mtime_s < index_mtime;
+}
+
+static uint32_t be32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/*
+ * Reads a git index file (versions 2 to 4) without libgit2. Returns false when it cannot, or when
+ * the index uses what this reader does not follow (a split or sparse index): libgit2 reads it then.
+ */
+static bool read_index_file(const char *path, idx_vec *out)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK); /* a FIFO must not block the open */
+    if (fd < 0) return false;
+    struct stat st;
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < 12 + 20) {
+        close(fd);
+        return false;
+    }
+    size_t len = (size_t)st.st_size;
+    unsigned char *buf = svc_xmalloc(len);
+    size_t got = 0;
+    while (got < len) {
+        ssize_t r = read(fd, buf + got, len - got);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) break;
+        got += (size_t)r;
+    }
+    close(fd);
+    bool ok = got == len && memcmp(buf, "DIRC", 4) == 0;
+    uint32_t version = ok ? be32(buf + 4) : 0;
+    uint32_t count = ok ? be32(buf + 8) : 0;
+    ok = ok && version >= 2 && version <= 4;
+    size_t pos = 12;
+    const size_t end = len - 20; /* the trailing checksum */
+    svc_buf prev = { 0 };
+    for (uint32_t i = 0; ok && i < count; i++) {
+        if (pos + 62 > end) {
+            ok = false;
+            break;
+        }
+        const unsigned char *e = buf + pos;
+        idx_entry x = { 0 };
+        x.ctime_s = be32(e);
+        x.mtime_s = be32(e + 8);
+        x.mtime_ns = be32(e + 12);
+        x.ino = be32(e + 20);
+        x.mode = be32(e + 24);
+        x.size = be32(e + 36);
+        memcpy(x.oid, e + 40, 20);
+        unsigned flags = (unsigned)e[60] << 8 | e[61];
+        x.stage = (flags >> 12) & 3;
+        size_t at = pos + 62;
+        if (flags & 0x4000) { /* extended flags (version 3+) */
+            if (version < 3 || at + 2 > end) {
+                ok = false;
+                break;
+            }
+            at += 2;
+        }
+        if (version == 4) {
+            /* the path is the previous one minus N bytes, plus a NUL-terminated suffix */
+            size_t strip = 0;
+            unsigned char c = 0x80;
+            for (bool first = true; c & 0x80; first = false) {
+                if (at >= end) {
+                    ok = false;
+                    break;
+                }
+                c = buf[at++];
+                strip = first ? (size_t)(c & 0x7f) : ((strip + 1) << 7) | (c & 0x7f); /* git's varint */
+            }
+            const unsigned char *nul = ok ? memchr(buf + at, 0, end - at) : NULL;
+            if (!nul || strip > prev.len) {
+                ok = false;
+                break;
+            }
+            prev.len -= strip;
+            svc_buf_append(&prev, (const char *)buf + at, (size_t)(nul - (buf + at)));
+            at = (size_t)(nul - buf) + 1;
+            x.path = svc_xstrndup(prev.data ? prev.data : "", prev.len);
+            pos = at;
+        } else {
+            const unsigned char *nul = memchr(buf + at, 0, end - at);
+            if (!nul) {
+                ok = false;
+                break;
+            }
+            x.path = svc_xstrndup((const char *)buf + at, (size_t)(nul - (buf + at)));
+            /* entries are padded with 1 to 8 NULs to a multiple of 8 bytes */
+            size_t entry_len = (size_t)(nul - e) + 1;
+            pos += (entry_len + 7) & ~(size_t)7;
+        }
+        /* a sparse index holds folders as entries: leave it to libgit2 */
+        if ((x.mode & 0170000) == 0040000) ok = false;
+        svc_vec_push(out, x);
+    }
+    /* extensions: a split index ("link") keeps entries elsewhere */
+    while (ok && pos + 8 <= end) {
+        const unsigned char *ext = buf + pos;
+        uint32_t size = be32(ext + 4);
+        if (memcmp(ext, "link", 4) == 0 || memcmp(ext, "sdir", 4) == 0) ok = false;
+        if (size > end - pos - 8) break;
+        pos += 8 + size;
+    }
+    svc_buf_free(&prev);
+    free(buf);
+    if (!ok) free_idx(out);
+    return ok;
 }
 
 /* What the work-tree walk knows about the index. */
@@ -164,9 +292,12 @@ typedef struct wt_walk {
 static char conflicted_marker;
 #define CONFLICTED ((void *)&conflicted_marker)
 
+static bool ensure_repo(svc_source *src);
+
 static bool is_ignored(wt_walk *w, const char *git_path)
 {
     int ignored = 0;
+    if (!ensure_repo(w->src)) return false;
     if (git_ignore_path_is_ignored(&ignored, w->src->repo, git_path) < 0) {
         git_error_clear();
         return false;
@@ -208,10 +339,12 @@ static void walk_worktree(wt_walk *w, int dirfd, bool untracked_dir)
             if (!entry && is_ignored(w, gpath)) goto next;
             if (!have_st && fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) goto next;
             if (!S_ISREG(st.st_mode)) goto next;
-            const git_index_entry *e = entry && entry != CONFLICTED ? entry : NULL;
+            const idx_entry *e = entry && entry != CONFLICTED ? entry : NULL;
             bool same = e && stat_matches_index(&st, e, w->index_mtime);
+            git_oid oid;
+            if (same) memcpy(oid.id, e->oid, 20);
             source_entry *se = add_file(w->src, gpath + strlen(w->src->prefix), (uint64_t)st.st_size,
-                                        same ? &e->id : NULL);
+                                        same ? &oid : NULL);
             set_stat(se, &st);
         } else if (type == DT_DIR) {
             bool has_tracked = !untracked_dir && svc_map_get(w->tracked_dirs, gpath) != NULL;
@@ -240,23 +373,56 @@ static void walk_worktree(wt_walk *w, int dirfd, bool untracked_dir)
 
 static int list_worktree(svc_source *src, svc_error *err)
 {
-    git_index *index = NULL;
-    if (git_repository_index(&index, src->repo) < 0) return git_fail(err, "reading the git index");
+    idx_vec entries = { 0 };
+    char *index_path = NULL;
+    if (src->workdir) {
+        index_path = svc_xasprintf("%sindex", src->git_dir);
+        struct stat ist;
+        if (stat(index_path, &ist) < 0) {
+            /* a repository without an index yet (nothing added) */
+        } else if (!read_index_file(index_path, &entries)) {
+            free(index_path);
+            index_path = NULL;
+        }
+    }
+    if (!index_path) {
+        /* libgit2 reads it */
+        if (!ensure_repo(src)) return git_fail(err, "opening the git repository");
+        git_index *index = NULL;
+        if (git_repository_index(&index, src->repo) < 0) return git_fail(err, "reading the git index");
+        size_t n = git_index_entrycount(index);
+        for (size_t i = 0; i < n; i++) {
+            const git_index_entry *e = git_index_get_byindex(index, i);
+            idx_entry x = { 0 };
+            x.path = svc_xstrdup(e->path);
+            x.ctime_s = (uint32_t)e->ctime.seconds;
+            x.mtime_s = (uint32_t)e->mtime.seconds;
+            x.mtime_ns = e->mtime.nanoseconds;
+            x.ino = e->ino;
+            x.mode = e->mode;
+            x.size = e->file_size;
+            x.stage = (unsigned)GIT_INDEX_ENTRY_STAGE(e);
+            memcpy(x.oid, e->id.id, 20);
+            svc_vec_push(&entries, x);
+        }
+        const char *p = git_index_path(index);
+        index_path = p ? svc_xstrdup(p) : NULL;
+        git_index_free(index);
+    }
     wt_walk w = { .src = src, .tracked = svc_map_new(), .tracked_dirs = svc_map_new(), .index_mtime = INT64_MAX };
-    const char *index_path = git_index_path(index);
     struct stat ist;
     if (index_path && stat(index_path, &ist) == 0) w.index_mtime = (int64_t)ist.st_mtime;
+    free(index_path);
 
     /* Tracked files (regular ones: symlinks and submodules are not read), and their folders. */
     size_t prefix_len = strlen(src->prefix);
-    size_t n = git_index_entrycount(index);
-    for (size_t i = 0; i < n; i++) {
-        const git_index_entry *e = git_index_get_byindex(index, i);
+    for (size_t i = 0; i < entries.len; i++) {
+        const idx_entry *e = &entries.items[i];
         if ((e->mode & 0170000) != 0100000) continue;
         if (strncmp(e->path, src->prefix, prefix_len) != 0) continue;
         void *prev = svc_map_get(w.tracked, e->path);
         /* a conflicted path has several stages and no single blob */
-        svc_map_put(w.tracked, e->path, prev || GIT_INDEX_ENTRY_STAGE(e) > 0 ? CONFLICTED : (void *)e);
+        svc_map_put(w.tracked, e->path, prev || e->stage > 0 ? CONFLICTED : (void *)e);
         if (prev) continue;
         /* its folders, deepest first: once one is known, so are those above it */
         char *dir = svc_xstrdup(e->path);
@@ -269,21 +435,19 @@ static int list_worktree(svc_source *src, svc_error *err)
     }
 
     int fd = open(src->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int rc = 0;
     if (fd < 0) {
-        int e = errno;
-        svc_map_free(w.tracked);
-        svc_map_free(w.tracked_dirs);
-        git_index_free(index);
-        return svc_error_set(err, SVC_EIO, "%s: %s", src->root, strerror(e));
+        rc = svc_error_set(err, SVC_EIO, "%s: %s", src->root, strerror(errno));
+    } else {
+        svc_buf_puts(&w.git_path, src->prefix);
+        walk_worktree(&w, fd, false);
+        if (src->repo) git_error_clear();
     }
-    svc_buf_puts(&w.git_path, src->prefix);
-    walk_worktree(&w, fd, false);
-    git_error_clear();
     svc_buf_free(&w.git_path);
     svc_map_free(w.tracked);
     svc_map_free(w.tracked_dirs);
-    git_index_free(index);
-    return 0;
+    free_idx(&entries);
+    return rc;
 }
 
 /* Inside a git hook of `git commit -a` or `git commit PATH...`, what is being committed is the
@@ -390,6 +554,119 @@ static int compare_entries(const void *a, const void *b)
     return strcmp(((const source_entry *)a)->pub.path, ((const source_entry *)b)->pub.path);
 }
 
+/* ---- finding a work tree without libgit2 --------------------------------------- */
+
+static bool path_exists(const char *dir, const char *name)
+{
+    char *p = svc_xasprintf("%s/%s", dir, name);
+    struct stat st;
+    bool ok = stat(p, &st) == 0;
+    free(p);
+    return ok;
+}
+
+static bool looks_like_git_dir(const char *dir)
+{
+    return path_exists(dir, "HEAD") && path_exists(dir, "objects") && path_exists(dir, "refs");
+}
+
+/* A config that moves the work tree or makes the repository bare. */
+static bool unusual_config(const char *git_dir)
+{
+    char *p = svc_xasprintf("%s/config", git_dir);
+    FILE *f = fopen(p, "r");
+    free(p);
+    if (!f) return false;
+    bool unusual = false;
+    char line[1024];
+    while (!unusual && fgets(line, sizeof line, f)) {
+        if (strstr(line, "worktree")) unusual = true;
+        char *bare = strstr(line, "bare");
+        if (bare && strstr(bare, "true")) unusual = true;
+    }
+    fclose(f);
+    return unusual;
+}
+
+typedef enum { REPO_NONE, REPO_FOUND, REPO_ASK_LIBGIT2 } repo_search;
+
+/*
+ * The work tree at or above `real` and its git folder, found the way git finds an ordinary
+ * repository (a `.git` folder, or a `.git` file naming one). Bare repositories, linked work trees,
+ * core.worktree, repositories of another user and whatever else is unusual are left to libgit2.
+ * Opening libgit2 costs its global initialisation (it loads the system's TLS certificates), which
+ * the common case does not need: the index is read here and libgit2 is opened on first need.
+ */
+static repo_search find_plain_repo(const char *real, char **workdir, char **git_dir)
+{
+    char *cur = svc_xstrdup(real);
+    repo_search result = REPO_NONE;
+    for (;;) {
+        char *dotgit = svc_xasprintf("%s/.git", cur);
+        struct stat st;
+        char *gd = NULL;
+        if (lstat(dotgit, &st) == 0) {
+            if (S_ISDIR(st.st_mode)) {
+                gd = svc_xstrdup(dotgit);
+            } else if (S_ISREG(st.st_mode)) {
+                result = REPO_ASK_LIBGIT2; /* a submodule or linked work tree */
+            } else {
+                result = REPO_ASK_LIBGIT2;
+            }
+        }
+        free(dotgit);
+        if (result != REPO_NONE) break;
+        if (gd) {
+            struct stat gst;
+            if (looks_like_git_dir(gd)) {
+                if (path_exists(gd, "commondir") || unusual_config(gd) || stat(gd, &gst) < 0 ||
+                    gst.st_uid != geteuid()) {
+                    result = REPO_ASK_LIBGIT2;
+                } else {
+                    *workdir = svc_xstrdup(cur);
+                    *git_dir = svc_xasprintf("%s/", gd);
+                    result = REPO_FOUND;
+                }
+                free(gd);
+                break;
+            }
+            free(gd);
+        } else if (looks_like_git_dir(cur)) {
+            result = REPO_ASK_LIBGIT2; /* inside a git folder, or a bare repository */
+            break;
+        }
+        char *slash = strrchr(cur, '/');
+        if (!slash || slash == cur) {
+            /* the root folder itself */
+            if (strcmp(cur, "/") != 0) {
+                cur[1] = '\0';
+                continue;
+            }
+            break;
+        }
+        *slash = '\0';
+    }
+    free(cur);
+    return result;
+}
+
+/* Opens the repository with libgit2 when a work tree was found without it. */
+static bool ensure_repo(svc_source *src)
+{
+    if (src->repo) return true;
+    if (!src->workdir) return false;
+    pthread_mutex_lock(&src->git_lock);
+    if (!src->repo) {
+        libgit2_init_once();
+        if (git_repository_open_ext(&src->repo, src->workdir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
+            src->repo = NULL;
+            git_error_clear();
+        }
+    }
+    pthread_mutex_unlock(&src->git_lock);
+    return src->repo != NULL;
+}
+
 int svc_source_open(svc_source **out, const char *path, const svc_source_options *opts, svc_error *err)
 {
     svc_source_options defaults = SVC_SOURCE_OPTIONS_INIT;
@@ -400,7 +677,6 @@ int svc_source_open(svc_source **out, const char *path, const svc_source_options
     struct stat st;
     if (stat(real, &st) < 0 || !S_ISDIR(st.st_mode)) return svc_error_set(err, SVC_EUSAGE, "%s: not a folder", path);
 
-    libgit2_init_once();
     svc_source *src = svc_xcalloc(1, sizeof *src);
     pthread_mutex_init(&src->git_lock, NULL);
     src->kind = opts->kind;
@@ -409,15 +685,29 @@ int svc_source_open(svc_source **out, const char *path, const svc_source_options
     src->max_file_size = opts->max_file_size ? opts->max_file_size : DEFAULT_MAX_FILE_SIZE;
 
     int rc = 0;
-    if (git_repository_open_ext(&src->repo, real, 0, NULL) == 0) {
-        const char *workdir = git_repository_workdir(src->repo);
+    char *workdir = NULL, *git_dir = NULL;
+    repo_search found = opts->kind == SVC_SOURCE_WORKTREE ? find_plain_repo(real, &workdir, &git_dir) : REPO_ASK_LIBGIT2;
+    if (found == REPO_FOUND) {
+        src->is_git = true;
+        src->workdir = workdir;
+        src->git_dir = git_dir;
+        size_t n = strlen(workdir);
+        if (strncmp(real, workdir, n) == 0 && real[n] == '/') {
+            free(src->prefix);
+            src->prefix = svc_xasprintf("%s/", real + n + 1);
+        }
+        rc = list_worktree(src, err);
+    } else if (found == REPO_ASK_LIBGIT2 && (libgit2_init_once(), git_repository_open_ext(&src->repo, real, 0, NULL) == 0)) {
+        src->is_git = true;
+        src->head_read = true;
+        const char *wd_path = git_repository_workdir(src->repo);
         src->git_dir = svc_xstrdup(git_repository_path(src->repo));
-        if (!workdir) {
+        if (!wd_path) {
             svc_source_free(src);
             return svc_error_set(err, SVC_EUSAGE, "%s: a bare repository has no work tree; clone it first", path);
         }
         char wd[PATH_MAX];
-        if (realpath(workdir, wd)) {
+        if (realpath(wd_path, wd)) {
             size_t n = strlen(wd);
             if (strncmp(real, wd, n) == 0 && real[n] == '/') {
                 free(src->prefix);
@@ -431,7 +721,7 @@ int svc_source_open(svc_source **out, const char *path, const svc_source_options
         case SVC_SOURCE_COMMIT: rc = list_commit(src, opts->rev, err); break;
         }
     } else {
-        git_error_clear();
+        if (found == REPO_ASK_LIBGIT2) git_error_clear();
         if (opts->kind != SVC_SOURCE_WORKTREE) {
             svc_source_free(src);
             return svc_error_set(err, SVC_EUSAGE, "%s: not a git repository, so there is no %s to read", path,
@@ -457,6 +747,7 @@ void svc_source_free(svc_source *src)
     svc_vec_free(&src->files);
     git_tree_free(src->tree);
     git_repository_free(src->repo);
+    free(src->workdir);
     pthread_mutex_destroy(&src->git_lock);
     free(src->root);
     free(src->prefix);
@@ -467,10 +758,30 @@ void svc_source_free(svc_source *src)
 }
 
 const char *svc_source_root(const svc_source *src) { return src->root; }
-bool svc_source_is_git(const svc_source *src) { return src->repo != NULL; }
+bool svc_source_is_git(const svc_source *src) { return src->is_git; }
 svc_source_kind svc_source_kind_of(const svc_source *src) { return src->kind; }
-const char *svc_source_branch(const svc_source *src) { return src->branch; }
-const char *svc_source_head(const svc_source *src) { return src->head; }
+/* Branch and head are looked up on first use: they need libgit2, which a work tree can do without. */
+static void ensure_head(const svc_source *csrc)
+{
+    svc_source *src = (svc_source *)csrc;
+    if (src->head_read || !ensure_repo(src)) return;
+    pthread_mutex_lock(&src->git_lock);
+    if (!src->head_read) read_head(src);
+    src->head_read = true;
+    pthread_mutex_unlock(&src->git_lock);
+}
+
+const char *svc_source_branch(const svc_source *src)
+{
+    ensure_head(src);
+    return src->branch;
+}
+
+const char *svc_source_head(const svc_source *src)
+{
+    ensure_head(src);
+    return src->head;
+}
 const char *svc_source_git_dir(const svc_source *src) { return src->git_dir; }
 size_t svc_source_count(const svc_source *src) { return src->files.len; }
 
@@ -518,7 +829,8 @@ static int read_worktree_file(const svc_source *src, const svc_source_file *f, c
                               svc_error *err)
 {
     char *full = svc_xasprintf("%s/%s", src->root, f->path);
-    int fd = open(full, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    /* O_NONBLOCK: a file replaced by a FIFO since the listing must not block the open */
+    int fd = open(full, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
     free(full);
     if (fd < 0) return svc_error_set(err, SVC_EIO, "%s: %s", f->path, strerror(errno));
     struct stat st;
@@ -559,16 +871,16 @@ int svc_source_read(const svc_source *src, size_t i, char **bytes, size_t *len, 
     const svc_source_file *f = svc_source_at(src, i);
     if (!f) return svc_error_set(err, SVC_ENOTFOUND, "no file number %zu", i);
     if (f->size > src->max_file_size)
-        return svc_error_set(err, SVC_EIO, "%s: larger than the %llu byte limit, skipped", f->path,
-                             (unsigned long long)src->max_file_size);
+        return svc_error_set(err, SVC_EIO, "%s: larger than the %llu byte limit (max-file-size), skipped",
+                             f->path, (unsigned long long)src->max_file_size);
     if (src->kind == SVC_SOURCE_WORKTREE) {
         int rc = read_worktree_file(src, f, bytes, len, err);
         if (rc == 0 && *len > src->max_file_size) {
             free(*bytes);
             *bytes = NULL;
             *len = 0;
-            return svc_error_set(err, SVC_EIO, "%s: larger than the %llu byte limit, skipped", f->path,
-                                 (unsigned long long)src->max_file_size);
+            return svc_error_set(err, SVC_EIO, "%s: larger than the %llu byte limit (max-file-size), skipped",
+                                 f->path, (unsigned long long)src->max_file_size);
         }
         return rc;
     }
@@ -579,7 +891,8 @@ int svc_source_changed_since(const svc_source *src, const char *rev, char ***pat
 {
     *paths = NULL;
     *npaths = 0;
-    if (!src->repo) return svc_error_set(err, SVC_EUSAGE, "--diff needs a git repository");
+    if (!src->is_git) return svc_error_set(err, SVC_EUSAGE, "--diff needs a git repository");
+    if (!ensure_repo((svc_source *)src)) return git_fail(err, "opening the git repository");
     git_object *obj = NULL;
     git_object *old_tree = NULL;
     if (git_revparse_single(&obj, src->repo, rev) < 0) return git_fail(err, rev);

@@ -230,7 +230,7 @@ bool svc_git_racily_clean(svc_git *g, const char *path)
 static bool worktree_matches(svc_git *g, const char *path, const git_oid *oid, struct stat *st)
 {
     char *full = svc_xasprintf("%s%s%s", g->workdir, g->prefix, path);
-    int fd = open(full, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    int fd = open(full, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK); /* a FIFO must not block */
     free(full);
     if (fd < 0) return false;
     bool same = false;

@@ -287,6 +287,21 @@ void *svc_map_put(svc_map *m, const char *key, void *value)
     return NULL;
 }
 
+void **svc_map_slot(svc_map *m, const char *key, bool *created)
+{
+    if ((m->count + 1) * 4 > m->cap * 3) map_grow(m);
+    uint64_t h = hash_string(key);
+    map_slot *s = map_find(m->slots, m->cap, key, h);
+    *created = !s->key;
+    if (!s->key) {
+        s->key = svc_xstrdup(key);
+        s->hash = h;
+        s->value = NULL;
+        m->count++;
+    }
+    return &s->value;
+}
+
 void *svc_map_get(const svc_map *m, const char *key)
 {
     if (!m || !key) return NULL;
@@ -356,30 +371,55 @@ bool svc_dotted_within(const char *name, const char *prefix)
 }
 
 /* `**` matches any run of characters including '/', `*` any run without '/',
- * `?` one character other than '/'. Iterative with backtracking on the last star. */
+ * `?` one character other than '/'. Walks the pattern once, keeping the set of path positions
+ * each pattern position can stand at (no backtracking): time pattern x path, memory path,
+ * whatever the pattern (an exclude such as "**a**a**a**b" was exponential when backtracking). */
 static bool glob_from(const char *p, const char *s)
 {
-    if (*p == '\0') return *s == '\0';
-    if (p[0] == '*' && p[1] == '*') {
-        const char *rest = p + 2;
-        if (*rest == '/') {
-            /* "**" + "/" also matches zero folders */
-            if (glob_from(rest + 1, s)) return true;
+    size_t n = strlen(s), m = strlen(p);
+    unsigned char stack_rows[1024];
+    /* rows[k % 4]: positions of s where p[k..] is tried; a token writes rows k+1..k+3 */
+    unsigned char *rows = 4 * (n + 1) <= sizeof stack_rows ? stack_rows : svc_xmalloc(4 * (n + 1));
+    memset(rows, 0, 4 * (n + 1));
+#define GLOB_ROW(k) (rows + ((k) & 3) * (n + 1))
+    GLOB_ROW(0)[0] = 1;
+    bool alive = true;
+    size_t k = 0;
+    for (; k < m && alive; k++) {
+        unsigned char *r = GLOB_ROW(k);
+        if (p[k] == '*' && p[k + 1] == '*') {
+            if (p[k + 2] == '/') {
+                /* "**" + "/" also matches zero folders */
+                unsigned char *skip = GLOB_ROW(k + 3);
+                for (size_t t = 0; t <= n; t++) skip[t] |= r[t];
+            }
+            unsigned char *out = GLOB_ROW(k + 2);
+            bool on = false;
+            for (size_t t = 0; t <= n; t++) {
+                on = on || r[t];
+                out[t] |= on;
+            }
+        } else if (p[k] == '*') {
+            unsigned char *out = GLOB_ROW(k + 1);
+            bool on = false;
+            for (size_t t = 0; t <= n; t++) {
+                on = on || r[t];
+                out[t] |= on;
+                if (t < n && s[t] == '/') on = false;
+            }
+        } else {
+            unsigned char *out = GLOB_ROW(k + 1);
+            for (size_t t = 0; t < n; t++)
+                if (r[t] && (p[k] == '?' ? s[t] != '/' : s[t] == p[k])) out[t + 1] = 1;
         }
-        for (const char *t = s;; t++) {
-            if (glob_from(rest, t)) return true;
-            if (*t == '\0') return false;
-        }
+        memset(r, 0, n + 1);
+        alive = false;
+        for (size_t j = 1; j <= 3 && !alive; j++) alive = memchr(GLOB_ROW(k + j), 1, n + 1) != NULL;
     }
-    if (*p == '*') {
-        for (const char *t = s;; t++) {
-            if (glob_from(p + 1, t)) return true;
-            if (*t == '\0' || *t == '/') return false;
-        }
-    }
-    if (*s == '\0') return false;
-    if (*p == '?') return *s != '/' && glob_from(p + 1, s + 1);
-    return *p == *s && glob_from(p + 1, s + 1);
+    bool hit = alive && GLOB_ROW(k)[n];
+#undef GLOB_ROW
+    if (rows != stack_rows) free(rows);
+    return hit;
 }
 
 bool svc_glob_match(const char *pattern, const char *path)

@@ -1,7 +1,11 @@
 /* What one pane does to the others: following the tree, jumping to findings and call sites. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "svcscope/fix.h"
 #include "svcscope/rules.h"
+#include "svcscope/util.h"
 #include "tui/app.h"
 #include "tui/editor.h"
 
@@ -219,20 +223,308 @@ void app_edit(tui_app *app)
     app_reload(app);
 }
 
-void app_fix(tui_app *app)
+/* ---- fixes: the flow around the core's svc_fix_diff, svc_fix_apply and svc_fix_undo ---------------- */
+
+void app_fix_marks_changed(tui_app *app)
 {
-    const tui_hooks *hooks = app->opts.hooks;
-    const svc_diagnostic *d = problems_view_selected(&app->problems);
-    if (!hooks || !hooks->fix) {
-        app_message(app, false, "no fix action in this build (f is kept for it)");
-        return;
+    problems_view_refresh(&app->problems);
+    source_view_marks_changed(&app->source);
+}
+
+/*
+ * The finding f and F work on: the one selected in the problems pane when that pane has the
+ * focus; else one on the source cursor's line (the first with a fix not applied yet).
+ */
+static const svc_diagnostic *finding_here(tui_app *app)
+{
+    if (app->focus == TUI_PANE_PROBLEMS) return problems_view_selected(&app->problems);
+    size_t n;
+    const svc_diagnostic *d = source_view_cursor_diags(&app->source, &n);
+    for (size_t i = 0; i < n; i++)
+        if (d[i].fix && !tui_fix_log_match(&app->fixlog, &d[i])) return &d[i];
+    return n ? d : NULL;
+}
+
+static void say_no_fix(tui_app *app, const svc_diagnostic *d)
+{
+    if (!d->rule->fix)
+        app_message(app, false, "no automatic fix for %s: needs a person's judgement", d->rule->code);
+    else
+        app_message(app, false, "no automatic fix for %s here (svcscope cannot be sure of one): %s", d->rule->code,
+                    d->rule->fix);
+}
+
+static void where(const svc_diagnostic *d, char *buf, size_t size)
+{
+    if (d->is_folder || d->file < 0) snprintf(buf, size, "%s", d->path);
+    else snprintf(buf, size, "%s:%u", d->path, d->span.row + 1);
+}
+
+static const char *plural(size_t n, const char *one, const char *many)
+{
+    return n == 1 ? one : many;
+}
+
+typedef SVC_VEC(const svc_diagnostic *) diag_vec;
+
+static size_t count_paths(const svc_diagnostic *const *diags, size_t n)
+{
+    size_t distinct = 0;
+    for (size_t i = 0; i < n; i++) {
+        bool seen = false;
+        for (size_t k = 0; k < i && !seen; k++) seen = strcmp(diags[k]->path, diags[i]->path) == 0;
+        distinct += !seen;
     }
+    return distinct;
+}
+
+void app_fix_preview(tui_app *app, bool all_of_code)
+{
+    const svc_diagnostic *d = finding_here(app);
     if (!d) {
-        app_message(app, false, "select a finding in the problems pane first");
+        if (app->focus == TUI_PANE_PROBLEMS && problems_view_selected_applied(&app->problems))
+            app_message(app, false, "this fix is applied already (u undoes the last batch)");
+        else if (app->focus == TUI_PANE_PROBLEMS)
+            app_message(app, false, "no finding selected");
+        else
+            app_message(app, false, "no finding on this line: n goes to the next one, or select one in the problems pane");
         return;
     }
-    char message[512] = "";
-    int rc = hooks->fix(hooks->ctx, app->project->model, d, message, sizeof message);
-    app_message(app, rc < 0, "%s", message);
-    if (rc == 0) app_reload(app);
+    if (!all_of_code && tui_fix_log_match(&app->fixlog, d)) {
+        app_message(app, false, "%s is fixed already: the reload shows the result", d->rule->code);
+        return;
+    }
+    diag_vec diags = { 0 };
+    if (!all_of_code) {
+        if (d->fix) svc_vec_push(&diags, d);
+    } else {
+        const svc_diagnostics *all = app->project->diags;
+        for (size_t i = 0; i < all->len; i++) {
+            const svc_diagnostic *x = &all->items[i];
+            if (x->fix && x->rule == d->rule && !tui_fix_log_match(&app->fixlog, x)) svc_vec_push(&diags, x);
+        }
+    }
+    if (diags.len == 0) {
+        if (all_of_code && d->fix) app_message(app, false, "every %s here is fixed already", d->rule->code);
+        else say_no_fix(app, d);
+        svc_vec_free(&diags);
+        return;
+    }
+    SVC_VEC(const svc_fix *) fixes = { 0 };
+    bool unsafe = false;
+    for (size_t i = 0; i < diags.len; i++) {
+        svc_vec_push(&fixes, diags.items[i]->fix);
+        unsafe |= diags.items[i]->fix->applicability == SVC_FIX_UNSAFE;
+    }
+    svc_error err = SVC_ERROR_INIT;
+    char *diff = svc_fix_diff(app->project->model, fixes.items, fixes.len, &err);
+    svc_vec_free(&fixes);
+    if (!diff) {
+        app_message(app, true, "cannot preview the fix: %s", err.message);
+        svc_vec_free(&diags);
+        return;
+    }
+    char title[600], place[520];
+    if (all_of_code) {
+        size_t files = count_paths(diags.items, diags.len);
+        snprintf(title, sizeof title, "Fix every %s: %zu %s in %zu %s", d->rule->code, diags.len,
+                 plural(diags.len, "finding", "findings"), files, plural(files, "file", "files"));
+    } else {
+        where(d, place, sizeof place);
+        snprintf(title, sizeof title, "Fix %s at %s", d->rule->code, place);
+    }
+    fix_view *v = &app->fix;
+    fix_view_open(v, title, unsafe, diags.items, diags.len);
+    for (size_t i = 0; i < diags.len; i++) {
+        const svc_diagnostic *x = diags.items[i];
+        char *note;
+        if (all_of_code) {
+            where(x, place, sizeof place);
+            note = svc_xasprintf("%s: %s", place, x->fix->message);
+        } else {
+            note = svc_xstrdup(x->fix->message);
+        }
+        fix_view_add_note(v, TUI_EL_BRANCH, note);
+        free(note);
+    }
+    if (unsafe && diags.len == 1)
+        fix_view_add_note(v, TUI_EL_ERROR,
+                          "Unsafe: it may change what other code sees (a rename or a move; strings that name it are "
+                          "not changed). A applies it, S applies and stages it.");
+    else if (unsafe)
+        fix_view_add_note(v, TUI_EL_ERROR,
+                          "Unsafe: they may change what other code sees (renames or moves; strings that name them are "
+                          "not changed). A applies them, S applies and stages them.");
+    fix_view_add_note(v, TUI_EL_NORMAL, "");
+    if (*diff)
+        fix_view_add_diff(v, diff);
+    else
+        fix_view_add_note(v, TUI_EL_NOTE,
+                          "Nothing would change: applying would refuse this fix as things are (a file changed since "
+                          "it was read, or the fix does not apply cleanly any more). Applying says why; R reloads.");
+    free(diff);
+    svc_vec_free(&diags);
+}
+
+/* The text of a finding's line now, to find it again after the reload (NULL for a folder). */
+static char *finding_line_text(tui_app *app, const svc_diagnostic *d)
+{
+    if (d->is_folder || d->file < 0) return NULL;
+    if (app->source.file == d->file && app->source.text) return source_view_line_text(&app->source, d->span.row);
+    long index = svc_source_find(app->project->source, d->path);
+    char *bytes = NULL;
+    size_t len = 0;
+    svc_error err = SVC_ERROR_INIT;
+    if (index < 0 || svc_source_read(app->project->source, (size_t)index, &bytes, &len, &err) < 0) return NULL;
+    size_t at = 0;
+    for (uint32_t row = 0; row < d->span.row && at < len; at++)
+        if (bytes[at] == '\n') row++;
+    size_t end = at;
+    while (end < len && bytes[end] != '\n') end++;
+    if (end > at && bytes[end - 1] == '\r') end--;
+    char *line = at < len ? svc_xstrndup(bytes + at, end - at) : NULL;
+    free(bytes);
+    return line;
+}
+
+/* The result of an apply that did not go through whole: the overlay lists every refusal and why. */
+static void show_refusals(tui_app *app, int rc, const svc_fix_result *res, const svc_error *err, size_t nfixes,
+                          bool stage)
+{
+    fix_view *v = &app->fix;
+    char title[128];
+    if (rc < 0 || res->applied == 0) snprintf(title, sizeof title, "Not applied");
+    else snprintf(title, sizeof title, "Applied %zu of %zu fixes", res->applied, nfixes);
+    fix_view_show_result(v, title);
+    if (rc < 0) {
+        fix_view_add_note(v, TUI_EL_ERROR, err->message);
+    } else {
+        fix_view_add_note(v, TUI_EL_BRANCH, res->applied ? "Refused (the other fixes were applied):"
+                                                         : "Refused (svcscope changed nothing):");
+        for (size_t i = 0; i < res->nmessages; i++) fix_view_add_item(v, TUI_EL_ERROR, res->messages[i]);
+        if (res->nchanged) {
+            fix_view_add_note(v, TUI_EL_NORMAL, "");
+            fix_view_add_note(v, TUI_EL_BRANCH, stage ? "Changed and staged:" : "Changed:");
+            for (size_t i = 0; i < res->nchanged; i++) fix_view_add_note(v, TUI_EL_NORMAL, res->changed_paths[i]);
+        }
+    }
+    app_message(app, true, "%s: the reasons are in the window (Esc closes it)", title);
+}
+
+void app_fix_apply(tui_app *app, bool stage, bool unsafe_confirmed)
+{
+    fix_view *v = &app->fix;
+    if (v->state != FIX_VIEW_PREVIEW || v->ndiags == 0) return;
+    if (v->unsafe && !unsafe_confirmed) {
+        app_message(app, true, "an unsafe fix: A applies it, S applies and stages it, Esc leaves it");
+        return;
+    }
+    size_t n = v->ndiags;
+    const svc_diagnostic **diags = svc_xmalloc(n * sizeof *diags);
+    memcpy(diags, v->diags, n * sizeof *diags);
+    const svc_fix **fixes = svc_xmalloc(n * sizeof *fixes);
+    char **texts = svc_xcalloc(n, sizeof *texts);
+    for (size_t i = 0; i < n; i++) {
+        fixes[i] = diags[i]->fix;
+        texts[i] = finding_line_text(app, diags[i]);
+    }
+    svc_fix_options fo = { stage, NULL };
+    svc_fix_result res;
+    svc_error err = SVC_ERROR_INIT;
+    int rc = svc_fix_apply(app->project->model, fixes, n, &fo, &res, &err);
+    if (rc == 0 && res.applied) {
+        app->fixlog.batches++;
+        for (size_t i = 0; i < n; i++)
+            if (res.fix_applied && res.fix_applied[i]) tui_fix_log_add(&app->fixlog, diags[i], texts[i], stage);
+        app_fix_marks_changed(app);
+        app_reload_after_change(app);
+    }
+    if (rc == 0 && res.applied == n && res.nmessages == 0) {
+        fix_view_close(v);
+        char place[520];
+        where(diags[0], place, sizeof place);
+        if (n == 1)
+            app_message(app, false, "%s %s (u undoes): %s", diags[0]->rule->code,
+                        stage ? "fixed and staged" : "fixed", place);
+        else
+            app_message(app, false, "%zu %s %s (u undoes): %zu %s", n, diags[0]->rule->code,
+                        stage ? "fixed and staged" : "fixed", res.nchanged, plural(res.nchanged, "file", "files"));
+    } else {
+        show_refusals(app, rc, &res, &err, n, stage);
+    }
+    svc_fix_result_free(&res);
+    for (size_t i = 0; i < n; i++) free(texts[i]);
+    free(texts);
+    free(fixes);
+    free(diags);
+}
+
+/* The last batch of this session still in the log, or 0. */
+static unsigned last_batch(const tui_fix_log *log)
+{
+    unsigned last = 0;
+    for (size_t i = 0; i < log->len; i++)
+        if (log->items[i].batch > last) last = log->items[i].batch;
+    return last;
+}
+
+void app_fix_undo(tui_app *app)
+{
+    unsigned batch = last_batch(&app->fixlog);
+    if (!batch) {
+        app_message(app, false, "nothing applied in this session to undo (svcscope fix --undo undoes a batch applied elsewhere)");
+        return;
+    }
+    svc_fix_result res;
+    svc_error err = SVC_ERROR_INIT;
+    int rc = svc_fix_undo(app->project->root, NULL, &res, &err);
+    if (rc == SVC_ENOTFOUND) {
+        app_message(app, true, "%s", err.message);
+    } else if (rc == 0) {
+        tui_fix_log_drop_batch(&app->fixlog, batch);
+        app_fix_marks_changed(app);
+        app_reload_after_change(app);
+        app_message(app, false, "undid the last fix batch: %zu %s restored", res.nchanged,
+                    plural(res.nchanged, "file", "files"));
+    } else {
+        /* The refusal names every path that changed since: the status line gets it on one line,
+         * the overlay all of it. */
+        char line[sizeof err.message];
+        snprintf(line, sizeof line, "%s", err.message);
+        for (char *p = line; *p; p++)
+            if (*p == '\n') *p = ';';
+        app_message(app, true, "undo refused: %s", line);
+        if (strchr(err.message, '\n')) {
+            fix_view_show_result(&app->fix, "Undo refused");
+            for (const char *p = err.message; *p;) {
+                size_t len = strcspn(p, "\n");
+                char *part = svc_xstrndup(p, len);
+                fix_view_add_item(&app->fix, TUI_EL_ERROR, part);
+                free(part);
+                p += len + (p[len] == '\n');
+            }
+        }
+    }
+    svc_fix_result_free(&res);
+}
+
+void app_show_applied(tui_app *app, const tui_fix_entry *e)
+{
+    if (e->is_folder) {
+        tree_view_reveal_folder(&app->tree, e->path, body(app, TUI_PANE_TREE).h);
+        app->followed_node = selected_node_index(app);
+        app_focus(app, TUI_PANE_TREE);
+        return;
+    }
+    long file = svc_model_file(app->project->model, e->path);
+    if (file < 0) {
+        app_message(app, false, "%s is not in the project any more", e->path);
+        return;
+    }
+    source_view_open(&app->source, file);
+    uint32_t line = e->row;
+    source_view_fixed_line(&app->source, e, &line);
+    source_view_goto(&app->source, line, SOURCE_PLACE_THIRD, body(app, TUI_PANE_SOURCE));
+    reveal_in_tree(app, file, top_level_def_on_line(app, file, line));
+    app_focus(app, TUI_PANE_SOURCE);
 }

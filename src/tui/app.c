@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "tui/app.h"
 #include "tui/highlight.h"
@@ -43,17 +44,34 @@ void app_reload(tui_app *app)
         return;
     }
     svc_error err = SVC_ERROR_INIT;
+    app->loading_batches = app->fixlog.batches;
     app->loader = tui_loader_start(app->root, &err);
     if (!app->loader) app_message(app, true, "%s", err.message);
 }
 
-/* Takes a finished load (waiting for it when asked) and shows it in every pane. */
+void app_reload_after_change(tui_app *app)
+{
+    if (app->loader) app->reload_pending = true;
+    else app_reload(app);
+}
+
+/*
+ * Takes a finished load (waiting for it when asked) and shows it in every pane. Not while a fix
+ * preview is open: it holds findings of the project on screen, so the load waits until it closes.
+ */
 static void take_load(tui_app *app, bool wait)
 {
     tui_project *project = NULL;
     svc_error err = SVC_ERROR_INIT;
+    if (app->fix.state == FIX_VIEW_PREVIEW) return;
     if (!app->loader || !tui_loader_finish(app->loader, wait, &project, &err)) return;
     app->loader = NULL;
+    unsigned batches = app->loading_batches;
+    if (app->reload_pending) {
+        /* This load may have read the files before they changed: read them again. */
+        app->reload_pending = false;
+        app_reload(app);
+    }
     if (!project) {
         snprintf(app->load_error, sizeof app->load_error, "%s", err.message);
         app_message(app, true, "could not load: %s", err.message);
@@ -62,6 +80,8 @@ static void take_load(tui_app *app, bool wait)
     app->load_error[0] = '\0';
     tui_project *old = app->project;
     app->project = project;
+    /* The fixes applied before this load started are in its files: their findings are gone. */
+    app->fixlog.reloaded = batches;
     tree_view_load(&app->tree, project);
     source_view_set_project(&app->source, project, app->layout.body[TUI_PANE_SOURCE]);
     problems_view_set_project(&app->problems, project);
@@ -117,11 +137,26 @@ static bool run_script_step(tui_app *app, char *why, size_t size)
             return false;
         }
         break;
-    case TUI_STEP_WAIT_LOADED: take_load(app, true); break;
+    case TUI_STEP_WAIT_LOADED:
+        /* Every load under way (a fix applied during a load starts another after it); none while
+         * a fix preview is open, which keeps the project on screen. */
+        while (app->loader && app->fix.state != FIX_VIEW_PREVIEW) take_load(app, true);
+        break;
     case TUI_STEP_RESIZE:
         tui_term_resize(step.cols, step.lines);
         app_relayout(app);
         break;
+    case TUI_STEP_EXEC: {
+        /* Tests change files between keys with it (docs/tui-tests.md). */
+        fflush(NULL);
+        int rc = system(step.arg);
+        if (rc != 0) {
+            int status = rc == -1 ? -1 : WIFEXITED(rc) ? WEXITSTATUS(rc) : 128 + WTERMSIG(rc);
+            snprintf(why, size, "%s: :exec %s failed (status %d)", tui_script_where(app->script), step.arg, status);
+            return false;
+        }
+        break;
+    }
     case TUI_STEP_END: app->quit = true; break;
     }
     return true;
@@ -147,6 +182,8 @@ static void app_free(tui_app *app)
     problems_view_free(&app->problems);
     callers_view_free(&app->callers);
     help_view_close(&app->help);
+    fix_view_close(&app->fix);
+    tui_fix_log_free(&app->fixlog);
     tui_project_free(app->project);
     tui_loader_abandon(app->loader);
     tui_script_free(app->script);
@@ -178,6 +215,9 @@ int tui_run(const char *path, const tui_options *opts)
     source_view_init(&app.source);
     problems_view_init(&app.problems);
     callers_view_init(&app.callers);
+    fix_view_init(&app.fix);
+    app.source.log = &app.fixlog;
+    app.problems.log = &app.fixlog;
 
     char why[1200] = "";
     tui_term_options to = { false, 80, 24 };

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include "tui/callers_view.h"
+#include "tui/fix_view.h"
 #include "tui/help.h"
 #include "tui/layout.h"
 #include "tui/loader.h"
@@ -37,6 +38,10 @@ typedef struct tui_app {
     tui_pane zoomed;             /* TUI_PANE_COUNT when not zoomed */
     tui_layout layout;
     help_view help;
+    fix_view fix;                /* the fix preview or its result, over the panes */
+    tui_fix_log fixlog;          /* fixes applied in this session (the panes mark them) */
+    bool reload_pending;         /* files changed while a load was under way: load again after it */
+    unsigned loading_batches;    /* fixlog.batches when the load under way started */
 
     bool prompt_open;
     tui_pane prompt_pane;        /* the pane the filter applies to */
@@ -52,6 +57,8 @@ void app_focus(tui_app *app, tui_pane pane);
 void app_relayout(tui_app *app);
 /* Starts a (re)load in the background unless one is under way. */
 void app_reload(tui_app *app);
+/* After the program changed files: a reload now, or right after the one under way. */
+void app_reload_after_change(tui_app *app);
 
 /* The key scope of a pane. */
 tui_scope app_scope(tui_pane pane);
@@ -77,7 +84,15 @@ void app_show_callers(tui_app *app);
 void app_open_site(tui_app *app);
 /* e: $EDITOR at the focused pane's line, then a reload. */
 void app_edit(tui_app *app);
-/* f: the fix hook, when there is one. */
-void app_fix(tui_app *app);
+/* f / F: the diff of the fix of the finding here, or of every fixable finding of its code. */
+void app_fix_preview(tui_app *app, bool all_of_code);
+/* a / s (A / S for unsafe fixes) in the preview: applies, logs, reloads; refusals stay in the overlay. */
+void app_fix_apply(tui_app *app, bool stage, bool unsafe_confirmed);
+/* u: undoes the last fix batch of this session. */
+void app_fix_undo(tui_app *app);
+/* Enter on an applied fix in the problems pane: its place in the source. */
+void app_show_applied(tui_app *app, const tui_fix_entry *e);
+/* The log changed: the panes mark what it holds. */
+void app_fix_marks_changed(tui_app *app);
 
 #endif

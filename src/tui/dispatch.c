@@ -113,7 +113,9 @@ static void pane_request(tui_app *app, tui_request req)
     case TUI_PANE_PROBLEMS:
         if (req == TUI_REQ_OPEN) {
             const svc_diagnostic *d = problems_view_selected(&app->problems);
+            const tui_fix_entry *e = problems_view_selected_applied(&app->problems);
             if (d) app_show_finding(app, d, true);
+            else if (e) app_show_applied(app, e);
         } else {
             problems_view_request(&app->problems, req, height);
         }
@@ -123,6 +125,26 @@ static void pane_request(tui_app *app, tui_request req)
         else callers_view_request(&app->callers, req, height);
         break;
     case TUI_PANE_COUNT: break;
+    }
+}
+
+/* Keys while the fix overlay is open: its own, movement, and the few that work everywhere. */
+static void fix_key(tui_app *app, tui_request req)
+{
+    switch (req) {
+    case TUI_REQ_FIX_CANCEL:
+        if (app->fix.state == FIX_VIEW_PREVIEW) app_message(app, false, "nothing was changed");
+        fix_view_close(&app->fix);
+        break;
+    case TUI_REQ_FIX_APPLY: app_fix_apply(app, false, false); break;
+    case TUI_REQ_FIX_STAGE: app_fix_apply(app, true, false); break;
+    case TUI_REQ_FIX_APPLY_UNSAFE: app_fix_apply(app, false, true); break;
+    case TUI_REQ_FIX_STAGE_UNSAFE: app_fix_apply(app, true, true); break;
+    case TUI_REQ_QUIT:
+    case TUI_REQ_HELP:
+    case TUI_REQ_REDRAW:
+    case TUI_REQ_SUSPEND: global_request(app, req); break;
+    default: fix_view_scroll(&app->fix, req, COLS, LINES); break;
     }
 }
 
@@ -142,6 +164,10 @@ void app_handle_key(tui_app *app, int key)
             help_view_close(&app->help);
         return;
     }
+    if (fix_view_is_open(&app->fix)) {
+        fix_key(app, tui_key_request(key, TUI_SCOPE_FIX));
+        return;
+    }
     tui_request req = tui_key_request(key, app_scope(app->focus));
     if (req == TUI_REQ_NONE || global_request(app, req)) return;
     if (!app->project) {
@@ -154,7 +180,9 @@ void app_handle_key(tui_app *app, int key)
     case TUI_REQ_PREV_VIOLATION: app_next_finding(app, false); break;
     case TUI_REQ_CALLERS: app_show_callers(app); break;
     case TUI_REQ_EDIT: app_edit(app); break;
-    case TUI_REQ_FIX: app_fix(app); break;
+    case TUI_REQ_FIX: app_fix_preview(app, false); break;
+    case TUI_REQ_FIX_ALL: app_fix_preview(app, true); break;
+    case TUI_REQ_UNDO: app_fix_undo(app); break;
     default: pane_request(app, req); break;
     }
 }
@@ -196,6 +224,13 @@ void app_handle_mouse(tui_app *app)
 {
     MEVENT ev;
     if (getmouse(&ev) != OK || app->layout.too_small || app->prompt_open || help_view_is_open(&app->help)) return;
+    if (fix_view_is_open(&app->fix)) {
+        if (ev.bstate & BUTTON4_PRESSED) fix_view_scroll(&app->fix, TUI_REQ_MOVE_UP, COLS, LINES);
+#ifdef BUTTON5_PRESSED
+        if (ev.bstate & BUTTON5_PRESSED) fix_view_scroll(&app->fix, TUI_REQ_MOVE_DOWN, COLS, LINES);
+#endif
+        return;
+    }
     bool on_title = false;
     tui_pane pane = tui_layout_pane_at(&app->layout, ev.y, ev.x, &on_title);
     if (pane == TUI_PANE_COUNT || !app->project) return;

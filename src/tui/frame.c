@@ -141,6 +141,16 @@ static void draw_bottom(tui_app *app)
         char label[64];
         snprintf(label, sizeof label, "Filter %s: ", app->prompt_pane == TUI_PANE_TREE ? "tree by name" : "problems");
         tui_prompt_draw(app->layout.hint_row, COLS, label, app->prompt);
+    } else if (fix_view_is_open(&app->fix) && !help_view_is_open(&app->help)) {
+        /* The keys that do something now: a safe preview's, an unsafe one's, or closing a result. */
+        static const tui_request safe[] = { TUI_REQ_FIX_APPLY, TUI_REQ_FIX_STAGE, TUI_REQ_FIX_CANCEL };
+        static const tui_request unsafe[] = { TUI_REQ_FIX_APPLY_UNSAFE, TUI_REQ_FIX_STAGE_UNSAFE, TUI_REQ_FIX_CANCEL };
+        static const tui_request result[] = { TUI_REQ_FIX_CANCEL };
+        const fix_view *v = &app->fix;
+        if (v->state == FIX_VIEW_PREVIEW && v->ndiags)
+            tui_hints_draw_only(app->layout.hint_row, COLS, v->unsafe ? unsafe : safe, 3);
+        else
+            tui_hints_draw_only(app->layout.hint_row, COLS, result, 1);
     } else {
         tui_hints_draw(app->layout.hint_row, COLS, help_view_is_open(&app->help) ? TUI_SCOPE_GLOBAL : app_scope(app->focus));
     }
@@ -161,6 +171,7 @@ void app_draw(tui_app *app)
         draw_title(app, (tui_pane)p);
     }
     draw_separators(&app->layout);
+    if (fix_view_is_open(&app->fix)) fix_view_draw(&app->fix, COLS, LINES);
     if (help_view_is_open(&app->help)) help_view_draw(&app->help, COLS, LINES);
     draw_bottom(app);
     curs_set(app->prompt_open ? 1 : 0);

@@ -55,6 +55,9 @@ void help_view_open(help_view *h)
                       tui_glyph("»", ">"), tui_glyph("✗", "!"), tui_glyph("ƒ", "-"), tui_glyph("◇", "o")));
     add(&lines, TUI_EL_NORMAL, NULL, svc_xstrdup("E error, W warning, I info; 2E 1W counts 2 errors and 1 warning"));
     add(&lines, TUI_EL_NORMAL, NULL, svc_xstrdup("! a direct .delay or .apply_async outside the tasks service"));
+    add(&lines, TUI_EL_NORMAL, NULL,
+        svc_xasprintf("%s staged, %s fixed: a fix applied in this session (staged, or in the files only)",
+                      tui_glyph("✓", "+"), tui_glyph("✓", "+")));
     h->lines = lines.items;
     h->nlines = lines.len;
     h->top = 0;

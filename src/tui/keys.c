@@ -28,6 +28,7 @@ const char *tui_scope_title(tui_scope scope)
     case TUI_SCOPE_SOURCE: return "Source";
     case TUI_SCOPE_PROBLEMS: return "Problems";
     case TUI_SCOPE_CALLERS: return "Callers";
+    case TUI_SCOPE_FIX: return "Fix preview";
     case TUI_SCOPE_COUNT: break;
     }
     return "";
@@ -119,7 +120,7 @@ typedef struct binding {
     tui_request request;
 } binding;
 
-static binding bindings[128];
+static binding bindings[192];
 static size_t nbindings;
 
 bool tui_keys_init(const char **bad)

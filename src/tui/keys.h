@@ -15,6 +15,7 @@ typedef enum tui_scope {
     TUI_SCOPE_SOURCE,
     TUI_SCOPE_PROBLEMS,
     TUI_SCOPE_CALLERS,
+    TUI_SCOPE_FIX,          /* the fix preview overlay: only its own keys and movement */
     TUI_SCOPE_COUNT,
 } tui_scope;
 
@@ -50,7 +51,12 @@ enum { TUI_REQ_HINT = 1u << 0, TUI_REQ_HIDDEN = 1u << 1 };
     R(CANCEL, GLOBAL, "<Esc>", 0, "", "Close the overlay or prompt; clear the filter")                      \
     R(REDRAW, GLOBAL, "<C-l>", 0, "", "Redraw the screen")                                                  \
     R(SUSPEND, GLOBAL, "<C-z>", 0, "", "Suspend to the shell (fg resumes)")                                 \
-    R(FIX, GLOBAL, "f", TUI_REQ_HIDDEN, "fix", "Apply the fix of the finding (reserved for fixes)")         \
+    R(FIX, GLOBAL, "f", TUI_REQ_HINT, "fix",                                                                \
+      "Preview the fix of the finding at the source cursor or selected in the problems, to apply it")       \
+    R(FIX_ALL, GLOBAL, "F", 0, "",                                                                           \
+      "Preview the fixes of every finding with the same code as this one, to apply them together")          \
+    R(UNDO, GLOBAL, "u", 0, "",                                                                              \
+      "Undo the last fix batch applied in this session (files and index), if nothing changed since")        \
     R(TREE_TOGGLE, TREE, "<Enter> <Space>", TUI_REQ_HINT, "open/close", "Expand or collapse the node")      \
     R(TREE_EXPAND, TREE, "l <Right>", 0, "", "Expand the node, or go to its first child")                   \
     R(TREE_COLLAPSE, TREE, "h <Left>", 0, "", "Collapse the node, or go to its parent")                     \
@@ -64,7 +70,16 @@ enum { TUI_REQ_HINT = 1u << 0, TUI_REQ_HIDDEN = 1u << 1 };
     R(TOGGLE_ERRORS, PROBLEMS, "1", TUI_REQ_HINT, "errors", "Show or hide errors")                          \
     R(TOGGLE_WARNINGS, PROBLEMS, "2", TUI_REQ_HINT, "warnings", "Show or hide warnings")                    \
     R(TOGGLE_INFO, PROBLEMS, "3", TUI_REQ_HINT, "info", "Show or hide info findings")                       \
-    R(OPEN_SITE, CALLERS, "<Enter>", TUI_REQ_HINT, "open", "Show the call site in the source")
+    R(OPEN_SITE, CALLERS, "<Enter>", TUI_REQ_HINT, "open", "Show the call site in the source")               \
+    R(FIX_APPLY, FIX, "a", TUI_REQ_HINT, "apply", "Apply the fix to the files")                              \
+    R(FIX_STAGE, FIX, "s", TUI_REQ_HINT, "apply+stage",                                                     \
+      "Apply the fix and stage it, and only it: your other changes stay unstaged")                          \
+    R(FIX_CANCEL, FIX, "q <Esc>", TUI_REQ_HINT, "close", "Close the preview without changing anything")      \
+    R(FIX_APPLY_UNSAFE, FIX, "A", TUI_REQ_HINT, "apply unsafe",                                              \
+      "Apply an unsafe fix (a rename or a move: other code may notice)")                                    \
+    R(FIX_STAGE_UNSAFE, FIX, "S", TUI_REQ_HINT, "stage unsafe", "Apply an unsafe fix and stage it")          \
+    R(FIX_LEFT, FIX, "h <Left>", 0, "", "Scroll the diff left")                                              \
+    R(FIX_RIGHT, FIX, "l <Right>", 0, "", "Scroll the diff right")
 
 typedef enum tui_request {
     TUI_REQ_NONE,

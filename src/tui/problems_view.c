@@ -11,7 +11,6 @@
 #include "tui/theme.h"
 
 static const tui_element severity_element[3] = { TUI_EL_INFO, TUI_EL_WARNING, TUI_EL_ERROR };
-static const char severity_letter[3] = { 'I', 'W', 'E' };
 static const char *const sort_names[PROBLEMS_SORT_COUNT] = { "path", "code", "severity" };
 
 void problems_view_init(problems_view *v)
@@ -23,7 +22,9 @@ void problems_view_init(problems_view *v)
 void problems_view_free(problems_view *v)
 {
     free(v->order);
+    free(v->applied);
     v->order = NULL;
+    v->applied = NULL;
 }
 
 static bool contains_ci(const char *hay, const char *needle)
@@ -42,6 +43,14 @@ static bool shown(const problems_view *v, const svc_diagnostic *d)
            contains_ci(d->path, v->filter) || contains_ci(d->message, v->filter);
 }
 
+/* Applied fixes follow the text filter (not the severity toggles: they are no longer findings). */
+static bool applied_shown(const problems_view *v, const tui_fix_entry *e)
+{
+    if (!tui_fix_entry_done(v->log, e)) return false;
+    if (!v->filter[0]) return true;
+    return contains_ci(e->code, v->filter) || contains_ci(e->path, v->filter) || contains_ci(e->message, v->filter);
+}
+
 /* qsort has no context argument: the diagnostics being sorted. */
 static const svc_diagnostic *sorting;
 static problems_sort sorting_by;
@@ -57,23 +66,40 @@ static int compare(const void *a, const void *b)
     return c ? c : (x < y ? -1 : x > y);
 }
 
-static void rebuild(problems_view *v, const svc_diagnostic *keep)
+/* Rows again; the selection on `keep` (a finding) or `keep_applied` (an applied fix), else on row `fallback`. */
+static void rebuild_rows(problems_view *v, const svc_diagnostic *keep, const tui_fix_entry *keep_applied,
+                         size_t fallback)
 {
     free(v->order);
+    free(v->applied);
     v->order = NULL;
-    v->list.count = 0;
+    v->applied = NULL;
+    v->list.count = v->nfindings = 0;
     if (!v->project) return;
     const svc_diagnostics *all = v->project->diags;
     v->order = svc_xmalloc((all->len ? all->len : 1) * sizeof *v->order);
     for (size_t i = 0; i < all->len; i++)
-        if (shown(v, &all->items[i])) v->order[v->list.count++] = i;
+        if (shown(v, &all->items[i])) v->order[v->nfindings++] = i;
     sorting = all->items;
     sorting_by = v->sort;
-    qsort(v->order, v->list.count, sizeof *v->order, compare);
-    v->list.selected = 0;
-    for (size_t r = 0; keep && r < v->list.count; r++)
+    qsort(v->order, v->nfindings, sizeof *v->order, compare);
+    size_t nlog = v->log ? v->log->len : 0;
+    v->applied = svc_xmalloc((nlog ? nlog : 1) * sizeof *v->applied);
+    size_t napplied = 0;
+    for (size_t i = 0; i < nlog; i++)
+        if (applied_shown(v, &v->log->items[i])) v->applied[napplied++] = i;
+    v->list.count = v->nfindings + napplied;
+    v->list.selected = v->list.count ? (fallback < v->list.count ? fallback : v->list.count - 1) : 0;
+    for (size_t r = 0; keep && r < v->nfindings; r++)
         if (&all->items[v->order[r]] == keep) v->list.selected = r;
+    for (size_t r = 0; keep_applied && r < napplied; r++)
+        if (&v->log->items[v->applied[r]] == keep_applied) v->list.selected = v->nfindings + r;
     tui_list_fit(&v->list, 1 << 20);
+}
+
+void problems_view_refresh(problems_view *v)
+{
+    rebuild_rows(v, problems_view_selected(v), problems_view_selected_applied(v), v->list.selected);
 }
 
 void problems_view_set_project(problems_view *v, const tui_project *project)
@@ -82,6 +108,8 @@ void problems_view_set_project(problems_view *v, const tui_project *project)
     const svc_diagnostic *old = problems_view_selected(v);
     char *code = old ? svc_xstrdup(old->rule->code) : NULL, *path = old ? svc_xstrdup(old->path) : NULL;
     uint32_t row = old ? old->span.row : 0;
+    /* A finding that is gone (fixed) leaves the selection on the row that took its place. */
+    size_t fallback = v->list.selected;
     v->project = project;
     const svc_diagnostic *keep = NULL;
     for (size_t i = 0; code && i < project->diags->len; i++) {
@@ -90,24 +118,30 @@ void problems_view_set_project(problems_view *v, const tui_project *project)
     }
     free(code);
     free(path);
-    rebuild(v, keep);
+    rebuild_rows(v, keep, NULL, fallback);
 }
 
 void problems_view_set_filter(problems_view *v, const char *text)
 {
     snprintf(v->filter, sizeof v->filter, "%s", text ? text : "");
-    rebuild(v, problems_view_selected(v));
+    rebuild_rows(v, problems_view_selected(v), problems_view_selected_applied(v), 0);
 }
 
 const svc_diagnostic *problems_view_selected(const problems_view *v)
 {
-    if (!v->project || v->list.count == 0) return NULL;
+    if (!v->project || v->list.selected >= v->nfindings) return NULL;
     return &v->project->diags->items[v->order[v->list.selected]];
+}
+
+const tui_fix_entry *problems_view_selected_applied(const problems_view *v)
+{
+    if (!v->project || v->list.selected < v->nfindings || v->list.selected >= v->list.count) return NULL;
+    return &v->log->items[v->applied[v->list.selected - v->nfindings]];
 }
 
 void problems_view_select(problems_view *v, const svc_diagnostic *d, int height)
 {
-    for (size_t r = 0; r < v->list.count; r++)
+    for (size_t r = 0; r < v->nfindings; r++)
         if (&v->project->diags->items[v->order[r]] == d) {
             v->list.selected = r;
             tui_list_fit(&v->list, height);
@@ -125,7 +159,7 @@ bool problems_view_request(problems_view *v, tui_request req, int height)
     case TUI_REQ_TOGGLE_INFO: v->show[SVC_SEVERITY_INFO] = !v->show[SVC_SEVERITY_INFO]; break;
     default: return false;
     }
-    rebuild(v, problems_view_selected(v));
+    problems_view_refresh(v);
     tui_list_fit(&v->list, height);
     return true;
 }
@@ -137,15 +171,54 @@ static void location(const svc_diagnostic *d, char *buf, size_t size)
     snprintf(buf, size, "%s:%u:%u", d->path, d->span.row + 1, d->span.col + 1);
 }
 
+static void entry_location(const tui_fix_entry *e, char *buf, size_t size)
+{
+    if (e->is_folder) snprintf(buf, size, "%s", e->path);
+    else snprintf(buf, size, "%s:%u:%u", e->path, e->row + 1, e->col + 1);
+}
+
+/* What a row shows: a mark (severity letter or ✓), the code, where, a note ("staged") and the message. */
+typedef struct problem_row {
+    const char *mark;
+    tui_element mark_element;
+    const char *code;
+    char loc[512];
+    const char *note;
+    const char *message;
+} problem_row;
+
+static void row_of(const problems_view *v, size_t at, problem_row *out)
+{
+    static const char *const letters[3] = { "I", "W", "E" };
+    if (at < v->nfindings) {
+        const svc_diagnostic *d = &v->project->diags->items[v->order[at]];
+        const tui_fix_entry *e = tui_fix_log_match(v->log, d);
+        out->mark = e ? tui_glyph("✓", "+") : letters[d->severity];
+        out->mark_element = e ? TUI_EL_FIXED : severity_element[d->severity];
+        out->code = d->rule->code;
+        location(d, out->loc, sizeof out->loc);
+        out->note = e ? tui_fix_entry_word(e) : NULL;
+        out->message = d->message;
+        return;
+    }
+    const tui_fix_entry *e = &v->log->items[v->applied[at - v->nfindings]];
+    out->mark = tui_glyph("✓", "+");
+    out->mark_element = TUI_EL_FIXED;
+    out->code = e->code;
+    entry_location(e, out->loc, sizeof out->loc);
+    out->note = tui_fix_entry_word(e);
+    out->message = e->message;
+}
+
 void problems_view_draw(problems_view *v, tui_rect r, bool focused)
 {
     tui_list_fit(&v->list, r.h);
     /* The location column is as wide as the longest one shown, up to 45% of the pane. */
     int loc_w = 0;
+    problem_row pr;
     for (size_t i = v->list.top; i < v->list.count && i < v->list.top + (size_t)r.h; i++) {
-        char loc[512];
-        location(&v->project->diags->items[v->order[i]], loc, sizeof loc);
-        int w = (int)tui_text_width(loc);
+        row_of(v, i, &pr);
+        int w = (int)tui_text_width(pr.loc);
         if (w > loc_w) loc_w = w;
     }
     if (loc_w > r.w * 45 / 100) loc_w = r.w * 45 / 100;
@@ -154,22 +227,26 @@ void problems_view_draw(problems_view *v, tui_rect r, bool focused)
         size_t at = v->list.top + (size_t)row;
         tui_fill(y, r.x, r.w, tui_attr(TUI_EL_NORMAL));
         if (at >= v->list.count) continue;
-        const svc_diagnostic *d = &v->project->diags->items[v->order[at]];
+        row_of(v, at, &pr);
         attr_t sel = at == v->list.selected ? tui_attr(focused ? TUI_EL_SELECTED_FOCUS : TUI_EL_SELECTED) : 0;
         if (sel) tui_fill(y, r.x, r.w, sel);
-        char letter[2] = { severity_letter[d->severity], 0 };
+        attr_t mark = sel ? sel : tui_attr(pr.mark_element);
+        /* Applied fixes are not findings any more: their code is not in a severity's colour. */
+        attr_t code = sel ? sel : at < v->nfindings ? mark : tui_attr(TUI_EL_NORMAL);
         int x = r.x;
-        x += tui_put(y, x, r.w, letter, sel ? sel : tui_attr(severity_element[d->severity]));
+        x += tui_put(y, x, r.w, pr.mark, mark);
         x += tui_put(y, x, r.x + r.w - x, " ", sel);
-        x += tui_put(y, x, r.x + r.w - x, d->rule->code, sel ? sel : tui_attr(severity_element[d->severity]));
+        x += tui_put(y, x, r.x + r.w - x, pr.code, code);
         x += tui_put(y, x, r.x + r.w - x, " ", sel);
-        char loc[512];
-        location(d, loc, sizeof loc);
         int avail = r.x + r.w - x < loc_w ? r.x + r.w - x : loc_w;
-        tui_put_tail(y, x, avail, loc, sel ? sel : tui_attr(TUI_EL_NORMAL));
+        tui_put_tail(y, x, avail, pr.loc, sel ? sel : tui_attr(TUI_EL_NORMAL));
         x += avail;
         x += tui_put(y, x, r.x + r.w - x, "  ", sel);
-        tui_put(y, x, r.x + r.w - x, d->message, sel ? sel : tui_attr(TUI_EL_NORMAL));
+        if (pr.note) {
+            x += tui_put(y, x, r.x + r.w - x, pr.note, sel ? sel : tui_attr(TUI_EL_FIXED));
+            x += tui_put(y, x, r.x + r.w - x, "  ", sel);
+        }
+        tui_put(y, x, r.x + r.w - x, pr.message, sel ? sel : tui_attr(TUI_EL_NORMAL));
     }
     if (v->list.count == 0 && r.h > 0)
         tui_put(r.y, r.x + 1, r.w - 1,
@@ -180,8 +257,14 @@ void problems_view_draw(problems_view *v, tui_rect r, bool focused)
 void problems_view_title(const problems_view *v, char *buf, size_t size)
 {
     size_t total = v->project ? v->project->diags->len : 0;
-    int n = snprintf(buf, size, "%zu of %zu  sort: %s  [%c%c%c]", v->list.count, total, sort_names[v->sort],
+    int n = snprintf(buf, size, "%zu of %zu  sort: %s  [%c%c%c]", v->nfindings, total, sort_names[v->sort],
                      v->show[SVC_SEVERITY_ERROR] ? 'E' : '-', v->show[SVC_SEVERITY_WARNING] ? 'W' : '-',
                      v->show[SVC_SEVERITY_INFO] ? 'I' : '-');
+    if (v->log && v->log->len && n > 0 && (size_t)n < size) {
+        size_t staged = 0;
+        for (size_t i = 0; i < v->log->len; i++) staged += v->log->items[i].staged;
+        n += snprintf(buf + n, size - (size_t)n, "  %s %zu fixed", tui_glyph("✓", "+"), v->log->len);
+        if (staged && n > 0 && (size_t)n < size) n += snprintf(buf + n, size - (size_t)n, " (%zu staged)", staged);
+    }
     if (v->filter[0] && n > 0 && (size_t)n < size) snprintf(buf + n, size - (size_t)n, "  filter: %s", v->filter);
 }

@@ -3,6 +3,7 @@
 #define SVCSCOPE_TUI_PROBLEMS_VIEW_H
 
 #include <stdbool.h>
+#include "tui/fix_view.h"
 #include "tui/keys.h"
 #include "tui/layout.h"
 #include "tui/list.h"
@@ -15,9 +16,17 @@ typedef enum problems_sort {
     PROBLEMS_SORT_COUNT,
 } problems_sort;
 
+/*
+ * Rows: the findings shown, then the fixes applied in this session whose findings are gone
+ * since the reload ("✓ staged" / "✓ fixed"). A finding fixed but not reloaded yet shows the mark
+ * in place of its severity.
+ */
 typedef struct problems_view {
     const tui_project *project;
-    size_t *order;        /* indexes into project->diags of the rows shown */
+    const tui_fix_log *log;   /* the session's applied fixes, or NULL */
+    size_t *order;        /* indexes into project->diags of the finding rows */
+    size_t nfindings;     /* finding rows; the applied rows follow */
+    size_t *applied;      /* indexes into log->items of the applied rows */
     tui_list list;
     problems_sort sort;
     bool show[3];         /* by svc_severity */
@@ -33,8 +42,12 @@ void problems_view_set_filter(problems_view *v, const char *text);
 void problems_view_draw(problems_view *v, tui_rect r, bool focused);
 void problems_view_title(const problems_view *v, char *buf, size_t size);
 bool problems_view_request(problems_view *v, tui_request req, int height);
-/* The finding selected, or NULL. */
+/* The finding selected, or NULL (also when an applied fix is). */
 const svc_diagnostic *problems_view_selected(const problems_view *v);
+/* The applied fix selected, or NULL. */
+const tui_fix_entry *problems_view_selected_applied(const problems_view *v);
+/* The log changed: rows again, the selection kept. */
+void problems_view_refresh(problems_view *v);
 /* Selects a finding when it is shown. */
 void problems_view_select(problems_view *v, const svc_diagnostic *d, int height);
 

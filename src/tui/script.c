@@ -13,6 +13,7 @@ struct tui_script {
     char *path;
     unsigned line_no;
     char *line;          /* the current line, while its keys are handed out */
+    char where[600];     /* tui_script_where */
     size_t line_cap;
     const char *next;    /* next key of the current line, or NULL */
 };
@@ -37,6 +38,12 @@ void tui_script_free(tui_script *s)
     free(s->path);
     free(s->line);
     free(s);
+}
+
+const char *tui_script_where(tui_script *s)
+{
+    snprintf(s->where, sizeof s->where, "%s:%u", s->path, s->line_no);
+    return s->where;
 }
 
 bool tui_parse_size(const char *text, int *cols, int *lines)
@@ -65,6 +72,15 @@ static bool command(tui_script *s, const char *cmd, tui_step *step, char *why, s
             return false;
         }
         step->kind = IS("save-display") ? TUI_STEP_SAVE_DISPLAY : TUI_STEP_SAVE_ATTRS;
+        step->arg = arg;
+        return true;
+    }
+    if (IS("exec")) {
+        if (!has_arg) {
+            snprintf(why, size, "%s:%u: :exec needs a shell command", s->path, s->line_no);
+            return false;
+        }
+        step->kind = TUI_STEP_EXEC;
         step->arg = arg;
         return true;
     }

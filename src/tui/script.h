@@ -14,6 +14,7 @@ typedef enum tui_step_kind {
     TUI_STEP_SAVE_ATTRS,     /* arg: file */
     TUI_STEP_WAIT_LOADED,
     TUI_STEP_RESIZE,         /* cols, lines */
+    TUI_STEP_EXEC,           /* arg: a shell command, run to its end (tests change files with it) */
     TUI_STEP_END,
 } tui_step_kind;
 
@@ -30,6 +31,8 @@ tui_script *tui_script_open(const char *path, char *why, size_t size);
 /* The next step; false (and why, with the line number) on a line that makes no sense. */
 bool tui_script_next(tui_script *s, tui_step *step, char *why, size_t size);
 void tui_script_free(tui_script *s);
+/* "FILE:LINE" of the step last read, for messages. */
+const char *tui_script_where(tui_script *s);
 
 /* Parses "COLSxLINES" (as in SVCSCOPE_SCREEN); false when it is not that. */
 bool tui_parse_size(const char *text, int *cols, int *lines);

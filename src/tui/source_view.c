@@ -19,8 +19,17 @@ void source_view_init(source_view *v)
     v->layout_width = -1;
 }
 
+static void free_fixed(source_view *v)
+{
+    for (size_t i = 0; i < v->nfixed; i++) free(v->fixed[i].text);
+    free(v->fixed);
+    v->fixed = NULL;
+    v->nfixed = 0;
+}
+
 static void close_file(source_view *v)
 {
+    free_fixed(v);
     for (size_t i = 0; i < v->ndiags; i++) free(v->messages[i]);
     free(v->messages);
     free(v->text);
@@ -31,8 +40,10 @@ static void close_file(source_view *v)
     free(v->line_row);
     free(v->error);
     const tui_project *project = v->project;
+    const tui_fix_log *log = v->log;
     source_view_init(v);
     v->project = project;
+    v->log = log;
 }
 
 void source_view_free(source_view *v)
@@ -74,6 +85,97 @@ static uint32_t diag_line(const source_view *v, const svc_diagnostic *d)
     return d->span.row < v->nlines ? d->span.row : (v->nlines ? v->nlines - 1 : 0);
 }
 
+static bool line_is(const source_view *v, uint32_t line, const char *text)
+{
+    size_t b, end;
+    line_bytes(v, line, &b, &end);
+    return end - b == strlen(text) && memcmp(v->text + b, text, end - b) == 0;
+}
+
+/* Where an applied fix's line is now: the line with its text nearest to where it was, else where it was. */
+static bool relocate(const source_view *v, const tui_fix_entry *e, uint32_t *line)
+{
+    if (v->nlines == 0 || e->is_folder) return false;
+    uint32_t row = e->row < v->nlines ? e->row : v->nlines - 1;
+    *line = row;
+    if (!e->line_text) return true;
+    for (uint32_t d = 0; d < v->nlines; d++) {
+        if (row + d < v->nlines && line_is(v, row + d, e->line_text)) {
+            *line = row + d;
+            return true;
+        }
+        if (d <= row && d > 0 && line_is(v, row - d, e->line_text)) {
+            *line = row - d;
+            return true;
+        }
+        if (row + d >= v->nlines && d > row) break;
+    }
+    return true;
+}
+
+bool source_view_fixed_line(const source_view *v, const tui_fix_entry *e, uint32_t *line)
+{
+    const char *path = source_view_path(v);
+    return path && v->text && strcmp(path, e->path) == 0 && relocate(v, e, line);
+}
+
+/* The gutter marks and the applied fixes of the file, from the findings and the session's log. */
+static void compute_marks(source_view *v)
+{
+    free_fixed(v);
+    memset(v->line_mark, -1, v->nlines ? v->nlines : 1);
+    for (size_t i = 0; i < v->ndiags; i++) {
+        const svc_diagnostic *d = &v->diags[i];
+        /* a finding fixed and not reloaded yet: the ✓ takes its place */
+        if (tui_fix_log_match(v->log, d)) continue;
+        uint32_t line = diag_line(v, d);
+        if (v->line_mark[line] < (signed char)d->severity) v->line_mark[line] = (signed char)d->severity;
+    }
+    const char *path = source_view_path(v);
+    for (size_t i = 0; v->log && path && i < v->log->len; i++) {
+        const tui_fix_entry *e = &v->log->items[i];
+        uint32_t line;
+        if (strcmp(e->path, path) != 0 || !relocate(v, e, &line)) continue;
+        v->fixed = svc_xrealloc(v->fixed, (v->nfixed + 1) * sizeof *v->fixed);
+        /* by line, the log's order kept among equals */
+        size_t at = v->nfixed;
+        while (at > 0 && v->fixed[at - 1].line > line) {
+            v->fixed[at] = v->fixed[at - 1];
+            at--;
+        }
+        v->fixed[at] = (source_fixed){ line, i, svc_xasprintf("%s %s %s", tui_fix_entry_mark(e), e->code, e->message) };
+        v->nfixed++;
+        if (v->line_mark[line] == -1) v->line_mark[line] = -2;
+    }
+    v->layout_width = -1;
+}
+
+void source_view_marks_changed(source_view *v)
+{
+    if (v->file < 0 || !v->line_mark) return;
+    compute_marks(v);
+}
+
+const svc_diagnostic *source_view_cursor_diags(const source_view *v, size_t *count)
+{
+    *count = 0;
+    const svc_diagnostic *first = NULL;
+    for (size_t i = 0; i < v->ndiags; i++) {
+        if (diag_line(v, &v->diags[i]) != v->cursor) continue;
+        if (!first) first = &v->diags[i];
+        ++*count;
+    }
+    return first;
+}
+
+char *source_view_line_text(const source_view *v, uint32_t line)
+{
+    if (!v->text || line >= v->nlines) return NULL;
+    size_t b, end;
+    line_bytes(v, line, &b, &end);
+    return svc_xstrndup(v->text + b, end - b);
+}
+
 void source_view_open(source_view *v, long file)
 {
     if (!v->project || (file == v->file && (v->text || v->error))) return;
@@ -93,13 +195,11 @@ void source_view_open(source_view *v, long file)
     v->diags = tui_project_file_diags(v->project, file, &v->ndiags);
     v->messages = svc_xcalloc(v->ndiags ? v->ndiags : 1, sizeof *v->messages);
     v->line_mark = svc_xmalloc(v->nlines ? v->nlines : 1);
-    memset(v->line_mark, -1, v->nlines ? v->nlines : 1);
     for (size_t i = 0; i < v->ndiags; i++) {
         const svc_diagnostic *d = &v->diags[i];
         v->messages[i] = svc_xasprintf("%s %s", d->rule->code, d->message);
-        uint32_t line = diag_line(v, d);
-        if (v->line_mark[line] < (signed char)d->severity) v->line_mark[line] = (signed char)d->severity;
     }
+    compute_marks(v);
 }
 
 /* ---- layout ------------------------------------------------------------------------------ */
@@ -145,28 +245,34 @@ static void layout(source_view *v, int width)
     int text_w = width - gutter_width(v);
     row_vec rows = { 0 };
     v->line_row = svc_xmalloc((v->nlines ? v->nlines : 1) * sizeof *v->line_row);
-    size_t next_diag = 0;
+    size_t next_diag = 0, next_fixed = 0;
     for (uint32_t line = 0; line < v->nlines; line++) {
         v->line_row[line] = rows.len;
-        svc_vec_push(&rows, ((source_row){ line, -1, 0, 0, 0 }));
-        /* Findings are sorted by row: those of this line come next. */
-        for (; next_diag < v->ndiags && diag_line(v, &v->diags[next_diag]) <= line; next_diag++) {
-            const svc_diagnostic *d = &v->diags[next_diag];
-            int indent = display_col(v, line, d->span.col);
+        svc_vec_push(&rows, ((source_row){ line, -1, -1, 0, 0, 0 }));
+        /* Findings are sorted by row: those of this line come next, then the fixes applied there. */
+        for (;;) {
+            bool is_diag = next_diag < v->ndiags && diag_line(v, &v->diags[next_diag]) <= line;
+            bool is_fixed = !is_diag && next_fixed < v->nfixed && v->fixed[next_fixed].line <= line;
+            if (!is_diag && !is_fixed) break;
+            uint32_t col = is_diag ? v->diags[next_diag].span.col : v->log->items[v->fixed[next_fixed].entry].col;
+            int indent = display_col(v, line, col);
             if (indent > text_w / 4) indent = text_w / 4;
             int wrap_w = text_w - indent - 2;
             if (wrap_w < 10) {
                 indent = 0;
                 wrap_w = text_w - 2 > 1 ? text_w - 2 : 1;
             }
-            const char *msg = v->messages[next_diag];
+            const char *msg = is_diag ? v->messages[next_diag] : v->fixed[next_fixed].text;
+            int32_t diag = is_diag ? (int32_t)next_diag : -1, fixed = is_diag ? -1 : (int32_t)next_fixed;
             size_t n = strlen(msg), at = 0;
             do {
                 while (at > 0 && at < n && msg[at] == ' ') at++;
                 size_t part = tui_wrap(msg + at, n - at, wrap_w);
-                svc_vec_push(&rows, ((source_row){ line, (int32_t)next_diag, (uint32_t)at, (uint32_t)part, indent }));
+                svc_vec_push(&rows, ((source_row){ line, diag, fixed, (uint32_t)at, (uint32_t)part, indent }));
                 at += part;
             } while (at < n);
+            if (is_diag) next_diag++;
+            else next_fixed++;
         }
     }
     v->rows = rows.items;
@@ -281,11 +387,21 @@ static void draw_row(const source_view *v, const source_row *row, int y, tui_rec
 {
     int gutter = gutter_width(v);
     tui_fill(y, r.x, r.w, tui_attr(TUI_EL_NORMAL));
+    if (row->fixed >= 0) {
+        /* a fix applied in this session: "✓ staged SVC404 ..." */
+        attr_t attr = tui_attr(TUI_EL_FIXED);
+        int x = r.x + gutter + row->indent, width = r.w - gutter - row->indent;
+        int used = tui_put(y, x, width, row->offset == 0 ? tui_glyph("└ ", "^ ") : "  ", attr);
+        tui_putn(y, x + used, width - used, v->fixed[row->fixed].text + row->offset, row->length, attr);
+        return;
+    }
     if (row->diag < 0) {
         int mark = v->line_mark[row->line];
         if (mark >= 0) {
             char letter[2] = { severity_letter[mark], 0 };
             tui_put(y, r.x, 1, letter, tui_attr(severity_element[mark]) | A_BOLD);
+        } else if (mark == -2) {
+            tui_put(y, r.x, 1, tui_glyph("✓", "+"), tui_attr(TUI_EL_FIXED));
         }
         char number[16];
         snprintf(number, sizeof number, "%*u", gutter - 3, row->line + 1);

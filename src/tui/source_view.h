@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "tui/fix_view.h"
 #include "tui/keys.h"
 #include "tui/layout.h"
 #include "tui/project.h"
@@ -15,13 +16,22 @@
 typedef struct source_row {
     uint32_t line;        /* 0-based line of the file */
     int32_t diag;         /* -1: the line itself; else the finding (index into diags) a message row shows */
+    int32_t fixed;        /* -1; else the applied fix (index into fixed) this row shows (diag is then -1) */
     uint32_t offset;      /* message rows: this part of the message text */
     uint32_t length;
     int indent;           /* message rows: columns before the text */
 } source_row;
 
+/* A fix applied in this session to a finding of the file shown, and the line it is marked on. */
+typedef struct source_fixed {
+    uint32_t line;
+    size_t entry;         /* index into log->items */
+    char *text;           /* "✓ staged SVC404 Add ..." */
+} source_fixed;
+
 typedef struct source_view {
     const tui_project *project;
+    const tui_fix_log *log;   /* the session's applied fixes (marked "✓ staged" / "✓ fixed"), or NULL */
     long file;            /* model file shown, -1 */
     char *text;
     size_t len;
@@ -31,7 +41,10 @@ typedef struct source_view {
     const svc_diagnostic *diags;  /* the file's findings (a range of project->diags) */
     size_t ndiags;
     char **messages;          /* per finding: "SVC201 message" */
-    signed char *line_mark;   /* per line: highest severity of the findings that start there, -1 */
+    signed char *line_mark;   /* per line: highest severity of the findings that start there, -1;
+                                 -2: none, but a fix was applied there */
+    source_fixed *fixed;      /* sorted by line */
+    size_t nfixed;
     source_row *rows;
     size_t nrows;
     size_t *line_row;         /* per line: its row */
@@ -64,5 +77,13 @@ void source_view_scroll(source_view *v, long delta, tui_rect r);
 
 /* The path shown, or NULL. */
 const char *source_view_path(const source_view *v);
+/* The findings on the cursor's line (a range of project->diags); NULL when none. */
+const svc_diagnostic *source_view_cursor_diags(const source_view *v, size_t *count);
+/* The text of a 0-based line of the file shown, without its line end (malloc'd), or NULL. */
+char *source_view_line_text(const source_view *v, uint32_t line);
+/* The log changed: marks and rows again, from the text already read (the file may have changed on disk since). */
+void source_view_marks_changed(source_view *v);
+/* The line where an applied fix is marked in the file shown (found again by its text), or false. */
+bool source_view_fixed_line(const source_view *v, const tui_fix_entry *e, uint32_t *line);
 
 #endif

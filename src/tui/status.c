@@ -97,6 +97,22 @@ void tui_hints_draw(int y, int cols, tui_scope scope)
     }
 }
 
+void tui_hints_draw_only(int y, int cols, const tui_request *only, size_t n)
+{
+    tui_fill(y, 0, cols, tui_attr(TUI_EL_HINT));
+    size_t count;
+    const tui_request_info *reqs = tui_requests(&count);
+    int x = 1;
+    for (size_t k = 0; k < n; k++) {
+        for (size_t i = 0; i < count; i++) {
+            if (reqs[i].request != only[k] || !reqs[i].hint[0]) continue;
+            int used = draw_hint(y, x, cols, &reqs[i]);
+            if (used == 0) return;
+            x += used;
+        }
+    }
+}
+
 void tui_prompt_draw(int y, int cols, const char *label, const char *text)
 {
     tui_fill(y, 0, cols, tui_attr(TUI_EL_NORMAL));

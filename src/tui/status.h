@@ -20,6 +20,8 @@ typedef struct tui_status {
 void tui_status_draw(int y, int cols, const tui_status *status);
 /* Hints for the focused pane's scope, then the global ones, from the request table. */
 void tui_hints_draw(int y, int cols, tui_scope scope);
+/* Hints for these requests only, in this order: an overlay's keys that apply now. */
+void tui_hints_draw_only(int y, int cols, const tui_request *only, size_t n);
 /* A prompt in place of the hints: "Filter tree: text". */
 void tui_prompt_draw(int y, int cols, const char *label, const char *text);
 

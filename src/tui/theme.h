@@ -52,7 +52,12 @@
     E(WRAPPER, COLOR_GREEN, -1, A_BOLD, A_NORMAL)                            \
     E(EXCEPTION, COLOR_RED, -1, A_NORMAL, A_NORMAL)                          \
     E(MATCH, COLOR_YELLOW, -1, A_BOLD | A_UNDERLINE, A_UNDERLINE)            \
-    E(DELAY_SITE, COLOR_RED, -1, A_BOLD, A_BOLD)
+    E(DELAY_SITE, COLOR_RED, -1, A_BOLD, A_BOLD)                             \
+    E(DIFF_ADD, COLOR_GREEN, -1, A_NORMAL, A_BOLD)                           \
+    E(DIFF_DEL, COLOR_RED, -1, A_NORMAL, A_DIM)                              \
+    E(DIFF_HUNK, COLOR_CYAN, -1, A_NORMAL, A_UNDERLINE)                      \
+    E(DIFF_META, -1, -1, A_BOLD, A_BOLD)                                     \
+    E(FIXED, COLOR_GREEN, -1, A_BOLD, A_BOLD)
 
 typedef enum tui_element {
 #define TUI_THEME_ENUM(name, fg, bg, attrs, mono) TUI_EL_##name,

@@ -1,7 +1,9 @@
 /*
  * The interactive explorer: `svcscope [PATH]` and `svcscope --demo`. A curses front on the
- * core: it reads the model, the findings of svc_check and the cross-reference; it has no
- * rules of its own, and the core has no curses.
+ * core: it reads the model, the findings of svc_check (with their fixes) and the
+ * cross-reference, and previews, applies and undoes fixes through the core's fix API
+ * (svc_fix_diff, svc_fix_apply, svc_fix_undo); it has no rules or fixes of its own, and the
+ * core has no curses.
  */
 #ifndef SVCSCOPE_TUI_H
 #define SVCSCOPE_TUI_H
@@ -11,22 +13,11 @@
 #include "svcscope/diagnostic.h"
 #include "svcscope/model.h"
 
-/*
- * Places where actions that are not the TUI's own can plug in later. `fix` is what the `f`
- * key runs on the finding under the selection (the key is reserved for it): it returns 0 when
- * it changed files (the TUI then reloads) and fills `message` for the status line.
- */
-typedef struct tui_hooks {
-    int (*fix)(void *ctx, const svc_model *model, const svc_diagnostic *finding, char *message, size_t size);
-    void *ctx;
-} tui_hooks;
-
 typedef struct tui_options {
     bool no_color;            /* --no-color; NO_COLOR in the environment does the same */
-    const tui_hooks *hooks;   /* NULL: none */
 } tui_options;
 
-#define TUI_OPTIONS_INIT { false, NULL }
+#define TUI_OPTIONS_INIT { false }
 
 /*
  * Runs the explorer on the project rooted at `path` until the user quits. With SVCSCOPE_SCRIPT

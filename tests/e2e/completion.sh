@@ -74,8 +74,9 @@ for cmd in $("$SVCSCOPE" --help | awk '/^commands:/ { on = 1; next } on && /^$/ 
 done
 complete_bash svcscope install-hook --
 expect_only --baseline --force --help --print
+# Another command's options are whatever its --help defines (option lines and usage brackets).
 complete_bash svcscope tree --
-expect_only --format --help --rev --staged
+expect_only $("$SVCSCOPE" tree --help | sed -n 's/^ *\(-h, \)\{0,1\}\(--[a-z][a-z-]*\).*/\2/p')
 complete_bash svcscope --
 expect_only --demo --help --version
 

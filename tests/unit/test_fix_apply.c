@@ -523,6 +523,11 @@ static void test_overlapping_fix_skipped_identical_edits_shared(void **state)
     assert_int_equal(apply(r.model, fixes, 3, false, &res, 0), 2);
     assert_true(has_message(&res, "a.py: overlaps the edits of an earlier fix; run svcscope fix again to apply it "
                                   "(fix: three)"));
+    /* which of the batch were applied, for fronts that mark them (the explorer) */
+    assert_non_null(res.fix_applied);
+    assert_true(res.fix_applied[0]);
+    assert_true(res.fix_applied[1]);
+    assert_false(res.fix_applied[2]);
     char *now = tl_read(root, "a.py");
     assert_string_equal(now, "import os\nimport sys\nxx = os.sep\nyy = os.sep\n");
     free(now);
