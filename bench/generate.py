@@ -50,8 +50,8 @@ class Project:
         self.lines = 0
         n = lambda base, low: max(low, int(round(base * scale)))
         self.napps = n(50, 2)
-        self.nservices = n(34, 2)
-        self.nlibs = n(25, 1)
+        self.nservices = n(30, 2)
+        self.nlibs = n(28, 1)
         names = list(WORDS)
         self.rng.shuffle(names)
         pool = iter(names * 64)
@@ -255,7 +255,7 @@ class Project:
                        'class %s(%s):\n    pass\n\n\nclass %s(%s):\n    pass\n'
                        % (svc, errors[0], errors[1], errors[0], errors[2], errors[0]))
             modules = []
-            for m in range(self.rng.randint(4, 9)):
+            for m in range(self.rng.randint(3, 7)):
                 mod = "%s_%d" % (self.rng.choice(WORDS), m)
                 modules.append(mod)
                 used_models = self.rng.sample(models, min(3, len(models)))
@@ -265,7 +265,7 @@ class Project:
                     head.append('from %s.models import %s\n' % (app, model))
                 head.append('\nfrom .errors import %s\n\n\n' % ", ".join(errors))
                 head.append('def _money(value):\n    return Decimal(value or 0).quantize(Decimal("0.01"))\n\n\n')
-                target = self.target_lines(60, 600, 240)
+                target = self.target_lines(60, 500, 200)
                 text = self.pad(head, target, lambda i: self.service_function(svc, i, used_models)
                                 if i % 3 else self.helper_function(i, "_"))
                 self.write("%s/%s.py" % (base, mod), text)

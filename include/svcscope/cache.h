@@ -77,7 +77,7 @@ const uint32_t *svc_cache_tokens(const svc_cache *cache, long entry, size_t *n);
 
 /* The git blob id of some bytes (what `git hash-object` prints). */
 void svc_cache_blob_id(const char *bytes, size_t len, unsigned char id[20]);
-/* The hash the token lists use for an identifier (FNV-1a, 32 bits). */
+/* The hash the token lists use for an identifier (32 bits; src/core/prefilter.c). */
 uint32_t svc_ident_hash(const char *s, size_t n);
 
 /* One file of a new cache. */

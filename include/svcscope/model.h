@@ -119,6 +119,8 @@ typedef struct svc_model {
     size_t nfiles;
     const char *services_root;   /* "services", "backend/services", or NULL */
     const char *services_module; /* "services" normally */
+    const char **services_root_candidates; /* when several `services` folders tie: none is taken */
+    size_t nservices_root_candidates;
     bool services_root_has_init;
     svc_service *services;       /* sorted by name */
     size_t nservices;

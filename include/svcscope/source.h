@@ -61,6 +61,15 @@ const svc_source_file *svc_source_at(const svc_source *src, size_t i);
 /* Index of the file with that path, or -1. */
 long svc_source_find(const svc_source *src, const char *path);
 
+/* What the listing had to leave out, one "path: why" line each, in the order met: folders that
+ * cannot be listed (io_error: permissions...), and with SVC_SOURCE_INDEX the paths whose index
+ * entries hold a merge conflict (no single staged content). Owned by the source. */
+size_t svc_source_skipped_count(const svc_source *src);
+const char *svc_source_skipped_at(const svc_source *src, size_t i, bool *io_error);
+
+/* The file size limit in force: svc_source_options.max_file_size, or the default (10 MiB). */
+uint64_t svc_source_max_file_size(const svc_source *src);
+
 /* Reads a file's bytes (malloc'd, NUL-terminated beyond len). Thread-safe. */
 int svc_source_read(const svc_source *src, size_t i, char **bytes, size_t *len, svc_error *err);
 

@@ -58,7 +58,8 @@ bool cli_parse_max_file_size(const char *command, const char *text, uint64_t *ou
 /*
  * The project root for a PATH: the nearest folder at or above it whose pyproject.toml has a
  * [tool.svcscope] table, else the top of the git work tree, else the folder itself (or the
- * file's folder). Malloc'd absolute path; NULL (and a message) when PATH does not exist.
+ * file's folder). The search never goes above the top of a work tree (a submodule is a project
+ * of its own). Malloc'd absolute path; NULL (and a message) when PATH does not exist.
  */
 char *cli_find_root(const char *path);
 /* PATH relative to root ("" for the root itself); NULL (and a message) when outside it. */
@@ -67,7 +68,9 @@ char *cli_relative_to(const char *root, const char *path);
 /* Opens, reads config, builds the model. On failure prints the error and returns EXIT_ERROR. */
 int cli_repo_open(cli_repo *repo, const cli_repo_options *opts);
 void cli_repo_close(cli_repo *repo);
-/* Warns on stderr about every file the model could not read whole: unreadable or too large
- * (read_error), binary, or with syntax errors (the first one's place). Never silent. */
-void cli_warn_unread(const svc_model *model);
+/* Warns on stderr about everything the model could not read whole: folders the listing skipped
+ * and conflicted index entries (svc_source_skipped_at), files unreadable or too large (read_error),
+ * binary, or with syntax errors (the first one's place). Never silent. Returns how many were I/O
+ * errors (a file or folder that could not be read; not one over max-file-size). */
+size_t cli_warn_unread(const svc_model *model);
 #endif

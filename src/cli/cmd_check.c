@@ -184,6 +184,16 @@ int cmd_check(int argc, char **argv)
             free(root);
             goto out;
         }
+        if (staged) {
+            if (svc_source_count(repo.source) == 0 && svc_source_skipped_count(repo.source) == 0) {
+                /* An empty index: nothing to check, and no finding about a missing services root. */
+                fprintf(stderr, "svcscope: nothing is staged: the git index is empty\n");
+                status = EXIT_CLEAN;
+                cli_repo_close(&repo);
+                free(root);
+                goto out;
+            }
+        }
 
         /* What to report: the PATHs given, narrowed to the files changed since --diff REV. */
         svc_check_options co = { 0 };
@@ -203,7 +213,11 @@ int cmd_check(int argc, char **argv)
             size_t nchanged = 0;
             svc_error err = SVC_ERROR_INIT;
             if (svc_source_changed_since(repo.source, diff_rev, &changed, &nchanged, &err) < 0) {
-                cli_error("check: --diff %s", err.message);
+                if (svc_source_is_git(repo.source) && !svc_source_head(repo.source))
+                    cli_error("check: --diff %s: the repository has no commit yet, so there is nothing to compare "
+                              "with (%s)", diff_rev, err.message);
+                else
+                    cli_error("check: --diff %s", err.message);
                 ok = false;
             } else {
                 svc_check_options paths = { 0 };
@@ -266,8 +280,14 @@ int cmd_check(int argc, char **argv)
                 if (diags->items[i].severity >= fail_on) status = EXIT_FINDINGS;
             if (exit_zero) status = EXIT_CLEAN;
         }
-        /* Files that could not be read whole are said, never silently skipped. */
-        cli_warn_unread(repo.model);
+        /* Files that could not be read whole are said, never silently skipped; one that could not be
+         * read at all (not one over max-file-size) is an I/O error: nothing says it is clean. */
+        size_t unread = cli_warn_unread(repo.model);
+        if (unread && status != EXIT_ERROR) {
+            fprintf(stderr, "svcscope: %zu %s could not be read (exit status 2)\n", unread,
+                    unread == 1 ? "file or folder" : "files or folders");
+            status = EXIT_ERROR;
+        }
         svc_diagnostics_free(diags);
         for (size_t k = 0; k < only.len; k++) free(only.items[k]);
         svc_vec_free(&only);

@@ -201,7 +201,7 @@ int cmd_fix(int argc, char **argv)
             diags = svc_check(repo.model, &co);
             svc_fixes_compute(repo.model, diags);
         }
-        cli_warn_unread(repo.model);
+        size_t unread = cli_warn_unread(repo.model);
 
         if (diags) {
             SVC_VEC(const svc_fix *) fixes = { 0 };
@@ -239,7 +239,8 @@ int cmd_fix(int argc, char **argv)
                     if (stage && res.nchanged)
                         printf("Staged the fixes (%zu %s); nothing else was staged.\n", res.nchanged,
                                plural(res.nchanged, "file", "files"));
-                    status = left || res.skipped ? EXIT_FINDINGS : EXIT_CLEAN;
+                    /* a file that could not be read may hold violations: not "nothing left" */
+                    status = left || res.skipped || unread ? EXIT_FINDINGS : EXIT_CLEAN;
                 }
                 svc_fix_result_free(&res);
             }

@@ -54,20 +54,17 @@ char *cli_find_root(const char *path)
         char *slash = strrchr(real, '/');
         if (slash && slash != real) *slash = '\0';
     }
-    char *git_top = NULL;
     char *cur = svc_xstrdup(real);
     for (;;) {
-        if (has_svcscope_table(cur)) {
-            free(git_top);
-            return cur;
-        }
-        if (!git_top && exists(cur, ".git")) git_top = svc_xstrdup(cur);
+        /* The top of a git work tree ends the search: a submodule or a nested clone is a project of
+         * its own, whatever the repository around it says. */
+        if (has_svcscope_table(cur) || exists(cur, ".git")) return cur;
         char *slash = strrchr(cur, '/');
         if (!slash || slash == cur) break;
         *slash = '\0';
     }
     free(cur);
-    return git_top ? git_top : svc_xstrdup(real);
+    return svc_xstrdup(real);
 }
 
 char *cli_relative_to(const char *root, const char *path)
@@ -133,12 +130,23 @@ void cli_repo_close(cli_repo *repo)
     memset(repo, 0, sizeof *repo);
 }
 
-void cli_warn_unread(const svc_model *model)
+size_t cli_warn_unread(const svc_model *model)
 {
+    size_t io_errors = 0;
+    size_t nskipped = svc_source_skipped_count(model->source);
+    for (size_t i = 0; i < nskipped; i++) {
+        bool io = false;
+        fprintf(stderr, "svcscope: warning: %s\n", svc_source_skipped_at(model->source, i, &io));
+        io_errors += io;
+    }
+    uint64_t limit = svc_source_max_file_size(model->source);
     for (size_t i = 0; i < model->nfiles; i++) {
         const svc_file *f = &model->files[i];
         if (f->read_error) {
             fprintf(stderr, "svcscope: warning: %s\n", f->read_error);
+            /* a file over the size limit is skipped by design; any other read failure is an error */
+            long k = svc_source_find(model->source, f->path);
+            if (k < 0 || svc_source_at(model->source, (size_t)k)->size <= limit) io_errors++;
         } else if (f->facts && f->facts->binary) {
             fprintf(stderr, "svcscope: warning: %s: binary content (NUL bytes), not read as Python\n", f->path);
         } else if (f->facts && f->facts->nerrors) {
@@ -147,4 +155,5 @@ void cli_warn_unread(const svc_model *model)
                     e->row + 1, e->col + 1);
         }
     }
+    return io_errors;
 }

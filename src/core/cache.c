@@ -167,16 +167,6 @@ static uint64_t checksum(const void *data, size_t len)
     return h;
 }
 
-uint32_t svc_ident_hash(const char *s, size_t n)
-{
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 16777619u;
-    }
-    return h;
-}
-
 /* SHA-1 (FIPS 180-1), for git blob ids of files the source has none for: a few lines here spare
  * initialising libgit2 just for that. */
 typedef struct sha1_ctx {
@@ -732,6 +722,174 @@ static const void *rel(const image *im, size_t off, size_t n)
     return n ? (const void *)(im->at + off) : NULL;
 }
 
+/* Copies of the structures with padding, field by field into zeroed memory: the image's bytes
+ * are all defined (valgrind), and the same facts always give the same bytes. */
+static svc_import clean_import(const svc_import *x)
+{
+    svc_import c;
+    memset(&c, 0, sizeof c);
+    c.kind = x->kind;
+    c.module = x->module;
+    c.name = x->name;
+    c.alias = x->alias;
+    c.bound = x->bound;
+    c.target = x->target;
+    c.level = x->level;
+    c.unresolved = x->unresolved;
+    c.scope = x->scope;
+    c.span = x->span;
+    c.stmt_span = x->stmt_span;
+    c.stmt_names = x->stmt_names;
+    return c;
+}
+
+static svc_decorator clean_decorator(const svc_decorator *x)
+{
+    svc_decorator c;
+    memset(&c, 0, sizeof c);
+    c.raw = x->raw;
+    c.callee = x->callee;
+    c.is_call = x->is_call;
+    c.args = x->args;
+    c.nargs = x->nargs;
+    c.span = x->span;
+    c.args_span = x->args_span;
+    return c;
+}
+
+static svc_param clean_param(const svc_param *x)
+{
+    svc_param c;
+    memset(&c, 0, sizeof c);
+    c.name = x->name;
+    c.kind = x->kind;
+    c.default_text = x->default_text;
+    c.annotation = x->annotation;
+    return c;
+}
+
+static svc_def clean_def(const svc_def *x)
+{
+    svc_def c;
+    memset(&c, 0, sizeof c);
+    c.kind = x->kind;
+    c.name = x->name;
+    c.qualname = x->qualname;
+    c.parent = x->parent;
+    c.is_async = x->is_async;
+    c.decorators = x->decorators;
+    c.ndecorators = x->ndecorators;
+    c.bases = x->bases;
+    c.nbases = x->nbases;
+    c.params = x->params;
+    c.nparams = x->nparams;
+    c.body_statements = x->body_statements;
+    c.has_docstring = x->has_docstring;
+    c.has_loop = x->has_loop;
+    c.span = x->span;
+    c.name_span = x->name_span;
+    c.body_span = x->body_span;
+    c.indent = x->indent;
+    return c;
+}
+
+static svc_ref clean_ref(const svc_ref *x)
+{
+    svc_ref c;
+    memset(&c, 0, sizeof c);
+    c.raw = x->raw;
+    c.resolved = x->resolved;
+    c.binding = x->binding;
+    c.import_index = x->import_index;
+    c.scope = x->scope;
+    c.flags = x->flags;
+    c.span = x->span;
+    c.head_span = x->head_span;
+    return c;
+}
+
+static svc_call clean_call(const svc_call *x)
+{
+    svc_call c;
+    memset(&c, 0, sizeof c);
+    c.ref = x->ref;
+    c.attr = x->attr;
+    c.callee_text = x->callee_text;
+    c.scope = x->scope;
+    c.args = x->args;
+    c.nargs = x->nargs;
+    c.span = x->span;
+    c.callee_span = x->callee_span;
+    c.args_span = x->args_span;
+    return c;
+}
+
+static svc_assign clean_assign(const svc_assign *x)
+{
+    svc_assign c;
+    memset(&c, 0, sizeof c);
+    c.name = x->name;
+    c.value_chain = x->value_chain;
+    c.strings = x->strings;
+    c.nstrings = x->nstrings;
+    c.span = x->span;
+    return c;
+}
+
+static svc_noqa clean_noqa(const svc_noqa *x)
+{
+    svc_noqa c;
+    memset(&c, 0, sizeof c);
+    c.row = x->row;
+    c.all = x->all;
+    c.codes = x->codes;
+    c.ncodes = x->ncodes;
+    return c;
+}
+
+static svc_arg clean_arg(const svc_arg *x)
+{
+    svc_arg c;
+    memset(&c, 0, sizeof c);
+    c.keyword = x->keyword;
+    c.text = x->text;
+    c.chain = x->chain;
+    c.span = x->span;
+    return c;
+}
+
+static svc_facts clean_facts(const svc_facts *x)
+{
+    svc_facts c;
+    memset(&c, 0, sizeof c);
+    c.path = x->path;
+    c.module = x->module;
+    c.is_package = x->is_package;
+    c.has_bom = x->has_bom;
+    c.crlf = x->crlf;
+    c.binary = x->binary;
+    c.lines = x->lines;
+    c.imports = x->imports;
+    c.nimports = x->nimports;
+    c.defs = x->defs;
+    c.ndefs = x->ndefs;
+    c.refs = x->refs;
+    c.nrefs = x->nrefs;
+    c.calls = x->calls;
+    c.ncalls = x->ncalls;
+    c.assigns = x->assigns;
+    c.nassigns = x->nassigns;
+    c.all = x->all;
+    c.nall = x->nall;
+    c.has_all = x->has_all;
+    c.noqa = x->noqa;
+    c.nnoqa = x->nnoqa;
+    c.errors = x->errors;
+    c.nerrors = x->nerrors;
+    c.arena = NULL;
+    return c;
+}
+
 static const char *put_str(image *im, const char *s)
 {
     if (!s) return NULL;
@@ -763,7 +921,7 @@ static const svc_arg *put_args(image *im, const svc_arg *args, size_t n)
 {
     size_t off = put_array(im, args, n, sizeof(svc_arg));
     for (size_t i = 0; i < n; i++) {
-        svc_arg a = args[i];
+        svc_arg a = clean_arg(&args[i]);
         a.keyword = put_str(im, a.keyword);
         a.text = put_str(im, a.text);
         a.chain = put_str(im, a.chain);
@@ -783,14 +941,13 @@ static char *serialize_facts(const svc_facts *f, uintptr_t at, size_t *len)
     im.spos = im.strings;
     im.pos = align8(sizeof(svc_facts));
 
-    svc_facts out = *f;
-    out.arena = NULL;
+    svc_facts out = clean_facts(f);
     out.path = put_str(&im, f->path);
     out.module = put_str(&im, f->module);
 
     size_t off = put_array(&im, f->imports, f->nimports, sizeof(svc_import));
     for (size_t i = 0; i < f->nimports; i++) {
-        svc_import imp = f->imports[i];
+        svc_import imp = clean_import(&f->imports[i]);
         imp.module = put_str(&im, imp.module);
         imp.name = put_str(&im, imp.name);
         imp.alias = put_str(&im, imp.alias);
@@ -802,12 +959,12 @@ static char *serialize_facts(const svc_facts *f, uintptr_t at, size_t *len)
 
     off = put_array(&im, f->defs, f->ndefs, sizeof(svc_def));
     for (size_t i = 0; i < f->ndefs; i++) {
-        svc_def d = f->defs[i];
+        svc_def d = clean_def(&f->defs[i]);
         d.name = put_str(&im, d.name);
         d.qualname = put_str(&im, d.qualname);
         size_t doff = put_array(&im, d.decorators, d.ndecorators, sizeof(svc_decorator));
         for (size_t k = 0; k < d.ndecorators; k++) {
-            svc_decorator dec = f->defs[i].decorators[k];
+            svc_decorator dec = clean_decorator(&f->defs[i].decorators[k]);
             dec.raw = put_str(&im, dec.raw);
             dec.callee = put_str(&im, dec.callee);
             dec.args = put_args(&im, dec.args, dec.nargs);
@@ -817,7 +974,7 @@ static char *serialize_facts(const svc_facts *f, uintptr_t at, size_t *len)
         d.bases = put_strings(&im, d.bases, d.nbases);
         size_t poff = put_array(&im, d.params, d.nparams, sizeof(svc_param));
         for (size_t k = 0; k < d.nparams; k++) {
-            svc_param p = f->defs[i].params[k];
+            svc_param p = clean_param(&f->defs[i].params[k]);
             p.name = put_str(&im, p.name);
             p.default_text = put_str(&im, p.default_text);
             p.annotation = put_str(&im, p.annotation);
@@ -830,7 +987,7 @@ static char *serialize_facts(const svc_facts *f, uintptr_t at, size_t *len)
 
     off = put_array(&im, f->refs, f->nrefs, sizeof(svc_ref));
     for (size_t i = 0; i < f->nrefs; i++) {
-        svc_ref r = f->refs[i];
+        svc_ref r = clean_ref(&f->refs[i]);
         r.raw = put_str(&im, r.raw);
         r.resolved = put_str(&im, r.resolved);
         memcpy(im.data + off + i * sizeof r, &r, sizeof r);
@@ -839,7 +996,7 @@ static char *serialize_facts(const svc_facts *f, uintptr_t at, size_t *len)
 
     off = put_array(&im, f->calls, f->ncalls, sizeof(svc_call));
     for (size_t i = 0; i < f->ncalls; i++) {
-        svc_call c = f->calls[i];
+        svc_call c = clean_call(&f->calls[i]);
         c.attr = put_str(&im, c.attr);
         c.callee_text = put_str(&im, c.callee_text);
         c.args = put_args(&im, c.args, c.nargs);
@@ -849,7 +1006,7 @@ static char *serialize_facts(const svc_facts *f, uintptr_t at, size_t *len)
 
     off = put_array(&im, f->assigns, f->nassigns, sizeof(svc_assign));
     for (size_t i = 0; i < f->nassigns; i++) {
-        svc_assign a = f->assigns[i];
+        svc_assign a = clean_assign(&f->assigns[i]);
         a.name = put_str(&im, a.name);
         a.value_chain = put_str(&im, a.value_chain);
         a.strings = put_strings(&im, a.strings, a.nstrings);
@@ -861,7 +1018,7 @@ static char *serialize_facts(const svc_facts *f, uintptr_t at, size_t *len)
 
     off = put_array(&im, f->noqa, f->nnoqa, sizeof(svc_noqa));
     for (size_t i = 0; i < f->nnoqa; i++) {
-        svc_noqa q = f->noqa[i];
+        svc_noqa q = clean_noqa(&f->noqa[i]);
         q.codes = put_strings(&im, q.codes, q.ncodes);
         memcpy(im.data + off + i * sizeof q, &q, sizeof q);
     }

@@ -109,8 +109,11 @@ static bool is_package_dir(const build_ctx *b, const char *dir)
 }
 
 /*
- * The dotted name Python would import a file as: climb while the folder is a package;
- * the first folder that is not one is the import root (where sys.path would point).
+ * The dotted name Python would import a file as. The import root (where sys.path would point) is
+ * the folder above the outermost package among the file's ancestors; folders between without an
+ * __init__.py are namespace packages inside it (`shop/jobs/search.py` with only `shop/__init__.py`
+ * is `shop.jobs.search`). A file whose stem is no identifier (a migration `0002_x.py`) cannot be
+ * imported, but still gets a dotted name so its relative imports resolve against its package.
  */
 static const char *module_name_for(build_ctx *b, const char *path)
 {
@@ -120,28 +123,31 @@ static const char *module_name_for(build_ctx *b, const char *path)
     if (blen < 4 || strcmp(base + blen - 3, ".py") != 0) return NULL;
     bool is_init = strcmp(base, "__init__.py") == 0;
     char *dir = dirname_of(a, path);
-    if (!is_init && !is_identifier(base, blen - 3)) return NULL;
 
-    /* parts from the innermost outwards */
-    SVC_VEC(const char *) parts = { 0 };
-    if (!is_init) svc_vec_push(&parts, svc_arena_strndup(a, base, blen - 3));
-    char *cur = dir;
-    while (is_package_dir(b, cur)) {
+    /* the outermost package folder reachable through identifier-named folders */
+    const char *top = NULL;
+    for (char *cur = dir; *cur; cur = dirname_of(a, cur)) {
         const char *name = basename_of(cur);
         if (!is_identifier(name, strlen(name))) break;
-        svc_vec_push(&parts, name);
-        cur = dirname_of(a, cur);
+        if (is_package_dir(b, cur)) top = cur;
     }
-    const char *result = NULL;
-    if (parts.len) {
-        svc_buf buf = { 0 };
-        for (size_t i = parts.len; i-- > 0;) {
-            svc_buf_puts(&buf, parts.items[i]);
-            if (i) svc_buf_putc(&buf, '.');
-        }
-        result = svc_arena_strdup(a, buf.data);
-        svc_buf_free(&buf);
+    if (!top && !is_identifier(base, blen - 3)) return NULL;
+    if (!top) return is_init ? NULL : svc_arena_strndup(a, base, blen - 3);
+
+    /* parts from the innermost outwards, up to and including `top` */
+    SVC_VEC(const char *) parts = { 0 };
+    if (!is_init) svc_vec_push(&parts, svc_arena_strndup(a, base, blen - 3));
+    for (char *cur = dir;; cur = dirname_of(a, cur)) {
+        svc_vec_push(&parts, basename_of(cur));
+        if (strcmp(cur, top) == 0) break;
     }
+    svc_buf buf = { 0 };
+    for (size_t i = parts.len; i-- > 0;) {
+        svc_buf_puts(&buf, parts.items[i]);
+        if (i) svc_buf_putc(&buf, '.');
+    }
+    const char *result = svc_arena_strdup(a, buf.data);
+    svc_buf_free(&buf);
     svc_vec_free(&parts);
     return result;
 }
@@ -500,12 +506,16 @@ static void process(build_ctx *b, size_t i, int worker)
         else svc_cache_blob_id(bytes, len, w->id);
         w->have_id = true;
     }
-    if (!w->tokens && (ps->cache || (ps->check_only && !w->must))) {
+    /* The words: for the pre-filter, and for the cache (a later check-only build decides with
+     * them without reading the file). A file that is parsed anyway needs none. */
+    if (!w->tokens && (ps->check_only ? !w->must : ps->cache != NULL)) {
         w->tokens = svc_tokens_of(bytes, len, &w->ntokens);
         w->tokens_owned = true;
         w->tokens_checked = false;
     }
-    if (ps->check_only && !w->must && !relevant(b, w, f->path)) {
+    /* binary content is "parsed" (to nothing), so that the model says the file is binary */
+    bool binary = len && memchr(bytes, '\0', len < 8000 ? len : 8000);
+    if (ps->check_only && !w->must && !binary && !relevant(b, w, f->path)) {
         free(bytes);
         w->status = ST_UNPARSED;
         return;
@@ -645,11 +655,13 @@ static void follow_deferred(build_ctx *b, deferred_vec *list, index_vec *out)
  * Parses `todo` (files made needed), then what their facts need, until nothing new is needed.
  * `todo` is consumed.
  */
-static void parse_closure(build_ctx *b, index_vec *todo)
+static void parse_closure(build_ctx *b, index_vec *todo, index_vec *done)
 {
     struct parse_state *ps = b->ps;
     for (;;) {
         run_jobs(b, todo->items, todo->len, process, false);
+        if (done)
+            for (size_t k = 0; k < todo->len; k++) svc_vec_push(done, todo->items[k]);
         todo->len = 0;
         if (!ps->check_only) break;
         for (int t = 0; t < ps->threads; t++) {
@@ -686,6 +698,26 @@ static bool any_file_within(const svc_model *m, const char *dir)
     return lo < m->nfiles && path_within(m->files[lo].path, dir);
 }
 
+/*
+ * A folder below a tests folder, or below a Django app (a package with apps.py, models.py or
+ * models/) that is itself inside another package: `taiga/projects/services/`. The outermost
+ * package, the project's own (`shop/` with settings and a models.py), may hold the services root.
+ */
+static bool inside_app_or_tests(build_ctx *b, const char *dir)
+{
+    svc_arena *a = b->m->arena;
+    for (char *cur = dirname_of(a, dir); *cur; cur = dirname_of(a, cur)) {
+        const char *name = basename_of(cur);
+        if (strcmp(name, "tests") == 0 || strcmp(name, "test") == 0) return true;
+        if (!is_package_dir(b, cur) || !is_package_dir(b, dirname_of(a, cur))) continue;
+        if (svc_map_get(b->m->file_by_path, join_path(a, cur, "apps.py")) ||
+            svc_map_get(b->m->file_by_path, join_path(a, cur, "models.py")) ||
+            svc_map_get(b->m->file_by_path, join_path(a, cur, "models/__init__.py")))
+            return true;
+    }
+    return false;
+}
+
 static void find_services_root(build_ctx *b)
 {
     svc_model *m = b->m;
@@ -697,24 +729,35 @@ static void find_services_root(build_ctx *b)
         if (svc_str_starts_with(want, "./")) want += 2;
         if (svc_map_get(b->folder_set, want)) root = want;
     } else {
-        /* Shallowest folder named `services` that is a package; ties go to the first in path order.
-         * Failing that, the shallowest `services` folder with Python in it (a namespace package),
-         * so a team that forgot its __init__.py still gets a model, and SVC101 says so. */
-        int best_depth = 1 << 30;
-        for (int pass = 0; pass < 2 && !root; pass++) {
+        /* Shallowest folder named `services` that is a package. Failing that, the shallowest
+         * `services` folder with Python in it (a namespace package), so a team that forgot its
+         * __init__.py still gets a model, and SVC101 says so. A `services` package inside a Django
+         * app (`taiga/projects/services/`) or under a tests folder is a module of that app or test
+         * suite, never the services root. Two candidates at the same depth are not guessed between:
+         * there is no root, and SVC100 names them so that `services-root` can settle it. */
+        for (int pass = 0; pass < 2 && !root && !m->nservices_root_candidates; pass++) {
+            int best_depth = 1 << 30;
+            SVC_VEC(const char *) best = { 0 };
             for (size_t i = 0; i < m->nfolders; i++) {
                 const char *dir = m->folders[i];
                 if (strcmp(basename_of(dir), "services") != 0) continue;
+                if (inside_app_or_tests(b, dir)) continue;
                 int depth = 0;
                 for (const char *p = dir; *p; p++) depth += *p == '/';
-                if (depth >= best_depth) continue;
-                bool ok = pass == 0 ? is_package_dir(b, dir) : false;
-                if (pass == 1) ok = any_file_within(m, dir);
-                if (ok) {
-                    root = dir;
-                    best_depth = depth;
-                }
+                if (depth > best_depth) continue;
+                bool ok = pass == 0 ? is_package_dir(b, dir) : any_file_within(m, dir);
+                if (!ok) continue;
+                if (depth < best_depth) best.len = 0;
+                best_depth = depth;
+                svc_vec_push(&best, dir);
             }
+            if (best.len == 1) root = best.items[0];
+            else if (best.len > 1) {
+                m->services_root_candidates = svc_arena_alloc(m->arena, best.len * sizeof *best.items);
+                memcpy(m->services_root_candidates, best.items, best.len * sizeof *best.items);
+                m->nservices_root_candidates = best.len;
+            }
+            svc_vec_free(&best);
         }
     }
     if (!root) return;
@@ -916,12 +959,13 @@ static void assign_roles(svc_model *m)
 /* ---- symbols ------------------------------------------------------------------- */
 
 static void put_symbol(svc_model *m, const char *dotted, svc_symbol_kind kind, size_t file, long def, const char *target,
-                       bool overwrite)
+                       bool overwrite, bool incremental)
 {
     bool created;
     void **slot = svc_map_slot(m->symbols, dotted, &created);
     svc_symbol *existing = *slot;
     if (existing && (!overwrite || existing->kind == SVC_SYM_MODULE)) return;
+    if (existing && incremental && existing->file > file) return; /* a later file bound it */
     svc_symbol *sym = svc_arena_alloc(m->arena, sizeof *sym);
     sym->kind = kind;
     sym->file = file;
@@ -995,35 +1039,53 @@ static char *through_star_imports(const svc_model *m, const char *module, const 
     return found;
 }
 
+/*
+ * The symbols of one file: imports, then assignments, then defs, each overwriting what the same
+ * name held before. `incremental`: the file is added after files that come after it in path
+ * order, so a name one of those already binds is left to it (what a build in path order gives).
+ * Returns false when that cannot be reproduced (the module already has `import *`s from another
+ * file, whose order would change): the caller then rebuilds everything.
+ */
+static bool file_symbols(svc_model *m, size_t i, svc_buf *name, bool incremental)
+{
+    const svc_file *f = &m->files[i];
+    const svc_facts *facts = f->facts;
+    if (!f->module || !facts) return true;
+    if (incremental) {
+        for (size_t k = 0; k < facts->nimports; k++)
+            if (facts->imports[k].kind == SVC_IMPORT_STAR && facts->imports[k].scope == -1 &&
+                svc_map_get(m->star_imports, f->module))
+                return false;
+    }
+    for (size_t k = 0; k < facts->nimports; k++) {
+        const svc_import *imp = &facts->imports[k];
+        if (imp->scope != -1 || imp->unresolved) continue;
+        if (imp->kind == SVC_IMPORT_STAR) {
+            if (imp->module) note_star_import(m, f->module, imp->module);
+            continue;
+        }
+        if (!imp->bound) continue;
+        put_symbol(m, dotted_name(name, f->module, imp->bound), SVC_SYM_IMPORT, i, -1, imp->target, true, incremental);
+    }
+    for (size_t k = 0; k < facts->nassigns; k++) {
+        const svc_assign *as = &facts->assigns[k];
+        put_symbol(m, dotted_name(name, f->module, as->name), SVC_SYM_ASSIGN, i, -1, as->value_chain, true,
+                   incremental);
+    }
+    for (size_t k = 0; k < facts->ndefs; k++) {
+        const svc_def *d = &facts->defs[k];
+        put_symbol(m, dotted_name(name, f->module, d->qualname), SVC_SYM_DEF, i, (long)k, NULL, true, incremental);
+    }
+    return true;
+}
+
 static void build_symbols(svc_model *m)
 {
     /* modules first, so a submodule wins over a same-named attribute */
     for (size_t i = 0; i < m->nfiles; i++)
-        if (m->files[i].module) put_symbol(m, m->files[i].module, SVC_SYM_MODULE, i, -1, NULL, true);
+        if (m->files[i].module) put_symbol(m, m->files[i].module, SVC_SYM_MODULE, i, -1, NULL, true, false);
     svc_buf name = { 0 };
-    for (size_t i = 0; i < m->nfiles; i++) {
-        const svc_file *f = &m->files[i];
-        const svc_facts *facts = f->facts;
-        if (!f->module || !facts) continue;
-        for (size_t k = 0; k < facts->nimports; k++) {
-            const svc_import *imp = &facts->imports[k];
-            if (imp->scope != -1 || imp->unresolved) continue;
-            if (imp->kind == SVC_IMPORT_STAR) {
-                if (imp->module) note_star_import(m, f->module, imp->module);
-                continue;
-            }
-            if (!imp->bound) continue;
-            put_symbol(m, dotted_name(&name, f->module, imp->bound), SVC_SYM_IMPORT, i, -1, imp->target, true);
-        }
-        for (size_t k = 0; k < facts->nassigns; k++) {
-            const svc_assign *as = &facts->assigns[k];
-            put_symbol(m, dotted_name(&name, f->module, as->name), SVC_SYM_ASSIGN, i, -1, as->value_chain, true);
-        }
-        for (size_t k = 0; k < facts->ndefs; k++) {
-            const svc_def *d = &facts->defs[k];
-            put_symbol(m, dotted_name(&name, f->module, d->qualname), SVC_SYM_DEF, i, (long)k, NULL, true);
-        }
-    }
+    for (size_t i = 0; i < m->nfiles; i++) file_symbols(m, i, &name, false);
     svc_buf_free(&name);
 }
 
@@ -1195,7 +1257,10 @@ static const char *task_decorator(const svc_model *m, const svc_def *d)
         const char *callee = dec->callee ? dec->callee : dec->raw;
         const char *last = svc_dotted_last(callee);
         if (strcmp(last, "shared_task") == 0) return callee;
-        if (strcmp(last, "task") == 0 && strchr(callee, '.')) return callee;
+        /* `<app>.task` as written (`@app.task`), or Celery's own `task`; a bare `@task` imported
+         * from another library (invoke, fabric) is not a Celery task unless configured */
+        if (strcmp(last, "task") == 0 && (strchr(dec->raw, '.') || svc_str_starts_with(callee, "celery.")))
+            return callee;
         if (m->config) {
             for (size_t k = 0; k < m->config->ntask_decorators; k++) {
                 const char *want = m->config->task_decorators[k];
@@ -1631,11 +1696,20 @@ static int compare_mods(const void *pa, const void *pb)
     return a->file < b->file ? -1 : a->file > b->file;
 }
 
+static int compare_size(const void *pa, const void *pb)
+{
+    size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+    return a < b ? -1 : a > b;
+}
+
 static int compare_u32(const void *pa, const void *pb)
 {
     uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
     return a < b ? -1 : a > b;
 }
+
+/* facts.c: frees the calling thread's extraction arena (worker threads free theirs as they end). */
+void svc_facts_release_thread_memory(void);
 
 /* Phase timings for SVCSCOPE_STATS=1 (ms since the build began). */
 #define MARK(what) (ps.nmarks < 16 ? (void)(ps.marks[ps.nmarks] = (what), ps.mark_ns[ps.nmarks++] = svc_cache_now_ns()) : (void)0)
@@ -1736,7 +1810,7 @@ static void update_cache(build_ctx *b, const char *path, int64_t started_ns)
         w->tokens_owned = false;
     }
     m->internal->cj = cj;
-    if (!env_set("SVCSCOPE_SYNC_CACHE_WRITE") && pthread_create(&m->internal->writer, NULL, cache_writer, cj) == 0)
+    if (!env_set("SVCSCOPE_DEBUG_SYNC_CACHE_WRITE") && pthread_create(&m->internal->writer, NULL, cache_writer, cj) == 0)
         m->internal->writing = true;
     else
         cache_writer(cj);
@@ -1842,11 +1916,11 @@ int svc_model_build(svc_model **out, svc_source *src, const svc_config *cfg, con
                     fprintf(stderr, "parsed %s %s\n", ps.work[i].must ? "must" : "word", m->files[i].path);
     }
     rest.len = 0;
-    parse_closure(&b, &rest);
+    parse_closure(&b, &rest, NULL);
     MARK("closure");
+    reset_symbols(m);
+    build_symbols(m);
     for (;;) {
-        reset_symbols(m);
-        build_symbols(m);
         free_tasks(m);
         find_tasks(m);
         if (!ps.check_only) break;
@@ -1860,11 +1934,29 @@ int svc_model_build(svc_model **out, svc_source *src, const svc_config *cfg, con
             size_t np = 0;
             for (size_t i = 0; i < m->nfiles; i++) np += ps.work[i].status != ST_UNPARSED;
             fprintf(stderr, "closure: %zu parsed\n", np);
+            if (getenv("SVCSCOPE_DEBUG_FILES"))
+                for (size_t i = 0; i < m->nfiles; i++)
+                    if (ps.work[i].status != ST_UNPARSED)
+                        fprintf(stderr, "closure-parsed %s\n", m->files[i].path);
         }
         taint_round(&b, &rest);
         if (env_set("SVCSCOPE_DEBUG")) fprintf(stderr, "taint: %zu names, %zu files\n", ps.taint.len, rest.len);
         if (!rest.len) break;
-        parse_closure(&b, &rest);
+        /* parse what the names found, and add its symbols (all again when order would differ) */
+        index_vec added = { 0 };
+        parse_closure(&b, &rest, &added);
+        qsort(added.items, added.len, sizeof *added.items, compare_size);
+        svc_buf name = { 0 };
+        bool ok = true;
+        for (size_t k = 0; k < added.len && ok; k++)
+            if (ps.work[added.items[k]].status == ST_PARSED || ps.work[added.items[k]].status == ST_CACHED)
+                ok = file_symbols(m, added.items[k], &name, true);
+        svc_buf_free(&name);
+        svc_vec_free(&added);
+        if (!ok) {
+            reset_symbols(m);
+            build_symbols(m);
+        }
     }
     MARK("symbols+taint");
     find_exceptions(m);
@@ -1891,6 +1983,7 @@ int svc_model_build(svc_model **out, svc_source *src, const svc_config *cfg, con
         fprintf(stderr, ")\n");
     }
 
+    svc_facts_release_thread_memory();
     for (size_t i = 0; i < m->nfiles; i++)
         if (ps.work[i].tokens_owned) free((void *)ps.work[i].tokens);
     free(ps.work);

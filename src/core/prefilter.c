@@ -1,6 +1,9 @@
 /* The identifier hashes of a file's bytes (see prefilter.h). */
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "core/prefilter.h"
 #include "svcscope/cache.h"
@@ -45,46 +48,121 @@ static void radix_sort(uint32_t *v, uint32_t *tmp, size_t n)
     }
 }
 
+static void set_grow(uint32_t **set, size_t *cap)
+{
+    size_t ncap = *cap * 2;
+    uint32_t *nset = svc_xcalloc(ncap, sizeof *nset);
+    for (size_t k = 0; k < *cap; k++) {
+        uint32_t h = (*set)[k];
+        if (!h) continue;
+        size_t j = h & (ncap - 1);
+        while (nset[j]) j = (j + 1) & (ncap - 1);
+        nset[j] = h;
+    }
+    free(*set);
+    *set = nset;
+    *cap = ncap;
+}
+
+/* The identifier hash (svc_ident_hash): the bytes 8 at a time (little-endian), multiplied and
+ * folded. `safe_end`: up to there 8-byte loads may overrun the identifier. */
+static inline uint32_t ident_hash(const unsigned char *p, size_t n, const unsigned char *safe_end)
+{
+    const uint64_t K = 0x9E3779B97F4A7C15ull;
+    uint64_t h = (uint64_t)n * K;
+    while (n > 8) {
+        uint64_t v;
+        memcpy(&v, p, 8);
+        h = (h ^ v) * K;
+        h ^= h >> 29;
+        p += 8;
+        n -= 8;
+    }
+    uint64_t v = 0;
+    if (p + 8 <= safe_end) {
+        memcpy(&v, p, 8);
+        if (n < 8) v &= (1ull << (8 * n)) - 1;
+    } else {
+        for (size_t i = 0; i < n; i++) v |= (uint64_t)p[i] << (8 * i);
+    }
+    h = (h ^ v) * K;
+    h ^= h >> 32;
+    return (uint32_t)h;
+}
+
+uint32_t svc_ident_hash(const char *s, size_t n)
+{
+    return ident_hash((const unsigned char *)s, n, (const unsigned char *)s + n);
+}
+
+/* Adds a hash to the open-addressing set (0 marks a free slot). */
+static inline void set_add(uint32_t **set, size_t *cap, size_t *used, uint32_t h)
+{
+    size_t i = h & (*cap - 1);
+    for (;;) {
+        uint32_t v = (*set)[i];
+        if (v == h) return;
+        if (!v) break;
+        i = (i + 1) & (*cap - 1);
+    }
+    (*set)[i] = h;
+    if (++*used > *cap / 2) set_grow(set, cap);
+}
+
+#if defined(__SSE2__)
+/* Bit i set when byte i of the 16 at p is an identifier byte. */
+static inline unsigned ident_mask16(const unsigned char *p)
+{
+    __m128i c = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i high = _mm_cmplt_epi8(c, _mm_setzero_si128()); /* >= 0x80 */
+    __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(c, _mm_set1_epi8('0' - 1)), _mm_cmplt_epi8(c, _mm_set1_epi8('9' + 1)));
+    __m128i lower = _mm_or_si128(c, _mm_set1_epi8(0x20));
+    __m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8('a' - 1)), _mm_cmplt_epi8(lower, _mm_set1_epi8('z' + 1)));
+    __m128i under = _mm_cmpeq_epi8(c, _mm_set1_epi8('_'));
+    return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(high, digit), _mm_or_si128(alpha, under)));
+}
+#endif
+
 uint32_t *svc_tokens_of(const char *bytes, size_t len, size_t *n)
 {
-    /* an open-addressing set (0 marks a free slot; a hash of 0 is kept aside) */
-    size_t cap = 256;
-    while (cap < len / 4) cap *= 2;
+    size_t cap = 512;
+    while (cap < len / 8) cap *= 2;
     uint32_t *set = svc_xcalloc(cap, sizeof *set);
     size_t used = 0;
     bool zero = false;
     const unsigned char *p = (const unsigned char *)bytes, *end = p + len;
-    while (p < end) {
-        if (!ident_byte[*p]) {
-            p++;
-            continue;
-        }
-        uint32_t h = 2166136261u; /* FNV-1a, as svc_ident_hash */
-        do {
-            h ^= *p++;
-            h *= 16777619u;
-        } while (p < end && ident_byte[*p]);
-        if (h == 0) {
-            zero = true;
-            continue;
-        }
-        size_t i = h & (cap - 1);
-        while (set[i] && set[i] != h) i = (i + 1) & (cap - 1);
-        if (set[i]) continue;
-        set[i] = h;
-        if (++used * 2 > cap) {
-            /* grow */
-            size_t ncap = cap * 2;
-            uint32_t *nset = svc_xcalloc(ncap, sizeof *nset);
-            for (size_t k = 0; k < cap; k++) {
-                if (!set[k]) continue;
-                size_t j = set[k] & (ncap - 1);
-                while (nset[j]) j = (j + 1) & (ncap - 1);
-                nset[j] = set[k];
+    const unsigned char *start = NULL; /* the identifier being read, if any */
+#if defined(__SSE2__)
+    /* 16 bytes at a time: the identifier bytes' mask gives where runs start and end */
+    while (p + 16 <= end) {
+        unsigned mask = ident_mask16(p);
+        unsigned pos = 0;
+        while (pos < 16) {
+            if (!start) {
+                unsigned rest = mask >> pos;
+                if (!rest) break;
+                pos += (unsigned)__builtin_ctz(rest);
+                start = p + pos;
             }
-            free(set);
-            set = nset;
-            cap = ncap;
+            unsigned rest = ~mask >> pos & (0xffffu >> pos);
+            if (!rest) break; /* runs on into the next 16 bytes */
+            pos += (unsigned)__builtin_ctz(rest);
+            uint32_t h = ident_hash(start, (size_t)(p + pos - start), end);
+            if (h) set_add(&set, &cap, &used, h);
+            else zero = true;
+            start = NULL;
+        }
+        p += 16;
+    }
+#endif
+    for (; p <= end; p++) {
+        bool in = p < end && ident_byte[*p];
+        if (in && !start) start = p;
+        if (!in && start) {
+            uint32_t h = ident_hash(start, (size_t)(p - start), end);
+            if (h) set_add(&set, &cap, &used, h);
+            else zero = true;
+            start = NULL;
         }
     }
     uint32_t *out = svc_xmalloc((used + 1) * sizeof *out);

@@ -116,6 +116,18 @@ void svc_check_layout(svc_check_ctx *ctx)
                         m->config->services_root);
         return;
     }
+    if (!m->services_root && m->nservices_root_candidates) {
+        svc_buf names = { 0 };
+        for (size_t i = 0; i < m->nservices_root_candidates; i++)
+            svc_buf_printf(&names, "%s`%s/`", i ? (i + 1 == m->nservices_root_candidates ? " and " : ", ") : "",
+                           m->services_root_candidates[i]);
+        svc_report_path(ctx, "SVC100", ".", true,
+                        "Several folders could be the services package: %s; set `services-root` under "
+                        "[tool.svcscope] in pyproject.toml to the one that is; the rules that need it were skipped",
+                        names.data);
+        svc_buf_free(&names);
+        return;
+    }
     if (!m->services_root) {
         svc_report_path(ctx, "SVC100", ".", true,
                         "No services package found: create `services/__init__.py` (with one folder per service), "

@@ -43,6 +43,9 @@ struct svc_source {
     char *workdir;      /* a work tree found without libgit2: opened on first need (ensure_repo) */
     uint64_t max_file_size;
     SVC_VEC(source_entry) files;
+    SVC_VEC(char *) skipped;   /* "path: why" of what the listing left out (svc_source_skipped_at) */
+    SVC_VEC(bool) skipped_io;  /* ... and whether it was an I/O error (unreadable) */
+    char *last_conflict;       /* the last conflicted index path said (one line per path) */
     pthread_mutex_t git_lock; /* libgit2 objects are not shared across threads without a lock */
 };
 
@@ -101,8 +104,10 @@ static int walk_folder(svc_source *src, svc_buf *rel, svc_error *err)
     if (!dir) {
         int e = errno;
         free(abs);
-        /* An unreadable sub-folder is skipped; an unreadable root is an error. */
+        /* An unreadable sub-folder is skipped (and said); an unreadable root is an error. */
         if (rel->len == 0) return svc_error_set(err, SVC_EIO, "%s: %s", src->root, strerror(e));
+        svc_vec_push(&src->skipped, svc_xasprintf("%s: cannot list the folder (%s), skipped", rel->data, strerror(e)));
+        svc_vec_push(&src->skipped_io, true);
         return 0;
     }
     struct dirent *d;
@@ -349,7 +354,16 @@ static void walk_worktree(wt_walk *w, int dirfd, bool untracked_dir)
         } else if (type == DT_DIR) {
             bool has_tracked = !untracked_dir && svc_map_get(w->tracked_dirs, gpath) != NULL;
             int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-            if (fd < 0) goto next;
+            if (fd < 0) {
+                /* an unreadable folder is skipped, and said (unless git ignores it anyway) */
+                int e = errno;
+                if (e != ELOOP && e != ENOTDIR && e != ENOENT && (has_tracked || !is_ignored(w, gpath))) {
+                    svc_vec_push(&w->src->skipped, svc_xasprintf("%s: cannot list the folder (%s), skipped",
+                                                                 gpath + strlen(w->src->prefix), strerror(e)));
+                    svc_vec_push(&w->src->skipped_io, true);
+                }
+                goto next;
+            }
             if (!has_tracked) {
                 /* another repository (a nested clone, a submodule) is not ours to list */
                 struct stat gst;
@@ -471,8 +485,18 @@ static int list_index(svc_source *src, svc_error *err)
     size_t n = git_index_entrycount(index);
     for (size_t i = 0; i < n; i++) {
         const git_index_entry *e = git_index_get_byindex(index, i);
-        /* A conflicted entry has no single staged content: it is left out. */
-        if (GIT_INDEX_ENTRY_STAGE(e) > 0) continue;
+        /* A conflicted entry has no single staged content: it is left out (and said). */
+        if (GIT_INDEX_ENTRY_STAGE(e) > 0) {
+            const char *rel = strip_prefix(src, e->path);
+            if (rel && (!src->last_conflict || strcmp(src->last_conflict, rel) != 0)) {
+                free(src->last_conflict);
+                src->last_conflict = svc_xstrdup(rel);
+                svc_vec_push(&src->skipped, svc_xasprintf("%s: has merge conflicts in the git index, so its staged "
+                                                          "version was not read (resolve them and git add it)", rel));
+                svc_vec_push(&src->skipped_io, false);
+            }
+            continue;
+        }
         if ((e->mode & 0170000) != 0100000) continue;
         const char *rel = strip_prefix(src, e->path);
         if (rel) add_file(src, rel, e->file_size, &e->id);
@@ -745,6 +769,10 @@ void svc_source_free(svc_source *src)
     if (!src) return;
     for (size_t i = 0; i < src->files.len; i++) free(src->files.items[i].path_owned);
     svc_vec_free(&src->files);
+    for (size_t i = 0; i < src->skipped.len; i++) free(src->skipped.items[i]);
+    svc_vec_free(&src->skipped);
+    svc_vec_free(&src->skipped_io);
+    free(src->last_conflict);
     git_tree_free(src->tree);
     git_repository_free(src->repo);
     free(src->workdir);
@@ -933,6 +961,17 @@ int svc_source_changed_since(const svc_source *src, const char *rev, char ***pat
     *npaths = out.len;
     return 0;
 }
+
+size_t svc_source_skipped_count(const svc_source *src) { return src->skipped.len; }
+
+const char *svc_source_skipped_at(const svc_source *src, size_t i, bool *io_error)
+{
+    if (i >= src->skipped.len) return NULL;
+    if (io_error) *io_error = src->skipped_io.items[i];
+    return src->skipped.items[i];
+}
+
+uint64_t svc_source_max_file_size(const svc_source *src) { return src->max_file_size; }
 
 void svc_source_free_paths(char **paths, size_t npaths)
 {

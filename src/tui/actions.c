@@ -282,12 +282,18 @@ void app_fix_preview(tui_app *app, bool all_of_code)
 {
     const svc_diagnostic *d = finding_here(app);
     if (!d) {
-        if (app->focus == TUI_PANE_PROBLEMS && problems_view_selected_applied(&app->problems))
-            app_message(app, false, "this fix is applied already (u undoes the last batch)");
-        else if (app->focus == TUI_PANE_PROBLEMS)
+        tui_scope scope = app_scope(app->focus);
+        char *say = NULL;
+        if (app->focus == TUI_PANE_PROBLEMS && problems_view_selected_applied(&app->problems)) {
+            say = tui_keys_say(scope, 1, TUI_REQ_UNDO, NULL, "undoes the last batch");
+            app_message(app, false, "this fix is applied already%s%s%s", *say ? " (" : "", say, *say ? ")" : "");
+        } else if (app->focus == TUI_PANE_PROBLEMS) {
             app_message(app, false, "no finding selected");
-        else
-            app_message(app, false, "no finding on this line: n goes to the next one, or select one in the problems pane");
+        } else {
+            say = tui_keys_say(scope, 1, TUI_REQ_NEXT_VIOLATION, NULL, "goes to the next one, or");
+            app_message(app, false, "no finding on this line: %s%sselect one in the problems pane", say, *say ? " " : "");
+        }
+        free(say);
         return;
     }
     if (!all_of_code && tui_fix_log_match(&app->fixlog, d)) {
@@ -347,21 +353,31 @@ void app_fix_preview(tui_app *app, bool all_of_code)
         fix_view_add_note(v, TUI_EL_BRANCH, note);
         free(note);
     }
-    if (unsafe && diags.len == 1)
-        fix_view_add_note(v, TUI_EL_ERROR,
-                          "Unsafe: it may change what other code sees (a rename or a move; strings that name it are "
-                          "not changed). A applies it, S applies and stages it.");
-    else if (unsafe)
-        fix_view_add_note(v, TUI_EL_ERROR,
-                          "Unsafe: they may change what other code sees (renames or moves; strings that name them are "
-                          "not changed). A applies them, S applies and stages them.");
+    if (unsafe) {
+        bool one = diags.len == 1;
+        char *say = tui_keys_say(TUI_SCOPE_FIX, 2, TUI_REQ_FIX_APPLY_UNSAFE, NULL, one ? "applies it" : "applies them",
+                                 TUI_REQ_FIX_STAGE_UNSAFE, NULL, one ? "applies and stages it" : "applies and stages them");
+        char *note = svc_xasprintf("Unsafe: %s (%s; strings that name %s are not changed).%s%s%s",
+                                   one ? "it may change what other code sees" : "they may change what other code sees",
+                                   one ? "a rename or a move" : "renames or moves", one ? "it" : "them", *say ? " " : "",
+                                   say, *say ? "." : "");
+        fix_view_add_note(v, TUI_EL_ERROR, note);
+        free(note);
+        free(say);
+    }
     fix_view_add_note(v, TUI_EL_NORMAL, "");
     if (*diff)
         fix_view_add_diff(v, diff);
-    else
-        fix_view_add_note(v, TUI_EL_NOTE,
-                          "Nothing would change: applying would refuse this fix as things are (a file changed since "
-                          "it was read, or the fix does not apply cleanly any more). Applying says why; R reloads.");
+    else {
+        char *say = tui_keys_say(TUI_SCOPE_GLOBAL, 1, TUI_REQ_RELOAD, NULL, "reloads");
+        char *note = svc_xasprintf("Nothing would change: applying would refuse this fix as things are (a file changed "
+                                   "since it was read, or the fix does not apply cleanly any more). Applying says "
+                                   "why%s%s.",
+                                   *say ? "; " : "", say);
+        fix_view_add_note(v, TUI_EL_NOTE, note);
+        free(note);
+        free(say);
+    }
     free(diff);
     svc_vec_free(&diags);
 }
@@ -408,7 +424,11 @@ static void show_refusals(tui_app *app, int rc, const svc_fix_result *res, const
             for (size_t i = 0; i < res->nchanged; i++) fix_view_add_note(v, TUI_EL_NORMAL, res->changed_paths[i]);
         }
     }
-    app_message(app, true, "%s: the reasons are in the window (Esc closes it)", title);
+    char close[64];
+    if (tui_key_label(TUI_REQ_FIX_CANCEL, TUI_SCOPE_FIX, "<Esc>", close, sizeof close))
+        app_message(app, true, "%s: the reasons are in the window (%s closes it)", title, close);
+    else
+        app_message(app, true, "%s: the reasons are in the window", title);
 }
 
 void app_fix_apply(tui_app *app, bool stage, bool unsafe_confirmed)
@@ -416,7 +436,11 @@ void app_fix_apply(tui_app *app, bool stage, bool unsafe_confirmed)
     fix_view *v = &app->fix;
     if (v->state != FIX_VIEW_PREVIEW || v->ndiags == 0) return;
     if (v->unsafe && !unsafe_confirmed) {
-        app_message(app, true, "an unsafe fix: A applies it, S applies and stages it, Esc leaves it");
+        char *say = tui_keys_say(TUI_SCOPE_FIX, 3, TUI_REQ_FIX_APPLY_UNSAFE, NULL, "applies it",
+                                 TUI_REQ_FIX_STAGE_UNSAFE, NULL, "applies and stages it", TUI_REQ_FIX_CANCEL, "<Esc>",
+                                 "leaves it");
+        app_message(app, true, "an unsafe fix%s%s", *say ? ": " : "", say);
+        free(say);
         return;
     }
     size_t n = v->ndiags;
@@ -443,12 +467,16 @@ void app_fix_apply(tui_app *app, bool stage, bool unsafe_confirmed)
         fix_view_close(v);
         char place[520];
         where(diags[0], place, sizeof place);
+        char *say = tui_keys_say(TUI_SCOPE_GLOBAL, 1, TUI_REQ_UNDO, NULL, "undoes");
+        char undo[80] = "";
+        if (*say) snprintf(undo, sizeof undo, " (%s)", say);
+        free(say);
         if (n == 1)
-            app_message(app, false, "%s %s (u undoes): %s", diags[0]->rule->code,
-                        stage ? "fixed and staged" : "fixed", place);
+            app_message(app, false, "%s %s%s: %s", diags[0]->rule->code, stage ? "fixed and staged" : "fixed", undo,
+                        place);
         else
-            app_message(app, false, "%zu %s %s (u undoes): %zu %s", n, diags[0]->rule->code,
-                        stage ? "fixed and staged" : "fixed", res.nchanged, plural(res.nchanged, "file", "files"));
+            app_message(app, false, "%zu %s %s%s: %zu %s", n, diags[0]->rule->code,
+                        stage ? "fixed and staged" : "fixed", undo, res.nchanged, plural(res.nchanged, "file", "files"));
     } else {
         show_refusals(app, rc, &res, &err, n, stage);
     }

@@ -196,13 +196,8 @@ static bool use_color(const tui_options *opts)
     return !opts->no_color && !(no_color && *no_color);
 }
 
-int tui_run(const char *path, const tui_options *opts)
+static int run(const char *path, const tui_options *opts, svc_theme theme)
 {
-    const char *bad = NULL;
-    if (!tui_keys_init(&bad)) {
-        fprintf(stderr, "svcscope: bad default key in \"%s\"\n", bad ? bad : "");
-        return 2;
-    }
     tui_app app;
     memset(&app, 0, sizeof app);
     app.opts = opts ? *opts : (tui_options)TUI_OPTIONS_INIT;
@@ -244,11 +239,45 @@ int tui_run(const char *path, const tui_options *opts)
         fprintf(stderr, "svcscope: %s\n", why);
         return 2;
     }
-    tui_theme_init(use_color(&app.opts));
+    tui_theme_init(use_color(&app.opts), theme);
     app_relayout(&app);
     int rc = main_loop(&app, why, sizeof why);
     tui_term_close();
     app_free(&app);
     if (rc != 0) fprintf(stderr, "svcscope: script: %s\n", why);
+    return rc;
+}
+
+/*
+ * The user settings ($XDG_CONFIG_HOME/svcscope/config.toml) and the keys they bind. A bad file
+ * stops here, before the terminal is touched: the message names the file, the line and the key.
+ */
+static bool load_user_settings(svc_user_config *uc)
+{
+    svc_error err = SVC_ERROR_INIT;
+    char why[1200];
+    svc_user_config_init(uc);
+    if (svc_user_config_load(uc, &err) != SVC_OK) {
+        fprintf(stderr, "svcscope: %s\n", err.message);
+        svc_user_config_free(uc);
+        return false;
+    }
+    if (!tui_keys_init(uc, why, sizeof why)) {
+        fprintf(stderr, "svcscope: %s\n", why);
+        svc_user_config_free(uc);
+        tui_keys_free();
+        return false;
+    }
+    return true;
+}
+
+int tui_run(const char *path, const tui_options *opts)
+{
+    svc_user_config uc;
+    if (!load_user_settings(&uc)) return 2;
+    svc_theme theme = uc.theme;
+    svc_user_config_free(&uc);
+    int rc = run(path, opts, theme);
+    tui_keys_free();
     return rc;
 }

@@ -1,5 +1,6 @@
 /* What keys and mouse events do: the filter prompt, requests for the whole app or the focused pane. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tui/app.h"
@@ -171,7 +172,10 @@ void app_handle_key(tui_app *app, int key)
     tui_request req = tui_key_request(key, app_scope(app->focus));
     if (req == TUI_REQ_NONE || global_request(app, req)) return;
     if (!app->project) {
-        app_message(app, false, "%s", app->loader ? "still loading" : "nothing loaded: R tries again");
+        char *say = tui_keys_say(app_scope(app->focus), 1, TUI_REQ_RELOAD, NULL, "tries again");
+        app_message(app, false, "%s%s%s", app->loader ? "still loading" : "nothing loaded", !app->loader && *say ? ": " : "",
+                    app->loader ? "" : say);
+        free(say);
         return;
     }
     switch (req) {

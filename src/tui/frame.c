@@ -1,5 +1,6 @@
 /* Drawing the frame: pane titles and bodies, separators, the bottom lines, overlays, "too small". */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tui/app.h"
@@ -59,7 +60,13 @@ static void draw_loading(tui_app *app, tui_rect r)
             at += part;
             while (at < n && msg[at] == ' ') at++;
         }
-        if (row < r.h) tui_put(r.y + row, r.x + 1, r.w - 1, "R tries again, q quits.", tui_attr(TUI_EL_NOTE));
+        char *say = tui_keys_say(app_scope(app->focus), 2, TUI_REQ_RELOAD, NULL, "tries again", TUI_REQ_QUIT, NULL,
+                                 "quits");
+        if (row < r.h && *say) {
+            int x = tui_put(r.y + row, r.x + 1, r.w - 1, say, tui_attr(TUI_EL_NOTE));
+            tui_put(r.y + row, r.x + 1 + x, r.w - 1 - x, ".", tui_attr(TUI_EL_NOTE));
+        }
+        free(say);
         return;
     }
     tui_put(r.y, r.x + 1, r.w - 1, "Loading ", tui_attr(TUI_EL_NORMAL));
@@ -110,7 +117,11 @@ static void draw_too_small(void)
     char lines[3][96];
     snprintf(lines[0], sizeof lines[0], "Terminal too small: %dx%d", COLS, LINES);
     snprintf(lines[1], sizeof lines[1], "svcscope needs %dx%d", TUI_MIN_COLS, TUI_MIN_LINES);
-    snprintf(lines[2], sizeof lines[2], "enlarge it, or q to quit");
+    char quit[64];
+    if (tui_key_label(TUI_REQ_QUIT, TUI_SCOPE_GLOBAL, NULL, quit, sizeof quit))
+        snprintf(lines[2], sizeof lines[2], "enlarge it, or %s to quit", quit);
+    else
+        snprintf(lines[2], sizeof lines[2], "enlarge it");
     int top = LINES > 3 ? (LINES - 3) / 2 : 0;
     for (int i = 0; i < 3 && top + i < LINES; i++) {
         int w = (int)tui_text_width(lines[i]);
@@ -148,9 +159,9 @@ static void draw_bottom(tui_app *app)
         static const tui_request result[] = { TUI_REQ_FIX_CANCEL };
         const fix_view *v = &app->fix;
         if (v->state == FIX_VIEW_PREVIEW && v->ndiags)
-            tui_hints_draw_only(app->layout.hint_row, COLS, v->unsafe ? unsafe : safe, 3);
+            tui_hints_draw_only(app->layout.hint_row, COLS, TUI_SCOPE_FIX, v->unsafe ? unsafe : safe, 3);
         else
-            tui_hints_draw_only(app->layout.hint_row, COLS, result, 1);
+            tui_hints_draw_only(app->layout.hint_row, COLS, TUI_SCOPE_FIX, result, 1);
     } else {
         tui_hints_draw(app->layout.hint_row, COLS, help_view_is_open(&app->help) ? TUI_SCOPE_GLOBAL : app_scope(app->focus));
     }

@@ -33,11 +33,31 @@ static void add(line_vec *lines, tui_element element, char *keys, char *text)
     svc_vec_push(lines, ((help_line){ keys, text, element }));
 }
 
+/* "svcscope 0.1.0: keys (Esc closes, j/k scroll)", with the keys that do that in the help now. */
+static char *heading(void)
+{
+    char closer[64] = "", down[64], up[64];
+    /* The help closes on cancel, help and quit (help_view_request). */
+    if (!tui_key_label(TUI_REQ_CANCEL, TUI_SCOPE_GLOBAL, NULL, closer, sizeof closer) &&
+        !tui_key_label(TUI_REQ_HELP, TUI_SCOPE_GLOBAL, NULL, closer, sizeof closer))
+        tui_key_label(TUI_REQ_QUIT, TUI_SCOPE_GLOBAL, NULL, closer, sizeof closer);
+    bool scroll = tui_key_label(TUI_REQ_MOVE_DOWN, TUI_SCOPE_GLOBAL, NULL, down, sizeof down) &&
+                  tui_key_label(TUI_REQ_MOVE_UP, TUI_SCOPE_GLOBAL, NULL, up, sizeof up);
+    svc_buf b = { 0 };
+    svc_buf_printf(&b, "svcscope %s: keys", PACKAGE_VERSION);
+    if (closer[0] || scroll) {
+        svc_buf_printf(&b, " (%s%s%s", closer, closer[0] ? " closes" : "", closer[0] && scroll ? ", " : "");
+        if (scroll) svc_buf_printf(&b, "%s/%s scroll", down, up);
+        svc_buf_putc(&b, ')');
+    }
+    return svc_buf_detach(&b);
+}
+
 void help_view_open(help_view *h)
 {
     help_view_close(h);
     line_vec lines = { 0 };
-    add(&lines, TUI_EL_BRANCH, NULL, svc_xasprintf("svcscope %s: keys (Esc closes, j/k scroll)", PACKAGE_VERSION));
+    add(&lines, TUI_EL_BRANCH, NULL, heading());
     size_t count;
     const tui_request_info *reqs = tui_requests(&count);
     for (int scope = 0; scope < TUI_SCOPE_COUNT; scope++) {
@@ -45,7 +65,13 @@ void help_view_open(help_view *h)
         add(&lines, TUI_EL_TITLE, NULL, svc_xstrdup(tui_scope_title((tui_scope)scope)));
         for (size_t i = 0; i < count; i++) {
             if (reqs[i].scope != (tui_scope)scope || (reqs[i].flags & TUI_REQ_HIDDEN)) continue;
-            add(&lines, TUI_EL_NORMAL, tui_keys_display(reqs[i].keys), svc_xstrdup(reqs[i].help));
+            /* The keys in effect: the user's, when the settings bind the request to others. */
+            char *keys = tui_keys_display(reqs[i].keys);
+            if (!*keys) {
+                free(keys);
+                keys = svc_xstrdup("(no key)");
+            }
+            add(&lines, TUI_EL_NORMAL, keys, svc_xstrdup(reqs[i].help));
         }
     }
     add(&lines, TUI_EL_NORMAL, NULL, svc_xstrdup(""));
@@ -80,7 +106,19 @@ bool help_view_is_open(const help_view *h)
     return h->lines != NULL;
 }
 
-/* Wraps every line to the box; descriptions wrap under themselves, right of the keys. */
+/* The next wrapped part of s[*at..n) in `cols` columns: its offset and length; advances *at past it. */
+static void next_part(const char *s, size_t n, int cols, size_t *at, size_t *offset, size_t *length)
+{
+    *offset = *at;
+    *length = *at < n ? tui_wrap(s + *at, n - *at, cols) : 0;
+    *at += *length;
+    while (*at < n && s[*at] == ' ') (*at)++;
+}
+
+/*
+ * Wraps every line to the box; descriptions wrap under themselves, right of the keys, and a list
+ * of keys longer than its column wraps under itself (every key is shown).
+ */
 static void layout(help_view *h, int width)
 {
     if (h->width == width && h->rows) return;
@@ -88,16 +126,16 @@ static void layout(help_view *h, int width)
     h->width = width;
     row_vec rows = { 0 };
     for (size_t i = 0; i < h->nlines; i++) {
-        const char *text = h->lines[i].text;
-        int text_w = width - (h->lines[i].keys ? KEYS_WIDTH + 3 : 1);
+        const char *text = h->lines[i].text, *keys = h->lines[i].keys;
+        int text_w = width - (keys ? KEYS_WIDTH + 3 : 1);
         if (text_w < 8) text_w = 8;
-        size_t n = strlen(text), at = 0;
+        size_t n = strlen(text), at = 0, kn = keys ? strlen(keys) : 0, kat = 0;
         do {
-            size_t part = tui_wrap(text + at, n - at, text_w);
-            svc_vec_push(&rows, ((help_row){ i, at, part, at == 0 }));
-            at += part;
-            while (at < n && text[at] == ' ') at++;
-        } while (at < n);
+            help_row row = { i, 0, 0, at == 0, 0, 0 };
+            next_part(text, n, text_w, &at, &row.offset, &row.length);
+            if (keys) next_part(keys, kn, KEYS_WIDTH, &kat, &row.key_offset, &row.key_length);
+            svc_vec_push(&rows, row);
+        } while (at < n || kat < kn);
     }
     h->rows = rows.items;
     h->nrows = rows.len;
@@ -145,7 +183,7 @@ void help_view_draw(help_view *h, int cols, int lines)
         const help_line *line = &h->lines[row->line];
         int tx = x + 2, tw = width - 4;
         if (line->keys) {
-            if (row->first) tui_put(row_y, tx, KEYS_WIDTH, line->keys, tui_attr(TUI_EL_HINT_KEY));
+            tui_putn(row_y, tx, KEYS_WIDTH, line->keys + row->key_offset, row->key_length, tui_attr(TUI_EL_HINT_KEY));
             tx += KEYS_WIDTH + 2;
             tw -= KEYS_WIDTH + 2;
         }

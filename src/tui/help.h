@@ -1,4 +1,4 @@
-/* The help overlay, generated from the request table (keys.h) so it always tells the truth. */
+/* The help overlay, generated from the request table (keys.h), with the keys in effect, so it always tells the truth. */
 #ifndef SVCSCOPE_TUI_HELP_H
 #define SVCSCOPE_TUI_HELP_H
 
@@ -13,11 +13,12 @@ typedef struct help_line {
     tui_element element;
 } help_line;
 
-/* A screen row of the help: part of a line, wrapped to the box width. */
+/* A screen row of the help: part of a line, wrapped to the box width, and part of its keys. */
 typedef struct help_row {
     size_t line;
     size_t offset, length;
     bool first;
+    size_t key_offset, key_length;
 } help_row;
 
 typedef struct help_view {

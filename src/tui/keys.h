@@ -1,12 +1,16 @@
 /*
  * Requests and their default keys, declared once (an X-macro) so the key map, the help
- * screen and the hint line are all generated from the same table and cannot drift.
+ * screen and the hint line are all generated from the same table and cannot drift. The
+ * user's `[keys]` (svcscope/user_config.h) replace the defaults of a request at start-up,
+ * in that same table: every reader sees the keys in effect.
  */
 #ifndef SVCSCOPE_TUI_KEYS_H
 #define SVCSCOPE_TUI_KEYS_H
 
 #include <stdbool.h>
 #include <stddef.h>
+
+#include "svcscope/user_config.h"
 
 /* Where a binding applies: the focused pane's scope is looked up before the global one. */
 typedef enum tui_scope {
@@ -28,7 +32,7 @@ enum { TUI_REQ_HINT = 1u << 0, TUI_REQ_HIDDEN = 1u << 1 };
  */
 #define TUI_REQUESTS(R)                                                                                      \
     R(QUIT, GLOBAL, "q Q <C-c>", TUI_REQ_HINT, "quit", "Quit")                                              \
-    R(HELP, GLOBAL, "? <F1>", TUI_REQ_HINT, "help", "Show this help (Esc closes it)")                       \
+    R(HELP, GLOBAL, "? <F1>", TUI_REQ_HINT, "help", "Show this help, or close it")                          \
     R(NEXT_PANE, GLOBAL, "<Tab>", TUI_REQ_HINT, "pane", "Focus the next pane")                               \
     R(PREV_PANE, GLOBAL, "<S-Tab>", 0, "", "Focus the previous pane")                                        \
     R(MOVE_DOWN, GLOBAL, "j <Down>", 0, "", "Move down")                                                     \
@@ -92,15 +96,18 @@ typedef enum tui_request {
 typedef struct tui_request_info {
     tui_request request;
     tui_scope scope;
-    const char *keys;   /* default keys, as key names */
+    const char *keys;   /* the keys in effect, as key names: the defaults or the user's; "" = none */
     unsigned flags;
     const char *hint;
     const char *help;
+    const char *default_keys;
 } tui_request_info;
 
-/* The table, in declaration order. */
+/* The table, in declaration order, with the keys in effect (after tui_keys_init). */
 const tui_request_info *tui_requests(size_t *count);
 const char *tui_scope_title(tui_scope scope);
+/* The request's name in the user's [keys] table: "next-pane" for NEXT_PANE. */
+const char *tui_request_name(tui_request req);
 
 /*
  * Key codes: a Unicode character is itself; a curses function key (KEY_DOWN, ...) is
@@ -120,7 +127,30 @@ int tui_key_normalize(int key);
 
 /* The request bound to a key in a scope (falling back to the global scope), or TUI_REQ_NONE. */
 tui_request tui_key_request(int key, tui_scope scope);
-/* Builds the binding table from the defaults; false (and the bad entry) when a name is wrong. */
-bool tui_keys_init(const char **bad);
+
+/*
+ * Builds the binding table: the default keys, with the user's [keys] (NULL: none) in place of
+ * the defaults of the requests they name. A key the user binds to a request is taken from the
+ * request that has it by default in the same scope, so that a key means one thing there.
+ * False, with "path:line: keys: request: reason" in `why`, for an unknown request, a name that
+ * is not a key, one key bound twice in a scope, or quit left without a key; the defaults are
+ * then in effect.
+ */
+bool tui_keys_init(const svc_user_config *uc, char *why, size_t size);
+/* Frees what tui_keys_init allocated; the default keys are in effect again. */
+void tui_keys_free(void);
+
+/*
+ * How people read the key that does `req` in `scope` ("Esc", "C-n", "q"): `prefer` (a key
+ * name, "<Esc>") when it does it, else the first of the request's keys that does. False (and
+ * "") when no key does it there.
+ */
+bool tui_key_label(tui_request req, tui_scope scope, const char *prefer, char *buf, size_t size);
+/*
+ * What keys do, for messages: `n` triples (tui_request, const char *prefer, const char *phrase)
+ * make "A applies it, S applies and stages it", leaving out a request no key does in `scope`.
+ * Malloc'd; "" when none has a key.
+ */
+char *tui_keys_say(tui_scope scope, size_t n, ...);
 
 #endif

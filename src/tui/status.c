@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tui/help.h"
+#include "tui/keys.h"
 #include "tui/project.h"
 #include "tui/status.h"
 #include "tui/text.h"
@@ -56,21 +56,20 @@ void tui_status_draw(int y, int cols, const tui_status *s)
     }
 }
 
-static int draw_hint(int y, int x, int limit, const tui_request_info *r)
+/*
+ * "key label  " with the first key that does the request in `scope` (the help lists the others):
+ * the columns it took; 0 when it does not fit, -1 when no key does the request there (no hint).
+ */
+static int draw_hint(int y, int x, int limit, const tui_request_info *r, tui_scope scope)
 {
-    char *keys = tui_keys_display(r->keys);
-    /* The first key is enough on the hint line; the help lists the others. */
-    char *comma = strchr(keys, ',');
-    if (comma) *comma = '\0';
+    char keys[64];
+    if (!tui_key_label(r->request, scope, NULL, keys, sizeof keys)) return -1;
     int w = (int)tui_text_width(keys) + 1 + (int)tui_text_width(r->hint) + 2;
-    int used = 0;
-    if (x + w <= limit) {
-        used += tui_put(y, x, limit - x, keys, tui_attr(TUI_EL_HINT_KEY));
-        used += tui_put(y, x + used, limit - x - used, " ", tui_attr(TUI_EL_HINT));
-        used += tui_put(y, x + used, limit - x - used, r->hint, tui_attr(TUI_EL_HINT));
-        used += tui_put(y, x + used, limit - x - used, "  ", tui_attr(TUI_EL_HINT));
-    }
-    free(keys);
+    if (x + w > limit) return 0;
+    int used = tui_put(y, x, limit - x, keys, tui_attr(TUI_EL_HINT_KEY));
+    used += tui_put(y, x + used, limit - x - used, " ", tui_attr(TUI_EL_HINT));
+    used += tui_put(y, x + used, limit - x - used, r->hint, tui_attr(TUI_EL_HINT));
+    used += tui_put(y, x + used, limit - x - used, "  ", tui_attr(TUI_EL_HINT));
     return used;
 }
 
@@ -88,16 +87,16 @@ void tui_hints_draw(int y, int cols, tui_scope scope)
         for (size_t i = 0; i < count && !full; i++) {
             if (reqs[i].scope != want || !(reqs[i].flags & TUI_REQ_HINT) || (reqs[i].flags & TUI_REQ_HIDDEN)) continue;
             /* Stop at the first hint that does not fit: the order is the order of importance. */
-            int used = draw_hint(y, x, cols, &reqs[i]);
+            int used = draw_hint(y, x, cols, &reqs[i], scope);
             full = used == 0;
-            x += used;
+            if (used > 0) x += used;
         }
         if (pass == 0 && scope != TUI_SCOPE_GLOBAL && x > 1 && x + 2 < cols)
             x += tui_put(y, x, cols - x, tui_glyph("│ ", "| "), tui_attr(TUI_EL_NOTE));
     }
 }
 
-void tui_hints_draw_only(int y, int cols, const tui_request *only, size_t n)
+void tui_hints_draw_only(int y, int cols, tui_scope scope, const tui_request *only, size_t n)
 {
     tui_fill(y, 0, cols, tui_attr(TUI_EL_HINT));
     size_t count;
@@ -106,9 +105,9 @@ void tui_hints_draw_only(int y, int cols, const tui_request *only, size_t n)
     for (size_t k = 0; k < n; k++) {
         for (size_t i = 0; i < count; i++) {
             if (reqs[i].request != only[k] || !reqs[i].hint[0]) continue;
-            int used = draw_hint(y, x, cols, &reqs[i]);
+            int used = draw_hint(y, x, cols, &reqs[i], scope);
             if (used == 0) return;
-            x += used;
+            if (used > 0) x += used;
         }
     }
 }

@@ -18,10 +18,13 @@ typedef struct tui_status {
 } tui_status;
 
 void tui_status_draw(int y, int cols, const tui_status *status);
-/* Hints for the focused pane's scope, then the global ones, from the request table. */
+/*
+ * Hints for the focused pane's scope, then the global ones, from the request table: each with the
+ * first key that does it in that scope (none for a request without one).
+ */
 void tui_hints_draw(int y, int cols, tui_scope scope);
-/* Hints for these requests only, in this order: an overlay's keys that apply now. */
-void tui_hints_draw_only(int y, int cols, const tui_request *only, size_t n);
+/* Hints for these requests only, in this order: an overlay's keys (in `scope`) that apply now. */
+void tui_hints_draw_only(int y, int cols, tui_scope scope, const tui_request *only, size_t n);
 /* A prompt in place of the hints: "Filter tree: text". */
 void tui_prompt_draw(int y, int cols, const char *label, const char *text);
 

@@ -9,6 +9,8 @@
 #include <curses.h>
 #include <stdbool.h>
 
+#include "svcscope/user_config.h"
+
 /* E(NAME, foreground, background, colour attributes, monochrome attributes); -1 = terminal default. */
 #define TUI_THEME(E)                                                         \
     E(NORMAL, -1, -1, A_NORMAL, A_NORMAL)                                    \
@@ -59,6 +61,35 @@
     E(DIFF_META, -1, -1, A_BOLD, A_BOLD)                                     \
     E(FIXED, COLOR_GREEN, -1, A_BOLD, A_BOLD)
 
+/*
+ * The light scheme (theme = "light" in the user settings): the colour column above, but for the
+ * elements listed here. On a light background white, yellow and cyan text fade out: such text
+ * turns blue, magenta or the terminal's own colour, and the grey of notes turns dim.
+ * L(NAME, foreground, background, colour attributes).
+ */
+#define TUI_THEME_LIGHT(L)                                   \
+    L(TITLE, COLOR_BLUE, -1, A_BOLD)                         \
+    L(TITLE_FOCUS, COLOR_WHITE, COLOR_BLUE, A_BOLD)          \
+    L(SELECTED, COLOR_BLACK, COLOR_CYAN, A_NORMAL)           \
+    L(SELECTED_FOCUS, COLOR_WHITE, COLOR_BLUE, A_BOLD)       \
+    L(HINT_KEY, COLOR_BLUE, -1, A_BOLD)                      \
+    L(PROMPT, COLOR_MAGENTA, -1, A_BOLD)                     \
+    L(NOTE, -1, -1, A_DIM)                                   \
+    L(WARNING, COLOR_MAGENTA, -1, A_BOLD)                    \
+    L(INFO, COLOR_BLUE, -1, A_NORMAL)                        \
+    L(MESSAGE_WARNING, COLOR_MAGENTA, -1, A_NORMAL)          \
+    L(MESSAGE_INFO, COLOR_BLUE, -1, A_NORMAL)                \
+    L(SPAN_WARNING, COLOR_MAGENTA, -1, A_UNDERLINE)          \
+    L(SPAN_INFO, COLOR_BLUE, -1, A_UNDERLINE)                \
+    L(LINE_NUMBER, -1, -1, A_DIM)                            \
+    L(NUMBER, COLOR_BLUE, -1, A_NORMAL)                      \
+    L(BUILTIN, COLOR_BLUE, -1, A_NORMAL)                     \
+    L(TYPE, COLOR_MAGENTA, -1, A_NORMAL)                     \
+    L(OPERATOR, -1, -1, A_NORMAL)                            \
+    L(BRANCH, -1, -1, A_BOLD)                                \
+    L(MATCH, COLOR_MAGENTA, -1, A_BOLD | A_UNDERLINE)        \
+    L(DIFF_HUNK, COLOR_BLUE, -1, A_NORMAL)
+
 typedef enum tui_element {
 #define TUI_THEME_ENUM(name, fg, bg, attrs, mono) TUI_EL_##name,
     TUI_THEME(TUI_THEME_ENUM)
@@ -66,8 +97,11 @@ typedef enum tui_element {
     TUI_EL_COUNT,
 } tui_element;
 
-/* Sets up colour pairs, or the monochrome scheme when `use_color` is false or the terminal has none. */
-void tui_theme_init(bool use_color);
+/*
+ * Sets up the colour pairs of `theme`, or the monochrome scheme when `use_color` is false (NO_COLOR,
+ * --no-color), the theme is SVC_THEME_MONO or the terminal has no colours.
+ */
+void tui_theme_init(bool use_color, svc_theme theme);
 attr_t tui_attr(tui_element element);
 
 #endif

@@ -34,7 +34,7 @@ git -C "$REPO" checkout -q -- . && rm -f "$REPO/orders/broken.py"
 printf 'from services.integrations.google_calendar.credentials import get_credentials\000\n' > "$REPO/orders/nul.py"
 head -c 3000 /dev/urandom > "$REPO/orders/blob.py"
 printf '\000\377\376' >> "$REPO/orders/blob.py"
-{ i=0; while [ $i -lt 200 ]; do printf '# %s\n' '........................................................'; i=$((i + 1)); done
+{ python3 -c 'import sys; sys.stdout.write(("# " + "." * 60 + "\n") * 200)'
   printf 'x = "\000"\nfrom services.integrations.google_calendar.credentials import get_credentials\n'; } > "$REPO/orders/late_nul.py"
 before "$REPO"
 run check "$REPO"

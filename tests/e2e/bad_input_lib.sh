@@ -21,19 +21,17 @@ run() {
 
 # snapshot DIR: every path under DIR with the hash of each readable regular file, the git index,
 # and what git sees (without letting git refresh the index): what "nothing written" compares.
-# .git/svcscope (the facts cache and undo record, never seen by git) is left out.
+# .git/svcscope and a submodule's .git/modules/*/svcscope (the facts cache and undo record, never
+# seen by git) are left out.
 snapshot() {
     (
         cd "$1" || exit 1
-        find . -path ./.git/svcscope -prune -o -path ./.git/objects -prune -o -path ./.git/logs -prune -o -print |
-            LC_ALL=C sort | while IFS= read -r f; do
-                if [ -f "$f" ] && [ ! -L "$f" ] && [ -r "$f" ]; then
-                    printf '%s %s\n' "$(cksum < "$f")" "$f"
-                else
-                    printf 'other %s\n' "$f"
-                fi
-            done
-        if [ -e .git ]; then git --no-optional-locks status --porcelain --ignored 2>&1; fi
+        prune='( -path ./.git/svcscope -o -path ./.git/modules/*/svcscope -o -path ./.git/objects -o -path ./.git/logs -o -path ./.git/hooks ) -prune'
+        # shellcheck disable=SC2086
+        find . $prune -o -print 2>/dev/null | LC_ALL=C sort
+        # shellcheck disable=SC2086
+        find . $prune -o -type f -readable -print0 2>/dev/null | xargs -0 -r cksum | LC_ALL=C sort -k 3
+        if [ -e .git ]; then git --no-optional-locks status --porcelain --untracked-files=no 2>&1; fi
     )
 }
 

@@ -4,9 +4,10 @@
 . "$TOP_SRCDIR/tests/e2e/lib.sh"
 
 EXPECTED_DIR="$TOP_SRCDIR/tests/tui/expected"
-# The same screen everywhere: a UTF-8 locale (glyphs), colour unless a test says otherwise.
+# The same screen everywhere: a UTF-8 locale (glyphs), colour unless a test says otherwise, and
+# no user settings (HOME is a fresh folder; XDG_CONFIG_HOME is unset unless a test sets it).
 export LC_ALL=C.UTF-8
-unset NO_COLOR VISUAL EDITOR SVCSCOPE_SCREEN COLUMNS LINES
+unset NO_COLOR VISUAL EDITOR SVCSCOPE_SCREEN COLUMNS LINES XDG_CONFIG_HOME
 SCREEN=80x24
 
 # demo_repo: the bundled demo project as a fresh git repo in $WORK/demo

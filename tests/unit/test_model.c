@@ -348,6 +348,55 @@ static void test_star_reexports(void **state)
     free(root);
 }
 
+/* Real-world layouts: a namespace folder inside a package, migrations' relative imports, a bare
+ * `@task` from another library, services packages inside apps or tests, and a tie. */
+static void test_real_world_layouts(void **state)
+{
+    (void)state;
+    char *root = tl_tempdir();
+    static const tl_file files[] = {
+        { "shop/__init__.py", "" },
+        { "shop/catalog/__init__.py", "" },
+        { "shop/catalog/models.py", "" },
+        { "shop/catalog/services/__init__.py", "" },
+        { "shop/jobs/search.py", "from celery import shared_task\n@shared_task\ndef reindex(pk):\n    pass\n" },
+        { "shop/migrations/__init__.py", "" },
+        { "shop/migrations/0002_x.py", "from ..jobs.search import reindex\n\ndef forwards():\n    reindex.delay(1)\n" },
+        { "tests/services/__init__.py", "" },
+        { "tasks.py", "from invoke import task\n\n@task\ndef build(c):\n    pass\n" },
+        { NULL, NULL },
+    };
+    tl_write_files(root, files);
+    tl_repo r;
+    tl_repo_open(&r, root);
+    svc_model *m = r.model;
+    assert_string_equal(tl_file_named(m, "shop/jobs/search.py")->module, "shop.jobs.search");
+    assert_string_equal(tl_file_named(m, "shop/migrations/0002_x.py")->module, "shop.migrations.0002_x");
+    const svc_facts *f = tl_file_named(m, "shop/migrations/0002_x.py")->facts;
+    assert_string_equal(f->imports[0].target, "shop.jobs.search.reindex");
+    /* one Celery task: reindex; invoke's @task is not one */
+    assert_int_equal(m->ntasks, 1);
+    assert_string_equal(m->tasks[0].dotted, "shop.jobs.search.reindex");
+    /* shop/catalog/services is inside the catalog app, tests/services under tests: neither is the root */
+    assert_null(m->services_root);
+    assert_int_equal(m->nservices_root_candidates, 0);
+    tl_repo_close(&r);
+
+    /* two top-level candidates at the same depth: no guess, both named */
+    tl_write(root, "api/services/__init__.py", "");
+    tl_write(root, "web/services/__init__.py", "");
+    tl_repo_open(&r, root);
+    assert_null(r.model->services_root);
+    assert_int_equal(r.model->nservices_root_candidates, 2);
+    svc_diagnostics *d = tl_check(r.model, "SVC100");
+    assert_int_equal(tl_count(d, "SVC100", ".", 1), 1);
+    assert_non_null(strstr(d->items[0].message, "`api/services/` and `web/services/`"));
+    svc_diagnostics_free(d);
+    tl_repo_close(&r);
+    tl_rmrf(root);
+    free(root);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -360,6 +409,7 @@ int main(void)
         cmocka_unit_test(test_config_overrides),
         cmocka_unit_test(test_sources),
         cmocka_unit_test(test_star_reexports),
+        cmocka_unit_test(test_real_world_layouts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
