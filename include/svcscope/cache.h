@@ -3,14 +3,15 @@
  * run where little changed parses little. One file per repository (<git dir>/svcscope/facts-cache,
  * or $XDG_CACHE_HOME/svcscope/<root hash>/facts-cache outside git), mapped into memory:
  *
- *   header | entries (fixed size, sorted by path) | their strings | blobs
+ *   header | blobs | entries (fixed size, sorted by path) | checked names | their strings
  *
  * An entry is keyed by path, module name and the file's git blob id (for a tracked file whose
  * stat matches the index the id comes from the index, so the file is not even read; other files
  * are matched by their stat, and when that differs or is too recent to trust, by hashing their
- * bytes). It holds the facts as a relocatable image (pointers stored as offsets, fixed up in
- * place when taken) and/or the hashes of the identifiers the file contains (what the model's
- * pre-filter needs to decide, without reading the file, that it cannot matter).
+ * bytes). It holds the facts as an image whose pointers already point where the file is mapped
+ * (at an address chosen from its path; moved in place when that address is taken) and/or the
+ * hashes of the identifiers the file contains (what the model's pre-filter needs to decide,
+ * without reading the file, that it cannot matter). docs/performance.md tells the whole story.
  *
  * Readers never see half a file: writers write a temporary file next to it and rename it. A
  * missing, truncated or corrupt file, or one written by another version or build of svcscope
@@ -91,10 +92,10 @@ typedef struct svc_cache_record {
     int64_t mtime_ns, ctime_ns;
     uint64_t ino;
     const svc_facts *facts;      /* serialized; or NULL */
-    const svc_cache *from;       /* when set, the facts are copied as they are from this cache's entry */
-    long from_entry;             /* (facts taken from a cache cannot be serialized again) */
-    const uint32_t *tokens;      /* sorted, unique (may point into a cache); or NULL */
+    const uint32_t *tokens;      /* sorted, unique; or NULL */
     size_t ntokens;
+    const svc_cache *from;       /* when set, what facts or tokens are NULL is this cache entry's */
+    long from_entry;             /* (facts taken from a cache cannot be serialized again) */
     bool needed;                 /* the pre-filter's verdict in the run that wrote it */
 } svc_cache_record;
 
@@ -104,6 +105,8 @@ typedef struct svc_cache_meta {
     uint64_t fingerprint;        /* the pre-filter's: what its verdicts depended on, 0 for none */
     const uint32_t *checked;     /* identifier hashes the files not `needed` were checked against */
     size_t nchecked;
+    const svc_cache *old;        /* the cache the records' `from` is, when it is this file's: its
+                                    blobs are kept in place (no record may come from another one) */
 } svc_cache_meta;
 
 /*

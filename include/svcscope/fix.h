@@ -7,6 +7,7 @@
 #ifndef SVCSCOPE_FIX_H
 #define SVCSCOPE_FIX_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include "svcscope/diagnostic.h"
 #include "svcscope/error.h"
@@ -73,6 +74,15 @@ typedef struct svc_fix_options {
  */
 int svc_fix_apply(const svc_model *model, const svc_fix *const *fixes, size_t nfixes, const svc_fix_options *opts,
                   svc_fix_result *result, svc_error *err);
+
+/*
+ * The signals svc_fix_apply and svc_fix_undo hold back while they write (SIGHUP, SIGINT, SIGTERM,
+ * SIGQUIT, ...: delivered once the batch is written whole or rolled back, so a closed terminal never
+ * leaves a half-written batch or a temp file). Only the writing thread's mask changes: a program
+ * that runs other threads meanwhile starts them with this set blocked, so that these signals can
+ * only reach the thread that holds them back.
+ */
+void svc_fix_held_signals(sigset_t *set);
 
 /*
  * Restores the work tree files and index entries of the last applied fix batch, byte for byte

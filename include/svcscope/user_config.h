@@ -58,8 +58,8 @@ char *svc_user_config_path(void);
 /*
  * Reads the file at svc_user_config_path(). A missing file (or no usable path) leaves the
  * defaults and returns SVC_OK. A bad key or value is SVC_ECONFIG with a message
- * "<path>:<line>: <key>: <reason>", and `uc` keeps its defaults: the explorer shows the
- * message and carries on.
+ * "<path>:<line>: <key>: <reason>", and `uc` keeps its defaults: the explorer prints the
+ * message and does not start (exit status 2), before it touches the terminal.
  */
 int svc_user_config_load(svc_user_config *uc, svc_error *err);
 /* Same, from a given file (missing is SVC_OK with defaults, like above). */

@@ -65,6 +65,8 @@ void svc_arena_free(svc_arena *a);
 /* Open-addressing map from string keys (copied) to pointers. */
 typedef struct svc_map svc_map;
 svc_map *svc_map_new(void);
+/* A map that keeps the caller's key pointers (which must outlive it) instead of copies. */
+svc_map *svc_map_new_borrowed(void);
 /* Returns the previous value, or NULL. */
 void *svc_map_put(svc_map *m, const char *key, void *value);
 void *svc_map_get(const svc_map *m, const char *key);

@@ -213,7 +213,9 @@ int cmd_check(int argc, char **argv)
             size_t nchanged = 0;
             svc_error err = SVC_ERROR_INIT;
             if (svc_source_changed_since(repo.source, diff_rev, &changed, &nchanged, &err) < 0) {
-                if (svc_source_is_git(repo.source) && !svc_source_head(repo.source))
+                if (!svc_source_is_git(repo.source))
+                    cli_error("check: %s", err.message);
+                else if (!svc_source_head(repo.source))
                     cli_error("check: --diff %s: the repository has no commit yet, so there is nothing to compare "
                               "with (%s)", diff_rev, err.message);
                 else

@@ -75,6 +75,7 @@ int cmd_tree(int argc, char **argv)
     char *out = json ? svc_tree_json(repo.model) : svc_tree_text(repo.model);
     fputs(out, stdout);
     free(out);
+    (void)cli_warn_unread(repo.model); /* what the tree could not show is said, on stderr */
     cli_repo_close(&repo);
     return EXIT_CLEAN;
 }

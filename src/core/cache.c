@@ -4,10 +4,14 @@
  * File layout, all integers in the writer's byte order (the layout stamp covers it):
  *
  *   cache_header
+ *   blobs                        8-aligned; each facts image or token list has its own checksum
  *   cache_entry[nentries]        sorted by path (strcmp)
  *   uint32_t checked[nchecked]
  *   strings                      paths and module names of the entries, NUL-terminated
- *   blobs                        8-aligned; each facts image or token list has its own checksum
+ *
+ * The entries come after the blobs so that a rewrite can keep the blobs of unchanged files where
+ * they are: the new file starts with the old one's blob region, copied by the kernel, and appends
+ * the new blobs (and compacts everything once more than a third of the region is dead).
  *
  * A facts image is the svc_facts structure and its arrays, laid out as in memory, followed by its
  * strings, with every pointer already pointing where it will be when the file is mapped at
@@ -69,8 +73,12 @@ typedef struct cache_header {
     int64_t written_ns;
     uint64_t fingerprint;
     uint64_t base;         /* where the images' pointers expect the file to be mapped */
+    uint64_t meta_off;     /* where the entries start (the blobs end there) */
+    uint64_t dead;         /* bytes of the blob region no entry uses */
     uint64_t check;        /* hash of the entries, checked hashes and strings */
 } cache_header;
+
+#define BLOBS_START ((sizeof(cache_header) + 7) & ~(size_t)7)
 
 enum { ENTRY_INIT = 1, ENTRY_STAT = 2, ENTRY_NEEDED = 4 };
 
@@ -122,48 +130,29 @@ static inline uint64_t read64(const unsigned char *p)
     return v;
 }
 
-/* A 64-bit checksum of the xxHash64 family (four lanes of 8 bytes): fast enough to verify
- * every blob on every load. Not cryptographic: it catches damage, not forgery. */
+/* A Fletcher-style 64-bit checksum over 64-bit words, fast enough (two additions per 8 bytes) to
+ * verify every blob on every load. It catches damage (flipped, zeroed, moved or swapped words),
+ * not forgery; the final mixing makes near-equal sums differ everywhere. Also hashes the layout
+ * stamp and paths (where speed does not matter). */
 static uint64_t checksum(const void *data, size_t len)
 {
-    const uint64_t P1 = 11400714785074694791ull, P2 = 14029467366897019727ull, P3 = 1609587929392839161ull,
-                   P4 = 9650029242287828579ull, P5 = 2870177450012600261ull;
-    const unsigned char *p = data, *end = p + len;
-    uint64_t h;
-    if (len >= 32) {
-        uint64_t v1 = P1 + P2, v2 = P2, v3 = 0, v4 = 0 - P1;
-        const unsigned char *limit = end - 32;
-        do {
-            v1 = rotl64(v1 + read64(p) * P2, 31) * P1;
-            v2 = rotl64(v2 + read64(p + 8) * P2, 31) * P1;
-            v3 = rotl64(v3 + read64(p + 16) * P2, 31) * P1;
-            v4 = rotl64(v4 + read64(p + 24) * P2, 31) * P1;
-            p += 32;
-        } while (p <= limit);
-        h = rotl64(v1, 1) + rotl64(v2, 7) + rotl64(v3, 12) + rotl64(v4, 18);
-        uint64_t vs[4] = { v1, v2, v3, v4 };
-        for (int i = 0; i < 4; i++) {
-            h ^= rotl64(vs[i] * P2, 31) * P1;
-            h = h * P1 + P4;
-        }
-    } else {
-        h = P5;
+    const unsigned char *p = data;
+    uint64_t a = 0x9E3779B97F4A7C15ull, b = (uint64_t)len;
+    size_t words = len / 8;
+    for (size_t i = 0; i < words; i++) {
+        a += read64(p + 8 * i);
+        b += a;
     }
-    h += (uint64_t)len;
-    while (p + 8 <= end) {
-        h ^= rotl64(read64(p) * P2, 31) * P1;
-        h = rotl64(h, 27) * P1 + P4;
-        p += 8;
-    }
-    while (p < end) {
-        h ^= (*p++) * P5;
-        h = rotl64(h, 11) * P1;
-    }
+    uint64_t tail = 0;
+    for (size_t i = words * 8; i < len; i++) tail |= (uint64_t)p[i] << (8 * (i - words * 8));
+    a += tail;
+    b += a;
+    uint64_t h = a ^ rotl64(b, 29);
     h ^= h >> 33;
-    h *= P2;
-    h ^= h >> 29;
-    h *= P3;
-    h ^= h >> 32;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 33;
     return h;
 }
 
@@ -313,12 +302,13 @@ static bool valid_offsets(const svc_cache *c)
     for (size_t i = 0; i < c->nentries; i++) {
         const cache_entry *e = &c->entries[i];
         if (e->path >= c->strings_len || (e->module != UINT32_MAX && e->module >= c->strings_len)) return false;
-        if (e->facts_len && (e->facts_off > c->map_len || e->facts_len > c->map_len - e->facts_off ||
+        uint64_t end = c->header->meta_off;
+        if (e->facts_len && (e->facts_off < BLOBS_START || e->facts_off > end || e->facts_len > end - e->facts_off ||
                              e->facts_off % 8 || e->facts_len < sizeof(blob_head) + sizeof(svc_facts)))
             return false;
-        if (e->tokens_len && (e->tokens_off > c->map_len || e->tokens_len > c->map_len - e->tokens_off ||
-                              e->tokens_off % 8 || e->tokens_len < sizeof(blob_head) ||
-                              (e->tokens_len - sizeof(blob_head)) % 4))
+        if (e->tokens_len && (e->tokens_off < BLOBS_START || e->tokens_off > end ||
+                              e->tokens_len > end - e->tokens_off || e->tokens_off % 8 ||
+                              e->tokens_len < sizeof(blob_head) || (e->tokens_len - sizeof(blob_head)) % 4))
             return false;
         if (i > 0 && strcmp(c->strings + c->entries[i - 1].path, c->strings + e->path) >= 0) return false;
     }
@@ -369,14 +359,13 @@ svc_cache *svc_cache_open(const char *path)
         hp->file_size != len || hp->nentries > len / sizeof(cache_entry) || hp->nchecked > len / 4 ||
         hp->strings_len > len)
         goto bad;
-    need = sizeof(cache_header) + (size_t)hp->nentries * sizeof(cache_entry) + (size_t)hp->nchecked * 4;
-    if (need > len || hp->strings_len > len - need) goto bad;
-    if (hp->strings_len == 0 || ((const char *)map)[need + hp->strings_len - 1] != '\0') goto bad;
-    if (checksum((const char *)map + sizeof(cache_header), need - sizeof(cache_header) + (size_t)hp->strings_len) !=
-        hp->check)
-        goto bad;
+    if (hp->meta_off < BLOBS_START || hp->meta_off % 8 || hp->meta_off > len) goto bad;
+    need = (size_t)hp->meta_off + (size_t)hp->nentries * sizeof(cache_entry) + (size_t)hp->nchecked * 4;
+    if (need > len || hp->strings_len != len - need) goto bad;
+    if (hp->strings_len == 0 || ((const char *)map)[len - 1] != '\0') goto bad;
+    if (checksum((const char *)map + hp->meta_off, len - (size_t)hp->meta_off) != hp->check) goto bad;
     c->header = hp;
-    c->entries = (const cache_entry *)((const char *)map + sizeof(cache_header));
+    c->entries = (const cache_entry *)((const char *)map + hp->meta_off);
     c->nentries = (size_t)hp->nentries;
     c->checked = (const uint32_t *)(c->entries + c->nentries);
     c->strings = (const char *)map + need;
@@ -1144,6 +1133,63 @@ static void remove_stale_temps(const char *path)
     free(dir);
 }
 
+/* Copies [off, off + len) of another file to the end of the one being written (in the kernel
+ * when it can). */
+static void copy_range(out_file *o, int in, uint64_t off, uint64_t len)
+{
+    out_flush(o);
+    if (!o->ok) return;
+    loff_t in_off = (loff_t)off, out_off = (loff_t)o->pos;
+    uint64_t left = len;
+    while (left) {
+        ssize_t r = copy_file_range(in, &in_off, o->fd, &out_off, (size_t)left, 0);
+        if (r <= 0) break;
+        left -= (uint64_t)r;
+    }
+    if (left) {
+        /* no copy_file_range here (another file system, an old kernel): read and write */
+        char *buf = svc_xmalloc(1u << 20);
+        while (left && o->ok) {
+            size_t k = left < (1u << 20) ? (size_t)left : (1u << 20);
+            ssize_t r = pread(in, buf, k, in_off);
+            if (r < 0 && errno == EINTR) continue;
+            if (r <= 0 || pwrite(o->fd, buf, (size_t)r, out_off) != r) o->ok = false;
+            in_off += r;
+            out_off += r;
+            left -= (uint64_t)r;
+        }
+        free(buf);
+    }
+    o->pos += len;
+    if (lseek(o->fd, (off_t)o->pos, SEEK_SET) < 0) o->ok = false;
+}
+
+/* Writes an image of another cache file, its pointers moved for where it will be now. */
+static bool write_moved_image(out_file *o, const svc_cache *from, const cache_entry *old, uintptr_t at)
+{
+    char *blob = read_blob(from, old->facts_off, old->facts_len);
+    if (!blob) return false;
+    blob_head head;
+    memcpy(&head, blob, sizeof head);
+    size_t len = (size_t)old->facts_len - sizeof head;
+    uintptr_t want = image_want(from, old);
+    fixer x = { blob + sizeof head, want, (intptr_t)(at - want), true, head.strings, len, true };
+    bool ok = head.magic == IMAGE_MAGIC && head.strings >= sizeof(svc_facts) && head.strings < len &&
+              checksum(blob + sizeof head, len) == head.check && fix_facts(&x, (svc_facts *)(blob + sizeof head));
+    if (ok) {
+        head.check = checksum(blob + sizeof head, len);
+        memcpy(blob, &head, sizeof head);
+        out_write(o, blob, (size_t)old->facts_len);
+    }
+    free(blob);
+    return ok;
+}
+
+static size_t align8u(uint64_t n)
+{
+    return (size_t)((n + 7) & ~(uint64_t)7);
+}
+
 int svc_cache_write(const char *path, const svc_cache_record *records, size_t n, const svc_cache_meta *m)
 {
     if (!path) return -1;
@@ -1166,8 +1212,22 @@ int svc_cache_write(const char *path, const svc_cache_record *records, size_t n,
         free(tmp);
         return -1;
     }
+    uint64_t base = base_for(path);
 
-    /* entries and strings first (their offsets are known), then the blobs */
+    /* Keep the old file's blob region as it is (its images' pointers stay right) and append, unless
+     * it is another file's (another base) or more than a third of it would be dead. */
+    const svc_cache *old = m->old && m->old->header && m->old->fd >= 0 ? m->old : NULL;
+    bool append = old && old->header->base == base;
+    uint64_t old_region = old ? old->header->meta_off - BLOBS_START : 0, kept = 0;
+    for (size_t i = 0; append && i < n; i++) {
+        const svc_cache_record *r = &records[i];
+        if (r->from != old) continue;
+        const cache_entry *e = &old->entries[r->from_entry];
+        if (!r->facts && e->facts_len) kept += align8u(e->facts_len);
+        if (!r->tokens && e->tokens_len) kept += align8u(e->tokens_len);
+    }
+    if (append && (old_region - kept) * 3 > old_region) append = false;
+
     cache_entry *entries = svc_xcalloc(n ? n : 1, sizeof *entries);
     svc_buf strings = { 0 };
     for (size_t i = 0; i < n; i++) {
@@ -1190,42 +1250,18 @@ int svc_cache_write(const char *path, const svc_cache_record *records, size_t n,
         }
     }
     if (strings.len == 0) svc_buf_append(&strings, "", 1);
-    size_t head_len = sizeof(cache_header) + n * sizeof(cache_entry) + nchecked * 4 + strings.len;
 
-    uint64_t base = base_for(path);
     out_file o = { .fd = fd, .ok = true, .buf = svc_xmalloc(OUT_BUF) };
-    /* reserve the header, entries, checked and strings; written last */
-    if (lseek(fd, (off_t)head_len, SEEK_SET) < 0) o.ok = false;
-    o.pos = head_len;
-    out_pad8(&o);
+    if (lseek(fd, (off_t)BLOBS_START, SEEK_SET) < 0) o.ok = false;
+    o.pos = BLOBS_START;
+    if (append) copy_range(&o, old->fd, BLOBS_START, old_region);
+    uint64_t live = 0;
     for (size_t i = 0; i < n && o.ok; i++) {
         const svc_cache_record *r = &records[i];
         cache_entry *e = &entries[i];
-        const cache_entry *old = r->from ? &r->from->entries[r->from_entry] : NULL;
+        const cache_entry *prev = r->from ? &r->from->entries[r->from_entry] : NULL;
         uintptr_t at = (uintptr_t)base + (uintptr_t)o.pos + sizeof(blob_head);
-        if (old && old->facts_len) {
-            /* the old image, its pointers moved to where this one will be */
-            char *blob = read_blob(r->from, old->facts_off, old->facts_len);
-            blob_head head;
-            bool ok = blob != NULL;
-            if (ok) {
-                memcpy(&head, blob, sizeof head);
-                size_t len = (size_t)old->facts_len - sizeof head;
-                fixer x = { blob + sizeof head, image_want(r->from, old), (intptr_t)(at - image_want(r->from, old)),
-                            true, head.strings, len, true };
-                ok = head.magic == IMAGE_MAGIC && head.strings >= sizeof(svc_facts) && head.strings < len &&
-                     fix_facts(&x, (svc_facts *)(blob + sizeof head));
-                head.check = checksum(blob + sizeof head, len);
-                memcpy(blob, &head, sizeof head);
-            }
-            if (ok) {
-                e->facts_off = o.pos;
-                e->facts_len = old->facts_len;
-                out_write(&o, blob, (size_t)old->facts_len);
-                out_pad8(&o);
-            }
-            free(blob);
-        } else if (!old && r->facts) {
+        if (r->facts) {
             size_t len;
             char *img = serialize_facts(r->facts, at, &len);
             blob_head head = { IMAGE_MAGIC, (uint32_t)struct_bytes(r->facts), checksum(img, len) };
@@ -1235,42 +1271,67 @@ int svc_cache_write(const char *path, const svc_cache_record *records, size_t n,
             out_write(&o, img, len);
             out_pad8(&o);
             free(img);
+        } else if (prev && prev->facts_len) {
+            if (append && r->from == old) {
+                e->facts_off = prev->facts_off; /* where it already is */
+                e->facts_len = prev->facts_len;
+            } else {
+                uint64_t at_pos = o.pos;
+                if (write_moved_image(&o, r->from, prev, at)) {
+                    e->facts_off = at_pos;
+                    e->facts_len = prev->facts_len;
+                    out_pad8(&o);
+                }
+            }
         }
-        if (r->tokens) {
-            blob_head head = { TOKENS_MAGIC, 0, checksum(r->tokens, r->ntokens * 4) };
+        live += align8u(e->facts_len);
+        const uint32_t *tokens = r->tokens;
+        size_t ntokens = r->ntokens;
+        if (!tokens && prev && prev->tokens_len) {
+            if (append && r->from == old) {
+                e->tokens_off = prev->tokens_off;
+                e->tokens_len = prev->tokens_len;
+            } else {
+                tokens = svc_cache_tokens(r->from, r->from_entry, &ntokens); /* read-only data, mapped */
+            }
+        }
+        if (tokens) {
+            blob_head head = { TOKENS_MAGIC, 0, checksum(tokens, ntokens * 4) };
             e->tokens_off = o.pos;
-            e->tokens_len = sizeof head + r->ntokens * 4;
+            e->tokens_len = sizeof head + ntokens * 4;
             out_write(&o, &head, sizeof head);
-            out_write(&o, r->tokens, r->ntokens * 4);
+            out_write(&o, tokens, ntokens * 4);
             out_pad8(&o);
         }
+        live += align8u(e->tokens_len);
     }
-    out_flush(&o);
-    uint64_t total = o.pos;
+    out_pad8(&o);
+    uint64_t meta_off = o.pos;
 
     cache_header h;
     memset(&h, 0, sizeof h);
     memcpy(h.magic, CACHE_MAGIC, 8);
     h.version = SVC_CACHE_VERSION;
     h.layout = layout_stamp();
-    h.file_size = total;
     h.nentries = n;
     h.nchecked = nchecked;
     h.strings_len = strings.len;
     h.written_ns = m->started_ns;
     h.fingerprint = m->fingerprint;
     h.base = base;
-    /* the checksum covers entries, checked and strings, contiguous in the file */
+    h.meta_off = meta_off;
+    h.dead = meta_off - BLOBS_START - live;
+    /* the checksum covers entries, checked and strings: the end of the file */
     size_t meta_len = n * sizeof(cache_entry) + nchecked * 4 + strings.len;
-    char *meta = svc_xmalloc(meta_len ? meta_len : 1);
+    char *meta = svc_xmalloc(meta_len);
     memcpy(meta, entries, n * sizeof(cache_entry));
     if (nchecked) memcpy(meta + n * sizeof(cache_entry), checked, nchecked * 4);
     memcpy(meta + n * sizeof(cache_entry) + nchecked * 4, strings.data, strings.len);
     h.check = checksum(meta, meta_len);
-    if (o.ok && lseek(fd, 0, SEEK_SET) < 0) o.ok = false;
-    out_write(&o, &h, sizeof h);
+    h.file_size = meta_off + meta_len;
     out_write(&o, meta, meta_len);
     out_flush(&o);
+    if (o.ok && pwrite(fd, &h, sizeof h, 0) != (ssize_t)sizeof h) o.ok = false;
     free(meta);
     free(o.buf);
     free(entries);

@@ -148,11 +148,18 @@ static int fail_at(tparse *p, uint32_t line, const char *fmt, ...)
     return svc_error_set(p->err, SVC_ECONFIG, "%s:%u: %s", p->path, line, msg);
 }
 
-/* A user's string in double quotes, escaped so a message stays on one line. */
+/* A user's string in double quotes, escaped so a message stays on one line; a long one is cut
+ * (QUOTE_MAX bytes, then "...") so the reason after it still fits in the message. */
+#define QUOTE_MAX 60
 static const char *quote(tparse *p, const char *s, size_t n)
 {
     svc_buf b = {0};
     svc_buf_putc(&b, '"');
+    bool cut = n > QUOTE_MAX + 20;
+    if (cut) {
+        n = QUOTE_MAX;
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) n--;
+    }
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c == '"' || c == '\\') {
@@ -168,6 +175,7 @@ static const char *quote(tparse *p, const char *s, size_t n)
             svc_buf_putc(&b, (char)c);
         }
     }
+    if (cut) svc_buf_puts(&b, "...");
     svc_buf_putc(&b, '"');
     const char *out = svc_arena_strndup(p->arena, b.data, b.len);
     svc_buf_free(&b);
@@ -760,18 +768,17 @@ enum {
     K_APPS,
     K_GLUE_MODULES,
     K_MAX_TASK_STATEMENTS,
+    K_MAX_FILE_SIZE,
     K_SELECT,
     K_IGNORE,
     K_EXCLUDE,
     K_PER_FILE_IGNORES,
-    K_MAX_FILE_SIZE,
     K_COUNT
 };
 
 static const char *const KEY_NAMES[K_COUNT] = {
     "services-root", "tasks-service", "task-decorators", "apps",    "glue-modules",
-    "max-task-statements", "select",  "ignore",          "exclude", "per-file-ignores",
-    "max-file-size",
+    "max-task-statements", "max-file-size", "select", "ignore", "exclude", "per-file-ignores",
 };
 
 /* Optimal string alignment distance, so a swapped pair of letters counts once; '_' and '-'

@@ -2208,7 +2208,10 @@ typedef struct bump_chunk {
 
 typedef struct bump_state {
     bool active;
+    size_t total;              /* bytes bumped in this extraction */
     bump_chunk *head;
+    bump_chunk **sorted;       /* the chunks by address, so that a free finds its chunk in log time */
+    size_t nsorted, capsorted;
 } bump_state;
 
 static _Thread_local bump_state bump;
@@ -2217,12 +2220,40 @@ static pthread_once_t bump_once = PTHREAD_ONCE_INIT;
 
 #define BUMP_CHUNK (1u << 20)
 #define BUMP_HEADER sizeof(max_align_t)
+/* Past this, a (huge) file's allocations go to malloc, whose frees give memory back. */
+#define BUMP_LIMIT (32u << 20)
+#define BUMPING() (bump.active && bump.total <= BUMP_LIMIT)
 
+static bool in_chunk(const bump_chunk *c, const void *p)
+{
+    return (const char *)p >= (const char *)c->data && (const char *)p < (const char *)c->data + c->size;
+}
+
+/* Binary search: a walk of the chunk list made every free of a big file's parse quadratic. */
 static bool bump_owns(const void *p)
 {
-    for (const bump_chunk *c = bump.head; c; c = c->next)
-        if ((const char *)p >= (const char *)c->data && (const char *)p < (const char *)c->data + c->size) return true;
-    return false;
+    if (bump.head && in_chunk(bump.head, p)) return true;
+    size_t lo = 0, hi = bump.nsorted;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if ((const char *)bump.sorted[mid]->data <= (const char *)p) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo > 0 && in_chunk(bump.sorted[lo - 1], p);
+}
+
+static void bump_index(bump_chunk *c)
+{
+    if (bump.nsorted == bump.capsorted) {
+        bump.capsorted = bump.capsorted ? 2 * bump.capsorted : 64;
+        bump.sorted = realloc(bump.sorted, bump.capsorted * sizeof *bump.sorted);
+        if (!bump.sorted) abort();
+    }
+    size_t at = bump.nsorted;
+    while (at > 0 && (const char *)bump.sorted[at - 1]->data > (const char *)c->data) at--;
+    memmove(bump.sorted + at + 1, bump.sorted + at, (bump.nsorted - at) * sizeof *bump.sorted);
+    bump.sorted[at] = c;
+    bump.nsorted++;
 }
 
 static void *bump_alloc(size_t n)
@@ -2230,23 +2261,27 @@ static void *bump_alloc(size_t n)
     size_t need = BUMP_HEADER + ((n + BUMP_HEADER - 1) & ~(BUMP_HEADER - 1));
     bump_chunk *c = bump.head;
     if (!c || c->used + need > c->size) {
-        size_t size = need > BUMP_CHUNK ? need : BUMP_CHUNK;
+        /* chunks double, so that a big file needs few of them */
+        size_t size = c ? c->size * 2 : BUMP_CHUNK;
+        if (size < need) size = need;
         c = malloc(sizeof *c + size);
         if (!c) abort();
         c->used = 0;
         c->size = size;
         c->next = bump.head;
         bump.head = c;
+        bump_index(c);
     }
     char *p = (char *)c->data + c->used;
     c->used += need;
+    bump.total += need;
     memcpy(p, &n, sizeof n);
     return p + BUMP_HEADER;
 }
 
 static void *ts_bump_malloc(size_t n)
 {
-    if (!bump.active) {
+    if (!BUMPING()) {
         void *p = malloc(n ? n : 1);
         if (!p) abort();
         return p;
@@ -2256,7 +2291,7 @@ static void *ts_bump_malloc(size_t n)
 
 static void *ts_bump_calloc(size_t count, size_t size)
 {
-    if (!bump.active) {
+    if (!BUMPING()) {
         void *p = calloc(count ? count : 1, size ? size : 1);
         if (!p) abort();
         return p;
@@ -2278,12 +2313,12 @@ static void *ts_bump_realloc(void *p, size_t n)
         size_t old;
         memcpy(&old, (char *)p - BUMP_HEADER, sizeof old);
         if (n <= old) return p;
-        void *q = bump.active ? bump_alloc(n) : malloc(n);
+        void *q = BUMPING() ? bump_alloc(n) : malloc(n);
         if (!q) abort();
         memcpy(q, p, old);
         return q;
     }
-    if (bump.active && !p) return bump_alloc(n);
+    if (BUMPING() && !p) return bump_alloc(n);
     void *q = realloc(p, n ? n : 1);
     if (!q) abort();
     return q;
@@ -2304,6 +2339,9 @@ static void bump_rewind(void)
         }
     }
     bump.head = keep;
+    bump.total = 0;
+    bump.nsorted = 0;
+    if (keep) bump.sorted[bump.nsorted++] = keep;
 }
 
 static void bump_thread_exit(void *unused)
@@ -2314,6 +2352,9 @@ static void bump_thread_exit(void *unused)
         free(c);
     }
     bump.head = NULL;
+    free(bump.sorted);
+    bump.sorted = NULL;
+    bump.nsorted = bump.capsorted = 0;
 }
 
 static void bump_init(void)

@@ -1347,16 +1347,22 @@ static int perform(batch *b, svc_git *g, int from, int to, strvec *made, svc_err
  * closed terminal, ^C, kill, a time or file size limit) are held back while a batch is written:
  * it is then written whole or rolled back, and no temp file is left beside a file; they are
  * delivered as soon as it is done. Only the calling thread's mask changes, so a program with other
- * threads must start them with these signals blocked (the TUI's loader does). SIGKILL cannot be
- * held: after one, a `.name.svcscope-XXXXXX` temp file may remain; it is safe to delete.
+ * threads must start them with these signals blocked (svc_fix_held_signals; the TUI's loader does).
+ * SIGKILL cannot be held: after one, a `.name.svcscope-XXXXXX` temp file may remain; it is safe to
+ * delete.
  */
-static void hold_signals(sigset_t *old)
+void svc_fix_held_signals(sigset_t *set)
 {
     static const int held[] = { SIGHUP, SIGINT, SIGTERM, SIGQUIT, SIGALRM, SIGVTALRM, SIGPROF, SIGUSR1, SIGUSR2,
                                 SIGXCPU, SIGXFSZ };
+    sigemptyset(set);
+    for (size_t i = 0; i < sizeof held / sizeof *held; i++) sigaddset(set, held[i]);
+}
+
+static void hold_signals(sigset_t *old)
+{
     sigset_t set;
-    sigemptyset(&set);
-    for (size_t i = 0; i < sizeof held / sizeof *held; i++) sigaddset(&set, held[i]);
+    svc_fix_held_signals(&set);
     pthread_sigmask(SIG_BLOCK, &set, old);
 }
 

@@ -76,6 +76,7 @@ typedef struct build_ctx {
     svc_model *m;
     svc_map *folder_set;    /* every folder -> (void*)1 */
     svc_map *package_dirs;  /* folders that hold __init__.py */
+    svc_map *prefixes;      /* folder -> folder_name* (folder_dotted) */
     struct parse_state *ps; /* parsing (below) */
 } build_ctx;
 
@@ -109,6 +110,40 @@ static bool is_package_dir(const build_ctx *b, const char *dir)
 }
 
 /*
+ * The dotted name of a folder for module_name_for (below), or NULL when no package encloses it:
+ * the folders from the outermost package among its ancestors (climbing only through
+ * identifier-named folders) down to it. Memoized per folder (build_ctx.prefixes).
+ */
+typedef struct folder_name {
+    const char *top;    /* the outermost package folder, or NULL */
+    const char *dotted; /* NULL when top is */
+} folder_name;
+
+static folder_name folder_dotted(build_ctx *b, const char *dir)
+{
+    folder_name none = { NULL, NULL };
+    if (!*dir) return none;
+    folder_name *known = svc_map_get(b->prefixes, dir);
+    if (known) return *known;
+    folder_name r = none;
+    const char *name = basename_of(dir);
+    if (is_identifier(name, strlen(name))) {
+        folder_name up = folder_dotted(b, dirname_of(b->m->arena, dir));
+        if (up.top) {
+            r.top = up.top;
+            r.dotted = svc_arena_printf(b->m->arena, "%s.%s", up.dotted, name);
+        } else if (is_package_dir(b, dir)) {
+            r.top = dir;
+            r.dotted = name;
+        }
+    }
+    folder_name *memo = svc_arena_alloc(b->m->arena, sizeof *memo);
+    *memo = r;
+    svc_map_put(b->prefixes, dir, memo);
+    return r;
+}
+
+/*
  * The dotted name Python would import a file as. The import root (where sys.path would point) is
  * the folder above the outermost package among the file's ancestors; folders between without an
  * __init__.py are namespace packages inside it (`shop/jobs/search.py` with only `shop/__init__.py`
@@ -122,34 +157,13 @@ static const char *module_name_for(build_ctx *b, const char *path)
     size_t blen = strlen(base);
     if (blen < 4 || strcmp(base + blen - 3, ".py") != 0) return NULL;
     bool is_init = strcmp(base, "__init__.py") == 0;
-    char *dir = dirname_of(a, path);
-
-    /* the outermost package folder reachable through identifier-named folders */
-    const char *top = NULL;
-    for (char *cur = dir; *cur; cur = dirname_of(a, cur)) {
-        const char *name = basename_of(cur);
-        if (!is_identifier(name, strlen(name))) break;
-        if (is_package_dir(b, cur)) top = cur;
+    folder_name dir = folder_dotted(b, dirname_of(a, path));
+    if (!dir.top) {
+        if (is_init || !is_identifier(base, blen - 3)) return NULL;
+        return svc_arena_strndup(a, base, blen - 3);
     }
-    if (!top && !is_identifier(base, blen - 3)) return NULL;
-    if (!top) return is_init ? NULL : svc_arena_strndup(a, base, blen - 3);
-
-    /* parts from the innermost outwards, up to and including `top` */
-    SVC_VEC(const char *) parts = { 0 };
-    if (!is_init) svc_vec_push(&parts, svc_arena_strndup(a, base, blen - 3));
-    for (char *cur = dir;; cur = dirname_of(a, cur)) {
-        svc_vec_push(&parts, basename_of(cur));
-        if (strcmp(cur, top) == 0) break;
-    }
-    svc_buf buf = { 0 };
-    for (size_t i = parts.len; i-- > 0;) {
-        svc_buf_puts(&buf, parts.items[i]);
-        if (i) svc_buf_putc(&buf, '.');
-    }
-    const char *result = svc_arena_strdup(a, buf.data);
-    svc_buf_free(&buf);
-    svc_vec_free(&parts);
-    return result;
+    if (is_init) return dir.dotted;
+    return svc_arena_printf(a, "%s.%.*s", dir.dotted, (int)(blen - 3), base);
 }
 
 static const char *folder_module(build_ctx *b, const char *folder)
@@ -531,6 +545,16 @@ failed:
     free(bytes);
     f->facts = svc_facts_extract(f->path, f->module, f->is_init, "", 0);
     w->status = ST_FAILED;
+}
+
+/* True when some file's content was not the cache's (it was read and decided anew). */
+static bool any_fresh(const build_ctx *b)
+{
+    for (size_t i = 0; i < b->m->nfiles; i++) {
+        const file_work *w = &b->ps->work[i];
+        if (w->status == ST_PARSED || w->status == ST_FAILED || (w->status == ST_UNPARSED && !w->matched)) return true;
+    }
+    return false;
 }
 
 /* Unparsed files get empty facts (built here, on the building thread: the arena is not shared). */
@@ -974,14 +998,15 @@ static void put_symbol(svc_model *m, const char *dotted, svc_symbol_kind kind, s
     *slot = sym;
 }
 
-/* "module.name" in a reused buffer (the map copies its keys). */
-static const char *dotted_name(svc_buf *buf, const char *module, const char *name)
+/* "module.name", in the model's arena (the symbol map keeps its keys). */
+static const char *dotted_name(svc_model *m, const char *module, const char *name)
 {
-    buf->len = 0;
-    svc_buf_puts(buf, module);
-    svc_buf_putc(buf, '.');
-    svc_buf_puts(buf, name);
-    return buf->data;
+    size_t a = strlen(module), n = strlen(name);
+    char *s = svc_arena_alloc(m->arena, a + n + 2);
+    memcpy(s, module, a);
+    s[a] = '.';
+    memcpy(s + a + 1, name, n + 1);
+    return s;
 }
 
 /* Modules a module pulls in with `from x import *`, in source order. */
@@ -1046,7 +1071,7 @@ static char *through_star_imports(const svc_model *m, const char *module, const 
  * Returns false when that cannot be reproduced (the module already has `import *`s from another
  * file, whose order would change): the caller then rebuilds everything.
  */
-static bool file_symbols(svc_model *m, size_t i, svc_buf *name, bool incremental)
+static bool file_symbols(svc_model *m, size_t i, bool incremental)
 {
     const svc_file *f = &m->files[i];
     const svc_facts *facts = f->facts;
@@ -1065,16 +1090,16 @@ static bool file_symbols(svc_model *m, size_t i, svc_buf *name, bool incremental
             continue;
         }
         if (!imp->bound) continue;
-        put_symbol(m, dotted_name(name, f->module, imp->bound), SVC_SYM_IMPORT, i, -1, imp->target, true, incremental);
+        put_symbol(m, dotted_name(m, f->module, imp->bound), SVC_SYM_IMPORT, i, -1, imp->target, true, incremental);
     }
     for (size_t k = 0; k < facts->nassigns; k++) {
         const svc_assign *as = &facts->assigns[k];
-        put_symbol(m, dotted_name(name, f->module, as->name), SVC_SYM_ASSIGN, i, -1, as->value_chain, true,
+        put_symbol(m, dotted_name(m, f->module, as->name), SVC_SYM_ASSIGN, i, -1, as->value_chain, true,
                    incremental);
     }
     for (size_t k = 0; k < facts->ndefs; k++) {
         const svc_def *d = &facts->defs[k];
-        put_symbol(m, dotted_name(name, f->module, d->qualname), SVC_SYM_DEF, i, (long)k, NULL, true, incremental);
+        put_symbol(m, dotted_name(m, f->module, d->qualname), SVC_SYM_DEF, i, (long)k, NULL, true, incremental);
     }
     return true;
 }
@@ -1084,9 +1109,7 @@ static void build_symbols(svc_model *m)
     /* modules first, so a submodule wins over a same-named attribute */
     for (size_t i = 0; i < m->nfiles; i++)
         if (m->files[i].module) put_symbol(m, m->files[i].module, SVC_SYM_MODULE, i, -1, NULL, true, false);
-    svc_buf name = { 0 };
-    for (size_t i = 0; i < m->nfiles; i++) file_symbols(m, i, &name, false);
-    svc_buf_free(&name);
+    for (size_t i = 0; i < m->nfiles; i++) file_symbols(m, i, false);
 }
 
 const svc_symbol *svc_model_symbol(const svc_model *m, const char *dotted)
@@ -1674,8 +1697,8 @@ static void reset_symbols(svc_model *m)
 {
     svc_map_free(m->symbols);
     svc_map_free(m->star_imports);
-    m->symbols = svc_map_new();
-    m->star_imports = svc_map_new();
+    m->symbols = svc_map_new_borrowed();
+    m->star_imports = svc_map_new_borrowed();
 }
 
 static void free_tasks(svc_model *m)
@@ -1749,13 +1772,16 @@ static void update_cache(build_ctx *b, const char *path, int64_t started_ns)
             r->ctime_ns = sf->ctime_ns;
             r->ino = sf->ino;
         }
+        /* facts parsed now are written; the rest of a matching entry is kept */
         if (w->status == ST_PARSED) r->facts = f->facts;
-        else if (w->matched && svc_cache_has_facts(old, w->entry)) {
+        if (w->matched) {
             r->from = old;
             r->from_entry = w->entry;
         }
-        r->tokens = w->tokens;
-        r->ntokens = w->ntokens;
+        if (w->tokens_owned) {
+            r->tokens = w->tokens;
+            r->ntokens = w->ntokens;
+        }
         if (ps->check_only) r->needed = w->status != ST_UNPARSED;
         else r->needed = w->matched ? svc_cache_needed(old, w->entry) : true;
         dirty |= !w->matched || w->stat_changed || w->tokens_owned || w->status == ST_PARSED ||
@@ -1763,7 +1789,7 @@ static void update_cache(build_ctx *b, const char *path, int64_t started_ns)
     }
     dirty |= n != svc_cache_count(old);
 
-    svc_cache_meta meta = { .started_ns = started_ns };
+    svc_cache_meta meta = { .started_ns = started_ns, .old = old };
     uint32_t *checked = NULL;
     size_t nold = 0;
     const uint32_t *old_checked = svc_cache_checked(old, &nold);
@@ -1825,9 +1851,10 @@ int svc_model_build(svc_model **out, svc_source *src, const svc_config *cfg, con
     m->source = src;
     m->config = cfg;
     m->arena = svc_arena_new();
-    m->symbols = svc_map_new();
-    m->file_by_path = svc_map_new();
-    m->star_imports = svc_map_new();
+    /* the maps' keys live in the model's arena */
+    m->symbols = svc_map_new_borrowed();
+    m->file_by_path = svc_map_new_borrowed();
+    m->star_imports = svc_map_new_borrowed();
     m->tasks_service = -1;
     m->internal = svc_xcalloc(1, sizeof *m->internal);
 
@@ -1848,7 +1875,8 @@ int svc_model_build(svc_model **out, svc_source *src, const svc_config *cfg, con
     int64_t started_ns = svc_cache_now_ns();
     if (cache_path) ps.cache = m->internal->cache = svc_cache_open(cache_path);
 
-    build_ctx b = { .m = m, .folder_set = svc_map_new(), .package_dirs = svc_map_new(), .ps = &ps };
+    build_ctx b = { .m = m, .folder_set = svc_map_new_borrowed(), .package_dirs = svc_map_new_borrowed(),
+                    .prefixes = svc_map_new(), .ps = &ps };
     collect_folders(&b);
 
     /* Python files, in source (path) order */
@@ -1926,7 +1954,7 @@ int svc_model_build(svc_model **out, svc_source *src, const svc_config *cfg, con
         if (!ps.check_only) break;
         /* With the last run's verdicts standing and no file parsed anew, the names are those of
          * the last run, which its unparsed files were already checked against. */
-        if (ps.fast && atomic_load(&ps.parsed) == 0) {
+        if (ps.fast && !any_fresh(&b)) {
             ps.taint_skipped = true;
             break;
         }
@@ -1946,12 +1974,10 @@ int svc_model_build(svc_model **out, svc_source *src, const svc_config *cfg, con
         index_vec added = { 0 };
         parse_closure(&b, &rest, &added);
         qsort(added.items, added.len, sizeof *added.items, compare_size);
-        svc_buf name = { 0 };
         bool ok = true;
         for (size_t k = 0; k < added.len && ok; k++)
             if (ps.work[added.items[k]].status == ST_PARSED || ps.work[added.items[k]].status == ST_CACHED)
-                ok = file_symbols(m, added.items[k], &name, true);
-        svc_buf_free(&name);
+                ok = file_symbols(m, added.items[k], true);
         svc_vec_free(&added);
         if (!ok) {
             reset_symbols(m);
@@ -2005,6 +2031,7 @@ int svc_model_build(svc_model **out, svc_source *src, const svc_config *cfg, con
     free(cache_path);
     svc_map_free(b.folder_set);
     svc_map_free(b.package_dirs);
+    svc_map_free(b.prefixes);
     *out = m;
     (void)err;
     return 0;

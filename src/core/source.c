@@ -154,6 +154,11 @@ typedef struct idx_entry {
 } idx_entry;
 typedef SVC_VEC(idx_entry) idx_vec;
 
+static int compare_idx(const void *a, const void *b)
+{
+    return strcmp(((const idx_entry *)a)->path, ((const idx_entry *)b)->path);
+}
+
 static void free_idx(idx_vec *v)
 {
     for (size_t i = 0; i < v->len; i++) free(v->items[i].path);
@@ -288,14 +293,46 @@ static bool read_index_file(const char *path, idx_vec *out)
 /* What the work-tree walk knows about the index. */
 typedef struct wt_walk {
     svc_source *src;
-    svc_map *tracked;      /* git path -> index entry (or CONFLICTED) */
-    svc_map *tracked_dirs; /* git paths of folders that hold tracked files */
-    int64_t index_mtime;   /* seconds */
-    svc_buf git_path;      /* prefix + the walk's current relative path */
+    const idx_entry *entries; /* the index, sorted by path (as git keeps it): regular files only */
+    size_t nentries;
+    int64_t index_mtime;      /* seconds */
+    svc_buf git_path;         /* prefix + the walk's current relative path */
 } wt_walk;
 
 static char conflicted_marker;
 #define CONFLICTED ((void *)&conflicted_marker)
+
+/* First entry whose path is not below the first n bytes of p (then "/" when dir). */
+static size_t entry_lower(const wt_walk *w, const char *p, size_t n, bool dir)
+{
+    size_t lo = 0, hi = w->nentries;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const char *path = w->entries[mid].path;
+        int c = strncmp(path, p, n);
+        if (c == 0 && dir) c = (unsigned char)path[n] < (unsigned char)'/' ? -1 : 0;
+        else if (c == 0) c = path[n] ? 1 : 0;
+        if (c < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+/* The index entry of a file (CONFLICTED when it has several stages), or NULL. */
+static const void *tracked_entry(const wt_walk *w, const char *path)
+{
+    size_t n = strlen(path), i = entry_lower(w, path, n, false);
+    if (i >= w->nentries || strcmp(w->entries[i].path, path) != 0) return NULL;
+    bool several = i + 1 < w->nentries && strcmp(w->entries[i + 1].path, path) == 0;
+    return several || w->entries[i].stage > 0 ? CONFLICTED : (const void *)&w->entries[i];
+}
+
+/* True when the folder holds tracked files. */
+static bool tracked_folder(const wt_walk *w, const char *dir)
+{
+    size_t n = strlen(dir), i = entry_lower(w, dir, n, true);
+    return i < w->nentries && strncmp(w->entries[i].path, dir, n) == 0 && w->entries[i].path[n] == '/';
+}
 
 static bool ensure_repo(svc_source *src);
 
@@ -340,7 +377,7 @@ static void walk_worktree(wt_walk *w, int dirfd, bool untracked_dir)
             type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_LNK;
         }
         if (type == DT_REG) {
-            void *entry = untracked_dir ? NULL : svc_map_get(w->tracked, gpath);
+            const void *entry = untracked_dir ? NULL : tracked_entry(w, gpath);
             if (!entry && is_ignored(w, gpath)) goto next;
             if (!have_st && fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) goto next;
             if (!S_ISREG(st.st_mode)) goto next;
@@ -352,7 +389,7 @@ static void walk_worktree(wt_walk *w, int dirfd, bool untracked_dir)
                                         same ? &oid : NULL);
             set_stat(se, &st);
         } else if (type == DT_DIR) {
-            bool has_tracked = !untracked_dir && svc_map_get(w->tracked_dirs, gpath) != NULL;
+            bool has_tracked = !untracked_dir && tracked_folder(w, gpath);
             int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
             if (fd < 0) {
                 /* an unreadable folder is skipped, and said (unless git ignores it anyway) */
@@ -423,30 +460,28 @@ static int list_worktree(svc_source *src, svc_error *err)
         index_path = p ? svc_xstrdup(p) : NULL;
         git_index_free(index);
     }
-    wt_walk w = { .src = src, .tracked = svc_map_new(), .tracked_dirs = svc_map_new(), .index_mtime = INT64_MAX };
+    wt_walk w = { .src = src, .index_mtime = INT64_MAX };
     struct stat ist;
     if (index_path && stat(index_path, &ist) == 0) w.index_mtime = (int64_t)ist.st_mtime;
     free(index_path);
 
-    /* Tracked files (regular ones: symlinks and submodules are not read), and their folders. */
-    size_t prefix_len = strlen(src->prefix);
+    /* Tracked regular files (symlinks and submodules are not read) under the root, in path order
+     * (git's; a libgit2 index is sorted the same way, but is sorted again to be sure). */
+    size_t prefix_len = strlen(src->prefix), kept = 0;
     for (size_t i = 0; i < entries.len; i++) {
-        const idx_entry *e = &entries.items[i];
-        if ((e->mode & 0170000) != 0100000) continue;
-        if (strncmp(e->path, src->prefix, prefix_len) != 0) continue;
-        void *prev = svc_map_get(w.tracked, e->path);
-        /* a conflicted path has several stages and no single blob */
-        svc_map_put(w.tracked, e->path, prev || e->stage > 0 ? CONFLICTED : (void *)e);
-        if (prev) continue;
-        /* its folders, deepest first: once one is known, so are those above it */
-        char *dir = svc_xstrdup(e->path);
-        for (char *p = strrchr(dir, '/'); p && p >= dir + prefix_len; p = strrchr(dir, '/')) {
-            *p = '\0';
-            if (svc_map_get(w.tracked_dirs, dir)) break;
-            svc_map_put(w.tracked_dirs, dir, (void *)1);
+        idx_entry *e = &entries.items[i];
+        if ((e->mode & 0170000) != 0100000 || strncmp(e->path, src->prefix, prefix_len) != 0) {
+            free(e->path);
+            continue;
         }
-        free(dir);
+        entries.items[kept++] = *e;
     }
+    entries.len = kept;
+    bool sorted = true;
+    for (size_t i = 1; i < entries.len && sorted; i++) sorted = strcmp(entries.items[i - 1].path, entries.items[i].path) <= 0;
+    if (!sorted) qsort(entries.items, entries.len, sizeof *entries.items, compare_idx);
+    w.entries = entries.items;
+    w.nentries = entries.len;
 
     int fd = open(src->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     int rc = 0;
@@ -458,8 +493,6 @@ static int list_worktree(svc_source *src, svc_error *err)
         if (src->repo) git_error_clear();
     }
     svc_buf_free(&w.git_path);
-    svc_map_free(w.tracked);
-    svc_map_free(w.tracked_dirs);
     free_idx(&entries);
     return rc;
 }

@@ -228,6 +228,7 @@ typedef struct map_slot {
 struct svc_map {
     map_slot *slots;
     size_t cap, count;
+    bool borrowed; /* keys are the caller's, neither copied nor freed */
 };
 
 static uint64_t hash_string(const char *s)
@@ -238,6 +239,13 @@ static uint64_t hash_string(const char *s)
         h *= 1099511628211ull;
     }
     return h;
+}
+
+svc_map *svc_map_new_borrowed(void)
+{
+    svc_map *m = svc_map_new();
+    m->borrowed = true;
+    return m;
 }
 
 svc_map *svc_map_new(void)
@@ -280,7 +288,7 @@ void *svc_map_put(svc_map *m, const char *key, void *value)
         s->value = value;
         return old;
     }
-    s->key = svc_xstrdup(key);
+    s->key = m->borrowed ? (char *)key : svc_xstrdup(key);
     s->hash = h;
     s->value = value;
     m->count++;
@@ -294,7 +302,7 @@ void **svc_map_slot(svc_map *m, const char *key, bool *created)
     map_slot *s = map_find(m->slots, m->cap, key, h);
     *created = !s->key;
     if (!s->key) {
-        s->key = svc_xstrdup(key);
+        s->key = m->borrowed ? (char *)key : svc_xstrdup(key);
         s->hash = h;
         s->value = NULL;
         m->count++;
@@ -331,7 +339,8 @@ bool svc_map_next(const svc_map *m, size_t *iter, const char **key, void **value
 void svc_map_free(svc_map *m)
 {
     if (!m) return;
-    for (size_t i = 0; i < m->cap; i++) free(m->slots[i].key);
+    if (!m->borrowed)
+        for (size_t i = 0; i < m->cap; i++) free(m->slots[i].key);
     free(m->slots);
     free(m);
 }
@@ -373,10 +382,11 @@ bool svc_dotted_within(const char *name, const char *prefix)
 /* `**` matches any run of characters including '/', `*` any run without '/',
  * `?` one character other than '/'. Walks the pattern once, keeping the set of path positions
  * each pattern position can stand at (no backtracking): time pattern x path, memory path,
- * whatever the pattern (an exclude such as "**a**a**a**b" was exponential when backtracking). */
-static bool glob_from(const char *p, const char *s)
+ * whatever the pattern (an exclude such as "**a**a**a**b" was exponential when backtracking).
+ * Matches s[0..n); with `folders`, also a folder of it (s[0..t) where s[t] is '/'), in the same walk. */
+static bool glob_from(const char *p, const char *s, size_t n, bool folders)
 {
-    size_t n = strlen(s), m = strlen(p);
+    size_t m = strlen(p);
     unsigned char stack_rows[1024];
     /* rows[k % 4]: positions of s where p[k..] is tried; a token writes rows k+1..k+3 */
     unsigned char *rows = 4 * (n + 1) <= sizeof stack_rows ? stack_rows : svc_xmalloc(4 * (n + 1));
@@ -416,7 +426,9 @@ static bool glob_from(const char *p, const char *s)
         alive = false;
         for (size_t j = 1; j <= 3 && !alive; j++) alive = memchr(GLOB_ROW(k + j), 1, n + 1) != NULL;
     }
-    bool hit = alive && GLOB_ROW(k)[n];
+    const unsigned char *end = GLOB_ROW(k);
+    bool hit = alive && end[n];
+    for (size_t t = 0; alive && folders && !hit && t < n; t++) hit = s[t] == '/' && end[t];
 #undef GLOB_ROW
     if (rows != stack_rows) free(rows);
     return hit;
@@ -431,29 +443,14 @@ bool svc_glob_match(const char *pattern, const char *path)
         for (;;) {
             const char *end = strchr(seg, '/');
             size_t n = end ? (size_t)(end - seg) : strlen(seg);
-            char tmp[1024];
-            if (n < sizeof tmp) {
-                memcpy(tmp, seg, n);
-                tmp[n] = '\0';
-                if (glob_from(pattern, tmp)) return true;
-            }
+            if (glob_from(pattern, seg, n, false)) return true;
             if (!end) return false;
             seg = end + 1;
         }
     }
     if (*pattern == '/') pattern++;
-    if (glob_from(pattern, path)) return true;
     /* A folder pattern also covers everything below it. */
-    size_t n = strlen(path);
-    for (size_t i = n; i > 0; i--) {
-        if (path[i - 1] == '/') {
-            char *prefix = svc_xstrndup(path, i - 1);
-            bool hit = glob_from(pattern, prefix);
-            free(prefix);
-            if (hit) return true;
-        }
-    }
-    return false;
+    return glob_from(pattern, path, strlen(path), true);
 }
 
 static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)

@@ -291,7 +291,8 @@ void app_fix_preview(tui_app *app, bool all_of_code)
             app_message(app, false, "no finding selected");
         } else {
             say = tui_keys_say(scope, 1, TUI_REQ_NEXT_VIOLATION, NULL, "goes to the next one, or");
-            app_message(app, false, "no finding on this line: %s%sselect one in the problems pane", say, *say ? " " : "");
+            app_message(app, false, "no finding on this line: %s%sselect one in the problems pane", say,
+                        *say ? " " : "");
         }
         free(say);
         return;
@@ -355,12 +356,13 @@ void app_fix_preview(tui_app *app, bool all_of_code)
     }
     if (unsafe) {
         bool one = diags.len == 1;
-        char *say = tui_keys_say(TUI_SCOPE_FIX, 2, TUI_REQ_FIX_APPLY_UNSAFE, NULL, one ? "applies it" : "applies them",
-                                 TUI_REQ_FIX_STAGE_UNSAFE, NULL, one ? "applies and stages it" : "applies and stages them");
-        char *note = svc_xasprintf("Unsafe: %s (%s; strings that name %s are not changed).%s%s%s",
-                                   one ? "it may change what other code sees" : "they may change what other code sees",
-                                   one ? "a rename or a move" : "renames or moves", one ? "it" : "them", *say ? " " : "",
-                                   say, *say ? "." : "");
+        char *say = tui_keys_say(TUI_SCOPE_FIX, 2, TUI_REQ_FIX_APPLY_UNSAFE, NULL,
+                                 one ? "applies it" : "applies them", TUI_REQ_FIX_STAGE_UNSAFE, NULL,
+                                 one ? "applies and stages it" : "applies and stages them");
+        char *note = svc_xasprintf("Unsafe: %s may change what other code sees (%s; strings that name %s are not "
+                                   "changed).%s%s%s",
+                                   one ? "it" : "they", one ? "a rename or a move" : "renames or moves",
+                                   one ? "it" : "them", *say ? " " : "", say, *say ? "." : "");
         fix_view_add_note(v, TUI_EL_ERROR, note);
         free(note);
         free(say);
@@ -476,7 +478,8 @@ void app_fix_apply(tui_app *app, bool stage, bool unsafe_confirmed)
                         place);
         else
             app_message(app, false, "%zu %s %s%s: %zu %s", n, diags[0]->rule->code,
-                        stage ? "fixed and staged" : "fixed", undo, res.nchanged, plural(res.nchanged, "file", "files"));
+                        stage ? "fixed and staged" : "fixed", undo, res.nchanged,
+                        plural(res.nchanged, "file", "files"));
     } else {
         show_refusals(app, rc, &res, &err, n, stage);
     }

@@ -173,8 +173,8 @@ void app_handle_key(tui_app *app, int key)
     if (req == TUI_REQ_NONE || global_request(app, req)) return;
     if (!app->project) {
         char *say = tui_keys_say(app_scope(app->focus), 1, TUI_REQ_RELOAD, NULL, "tries again");
-        app_message(app, false, "%s%s%s", app->loader ? "still loading" : "nothing loaded", !app->loader && *say ? ": " : "",
-                    app->loader ? "" : say);
+        if (app->loader) app_message(app, false, "still loading");
+        else app_message(app, false, "nothing loaded%s%s", *say ? ": " : "", say);
         free(say);
         return;
     }

@@ -1,4 +1,4 @@
-/* The help overlay, generated from the request table (keys.h), with the keys in effect, so it always tells the truth. */
+/* The help overlay, generated from the request table (keys.h) with the keys in effect, so it always tells the truth. */
 #ifndef SVCSCOPE_TUI_HELP_H
 #define SVCSCOPE_TUI_HELP_H
 

@@ -51,12 +51,6 @@ const tui_request_info *tui_requests(size_t *count)
     return requests;
 }
 
-const char *tui_request_name(tui_request req)
-{
-    make_names();
-    return req > TUI_REQ_NONE && (size_t)req <= NREQUESTS ? request_names[req - 1] : "";
-}
-
 const char *tui_scope_title(tui_scope scope)
 {
     switch (scope) {
@@ -318,6 +312,12 @@ static int find_request(const char *name)
     return -1;
 }
 
+/* The file the settings came from, for messages. */
+static const char *where(const svc_user_config *uc)
+{
+    return uc->source_file ? uc->source_file : "config.toml";
+}
+
 static void unknown_request(const svc_user_config *uc, const svc_user_key *e, char *why, size_t size)
 {
     const char *best = NULL;
@@ -330,11 +330,11 @@ static void unknown_request(const svc_user_config *uc, const svc_user_key *e, ch
         }
     }
     if (best)
-        snprintf(why, size, "%s:%u: keys: %s: not an action of the explorer (did you mean %s?)", uc->source_file,
+        snprintf(why, size, "%s:%u: keys: %s: not an action of the explorer (did you mean %s?)", where(uc),
                  e->line, e->request, best);
     else
         snprintf(why, size, "%s:%u: keys: %s: not an action of the explorer (man svcscope lists them under KEYS)",
-                 uc->source_file, e->line, e->request);
+                 where(uc), e->line, e->request);
 }
 
 /* The user's [keys] over the defaults, into eff[]; false with why. */
@@ -352,14 +352,14 @@ static bool apply_user_keys(const svc_user_config *uc, key_list *def, key_list *
             unknown_request(uc, e, why, size);
             ok = false;
         } else if (user[i]) {
-            snprintf(why, size, "%s:%u: keys: %s: given twice (first on line %u)", uc->source_file, e->line,
+            snprintf(why, size, "%s:%u: keys: %s: given twice (first on line %u)", where(uc), e->line,
                      e->request, user[i]->line);
             ok = false;
         } else if (!key_list_parse(e->keys, &mine[i], &bad)) {
             snprintf(why, size,
                      "%s:%u: keys: %s: \"%s\" is not a key name (one key each, separated by spaces: a character, "
                      "or <Enter>, <Esc>, <Tab>, <Space>, <Up>, <PgDn>, <F1>, <C-n>...; < is <LT>)",
-                     uc->source_file, e->line, e->request, bad);
+                     where(uc), e->line, e->request, bad);
             free(bad);
             ok = false;
         } else {
@@ -377,7 +377,7 @@ static bool apply_user_keys(const svc_user_config *uc, key_list *def, key_list *
                 char name[16];
                 key_to_name(mine[j].codes[c], name, sizeof name);
                 snprintf(why, size, "%s:%u: keys: %s: %s is bound to %s too (line %u); a key does one thing in a pane",
-                         uc->source_file, later->line, later->request, name, earlier->request, earlier->line);
+                         where(uc), later->line, later->request, name, earlier->request, earlier->line);
                 ok = false;
             }
         }
@@ -410,11 +410,11 @@ static bool apply_user_keys(const svc_user_config *uc, key_list *def, key_list *
     if (ok && eff[TUI_REQ_QUIT - 1].n == 0) {
         const svc_user_key *q = user[TUI_REQ_QUIT - 1];
         if (q)
-            snprintf(why, size, "%s:%u: keys: quit: needs a key (nothing else leaves svcscope)", uc->source_file,
+            snprintf(why, size, "%s:%u: keys: quit: needs a key (nothing else leaves svcscope)", where(uc),
                      q->line);
         else
             snprintf(why, size, "%s:%u: keys: %s: takes the last key of quit, which needs one (nothing else leaves "
-                     "svcscope)", uc->source_file, quit_taken_line, quit_taken_by ? quit_taken_by : "?");
+                     "svcscope)", where(uc), quit_taken_line, quit_taken_by ? quit_taken_by : "?");
         ok = false;
     }
     for (size_t i = 0; i < NREQUESTS; i++) key_list_free(&mine[i]);

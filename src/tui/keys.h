@@ -106,8 +106,6 @@ typedef struct tui_request_info {
 /* The table, in declaration order, with the keys in effect (after tui_keys_init). */
 const tui_request_info *tui_requests(size_t *count);
 const char *tui_scope_title(tui_scope scope);
-/* The request's name in the user's [keys] table: "next-pane" for NEXT_PANE. */
-const char *tui_request_name(tui_request req);
 
 /*
  * Key codes: a Unicode character is itself; a curses function key (KEY_DOWN, ...) is

@@ -1,8 +1,10 @@
 /* The background load: one thread per load, state shared under a mutex. */
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "svcscope/fix.h"
 #include "svcscope/util.h"
 #include "tui/loader.h"
 
@@ -74,7 +76,13 @@ tui_loader *tui_loader_start(const char *root, svc_error *err)
     pthread_cond_init(&l->finished_cond, NULL);
     l->root = svc_xstrdup(root);
     l->status.phase = TUI_LOAD_OPENING;
+    /* The thread (and the model's parse threads it starts) never takes SIGHUP, SIGTERM...: they reach
+     * the main thread, which holds them back while it writes a fix batch (svc_fix_held_signals). */
+    sigset_t held, old;
+    svc_fix_held_signals(&held);
+    pthread_sigmask(SIG_BLOCK, &held, &old);
     int rc = pthread_create(&l->thread, NULL, load_main, l);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (rc != 0) {
         svc_error_set(err, SVC_EIO, "cannot start the loading thread: %s", strerror(rc));
         loader_destroy(l);

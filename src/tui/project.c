@@ -48,7 +48,10 @@ int tui_project_open(tui_project **out, const char *root, const tui_project_call
 
     announce(cb, TUI_LOAD_OPENING);
     svc_source_options so = SVC_SOURCE_OPTIONS_INIT;
-    if (svc_source_open(&p->source, root, &so, err) < 0 || svc_config_load(&p->config, root, err) < 0) {
+    /* The config first: its max-file-size is the source's limit. */
+    int rc = svc_config_load(&p->config, root, err);
+    so.max_file_size = p->config.max_file_size;
+    if (rc < 0 || svc_source_open(&p->source, root, &so, err) < 0) {
         tui_project_free(p);
         return err->code ? err->code : SVC_EIO;
     }

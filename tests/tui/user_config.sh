@@ -36,8 +36,13 @@ checks=$((checks + 1))
 [ -f "$WORK/after_n" ] || fail "Q quit the explorer: it is not bound any more"
 checks=$((checks + 1))
 cmp -s "$WORK/before" "$WORK/after_n" || fail "n, Q or j still did something: $(diff "$WORK/before" "$WORK/after_n")"
-# The same jump as n does by default (tests/tui/next_violation.sh), with the user's key in the hints.
+# The jump n makes by default, with the user's key in the hints.
 expect_screen user_config_rebound rebound
+# All but the hint line is what n shows by default (tests/tui/next_violation.sh).
+checks=$((checks + 1))
+sed '$d' "$EXPECTED_DIR/next_first.screen" > "$WORK/next_first"
+normalize_screen "$WORK/rebound" | sed '$d' | diff -u "$WORK/next_first" - >&2 ||
+    fail "<C-n> did not do what n does by default"
 expect_in_screen rebound "C-n next  c callers  f fix"
 checks=$((checks + 1))
 ! grep -q ' e edit' "$WORK/rebound" || fail "the hint line still shows e for edit"
@@ -135,9 +140,10 @@ bad_file 2 "keys: quit: needs a key (nothing else leaves svcscope)"
 
 # In a real terminal: the message, status 2, and not one escape sequence (the terminal is left
 # as it was: no alternate screen, no mode changes).
-if command -v script >/dev/null 2>&1; then
+# (An explorer that did start is stopped after 20 seconds: status 124.)
+if command -v script >/dev/null 2>&1 && command -v timeout >/dev/null 2>&1; then
     printf '[keys]\nnext-pain = "w"\n' > "$CONFIG"
-    TERM=xterm-256color script -qec "'$SVCSCOPE' '$REPO'" /dev/null > "$WORK/tty" 2>&1 < /dev/null
+    TERM=xterm-256color timeout -k 5 20 script -qec "'$SVCSCOPE' '$REPO'" /dev/null > "$WORK/tty" 2>&1 < /dev/null
     STATUS=$?
     ERR=$(cat "$WORK/tty")
     expect_status 2

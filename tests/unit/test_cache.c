@@ -199,7 +199,7 @@ static void write_demo(const char *path, size_t step, const svc_cache *from)
         }
     }
     uint32_t checked[] = { 1, 5, 9 };
-    svc_cache_meta meta = { svc_cache_now_ns(), 42, checked, 3 };
+    svc_cache_meta meta = { svc_cache_now_ns(), 42, checked, 3, from };
     assert_int_equal(svc_cache_write(path, recs, n, &meta), 0);
     free(recs);
 }
@@ -261,6 +261,16 @@ static void test_round_trip(void **state)
     write_demo(path2, 3, a);
     c = svc_cache_open(path2);
     assert_int_equal(verify(c, false), (ndemo + 2) / 3);
+    svc_cache_close(c);
+    /* rewritten in place of itself: the blobs stay where they are (append), then, with two
+     * thirds of them gone, compacted */
+    write_demo(path, 1, a);
+    c = svc_cache_open(path);
+    assert_int_equal(verify(c, false), ndemo);
+    write_demo(path, 3, c);
+    svc_cache *d = svc_cache_open(path);
+    assert_int_equal(verify(d, false), (ndemo + 2) / 3);
+    svc_cache_close(d);
     svc_cache_close(c);
     svc_cache_close(a);
     svc_cache_close(b);

@@ -75,6 +75,7 @@ static void assert_defaults(const svc_config *cfg)
     assert_int_equal(cfg->nignore, 0);
     assert_int_equal(cfg->nexclude, 0);
     assert_int_equal(cfg->nper_file_ignores, 0);
+    assert_int_equal(cfg->max_file_size, 0);
     assert_null(cfg->source_file);
 }
 
@@ -324,6 +325,85 @@ static void test_max_task_statements_forms(void **state)
     svc_config_free(&cfg);
 }
 
+static void test_max_file_size_forms(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *value;
+        uint64_t bytes;
+    } forms[] = {
+        { "1", 1 },
+        { "10485760", 10485760 },
+        { "0x100000", 1048576 },
+        { "\"2048\"", 2048 },
+        { "\"10 MiB\"", 10485760 },
+        { "\"10MiB\"", 10485760 },
+        { "\"10mb\"", 10485760 },
+        { "\"512K\"", 524288 },
+        { "\"512 kib\"", 524288 },
+        { "\"1G\"", 1073741824 },
+        { "\"1 GiB\"", 1073741824 },
+        { "\"100 B\"", 100 },
+        { "1073741824", 1073741824 },
+    };
+    for (size_t i = 0; i < sizeof forms / sizeof *forms; i++) {
+        svc_config cfg;
+        char *text = svc_xasprintf("[tool.svcscope]\nmax-file-size = %s\n", forms[i].value);
+        expect_ok(&cfg, text);
+        if (cfg.max_file_size != forms[i].bytes) print_error("max-file-size = %s\n", forms[i].value);
+        assert_int_equal(cfg.max_file_size, forms[i].bytes);
+        svc_config_free(&cfg);
+        free(text);
+    }
+    svc_config cfg;
+    expect_ok(&cfg, "[tool.svcscope]\nselect = [\"SVC\"]\n");
+    assert_int_equal(cfg.max_file_size, 0); /* absent: the source's default */
+    svc_config_free(&cfg);
+}
+
+static void test_error_max_file_size(void **state)
+{
+    (void)state;
+    static const char *const range[] = { "0", "-1", "1073741825", "0x7fffffffffffffff" };
+    for (size_t i = 0; i < sizeof range / sizeof *range; i++) {
+        char *text = svc_xasprintf("[tool.svcscope]\nmax-file-size = %s\n", range[i]);
+        char *want = svc_xasprintf("pyproject.toml:2: max-file-size: %s is out of range (1 byte to 1 GiB)", range[i]);
+        expect_error(text, want);
+        free(text);
+        free(want);
+    }
+    static const char *const bad[] = { "\"lots\"", "\"0 MiB\"", "\"2 GiB\"", "\"1.5 MiB\"", "\"10 XB\"", "\"MiB\"",
+                                       "\"\"", "\" 10\"", "\"10 MiB \"", "2.5", "true", "[1]", "{ a = 1 }",
+                                       "\"99999999999999999999999\"" };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char *text = svc_xasprintf("[tool.svcscope]\nmax-file-size = %s\n", bad[i]);
+        char *want = svc_xasprintf("pyproject.toml:2: max-file-size: expected a size such as 10485760 or \"10 MiB\" "
+                                   "(1 byte to 1 GiB), got %s",
+                                   bad[i][0] == '[' ? "[1]" : bad[i][0] == '{' ? "{ a = 1 }" : bad[i]);
+        expect_error(text, want);
+        free(text);
+        free(want);
+    }
+}
+
+static void test_parse_size(void **state)
+{
+    (void)state;
+    uint64_t n = 0;
+    assert_true(svc_config_parse_size("7", &n));
+    assert_int_equal(n, 7);
+    assert_true(svc_config_parse_size("3kb", &n));
+    assert_int_equal(n, 3072);
+    assert_true(svc_config_parse_size("20 MiB", &n));
+    assert_int_equal(n, 20u << 20);
+    assert_false(svc_config_parse_size(NULL, &n));
+    assert_false(svc_config_parse_size("", &n));
+    assert_false(svc_config_parse_size("-5", &n));
+    assert_false(svc_config_parse_size("5 MiBs", &n));
+    assert_false(svc_config_parse_size("1025 MiB", &n));
+    assert_false(svc_config_parse_size("18446744073709551617", &n));
+}
+
 /* ---- TOML forms ---------------------------------------------------------------- */
 
 static void test_dotted_key_at_top_level(void **state)
@@ -488,8 +568,10 @@ static void test_error_unknown_key_suggests(void **state)
                  "pyproject.toml:2: unknown key \"exlcude\" in [tool.svcscope] (did you mean \"exclude\"?)");
     expect_error("[tool.svcscope]\ncolour = true\n",
                  "pyproject.toml:2: unknown key \"colour\" in [tool.svcscope] (known keys: services-root, "
-                 "tasks-service, task-decorators, apps, glue-modules, max-task-statements, select, ignore, "
-                 "exclude, per-file-ignores)");
+                 "tasks-service, task-decorators, apps, glue-modules, max-task-statements, max-file-size, select, "
+                 "ignore, exclude, per-file-ignores)");
+    expect_error("[tool.svcscope]\nmax_file_size = 1\n",
+                 "pyproject.toml:2: unknown key \"max_file_size\" in [tool.svcscope] (did you mean \"max-file-size\"?)");
     /* A sub-table other than per-file-ignores is an unknown key too, at its header. */
     expect_error("[tool.svcscope]\nselect = []\n\n[tool.svcscope.per-file-ignore]\n\"a\" = []\n",
                  "pyproject.toml:4: unknown key \"per-file-ignore\" in [tool.svcscope] (did you mean \"per-file-ignores\"?)");
@@ -661,6 +743,35 @@ static void test_parse_twice_replaces_without_leaks(void **state)
 
 /* ---- exclude ---------------------------------------------------------------------- */
 
+/* Globs are matched without backtracking: a pattern of many stars against a long path is quick
+ * (it was exponential), and a pattern over 4096 bytes is refused. */
+static void test_excluded_pathological_globs(void **state)
+{
+    (void)state;
+    svc_config cfg;
+    expect_ok(&cfg, "[tool.svcscope]\nexclude = [\"**a**a**a**a**a**a**a**a**a**a**a**a**a**a**a**a**b\", "
+                    "\"*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b\", \"**/**/**/**/**/**/**/**/**/**/x/y\"]\n");
+    char path[2048];
+    memset(path, 'a', sizeof path - 1);
+    path[sizeof path - 1] = '\0';
+    for (size_t i = 100; i < sizeof path - 1; i += 100) path[i] = '/';
+    assert_false(svc_config_excluded(&cfg, path));
+    assert_true(svc_config_excluded(&cfg, "x/aaaaaaaaaaaaaaaaaaaaaaaaab"));
+    assert_true(svc_config_excluded(&cfg, "a/b/c/d/e/f/g/h/i/j/k/x/y"));
+    svc_config_free(&cfg);
+    char *stars = svc_xmalloc(5000);
+    memset(stars, '*', 4999);
+    stars[4999] = '\0';
+    char *text = svc_xasprintf("[tool.svcscope]\nexclude = [\"%s\"]\n", stars);
+    expect_error(text, "pyproject.toml:2: exclude: a pattern longer than 4096 bytes");
+    free(text);
+    text = svc_xasprintf("[tool.svcscope.per-file-ignores]\n\"%s\" = [\"SVC2\"]\n", stars);
+    expect_error(text, "pyproject.toml:2: per-file-ignores: \"************************************************************"
+                       "...\": a pattern longer than 4096 bytes");
+    free(text);
+    free(stars);
+}
+
 static void test_excluded(void **state)
 {
     (void)state;
@@ -719,6 +830,10 @@ int main(void)
         cmocka_unit_test(test_failed_parse_changes_nothing),
         cmocka_unit_test(test_parse_twice_replaces_without_leaks),
         cmocka_unit_test(test_excluded),
+        cmocka_unit_test(test_excluded_pathological_globs),
+        cmocka_unit_test(test_max_file_size_forms),
+        cmocka_unit_test(test_error_max_file_size),
+        cmocka_unit_test(test_parse_size),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

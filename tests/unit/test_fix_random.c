@@ -349,7 +349,7 @@ static int compare_oedit_ix(const void *a, const void *b)
 
 static char *apply_oedits(const char *base, oedit *list, size_t n, bool index_side)
 {
-    qsort(list, n, sizeof *list, index_side ? compare_oedit_ix : compare_oedit_wt);
+    if (n > 1) qsort(list, n, sizeof *list, index_side ? compare_oedit_ix : compare_oedit_wt);
     svc_buf b = { 0 };
     size_t at = 0;
     for (size_t i = 0; i < n; i++) {
