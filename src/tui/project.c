@@ -57,6 +57,7 @@ int tui_project_open(tui_project **out, const char *root, const tui_project_call
     }
     announce(cb, TUI_LOAD_PARSING);
     svc_model_options mo = SVC_MODEL_OPTIONS_INIT;
+    mo.cache = true; /* a reload after an edit or a fix costs about a warm check */
     if (cb) {
         mo.progress = cb->progress;
         mo.progress_ctx = cb->ctx;
