@@ -199,10 +199,14 @@ max-file-size = "1 KiB"
 run check "$REPO"
 expect_status 1
 expect_warning "orders/big.py: larger than the 1024 byte limit (max-file-size), skipped"
-run tree --max-file-size 2048 "$REPO"
+run tree --max-file-size 4096 "$REPO"
 expect_status 0
 checks=$((checks + 1))
 ! printf '%s\n' "$ERR" | grep -q big.py || fail "--max-file-size did not win over the config: $ERR"
+run tree "$REPO"
+result "tree, max-file-size = \"1 KiB\" in the config"
+expect_status 0
+expect_warning "orders/big.py: larger than the 1024 byte limit (max-file-size), skipped"
 for bad in 0 -1 10XB 2GiB "" abc; do
     run check --max-file-size "$bad" "$REPO"
     expect_status 2
