@@ -51,6 +51,7 @@ static void text_free(fx_text *t)
 {
     if (!t) return;
     if (t->tree) ts_tree_delete(t->tree);
+    fx_names_free(t->names);
     free((char *)t->bytes);
     free(t->line_starts);
     free(t);
@@ -480,87 +481,6 @@ long fx_import_at(const svc_facts *facts, svc_span span)
     return -1;
 }
 
-static bool inside_import_statement(TSNode n)
-{
-    for (int up = 0; up < 6; up++) {
-        n = ts_node_parent(n);
-        if (ts_node_is_null(n)) return false;
-        const char *type = ts_node_type(n);
-        if (strcmp(type, "import_statement") == 0 || strcmp(type, "import_from_statement") == 0 ||
-            strcmp(type, "future_import_statement") == 0)
-            return true;
-        if (strcmp(type, "dotted_name") != 0 && strcmp(type, "aliased_import") != 0) return false;
-    }
-    return false;
-}
-
-static bool field_is(TSNode parent, const char *field, TSNode n)
-{
-    TSNode c = ts_node_child_by_field_name(parent, field, (uint32_t)strlen(field));
-    return !ts_node_is_null(c) && ts_node_eq(c, n);
-}
-
-bool fx_name_free(fx_ctx *ctx, size_t file, const char *name, const char *expected)
-{
-    const svc_model *m = ctx->m;
-    const fx_text *t = fx_text_of(ctx, file);
-    TSNode root = fx_root(ctx, file);
-    if (!t || ts_node_is_null(root)) return false;
-    const svc_facts *facts = m->files[file].facts;
-    size_t nlen = strlen(name);
-    for (size_t k = 0; k < facts->nimports; k++) {
-        const svc_import *imp = &facts->imports[k];
-        if (imp->kind == SVC_IMPORT_STAR) {
-            /* `from x import *` may bind it */
-            char *there = svc_xasprintf("%s.%s", imp->module ? imp->module : "", name);
-            bool bound = imp->unresolved || !imp->module || svc_model_symbol(m, there) != NULL ||
-                         !svc_model_is_module(m, imp->module);
-            free(there);
-            if (bound) return false;
-            continue;
-        }
-        if (!imp->bound || strcmp(imp->bound, name) != 0) continue;
-        if (!expected || imp->unresolved || !fx_same(m, imp->target, expected)) return false;
-    }
-    /* every identifier spelled `name` */
-    TSTreeCursor cur = ts_tree_cursor_new(root);
-    bool free_ok = true;
-    for (;;) {
-        TSNode n = ts_tree_cursor_current_node(&cur);
-        uint32_t s = fx_node_start(t, n), e = fx_node_end(t, n);
-        if (e - s == nlen && strcmp(ts_node_type(n), "identifier") == 0 && memcmp(t->bytes + s, name, nlen) == 0) {
-            TSNode parent = ts_node_parent(n);
-            const char *ptype = ts_node_is_null(parent) ? "" : ts_node_type(parent);
-            bool skip = (strcmp(ptype, "attribute") == 0 && field_is(parent, "attribute", n)) ||
-                        (strcmp(ptype, "keyword_argument") == 0 && field_is(parent, "name", n)) ||
-                        inside_import_statement(n);
-            if (!skip) {
-                const svc_ref *found = NULL;
-                for (size_t r = 0; r < facts->nrefs && !found; r++)
-                    if (facts->refs[r].head_span.byte == s) found = &facts->refs[r];
-                bool ok = found && expected && found->binding == SVC_BIND_IMPORT && found->import_index >= 0 &&
-                          fx_same(m, facts->imports[found->import_index].target, expected);
-                if (!ok) {
-                    free_ok = false;
-                    break;
-                }
-            }
-        }
-        if (ts_tree_cursor_goto_first_child(&cur)) continue;
-        bool more = false;
-        for (;;) {
-            if (ts_tree_cursor_goto_next_sibling(&cur)) {
-                more = true;
-                break;
-            }
-            if (!ts_tree_cursor_goto_parent(&cur)) break;
-        }
-        if (!more) break;
-    }
-    ts_tree_cursor_delete(&cur);
-    return free_ok;
-}
-
 const char *fx_existing_binding(fx_ctx *ctx, size_t file, const char *dotted)
 {
     const svc_model *m = ctx->m;
@@ -721,6 +641,43 @@ void fx_import_name(fx_fix *fix, size_t file, const char *module, const char *sp
     free(text);
 }
 
+/* True when the line starting at `line_start` continues the one before (which ends with a backslash). */
+static bool continues_line(const fx_text *t, uint32_t line_start)
+{
+    if (line_start <= t->base) return false;
+    uint32_t p = line_start - 1; /* its '\n' */
+    if (p > t->base && t->bytes[p - 1] == '\r') p--;
+    return p > t->base && t->bytes[p - 1] == '\\';
+}
+
+/*
+ * For an import statement at [start, end), what alone_in_block says of its node, from the facts:
+ * 1 alone, 0 not, -1 when only the tree can tell. A statement written at the start of a line that
+ * does not continue the one before is a statement of the module when at column 0, and a statement
+ * of the innermost def's own block when indented exactly as that block's first statement (written
+ * at the start of its line): a nested block is indented deeper. That block has the def's
+ * body_statements, and its docstring, as statements.
+ */
+static int import_alone(const fx_text *t, const svc_facts *facts, uint32_t start, uint32_t end)
+{
+    bool is_import = false;
+    for (size_t k = 0; k < facts->nimports && !is_import; k++)
+        is_import = facts->imports[k].stmt_span.byte == start && facts->imports[k].stmt_span.end_byte == end;
+    if (!is_import || start >= t->len) return -1;
+    uint32_t ls = fx_line_start(t, start);
+    if (!fx_only_space_before(t, start) || continues_line(t, ls)) return -1;
+    if (ls == start) return 0;
+    int d = svc_facts_def_at(facts, start);
+    if (d < 0) return -1;
+    const svc_def *def = &facts->defs[d];
+    uint32_t first = def->body_span.byte;
+    if (start < first || start >= def->body_span.end_byte || first >= t->len || t->bytes[first] == '#') return -1;
+    uint32_t fls = fx_line_start(t, first);
+    if (!fx_only_space_before(t, first) || continues_line(t, fls)) return -1;
+    if (first - fls != start - ls || memcmp(t->bytes + fls, t->bytes + ls, start - ls) != 0) return -1;
+    return def->body_statements + (def->has_docstring ? 1u : 0u) <= 1 ? 1 : 0;
+}
+
 /* True when the statement node is the only statement of a block (removing it needs `pass`). */
 static bool alone_in_block(TSNode stmt)
 {
@@ -740,8 +697,9 @@ void fx_delete_statement(fx_fix *fix, size_t file, uint32_t start, uint32_t end)
         fx_fail(fix);
         return;
     }
-    TSNode node = fx_node_exact(ctx, file, start, end);
-    if (!ts_node_is_null(node) && alone_in_block(node)) {
+    int alone = import_alone(t, ctx->m->files[file].facts, start, end);
+    TSNode node = alone >= 0 ? (TSNode){ 0 } : fx_node_exact(ctx, file, start, end);
+    if (alone > 0 || (!ts_node_is_null(node) && alone_in_block(node))) {
         fx_edit(fix, file, start, end, "pass");
         return;
     }
@@ -802,12 +760,26 @@ void fx_remove_import(fx_fix *fix, size_t file, size_t k)
     else fx_fail(fix);
 }
 
+/* True when the bytes of the file contain `word` (anywhere). */
+static bool mentions(const fx_text *t, const char *word)
+{
+    size_t n = strlen(word);
+    for (uint32_t p = t->base; n && p + n <= t->len;) {
+        const char *hit = memchr(t->bytes + p, word[0], t->len - n + 1 - p);
+        if (!hit) return false;
+        if (memcmp(hit, word, n) == 0) return true;
+        p = (uint32_t)(hit - t->bytes) + 1;
+    }
+    return false;
+}
+
 /* Module-level `__all__ = [...]`, `__all__: T = (...)`, `__all__ += [...]` literals, in order. */
 static size_t all_literals(fx_ctx *ctx, size_t file, TSNode *out, size_t max)
 {
-    TSNode root = fx_root(ctx, file);
     const fx_text *t = fx_text_of(ctx, file);
-    if (ts_node_is_null(root) || !t) return 0;
+    if (!t || !mentions(t, "__all__")) return 0; /* no need to parse */
+    TSNode root = fx_root(ctx, file);
+    if (ts_node_is_null(root)) return 0;
     size_t n = 0;
     uint32_t count = ts_node_named_child_count(root);
     for (uint32_t i = 0; i < count && n < max; i++) {
@@ -915,12 +887,65 @@ size_t fx_all_rename(fx_fix *fix, size_t file, const char *old_name, const char 
 
 /* ---- renames ------------------------------------------------------------------------------------ */
 
-/* identifier -> every (file, ref) whose chain has it as a part */
+/*
+ * identifier -> every (file, ref) whose chain has it as a part, in (file, ref) order: an open
+ * addressing table whose keys point into the refs' raw names (parts of 256 bytes or more are left
+ * out). Built once per svc_fixes_compute, on the first question.
+ */
+typedef struct part_slot {
+    const char *key;         /* NULL: empty */
+    uint32_t len;
+    uint32_t hash;
+    site_list sites;
+} part_slot;
+
+struct fx_parts {
+    part_slot *slots;
+    size_t cap;              /* a power of two */
+    size_t count;
+};
+
+static uint32_t part_hash(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+static part_slot *part_find(const struct fx_parts *pt, const char *key, size_t len, uint32_t hash)
+{
+    size_t mask = pt->cap - 1;
+    for (size_t i = hash & mask;; i = (i + 1) & mask) {
+        part_slot *slot = &pt->slots[i];
+        if (!slot->key || (slot->hash == hash && slot->len == len && memcmp(slot->key, key, len) == 0)) return slot;
+    }
+}
+
+static void parts_grow(struct fx_parts *pt)
+{
+    part_slot *old = pt->slots;
+    size_t old_cap = pt->cap;
+    pt->cap = old_cap ? old_cap * 2 : 4096;
+    pt->slots = svc_xcalloc(pt->cap, sizeof *pt->slots);
+    for (size_t i = 0; i < old_cap; i++)
+        if (old[i].key) *part_find(pt, old[i].key, old[i].len, old[i].hash) = old[i];
+    free(old);
+}
+
+static void parts_free(struct fx_parts *pt)
+{
+    if (!pt) return;
+    for (size_t i = 0; i < pt->cap; i++) svc_vec_free(&pt->slots[i].sites);
+    free(pt->slots);
+    free(pt);
+}
+
 static const site_list *sites_with_part(fx_ctx *ctx, const char *ident)
 {
     const svc_model *m = ctx->m;
     if (!ctx->parts) {
-        ctx->parts = svc_map_new();
+        struct fx_parts *pt = svc_xcalloc(1, sizeof *pt);
+        parts_grow(pt);
         for (size_t i = 0; i < m->nfiles; i++) {
             const svc_facts *facts = m->files[i].facts;
             if (!facts) continue;
@@ -928,27 +953,38 @@ static const site_list *sites_with_part(fx_ctx *ctx, const char *ident)
                 const svc_ref *ref = &facts->refs[r];
                 if (!ref->resolved || !ref->raw) continue;
                 const char *p = ref->raw;
+                uint64_t site = ((uint64_t)i << 32) | (uint64_t)r;
                 while (*p) {
-                    size_t n = strcspn(p, ".");
-                    char buf[256];
-                    if (n < sizeof buf) {
-                        memcpy(buf, p, n);
-                        buf[n] = '\0';
-                        site_list *l = svc_map_get(ctx->parts, buf);
-                        if (!l) {
-                            l = svc_xcalloc(1, sizeof *l);
-                            svc_map_put(ctx->parts, buf, l);
+                    /* the part's length and hash in one pass */
+                    uint32_t hash = 2166136261u;
+                    size_t n = 0;
+                    for (; p[n] && p[n] != '.'; n++) hash = (hash ^ (unsigned char)p[n]) * 16777619u;
+                    if (n < 256) {
+                        part_slot *slot = part_find(pt, p, n, hash);
+                        if (!slot->key) {
+                            if ((pt->count + 1) * 2 > pt->cap) {
+                                parts_grow(pt);
+                                slot = part_find(pt, p, n, hash);
+                            }
+                            slot->key = p;
+                            slot->len = (uint32_t)n;
+                            slot->hash = hash;
+                            pt->count++;
                         }
-                        uint64_t site = ((uint64_t)i << 32) | (uint64_t)r;
-                        if (!l->len || l->items[l->len - 1] != site) svc_vec_push(l, site);
+                        if (!slot->sites.len || slot->sites.items[slot->sites.len - 1] != site)
+                            svc_vec_push(&slot->sites, site);
                     }
                     p += n;
                     if (*p == '.') p++;
                 }
             }
         }
+        ctx->parts = pt;
     }
-    return svc_map_get(ctx->parts, ident);
+    size_t len = strlen(ident);
+    if (len >= 256) return NULL;
+    const part_slot *slot = part_find(ctx->parts, ident, len, part_hash(ident, len));
+    return slot->key ? &slot->sites : NULL;
 }
 
 typedef struct rename_import {
@@ -1113,14 +1149,23 @@ void svc_fixes_compute(const svc_model *model, svc_diagnostics *diags)
     for (size_t i = 0; i < diags->len; i++) {
         svc_diagnostic *d = &diags->items[i];
         if (d->fix || !d->rule) continue;
-        if (ctx.live_trees > 64 || ctx.live_bytes > (64u << 20)) {
-            /* nothing holds a node or a byte of them between two diagnostics */
+        /* memory stays bounded: nothing holds a node or a byte of them between two diagnostics.
+         * Texts (and what fx_name_free learnt of them) go past 64 MiB, trees past 64 of them;
+         * until then a file is read, lexed and parsed at most once per call. */
+        if (ctx.live_bytes > (64u << 20)) {
             for (size_t k = 0; k < model->nfiles; k++) {
                 text_free(ctx.texts[k]);
                 ctx.texts[k] = NULL;
                 ctx.text_state[k] = 0;
             }
             ctx.live_trees = ctx.live_bytes = 0;
+        } else if (ctx.live_trees > 64) {
+            for (size_t k = 0; k < model->nfiles; k++)
+                if (ctx.texts[k] && ctx.texts[k]->tree) {
+                    ts_tree_delete(ctx.texts[k]->tree);
+                    ctx.texts[k]->tree = NULL;
+                }
+            ctx.live_trees = 0;
         }
         fix_fn fn = fixer_for(d->rule->code);
         if (fn) d->fix = fn(&ctx, d);
@@ -1130,14 +1175,5 @@ void svc_fixes_compute(const svc_model *model, svc_diagnostics *diags)
     free(ctx.text_state);
     if (ctx.parser) ts_parser_delete(ctx.parser);
     if (ctx.imported) svc_map_free(ctx.imported);
-    if (ctx.parts) {
-        const char *key;
-        void *value;
-        for (size_t it = 0; svc_map_next(ctx.parts, &it, &key, &value);) {
-            site_list *l = value;
-            svc_vec_free(l);
-            free(l);
-        }
-        svc_map_free(ctx.parts);
-    }
+    parts_free(ctx.parts);
 }

@@ -19,6 +19,9 @@
 #include "svcscope/model.h"
 #include "svcscope/util.h"
 
+struct fx_names;
+struct fx_parts;
+
 /* One file's bytes, read once per svc_fixes_compute. */
 typedef struct fx_text {
     const char *bytes;
@@ -27,7 +30,8 @@ typedef struct fx_text {
     const char *nl;          /* "\r\n" when the file's first line ends so, else "\n" */
     uint32_t *line_starts;   /* byte where each line starts (line 0 starts at base) */
     uint32_t nlines;
-    TSTree *tree;            /* parsed on demand by fx_root */
+    TSTree *tree;            /* parsed on demand by fx_root, at most once while the text is held */
+    struct fx_names *names;  /* what fx_name_free learnt about the file (fixes_names.c), or NULL */
 } fx_text;
 
 typedef struct fx_ctx {
@@ -37,10 +41,11 @@ typedef struct fx_ctx {
     fx_text **texts;         /* per model file; NULL until read */
     unsigned char *text_state; /* per model file: 0 not read, 1 ok, 2 unusable */
     TSParser *parser;
-    svc_map *parts;          /* identifier -> part_list*: every ref with that identifier in its chain */
+    struct fx_parts *parts;  /* identifier -> every ref with that identifier in its chain (fixes.c) */
     svc_map *imported;       /* "m.n" imported by name somewhere, "*m" star-imported somewhere */
     size_t live_trees;       /* parsed trees held, and bytes of texts held: dropped between */
     size_t live_bytes;       /* diagnostics when they grow large */
+    size_t name_walks;       /* fx_name_free questions the facts and the tokens could not answer */
 } fx_ctx;
 
 typedef struct fx_fix {
@@ -119,8 +124,16 @@ char *fx_dotted_part(const char *dotted, size_t i);
  * `name` in the file (attribute names and keyword-argument names aside) is a reference through an
  * import that resolves to `expected`, and every import binding `name` does. Conservative: a
  * parameter, local, class, global or unknown use of the name makes it false.
+ *
+ * Answered from the facts (references, imports, call arguments, defs) and one lexical pass over
+ * the file's bytes (fixes_names.c); the syntax tree is walked only for what those cannot tell
+ * (ctx->name_walks counts those questions). fx_name_free_tree is that walk alone: the reference
+ * answer, which fx_name_free always equals.
  */
 bool fx_name_free(fx_ctx *ctx, size_t file, const char *name, const char *expected);
+bool fx_name_free_tree(fx_ctx *ctx, size_t file, const char *name, const char *expected);
+/* Frees what fx_name_free keeps about a file (with the file's text). */
+void fx_names_free(struct fx_names *names);
 /* The name a module-level import of the file binds to `dotted` (resolved alike), or NULL. */
 const char *fx_existing_binding(fx_ctx *ctx, size_t file, const char *dotted);
 /* True when `name` is in the file's __all__, or another file imports it from this module. */
