@@ -25,6 +25,12 @@ int cmd_install_hook(int argc, char **argv);
 /* Copies the bundled demo into a fresh temporary git repo; prints and returns its path (malloc'd). */
 char *demo_create(void);
 
+/* Splits "a,b , c" into a NULL-terminated list (appending to *list); cli_free_list frees it. */
+void cli_split_list(const char *text, char ***list, size_t *n);
+void cli_free_list(char **list, size_t n);
+/* True when every selector selects a rule; else says which does not (for `option`). */
+bool cli_valid_selectors(char **list, size_t n, const char *option);
+
 /* "svcscope: " + message on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -39,45 +39,6 @@ static void check_usage(FILE *out)
           out);
 }
 
-/* Splits "a,b , c" into a NULL-terminated list (appending to *list). */
-static void split_list(const char *text, char ***list, size_t *n)
-{
-    const char *p = text;
-    while (*p) {
-        while (*p == ',' || *p == ' ') p++;
-        size_t len = strcspn(p, ",");
-        size_t trim = len;
-        while (trim > 0 && p[trim - 1] == ' ') trim--;
-        if (trim) {
-            *list = svc_xrealloc(*list, (*n + 2) * sizeof **list);
-            (*list)[(*n)++] = svc_xstrndup(p, trim);
-            (*list)[*n] = NULL;
-        }
-        p += len;
-    }
-}
-
-static void free_list(char **list, size_t n)
-{
-    for (size_t i = 0; i < n; i++) free(list[i]);
-    free(list);
-}
-
-static bool valid_selectors(char **list, size_t n, const char *option)
-{
-    for (size_t i = 0; i < n; i++) {
-        size_t count;
-        const svc_rule *rules = svc_rules(&count);
-        bool any = false;
-        for (size_t r = 0; r < count && !any; r++) any = svc_rule_matches(rules[r].code, list[i]);
-        if (!any) {
-            cli_error("%s: '%s' selects no rule (codes are SVC100..SVC501; see svcscope rules)", option, list[i]);
-            return false;
-        }
-    }
-    return true;
-}
-
 static void print_statistics(const svc_diagnostics *d, bool color)
 {
     size_t count;
@@ -138,9 +99,9 @@ int cmd_check(int argc, char **argv)
                 goto out;
             }
             break;
-        case OPT_SELECT: split_list(optarg, &select, &nselect); break;
-        case OPT_IGNORE: split_list(optarg, &ignore, &nignore); break;
-        case OPT_EXCLUDE: split_list(optarg, &exclude, &nexclude); break;
+        case OPT_SELECT: cli_split_list(optarg, &select, &nselect); break;
+        case OPT_IGNORE: cli_split_list(optarg, &ignore, &nignore); break;
+        case OPT_EXCLUDE: cli_split_list(optarg, &exclude, &nexclude); break;
         case OPT_FAIL_ON:
             if (!svc_severity_parse(optarg, &fail_on)) {
                 cli_error("check: --fail-on takes info, warning or error, not '%s'", optarg);
@@ -165,7 +126,7 @@ int cmd_check(int argc, char **argv)
             goto out;
         }
     }
-    if (!valid_selectors(select, nselect, "--select") || !valid_selectors(ignore, nignore, "--ignore")) goto out;
+    if (!cli_valid_selectors(select, nselect, "--select") || !cli_valid_selectors(ignore, nignore, "--ignore")) goto out;
 
     {
         const char *first = optind < argc ? argv[optind] : ".";
@@ -297,8 +258,8 @@ int cmd_check(int argc, char **argv)
         free(root);
     }
 out:
-    free_list(select, nselect);
-    free_list(ignore, nignore);
-    free_list(exclude, nexclude);
+    cli_free_list(select, nselect);
+    cli_free_list(ignore, nignore);
+    cli_free_list(exclude, nexclude);
     return status;
 }

@@ -39,45 +39,6 @@ static void fix_usage(FILE *out)
           out);
 }
 
-/* Splits "a,b , c" into a NULL-terminated list (appending to *list). */
-static void split_list(const char *text, char ***list, size_t *n)
-{
-    const char *p = text;
-    while (*p) {
-        while (*p == ',' || *p == ' ') p++;
-        size_t len = strcspn(p, ",");
-        size_t trim = len;
-        while (trim > 0 && p[trim - 1] == ' ') trim--;
-        if (trim) {
-            *list = svc_xrealloc(*list, (*n + 2) * sizeof **list);
-            (*list)[(*n)++] = svc_xstrndup(p, trim);
-            (*list)[*n] = NULL;
-        }
-        p += len;
-    }
-}
-
-static void free_list(char **list, size_t n)
-{
-    for (size_t i = 0; i < n; i++) free(list[i]);
-    free(list);
-}
-
-static bool valid_selectors(char **list, size_t n, const char *option)
-{
-    size_t count;
-    const svc_rule *rules = svc_rules(&count);
-    for (size_t i = 0; i < n; i++) {
-        bool any = false;
-        for (size_t r = 0; r < count && !any; r++) any = svc_rule_matches(rules[r].code, list[i]);
-        if (!any) {
-            cli_error("%s: '%s' selects no rule (codes are SVC100..SVC501; see svcscope rules)", option, list[i]);
-            return false;
-        }
-    }
-    return true;
-}
-
 static const char *plural(size_t n, const char *one, const char *many) { return n == 1 ? one : many; }
 
 static void print_messages(const svc_fix_result *r)
@@ -135,9 +96,9 @@ int cmd_fix(int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
         switch (c) {
-        case OPT_SELECT: split_list(optarg, &select, &nselect); break;
-        case OPT_IGNORE: split_list(optarg, &ignore, &nignore); break;
-        case OPT_EXCLUDE: split_list(optarg, &exclude, &nexclude); break;
+        case OPT_SELECT: cli_split_list(optarg, &select, &nselect); break;
+        case OPT_IGNORE: cli_split_list(optarg, &ignore, &nignore); break;
+        case OPT_EXCLUDE: cli_split_list(optarg, &exclude, &nexclude); break;
         case OPT_UNSAFE: unsafe = true; break;
         case OPT_DIFF: diff = true; break;
         case OPT_STAGE: stage = true; break;
@@ -152,7 +113,7 @@ int cmd_fix(int argc, char **argv)
             goto out;
         }
     }
-    if (!valid_selectors(select, nselect, "--select") || !valid_selectors(ignore, nignore, "--ignore")) goto out;
+    if (!cli_valid_selectors(select, nselect, "--select") || !cli_valid_selectors(ignore, nignore, "--ignore")) goto out;
     if (diff && stage) {
         cli_error("fix: --diff writes nothing, so there is nothing to --stage");
         goto out;
@@ -256,8 +217,8 @@ int cmd_fix(int argc, char **argv)
         free(root);
     }
 out:
-    free_list(select, nselect);
-    free_list(ignore, nignore);
-    free_list(exclude, nexclude);
+    cli_free_list(select, nselect);
+    cli_free_list(ignore, nignore);
+    cli_free_list(exclude, nexclude);
     return status;
 }

@@ -273,8 +273,14 @@ static uint32_t op_len(const lexer *L, uint32_t p)
     return 1;
 }
 
-/* A string whose opening quote is at p (its prefix already read); returns the byte after it. */
-static uint32_t lex_string(lexer *L, uint32_t p, bool format)
+/*
+ * A string whose opening quote is at p (its prefix already read); returns the byte after it.
+ * Backslashes as tree-sitter-python reads them: in a raw string the scanner steps over the
+ * backslash, then an escaped quote or backslash, then a line ending; elsewhere the grammar's
+ * escape sequences take the next character (`\N{...}` up to its brace), except that a lone
+ * backslash in an f-string leaves a brace after it to the f-string (`f"\{x}"` interpolates).
+ */
+static uint32_t lex_string(lexer *L, uint32_t p, bool format, bool raw)
 {
     char q = L->b[p];
     bool triple = at(L, p + 1, q) && at(L, p + 2, q);
@@ -282,10 +288,31 @@ static uint32_t lex_string(lexer *L, uint32_t p, bool format)
     while (!L->failed) {
         if (p >= L->len) break;
         char c = L->b[p];
+        if (c == '\\' && raw) {
+            p++;
+            if (at(L, p, q) || at(L, p, '\\')) p++;
+            if (at(L, p, '\r')) {
+                p++;
+                if (at(L, p, '\n')) p++;
+            } else if (at(L, p, '\n')) {
+                p++;
+            }
+            continue;
+        }
         if (c == '\\') {
             if (p + 1 >= L->len) break;
             char n = L->b[p + 1];
-            if (format && (n == '{' || n == '}' || n == 'N')) break; /* how the grammar reads these: not followed */
+            if (format && (n == '{' || n == '}')) {
+                p++;
+                continue;
+            }
+            if (format && n == 'N') {
+                uint32_t e = p + 3;
+                while (at(L, p + 2, '{') && e < L->len && L->b[e] != '}') e++;
+                if (!at(L, p + 2, '{') || e == p + 3 || e >= L->len) break; /* not followed */
+                p = e + 1;
+                continue;
+            }
             p += (n == '\r' && at(L, p + 2, '\n')) ? 3 : 2;
             continue;
         }
@@ -384,23 +411,24 @@ static uint32_t lex_code(lexer *L, uint32_t p, char quote, bool triple)
         bool line_start = L->line_start;
         L->line_start = false;
         if (c == '"' || c == '\'') {
-            p = lex_string(L, p, false);
+            p = lex_string(L, p, false, false);
             L->last = T_OTHER;
             continue;
         }
         if (ident_start(c)) {
             uint32_t s = p;
-            bool prefix = true, format = false;
+            bool prefix = true, format = false, raw = false;
             while (p < L->len && fx_is_ident_char((unsigned char)L->b[p])) {
                 switch (L->b[p]) {
                 case 'f': case 'F': format = true; break;
-                case 'r': case 'R': case 'b': case 'B': case 'u': case 'U': break;
+                case 'r': case 'R': raw = true; break;
+                case 'b': case 'B': case 'u': case 'U': break;
                 default: prefix = false;
                 }
                 p++;
             }
             if (prefix && (at(L, p, '"') || at(L, p, '\''))) {
-                p = lex_string(L, p, format);
+                p = lex_string(L, p, format, raw);
                 L->last = T_OTHER;
                 continue;
             }
