@@ -2,8 +2,14 @@
  * Fixes: computing them. svc_fixes_compute attaches to each diagnostic whose rule has a fix
  * (spec/RULES.md, "fix" column) a svc_fix made of byte-range edits and file operations, when a
  * correct one exists. This file holds the dispatch and the shared helpers (reading files, the
- * syntax tree, lines and indentation, names, imports, renames); fixes_layout.c, fixes_imports.c,
- * fixes_exceptions.c and fixes_tasks.c hold one computer per code.
+ * syntax tree, lines and indentation, names, imports, renames); fixes_names.c answers whether a
+ * name is free in a file; fixes_layout.c, fixes_imports.c, fixes_exceptions.c and fixes_tasks.c
+ * hold one computer per code.
+ *
+ * Cost: this runs on every `check`, warm runs included, so it works from the facts and reads a
+ * file's bytes once per call; a file is parsed (at most once per call) only for an edit that needs
+ * its nodes (an `__all__` literal, an import in a nested block, a relative import to rewrite,
+ * `.apply_async` arguments, where to put an import in a file without any).
  *
  * Applicability (as in ruff: SAFE fixes keep behaviour and are applied by `svcscope fix`; UNSAFE
  * ones need --unsafe):
@@ -955,7 +961,7 @@ static const site_list *sites_with_part(fx_ctx *ctx, const char *ident)
                 const char *p = ref->raw;
                 uint64_t site = ((uint64_t)i << 32) | (uint64_t)r;
                 while (*p) {
-                    /* the part's length and hash in one pass */
+                    /* the part's length and its part_hash in one pass */
                     uint32_t hash = 2166136261u;
                     size_t n = 0;
                     for (; p[n] && p[n] != '.'; n++) hash = (hash ^ (unsigned char)p[n]) * 16777619u;

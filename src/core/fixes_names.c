@@ -33,7 +33,8 @@
  *     The lexical pass is checked against the facts: every reference's head must be an identifier
  *     token of it, and every `import` keyword inside an import statement of the facts; when that
  *     fails, or the bytes hold something the pass does not follow (backticks, a lone CR, a newline
- *     in a one-line string, `\{` or a `lambda` in an f-string, ...), the walk answers for that file.
+ *     in a one-line string, a `lambda` or a comment in an f-string, ...), the walk answers for
+ *     that file.
  *  4. Names that are keywords or soft keywords of the grammar (`match`, `type`, `print`, ...) or
  *     not plain ASCII identifiers always go to the walk.
  *
