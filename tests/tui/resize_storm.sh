@@ -49,9 +49,16 @@ done
 checks=$((checks + 1))
 [ "$(pane '#{pane_dead}')" = 0 ] || fail "the explorer died in the resize storm: $(pane 'status=#{pane_dead_status} signal=#{pane_dead_signal}')"
 
-# Settle at a known size: the layout of that size, within its width.
-tmux_ send-keys -t t Escape Escape
+# Settle at a known size: the layout of that size, within its width. Typed keys may have left an
+# overlay open (under heavy load a key sequence can still arrive split): Esc closes any of them.
 tmux_ resize-window -t t -x 100 -y 30
+n=0
+while [ $n -lt 8 ]; do
+    tmux_ send-keys -t t Escape
+    sleep 1.2
+    screen | grep -qE '┌─ (Fix|Help)|Keys' || break
+    n=$((n + 1))
+done
 checks=$((checks + 1))
 wait_for "│ Source" || wait_for "Source" || fail "no panes at 100x30 after the storm: $(screen)"
 checks=$((checks + 1))
