@@ -19,6 +19,8 @@ for t in $TARGETS; do
     [ -f "$SRCDIR/fuzz/$t.dict" ] && dict="-dict=$SRCDIR/fuzz/$t.dict"
     seeds="$SRCDIR/fuzz/corpus/$t"
     [ -d "$SRCDIR/fuzz/regressions/$t" ] && seeds="$seeds $SRCDIR/fuzz/regressions/$t"
+    # the demo project's Python is a seed too, read where it lives rather than copied
+    [ "$t" = fuzz_facts ] && seeds="$seeds $SRCDIR/examples/demo"
     echo "== $t: $FUZZ_SECONDS s"
     # shellcheck disable=SC2086
     if ! "$BUILDDIR/fuzz/$t" -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=2560 -max_len=$max_len \

@@ -64,10 +64,22 @@ static void run_target(const char *target, check_fn check)
     assert_true(seeds > 0);
 }
 
+/* Demo modules that also seed fuzz_facts (fuzz/run.sh reads them from examples/demo). */
+static const char *const demo_seeds[] = {
+    "services/tasks/email_tasks.py", "services/billing/invoices.py", "orders/views.py", "shop/settings.py",
+};
+
 static void test_facts(void **state)
 {
     (void)state;
     run_target("fuzz_facts", fz_check_facts);
+    char *demo = svc_xasprintf("%s/examples/demo", SVC_SRCDIR);
+    for (size_t i = 0; i < sizeof demo_seeds / sizeof *demo_seeds; i++) {
+        char *bytes = tl_read(demo, demo_seeds[i]);
+        fz_check_facts((const uint8_t *)bytes, strlen(bytes));
+        free(bytes);
+    }
+    free(demo);
 }
 
 static void test_config(void **state)
