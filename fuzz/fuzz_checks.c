@@ -760,7 +760,7 @@ void fz_check_fix(const uint8_t *data, size_t size)
     FZ_ASSERT(diff, "svc_fix_diff: %s", err.message);
     free(diff);
 
-    svc_fix_options fo = { stage, undo };
+    svc_fix_options fo = { stage, undo, NULL };
     svc_fix_result res;
     fz_files after;
     if (fixes.len && !all) {

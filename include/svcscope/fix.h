@@ -50,6 +50,8 @@ typedef struct svc_fix_options {
     const char *undo_dir;    /* where the undo record goes (default: <git dir>/svcscope/undo; outside
                                 git $XDG_STATE_HOME/svcscope/undo/<root, '/' as '%'>, by default under
                                 ~/.local/state; with neither HOME nor XDG_STATE_HOME <root>/.svcscope-undo) */
+    const char *what;        /* what asked for the batch, shown by the undo history
+                                ("svcscope fix --select SVC201"); NULL: "svcscope fix" */
 } svc_fix_options;
 
 /*
@@ -85,12 +87,30 @@ int svc_fix_apply(const svc_model *model, const svc_fix *const *fixes, size_t nf
 void svc_fix_held_signals(sigset_t *set);
 
 /*
- * Restores the work tree files and index entries of the last applied fix batch, byte for byte
- * (folders the batch created are removed when empty), then forgets the record: one level. Refuses
- * the whole undo (SVC_EUNSAFE, every changed path in err) when a file or a staged entry changed
- * since the fix was applied. SVC_ENOTFOUND ("nothing to undo") when there is no record.
- * result->changed_paths lists the restored paths.
+ * Undoes the newest fix batch not undone yet (the undo history keeps the last 50; calling it again
+ * undoes the one before): puts its work tree files and index entries (flags included) back byte
+ * for byte, removes folders it created when empty, then forgets it. Refuses the whole undo
+ * (SVC_EUSAGE for a bare repository; SVC_EUNSAFE, every changed path in err) when a file or a
+ * staged entry changed since the fix was applied, a later batch's included. A file still as it
+ * was before the batch (a batch interrupted by a kill or a power cut had not reached it yet) is
+ * left alone and named in result->messages. SVC_ENOTFOUND ("nothing to undo") when there is no
+ * batch. result->changed_paths lists the restored paths.
  */
 int svc_fix_undo(const char *root, const char *undo_dir, svc_fix_result *result, svc_error *err);
+
+/* One batch of the undo history. */
+typedef struct svc_fix_batch_info {
+    long long when;          /* seconds since the epoch */
+    char *what;              /* svc_fix_options.what */
+    size_t nfixes;
+    bool staged;
+    bool complete;           /* false: interrupted (killed, power cut); undo restores what it wrote */
+    char **paths;            /* the paths it changes */
+    size_t npaths;
+} svc_fix_batch_info;
+
+/* The undo history, newest first (the one svc_fix_undo takes next is [0]). */
+int svc_fix_history(const char *root, const char *undo_dir, svc_fix_batch_info **out, size_t *n, svc_error *err);
+void svc_fix_history_free(svc_fix_batch_info *h, size_t n);
 
 #endif

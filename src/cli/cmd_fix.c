@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -27,12 +28,13 @@ static void fix_usage(FILE *out)
           "  --diff           print the changes as a unified diff and write nothing\n"
           "  --stage          also stage the fixes, and only them: your other changes to the same\n"
           "                   files stay unstaged (a file whose fix cannot be staged alone is not fixed)\n"
-          "  --undo           put back the work tree and index of the last fix batch, when nothing\n"
-          "                   changed since (one level)\n"
+          "  --undo           put back the work tree and index of the newest fix batch, when nothing\n"
+          "                   changed since; again for the batch before it (the last 50 are kept)\n"
+          "  --list           with --undo: list the fix batches it can take back, newest first\n"
           "  --max-file-size SIZE  skip larger files with a warning (default: the config's, else 10MiB)\n"
           "  -h, --help       show this help\n"
           "\n"
-          "The undo record is kept in .git/svcscope/undo (outside git: ~/.local/state/svcscope/undo).\n"
+          "The undo history is kept in .git/svcscope/undo (outside git: ~/.local/state/svcscope/undo).\n"
           "\n"
           "exit status: 0 nothing left to fix, 1 violations left or fixes refused (--diff: changes to\n"
           "show), 2 usage, config or I/O error\n",
@@ -55,7 +57,8 @@ static int run_undo(const char *path)
     int rc = svc_fix_undo(root, NULL, &res, &err);
     int status;
     if (rc == 0) {
-        printf("Undid the last fix batch: %zu %s restored.\n", res.nchanged, plural(res.nchanged, "file", "files"));
+        for (size_t i = 0; i < res.nmessages; i++) printf("%s\n", res.messages[i]);
+        printf("Undid the newest fix batch: %zu %s restored.\n", res.nchanged, plural(res.nchanged, "file", "files"));
         status = EXIT_CLEAN;
     } else if (rc == SVC_ENOTFOUND) {
         cli_error("%s", err.message);
@@ -69,9 +72,51 @@ static int run_undo(const char *path)
     return status;
 }
 
+static int run_undo_list(const char *path)
+{
+    char *root = cli_find_root(path);
+    if (!root) return EXIT_ERROR;
+    svc_fix_batch_info *h = NULL;
+    size_t n = 0;
+    svc_error err = SVC_ERROR_INIT;
+    int rc = svc_fix_history(root, NULL, &h, &n, &err);
+    free(root);
+    if (rc < 0) {
+        cli_error("%s", err.message);
+        return EXIT_ERROR;
+    }
+    if (n == 0) printf("No fix batch to undo.\n");
+    else printf("Fix batches, newest first (svcscope fix --undo takes back the first):\n");
+    for (size_t i = 0; i < n; i++) {
+        char when[32] = "?";
+        time_t t = (time_t)h[i].when;
+        struct tm tm;
+        if (localtime_r(&t, &tm)) strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+        printf("%3zu  %s  %s: %zu %s, %zu %s%s%s\n", i + 1, when, h[i].what, h[i].nfixes,
+               plural(h[i].nfixes, "fix", "fixes"), h[i].npaths, plural(h[i].npaths, "file", "files"),
+               h[i].staged ? ", staged" : "", h[i].complete ? "" : " (interrupted: undo restores what it wrote)");
+        size_t shown = h[i].npaths <= 6 ? h[i].npaths : 5;
+        for (size_t k = 0; k < shown; k++) printf("       %s\n", h[i].paths[k]);
+        if (shown < h[i].npaths) printf("       ... and %zu more\n", h[i].npaths - shown);
+    }
+    svc_fix_history_free(h, n);
+    return EXIT_CLEAN;
+}
+
+/* "svcscope fix --stage --select SVC201", for the undo history. */
+static char *command_line(int argc, char **argv)
+{
+    svc_buf b = { 0 };
+    svc_buf_puts(&b, "svcscope");
+    for (int i = 0; i < argc; i++) svc_buf_printf(&b, " %s", argv[i]);
+    return svc_buf_detach(&b);
+}
+
 int cmd_fix(int argc, char **argv)
 {
-    enum { OPT_SELECT = 1, OPT_IGNORE, OPT_EXCLUDE, OPT_UNSAFE, OPT_DIFF, OPT_STAGE, OPT_UNDO, OPT_MAX_FILE_SIZE };
+    enum {
+        OPT_SELECT = 1, OPT_IGNORE, OPT_EXCLUDE, OPT_UNSAFE, OPT_DIFF, OPT_STAGE, OPT_UNDO, OPT_LIST, OPT_MAX_FILE_SIZE
+    };
     static const struct option options[] = {
         { "select", required_argument, NULL, OPT_SELECT },
         { "ignore", required_argument, NULL, OPT_IGNORE },
@@ -81,13 +126,14 @@ int cmd_fix(int argc, char **argv)
         { "diff", no_argument, NULL, OPT_DIFF },
         { "stage", no_argument, NULL, OPT_STAGE },
         { "undo", no_argument, NULL, OPT_UNDO },
+        { "list", no_argument, NULL, OPT_LIST },
         { "max-file-size", required_argument, NULL, OPT_MAX_FILE_SIZE },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     char **select = NULL, **ignore = NULL, **exclude = NULL;
     size_t nselect = 0, nignore = 0, nexclude = 0;
-    bool unsafe = false, diff = false, stage = false, undo = false;
+    bool unsafe = false, diff = false, stage = false, undo = false, list = false;
     uint64_t max_file_size = 0;
     int status = EXIT_ERROR;
 
@@ -103,6 +149,7 @@ int cmd_fix(int argc, char **argv)
         case OPT_DIFF: diff = true; break;
         case OPT_STAGE: stage = true; break;
         case OPT_UNDO: undo = true; break;
+        case OPT_LIST: list = true; break;
         case OPT_MAX_FILE_SIZE:
             if (!cli_parse_max_file_size("fix", optarg, &max_file_size)) goto out;
             break;
@@ -120,10 +167,15 @@ int cmd_fix(int argc, char **argv)
     }
     if (undo) {
         if (diff || stage || unsafe || nselect || nignore || nexclude || max_file_size || argc - optind > 1) {
-            cli_error("fix: --undo takes no other option and at most one PATH (it undoes the whole last batch)");
+            cli_error("fix: --undo takes no other option than --list and at most one PATH (it undoes the whole "
+                      "newest batch)");
             goto out;
         }
-        status = run_undo(optind < argc ? argv[optind] : ".");
+        status = list ? run_undo_list(optind < argc ? argv[optind] : ".") : run_undo(optind < argc ? argv[optind] : ".");
+        goto out;
+    }
+    if (list) {
+        cli_error("fix: --list goes with --undo (svcscope fix --undo --list)");
         goto out;
     }
 
@@ -185,7 +237,8 @@ int cmd_fix(int argc, char **argv)
                 }
             } else {
                 svc_fix_result res;
-                svc_fix_options fo = { stage, NULL };
+                char *what = command_line(argc, argv);
+                svc_fix_options fo = { .stage = stage, .what = what };
                 int rc = svc_fix_apply(repo.model, fixes.items, fixes.len, &fo, &res, &err);
                 print_messages(&res);
                 if (rc < 0) {
@@ -204,6 +257,7 @@ int cmd_fix(int argc, char **argv)
                     status = left || res.skipped || unread ? EXIT_FINDINGS : EXIT_CLEAN;
                 }
                 svc_fix_result_free(&res);
+                free(what);
             }
             if (left_unsafe)
                 fprintf(diff ? stderr : stdout, "%zu unsafe %s left out: --unsafe applies %s.\n", left_unsafe,

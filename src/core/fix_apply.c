@@ -27,7 +27,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/atomic_file.h"
 #include "core/fix_internal.h"
+#include "core/undo_log.h"
 #include "svcscope/fix.h"
 #include "svcscope/util.h"
 
@@ -37,125 +39,6 @@ static void strvec_free(strvec *v)
 {
     for (size_t i = 0; i < v->len; i++) free(v->items[i]);
     svc_vec_free(v);
-}
-
-/* ---- files on disk ----------------------------------------------------------------------- */
-
-/* Reads a regular file without following a symlink. 0, or an errno (ENOENT: absent). */
-static int read_file(const char *full, char **bytes, size_t *len, struct stat *st)
-{
-    *bytes = NULL;
-    *len = 0;
-    int fd = open(full, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK); /* a FIFO must not block */
-    if (fd < 0) return errno == ELOOP ? EINVAL : errno;
-    if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode)) {
-        close(fd);
-        return EINVAL;
-    }
-    svc_buf b = { 0 };
-    char chunk[65536];
-    for (;;) {
-        ssize_t r = read(fd, chunk, sizeof chunk);
-        if (r < 0 && errno == EINTR) continue;
-        if (r < 0) {
-            int e = errno;
-            svc_buf_free(&b);
-            close(fd);
-            return e;
-        }
-        if (r == 0) break;
-        svc_buf_append(&b, chunk, (size_t)r);
-    }
-    close(fd);
-    *len = b.len;
-    *bytes = b.data ? svc_buf_detach(&b) : svc_xstrdup("");
-    return 0;
-}
-
-static void fsync_dir(const char *dir)
-{
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd >= 0) {
-        fsync(fd);
-        close(fd);
-    }
-}
-
-static char *dir_of(const char *full)
-{
-    const char *slash = strrchr(full, '/');
-    if (!slash) return svc_xstrdup(".");
-    if (slash == full) return svc_xstrdup("/");
-    return svc_xstrndup(full, (size_t)(slash - full));
-}
-
-/*
- * Writes `full` atomically: a temp file beside it (.name.svcscope-XXXXXX), written, fsync'd,
- * given `mode`, then renamed over it (replace) or hard-linked to it (no replace: fails when it
- * exists), and the folder fsync'd.
- */
-static int write_atomic_ex(const char *full, const char *bytes, size_t len, mode_t mode, bool replace, bool sync_dir,
-                           svc_error *err)
-{
-    char *dir = dir_of(full);
-    const char *base = strrchr(full, '/') ? strrchr(full, '/') + 1 : full;
-    char *tmp = svc_xasprintf("%s/.%s.svcscope-XXXXXX", dir, base);
-    int fd = mkostemp(tmp, O_CLOEXEC);
-    int rc = 0;
-    if (fd < 0) {
-        rc = svc_error_set(err, SVC_EIO, "%s: cannot create a temporary file: %s", full, strerror(errno));
-        goto out;
-    }
-    size_t off = 0;
-    while (off < len) {
-        ssize_t w = write(fd, bytes + off, len - off);
-        if (w < 0 && errno == EINTR) continue;
-        if (w < 0) break;
-        off += (size_t)w;
-    }
-    if (off < len || fsync(fd) < 0 || fchmod(fd, mode & 07777) < 0) {
-        rc = svc_error_set(err, SVC_EIO, "%s: cannot write: %s", full, strerror(errno));
-        close(fd);
-        unlink(tmp);
-        goto out;
-    }
-    if (close(fd) < 0) {
-        rc = svc_error_set(err, SVC_EIO, "%s: cannot write: %s", full, strerror(errno));
-        unlink(tmp);
-        goto out;
-    }
-    if (replace) {
-        if (rename(tmp, full) < 0) {
-            rc = svc_error_set(err, SVC_EIO, "%s: cannot replace: %s", full, strerror(errno));
-            unlink(tmp);
-        }
-    } else {
-        if (link(tmp, full) < 0) {
-            int e = errno;
-            struct stat st;
-            if (e == EEXIST) {
-                rc = svc_error_set(err, SVC_EUNSAFE, "%s: already exists; not overwritten", full);
-                unlink(tmp);
-            } else if (lstat(full, &st) < 0 && errno == ENOENT && rename(tmp, full) == 0) {
-                /* A file system without hard links: checked absent just before. */
-            } else {
-                rc = svc_error_set(err, SVC_EIO, "%s: cannot create: %s", full, strerror(e));
-                unlink(tmp);
-            }
-        } else {
-            unlink(tmp);
-        }
-    }
-    if (rc == 0 && sync_dir) fsync_dir(dir);
-out:
-    free(tmp);
-    free(dir);
-    return rc;
-}
-
-static int write_atomic(const char *full, const char *bytes, size_t len, mode_t mode, bool replace, svc_error *err)
-{
-    return write_atomic_ex(full, bytes, len, mode, replace, true, err);
 }
 
 /* mkdir -p of `path`'s folders under `root`; appends the folders it made (root-relative). */
@@ -168,8 +51,8 @@ static int make_parents(const char *root, const char *path, strvec *made, svc_er
         char *full = svc_xasprintf("%s/%s", root, rel);
         if (mkdir(full, 0777) == 0) {
             svc_vec_push(made, svc_xstrdup(rel));
-            char *parent = dir_of(full);
-            fsync_dir(parent);
+            char *parent = svc_file_dir_of(full);
+            svc_file_fsync_dir(parent);
             free(parent);
         } else if (errno != EEXIST) {
             rc = svc_error_set(err, SVC_EIO, "%s: cannot create the folder: %s", full, strerror(errno));
@@ -435,7 +318,7 @@ static void load(plan *p, fstate *fs)
     } else if (!S_ISREG(st.st_mode)) {
         set_bad(fs, "not a regular file; not touched");
     } else {
-        int e = read_file(full, &fs->bytes, &fs->len, &st);
+        int e = svc_file_read(full, &fs->bytes, &fs->len, &st);
         if (e == 0) {
             fs->exists = true;
             fs->mode = st.st_mode & 07777;
@@ -464,6 +347,27 @@ static bool check_content(plan *p, fstate *fs)
     if (fs->source_idx < 0) {
         set_bad(fs, "not a file svcscope read (ignored, or new since); not touched");
         return false;
+    }
+    if (!(fs->mode & S_IWUSR)) {
+        set_bad(fs, "is read-only (mode %04o); not changed (make it writable first if it should be fixed)",
+                (unsigned)fs->mode);
+        return false;
+    }
+    if (p->git) {
+        /* git does not look at such a file's work tree: a fix there would be hidden from it (and
+         * staging would turn the user's local-only edits into ordinary changes). */
+        svc_ix_entry ie;
+        svc_git_entry(p->git, fs->path, &ie);
+        if (ie.state == SVC_IX_ENTRY && (ie.flags & SVC_IX_SKIP_WORKTREE)) {
+            set_bad(fs, "is marked skip-worktree in the git index (git ignores its local changes); left alone "
+                        "(git update-index --no-skip-worktree first if it should be fixed)");
+            return false;
+        }
+        if (ie.state == SVC_IX_ENTRY && (ie.flags & SVC_IX_ASSUME_UNCHANGED)) {
+            set_bad(fs, "is marked assume-unchanged in the git index (git ignores its local changes); left alone "
+                        "(git update-index --no-assume-unchanged first if it should be fixed)");
+            return false;
+        }
     }
     /* Is it still what the model read? The blob id says so byte for byte when the source knew it;
      * otherwise the stat the source took when it listed the file must not have moved; and the
@@ -534,6 +438,12 @@ static bool check_index(plan *p, fstate *fs)
                                    fs->path);
         return false;
     case SVC_IX_ENTRY: break;
+    }
+    if (fs->ix.flags & SVC_IX_INTENT_TO_ADD) {
+        fs->ix_bad = svc_xasprintf("%s: is intent-to-add (git add -N): its content is not staged yet, so a fix "
+                                   "cannot be staged alone; not fixed (git add it first, or fix without --stage)",
+                                   fs->path);
+        return false;
     }
     svc_error e = SVC_ERROR_INIT;
     if (svc_git_blob_raw(p->git, fs->ix.oid, &fs->ixraw, &fs->ixrawlen, &e) < 0 ||
@@ -999,45 +909,11 @@ static void plan_run(plan *p)
 
 /* ---- a batch: what each touched path goes from and to --------------------------------------- */
 
-typedef struct wside {
-    bool exists;
-    char *bytes;
-    size_t len;
-    mode_t mode;
-} wside;
+typedef svc_file_state wside;
+typedef svc_undo_path trans;
+typedef svc_undo_batch batch;
+#define batch_free svc_undo_batch_free
 
-typedef struct trans {
-    char *path;
-    wside wt[2];             /* 0: before, 1: after */
-    bool ix_touch;
-    svc_ix_entry ix[2];
-    char *ixraw[2];          /* raw blob bytes of ENTRY states */
-    size_t ixrawlen[2];
-} trans;
-
-typedef struct batch {
-    char *root;
-    bool staged;
-    SVC_VEC(trans) t;
-    strvec dirs;             /* folders the batch created, in creation order */
-} batch;
-
-static void batch_free(batch *b)
-{
-    for (size_t i = 0; i < b->t.len; i++) {
-        trans *t = &b->t.items[i];
-        free(t->path);
-        for (int s = 0; s < 2; s++) {
-            free(t->wt[s].bytes);
-            free(t->ixraw[s]);
-        }
-    }
-    svc_vec_free(&b->t);
-    for (size_t i = 0; i < b->dirs.len; i++) free(b->dirs.items[i]);
-    svc_vec_free(&b->dirs);
-    free(b->root);
-    memset(b, 0, sizeof *b);
-}
 
 static int compare_trans(const void *a, const void *b)
 {
@@ -1128,6 +1004,7 @@ static int build_batch(plan *p, batch *b, svc_error *err)
             into->ix_touch = true;
             into->ix[1].state = SVC_IX_ENTRY;
             into->ix[1].mode = fs->ix.mode;
+            into->ix[1].flags = fs->ix.flags;
             int rc = svc_git_clean(p->git, dest->path, ixafter, ixn, &into->ixraw[1], &into->ixrawlen[1], err);
             free(ixafter);
             if (rc == 0) svc_git_hash_raw(into->ixraw[1], into->ixrawlen[1], into->ix[1].oid);
@@ -1153,50 +1030,11 @@ static void error_append(svc_error *err, int code, const char *tail)
 
 /* ---- performing a batch (apply: 0 -> 1; undo: 1 -> 0) ---------------------------------------- */
 
-static bool side_matches(const char *root, const char *path, const wside *w, bool undoing, char **why)
-{
-    char *full = svc_xasprintf("%s/%s", root, path);
-    char *bytes = NULL;
-    size_t len = 0;
-    struct stat st;
-    int e = read_file(full, &bytes, &len, &st);
-    free(full);
-    bool ok;
-    if (e == ENOENT) ok = !w->exists;
-    else if (e) ok = false;
-    else ok = w->exists && len == w->len && memcmp(bytes, w->bytes, len) == 0 && (st.st_mode & 07777) == w->mode;
-    free(bytes);
-    if (!ok && why)
-        *why = undoing ? svc_xasprintf("%s: changed since the fix was applied; not undone", path)
-                       : svc_xasprintf("%s: changed on disk since it was read; reload and try again", path);
-    return ok;
-}
-
 static bool ix_same(const svc_ix_entry *a, const svc_ix_entry *b)
 {
     if (a->state != b->state) return false;
     if (a->state != SVC_IX_ENTRY) return true;
-    return a->mode == b->mode && memcmp(a->oid, b->oid, 20) == 0;
-}
-
-/* Puts path back to side `w` (rollback); best effort, says what failed. */
-static void restore_side(const char *root, const char *path, const wside *w, svc_buf *failures)
-{
-    char *full = svc_xasprintf("%s/%s", root, path);
-    svc_error e = SVC_ERROR_INIT;
-    struct stat st;
-    if (w->exists) {
-        bool there = lstat(full, &st) == 0;
-        if (write_atomic(full, w->bytes, w->len, w->mode, there, &e) < 0)
-            svc_buf_printf(failures, "; could not restore %s: %s", path, e.message);
-    } else if (unlink(full) < 0 && errno != ENOENT) {
-        svc_buf_printf(failures, "; could not remove %s: %s", path, strerror(errno));
-    } else {
-        char *dir = dir_of(full);
-        fsync_dir(dir);
-        free(dir);
-    }
-    free(full);
+    return a->mode == b->mode && a->flags == b->flags && memcmp(a->oid, b->oid, 20) == 0;
 }
 
 static void remove_dirs(const char *root, char **dirs, size_t n)
@@ -1208,94 +1046,103 @@ static void remove_dirs(const char *root, char **dirs, size_t n)
     }
 }
 
+/* "path: why" for a file that is not where the batch expects it. */
+static char *not_there(const char *path, bool undoing, const char *detail)
+{
+    if (undoing) return svc_xasprintf("%s: changed since the fix was applied; not undone%s%s", path,
+                                      detail ? " — " : "", detail ? detail : "");
+    if (detail && strcmp(detail, "changed on disk") != 0) return svc_xasprintf("%s: %s", path, detail);
+    return svc_xasprintf("%s: " CHANGED_ON_DISK, path);
+}
+
 /*
  * Moves every path of the batch from side `from` to side `to`: checks first that every file and
- * index entry is at `from`, writes the work tree, then the index; on any failure puts back what
- * was done. `made` receives the folders created.
+ * index entry is at `from`, writes the work tree (each file through svc_file_transition, which
+ * refuses it if it changes meanwhile), then the index; on any failure puts back what was done.
+ * `made` receives the folders created.
+ *
+ * `recover` (undo): a path already at `to` is left alone and named in `not_reached`: after a
+ * batch was killed halfway, undo restores the files it wrote and says which it had not reached.
  */
-static int perform(batch *b, svc_git *g, int from, int to, strvec *made, svc_error *err)
+static int perform(batch *b, svc_git *g, int from, int to, bool recover, strvec *made, strvec *not_reached,
+                   svc_error *err)
 {
-    char *why = NULL;
+    bool undoing = from == 1;
     svc_buf problems = { 0 };
     size_t nproblems = 0;
+    bool *skip_wt = svc_xcalloc(b->t.len ? b->t.len : 1, sizeof *skip_wt);
+    bool *skip_ix = svc_xcalloc(b->t.len ? b->t.len : 1, sizeof *skip_ix);
+    bool *done = svc_xcalloc(b->t.len ? b->t.len : 1, sizeof *done);
     for (size_t i = 0; i < b->t.len; i++) {
         trans *t = &b->t.items[i];
-        if (!side_matches(b->root, t->path, &t->wt[from], from == 1, &why)) {
-            svc_buf_printf(&problems, "%s%s", nproblems++ ? "\n" : "", why);
-            free(why);
-            why = NULL;
+        char *full = svc_xasprintf("%s/%s", b->root, t->path);
+        if (!svc_file_is(full, &t->wt[from])) {
+            if (recover && svc_file_is(full, &t->wt[to])) {
+                skip_wt[i] = true;
+            } else {
+                char *why = not_there(t->path, undoing, NULL);
+                svc_buf_printf(&problems, "%s%s", nproblems++ ? "\n" : "", why);
+                free(why);
+            }
         }
+        free(full);
     }
     bool any_ix = false;
     for (size_t i = 0; i < b->t.len; i++) any_ix |= b->t.items[i].ix_touch;
+    int rc = 0;
     if (any_ix) {
         if (!g) {
-            svc_buf_free(&problems);
-            return svc_error_set(err, SVC_EUSAGE, "%s: not a git repository any more; nothing was changed", b->root);
+            rc = svc_error_set(err, SVC_EUSAGE, "%s: not a git repository any more; nothing was changed", b->root);
+            goto out;
         }
         if (svc_git_index_locked(g)) {
-            svc_buf_free(&problems);
-            return svc_error_set(err, SVC_EUNSAFE,
-                                 "the git index is locked by another git process (%sindex.lock exists); nothing was "
-                                 "changed (retry when it is done, or remove the lock if no git process is running)",
-                                 svc_git_dir(g));
+            rc = svc_error_set(err, SVC_EUNSAFE,
+                               "the git index is locked by another git process (%sindex.lock exists); nothing was "
+                               "changed (retry when it is done, or remove the lock if no git process is running)",
+                               svc_git_dir(g));
+            goto out;
         }
-        if (svc_git_reload_index(g, err) < 0) {
-            svc_buf_free(&problems);
-            return err->code;
-        }
+        if ((rc = svc_git_reload_index(g, err)) < 0) goto out;
         for (size_t i = 0; i < b->t.len; i++) {
             trans *t = &b->t.items[i];
             if (!t->ix_touch) continue;
             svc_ix_entry now;
             svc_git_entry(g, t->path, &now);
-            if (!ix_same(&now, &t->ix[from]))
+            if (ix_same(&now, &t->ix[from])) continue;
+            if (recover && ix_same(&now, &t->ix[to])) skip_ix[i] = true;
+            else
                 svc_buf_printf(&problems, "%s%s: %s", nproblems++ ? "\n" : "", t->path,
-                               from == 1 ? "its staged version changed since the fix was applied; not undone"
-                                         : "its staged version changed since it was read; reload and try again");
+                               undoing ? "its staged version changed since the fix was applied; not undone"
+                                       : "its staged version changed since it was read; reload and try again");
         }
     }
     if (nproblems) {
-        svc_error_set(err, SVC_EUNSAFE, "%s", problems.data);
-        svc_buf_free(&problems);
-        return SVC_EUNSAFE;
+        rc = svc_error_set(err, SVC_EUNSAFE, "%s", problems.data);
+        goto out;
     }
-    svc_buf_free(&problems);
 
     size_t made_before = made->len;
-    bool *done = svc_xcalloc(b->t.len ? b->t.len : 1, sizeof *done);
-    int rc = 0;
-    /* Files that exist afterwards first (so a move's content lands before its source goes). */
-    for (size_t i = 0; i < b->t.len && rc == 0; i++) {
-        trans *t = &b->t.items[i];
-        if (!t->wt[to].exists) continue;
-        char *full = svc_xasprintf("%s/%s", b->root, t->path);
-        if (!side_matches(b->root, t->path, &t->wt[from], from == 1, &why)) {
-            rc = svc_error_set(err, SVC_EUNSAFE, "%s", why);
-            free(why);
-        } else if (!t->wt[from].exists && (rc = make_parents(b->root, t->path, made, err)) < 0) {
-        } else {
-            rc = write_atomic(full, t->wt[to].bytes, t->wt[to].len, t->wt[to].mode, t->wt[from].exists, err);
-            if (rc == 0) done[i] = true;
+    /* Paths that exist afterwards first (so a move's content lands before its source goes). */
+    for (int pass = 0; pass < 2 && rc == 0; pass++) {
+        for (size_t i = 0; i < b->t.len && rc == 0; i++) {
+            trans *t = &b->t.items[i];
+            if (skip_wt[i] || t->wt[to].exists != (pass == 0)) continue;
+            if (!t->wt[from].exists && !t->wt[to].exists) continue;
+            if (!t->wt[from].exists && (rc = make_parents(b->root, t->path, made, err)) < 0) break;
+            char *full = svc_xasprintf("%s/%s", b->root, t->path);
+            svc_error e = SVC_ERROR_INIT;
+            rc = svc_file_transition(full, &t->wt[from], &t->wt[to], &e);
+            if (rc == 0) {
+                done[i] = true;
+            } else if (rc == SVC_EUNSAFE) {
+                char *why = not_there(t->path, undoing, e.message);
+                svc_error_set(err, rc, "%s", why);
+                free(why);
+            } else {
+                svc_error_set(err, rc, "%s", e.message);
+            }
+            free(full);
         }
-        free(full);
-    }
-    for (size_t i = 0; i < b->t.len && rc == 0; i++) {
-        trans *t = &b->t.items[i];
-        if (t->wt[to].exists || !t->wt[from].exists) continue;
-        char *full = svc_xasprintf("%s/%s", b->root, t->path);
-        if (!side_matches(b->root, t->path, &t->wt[from], from == 1, &why)) {
-            rc = svc_error_set(err, SVC_EUNSAFE, "%s", why);
-            free(why);
-        } else if (unlink(full) < 0) {
-            rc = svc_error_set(err, SVC_EIO, "%s: cannot remove: %s", t->path, strerror(errno));
-        } else {
-            done[i] = true;
-            char *dir = dir_of(full);
-            fsync_dir(dir);
-            free(dir);
-        }
-        free(full);
     }
     if (rc == 0 && any_ix) {
         /* Once more, just before: another git process may have staged something meanwhile. */
@@ -1307,14 +1154,15 @@ static int perform(batch *b, svc_git *g, int from, int to, strvec *made, svc_err
         for (size_t i = 0; i < b->t.len && rc == 0; i++) {
             trans *t = &b->t.items[i];
             svc_ix_entry now;
-            if (!t->ix_touch) continue;
+            if (!t->ix_touch || skip_ix[i]) continue;
             svc_git_entry(g, t->path, &now);
             if (!ix_same(&now, &t->ix[from]))
                 rc = svc_error_set(err, SVC_EUNSAFE, "%s: its staged version changed meanwhile", t->path);
         }
         for (size_t i = 0; i < b->t.len && rc == 0; i++) {
             trans *t = &b->t.items[i];
-            if (t->ix_touch) rc = svc_git_set_entry(g, t->path, &t->ix[to], t->ixraw[to], t->ixrawlen[to], err);
+            if (t->ix_touch && !skip_ix[i])
+                rc = svc_git_set_entry(g, t->path, &t->ix[to], t->ixraw[to], t->ixrawlen[to], err);
         }
         if (rc == 0) rc = svc_git_write_index(g, err);
         if (rc < 0) {
@@ -1324,8 +1172,15 @@ static int perform(batch *b, svc_git *g, int from, int to, strvec *made, svc_err
     }
     if (rc < 0) {
         svc_buf failures = { 0 };
-        for (size_t i = b->t.len; i-- > 0;)
-            if (done[i]) restore_side(b->root, b->t.items[i].path, &b->t.items[i].wt[from], &failures);
+        for (size_t i = b->t.len; i-- > 0;) {
+            if (!done[i]) continue;
+            trans *t = &b->t.items[i];
+            char *full = svc_xasprintf("%s/%s", b->root, t->path);
+            svc_error e = SVC_ERROR_INIT;
+            if (svc_file_transition(full, &t->wt[to], &t->wt[from], &e) < 0)
+                svc_buf_printf(&failures, "; could not put back %s: %s", t->path, e.message);
+            free(full);
+        }
         remove_dirs(b->root, made->items + made_before, made->len - made_before);
         for (size_t i = made_before; i < made->len; i++) free(made->items[i]);
         made->len = made_before;
@@ -1334,13 +1189,28 @@ static int perform(batch *b, svc_git *g, int from, int to, strvec *made, svc_err
             error_append(err, SVC_EIO, tail);
             free(tail);
         } else {
-            error_append(err, rc, "; nothing was changed");
+            error_append(err, rc, "; the batch was rolled back and nothing was changed (run svcscope fix again)");
         }
         svc_buf_free(&failures);
+    } else {
+        for (size_t i = 0; i < b->t.len; i++) {
+            trans *t = &b->t.items[i];
+            if (skip_wt[i] && (!t->ix_touch || skip_ix[i])) svc_vec_push(not_reached, svc_xstrdup(t->path));
+            if (recover) { /* temp files a killed run left beside the file */
+                char *full = svc_xasprintf("%s/%s", b->root, t->path);
+                svc_file_remove_leftovers(full, &t->wt[0], &t->wt[1]);
+                free(full);
+            }
+        }
     }
+out:
+    svc_buf_free(&problems);
+    free(skip_wt);
+    free(skip_ix);
     free(done);
     return rc;
 }
+
 
 /*
  * The signals that end a process by default and that a user or the system sends on purpose (a
@@ -1367,344 +1237,6 @@ static void hold_signals(sigset_t *old)
 }
 
 static void release_signals(const sigset_t *old) { pthread_sigmask(SIG_SETMASK, old, NULL); }
-
-/* ---- the undo record ---------------------------------------------------------------------------- */
-
-/*
- * <undo dir>/record names a data file beside it (data-<time>-<pid>-<n>) that holds the bytes one
- * after the other. The data file is written first, the record last, each atomically, so the
- * record always describes a complete data file; the previous pair stays until the new batch is
- * written (and comes back when it fails). Format of the record, one item a line:
- *   svcscope-undo 1
- *   root <path>   data <name>   staged 0|1
- *   dir <path>                  (folders the batch created, removed by undo when empty)
- *   file <path>
- *   wt <before> <after>         "-" absent, else <octal mode>@<offset>+<length> in the data file
- *   ix <before> <after>         (staged only) "-" no entry, else <octal mode>:<blob id>, the
- *                               before one with @<offset>+<length> (the raw blob, so undo does not
- *                               depend on git keeping an object nothing refers to any more)
- * Paths are percent-escaped (bytes <= space, '%' and 0x7f).
- */
-
-static void put_escaped(svc_buf *b, const char *s)
-{
-    for (const unsigned char *u = (const unsigned char *)s; *u; u++) {
-        if (*u <= ' ' || *u == '%' || *u == 0x7f) svc_buf_printf(b, "%%%02X", *u);
-        else svc_buf_putc(b, (char)*u);
-    }
-}
-
-static char *unescape(const char *s)
-{
-    svc_buf b = { 0 };
-    for (; *s; s++) {
-        unsigned v;
-        if (*s == '%' && s[1] && s[2] && sscanf(s + 1, "%2x", &v) == 1) {
-            svc_buf_putc(&b, (char)v);
-            s += 2;
-        } else {
-            svc_buf_putc(&b, *s);
-        }
-    }
-    return b.data ? svc_buf_detach(&b) : svc_xstrdup("");
-}
-
-/* Appends bytes to the data and writes "@offset+length". */
-static void put_range(svc_buf *m, svc_buf *data, const char *bytes, size_t len)
-{
-    svc_buf_printf(m, "@%zu+%zu", data->len, len);
-    svc_buf_append(data, bytes, len);
-}
-
-static void put_ix(svc_buf *m, svc_buf *data, const svc_ix_entry *e, const char *raw, size_t len, bool with_bytes)
-{
-    if (e->state != SVC_IX_ENTRY) {
-        svc_buf_puts(m, "-");
-        return;
-    }
-    svc_buf_printf(m, "%o:", (unsigned)e->mode);
-    for (int i = 0; i < 20; i++) svc_buf_printf(m, "%02x", e->oid[i]);
-    if (with_bytes) put_range(m, data, raw, len);
-}
-
-/* Reads "@offset+length" at *p out of the data file. */
-static bool take_range(const char **p, const char *data, size_t datalen, char **bytes, size_t *len)
-{
-    size_t o, n;
-    int used = 0;
-    if (sscanf(*p, "@%zu+%zu%n", &o, &n, &used) != 2 || o > datalen || n > datalen - o) return false;
-    *p += used;
-    *bytes = svc_xmalloc(n + 1);
-    if (n) memcpy(*bytes, data + o, n);
-    (*bytes)[n] = '\0';
-    *len = n;
-    return true;
-}
-
-static bool parse_wt(const char *tok, wside *w, const char *data, size_t datalen)
-{
-    memset(w, 0, sizeof *w);
-    if (strcmp(tok, "-") == 0) return true;
-    unsigned mode;
-    int used = 0;
-    if (sscanf(tok, "%o%n", &mode, &used) != 1) return false;
-    const char *p = tok + used;
-    w->exists = true;
-    w->mode = mode & 07777;
-    return take_range(&p, data, datalen, &w->bytes, &w->len) && !*p;
-}
-
-static bool parse_ix(const char *tok, svc_ix_entry *e, char **raw, size_t *len, const char *data, size_t datalen)
-{
-    memset(e, 0, sizeof *e);
-    if (strcmp(tok, "-") == 0) return true;
-    unsigned mode;
-    char hex[41];
-    int used = 0;
-    if (sscanf(tok, "%o:%40[0-9a-f]%n", &mode, hex, &used) != 2 || strlen(hex) != 40) return false;
-    e->state = SVC_IX_ENTRY;
-    e->mode = mode;
-    for (int i = 0; i < 20; i++) {
-        unsigned v;
-        sscanf(hex + 2 * i, "%2x", &v);
-        e->oid[i] = (unsigned char)v;
-    }
-    const char *p = tok + used;
-    if (!*p) return !raw;
-    return raw && take_range(&p, data, datalen, raw, len) && !*p;
-}
-
-static int mkdir_p(const char *dir, svc_error *err)
-{
-    char *p = svc_xstrdup(dir);
-    int rc = 0;
-    for (char *s = p + 1;; s++) {
-        if (*s == '/' || !*s) {
-            char c = *s;
-            *s = '\0';
-            if (mkdir(p, 0777) < 0 && errno != EEXIST) {
-                rc = svc_error_set(err, SVC_EIO, "%s: cannot create the folder: %s", p, strerror(errno));
-                break;
-            }
-            *s = c;
-            if (!c) break;
-        }
-    }
-    free(p);
-    return rc;
-}
-
-/* Removes data files the record does not name (`keep` may be NULL: all). */
-static void prune_data(const char *undo_dir, const char *keep)
-{
-    DIR *d = opendir(undo_dir);
-    if (!d) return;
-    strvec gone = { 0 };
-    struct dirent *ent;
-    while ((ent = readdir(d)) != NULL)
-        if (svc_str_starts_with(ent->d_name, "data-") && (!keep || strcmp(ent->d_name, keep) != 0))
-            svc_vec_push(&gone, svc_xasprintf("%s/%s", undo_dir, ent->d_name));
-    closedir(d);
-    for (size_t i = 0; i < gone.len; i++) unlink(gone.items[i]);
-    strvec_free(&gone);
-}
-
-/* Writes the record of `b`; *data_name is its data file. The previous record and data file stay
- * until undo_abandon (the batch failed) or prune_data (it went through). */
-static int undo_write(const char *undo_dir, const batch *b, char **data_name, svc_error *err)
-{
-    *data_name = NULL;
-    if (mkdir_p(undo_dir, err) < 0) return err->code;
-    svc_buf m = { 0 }, data = { 0 };
-    for (size_t i = 0; i < b->dirs.len; i++) {
-        svc_buf_puts(&m, "dir ");
-        put_escaped(&m, b->dirs.items[i]);
-        svc_buf_putc(&m, '\n');
-    }
-    for (size_t i = 0; i < b->t.len; i++) {
-        const trans *t = &b->t.items[i];
-        svc_buf_puts(&m, "file ");
-        put_escaped(&m, t->path);
-        svc_buf_puts(&m, "\nwt");
-        for (int s = 0; s < 2; s++) {
-            svc_buf_putc(&m, ' ');
-            if (!t->wt[s].exists) {
-                svc_buf_puts(&m, "-");
-                continue;
-            }
-            svc_buf_printf(&m, "%o", (unsigned)t->wt[s].mode);
-            put_range(&m, &data, t->wt[s].bytes, t->wt[s].len);
-        }
-        svc_buf_putc(&m, '\n');
-        if (t->ix_touch) {
-            svc_buf_puts(&m, "ix ");
-            put_ix(&m, &data, &t->ix[0], t->ixraw[0], t->ixrawlen[0], true);
-            svc_buf_putc(&m, ' ');
-            put_ix(&m, &data, &t->ix[1], NULL, 0, false);
-            svc_buf_putc(&m, '\n');
-        }
-    }
-    svc_buf_puts(&m, "end\n");
-
-    int rc = 0;
-    char *name = NULL;
-    for (int attempt = 0;; attempt++) {
-        free(name);
-        name = svc_xasprintf("data-%lld-%ld-%d", (long long)time(NULL), (long)getpid(), attempt);
-        char *path = svc_xasprintf("%s/%s", undo_dir, name);
-        svc_error e = SVC_ERROR_INIT;
-        rc = write_atomic_ex(path, data.data ? data.data : "", data.len, 0600, false, false, &e);
-        free(path);
-        if (rc == 0) break;
-        if (rc != SVC_EUNSAFE || attempt >= 99) { /* SVC_EUNSAFE: the name is taken */
-            svc_error_set(err, rc, "cannot write the undo record: %s", e.message);
-            break;
-        }
-    }
-    if (rc == 0) {
-        svc_buf head = { 0 };
-        svc_buf_puts(&head, "svcscope-undo 1\nroot ");
-        put_escaped(&head, b->root);
-        svc_buf_printf(&head, "\ndata %s\nstaged %d\n", name, b->staged ? 1 : 0);
-        svc_buf_append(&head, m.data, m.len);
-        char *record = svc_xasprintf("%s/record", undo_dir);
-        rc = write_atomic(record, head.data, head.len, 0600, true, err);
-        free(record);
-        svc_buf_free(&head);
-        if (rc < 0) {
-            char *path = svc_xasprintf("%s/%s", undo_dir, name);
-            unlink(path);
-            free(path);
-        }
-    }
-    svc_buf_free(&m);
-    svc_buf_free(&data);
-    if (rc == 0) *data_name = name;
-    else free(name);
-    return rc;
-}
-
-/* Reads the record; SVC_ENOTFOUND when there is none. */
-static int undo_read(const char *undo_dir, batch *b, char **data_name, svc_error *err)
-{
-    memset(b, 0, sizeof *b);
-    *data_name = NULL;
-    char *record = svc_xasprintf("%s/record", undo_dir);
-    char *text = NULL, *data = NULL;
-    size_t len = 0, datalen = 0;
-    struct stat st;
-    int e = read_file(record, &text, &len, &st);
-    free(record);
-    if (e == ENOENT)
-        return svc_error_set(err, SVC_ENOTFOUND, "nothing to undo: no fix batch is recorded in %s", undo_dir);
-    if (e) return svc_error_set(err, SVC_EIO, "%s/record: %s", undo_dir, strerror(e));
-
-    int rc = 0;
-    bool ended = false;
-    trans *cur = NULL;
-    char *save = NULL;
-    size_t line_no = 0;
-    for (char *line = strtok_r(text, "\n", &save); line && rc == 0; line = strtok_r(NULL, "\n", &save)) {
-        line_no++;
-        if (line_no == 1) {
-            if (strcmp(line, "svcscope-undo 1") != 0) rc = -1;
-            continue;
-        }
-        /* key, then up to two tokens */
-        char *tok[3] = { NULL, NULL, NULL };
-        int n = 0;
-        for (char *q = line; *q && n < 3;) {
-            tok[n++] = q;
-            char *sp = strchr(q, ' ');
-            if (!sp) break;
-            *sp = '\0';
-            q = sp + 1;
-        }
-        const char *key = tok[0] ? tok[0] : "";
-        if (strcmp(key, "root") == 0 && n == 2) {
-            free(b->root);
-            b->root = unescape(tok[1]);
-        } else if (strcmp(key, "data") == 0 && n == 2 && !strchr(tok[1], '/') && !data) {
-            *data_name = svc_xstrdup(tok[1]);
-            char *path = svc_xasprintf("%s/%s", undo_dir, tok[1]);
-            int de = read_file(path, &data, &datalen, &st);
-            free(path);
-            if (de) {
-                rc = svc_error_set(err, SVC_EIO, "%s/%s: the undo record is incomplete: %s", undo_dir, tok[1],
-                                   strerror(de));
-                break;
-            }
-        } else if (strcmp(key, "staged") == 0 && n == 2) {
-            b->staged = strcmp(tok[1], "1") == 0;
-        } else if (strcmp(key, "dir") == 0 && n == 2) {
-            svc_vec_push(&b->dirs, unescape(tok[1]));
-        } else if (strcmp(key, "file") == 0 && n == 2) {
-            trans t;
-            memset(&t, 0, sizeof t);
-            t.path = unescape(tok[1]);
-            svc_vec_push(&b->t, t);
-            cur = &b->t.items[b->t.len - 1];
-        } else if (strcmp(key, "wt") == 0 && n == 3 && cur && data) {
-            if (!parse_wt(tok[1], &cur->wt[0], data, datalen) || !parse_wt(tok[2], &cur->wt[1], data, datalen))
-                rc = -1;
-        } else if (strcmp(key, "ix") == 0 && n == 3 && cur && data) {
-            cur->ix_touch = true;
-            if (!parse_ix(tok[1], &cur->ix[0], &cur->ixraw[0], &cur->ixrawlen[0], data, datalen) ||
-                !parse_ix(tok[2], &cur->ix[1], NULL, NULL, data, datalen))
-                rc = -1;
-        } else if (strcmp(key, "end") == 0) {
-            ended = true;
-        } else {
-            rc = -1;
-        }
-    }
-    free(text);
-    free(data);
-    if (rc == 0 && (!ended || !b->root || !*data_name)) rc = -1;
-    if (rc < 0) {
-        batch_free(b);
-        free(*data_name);
-        *data_name = NULL;
-        if (rc == -1) return svc_error_set(err, SVC_EIO, "%s/record: not a readable undo record", undo_dir);
-    }
-    return rc;
-}
-
-static void undo_remove(const char *undo_dir)
-{
-    char *record = svc_xasprintf("%s/record", undo_dir);
-    unlink(record);
-    free(record);
-    fsync_dir(undo_dir);
-    prune_data(undo_dir, NULL);
-}
-
-/* The previous record's text (to put back when a batch fails), or NULL. */
-static char *undo_previous(const char *undo_dir, size_t *len)
-{
-    char *record = svc_xasprintf("%s/record", undo_dir);
-    char *text = NULL;
-    struct stat st;
-    if (read_file(record, &text, len, &st) != 0) text = NULL;
-    free(record);
-    return text;
-}
-
-/* A batch failed and was rolled back: the previous record is what undo should undo again. */
-static void undo_abandon(const char *undo_dir, const char *data_name, const char *previous, size_t len)
-{
-    if (previous) {
-        char *record = svc_xasprintf("%s/record", undo_dir);
-        svc_error ignored = SVC_ERROR_INIT;
-        write_atomic(record, previous, len, 0600, true, &ignored);
-        free(record);
-        char *data = svc_xasprintf("%s/%s", undo_dir, data_name);
-        unlink(data);
-        free(data);
-    } else {
-        undo_remove(undo_dir);
-    }
-}
 
 /*
  * Where the undo record lives: `explicit` when given; in a git repository <git dir>/svcscope/undo
@@ -1809,22 +1341,23 @@ int svc_fix_apply(const svc_model *model, const svc_fix *const *fixes, size_t nf
             }
             free(rel);
         }
-        size_t prevlen = 0;
-        char *previous = undo_previous(undo_dir, &prevlen);
-        char *data_name = NULL;
+        b.what = svc_xstrdup(opts->what ? opts->what : "svcscope fix");
+        b.when = (long long)time(NULL);
+        for (size_t k = 0; k < nfixes; k++) b.nfixes += p.accepted[k];
         sigset_t old_mask;
         hold_signals(&old_mask);
-        rc = undo_write(undo_dir, &b, &data_name, err);
+        /* Recorded and flushed before the first file is touched: whatever happens next (even a
+         * kill or a power cut), undo can put back every file this batch wrote. */
+        rc = svc_undo_begin(undo_dir, &b, err);
         if (rc == 0) {
-            strvec made = { 0 };
-            rc = perform(&b, p.git, 0, 1, &made, err);
+            strvec made = { 0 }, unused = { 0 };
+            rc = perform(&b, p.git, 0, 1, false, &made, &unused, err);
             strvec_free(&made);
-            if (rc < 0) undo_abandon(undo_dir, data_name, previous, prevlen);
-            else prune_data(undo_dir, data_name);
+            strvec_free(&unused);
+            if (rc < 0) svc_undo_forget(undo_dir, b.id);
+            else svc_undo_complete(undo_dir, &b);
         }
         release_signals(&old_mask);
-        free(data_name);
-        free(previous);
         free(undo_dir);
     }
     if (rc == 0) {
@@ -1845,52 +1378,138 @@ int svc_fix_apply(const svc_model *model, const svc_fix *const *fixes, size_t nf
     return rc;
 }
 
+/* Opens the repository of `root` for undo: a bare one is an error, no repository is fine. */
+static int open_for_undo(const char *root, svc_git **g, svc_error *err)
+{
+    svc_error e = SVC_ERROR_INIT;
+    int rc = svc_git_open(g, root, &e);
+    if (rc == SVC_ENOTFOUND) {
+        *g = NULL;
+        return 0;
+    }
+    if (rc < 0) {
+        *g = NULL;
+        return svc_error_set(err, rc, "%s", e.message);
+    }
+    return 0;
+}
+
+/* The real path of `root`, its repository (or NULL) and its undo dir. */
+static int open_history(const char *root, const char *undo_dir, char real[PATH_MAX], svc_git **g, char **dir,
+                        svc_error *err)
+{
+    *g = NULL;
+    *dir = NULL;
+    if (!realpath(root, real)) return svc_error_set(err, SVC_EIO, "%s: %s", root, strerror(errno));
+    int rc = open_for_undo(real, g, err);
+    if (rc < 0) return rc;
+    *dir = undo_dir_for(real, *g, undo_dir);
+    return 0;
+}
+
 int svc_fix_undo(const char *root, const char *undo_dir, svc_fix_result *result, svc_error *err)
 {
     memset(result, 0, sizeof *result);
     char real[PATH_MAX];
-    if (!realpath(root, real)) return svc_error_set(err, SVC_EIO, "%s: %s", root, strerror(errno));
     svc_git *g = NULL;
-    svc_error ignored = SVC_ERROR_INIT;
-    if (svc_git_open(&g, real, &ignored) < 0) g = NULL;
-    char *dir = undo_dir_for(real, g, undo_dir);
+    char *dir = NULL;
+    int rc = open_history(root, undo_dir, real, &g, &dir, err);
+    if (rc < 0) return rc;
     batch b;
-    char *data_name = NULL;
-    int rc = undo_read(dir, &b, &data_name, err);
+    rc = svc_undo_newest(dir, &b, err);
     if (rc == 0) {
         /* The record's root wins (undo may be asked from a sub-folder); git paths follow it. */
         if (strcmp(b.root, real) != 0) {
             svc_git_free(g);
             g = NULL;
-            if (svc_git_open(&g, b.root, &ignored) < 0) g = NULL;
+            rc = open_for_undo(b.root, &g, err);
         }
-        if (b.staged && !g) {
+        if (rc < 0) {
+        } else if (b.staged && !g) {
             rc = svc_error_set(err, SVC_EUSAGE, "%s: the fix was staged but this is not a git repository any more",
                                b.root);
         } else {
-            strvec made = { 0 };
+            strvec made = { 0 }, not_reached = { 0 };
             sigset_t old_mask;
             hold_signals(&old_mask);
-            rc = perform(&b, g, 1, 0, &made, err);
+            rc = perform(&b, g, 1, 0, true, &made, &not_reached, err);
             if (rc == 0) {
                 remove_dirs(b.root, b.dirs.items, b.dirs.len);
-                undo_remove(dir);
+                svc_undo_forget(dir, b.id);
             }
             release_signals(&old_mask);
+            if (rc == 0 && not_reached.len) {
+                svc_buf names = { 0 };
+                for (size_t i = 0; i < not_reached.len; i++)
+                    svc_buf_printf(&names, "%s%s", i ? ", " : "", not_reached.items[i]);
+                char *msg = svc_xasprintf("%s %zu of the batch's files had not been changed%s, so there was nothing "
+                                          "to put back: %s",
+                                          b.complete ? "note:" : "the batch was interrupted:", not_reached.len,
+                                          b.complete ? " any more" : " yet", names.data);
+                result->messages = svc_xcalloc(1, sizeof *result->messages);
+                result->messages[result->nmessages++] = msg;
+                svc_buf_free(&names);
+            }
+            if (rc == 0) {
+                result->applied = b.t.len - not_reached.len;
+                result->changed_paths = svc_xcalloc(b.t.len ? b.t.len : 1, sizeof *result->changed_paths);
+                for (size_t i = 0; i < b.t.len; i++) {
+                    bool skipped = false;
+                    for (size_t k = 0; k < not_reached.len && !skipped; k++)
+                        skipped = strcmp(not_reached.items[k], b.t.items[i].path) == 0;
+                    if (!skipped) result->changed_paths[result->nchanged++] = svc_xstrdup(b.t.items[i].path);
+                }
+            }
             strvec_free(&made);
-        }
-        if (rc == 0) {
-            result->applied = b.t.len;
-            result->changed_paths = svc_xcalloc(b.t.len ? b.t.len : 1, sizeof *result->changed_paths);
-            for (size_t i = 0; i < b.t.len; i++)
-                result->changed_paths[result->nchanged++] = svc_xstrdup(b.t.items[i].path);
+            strvec_free(&not_reached);
         }
         batch_free(&b);
     }
-    free(data_name);
     free(dir);
     svc_git_free(g);
     return rc;
+}
+
+void svc_fix_history_free(svc_fix_batch_info *h, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(h[i].what);
+        for (size_t k = 0; k < h[i].npaths; k++) free(h[i].paths[k]);
+        free(h[i].paths);
+    }
+    free(h);
+}
+
+int svc_fix_history(const char *root, const char *undo_dir, svc_fix_batch_info **out, size_t *n, svc_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    char real[PATH_MAX];
+    svc_git *g = NULL;
+    char *dir = NULL;
+    int rc = open_history(root, undo_dir, real, &g, &dir, err);
+    if (rc < 0) return rc;
+    svc_git_free(g);
+    batch *list = NULL;
+    size_t len = 0;
+    rc = svc_undo_list_batches(dir, &list, &len, err);
+    free(dir);
+    if (rc < 0) return rc;
+    svc_fix_batch_info *h = svc_xcalloc(len ? len : 1, sizeof *h);
+    for (size_t i = 0; i < len; i++) {
+        h[i].when = list[i].when;
+        h[i].what = svc_xstrdup(list[i].what ? list[i].what : "svcscope fix");
+        h[i].nfixes = list[i].nfixes;
+        h[i].staged = list[i].staged;
+        h[i].complete = list[i].complete;
+        h[i].paths = svc_xcalloc(list[i].t.len ? list[i].t.len : 1, sizeof *h[i].paths);
+        for (size_t k = 0; k < list[i].t.len; k++) h[i].paths[h[i].npaths++] = svc_xstrdup(list[i].t.items[k].path);
+        batch_free(&list[i]);
+    }
+    free(list);
+    *out = h;
+    *n = len;
+    return 0;
 }
 
 /* ---- the diff ------------------------------------------------------------------------------- */

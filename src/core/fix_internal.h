@@ -22,10 +22,19 @@ typedef enum svc_ix_state {
     SVC_IX_OTHER,     /* a symlink, submodule or other non-file entry */
 } svc_ix_state;
 
+/* Index entry flags that change what git does with the work tree file; kept as they are by every
+ * entry svcscope writes, and put back by undo. */
+enum {
+    SVC_IX_ASSUME_UNCHANGED = 1, /* git update-index --assume-unchanged */
+    SVC_IX_SKIP_WORKTREE = 2,    /* git update-index --skip-worktree, sparse checkout */
+    SVC_IX_INTENT_TO_ADD = 4,    /* git add -N */
+};
+
 typedef struct svc_ix_entry {
     svc_ix_state state;
     uint32_t mode;            /* 0100644 or 0100755 when ENTRY */
     unsigned char oid[20];
+    unsigned flags;           /* SVC_IX_* when ENTRY */
 } svc_ix_entry;
 
 /* Opens the repository whose work tree holds `root`; SVC_ENOTFOUND when there is none. */
@@ -61,7 +70,7 @@ bool svc_git_racily_clean(svc_git *g, const char *path);
 
 /*
  * Sets one index entry and nothing else: `want->state` ABSENT removes it, ENTRY stores
- * `blob` (raw bytes, as git stores them) with want->mode. The stat data is copied from the
+ * `blob` (raw bytes, as git stores them) with want->mode and want->flags. The stat data is copied from the
  * work tree file only when that file hashes to the same blob, so git never mistakes a work
  * tree with other edits for a clean one. Written by svc_git_write_index.
  */

@@ -203,6 +203,16 @@ bool fx_only_space_after(const fx_text *t, uint32_t pos)
     return true;
 }
 
+uint32_t fx_comment_after(const fx_text *t, uint32_t pos)
+{
+    for (uint32_t p = pos; p < t->len; p++) {
+        char c = t->bytes[p];
+        if (c == '#') return p;
+        if (c != ' ' && c != '\t' && c != '\f') return 0;
+    }
+    return 0;
+}
+
 bool fx_is_ident_char(unsigned char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c >= 0x80;
@@ -710,7 +720,9 @@ void fx_delete_statement(fx_fix *fix, size_t file, uint32_t start, uint32_t end)
         return;
     }
     if (fx_only_space_before(t, start) && fx_only_space_after(t, end)) {
-        fx_edit(fix, file, fx_line_start(t, start), fx_next_line(t, end), "");
+        uint32_t comment = fx_comment_after(t, end);
+        if (comment) fx_edit(fix, file, start, comment, ""); /* the comment stays, on its own line */
+        else fx_edit(fix, file, fx_line_start(t, start), fx_next_line(t, end), "");
         return;
     }
     uint32_t p = end;
@@ -749,7 +761,8 @@ void fx_remove_import(fx_fix *fix, size_t file, size_t k)
     if (p < t->len && t->bytes[p] == ',') {
         p++;
         while (p < t->len && (t->bytes[p] == ' ' || t->bytes[p] == '\t')) p++;
-        if (fx_only_space_before(t, s) && fx_only_space_after(t, p) && fx_line_start(t, s) > imp->stmt_span.byte)
+        if (fx_only_space_before(t, s) && fx_only_space_after(t, p) && !fx_comment_after(t, p) &&
+            fx_line_start(t, s) > imp->stmt_span.byte)
             fx_edit(fix, file, fx_line_start(t, s), fx_next_line(t, p), "");
         else
             fx_edit(fix, file, s, p, "");

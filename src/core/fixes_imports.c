@@ -88,8 +88,9 @@ const svc_fix *fx_imports_201(fx_ctx *ctx, const svc_diagnostic *d)
     free(qualified);
 
     /* the import */
+    /* A statement with a comment after it is replaced in place, so the comment stays with it. */
     bool top = imp->scope == -1 && imp->stmt_span.col == 0 && fx_only_space_before(t, imp->stmt_span.byte) &&
-               fx_only_space_after(t, imp->stmt_span.end_byte);
+               fx_only_space_after(t, imp->stmt_span.end_byte) && !fx_comment_after(t, imp->stmt_span.end_byte);
     const svc_import *anchor = imp;
     if (top) {
         for (size_t j = 0; j < facts->nimports; j++) {

@@ -48,7 +48,7 @@ int svc_git_open(svc_git **out, const char *root, svc_error *err)
     if (!workdir) {
         git_repository_free(repo);
         git_libgit2_shutdown();
-        return svc_error_set(err, SVC_EUSAGE, "%s: a bare repository has no work tree", root);
+        return svc_error_set(err, SVC_EUSAGE, "%s: a bare repository has no work tree; clone it first", root);
     }
     svc_git *g = svc_xcalloc(1, sizeof *g);
     g->repo = repo;
@@ -111,6 +111,9 @@ void svc_git_entry(svc_git *g, const char *path, svc_ix_entry *out)
             out->state = SVC_IX_ENTRY;
             out->mode = e->mode;
             memcpy(out->oid, e->id.id, 20);
+            if (e->flags & GIT_INDEX_ENTRY_VALID) out->flags |= SVC_IX_ASSUME_UNCHANGED;
+            if (e->flags_extended & GIT_INDEX_ENTRY_SKIP_WORKTREE) out->flags |= SVC_IX_SKIP_WORKTREE;
+            if (e->flags_extended & GIT_INDEX_ENTRY_INTENT_TO_ADD) out->flags |= SVC_IX_INTENT_TO_ADD;
         } else {
             out->state = SVC_IX_OTHER;
             out->mode = e->mode;
@@ -271,6 +274,11 @@ int svc_git_set_entry(svc_git *g, const char *path, const svc_ix_entry *want, co
     e.mode = want->mode ? want->mode : GIT_FILEMODE_BLOB;
     e.id = id;
     e.file_size = (uint32_t)len;
+    /* The flags the entry had (or had before, for undo): libgit2 would otherwise clear them, and a
+     * skip-worktree file's local edits would become ordinary changes. */
+    if (want->flags & SVC_IX_ASSUME_UNCHANGED) e.flags |= GIT_INDEX_ENTRY_VALID;
+    if (want->flags & SVC_IX_SKIP_WORKTREE) e.flags_extended |= GIT_INDEX_ENTRY_SKIP_WORKTREE;
+    if (want->flags & SVC_IX_INTENT_TO_ADD) e.flags_extended |= GIT_INDEX_ENTRY_INTENT_TO_ADD;
     struct stat st;
     if (worktree_matches(g, path, &id, &st)) {
         /* Clean: git may trust the stat data. Otherwise it stays zero, so git reads the file. */

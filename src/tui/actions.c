@@ -454,7 +454,8 @@ void app_fix_apply(tui_app *app, bool stage, bool unsafe_confirmed)
         fixes[i] = diags[i]->fix;
         texts[i] = finding_line_text(app, diags[i]);
     }
-    svc_fix_options fo = { stage, NULL };
+    char *what = svc_xasprintf("svcscope explorer: %s %s", stage ? "fix and stage" : "fix", diags[0]->rule->code);
+    svc_fix_options fo = { .stage = stage, .what = what };
     svc_fix_result res;
     svc_error err = SVC_ERROR_INIT;
     int rc = svc_fix_apply(app->project->model, fixes, n, &fo, &res, &err);
@@ -484,6 +485,7 @@ void app_fix_apply(tui_app *app, bool stage, bool unsafe_confirmed)
         show_refusals(app, rc, &res, &err, n, stage);
     }
     svc_fix_result_free(&res);
+    free(what);
     for (size_t i = 0; i < n; i++) free(texts[i]);
     free(texts);
     free(fixes);

@@ -61,7 +61,7 @@ grep -q delay_send_welcome "$REPO/services/tasks/email_tasks.py" && fail "--sele
 # undo, once
 run fix --undo "$REPO"
 expect_status 0
-expect_out "Undid the last fix batch: 1 file restored."
+expect_out "Undid the newest fix batch: 1 file restored."
 checks=$((checks + 1))
 [ -e "$REPO/services/billing/__init__.py" ] && fail "undo left services/billing/__init__.py"
 run fix --undo "$REPO"

@@ -6,8 +6,11 @@
 #include <dirent.h>
 #include <unistd.h>
 #include <utime.h>
+#include <signal.h>
+#include <sys/wait.h>
 
 #include "testlib.h"
+#include "core/atomic_file.h"
 #include "svcscope/fix.h"
 #include "svcscope/util.h"
 
@@ -107,7 +110,7 @@ static size_t apply(const svc_model *m, const svc_fix *const *fixes, size_t n, b
                     int want_rc)
 {
     svc_error err = SVC_ERROR_INIT;
-    svc_fix_options opts = { stage, NULL };
+    svc_fix_options opts = { stage, NULL, NULL };
     int rc = svc_fix_apply(m, fixes, n, &opts, r, &err);
     if (rc != want_rc) fail_msg("svc_fix_apply returned %d (%s), wanted %d", rc, err.message, want_rc);
     return r->applied;
@@ -293,7 +296,7 @@ static void test_locked_index(void **state)
     const svc_fix *fixes[] = { &t.f };
     svc_fix_result res;
     svc_error err = SVC_ERROR_INIT;
-    svc_fix_options opts = { true, NULL };
+    svc_fix_options opts = { true, NULL, NULL };
     assert_int_equal(svc_fix_apply(r.model, fixes, 1, &opts, &res, &err), SVC_EUNSAFE);
     assert_non_null(strstr(err.message, "the git index is locked by another git process"));
     assert_non_null(strstr(err.message, "nothing was changed"));
@@ -404,7 +407,7 @@ static void test_stage_outside_git(void **state)
     const svc_fix *fixes[] = { &t.f };
     svc_fix_result res;
     svc_error err = SVC_ERROR_INIT;
-    svc_fix_options opts = { true, NULL };
+    svc_fix_options opts = { true, NULL, NULL };
     assert_int_equal(svc_fix_apply(r.model, fixes, 1, &opts, &res, &err), SVC_EUSAGE);
     assert_non_null(strstr(err.message, "--stage needs a git repository"));
     svc_fix_result_free(&res);
@@ -676,7 +679,7 @@ static void test_undo_restores_work_tree_and_index(void **state)
     assert_int_not_equal(stat(tests_dir, &st), 0); /* the folder the fix made is gone */
     free(tests_dir);
 
-    /* one level only */
+    /* it was the only batch */
     rc = svc_fix_undo(root, NULL, &res, &err);
     assert_int_equal(rc, SVC_ENOTFOUND);
     assert_non_null(strstr(err.message, "nothing to undo"));
@@ -729,6 +732,253 @@ static void test_undo_refused_after_changes(void **state)
     expect_sh(root, "git status --porcelain", "");
     free(ta.content);
     free(tb.content);
+    tl_repo_close(&r);
+    tl_rmrf(root);
+    free(root);
+}
+
+/* ---- crash consistency, undo history, index flags, refusals ------------------------------------ */
+
+#define CRASH_FILES 6
+
+/* The race hook of a child that is killed (SIGKILL, as by a power cut) at the n-th moment. */
+static int kill_countdown;
+static const char *kill_moment;
+
+static void kill_at(const char *full, const char *moment)
+{
+    (void)full;
+    if (strcmp(moment, kill_moment) == 0 && --kill_countdown == 0) raise(SIGKILL);
+}
+
+static char *crash_repo(void)
+{
+    char *root = tl_tempdir();
+    for (int i = 0; i < CRASH_FILES; i++) {
+        char *path = svc_xasprintf("m%d.py", i);
+        tl_write(root, path, "import os\n\n\ndef f():\n    return os.sep\n");
+        free(path);
+    }
+    tl_git(root, "init -q");
+    tl_git(root, "add -A");
+    tl_git(root, "commit -q -m initial");
+    /* the user's own work: a staged change and an unstaged one, away from the fixed lines */
+    tl_write(root, "m1.py", "import os\n\n\ndef f():\n    return os.sep\n\n\nSTAGED = 1\n");
+    tl_git(root, "add m1.py");
+    tl_write(root, "m1.py", "import os\n\n\ndef f():\n    return os.sep\n\n\nSTAGED = 1\nUNSTAGED = 2\n");
+    return root;
+}
+
+/* Everything git and the disk say about the repository: bytes of every file, index, flags. */
+static char *snapshot(const char *root)
+{
+    return sh(root, "find . -path ./.git -prune -o -type f -print | sort | xargs -I@ sh -c 'echo \"== @\"; cat @' "
+                    "&& git ls-files -s -v && git ls-files --debug | grep -o 'flags: .*' && git status --porcelain");
+}
+
+static void crash_and_recover(const char *moment, int nth)
+{
+    char *root = crash_repo();
+    char *before = snapshot(root);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        tl_repo r;
+        tl_repo_open(&r, root);
+        text_fix t[CRASH_FILES];
+        const svc_fix *fixes[CRASH_FILES];
+        for (int i = 0; i < CRASH_FILES; i++) {
+            char *path = svc_xasprintf("m%d.py", i);
+            make_text_fix(&t[i], root, path, "import os\n", "import os\nimport sys\n");
+            fixes[i] = &t[i].f;
+        }
+        kill_moment = moment;
+        kill_countdown = nth;
+        svc_file_set_race_hook(kill_at);
+        svc_fix_result res;
+        svc_error err = SVC_ERROR_INIT;
+        svc_fix_options opts = { true, NULL, NULL };
+        svc_fix_apply(r.model, fixes, CRASH_FILES, &opts, &res, &err);
+        _exit(3); /* not killed: the countdown was never reached */
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL) fail_msg("the batch was not killed (status %d)", status);
+
+    svc_fix_batch_info *h = NULL;
+    size_t n = 0;
+    svc_error err = SVC_ERROR_INIT;
+    assert_int_equal(svc_fix_history(root, NULL, &h, &n, &err), 0);
+    assert_int_equal(n, 1);
+    assert_false(h[0].complete);
+    assert_int_equal(h[0].npaths, CRASH_FILES);
+    svc_fix_history_free(h, n);
+
+    svc_fix_result res;
+    int rc = svc_fix_undo(root, NULL, &res, &err);
+    if (rc != 0) fail_msg("undo after a kill at %s #%d: %s", moment, nth, err.message);
+    /* the files it had written are restored; the others are named */
+    size_t restored = res.nchanged;
+    assert_true(restored <= CRASH_FILES);
+    if (restored < CRASH_FILES) {
+        assert_int_equal(res.nmessages, 1);
+        assert_non_null(strstr(res.messages[0], "the batch was interrupted"));
+    }
+    svc_fix_result_free(&res);
+    char *after = snapshot(root);
+    assert_string_equal(after, before);
+    assert_false(temp_files_left(root));
+    assert_int_equal(svc_fix_undo(root, NULL, &res, &err), SVC_ENOTFOUND);
+    svc_fix_result_free(&res);
+    free(before);
+    free(after);
+    tl_rmrf(root);
+    free(root);
+}
+
+static void test_killed_batch_is_undone_exactly(void **state)
+{
+    (void)state;
+    /* killed before the n-th file's switch (a temp file is left), and after the n-th file */
+    for (int nth = 1; nth <= CRASH_FILES; nth++) {
+        crash_and_recover("checked", nth);
+        crash_and_recover("released", nth);
+    }
+}
+
+static void test_undo_history(void **state)
+{
+    (void)state;
+    const tl_file files[] = { { "a.py", "x = 1\n" }, { "b.py", "y = 1\n" }, { NULL, NULL } };
+    char *root = git_repo(files);
+    char *snap[4];
+    snap[0] = snapshot(root);
+    const char *steps[3][3] = { { "a.py", "x = 1", "x = 2" }, { "b.py", "y = 1", "y = 2" }, { "a.py", "x = 2", "x = 3" } };
+    for (int i = 0; i < 3; i++) {
+        tl_repo r;
+        tl_repo_open(&r, root);
+        text_fix t;
+        make_text_fix(&t, root, steps[i][0], steps[i][1], steps[i][2]);
+        const svc_fix *fixes[] = { &t.f };
+        svc_fix_result res;
+        assert_int_equal(apply(r.model, fixes, 1, i != 1, &res, 0), 1);
+        svc_fix_result_free(&res);
+        free(t.content);
+        tl_repo_close(&r);
+        snap[i + 1] = snapshot(root);
+    }
+    svc_fix_batch_info *h = NULL;
+    size_t n = 0;
+    svc_error err = SVC_ERROR_INIT;
+    assert_int_equal(svc_fix_history(root, NULL, &h, &n, &err), 0);
+    assert_int_equal(n, 3);
+    assert_string_equal(h[0].paths[0], "a.py"); /* newest first */
+    assert_string_equal(h[1].paths[0], "b.py");
+    assert_false(h[1].staged);
+    assert_true(h[0].complete && h[1].complete && h[2].complete);
+    svc_fix_history_free(h, n);
+
+    /* a later edit to a file of the newest batch: refused with the reason, nothing changed */
+    tl_write(root, "a.py", "x = 9\n");
+    svc_fix_result res;
+    assert_int_equal(svc_fix_undo(root, NULL, &res, &err), SVC_EUNSAFE);
+    assert_non_null(strstr(err.message, "a.py: changed since the fix was applied"));
+    svc_fix_result_free(&res);
+    tl_write(root, "a.py", "x = 3\n");
+    for (int i = 3; i > 0; i--) {
+        int rc = svc_fix_undo(root, NULL, &res, &err);
+        if (rc != 0) fail_msg("undo #%d: %s", 4 - i, err.message);
+        svc_fix_result_free(&res);
+        char *now = snapshot(root);
+        assert_string_equal(now, snap[i - 1]);
+        free(now);
+    }
+    assert_int_equal(svc_fix_undo(root, NULL, &res, &err), SVC_ENOTFOUND);
+    svc_fix_result_free(&res);
+    for (int i = 0; i < 4; i++) free(snap[i]);
+    tl_rmrf(root);
+    free(root);
+}
+
+static void test_index_flags_kept_and_hidden_files_left_alone(void **state)
+{
+    (void)state;
+    const tl_file files[] = { { "a.py", "x = 1\n" }, { "b.py", "y = 1\n" }, { "c.py", "z = 1\n" },
+                              { "d.py", "w = 1\n" }, { NULL, NULL } };
+    char *root = git_repo(files);
+    /* local-only edits git is told to ignore, and a file added with -N */
+    tl_write(root, "b.py", "y = 1\nLOCAL = 1\n");
+    tl_git(root, "update-index --skip-worktree b.py");
+    tl_write(root, "c.py", "z = 1\nLOCAL = 1\n");
+    tl_git(root, "update-index --assume-unchanged c.py");
+    tl_write(root, "e.py", "v = 1\n");
+    tl_git(root, "add -N e.py");
+    char *flags_before = sh(root, "git ls-files -v");
+    tl_repo r;
+    tl_repo_open(&r, root);
+    text_fix ta, tb, tc, te;
+    make_text_fix(&ta, root, "a.py", "x = 1", "x = 2");
+    make_text_fix(&tb, root, "b.py", "y = 1", "y = 2");
+    make_text_fix(&tc, root, "c.py", "z = 1", "z = 2");
+    make_text_fix(&te, root, "e.py", "v = 1", "v = 2");
+    const svc_fix *fixes[] = { &ta.f, &tb.f, &tc.f, &te.f };
+    svc_fix_result res;
+    assert_int_equal(apply(r.model, fixes, 4, true, &res, 0), 1);
+    if (!has_message(&res, "b.py: is marked skip-worktree") || !has_message(&res, "c.py: is marked assume-unchanged") ||
+        !has_message(&res, "e.py: is intent-to-add")) {
+        dump_messages(&res);
+        fail_msg("the hidden files were not refused with their reason");
+    }
+    svc_fix_result_free(&res);
+    char *b = tl_read(root, "b.py"), *c = tl_read(root, "c.py");
+    assert_string_equal(b, "y = 1\nLOCAL = 1\n");
+    assert_string_equal(c, "z = 1\nLOCAL = 1\n");
+    char *flags_after = sh(root, "git ls-files -v");
+    assert_string_equal(flags_after, flags_before); /* S b.py, h c.py, H e.py (i-t-a) as they were */
+    expect_sh(root, "git diff --cached --name-only", "a.py\n");
+    svc_error err = SVC_ERROR_INIT;
+    assert_int_equal(svc_fix_undo(root, NULL, &res, &err), 0);
+    svc_fix_result_free(&res);
+    char *flags_undone = sh(root, "git ls-files -v");
+    assert_string_equal(flags_undone, flags_before);
+    free(b);
+    free(c);
+    free(flags_before);
+    free(flags_after);
+    free(flags_undone);
+    free(ta.content);
+    free(tb.content);
+    free(tc.content);
+    free(te.content);
+    tl_repo_close(&r);
+    tl_rmrf(root);
+    free(root);
+}
+
+static void test_read_only_file_refused(void **state)
+{
+    (void)state;
+    const tl_file files[] = { { "a.py", "x = 1\n" }, { NULL, NULL } };
+    char *root = git_repo(files);
+    char *full = svc_xasprintf("%s/a.py", root);
+    chmod(full, 0444);
+    tl_repo r;
+    tl_repo_open(&r, root);
+    text_fix t;
+    make_text_fix(&t, root, "a.py", "x = 1", "x = 2");
+    const svc_fix *fixes[] = { &t.f };
+    svc_fix_result res;
+    assert_int_equal(apply(r.model, fixes, 1, false, &res, 0), 0);
+    assert_true(has_message(&res, "a.py: is read-only (mode 0444)"));
+    svc_fix_result_free(&res);
+    char *a = tl_read(root, "a.py");
+    assert_string_equal(a, "x = 1\n");
+    struct stat st;
+    assert_int_equal(stat(full, &st), 0);
+    assert_int_equal(st.st_mode & 07777, 0444);
+    free(a);
+    free(full);
+    free(t.content);
     tl_repo_close(&r);
     tl_rmrf(root);
     free(root);
@@ -883,6 +1133,10 @@ int main(void)
         cmocka_unit_test(test_create_and_move_staged),
         cmocka_unit_test(test_undo_restores_work_tree_and_index),
         cmocka_unit_test(test_undo_refused_after_changes),
+        cmocka_unit_test(test_killed_batch_is_undone_exactly),
+        cmocka_unit_test(test_undo_history),
+        cmocka_unit_test(test_index_flags_kept_and_hidden_files_left_alone),
+        cmocka_unit_test(test_read_only_file_refused),
         cmocka_unit_test(test_diff),
         cmocka_unit_test(test_diff_hunks),
     };
