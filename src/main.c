@@ -1,5 +1,4 @@
 /* svcscope: argument parsing and dispatch to a subcommand. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,16 +18,6 @@ static const cli_command commands[] = {
     { "tree", cmd_tree, "print the services tree: services, modules, tasks, wrappers, exceptions, apps" },
     { "install-hook", cmd_install_hook, "install a git pre-commit hook that checks the files of each commit" },
 };
-
-void cli_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("svcscope: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-}
 
 static void usage(FILE *out)
 {

@@ -2,6 +2,7 @@
 #ifndef SVCSCOPE_UTIL_H
 #define SVCSCOPE_UTIL_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -47,6 +48,7 @@ void svc_buf_append(svc_buf *b, const char *s, size_t n);
 void svc_buf_puts(svc_buf *b, const char *s);
 void svc_buf_putc(svc_buf *b, char c);
 void svc_buf_printf(svc_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void svc_buf_vprintf(svc_buf *b, const char *fmt, va_list ap);
 /* Hands the string to the caller (never NULL) and resets the buffer. */
 char *svc_buf_detach(svc_buf *b);
 void svc_buf_free(svc_buf *b);
@@ -89,6 +91,16 @@ const char *svc_dotted_last(const char *dotted);
 bool svc_dotted_within(const char *name, const char *prefix);
 /* Shell-style glob on repo-relative paths: `*` stays in one segment, `**` spans segments. */
 bool svc_glob_match(const char *pattern, const char *path);
+/*
+ * Decodes the code point at the start of UTF-8 text (n bytes available) and returns the bytes it
+ * takes (0 only when n is 0). A byte that does not start a well-formed sequence (a stray or
+ * truncated sequence, an overlong form, a surrogate, past U+10FFFF) takes one byte and decodes
+ * to SVC_UTF8_BAD_BYTE + the byte, outside Unicode, so that callers can still show the byte.
+ */
+#define SVC_UTF8_BAD_BYTE 0x110000u
+size_t svc_utf8_decode(const char *s, size_t n, uint32_t *cp);
+/* A copy that is valid UTF-8 (malloc'd): every byte svc_utf8_decode calls bad becomes U+FFFD. */
+char *svc_utf8_repaired(const char *s);
 /* Display width in terminal columns of UTF-8 text (invalid bytes count 1). */
 size_t svc_utf8_width(const char *s, size_t n);
 /* Count of code points in UTF-8 text (invalid bytes count 1 each). */

@@ -82,8 +82,8 @@ static void print_sites(callers_ctx *c, const svc_xref_site *sites, size_t n, bo
     for (size_t i = 0; i < n; i++) {
         const svc_xref_site *s = &sites[i];
         if (!keep_site(c, s)) continue;
-        printf("%s:%u:%u: in %s: %s%s\n", s->path, s->line, s->column, s->enclosing,
-               svc_xref_reader_line(c->reader, s->file, s->line), site_note(c, s, direct));
+        printf("%s:%u:%u: in %s: %s%s\n", svc_quoted_path(s->path), s->line, s->column, svc_quoted_text(s->enclosing),
+               svc_quoted_text(svc_xref_reader_line(c->reader, s->file, s->line)), site_note(c, s, direct));
     }
 }
 
@@ -98,9 +98,10 @@ static void print_wrapper(callers_ctx *c, size_t w)
     const svc_task *task = &c->m->tasks[wr->task];
     const svc_xref_wrapper *xw = &c->x->wrappers[w];
     size_t n = count_sites(c, xw->sites, xw->nsites);
-    printf("%s -> %s  (%zu %s)\n", wr->dotted, def_name(c->m, task->at), n, plural(n, "call site", "call sites"));
+    printf("%s -> %s  (%zu %s)\n", svc_quoted_text(wr->dotted), svc_quoted_text(def_name(c->m, task->at)), n,
+           plural(n, "call site", "call sites"));
     if (n == 0) printf("  no call sites: nothing in the repository%s calls %s\n", c->no_tests ? " outside tests" : "",
-                       def_name(c->m, wr->at));
+                       svc_quoted_text(def_name(c->m, wr->at)));
     print_sites(c, xw->sites, xw->nsites, false);
 }
 
@@ -109,18 +110,21 @@ static void print_task(callers_ctx *c, size_t t)
     const svc_model *m = c->m;
     const svc_task *task = &m->tasks[t];
     const svc_xref_task *xt = &c->x->tasks[t];
-    printf("task %s  %s:%u", task->dotted, m->files[task->at.file].path, def_line(m, task->at));
-    if (task->celery_name) printf("  (Celery name \"%s\")", task->celery_name);
+    printf("task %s  %s:%u", svc_quoted_text(task->dotted), svc_quoted_path(m->files[task->at.file].path),
+           def_line(m, task->at));
+    if (task->celery_name) printf("  (Celery name \"%s\")", svc_quoted_text(task->celery_name));
     putchar('\n');
     for (size_t i = 0; i < xt->ncallees; i++) {
         const svc_xref_callee *ce = &xt->callees[i];
         bool seen = false;
         for (size_t k = 0; k < i && !seen; k++) seen = strcmp(xt->callees[k].dotted, ce->dotted) == 0;
         if (seen) continue;
-        printf("  runs %s  (%s:%u)\n", ce->dotted, m->files[ce->def.file].path, def_line(m, ce->def));
+        printf("  runs %s  (%s:%u)\n", svc_quoted_text(ce->dotted), svc_quoted_path(m->files[ce->def.file].path),
+               def_line(m, ce->def));
     }
-    if (!task->nwrappers) printf("  no wrapper: nothing in %s calls %s.delay\n", m->files[task->at.file].path,
-                                 def_name(m, task->at));
+    if (!task->nwrappers)
+        printf("  no wrapper: nothing in %s calls %s.delay\n", svc_quoted_path(m->files[task->at.file].path),
+               svc_quoted_text(def_name(m, task->at)));
     size_t total = 0;
     for (size_t i = 0; i < task->nwrappers; i++) {
         size_t w = task->wrappers[i];
@@ -131,14 +135,14 @@ static void print_task(callers_ctx *c, size_t t)
     size_t nd = count_sites(c, xt->direct, xt->ndirect);
     total += nd;
     if (nd) {
-        printf("\ndirect uses of %s outside its wrappers  (%zu %s)\n", def_name(m, task->at), nd,
+        printf("\ndirect uses of %s outside its wrappers  (%zu %s)\n", svc_quoted_text(def_name(m, task->at)), nd,
                plural(nd, "site", "sites"));
         print_sites(c, xt->direct, xt->ndirect, true);
     }
     if (total == 0)
         printf("\n%s has no callers: no wrapper of it is called and nothing calls its .delay/.apply_async%s\n"
                "(only Celery beat or send_task by its registered name could still run it)\n",
-               task->dotted, c->no_tests ? " outside tests" : "");
+               svc_quoted_text(task->dotted), c->no_tests ? " outside tests" : "");
 }
 
 /* ---- json --------------------------------------------------------------------------- */
@@ -206,12 +210,12 @@ static void print_candidates(const svc_model *m, const char *name, const svc_xre
     for (size_t i = 0; i < n; i++) {
         svc_defref at = matches[i].is_task ? m->tasks[matches[i].index].at : m->wrappers[matches[i].index].at;
         const char *dotted = matches[i].is_task ? m->tasks[matches[i].index].dotted : m->wrappers[matches[i].index].dotted;
-        fprintf(stderr, "  %s  (%s, %s:%u)\n", dotted, matches[i].is_task ? "task" : "wrapper", m->files[at.file].path,
-                def_line(m, at));
+        fprintf(stderr, "  %s  (%s, %s:%u)\n", svc_quoted_text(dotted), matches[i].is_task ? "task" : "wrapper",
+                svc_quoted_path(m->files[at.file].path), def_line(m, at));
     }
+    svc_defref first = matches[0].is_task ? m->tasks[matches[0].index].at : m->wrappers[matches[0].index].at;
     fprintf(stderr, "give one of these dotted names instead, or PATH:NAME (%s:%s)\n",
-            m->files[matches[0].is_task ? m->tasks[matches[0].index].at.file : m->wrappers[matches[0].index].at.file].path,
-            matches[0].is_task ? def_name(m, m->tasks[matches[0].index].at) : def_name(m, m->wrappers[matches[0].index].at));
+            svc_quoted_path(m->files[first.file].path), svc_quoted_text(def_name(m, first)));
 }
 
 int cmd_callers(int argc, char **argv)
@@ -290,7 +294,9 @@ int cmd_callers(int argc, char **argv)
                 json_array_append_new(arr, json_wrapper(&ctx, matches[0].index));
             }
             char *text = json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-            puts(text);
+            char *safe = svc_quote_json(text);
+            puts(safe);
+            free(safe);
             free(text);
             json_decref(arr);
         } else if (matches[0].is_task) {

@@ -225,7 +225,7 @@ int cmd_check(int argc, char **argv)
                 cli_error("check: %s", err.message);
                 ok = false;
             } else {
-                fprintf(stderr, "svcscope: wrote %zu findings to %s\n", diags->len, write_baseline);
+                cli_error("wrote %zu findings to %s", diags->len, svc_quoted_path(write_baseline));
                 status = EXIT_CLEAN;
             }
         } else if (ok && diags) {

@@ -45,7 +45,7 @@ static const char *plural(size_t n, const char *one, const char *many) { return 
 
 static void print_messages(const svc_fix_result *r)
 {
-    for (size_t i = 0; i < r->nmessages; i++) fprintf(stderr, "svcscope: not fixed: %s\n", r->messages[i]);
+    for (size_t i = 0; i < r->nmessages; i++) cli_error("not fixed: %s", r->messages[i]);
 }
 
 static int run_undo(const char *path)
@@ -231,7 +231,8 @@ int cmd_fix(int argc, char **argv)
                 if (!text) {
                     cli_error("fix: %s", err.message);
                 } else {
-                    fputs(text, stdout);
+                    /* a patch for `git apply` when piped */
+                    cli_print_machine_text(text);
                     status = *text ? EXIT_FINDINGS : EXIT_CLEAN;
                     free(text);
                 }

@@ -285,7 +285,7 @@ int cmd_install_hook(int argc, char **argv)
     }
     script = hook_script(project, baseline);
     if (print) {
-        fputs(script, stdout);
+        cli_print_machine_text(script);
         status = EXIT_CLEAN;
         goto out;
     }
@@ -313,7 +313,7 @@ int cmd_install_hook(int argc, char **argv)
                 cli_error("install-hook: cannot move %s to %s: %s", hook, backup, strerror(errno));
                 goto out;
             }
-            fprintf(stderr, "svcscope: the previous hook is kept as %s\n", backup);
+            cli_error("the previous hook is kept as %s", svc_quoted_path(backup));
         }
     } else if (errno != ENOENT) {
         cli_error("install-hook: %s: %s", hook, strerror(errno));
@@ -327,12 +327,13 @@ int cmd_install_hook(int argc, char **argv)
         cli_error("install-hook: cannot write %s: %s", hook, strerror(errno));
         goto out;
     }
-    printf("Installed the svcscope pre-commit hook in %s%s\n", hook, hooks.custom ? " (core.hooksPath)" : "");
+    printf("Installed the svcscope pre-commit hook in %s%s\n", svc_quoted_path(hook),
+           hooks.custom ? " (core.hooksPath)" : "");
     printf("Each commit runs: svcscope check --staged --diff HEAD --no-color%s%s -- %s\n",
-           baseline ? " --baseline " : "", baseline ? baseline : "", project);
+           baseline ? " --baseline " : "", baseline ? svc_quoted_path(baseline) : "", svc_quoted_path(project));
     if (!on_path("svcscope"))
-        fprintf(stderr, "svcscope: warning: svcscope is not on PATH, so the hook will refuse commits until it is "
-                        "(make install, or add its folder to PATH)\n");
+        cli_error("warning: svcscope is not on PATH, so the hook will refuse commits until it is "
+                  "(make install, or add its folder to PATH)");
     status = EXIT_CLEAN;
 out:
     free(root);

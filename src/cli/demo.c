@@ -118,6 +118,6 @@ char *demo_create(void)
         free(dir);
         return NULL;
     }
-    fprintf(stderr, "svcscope: demo project copied to %s (a git repo with one commit)\n", dir);
+    cli_error("demo project copied to %s (a git repo with one commit)", svc_quoted_path(dir));
     return dir;
 }

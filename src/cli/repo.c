@@ -136,23 +136,23 @@ size_t cli_warn_unread(const svc_model *model)
     size_t nskipped = svc_source_skipped_count(model->source);
     for (size_t i = 0; i < nskipped; i++) {
         bool io = false;
-        fprintf(stderr, "svcscope: warning: %s\n", svc_source_skipped_at(model->source, i, &io));
+        cli_error("warning: %s", svc_source_skipped_at(model->source, i, &io));
         io_errors += io;
     }
     uint64_t limit = svc_source_max_file_size(model->source);
     for (size_t i = 0; i < model->nfiles; i++) {
         const svc_file *f = &model->files[i];
         if (f->read_error) {
-            fprintf(stderr, "svcscope: warning: %s\n", f->read_error);
+            cli_error("warning: %s", f->read_error);
             /* a file over the size limit is skipped by design; any other read failure is an error */
             long k = svc_source_find(model->source, f->path);
             if (k < 0 || svc_source_at(model->source, (size_t)k)->size <= limit) io_errors++;
         } else if (f->facts && f->facts->binary) {
-            fprintf(stderr, "svcscope: warning: %s: binary content (NUL bytes), not read as Python\n", f->path);
+            cli_error("warning: %s: binary content (NUL bytes), not read as Python", svc_quoted_path(f->path));
         } else if (f->facts && f->facts->nerrors) {
             const svc_span *e = &f->facts->errors[0];
-            fprintf(stderr, "svcscope: warning: %s:%u:%u: syntax error; only what parses was checked\n", f->path,
-                    e->row + 1, e->col + 1);
+            cli_error("warning: %s:%u:%u: syntax error; only what parses was checked", svc_quoted_path(f->path),
+                      e->row + 1, e->col + 1);
         }
     }
     return io_errors;

@@ -45,40 +45,6 @@ struct svc_baseline {
 
 /* ---- strings ----------------------------------------------------------------------------- */
 
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 when the byte does not start one. */
-static size_t utf8_valid_at(const unsigned char *s)
-{
-    unsigned char c = s[0];
-    if (c < 0x80) return 1;
-    if (c >= 0xC2 && c <= 0xDF) return (s[1] & 0xC0) == 0x80 ? 2 : 0;
-    if (c >= 0xE0 && c <= 0xEF) {
-        unsigned char lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
-        return s[1] >= lo && s[1] <= hi && (s[2] & 0xC0) == 0x80 ? 3 : 0;
-    }
-    if (c >= 0xF0 && c <= 0xF4) {
-        unsigned char lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
-        return s[1] >= lo && s[1] <= hi && (s[2] & 0xC0) == 0x80 && (s[3] & 0xC0) == 0x80 ? 4 : 0;
-    }
-    return 0;
-}
-
-/* A copy that is valid UTF-8 (invalid bytes become U+FFFD), as it will read back from JSON. */
-static char *utf8_clean(const char *s)
-{
-    svc_buf b = { 0 };
-    for (const unsigned char *p = (const unsigned char *)s; *p;) {
-        size_t n = utf8_valid_at(p);
-        if (n) {
-            svc_buf_append(&b, (const char *)p, n);
-            p += n;
-        } else {
-            svc_buf_puts(&b, "\xEF\xBF\xBD");
-            p++;
-        }
-    }
-    return svc_buf_detach(&b);
-}
-
 static bool is_blank(char c)
 {
     return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
@@ -89,8 +55,9 @@ static bool is_blank(char c)
 static char *normalise_line(const char *s, size_t n)
 {
     char *raw = svc_xstrndup(s, n);
-    char *clean = utf8_clean(raw);
+    char *clean = svc_utf8_repaired(raw);
     free(raw);
+    const char *end = clean + strlen(clean);
     svc_buf b = { 0 };
     bool space = false;
     for (const char *p = clean; *p;) {
@@ -99,7 +66,8 @@ static char *normalise_line(const char *s, size_t n)
             p++;
             continue;
         }
-        size_t len = utf8_valid_at((const unsigned char *)p);
+        uint32_t cp;
+        size_t len = svc_utf8_decode(p, (size_t)(end - p), &cp);
         if (b.len + (space ? 1 : 0) + len > MAX_LINE_TEXT) break;
         if (space) svc_buf_putc(&b, ' ');
         space = false;
@@ -201,9 +169,9 @@ static void free_strings(char **list, size_t n)
 /* The key of a diagnostic with its line text (strings cleaned as JSON would carry them). */
 static char *diagnostic_key(const svc_diagnostic *d, const char *line)
 {
-    char *code = utf8_clean(d->rule->code);
-    char *path = utf8_clean(d->path);
-    char *context = d->context ? utf8_clean(d->context) : NULL;
+    char *code = svc_utf8_repaired(d->rule->code);
+    char *path = svc_utf8_repaired(d->path);
+    char *context = d->context ? svc_utf8_repaired(d->context) : NULL;
     char *key = entry_key(code, path, context, line);
     free(code);
     free(path);
@@ -250,9 +218,9 @@ static char *baseline_json(const svc_model *m, const svc_diagnostics *d)
             entries[(uintptr_t)hit - 1].count++;
         } else {
             bl_entry *e = &entries[n++];
-            e->code = utf8_clean(x->rule->code);
-            e->path = utf8_clean(x->path);
-            e->context = x->context ? utf8_clean(x->context) : NULL;
+            e->code = svc_utf8_repaired(x->rule->code);
+            e->path = svc_utf8_repaired(x->path);
+            e->context = x->context ? svc_utf8_repaired(x->context) : NULL;
             e->line_text = lines[i];
             lines[i] = NULL;
             e->count = 1;

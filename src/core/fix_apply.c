@@ -31,6 +31,7 @@
 #include "core/fix_internal.h"
 #include "core/undo_log.h"
 #include "svcscope/fix.h"
+#include "svcscope/quote.h"
 #include "svcscope/util.h"
 
 typedef SVC_VEC(char *) strvec;
@@ -1674,6 +1675,17 @@ static void diff_hunks(svc_buf *out, const char *old, size_t oldlen, const pedit
     free(ol.starts);
 }
 
+/* `before` + prefix + path + `after`, the path quoted as git quotes it in diff headers (and as
+ * git apply reads it back), so that a file name cannot reach a terminal raw. */
+static void put_git_header(svc_buf *out, const char *before, const char *prefix, const char *path, const char *after)
+{
+    char *name = svc_xasprintf("%s%s", prefix, path);
+    svc_buf_puts(out, before);
+    svc_quote_path_append(out, name);
+    svc_buf_puts(out, after);
+    free(name);
+}
+
 static int compare_fstate_path(const void *a, const void *b)
 {
     return strcmp((*(fstate *const *)a)->path, (*(fstate *const *)b)->path);
@@ -1695,9 +1707,10 @@ char *svc_fix_diff(const svc_model *model, const svc_fix *const *fixes, size_t n
         fstate *fs = order.items[i];
         if (is_created(&p, fs)) {
             size_t n = strlen(fs->content);
-            svc_buf_printf(&out, "diff --git a/%s b/%s\nnew file mode 100644\n", fs->path, fs->path);
+            put_git_header(&out, "diff --git ", "a/", fs->path, " ");
+            put_git_header(&out, "", "b/", fs->path, "\nnew file mode 100644\n");
             if (n) {
-                svc_buf_printf(&out, "--- /dev/null\n+++ b/%s\n", fs->path);
+                put_git_header(&out, "--- /dev/null\n+++ ", "b/", fs->path, "\n");
                 lines nl;
                 lines_of(&nl, fs->content, n);
                 svc_buf_printf(&out, "@@ -0,0 +%s%zu @@\n", nl.n == 1 ? "" : "1,", nl.n);
@@ -1725,10 +1738,15 @@ char *svc_fix_diff(const svc_model *model, const svc_fix *const *fixes, size_t n
         svc_buf hunks = { 0 };
         diff_hunks(&hunks, fs->bytes, fs->len, live.items, live.len);
         if (moved || hunks.len) {
-            svc_buf_printf(&out, "diff --git a/%s b/%s\n", fs->path, to);
-            if (moved) svc_buf_printf(&out, "rename from %s\nrename to %s\n", fs->path, to);
+            put_git_header(&out, "diff --git ", "a/", fs->path, " ");
+            put_git_header(&out, "", "b/", to, "\n");
+            if (moved) {
+                put_git_header(&out, "rename from ", "", fs->path, "\n");
+                put_git_header(&out, "rename to ", "", to, "\n");
+            }
             if (hunks.len) {
-                svc_buf_printf(&out, "--- a/%s\n+++ b/%s\n", fs->path, to);
+                put_git_header(&out, "--- ", "a/", fs->path, "\n");
+                put_git_header(&out, "+++ ", "b/", to, "\n");
                 svc_buf_append(&out, hunks.data, hunks.len);
             }
         }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "svcscope/graph.h"
+#include "svcscope/quote.h"
 #include "svcscope/util.h"
 
 typedef enum node_kind { NODE_TASK, NODE_TASK_MISPLACED, NODE_MODULE } node_kind;
@@ -322,18 +323,33 @@ static int *children_of(const graph *g, int parent, size_t *n)
 
 /* ---- dot ------------------------------------------------------------------------------- */
 
+/*
+ * A quoted dot string. Labels break lines with '\n'; any other control character or bad byte
+ * (names come from the repository) is shown as its escape (svc_quote_escape), whose backslash
+ * is doubled so that Graphviz draws it as it is and a terminal never receives the raw byte.
+ */
 static void dot_string(svc_buf *b, const char *s)
 {
     svc_buf_putc(b, '"');
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\') {
+    for (size_t n = strlen(s); n > 0;) {
+        uint32_t cp;
+        size_t len = svc_utf8_decode(s, n, &cp);
+        char escape[SVC_QUOTE_ESCAPE_MAX];
+        if (cp == '"' || cp == '\\') {
             svc_buf_putc(b, '\\');
-            svc_buf_putc(b, *s);
-        } else if (*s == '\n') {
+            svc_buf_putc(b, (char)cp);
+        } else if (cp == '\n') {
             svc_buf_puts(b, "\\n");
+        } else if (svc_quote_escape(cp, escape)) {
+            for (const char *e = escape; *e; e++) {
+                if (*e == '\\') svc_buf_putc(b, '\\');
+                svc_buf_putc(b, *e);
+            }
         } else {
-            svc_buf_putc(b, *s);
+            svc_buf_append(b, s, len);
         }
+        s += len;
+        n -= len;
     }
     svc_buf_putc(b, '"');
 }
@@ -425,17 +441,25 @@ static char *render_dot(graph *g)
 
 /* ---- mermaid --------------------------------------------------------------------------- */
 
+/* A quoted Mermaid string: its entities, <br/> for line breaks, escapes for control characters. */
 static void mermaid_string(svc_buf *b, const char *s)
 {
     svc_buf_putc(b, '"');
-    for (; *s; s++) {
-        switch (*s) {
+    for (size_t n = strlen(s); n > 0;) {
+        uint32_t cp;
+        size_t len = svc_utf8_decode(s, n, &cp);
+        char escape[SVC_QUOTE_ESCAPE_MAX];
+        switch (cp) {
         case '"': svc_buf_puts(b, "#quot;"); break;
         case '<': svc_buf_puts(b, "#lt;"); break;
         case '>': svc_buf_puts(b, "#gt;"); break;
         case '\n': svc_buf_puts(b, "<br/>"); break;
-        default: svc_buf_putc(b, *s);
+        default:
+            if (svc_quote_escape(cp, escape)) svc_buf_puts(b, escape);
+            else svc_buf_append(b, s, len);
         }
+        s += len;
+        n -= len;
     }
     svc_buf_putc(b, '"');
 }

@@ -12,6 +12,7 @@
 #include "core/prefilter.h"
 #include "svcscope/cache.h"
 #include "svcscope/model.h"
+#include "svcscope/quote.h"
 #include "svcscope/util.h"
 
 /* ---- small helpers ----------------------------------------------------------- */
@@ -1941,7 +1942,7 @@ int svc_model_build(svc_model **out, svc_source *src, const svc_config *cfg, con
         if (getenv("SVCSCOPE_DEBUG_FILES"))
             for (size_t i = 0; i < m->nfiles; i++)
                 if (ps.work[i].status != ST_UNPARSED)
-                    fprintf(stderr, "parsed %s %s\n", ps.work[i].must ? "must" : "word", m->files[i].path);
+                    fprintf(stderr, "parsed %s %s\n", ps.work[i].must ? "must" : "word", svc_quoted_path(m->files[i].path));
     }
     rest.len = 0;
     parse_closure(&b, &rest, NULL);
@@ -1965,7 +1966,7 @@ int svc_model_build(svc_model **out, svc_source *src, const svc_config *cfg, con
             if (getenv("SVCSCOPE_DEBUG_FILES"))
                 for (size_t i = 0; i < m->nfiles; i++)
                     if (ps.work[i].status != ST_UNPARSED)
-                        fprintf(stderr, "closure-parsed %s\n", m->files[i].path);
+                        fprintf(stderr, "closure-parsed %s\n", svc_quoted_path(m->files[i].path));
         }
         taint_round(&b, &rest);
         if (env_set("SVCSCOPE_DEBUG")) fprintf(stderr, "taint: %zu names, %zu files\n", ps.taint.len, rest.len);

@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 
+#include "svcscope/quote.h"
 #include "svcscope/report.h"
 #include "svcscope/util.h"
 
@@ -109,42 +110,13 @@ static const char *tool_version(const svc_report_options *opts)
 #endif
 }
 
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 when the byte does not start one. */
-static size_t utf8_valid_at(const unsigned char *s)
-{
-    unsigned char c = s[0];
-    if (c < 0x80) return 1;
-    if (c >= 0xC2 && c <= 0xDF) return (s[1] & 0xC0) == 0x80 ? 2 : 0;
-    if (c >= 0xE0 && c <= 0xEF) {
-        unsigned char lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
-        return s[1] >= lo && s[1] <= hi && (s[2] & 0xC0) == 0x80 ? 3 : 0;
-    }
-    if (c >= 0xF0 && c <= 0xF4) {
-        unsigned char lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
-        return s[1] >= lo && s[1] <= hi && (s[2] & 0xC0) == 0x80 && (s[3] & 0xC0) == 0x80 ? 4 : 0;
-    }
-    return 0;
-}
-
 /* A JSON string of any bytes: invalid UTF-8 becomes U+FFFD (jansson refuses it). NULL -> null. */
 static json_t *jstr(const char *s)
 {
     if (!s) return json_null();
     json_t *j = json_string(s);
     if (j) return j;
-    svc_buf b = { 0 };
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        size_t n = utf8_valid_at(p);
-        if (n) {
-            svc_buf_append(&b, (const char *)p, n);
-            p += n;
-        } else {
-            svc_buf_puts(&b, "\xEF\xBF\xBD");
-            p++;
-        }
-    }
-    char *fixed = svc_buf_detach(&b);
+    char *fixed = svc_utf8_repaired(s);
     j = json_string(fixed);
     free(fixed);
     return j ? j : json_string("");
@@ -158,7 +130,8 @@ static json_t *jpos(unsigned long row, unsigned long col)
     return o;
 }
 
-/* Pretty JSON, 2-space indent, keys in insertion order, trailing newline; consumes `root`. */
+/* Pretty JSON, 2-space indent, keys in insertion order, no raw C1 controls (svc_quote_json),
+ * trailing newline; consumes `root`. */
 static char *dump_json(json_t *root)
 {
     char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
@@ -167,7 +140,9 @@ static char *dump_json(json_t *root)
         fputs("svcscope: out of memory\n", stderr);
         abort();
     }
-    char *out = svc_xasprintf("%s\n", text);
+    char *safe = svc_quote_json(text);
+    char *out = svc_xasprintf("%s\n", safe);
+    free(safe);
     free(text);
     return out;
 }
@@ -197,16 +172,18 @@ static char *render_text(const svc_diagnostics *d, bool color)
         const char *msg = x->message ? x->message : "";
         size_t mlen = strlen(msg);
         while (mlen > 0 && isspace((unsigned char)msg[mlen - 1])) mlen--;
+        /* The path and the message come from the repository: escaped, never raw on a terminal. */
+        const char *path = svc_quoted_path(x->path);
         if (color) {
             svc_buf_printf(&b, ANSI_BOLD "%s" ANSI_RESET ANSI_DIM ":%lu:%lu:" ANSI_RESET " %s%s" ANSI_RESET
                                " " ANSI_DIM "[%s]" ANSI_RESET,
-                           x->path, p.row, p.col, severity_color(x->severity), x->rule->code, x->rule->name);
+                           path, p.row, p.col, severity_color(x->severity), x->rule->code, x->rule->name);
         } else {
-            svc_buf_printf(&b, "%s:%lu:%lu: %s [%s]", x->path, p.row, p.col, x->rule->code, x->rule->name);
+            svc_buf_printf(&b, "%s:%lu:%lu: %s [%s]", path, p.row, p.col, x->rule->code, x->rule->name);
         }
         if (mlen) {
             svc_buf_putc(&b, ' ');
-            svc_buf_append(&b, msg, mlen);
+            svc_quote_text_append(&b, msg, mlen);
         }
         svc_buf_putc(&b, '\n');
     }

@@ -3,6 +3,7 @@
 
 #include <jansson.h>
 
+#include "svcscope/quote.h"
 #include "svcscope/tree_report.h"
 #include "svcscope/util.h"
 
@@ -88,10 +89,10 @@ static void text_defs(tree_out *t, const svc_model *m, size_t file)
         long idx;
         svc_def_role role = svc_def_role_of(m, file, k, &idx);
         line_start(t, ++seen == count);
-        svc_buf_printf(&t->buf, "%s %s  :%u", svc_def_role_name(role), d->name, d->name_span.row + 1);
+        svc_buf_printf(&t->buf, "%s %s  :%u", svc_def_role_name(role), svc_quoted_text(d->name), d->name_span.row + 1);
         if (role == SVC_DEF_ROLE_WRAPPER) {
             const svc_task *task = &m->tasks[m->wrappers[idx].task];
-            svc_buf_printf(&t->buf, "  -> %s", m->files[task->at.file].facts->defs[task->at.def].name);
+            svc_buf_printf(&t->buf, "  -> %s", svc_quoted_text(m->files[task->at.file].facts->defs[task->at.def].name));
         } else if (role == SVC_DEF_ROLE_TASK && m->tasks[idx].nwrappers == 0) {
             svc_buf_puts(&t->buf, "  (no wrapper)");
         } else if (role == SVC_DEF_ROLE_EXCEPTION && m->exceptions[idx].service >= 0 && !m->exceptions[idx].at_root) {
@@ -103,7 +104,7 @@ static void text_defs(tree_out *t, const svc_model *m, size_t file)
 
 static void text_service(tree_out *t, const svc_model *m, const svc_service *s)
 {
-    svc_buf_printf(&t->buf, "%s/", s->name);
+    svc_buf_printf(&t->buf, "%s/", svc_quoted_text(s->name));
     if (s->is_tasks) svc_buf_puts(&t->buf, "  [tasks service]");
     if (!s->has_init) svc_buf_puts(&t->buf, "  (no __init__.py)");
     if (!s->has_tests) svc_buf_puts(&t->buf, "  (no tests/)");
@@ -113,7 +114,7 @@ static void text_service(tree_out *t, const svc_model *m, const svc_service *s)
         const svc_file *f = &m->files[s->files[i]];
         bool last = i + 1 == s->nfiles;
         line_start(t, last);
-        svc_buf_printf(&t->buf, "%s%s\n", f->path + skip, f->is_test ? "  (test)" : "");
+        svc_buf_printf(&t->buf, "%s%s\n", svc_quoted_path(f->path + skip), f->is_test ? "  (test)" : "");
         if (!f->is_test) {
             push(t, last);
             text_defs(t, m, s->files[i]);
@@ -126,14 +127,15 @@ char *svc_tree_text(const svc_model *m)
 {
     tree_out t = { 0 };
     if (m->services_root) {
-        svc_buf_printf(&t.buf, "%s/  (services root, imported as %s)\n", m->services_root, m->services_module);
+        svc_buf_printf(&t.buf, "%s/  (services root, imported as %s)\n", svc_quoted_path(m->services_root),
+                       svc_quoted_text(m->services_module));
         size_t root_files = 0;
         for (size_t i = 0; i < m->nfiles; i++) root_files += m->files[i].role == SVC_ROLE_SERVICES_ROOT;
         size_t total = m->nservices + root_files, seen = 0;
         for (size_t i = 0; i < m->nfiles; i++) {
             if (m->files[i].role != SVC_ROLE_SERVICES_ROOT) continue;
             line_start(&t, ++seen == total);
-            svc_buf_printf(&t.buf, "%s\n", strrchr(m->files[i].path, '/') + 1);
+            svc_buf_printf(&t.buf, "%s\n", svc_quoted_path(strrchr(m->files[i].path, '/') + 1));
         }
         for (size_t s = 0; s < m->nservices; s++) {
             bool last = ++seen == total;
@@ -151,7 +153,7 @@ char *svc_tree_text(const svc_model *m)
     static const char *const origins[] = { "apps.py", "models", "INSTALLED_APPS", "config" };
     for (size_t a = 0; a < m->napps; a++) {
         line_start(&t, a + 1 == m->napps);
-        svc_buf_printf(&t.buf, "%s  %s/  (%s, %zu modules)\n", m->apps[a].label, m->apps[a].path,
+        svc_buf_printf(&t.buf, "%s  %s/  (%s, %zu modules)\n", svc_quoted_text(m->apps[a].label), svc_quoted_path(m->apps[a].path),
                        origins[m->apps[a].origin], m->apps[a].nfiles);
     }
 
@@ -165,11 +167,12 @@ char *svc_tree_text(const svc_model *m)
             if (task->in_tasks_service) continue;
             const svc_def *d = &m->files[task->at.file].facts->defs[task->at.def];
             line_start(&t, ++seen == outside);
-            svc_buf_printf(&t.buf, "%s:%u  task %s", m->files[task->at.file].path, d->name_span.row + 1, d->qualname);
+            svc_buf_printf(&t.buf, "%s:%u  task %s", svc_quoted_path(m->files[task->at.file].path), d->name_span.row + 1,
+                           svc_quoted_text(d->qualname));
             for (size_t w = 0; w < task->nwrappers; w++) {
                 const svc_wrapper *wr = &m->wrappers[task->wrappers[w]];
                 svc_buf_printf(&t.buf, "%s%s", w ? ", " : "  <- ",
-                               m->files[wr->at.file].facts->defs[wr->at.def].name);
+                               svc_quoted_text(m->files[wr->at.file].facts->defs[wr->at.def].name));
             }
             svc_buf_putc(&t.buf, '\n');
         }
@@ -291,7 +294,9 @@ char *svc_tree_json(const svc_model *m)
 
     char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     json_decref(root);
-    char *out = svc_xasprintf("%s\n", text);
+    char *safe = svc_quote_json(text);
+    char *out = svc_xasprintf("%s\n", safe);
+    free(safe);
     free(text);
     return out;
 }

@@ -87,17 +87,23 @@ void svc_buf_putc(svc_buf *b, char c)
     svc_buf_append(b, &c, 1);
 }
 
+void svc_buf_vprintf(svc_buf *b, const char *fmt, va_list ap)
+{
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    buf_grow(b, (size_t)n);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, again);
+    va_end(again);
+    b->len += (size_t)n;
+}
+
 void svc_buf_printf(svc_buf *b, const char *fmt, ...)
 {
-    va_list ap, ap2;
+    va_list ap;
     va_start(ap, fmt);
-    va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    svc_buf_vprintf(b, fmt, ap);
     va_end(ap);
-    buf_grow(b, (size_t)n);
-    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap2);
-    va_end(ap2);
-    b->len += (size_t)n;
 }
 
 char *svc_buf_detach(svc_buf *b)
@@ -453,20 +459,42 @@ bool svc_glob_match(const char *pattern, const char *path)
     return glob_from(pattern, path, strlen(path), true);
 }
 
-static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+size_t svc_utf8_decode(const char *text, size_t n, uint32_t *cp)
 {
+    const unsigned char *s = (const unsigned char *)text;
+    if (n == 0) {
+        *cp = 0;
+        return 0;
+    }
     unsigned char c = s[0];
     size_t len;
     uint32_t v;
-    if (c < 0x80) { *cp = c; return 1; }
-    else if ((c & 0xE0) == 0xC0) { len = 2; v = c & 0x1F; }
-    else if ((c & 0xF0) == 0xE0) { len = 3; v = c & 0x0F; }
-    else if ((c & 0xF8) == 0xF0) { len = 4; v = c & 0x07; }
-    else { *cp = 0xFFFD; return 1; }
-    if (len > n) { *cp = 0xFFFD; return 1; }
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80) { *cp = 0xFFFD; return 1; }
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    } else if ((c & 0xE0) == 0xC0) {
+        len = 2;
+        v = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+        len = 3;
+        v = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+        len = 4;
+        v = c & 0x07;
+    } else {
+        *cp = SVC_UTF8_BAD_BYTE + c;
+        return 1;
+    }
+    bool bad = len > n;
+    for (size_t i = 1; i < len && !bad; i++) {
+        bad = (s[i] & 0xC0) != 0x80;
         v = (v << 6) | (s[i] & 0x3F);
+    }
+    /* Overlong forms and surrogates are as bad as a stray byte. */
+    static const uint32_t min_for_len[] = { 0, 0, 0x80, 0x800, 0x10000 };
+    if (bad || v < min_for_len[len] || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) {
+        *cp = SVC_UTF8_BAD_BYTE + c;
+        return 1;
     }
     *cp = v;
     return len;
@@ -488,15 +516,29 @@ static int codepoint_width(uint32_t cp)
     return 1;
 }
 
+char *svc_utf8_repaired(const char *s)
+{
+    svc_buf b = { 0 };
+    size_t n = strlen(s);
+    while (n > 0) {
+        uint32_t cp;
+        size_t len = svc_utf8_decode(s, n, &cp);
+        if (cp >= SVC_UTF8_BAD_BYTE) svc_buf_puts(&b, "\xEF\xBF\xBD");
+        else svc_buf_append(&b, s, len);
+        s += len;
+        n -= len;
+    }
+    return svc_buf_detach(&b);
+}
+
 size_t svc_utf8_width(const char *s, size_t n)
 {
     size_t w = 0;
-    const unsigned char *p = (const unsigned char *)s;
     while (n > 0) {
         uint32_t cp;
-        size_t len = utf8_decode(p, n, &cp);
+        size_t len = svc_utf8_decode(s, n, &cp);
         w += (size_t)codepoint_width(cp);
-        p += len;
+        s += len;
         n -= len;
     }
     return w;
@@ -505,12 +547,11 @@ size_t svc_utf8_width(const char *s, size_t n)
 size_t svc_utf8_codepoints(const char *s, size_t n)
 {
     size_t count = 0;
-    const unsigned char *p = (const unsigned char *)s;
     while (n > 0) {
         uint32_t cp;
-        size_t len = utf8_decode(p, n, &cp);
+        size_t len = svc_utf8_decode(s, n, &cp);
         count++;
-        p += len;
+        s += len;
         n -= len;
     }
     return count;

@@ -82,7 +82,7 @@ void fix_view_add_item(fix_view *v, tui_element element, const char *text)
     push_line(v, svc_xasprintf("%s %s", tui_glyph("✗", "!"), text), element, true, 2);
 }
 
-/* A diff line as shown: tabs expanded, a CR at the end dropped, other control bytes kept (drawn as '?'). */
+/* A diff line as shown: tabs expanded, a CR at the end dropped, other control bytes kept (drawn as escapes). */
 static char *display_line(const char *s, size_t n)
 {
     if (n && s[n - 1] == '\r') n--;
@@ -96,7 +96,7 @@ static char *display_line(const char *s, size_t n)
             continue;
         }
         uint32_t cp;
-        size_t len = tui_utf8_decode(s + i, n - i, &cp);
+        size_t len = svc_utf8_decode(s + i, n - i, &cp);
         svc_buf_append(&b, s + i, len);
         col += tui_cp_width(cp);
         i += len;
@@ -208,7 +208,7 @@ static void put_from(int y, int x, int cols, const char *s, size_t n, int skip, 
     int col = 0, used = 0;
     while (n > 0 && used < cols) {
         uint32_t cp;
-        size_t len = tui_utf8_decode(s, n, &cp);
+        size_t len = svc_utf8_decode(s, n, &cp);
         int w = tui_cp_width(cp);
         if (col >= skip) {
             if (used + w > cols) break;

@@ -127,7 +127,7 @@ int tui_key_parse(const char **text)
         return key;
     }
     uint32_t cp;
-    size_t n = tui_utf8_decode(p, strlen(p), &cp);
+    size_t n = svc_utf8_decode(p, strlen(p), &cp);
     *text = p + n;
     return (int)cp;
 }

@@ -228,7 +228,7 @@ static int display_col(const source_view *v, uint32_t line, uint32_t cpcol)
     int col = 0;
     for (uint32_t cp_index = 0; b < end && cp_index < cpcol; cp_index++) {
         uint32_t cp;
-        b += tui_utf8_decode(v->text + b, end - b, &cp);
+        b += svc_utf8_decode(v->text + b, end - b, &cp);
         col += cp == '\t' ? TAB_WIDTH - col % TAB_WIDTH : tui_cp_width(cp);
     }
     return col;
@@ -367,7 +367,7 @@ static void draw_code(const source_view *v, uint32_t line, int y, int x, int wid
     int col = 0;
     for (uint32_t cpcol = 0; b < end && col < v->hscroll + width; cpcol++) {
         uint32_t cp;
-        size_t len = tui_utf8_decode(v->text + b, end - b, &cp);
+        size_t len = svc_utf8_decode(v->text + b, end - b, &cp);
         attr_t attr = char_attr(v, b, line, cpcol);
         int w = cp == '\t' ? TAB_WIDTH - col % TAB_WIDTH : tui_cp_width(cp);
         bool whole = col >= v->hscroll && col + w <= v->hscroll + width;

@@ -4,6 +4,7 @@
 #include <strings.h>
 #include <wchar.h>
 
+#include "svcscope/quote.h"
 #include "tui/text.h"
 
 static bool unicode;
@@ -14,57 +15,9 @@ void tui_text_init(void)
     unicode = codeset && (strcasecmp(codeset, "UTF-8") == 0 || strcasecmp(codeset, "utf8") == 0);
 }
 
-size_t tui_utf8_decode(const char *s, size_t n, uint32_t *cp)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    if (n == 0) {
-        *cp = 0;
-        return 0;
-    }
-    unsigned char c = p[0];
-    size_t len;
-    uint32_t v;
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    } else if ((c & 0xE0) == 0xC0) {
-        len = 2;
-        v = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-        len = 3;
-        v = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-        len = 4;
-        v = c & 0x07;
-    } else {
-        *cp = 0xFFFD;
-        return 1;
-    }
-    if (len > n) {
-        *cp = 0xFFFD;
-        return 1;
-    }
-    for (size_t i = 1; i < len; i++) {
-        if ((p[i] & 0xC0) != 0x80) {
-            *cp = 0xFFFD;
-            return 1;
-        }
-        v = (v << 6) | (p[i] & 0x3F);
-    }
-    /* Overlong forms and surrogates are as bad as a stray byte. */
-    static const uint32_t min_for_len[] = { 0, 0, 0x80, 0x800, 0x10000 };
-    if (v < min_for_len[len] || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) {
-        *cp = 0xFFFD;
-        return 1;
-    }
-    *cp = v;
-    return len;
-}
-
-/* What is actually drawn for a code point. */
+/* What is actually drawn for a code point that has no escape (svc_quote_escape). */
 static uint32_t drawable(uint32_t cp)
 {
-    if (cp < 0x20 || cp == 0x7F) return '?';
     if (cp < 0x80) return cp;
     if (!unicode) return '?';
     int w = wcwidth((wchar_t)cp);
@@ -73,6 +26,9 @@ static uint32_t drawable(uint32_t cp)
 
 int tui_cp_width(uint32_t cp)
 {
+    char escape[SVC_QUOTE_ESCAPE_MAX];
+    size_t escape_len = svc_quote_escape(cp, escape);
+    if (escape_len) return (int)escape_len;
     cp = drawable(cp);
     if (cp < 0x80) return 1;
     int w = wcwidth((wchar_t)cp);
@@ -84,7 +40,7 @@ size_t tui_text_width(const char *s)
     size_t w = 0, n = strlen(s);
     while (n > 0) {
         uint32_t cp;
-        size_t used = tui_utf8_decode(s, n, &cp);
+        size_t used = svc_utf8_decode(s, n, &cp);
         w += (size_t)tui_cp_width(cp);
         s += used;
         n -= used;
@@ -99,6 +55,12 @@ const char *tui_glyph(const char *unicode_glyph, const char *ascii)
 
 int tui_put_cp(int y, int x, uint32_t cp, attr_t attr)
 {
+    /* A control character or a bad byte is never handed to curses: its escape is drawn instead,
+     * in reverse (as less does) so that it cannot pass for the text around it. */
+    char escape[SVC_QUOTE_ESCAPE_MAX];
+    size_t escape_len = svc_quote_escape(cp, escape);
+    for (size_t i = 0; i < escape_len; i++) tui_put_cp(y, x + (int)i, (unsigned char)escape[i], attr ^ A_REVERSE);
+    if (escape_len) return (int)escape_len;
     cp = drawable(cp);
     int w = tui_cp_width(cp);
     if (w == 0) return 0;
@@ -114,7 +76,7 @@ int tui_putn(int y, int x, int cols, const char *s, size_t n, attr_t attr)
     int used = 0;
     while (n > 0 && used < cols) {
         uint32_t cp;
-        size_t len = tui_utf8_decode(s, n, &cp);
+        size_t len = svc_utf8_decode(s, n, &cp);
         int w = tui_cp_width(cp);
         if (used + w > cols) break;
         used += tui_put_cp(y, x + used, cp, attr);
@@ -143,7 +105,7 @@ int tui_put_tail(int y, int x, int cols, const char *s, attr_t attr)
     size_t n = strlen(s);
     while (n > 0 && (int)tui_text_width(s) + 1 > cols) {
         uint32_t cp;
-        size_t len = tui_utf8_decode(s, n, &cp);
+        size_t len = svc_utf8_decode(s, n, &cp);
         s += len;
         n -= len;
     }
@@ -157,7 +119,7 @@ size_t tui_wrap(const char *s, size_t n, int cols)
     int used = 0;
     while (at < n) {
         uint32_t cp;
-        size_t len = tui_utf8_decode(s + at, n - at, &cp);
+        size_t len = svc_utf8_decode(s + at, n - at, &cp);
         int w = tui_cp_width(cp);
         if (used + w > cols && at > 0) return last_space ? last_space : at;
         if (cp == ' ') last_space = at + len;

@@ -1,6 +1,7 @@
 /*
- * Text on the screen in display columns: UTF-8 decoding, widths (wcwidth through the
- * locale), and drawing that clips at a column budget without ever splitting a wide character.
+ * Text on the screen in display columns: widths (wcwidth through the locale), and drawing that
+ * clips at a column budget without ever splitting a wide character. Every text drawn goes
+ * through here, so no control character from a repository reaches the terminal.
  */
 #ifndef SVCSCOPE_TUI_TEXT_H
 #define SVCSCOPE_TUI_TEXT_H
@@ -10,12 +11,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "svcscope/util.h"
+
 /* Reads the locale once: non-ASCII is drawn only when the terminal speaks UTF-8. */
 void tui_text_init(void);
 
-/* Decodes one code point; returns the bytes used (at least 1; U+FFFD for bad input). */
-size_t tui_utf8_decode(const char *s, size_t n, uint32_t *cp);
-/* Columns a code point takes on screen: 0, 1 or 2 (control and unknown characters are drawn as '?'). */
+/*
+ * Columns a code point (as svc_utf8_decode gives it) takes on screen: 0, 1 or 2, or the width
+ * of its escape for a control character or a bad byte ("\033", drawn in reverse).
+ */
 int tui_cp_width(uint32_t cp);
 size_t tui_text_width(const char *s);
 
