@@ -89,11 +89,13 @@ bool cli_parse_max_file_size(const char *command, const char *text, uint64_t *ou
     return false;
 }
 
+/* --exclude adds to the excludes in force, as `extend-exclude` does. */
 static int add_excludes(svc_config *cfg, const cli_repo_options *opts)
 {
     for (size_t i = 0; i < opts->nextra_exclude; i++) {
-        cfg->exclude = svc_xrealloc(cfg->exclude, (cfg->nexclude + 1) * sizeof *cfg->exclude);
-        cfg->exclude[cfg->nexclude++] = svc_xstrdup(opts->extra_exclude[i]);
+        cfg->extend_exclude =
+            svc_xrealloc(cfg->extend_exclude, (cfg->nextend_exclude + 1) * sizeof *cfg->extend_exclude);
+        cfg->extend_exclude[cfg->nextend_exclude++] = svc_xstrdup(opts->extra_exclude[i]);
     }
     return 0;
 }

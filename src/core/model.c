@@ -12,6 +12,7 @@
 #include "core/prefilter.h"
 #include "svcscope/cache.h"
 #include "svcscope/model.h"
+#include "svcscope/scope.h"
 #include "svcscope/util.h"
 
 /* ---- small helpers ----------------------------------------------------------- */
@@ -78,6 +79,7 @@ typedef struct build_ctx {
     svc_map *package_dirs;  /* folders that hold __init__.py */
     svc_map *prefixes;      /* folder -> folder_name* (folder_dotted) */
     struct parse_state *ps; /* parsing (below) */
+    svc_scope *scope;       /* the files that are the project */
 } build_ctx;
 
 static void collect_folders(build_ctx *b)
@@ -87,7 +89,7 @@ static void collect_folders(build_ctx *b)
     SVC_VEC(char *) folders = { 0 };
     for (size_t i = 0; i < n; i++) {
         const char *path = svc_source_at(m->source, i)->path;
-        if (svc_config_excluded(m->config, path)) continue;
+        if (svc_scope_excluded(b->scope, path)) continue;
         /* every ancestor folder */
         for (const char *p = path; (p = strchr(p, '/')) != NULL; p++) {
             char *dir = svc_arena_strndup(m->arena, path, (size_t)(p - path));
@@ -1876,7 +1878,7 @@ int svc_model_build(svc_model **out, svc_source *src, const svc_config *cfg, con
     if (cache_path) ps.cache = m->internal->cache = svc_cache_open(cache_path);
 
     build_ctx b = { .m = m, .folder_set = svc_map_new_borrowed(), .package_dirs = svc_map_new_borrowed(),
-                    .prefixes = svc_map_new(), .ps = &ps };
+                    .prefixes = svc_map_new(), .ps = &ps, .scope = svc_scope_new(cfg, src) };
     collect_folders(&b);
 
     /* Python files, in source (path) order */
@@ -1885,7 +1887,7 @@ int svc_model_build(svc_model **out, svc_source *src, const svc_config *cfg, con
     ps.work = svc_xcalloc(n ? n : 1, sizeof *ps.work);
     for (size_t i = 0; i < n; i++) {
         const svc_source_file *sf = svc_source_at(src, i);
-        if (!svc_str_ends_with(sf->path, ".py") || svc_config_excluded(cfg, sf->path)) continue;
+        if (!svc_str_ends_with(sf->path, ".py") || svc_scope_excluded(b.scope, sf->path)) continue;
         svc_file *f = &m->files[m->nfiles];
         f->path = svc_arena_strdup(m->arena, sf->path);
         f->module = module_name_for(&b, sf->path);
@@ -2032,6 +2034,7 @@ int svc_model_build(svc_model **out, svc_source *src, const svc_config *cfg, con
     svc_map_free(b.folder_set);
     svc_map_free(b.package_dirs);
     svc_map_free(b.prefixes);
+    svc_scope_free(b.scope);
     *out = m;
     (void)err;
     return 0;

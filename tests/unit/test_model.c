@@ -318,6 +318,69 @@ static void test_sources(void **state)
     free(root);
 }
 
+/* Code that is not the application is not read: hidden folders (tracked `.semgrep/` fixtures),
+ * node_modules, site-packages, build, dist and virtualenvs (found by pyvenv.cfg, or an old
+ * `venv`/`env` with bin/activate); `extend-exclude` adds, `exclude` replaces the defaults. */
+static void test_scope_excludes(void **state)
+{
+    (void)state;
+    char *root = tl_tempdir();
+    static const tl_file files[] = {
+        { "shop/__init__.py", "" },
+        { "shop/jobs.py", "from celery import shared_task\n@shared_task\ndef crunch():\n    pass\n" },
+        { ".semgrep/celery/rule.py", "from celery import shared_task\n@shared_task\ndef fixture():\n    pass\n" },
+        { "frontend/node_modules/pkg/gyp.py", "x = 1\n" },
+        { "build/lib/shop/jobs.py", "x = 1\n" },
+        { "dist/shop/jobs.py", "x = 1\n" },
+        { "legacy/old.py", "x = 1\n" },
+        { NULL, NULL },
+    };
+    tl_write_files(root, files);
+    tl_git(root, "init -q");
+    tl_git(root, "add -A");
+    tl_git(root, "commit -q -m one");
+    /* untracked and not ignored: a virtualenv by its pyvenv.cfg, an old one by bin/activate */
+    tl_write(root, "py312/pyvenv.cfg", "home = /usr/bin\n");
+    tl_write(root, "py312/lib/python3.12/celery/app.py", "x = 1\n");
+    tl_write(root, "py312/bin/tool.py", "x = 1\n");
+    tl_write(root, "env/bin/activate", "# old virtualenv\n");
+    tl_write(root, "env/bin/tool.py", "x = 1\n");
+    tl_write(root, "tools/bin/activate", "# a script, not a virtualenv\n");
+    tl_write(root, "tools/bin/run.py", "x = 1\n");
+
+    tl_repo r;
+    tl_repo_open(&r, root);
+    assert_int_equal(r.model->nfiles, 4); /* shop/__init__.py, shop/jobs.py, legacy/old.py, tools/bin/run.py */
+    assert_int_equal(svc_model_file(r.model, ".semgrep/celery/rule.py"), -1);
+    assert_int_equal(svc_model_file(r.model, "py312/bin/tool.py"), -1);
+    assert_int_equal(svc_model_file(r.model, "env/bin/tool.py"), -1);
+    assert_true(svc_model_file(r.model, "tools/bin/run.py") >= 0);
+    assert_int_equal(r.model->ntasks, 1);
+    for (size_t i = 0; i < r.model->nfolders; i++) {
+        assert_false(svc_str_starts_with(r.model->folders[i], ".semgrep"));
+        assert_false(svc_str_starts_with(r.model->folders[i], "node_modules"));
+    }
+    tl_repo_close(&r);
+
+    tl_write(root, "pyproject.toml", "[tool.svcscope]\nextend-exclude = [\"legacy\"]\n");
+    tl_repo_open(&r, root);
+    assert_int_equal(r.model->nfiles, 3);
+    assert_int_equal(svc_model_file(r.model, "legacy/old.py"), -1);
+    tl_repo_close(&r);
+
+    /* `exclude` replaces the defaults, not the virtualenvs */
+    tl_write(root, "pyproject.toml", "[tool.svcscope]\nexclude = [\"legacy\"]\n");
+    tl_repo_open(&r, root);
+    assert_true(svc_model_file(r.model, ".semgrep/celery/rule.py") >= 0);
+    assert_true(svc_model_file(r.model, "build/lib/shop/jobs.py") >= 0);
+    assert_int_equal(svc_model_file(r.model, "py312/bin/tool.py"), -1);
+    assert_int_equal(r.model->ntasks, 2);
+    tl_repo_close(&r);
+
+    tl_rmrf(root);
+    free(root);
+}
+
 /* `from .errors import *` in a service's __init__.py makes its exceptions available at the root. */
 static void test_star_reexports(void **state)
 {
@@ -408,6 +471,7 @@ int main(void)
         cmocka_unit_test(test_no_services_package),
         cmocka_unit_test(test_config_overrides),
         cmocka_unit_test(test_sources),
+        cmocka_unit_test(test_scope_excludes),
         cmocka_unit_test(test_star_reexports),
         cmocka_unit_test(test_real_world_layouts),
     };
