@@ -845,6 +845,26 @@ static void test_assigns_and_all(void **state)
     /* module-level assignments are module bindings */
     svc_facts_free(f);
 
+    /* a settings class: lists its body assigns to *APPS names, or a method so named returns */
+    f = extract("class Base(Configuration):\n"
+                "    INSTALLED_APPS = ['orders'] + THIRD_PARTY\n"
+                "    INSTALLED_APPS += ('billing',)\n"
+                "    DEBUG_TOOLS = ['not_apps']\n"
+                "class Dev(Base):\n"
+                "    @property\n"
+                "    def INSTALLED_APPS(self):\n"
+                "        return super().INSTALLED_APPS + ['debug_toolbar']\n"
+                "    def helper(self):\n"
+                "        return ['not_apps']\n"
+                "def LOCAL_APPS():\n"
+                "    return ['not_a_class']\n");
+    assert_int_equal(f->nclass_apps, 3);
+    assert_string_equal(f->class_apps[0], "orders");
+    assert_string_equal(f->class_apps[1], "billing");
+    assert_string_equal(f->class_apps[2], "debug_toolbar");
+    for (size_t i = 0; i < f->nassigns; i++) assert_string_not_equal(f->assigns[i].name, "INSTALLED_APPS");
+    svc_facts_free(f);
+
     f = extract("__all__ = ['a']\n__all__ = __all__ + ['b']\n");
     assert_true(f->has_all);
     assert_int_equal(f->nall, 2);
