@@ -161,6 +161,8 @@ typedef struct svc_noqa {
     bool all;              /* bare `# noqa` */
     const char *const *codes; /* codes as written after `noqa:` (any linter's), upper-cased */
     size_t ncodes;
+    svc_span span;         /* the directive, from its `#` to the end of its last code (of `noqa` when
+                              bare); several directives in one comment: from the first to the last */
 } svc_noqa;
 
 typedef struct svc_facts {

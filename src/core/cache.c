@@ -53,7 +53,7 @@ _Static_assert(sizeof(svc_def) == 168, "svc_def changed: update cache.c and bump
 _Static_assert(sizeof(svc_ref) == 80, "svc_ref changed: update cache.c and bump SVC_CACHE_VERSION");
 _Static_assert(sizeof(svc_call) == 120, "svc_call changed: update cache.c and bump SVC_CACHE_VERSION");
 _Static_assert(sizeof(svc_assign) == 56, "svc_assign changed: update cache.c and bump SVC_CACHE_VERSION");
-_Static_assert(sizeof(svc_noqa) == 24, "svc_noqa changed: update cache.c and bump SVC_CACHE_VERSION");
+_Static_assert(sizeof(svc_noqa) == 48, "svc_noqa changed: update cache.c and bump SVC_CACHE_VERSION");
 _Static_assert(sizeof(svc_facts) == 184, "svc_facts changed: update cache.c and bump SVC_CACHE_VERSION");
 #endif
 
@@ -835,6 +835,7 @@ static svc_noqa clean_noqa(const svc_noqa *x)
     c.all = x->all;
     c.codes = x->codes;
     c.ncodes = x->ncodes;
+    c.span = x->span;
     return c;
 }
 

@@ -922,7 +922,7 @@ static int item_code(tparse *p, const char *key, const tv *v, const char *s, cha
     bool ok = n >= 3 && n <= 6 && (s[0] | 0x20) == 's' && (s[1] | 0x20) == 'v' && (s[2] | 0x20) == 'c';
     for (size_t i = 3; ok && i < n; i++) ok = s[i] >= '0' && s[i] <= '9';
     if (!ok)
-        return fail_at(p, v->line, "%s: %s is not an svcscope rule code (SVC100..SVC501)", key, quote(p, s, n));
+        return fail_at(p, v->line, "%s: %s is not an svcscope rule code (SVC100..SVC900)", key, quote(p, s, n));
     *out = svc_xstrdup(s);
     for (char *c = *out; *c; c++)
         if (*c >= 'a' && *c <= 'z') *c = (char)(*c - 32);

@@ -840,6 +840,7 @@ static void add_noqa(extractor *ex, TSNode comment)
     uint32_t n;
     const char *s = src_at(ex, comment, &n);
     bool found = false, all = false;
+    uint32_t first = 0, last = 0; /* the directives: from the first '#' to the end of the last one */
     ex->tmp_codes.len = 0;
     for (uint32_t i = 0; i < n; i++) {
         if (s[i] != '#') continue;
@@ -853,6 +854,7 @@ static void add_noqa(extractor *ex, TSNode comment)
         if (k < n && s[k] == ':') {
             size_t before = ex->tmp_codes.len;
             k++;
+            uint32_t end = k;
             for (;;) {
                 while (k < n && (is_space(s[k]) || s[k] == ',')) k++;
                 uint32_t start = k;
@@ -865,17 +867,24 @@ static void add_noqa(extractor *ex, TSNode comment)
                 for (char *c = code; *c; c++)
                     if (*c >= 'a' && *c <= 'z') *c = (char)(*c - 'a' + 'A');
                 svc_vec_push(&ex->tmp_codes, code);
+                end = k;
             }
+            if (!found) first = i;
+            last = end;
             found = true;
             if (ex->tmp_codes.len == before) all = true;
             i = k ? k - 1 : 0;
         } else if (k == n || s[k] == '#') {
+            if (!found) first = i;
+            last = j;
             found = all = true;
         }
     }
     if (!found) return;
     svc_noqa q = { 0 };
     q.row = row_of(ex, ts_node_start_point(comment).row, ts_node_start_byte(comment) + ex->base);
+    part directives = { ts_node_start_byte(comment) + first, ts_node_start_byte(comment) + last };
+    q.span = span_of_part(ex, directives, q.row);
     q.all = all;
     q.codes = arena_strings(ex, &ex->tmp_codes);
     q.ncodes = ex->tmp_codes.len;

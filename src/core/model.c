@@ -1524,6 +1524,9 @@ static void choose_words(build_ctx *b)
     }
     /* SVC401-407: tasks (decorators end in these names) and .delay/.apply_async calls */
     for (size_t i = 0; task_words[i]; i++) add_word(ps, &ps->base_words, task_words[i], strlen(task_words[i]));
+    /* SVC900: a `# noqa` comment may name an svcscope code that suppresses nothing */
+    static const char *const noqa_words[] = { "noqa", "NOQA", "Noqa", NULL };
+    for (size_t i = 0; noqa_words[i]; i++) add_word(ps, &ps->base_words, noqa_words[i], strlen(noqa_words[i]));
     if (m->config)
         for (size_t i = 0; i < m->config->ntask_decorators; i++) {
             const char *last = svc_dotted_last(m->config->task_decorators[i]);

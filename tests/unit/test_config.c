@@ -581,15 +581,15 @@ static void test_error_bad_codes(void **state)
 {
     (void)state;
     expect_error("[tool.svcscope]\nselect = [\n  \"SVC2\",\n  \"E501\",\n]\n",
-                 "pyproject.toml:4: select: \"E501\" is not an svcscope rule code (SVC100..SVC501)");
+                 "pyproject.toml:4: select: \"E501\" is not an svcscope rule code (SVC100..SVC900)");
     expect_error("[tool.svcscope]\nignore = [\"SVC1011\"]\n",
-                 "pyproject.toml:2: ignore: \"SVC1011\" is not an svcscope rule code (SVC100..SVC501)");
+                 "pyproject.toml:2: ignore: \"SVC1011\" is not an svcscope rule code (SVC100..SVC900)");
     expect_error("[tool.svcscope]\nignore = [\"SVC-201\"]\n",
-                 "pyproject.toml:2: ignore: \"SVC-201\" is not an svcscope rule code (SVC100..SVC501)");
+                 "pyproject.toml:2: ignore: \"SVC-201\" is not an svcscope rule code (SVC100..SVC900)");
     expect_error("[tool.svcscope]\nselect = [\"\"]\n",
-                 "pyproject.toml:2: select: \"\" is not an svcscope rule code (SVC100..SVC501)");
+                 "pyproject.toml:2: select: \"\" is not an svcscope rule code (SVC100..SVC900)");
     expect_error("[tool.svcscope.per-file-ignores]\n\"tests/*\" = [\"SVC201\", \"F401\"]\n",
-                 "pyproject.toml:2: per-file-ignores: \"tests/*\": \"F401\" is not an svcscope rule code (SVC100..SVC501)");
+                 "pyproject.toml:2: per-file-ignores: \"tests/*\": \"F401\" is not an svcscope rule code (SVC100..SVC900)");
 }
 
 static void test_error_wrong_types(void **state)

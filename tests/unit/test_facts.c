@@ -903,7 +903,15 @@ static void test_noqa(void **state)
     assert_int_equal(q->ncodes, 1);
     assert_string_equal(q->codes[0], "SVC201");
 
+    /* the directive: from its '#' to the end of its last code (SVC900's fix edits only that) */
+    assert_int_equal(q->span.row, 1);
+    assert_int_equal(q->span.col, 10);
+    assert_int_equal(q->span.end_col, 24);
+    assert_int_equal(svc_facts_noqa_at(f, 0)->span.end_col, 16); /* bare: to the end of `noqa` */
+
     q = svc_facts_noqa_at(f, 2);
+    assert_int_equal(q->span.col, 10);
+    assert_int_equal(q->span.end_col, 28);
     assert_int_equal(q->ncodes, 2);
     assert_string_equal(q->codes[0], "SVC201");
     assert_string_equal(q->codes[1], "E501");
@@ -916,6 +924,8 @@ static void test_noqa(void **state)
     assert_true(svc_facts_noqa_at(f, 5)->all);
     assert_null(svc_facts_noqa_at(f, 6)); /* inside a string */
     q = svc_facts_noqa_at(f, 7);
+    assert_int_equal(q->span.col, 26); /* the noqa directive, not the comment before it */
+    assert_int_equal(q->span.end_col, 38);
     assert_false(q->all);
     assert_int_equal(q->ncodes, 1);
     assert_string_equal(q->codes[0], "F401");
