@@ -100,4 +100,33 @@ expect_out 'frontend/node_modules/gyp/pylib/tasks.py:5:5: SVC401'
 expect_no_out 'venv312'
 expect_no_out 'legacy'
 
+# --show-settings: the excludes in force, the virtualenvs found, and where each setting came from
+write pyproject.toml '[tool.svcscope]
+select = ["SVC4"]
+extend-exclude = ["legacy"]
+'
+run check --show-settings --ignore SVC402 --exclude old "$REPO"
+expect_status 0
+expect_out 'Settings file: pyproject.toml ([tool.svcscope])'
+expect_out 'exclude                = [".*", "node_modules", "site-packages", "build", "dist"]  # default'
+expect_out 'extend-exclude         = ["legacy", "old"]'
+expect_out '# pyproject.toml:3 + --exclude'
+expect_out 'select                 = ["SVC4"]'
+expect_out '# pyproject.toml:2'
+expect_out 'ignore                 = ["SVC402"]'
+expect_out '# default + --ignore'
+expect_out 'virtualenvs            = ["venv312"]'
+expect_out 'tasks-service          = "tasks"'
+expect_no_out 'Found'
+run check --show-settings --select SVC2 --max-file-size 1MiB "$REPO"
+expect_out 'select                 = ["SVC2"]'
+expect_out '# --select'
+expect_out 'max-file-size          = 1048576'
+write pyproject.toml '[tool.svcscope]
+exclude = []
+'
+run check --show-settings "$REPO"
+expect_out 'exclude                = []'
+expect_out '# pyproject.toml:2'
+
 finish
