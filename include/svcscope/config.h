@@ -28,13 +28,18 @@ typedef struct svc_config {
     size_t nselect;
     char **ignore;
     size_t nignore;
-    char **exclude;           /* globs on repo-relative paths */
+    char **exclude;           /* globs on repo-relative paths; when exclude_set, they replace the
+                                 default excludes (svc_config_default_excludes) */
     size_t nexclude;
+    bool exclude_set;
+    char **extend_exclude;    /* `extend-exclude` and --exclude: globs added to the excludes */
+    size_t nextend_exclude;
     svc_per_file_ignore *per_file_ignores;
     size_t nper_file_ignores;
     uint64_t max_file_size;   /* `max-file-size`: files larger are skipped with a warning; 0 = the
                                  default (svc_source_options, 10 MiB) */
     char *source_file;        /* pyproject.toml it was read from, or NULL */
+    uint32_t *key_lines;      /* line of each key in source_file (svc_config_key_line), or NULL */
 } svc_config;
 
 /* The largest `max-file-size` accepted (1 GiB): tree-sitter and the facts keep byte offsets in
@@ -57,7 +62,19 @@ int svc_config_load(svc_config *cfg, const char *root, svc_error *err);
 int svc_config_parse(svc_config *cfg, const char *path, const char *text, size_t len, svc_error *err);
 void svc_config_free(svc_config *cfg);
 
-/* True when the path matches an `exclude` glob (or is under a matching folder). */
+/* The globs left out when `exclude` is not set: hidden folders, node_modules, site-packages,
+ * build and dist. NULL-terminated. */
+const char *const *svc_config_default_excludes(void);
+/* The excludes in force: `exclude` when set, else the defaults. */
+const char *const *svc_config_excludes(const svc_config *cfg, size_t *n);
+/* The glob of the excludes in force or of `extend-exclude` that matches the path (or a folder
+ * above it), or NULL. Virtualenvs are found apart, from the files: svc_scope. */
+const char *svc_config_excluded_by(const svc_config *cfg, const char *path);
 bool svc_config_excluded(const svc_config *cfg, const char *path);
+
+/* The keys of [tool.svcscope], NULL-terminated, in the order the docs list them. */
+const char *const *svc_config_keys(void);
+/* The line of `key` in the pyproject.toml the config was read from; 0 when it was not set there. */
+uint32_t svc_config_key_line(const svc_config *cfg, const char *key);
 
 #endif

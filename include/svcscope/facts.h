@@ -161,6 +161,8 @@ typedef struct svc_noqa {
     bool all;              /* bare `# noqa` */
     const char *const *codes; /* codes as written after `noqa:` (any linter's), upper-cased */
     size_t ncodes;
+    svc_span span;         /* the directive, from its `#` to the end of its last code (of `noqa` when
+                              bare); several directives in one comment: from the first to the last */
 } svc_noqa;
 
 typedef struct svc_facts {
@@ -179,6 +181,9 @@ typedef struct svc_facts {
     const svc_assign *assigns; size_t nassigns;
     const char *const *all;    size_t nall;       /* string items of a module-level __all__ list/tuple */
     bool has_all;
+    const char *const *class_apps; size_t nclass_apps; /* string items of lists a class body assigns
+                                  to a name ending in `APPS`, or a method so named returns (a
+                                  settings class, as django-configurations writes them) */
     const svc_noqa *noqa;      size_t nnoqa;      /* sorted by row */
     const svc_span *errors;    size_t nerrors;    /* where parsing failed (ERROR/MISSING nodes) */
 

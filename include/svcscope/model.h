@@ -50,14 +50,16 @@ typedef struct svc_service {
 } svc_service;
 
 typedef enum svc_app_origin {
-    SVC_APP_FROM_APPS_PY,
-    SVC_APP_FROM_MODELS,
+    SVC_APP_FROM_APPS_PY,    /* an AppConfig subclass in apps.py */
+    SVC_APP_FROM_MODELS,     /* a Django model in models.py or models/ */
     SVC_APP_FROM_SETTINGS,   /* named in INSTALLED_APPS */
     SVC_APP_FROM_CONFIG,
 } svc_app_origin;
 
 typedef struct svc_app {
     const char *label;       /* last part of the module: "orders" */
+    const char *display;     /* how it is shown: the label, or when apps share it, the end of the
+                                path that tells them apart ("app/dataloaders") */
     const char *path;        /* "backend/orders" */
     const char *module;      /* "orders" */
     svc_app_origin origin;

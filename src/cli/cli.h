@@ -77,6 +77,25 @@ char *cli_find_root(const char *path);
 /* PATH relative to root ("" for the root itself); NULL (and a message) when outside it. */
 char *cli_relative_to(const char *root, const char *path);
 
+/* --exclude: adds the globs to the excludes in force, as `extend-exclude` does. */
+void cli_add_excludes(svc_config *cfg, const char *const *globs, size_t n);
+
+/* What the command line says about settings, for --show-settings. */
+typedef struct cli_settings_flags {
+    const char *const *select; /* --select: replaces `select` */
+    size_t nselect;
+    const char *const *ignore; /* --ignore: adds to `ignore` */
+    size_t nignore;
+    const char *const *exclude; /* --exclude: adds to `extend-exclude` */
+    size_t nexclude;
+    uint64_t max_file_size;    /* --max-file-size, 0 = none */
+} cli_settings_flags;
+
+/* Prints the settings in force at the project root and where each came from (the default, a
+ * line of pyproject.toml, a flag), then the virtualenvs found. EXIT_CLEAN, or EXIT_ERROR on a
+ * bad config. */
+int cli_show_settings(const char *root, const cli_settings_flags *flags);
+
 /* Opens, reads config, builds the model. On failure prints the error and returns EXIT_ERROR. */
 int cli_repo_open(cli_repo *repo, const cli_repo_options *opts);
 void cli_repo_close(cli_repo *repo);

@@ -33,6 +33,7 @@ static void check_usage(FILE *out)
           "  --no-color             no colour (also when NO_COLOR is set or output is not a terminal)\n"
           "  --no-cache             neither read nor update the facts cache (also SVCSCOPE_NO_CACHE=1)\n"
           "  --max-file-size SIZE   skip larger files with a warning (default: the config's, else 10MiB)\n"
+          "  --show-settings        print the settings in force and where each came from, and exit\n"
           "  -h, --help             show this help\n"
           "\n"
           "exit status: 0 nothing at or above --fail-on, 1 violations, 2 usage, config or I/O error\n",
@@ -59,7 +60,8 @@ static void print_statistics(const svc_diagnostics *d, bool color)
 int cmd_check(int argc, char **argv)
 {
     enum { OPT_FORMAT = 1, OPT_SELECT, OPT_IGNORE, OPT_FAIL_ON, OPT_EXCLUDE, OPT_STAGED, OPT_DIFF, OPT_BASELINE,
-           OPT_WRITE_BASELINE, OPT_STATISTICS, OPT_EXIT_ZERO, OPT_NO_COLOR, OPT_NO_CACHE, OPT_MAX_FILE_SIZE };
+           OPT_WRITE_BASELINE, OPT_STATISTICS, OPT_EXIT_ZERO, OPT_NO_COLOR, OPT_NO_CACHE, OPT_MAX_FILE_SIZE,
+           OPT_SHOW_SETTINGS };
     static const struct option options[] = {
         { "format", required_argument, NULL, OPT_FORMAT },
         { "output-format", required_argument, NULL, OPT_FORMAT },
@@ -76,6 +78,7 @@ int cmd_check(int argc, char **argv)
         { "no-color", no_argument, NULL, OPT_NO_COLOR },
         { "no-cache", no_argument, NULL, OPT_NO_CACHE },
         { "max-file-size", required_argument, NULL, OPT_MAX_FILE_SIZE },
+        { "show-settings", no_argument, NULL, OPT_SHOW_SETTINGS },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -85,6 +88,7 @@ int cmd_check(int argc, char **argv)
     size_t nselect = 0, nignore = 0, nexclude = 0;
     const char *diff_rev = NULL, *baseline = NULL, *write_baseline = NULL;
     bool staged = false, statistics = false, exit_zero = false, no_color = false, no_cache = false;
+    bool show_settings = false;
     uint64_t max_file_size = 0;
     int status = EXIT_ERROR;
 
@@ -116,6 +120,7 @@ int cmd_check(int argc, char **argv)
         case OPT_EXIT_ZERO: exit_zero = true; break;
         case OPT_NO_COLOR: no_color = true; break;
         case OPT_NO_CACHE: no_cache = true; break;
+        case OPT_SHOW_SETTINGS: show_settings = true; break;
         case OPT_MAX_FILE_SIZE:
             if (!cli_parse_max_file_size("check", optarg, &max_file_size)) goto out;
             break;
@@ -132,6 +137,13 @@ int cmd_check(int argc, char **argv)
         const char *first = optind < argc ? argv[optind] : ".";
         char *root = cli_find_root(first);
         if (!root) goto out;
+        if (show_settings) {
+            cli_settings_flags flags = { (const char *const *)select, nselect, (const char *const *)ignore, nignore,
+                                         (const char *const *)exclude, nexclude, max_file_size };
+            status = cli_show_settings(root, &flags);
+            free(root);
+            goto out;
+        }
         cli_repo repo;
         cli_repo_options ro = { 0 };
         ro.path = root;

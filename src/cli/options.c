@@ -38,7 +38,7 @@ bool cli_valid_selectors(char **list, size_t n, const char *option)
         bool any = false;
         for (size_t r = 0; r < count && !any; r++) any = svc_rule_matches(rules[r].code, list[i]);
         if (!any) {
-            cli_error("%s: '%s' selects no rule (codes are SVC100..SVC501; see svcscope rules)", option, list[i]);
+            cli_error("%s: '%s' selects no rule (codes are SVC100..SVC900; see svcscope rules)", option, list[i]);
             return false;
         }
     }

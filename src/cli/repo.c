@@ -89,13 +89,13 @@ bool cli_parse_max_file_size(const char *command, const char *text, uint64_t *ou
     return false;
 }
 
-static int add_excludes(svc_config *cfg, const cli_repo_options *opts)
+void cli_add_excludes(svc_config *cfg, const char *const *globs, size_t n)
 {
-    for (size_t i = 0; i < opts->nextra_exclude; i++) {
-        cfg->exclude = svc_xrealloc(cfg->exclude, (cfg->nexclude + 1) * sizeof *cfg->exclude);
-        cfg->exclude[cfg->nexclude++] = svc_xstrdup(opts->extra_exclude[i]);
+    for (size_t i = 0; i < n; i++) {
+        cfg->extend_exclude =
+            svc_xrealloc(cfg->extend_exclude, (cfg->nextend_exclude + 1) * sizeof *cfg->extend_exclude);
+        cfg->extend_exclude[cfg->nextend_exclude++] = svc_xstrdup(globs[i]);
     }
-    return 0;
 }
 
 int cli_repo_open(cli_repo *repo, const cli_repo_options *opts)
@@ -113,7 +113,8 @@ int cli_repo_open(cli_repo *repo, const cli_repo_options *opts)
     /* The config first: its max-file-size is the source's limit (PATH is the project root). */
     int rc = svc_config_load(&repo->config, path, &err);
     so.max_file_size = opts->max_file_size ? opts->max_file_size : repo->config.max_file_size;
-    if (rc < 0 || svc_source_open(&repo->source, path, &so, &err) < 0 || add_excludes(&repo->config, opts) < 0 ||
+    if (rc == 0) cli_add_excludes(&repo->config, opts->extra_exclude, opts->nextra_exclude);
+    if (rc < 0 || svc_source_open(&repo->source, path, &so, &err) < 0 ||
         svc_model_build(&repo->model, repo->source, &repo->config, &mo, &err) < 0) {
         cli_error("%s", err.message);
         cli_repo_close(repo);

@@ -53,8 +53,8 @@ _Static_assert(sizeof(svc_def) == 168, "svc_def changed: update cache.c and bump
 _Static_assert(sizeof(svc_ref) == 80, "svc_ref changed: update cache.c and bump SVC_CACHE_VERSION");
 _Static_assert(sizeof(svc_call) == 120, "svc_call changed: update cache.c and bump SVC_CACHE_VERSION");
 _Static_assert(sizeof(svc_assign) == 56, "svc_assign changed: update cache.c and bump SVC_CACHE_VERSION");
-_Static_assert(sizeof(svc_noqa) == 24, "svc_noqa changed: update cache.c and bump SVC_CACHE_VERSION");
-_Static_assert(sizeof(svc_facts) == 168, "svc_facts changed: update cache.c and bump SVC_CACHE_VERSION");
+_Static_assert(sizeof(svc_noqa) == 48, "svc_noqa changed: update cache.c and bump SVC_CACHE_VERSION");
+_Static_assert(sizeof(svc_facts) == 184, "svc_facts changed: update cache.c and bump SVC_CACHE_VERSION");
 #endif
 
 #define CACHE_MAGIC "SVCFACTS"
@@ -621,6 +621,7 @@ static bool fix_facts(fixer *x, svc_facts *f)
         fix_strings(x, &assigns[i].strings, assigns[i].nstrings);
     }
     fix_strings(x, &f->all, f->nall);
+    fix_strings(x, &f->class_apps, f->nclass_apps);
     FIX_ARRAY(x, svc_noqa, noqa, f->noqa, f->nnoqa);
     for (size_t i = 0; noqa && i < f->nnoqa; i++) fix_strings(x, &noqa[i].codes, noqa[i].ncodes);
     fix_array(x, (const void **)&f->errors, f->nerrors, sizeof(svc_span));
@@ -691,6 +692,7 @@ static size_t struct_bytes(const svc_facts *f)
     n += align8(f->nassigns * sizeof(svc_assign));
     for (size_t i = 0; i < f->nassigns; i++) n += align8(f->assigns[i].nstrings * sizeof(char *));
     n += align8(f->nall * sizeof(char *));
+    n += align8(f->nclass_apps * sizeof(char *));
     n += align8(f->nnoqa * sizeof(svc_noqa));
     for (size_t i = 0; i < f->nnoqa; i++) n += align8(f->noqa[i].ncodes * sizeof(char *));
     n += align8(f->nerrors * sizeof(svc_span));
@@ -833,6 +835,7 @@ static svc_noqa clean_noqa(const svc_noqa *x)
     c.all = x->all;
     c.codes = x->codes;
     c.ncodes = x->ncodes;
+    c.span = x->span;
     return c;
 }
 
@@ -871,6 +874,8 @@ static svc_facts clean_facts(const svc_facts *x)
     c.all = x->all;
     c.nall = x->nall;
     c.has_all = x->has_all;
+    c.class_apps = x->class_apps;
+    c.nclass_apps = x->nclass_apps;
     c.noqa = x->noqa;
     c.nnoqa = x->nnoqa;
     c.errors = x->errors;
@@ -1004,6 +1009,7 @@ static char *serialize_facts(const svc_facts *f, uintptr_t at, size_t *len)
     out.assigns = rel(&im, off, f->nassigns);
 
     out.all = put_strings(&im, f->all, f->nall);
+    out.class_apps = put_strings(&im, f->class_apps, f->nclass_apps);
 
     off = put_array(&im, f->noqa, f->nnoqa, sizeof(svc_noqa));
     for (size_t i = 0; i < f->nnoqa; i++) {

@@ -75,17 +75,47 @@ void svc_config_free(svc_config *cfg)
     free_strv(cfg->select, cfg->nselect);
     free_strv(cfg->ignore, cfg->nignore);
     free_strv(cfg->exclude, cfg->nexclude);
+    free_strv(cfg->extend_exclude, cfg->nextend_exclude);
     free_pfi(cfg->per_file_ignores, cfg->nper_file_ignores);
     free(cfg->source_file);
+    free(cfg->key_lines);
     memset(cfg, 0, sizeof *cfg);
+}
+
+/* What is not the application: other tools' folders (`.semgrep/`, `.venv/`, `.tox/`), installed
+ * packages and build output. A pattern without '/' matches a name anywhere on the path. */
+static const char *const DEFAULT_EXCLUDES[] = { ".*", "node_modules", "site-packages", "build", "dist", NULL };
+
+const char *const *svc_config_default_excludes(void)
+{
+    return DEFAULT_EXCLUDES;
+}
+
+const char *const *svc_config_excludes(const svc_config *cfg, size_t *n)
+{
+    if (cfg->exclude_set) {
+        *n = cfg->nexclude;
+        return (const char *const *)cfg->exclude;
+    }
+    *n = sizeof DEFAULT_EXCLUDES / sizeof *DEFAULT_EXCLUDES - 1;
+    return DEFAULT_EXCLUDES;
+}
+
+const char *svc_config_excluded_by(const svc_config *cfg, const char *path)
+{
+    /* svc_glob_match already treats a matching folder as covering everything below it. */
+    size_t n;
+    const char *const *globs = svc_config_excludes(cfg, &n);
+    for (size_t i = 0; i < n; i++)
+        if (svc_glob_match(globs[i], path)) return globs[i];
+    for (size_t i = 0; i < cfg->nextend_exclude; i++)
+        if (svc_glob_match(cfg->extend_exclude[i], path)) return cfg->extend_exclude[i];
+    return NULL;
 }
 
 bool svc_config_excluded(const svc_config *cfg, const char *path)
 {
-    /* svc_glob_match already treats a matching folder as covering everything below it. */
-    for (size_t i = 0; i < cfg->nexclude; i++)
-        if (svc_glob_match(cfg->exclude[i], path)) return true;
-    return false;
+    return svc_config_excluded_by(cfg, path) != NULL;
 }
 
 /* ---- document model ------------------------------------------------------------- */
@@ -772,14 +802,28 @@ enum {
     K_SELECT,
     K_IGNORE,
     K_EXCLUDE,
+    K_EXTEND_EXCLUDE,
     K_PER_FILE_IGNORES,
     K_COUNT
 };
 
-static const char *const KEY_NAMES[K_COUNT] = {
+static const char *const KEY_NAMES[K_COUNT + 1] = {
     "services-root", "tasks-service", "task-decorators", "apps",    "glue-modules",
-    "max-task-statements", "max-file-size", "select", "ignore", "exclude", "per-file-ignores",
+    "max-task-statements", "max-file-size", "select", "ignore", "exclude", "extend-exclude", "per-file-ignores",
+    NULL,
 };
+
+const char *const *svc_config_keys(void)
+{
+    return KEY_NAMES;
+}
+
+uint32_t svc_config_key_line(const svc_config *cfg, const char *key)
+{
+    for (int k = 0; cfg->key_lines && k < K_COUNT; k++)
+        if (strcmp(KEY_NAMES[k], key) == 0) return cfg->key_lines[k];
+    return 0;
+}
 
 /* Optimal string alignment distance, so a swapped pair of letters counts once; '_' and '-'
  * and case are folded first because `max_task_statements` is the likeliest slip. */
@@ -878,7 +922,7 @@ static int item_code(tparse *p, const char *key, const tv *v, const char *s, cha
     bool ok = n >= 3 && n <= 6 && (s[0] | 0x20) == 's' && (s[1] | 0x20) == 'v' && (s[2] | 0x20) == 'c';
     for (size_t i = 3; ok && i < n; i++) ok = s[i] >= '0' && s[i] <= '9';
     if (!ok)
-        return fail_at(p, v->line, "%s: %s is not an svcscope rule code (SVC100..SVC501)", key, quote(p, s, n));
+        return fail_at(p, v->line, "%s: %s is not an svcscope rule code (SVC100..SVC900)", key, quote(p, s, n));
     *out = svc_xstrdup(s);
     for (char *c = *out; *c; c++)
         if (*c >= 'a' && *c <= 'z') *c = (char)(*c - 32);
@@ -1027,7 +1071,10 @@ static int read_key(tparse *p, int k, const tv *v, svc_config *cfg)
     case K_IGNORE:
         return want_strv(p, key, v, item_code, &cfg->ignore, &cfg->nignore);
     case K_EXCLUDE:
+        cfg->exclude_set = true;
         return want_strv(p, key, v, item_glob, &cfg->exclude, &cfg->nexclude);
+    case K_EXTEND_EXCLUDE:
+        return want_strv(p, key, v, item_glob, &cfg->extend_exclude, &cfg->nextend_exclude);
     case K_PER_FILE_IGNORES:
         return read_per_file_ignores(p, v, cfg);
     case K_MAX_FILE_SIZE:
@@ -1106,7 +1153,12 @@ static void commit(svc_config *cfg, svc_config *staged, const bool set[K_COUNT])
     if (set[K_MAX_FILE_SIZE]) cfg->max_file_size = staged->max_file_size;
     if (set[K_SELECT]) swap_strv(&cfg->select, &cfg->nselect, &staged->select, &staged->nselect);
     if (set[K_IGNORE]) swap_strv(&cfg->ignore, &cfg->nignore, &staged->ignore, &staged->nignore);
-    if (set[K_EXCLUDE]) swap_strv(&cfg->exclude, &cfg->nexclude, &staged->exclude, &staged->nexclude);
+    if (set[K_EXCLUDE]) {
+        swap_strv(&cfg->exclude, &cfg->nexclude, &staged->exclude, &staged->nexclude);
+        cfg->exclude_set = true;
+    }
+    if (set[K_EXTEND_EXCLUDE])
+        swap_strv(&cfg->extend_exclude, &cfg->nextend_exclude, &staged->extend_exclude, &staged->nextend_exclude);
     if (set[K_PER_FILE_IGNORES]) {
         svc_per_file_ignore *t = cfg->per_file_ignores;
         size_t n = cfg->nper_file_ignores;
@@ -1116,6 +1168,9 @@ static void commit(svc_config *cfg, svc_config *staged, const bool set[K_COUNT])
         staged->nper_file_ignores = n;
     }
     swap_str(&cfg->source_file, &staged->source_file);
+    uint32_t *lines = cfg->key_lines;
+    cfg->key_lines = staged->key_lines;
+    staged->key_lines = lines;
 }
 
 static int read_svcscope(tparse *p, svc_config *cfg)
@@ -1130,6 +1185,7 @@ static int read_svcscope(tparse *p, svc_config *cfg)
 
     svc_config staged;
     memset(&staged, 0, sizeof staged);
+    staged.key_lines = svc_xcalloc(K_COUNT, sizeof *staged.key_lines);
     bool set[K_COUNT] = {0};
     int rc = SVC_OK;
     for (tv_entry *e = sec->head; e && rc == SVC_OK; e = e->next) {
@@ -1140,6 +1196,7 @@ static int read_svcscope(tparse *p, svc_config *cfg)
             break;
         }
         set[k] = true; /* TOML already refused a repeated key, so each is read once */
+        staged.key_lines[k] = e->val->line;
         rc = read_key(p, k, e->val, &staged);
     }
     if (rc == SVC_OK) {

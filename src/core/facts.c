@@ -358,6 +358,7 @@ typedef struct extractor {
     SVC_VEC(svc_assign) assigns;
     SVC_VEC(uint8_t) assign_has_chain;
     str_vec all;
+    str_vec class_apps;
     SVC_VEC(svc_noqa) noqa;
     SVC_VEC(svc_span) errors;
     SVC_VEC(scope_rec) scopes;
@@ -839,6 +840,7 @@ static void add_noqa(extractor *ex, TSNode comment)
     uint32_t n;
     const char *s = src_at(ex, comment, &n);
     bool found = false, all = false;
+    uint32_t first = 0, last = 0; /* the directives: from the first '#' to the end of the last one */
     ex->tmp_codes.len = 0;
     for (uint32_t i = 0; i < n; i++) {
         if (s[i] != '#') continue;
@@ -852,6 +854,7 @@ static void add_noqa(extractor *ex, TSNode comment)
         if (k < n && s[k] == ':') {
             size_t before = ex->tmp_codes.len;
             k++;
+            uint32_t end = k;
             for (;;) {
                 while (k < n && (is_space(s[k]) || s[k] == ',')) k++;
                 uint32_t start = k;
@@ -864,17 +867,24 @@ static void add_noqa(extractor *ex, TSNode comment)
                 for (char *c = code; *c; c++)
                     if (*c >= 'a' && *c <= 'z') *c = (char)(*c - 'a' + 'A');
                 svc_vec_push(&ex->tmp_codes, code);
+                end = k;
             }
+            if (!found) first = i;
+            last = end;
             found = true;
             if (ex->tmp_codes.len == before) all = true;
             i = k ? k - 1 : 0;
         } else if (k == n || s[k] == '#') {
+            if (!found) first = i;
+            last = j;
             found = all = true;
         }
     }
     if (!found) return;
     svc_noqa q = { 0 };
     q.row = row_of(ex, ts_node_start_point(comment).row, ts_node_start_byte(comment) + ex->base);
+    part directives = { ts_node_start_byte(comment) + first, ts_node_start_byte(comment) + last };
+    q.span = span_of_part(ex, directives, q.row);
     q.all = all;
     q.codes = arena_strings(ex, &ex->tmp_codes);
     q.ncodes = ex->tmp_codes.len;
@@ -1293,6 +1303,27 @@ static void record_assignment(extractor *ex, TSNode node)
     }
 }
 
+/* A settings class (django-configurations): `INSTALLED_APPS = [...]` or `+= [...]` in its body,
+ * or a method named so that returns a list (a property). Only names ending in `APPS`. */
+static bool names_apps(extractor *ex, TSNode name)
+{
+    uint32_t n;
+    const char *s = src_at(ex, name, &n);
+    return kind_of(name) == K_IDENTIFIER && n >= 4 && memcmp(s + n - 4, "APPS", 4) == 0;
+}
+
+static void add_class_apps(extractor *ex, TSNode value)
+{
+    if (ts_node_is_null(value) || !sequence_strings(ex, value)) return;
+    for (size_t i = 0; i < ex->tmp_strings.len; i++) svc_vec_push(&ex->class_apps, ex->tmp_strings.items[i]);
+}
+
+static void record_class_apps(extractor *ex, TSNode node)
+{
+    TSNode left = field_child(node, F_LEFT);
+    if (node_ok(left) && names_apps(ex, left)) add_class_apps(ex, field_child(node, F_RIGHT));
+}
+
 static void record_augmented(extractor *ex, TSNode node)
 {
     TSNode left = field_child(node, F_LEFT);
@@ -1488,6 +1519,10 @@ static int begin_def(extractor *ex, TSNode def_node, TSNode decorated, int enclo
             if (first && is_docstring(stmt)) d.has_docstring = true;
             else d.body_statements++;
             first = false;
+            if (kind == K_FUNCTION_DEFINITION && ex->scopes.items[enclosing].kind == S_CLASS && node_ok(name) &&
+                names_apps(ex, name) && strcmp(ts_node_type(stmt), "return_statement") == 0 &&
+                ts_node_named_child_count(stmt) > 0)
+                add_class_apps(ex, ts_node_named_child(stmt, 0));
         }
     }
     svc_vec_push(&ex->defs, d);
@@ -1662,10 +1697,12 @@ static void enter_load(extractor *ex, frame *f, TSNode node)
         return;
     case K_ASSIGNMENT:
         if (f->scope == 0 && !(f->bits & FB_CHAINED)) record_assignment(ex, node);
+        else if (ex->scopes.items[f->scope].kind == S_CLASS) record_class_apps(ex, node);
         f->mode = M_ASSIGNMENT;
         return;
     case K_AUGMENTED_ASSIGNMENT:
         if (f->scope == 0) record_augmented(ex, node);
+        else if (ex->scopes.items[f->scope].kind == S_CLASS) record_class_apps(ex, node);
         f->mode = M_AUGASSIGN;
         return;
     case K_TYPE_ALIAS_STATEMENT:
@@ -2153,6 +2190,8 @@ static void finish(extractor *ex)
     f->nassigns = ex->assigns.len;
     f->all = ARENA_COPY(ex, ex->all);
     f->nall = ex->all.len;
+    f->class_apps = ARENA_COPY(ex, ex->class_apps);
+    f->nclass_apps = ex->class_apps.len;
     f->noqa = ARENA_COPY(ex, ex->noqa);
     f->nnoqa = ex->noqa.len;
     f->errors = ARENA_COPY(ex, ex->errors);
@@ -2173,6 +2212,7 @@ static void free_extractor(extractor *ex)
     svc_vec_free(&ex->assigns);
     svc_vec_free(&ex->assign_has_chain);
     svc_vec_free(&ex->all);
+    svc_vec_free(&ex->class_apps);
     svc_vec_free(&ex->noqa);
     svc_vec_free(&ex->errors);
     svc_vec_free(&ex->scopes);

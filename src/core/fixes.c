@@ -1148,6 +1148,7 @@ static fix_fn fixer_for(const char *code)
         { "SVC201", fx_imports_201 },    { "SVC202", fx_imports_202 },    { "SVC301", fx_exceptions_301 },
         { "SVC302", fx_exceptions_302 }, { "SVC303", fx_exceptions_303 }, { "SVC402", fx_tasks_402 },
         { "SVC403", fx_tasks_403 },      { "SVC404", fx_tasks_404 },      { "SVC405", fx_tasks_405 },
+        { "SVC900", fx_hygiene_900 },
     };
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
         if (strcmp(table[i].code, code) == 0) return table[i].fn;

@@ -9,10 +9,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/app_evidence.h"
 #include "core/prefilter.h"
 #include "svcscope/cache.h"
 #include "svcscope/model.h"
 #include "svcscope/quote.h"
+#include "svcscope/scope.h"
 #include "svcscope/util.h"
 
 /* ---- small helpers ----------------------------------------------------------- */
@@ -79,6 +81,7 @@ typedef struct build_ctx {
     svc_map *package_dirs;  /* folders that hold __init__.py */
     svc_map *prefixes;      /* folder -> folder_name* (folder_dotted) */
     struct parse_state *ps; /* parsing (below) */
+    svc_scope *scope;       /* the files that are the project */
 } build_ctx;
 
 static void collect_folders(build_ctx *b)
@@ -88,7 +91,7 @@ static void collect_folders(build_ctx *b)
     SVC_VEC(char *) folders = { 0 };
     for (size_t i = 0; i < n; i++) {
         const char *path = svc_source_at(m->source, i)->path;
-        if (svc_config_excluded(m->config, path)) continue;
+        if (svc_scope_excluded(b->scope, path)) continue;
         /* every ancestor folder */
         for (const char *p = path; (p = strchr(p, '/')) != NULL; p++) {
             char *dir = svc_arena_strndup(m->arena, path, (size_t)(p - path));
@@ -856,16 +859,84 @@ static const char *package_folder(build_ctx *b, const char *dotted)
     return dirname_of(b->m->arena, b->m->files[sym->file].path);
 }
 
+/* A folder named tests or test, or one under it: test doubles, never an app of the project. */
+static bool is_test_folder(const char *dir)
+{
+    for (const char *seg = dir; *seg;) {
+        size_t n = strcspn(seg, "/");
+        if ((n == 5 && strncmp(seg, "tests", 5) == 0) || (n == 4 && strncmp(seg, "test", 4) == 0)) return true;
+        seg += n + (seg[n] == '/');
+    }
+    return false;
+}
+
 static void add_app(build_ctx *b, void *vec, const char *dir, svc_app_origin origin)
 {
     app_vec *apps = vec;
     if (app_known(apps, dir) || is_under_services(b->m, dir)) return;
+    if (origin != SVC_APP_FROM_CONFIG && is_test_folder(dir)) return;
     svc_app app = { 0 };
     app.path = dir;
     app.module = folder_module(b, dir);
     app.label = svc_dotted_last(app.module);
     app.origin = origin;
     svc_vec_push(apps, app);
+}
+
+/* "orders", "shop.orders", "orders.apps.OrdersConfig": the longest package prefix names the app. */
+static void add_installed_app(build_ctx *b, void *vec, const char *entry)
+{
+    svc_model *m = b->m;
+    char *name = svc_arena_strdup(m->arena, entry);
+    const char *dir = NULL;
+    for (;;) {
+        dir = package_folder(b, name);
+        if (dir) break;
+        char *dot = strrchr(name, '.');
+        if (!dot) break;
+        *dot = '\0';
+    }
+    /* "orders.apps" is the AppConfig module; the app is its package */
+    if (dir && strcmp(basename_of(dir), "apps") == 0 && strchr(name, '.')) dir = dirname_of(m->arena, dir);
+    if (dir && *dir) add_app(b, vec, dir, SVC_APP_FROM_SETTINGS);
+}
+
+/* The files whose classes can show that their package is an app: apps.py, models.py, models/. */
+static bool app_evidence_file(const char *path)
+{
+    const char *base = basename_of(path);
+    if (strcmp(base, "apps.py") == 0 || strcmp(base, "models.py") == 0) return true;
+    size_t n = (size_t)(base - path);
+    return svc_str_ends_with(base, ".py") && n >= 7 && strncmp(base - 7, "models/", 7) == 0 &&
+           (n == 7 || base[-8] == '/');
+}
+
+/* How an app is shown: its label, or when apps share it, the end of the path that tells them apart
+ * ("app/dataloaders", "webhook/dataloaders"). */
+static void name_apps(svc_model *m)
+{
+    for (size_t a = 0; a < m->napps; a++) {
+        svc_app *app = &m->apps[a];
+        app->display = app->label;
+        bool shared = false;
+        for (size_t o = 0; o < m->napps && !shared; o++) shared = o != a && strcmp(m->apps[o].label, app->label) == 0;
+        if (!shared) continue;
+        /* take path segments from the end until no other app's path ends the same way */
+        const char *path = app->path, *start = path + strlen(path);
+        for (;;) {
+            while (start > path && start[-1] != '/') start--;
+            bool unique = true;
+            for (size_t o = 0; o < m->napps && unique; o++) {
+                if (o == a || strcmp(m->apps[o].label, app->label) != 0) continue;
+                const char *other = m->apps[o].path;
+                size_t n = strlen(start), on = strlen(other);
+                unique = !(on >= n && strcmp(other + on - n, start) == 0 && (on == n || other[on - n - 1] == '/'));
+            }
+            if (unique || start == path) break;
+            start--; /* onto the '/' before the segment */
+        }
+        app->display = start;
+    }
 }
 
 static void find_apps(build_ctx *b)
@@ -880,48 +951,39 @@ static void find_apps(build_ctx *b)
             add_app(b, &apps, dir, SVC_APP_FROM_CONFIG);
         }
     } else {
+        /* Evidence, not file names: an AppConfig subclass in apps.py, a model class in models.py
+         * or a models/ package (app_evidence.c). */
         for (size_t i = 0; i < m->nfiles; i++) {
             const svc_file *f = &m->files[i];
+            if (!app_evidence_file(f->path)) continue;
             const char *base = basename_of(f->path);
             char *dir = dirname_of(m->arena, f->path);
-            if (!*dir || !is_package_dir(b, dir)) continue;
-            if (strcmp(base, "apps.py") == 0) add_app(b, &apps, dir, SVC_APP_FROM_APPS_PY);
-            else if (strcmp(base, "models.py") == 0) add_app(b, &apps, dir, SVC_APP_FROM_MODELS);
-            else if (strcmp(base, "__init__.py") == 0 && strcmp(basename_of(dir), "models") == 0) {
-                char *parent = dirname_of(m->arena, dir);
-                if (*parent && is_package_dir(b, parent)) add_app(b, &apps, parent, SVC_APP_FROM_MODELS);
+            bool in_models = strcmp(basename_of(dir), "models") == 0;
+            if (in_models) dir = dirname_of(m->arena, dir);
+            if (!*dir || !is_package_dir(b, dir) || app_known(&apps, dir)) continue;
+            if (strcmp(base, "apps.py") == 0 && !in_models) {
+                if (svc_app_evidence_appconfig(m, i)) add_app(b, &apps, dir, SVC_APP_FROM_APPS_PY);
+            } else if (svc_app_evidence_model(m, i)) {
+                add_app(b, &apps, dir, SVC_APP_FROM_MODELS);
             }
         }
-        /* INSTALLED_APPS (and the *_APPS lists it is usually built from) in settings modules */
+        /* INSTALLED_APPS (and the *_APPS lists it is usually built from) in settings modules,
+         * settings classes included */
         for (size_t i = 0; i < m->nfiles; i++) {
             const svc_facts *facts = m->files[i].facts;
             if (!facts || !strstr(m->files[i].path, "settings")) continue;
             for (size_t k = 0; k < facts->nassigns; k++) {
                 const svc_assign *as = &facts->assigns[k];
                 if (!svc_str_ends_with(as->name, "APPS")) continue;
-                for (size_t s = 0; s < as->nstrings; s++) {
-                    /* "orders", "shop.orders", "orders.apps.OrdersConfig": the longest package prefix */
-                    char *name = svc_arena_strdup(m->arena, as->strings[s]);
-                    const char *dir = NULL;
-                    for (;;) {
-                        dir = package_folder(b, name);
-                        if (dir) break;
-                        char *dot = strrchr(name, '.');
-                        if (!dot) break;
-                        *dot = '\0';
-                    }
-                    if (dir && strcmp(basename_of(dir), "apps") == 0 && strchr(name, '.')) {
-                        /* "orders.apps" is the AppConfig module; the app is its package */
-                        dir = dirname_of(m->arena, dir);
-                    }
-                    if (dir && *dir) add_app(b, &apps, dir, SVC_APP_FROM_SETTINGS);
-                }
+                for (size_t s = 0; s < as->nstrings; s++) add_installed_app(b, &apps, as->strings[s]);
             }
+            for (size_t s = 0; s < facts->nclass_apps; s++) add_installed_app(b, &apps, facts->class_apps[s]);
         }
     }
     if (apps.len > 1) qsort(apps.items, apps.len, sizeof *apps.items, compare_apps);
     m->apps = apps.items;
     m->napps = apps.len;
+    name_apps(m);
 }
 
 static void assign_roles(svc_model *m)
@@ -1463,6 +1525,9 @@ static void choose_words(build_ctx *b)
     }
     /* SVC401-407: tasks (decorators end in these names) and .delay/.apply_async calls */
     for (size_t i = 0; task_words[i]; i++) add_word(ps, &ps->base_words, task_words[i], strlen(task_words[i]));
+    /* SVC900: a `# noqa` comment may name an svcscope code that suppresses nothing */
+    static const char *const noqa_words[] = { "noqa", "NOQA", "Noqa", NULL };
+    for (size_t i = 0; noqa_words[i]; i++) add_word(ps, &ps->base_words, noqa_words[i], strlen(noqa_words[i]));
     if (m->config)
         for (size_t i = 0; i < m->config->ntask_decorators; i++) {
             const char *last = svc_dotted_last(m->config->task_decorators[i]);
@@ -1877,7 +1942,7 @@ int svc_model_build(svc_model **out, svc_source *src, const svc_config *cfg, con
     if (cache_path) ps.cache = m->internal->cache = svc_cache_open(cache_path);
 
     build_ctx b = { .m = m, .folder_set = svc_map_new_borrowed(), .package_dirs = svc_map_new_borrowed(),
-                    .prefixes = svc_map_new(), .ps = &ps };
+                    .prefixes = svc_map_new(), .ps = &ps, .scope = svc_scope_new(cfg, src) };
     collect_folders(&b);
 
     /* Python files, in source (path) order */
@@ -1886,7 +1951,7 @@ int svc_model_build(svc_model **out, svc_source *src, const svc_config *cfg, con
     ps.work = svc_xcalloc(n ? n : 1, sizeof *ps.work);
     for (size_t i = 0; i < n; i++) {
         const svc_source_file *sf = svc_source_at(src, i);
-        if (!svc_str_ends_with(sf->path, ".py") || svc_config_excluded(cfg, sf->path)) continue;
+        if (!svc_str_ends_with(sf->path, ".py") || svc_scope_excluded(b.scope, sf->path)) continue;
         svc_file *f = &m->files[m->nfiles];
         f->path = svc_arena_strdup(m->arena, sf->path);
         f->module = module_name_for(&b, sf->path);
@@ -1904,12 +1969,13 @@ int svc_model_build(svc_model **out, svc_source *src, const svc_config *cfg, con
     ps.mods = mods.items;
     ps.nmods = mods.len;
 
-    /* Where things are, from paths alone; then settings (INSTALLED_APPS names apps). */
+    /* Where things are, from paths alone; then settings (INSTALLED_APPS names apps) and the files
+     * whose classes show an app. */
     find_services_root(&b);
     find_services(&b);
     index_vec first = { 0 }, rest = { 0 };
     for (size_t i = 0; i < m->nfiles; i++) {
-        if (strstr(m->files[i].path, "settings")) {
+        if (strstr(m->files[i].path, "settings") || app_evidence_file(m->files[i].path)) {
             ps.work[i].must = true;
             svc_vec_push(&first, i);
         } else {
@@ -2033,6 +2099,7 @@ int svc_model_build(svc_model **out, svc_source *src, const svc_config *cfg, con
     svc_map_free(b.folder_set);
     svc_map_free(b.package_dirs);
     svc_map_free(b.prefixes);
+    svc_scope_free(b.scope);
     *out = m;
     (void)err;
     return 0;

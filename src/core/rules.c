@@ -134,6 +134,12 @@ static const svc_rule catalogue[] = {
       "# accounts/helpers.py\ndef deactivate_user(user): ...",
       "# services/accounts/users.py\ndef deactivate_user(user): ...",
       NULL },
+    { "SVC900", "unused-noqa", SVC_SEVERITY_INFO,
+      "An svcscope code in a `# noqa` comment suppresses no finding on its line.",
+      "Suppressions that suppress nothing hide the next real finding on that line; keep them honest.",
+      "from services.billing import invoices  # noqa: SVC201",
+      "from services.billing import invoices",
+      "Remove the unused svcscope codes from the comment (the whole `# noqa` when nothing else is left)." },
 };
 
 const svc_rule *svc_rules(size_t *count)

@@ -272,13 +272,13 @@ static void check_app_imports(svc_check_ctx *ctx, size_t file)
                 svc_report(ctx, "SVC203", file, imp->span,
                            "`from %s import *` takes everything of `%s` from Django app `%s`; services import "
                            "only an app's models (`%s.models`)",
-                           imp->module, imp->module, a->label, a->module);
+                           imp->module, imp->module, a->display, a->module);
             continue;
         }
         if (strcmp(name, a->module) != 0 && !is_app_models(m, app, name)) {
             svc_report(ctx, "SVC203", file, imp->span,
                        "`%s` is imported from Django app `%s`; services import only an app's models (`%s.models`)",
-                       name, a->label, a->module);
+                       name, a->display, a->module);
             continue;
         }
         /* The import binds the app package itself: its uses decide. */
@@ -291,7 +291,7 @@ static void check_app_imports(svc_check_ctx *ctx, size_t file)
             svc_report(ctx, "SVC203", file, imp->span,
                        "Django app `%s` is imported and used for `%s`; services import only an app's models "
                        "(`%s.models`)",
-                       a->label, ref->resolved, a->module);
+                       a->display, ref->resolved, a->module);
             break;
         }
     }

@@ -101,12 +101,12 @@ static void check_module(svc_check_ctx *ctx, size_t i)
             svc_report_path(ctx, "SVC501", f->path, false,
                             "`%s` of Django app `%s` is not Django glue but defines function %s: move it to a "
                             "service and call it from the app",
-                            inside, app->label, names.data);
+                            inside, app->display, names.data);
         else
             svc_report_path(ctx, "SVC501", f->path, false,
                             "`%s` of Django app `%s` is not Django glue but defines %zu functions (%s): move them "
                             "to a service and call them from the app",
-                            inside, app->label, count, names.data);
+                            inside, app->display, count, names.data);
     }
     svc_buf_free(&names);
     free(first);

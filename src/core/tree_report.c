@@ -153,7 +153,8 @@ char *svc_tree_text(const svc_model *m)
     static const char *const origins[] = { "apps.py", "models", "INSTALLED_APPS", "config" };
     for (size_t a = 0; a < m->napps; a++) {
         line_start(&t, a + 1 == m->napps);
-        svc_buf_printf(&t.buf, "%s  %s/  (%s, %zu modules)\n", svc_quoted_text(m->apps[a].label), svc_quoted_path(m->apps[a].path),
+        svc_buf_printf(&t.buf, "%s  %s/  (%s, %zu modules)\n", svc_quoted_text(m->apps[a].display),
+                       svc_quoted_path(m->apps[a].path),
                        origins[m->apps[a].origin], m->apps[a].nfiles);
     }
 
@@ -243,7 +244,7 @@ char *svc_tree_json(const svc_model *m)
     for (size_t a = 0; a < m->napps; a++) {
         json_t *files = json_array();
         for (size_t i = 0; i < m->apps[a].nfiles; i++) json_array_append_new(files, json_string(m->files[m->apps[a].files[i]].path));
-        json_array_append_new(apps, json_pack("{s:s, s:s, s:s, s:s, s:o}", "label", m->apps[a].label, "path",
+        json_array_append_new(apps, json_pack("{s:s, s:s, s:s, s:s, s:s, s:o}", "label", m->apps[a].label, "display", m->apps[a].display, "path",
                                               m->apps[a].path, "module", m->apps[a].module, "found_by",
                                               origins[m->apps[a].origin], "files", files));
     }

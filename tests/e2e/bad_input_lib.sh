@@ -58,7 +58,12 @@ fixture_repo() {
     return user
 '
     write orders/__init__.py ''
-    write orders/models.py ''
+    write orders/models.py 'from django.db import models
+
+
+class Order(models.Model):
+    pass
+'
     write orders/views.py 'from services.integrations.google_calendar.credentials import get_credentials
 
 

@@ -63,6 +63,10 @@ def test_wrapper():
 '
 write accounts/__init__.py ''
 write accounts/apps.py 'from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
 '
 write accounts/views.py 'from functools import partial
 
@@ -251,7 +255,10 @@ expect_status 2
 new_repo legacy
 write manage.py ''
 write orders/__init__.py ''
-write orders/models.py 'class Order:
+write orders/models.py 'from django.db import models
+
+
+class Order(models.Model):
     pass
 '
 write orders/tasks.py 'from celery import shared_task

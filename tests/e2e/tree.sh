@@ -32,6 +32,10 @@ def delay_send_welcome(user_id):
 '
 write backend/orders/__init__.py ''
 write backend/orders/apps.py 'from django.apps import AppConfig
+
+
+class OrdersConfig(AppConfig):
+    name = "orders"
 '
 git_commit_all
 
@@ -80,7 +84,12 @@ expect_no_out "reports/"
 # no services package: says so, still lists the tasks (migration mode)
 new_repo legacy
 write app/__init__.py ''
-write app/models.py ''
+write app/models.py 'from django.db import models
+
+
+class Thing(models.Model):
+    pass
+'
 write app/tasks.py 'from celery import shared_task
 
 

@@ -9,7 +9,10 @@ write shop/celery.py 'from celery import Celery
 app = Celery("shop")
 '
 write orders/__init__.py ''
-write orders/models.py 'class Order:
+write orders/models.py 'from django.db import models
+
+
+class Order(models.Model):
     pass
 '
 write orders/tasks.py 'from shop.celery import app

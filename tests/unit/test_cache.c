@@ -39,6 +39,11 @@ static int load_demo(void **state)
     char *cmd = svc_xasprintf("cp -R '%s/examples/demo/.' '%s/'", SVC_SRCDIR, root);
     int copied = system(cmd);
     free(cmd);
+    /* facts the demo does not have: a settings class */
+    tl_write(root, "conf/settings_class.py",
+             "class Base:\n    INSTALLED_APPS = ['orders']\n    INSTALLED_APPS += ['billing']\n\n"
+             "class Dev(Base):\n    @property\n    def INSTALLED_APPS(self):\n        return ['debug'] + super().x\n"
+             "x = 1  # noqa: SVC201, E501\n");
     if (copied != 0 || svc_source_open(&src, root, NULL, &err) < 0) {
         fprintf(stderr, "%s\n", copied != 0 ? "cannot copy examples/demo" : err.message);
         tl_rmrf(root);
@@ -165,9 +170,11 @@ static bool same_facts(const svc_facts *a, const svc_facts *b)
             return false;
     }
     if (!same_strs(a->all, b->all, a->nall)) return false;
+    if (a->nclass_apps != b->nclass_apps || !same_strs(a->class_apps, b->class_apps, a->nclass_apps)) return false;
     for (size_t i = 0; i < a->nnoqa; i++) {
         const svc_noqa *x = &a->noqa[i], *y = &b->noqa[i];
-        if (x->row != y->row || x->all != y->all || x->ncodes != y->ncodes || !same_strs(x->codes, y->codes, x->ncodes))
+        if (x->row != y->row || x->all != y->all || x->ncodes != y->ncodes || !same_strs(x->codes, y->codes, x->ncodes) ||
+            !same_span(x->span, y->span))
             return false;
     }
     for (size_t i = 0; i < a->nerrors; i++)

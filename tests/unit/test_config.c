@@ -569,7 +569,7 @@ static void test_error_unknown_key_suggests(void **state)
     expect_error("[tool.svcscope]\ncolour = true\n",
                  "pyproject.toml:2: unknown key \"colour\" in [tool.svcscope] (known keys: services-root, "
                  "tasks-service, task-decorators, apps, glue-modules, max-task-statements, max-file-size, select, "
-                 "ignore, exclude, per-file-ignores)");
+                 "ignore, exclude, extend-exclude, per-file-ignores)");
     expect_error("[tool.svcscope]\nmax_file_size = 1\n",
                  "pyproject.toml:2: unknown key \"max_file_size\" in [tool.svcscope] (did you mean \"max-file-size\"?)");
     /* A sub-table other than per-file-ignores is an unknown key too, at its header. */
@@ -581,15 +581,15 @@ static void test_error_bad_codes(void **state)
 {
     (void)state;
     expect_error("[tool.svcscope]\nselect = [\n  \"SVC2\",\n  \"E501\",\n]\n",
-                 "pyproject.toml:4: select: \"E501\" is not an svcscope rule code (SVC100..SVC501)");
+                 "pyproject.toml:4: select: \"E501\" is not an svcscope rule code (SVC100..SVC900)");
     expect_error("[tool.svcscope]\nignore = [\"SVC1011\"]\n",
-                 "pyproject.toml:2: ignore: \"SVC1011\" is not an svcscope rule code (SVC100..SVC501)");
+                 "pyproject.toml:2: ignore: \"SVC1011\" is not an svcscope rule code (SVC100..SVC900)");
     expect_error("[tool.svcscope]\nignore = [\"SVC-201\"]\n",
-                 "pyproject.toml:2: ignore: \"SVC-201\" is not an svcscope rule code (SVC100..SVC501)");
+                 "pyproject.toml:2: ignore: \"SVC-201\" is not an svcscope rule code (SVC100..SVC900)");
     expect_error("[tool.svcscope]\nselect = [\"\"]\n",
-                 "pyproject.toml:2: select: \"\" is not an svcscope rule code (SVC100..SVC501)");
+                 "pyproject.toml:2: select: \"\" is not an svcscope rule code (SVC100..SVC900)");
     expect_error("[tool.svcscope.per-file-ignores]\n\"tests/*\" = [\"SVC201\", \"F401\"]\n",
-                 "pyproject.toml:2: per-file-ignores: \"tests/*\": \"F401\" is not an svcscope rule code (SVC100..SVC501)");
+                 "pyproject.toml:2: per-file-ignores: \"tests/*\": \"F401\" is not an svcscope rule code (SVC100..SVC900)");
 }
 
 static void test_error_wrong_types(void **state)
@@ -794,6 +794,52 @@ static void test_excluded(void **state)
     svc_config_free(&cfg);
 }
 
+/* Hidden folders, node_modules, site-packages, build and dist are left out by default;
+ * `extend-exclude` adds to them, `exclude` replaces them; lines are kept for --show-settings. */
+static void test_default_excludes(void **state)
+{
+    (void)state;
+    svc_config cfg;
+    svc_config_init(&cfg);
+    assert_true(svc_config_excluded(&cfg, ".semgrep/celery/rule.py"));
+    assert_true(svc_config_excluded(&cfg, "backend/.venv/lib/x.py"));
+    assert_true(svc_config_excluded(&cfg, "frontend/node_modules/pkg/setup.py"));
+    assert_true(svc_config_excluded(&cfg, "env/lib/python3.12/site-packages/celery/app.py"));
+    assert_true(svc_config_excluded(&cfg, "build/lib/shop/models.py"));
+    assert_string_equal(svc_config_excluded_by(&cfg, "dist/shop/tasks.py"), "dist");
+    assert_false(svc_config_excluded(&cfg, "shop/builders.py"));
+    assert_false(svc_config_excluded(&cfg, "shop/distribution/models.py"));
+    assert_int_equal(svc_config_key_line(&cfg, "exclude"), 0);
+    svc_config_free(&cfg);
+
+    expect_ok(&cfg, "[tool.svcscope]\nselect = [\"SVC\"]\nextend-exclude = [\"legacy\"]\n");
+    assert_false(cfg.exclude_set);
+    assert_true(svc_config_excluded(&cfg, "legacy/tasks.py"));
+    assert_true(svc_config_excluded(&cfg, ".semgrep/rule.py"));
+    assert_int_equal(svc_config_key_line(&cfg, "extend-exclude"), 3);
+    assert_int_equal(svc_config_key_line(&cfg, "select"), 2);
+    assert_int_equal(svc_config_key_line(&cfg, "exclude"), 0);
+    svc_config_free(&cfg);
+
+    expect_ok(&cfg, "[tool.svcscope]\nexclude = [\"legacy\"]\n");
+    assert_true(cfg.exclude_set);
+    assert_true(svc_config_excluded(&cfg, "legacy/tasks.py"));
+    assert_false(svc_config_excluded(&cfg, ".semgrep/rule.py"));
+    assert_false(svc_config_excluded(&cfg, "build/x.py"));
+    svc_config_free(&cfg);
+
+    /* `exclude = []` reads everything */
+    expect_ok(&cfg, "[tool.svcscope]\nexclude = []\n");
+    assert_false(svc_config_excluded(&cfg, "node_modules/x.py"));
+    size_t n = 1;
+    svc_config_excludes(&cfg, &n);
+    assert_int_equal(n, 0);
+    svc_config_free(&cfg);
+
+    expect_error("[tool.svcscope]\nextend-exclude = \"legacy\"\n",
+                 "pyproject.toml:2: extend-exclude: expected an array of strings, got \"legacy\"");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -830,6 +876,7 @@ int main(void)
         cmocka_unit_test(test_failed_parse_changes_nothing),
         cmocka_unit_test(test_parse_twice_replaces_without_leaks),
         cmocka_unit_test(test_excluded),
+        cmocka_unit_test(test_default_excludes),
         cmocka_unit_test(test_excluded_pathological_globs),
         cmocka_unit_test(test_max_file_size_forms),
         cmocka_unit_test(test_error_max_file_size),

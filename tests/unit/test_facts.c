@@ -845,6 +845,26 @@ static void test_assigns_and_all(void **state)
     /* module-level assignments are module bindings */
     svc_facts_free(f);
 
+    /* a settings class: lists its body assigns to *APPS names, or a method so named returns */
+    f = extract("class Base(Configuration):\n"
+                "    INSTALLED_APPS = ['orders'] + THIRD_PARTY\n"
+                "    INSTALLED_APPS += ('billing',)\n"
+                "    DEBUG_TOOLS = ['not_apps']\n"
+                "class Dev(Base):\n"
+                "    @property\n"
+                "    def INSTALLED_APPS(self):\n"
+                "        return super().INSTALLED_APPS + ['debug_toolbar']\n"
+                "    def helper(self):\n"
+                "        return ['not_apps']\n"
+                "def LOCAL_APPS():\n"
+                "    return ['not_a_class']\n");
+    assert_int_equal(f->nclass_apps, 3);
+    assert_string_equal(f->class_apps[0], "orders");
+    assert_string_equal(f->class_apps[1], "billing");
+    assert_string_equal(f->class_apps[2], "debug_toolbar");
+    for (size_t i = 0; i < f->nassigns; i++) assert_string_not_equal(f->assigns[i].name, "INSTALLED_APPS");
+    svc_facts_free(f);
+
     f = extract("__all__ = ['a']\n__all__ = __all__ + ['b']\n");
     assert_true(f->has_all);
     assert_int_equal(f->nall, 2);
@@ -883,7 +903,15 @@ static void test_noqa(void **state)
     assert_int_equal(q->ncodes, 1);
     assert_string_equal(q->codes[0], "SVC201");
 
+    /* the directive: from its '#' to the end of its last code (SVC900's fix edits only that) */
+    assert_int_equal(q->span.row, 1);
+    assert_int_equal(q->span.col, 10);
+    assert_int_equal(q->span.end_col, 24);
+    assert_int_equal(svc_facts_noqa_at(f, 0)->span.end_col, 16); /* bare: to the end of `noqa` */
+
     q = svc_facts_noqa_at(f, 2);
+    assert_int_equal(q->span.col, 10);
+    assert_int_equal(q->span.end_col, 28);
     assert_int_equal(q->ncodes, 2);
     assert_string_equal(q->codes[0], "SVC201");
     assert_string_equal(q->codes[1], "E501");
@@ -896,6 +924,8 @@ static void test_noqa(void **state)
     assert_true(svc_facts_noqa_at(f, 5)->all);
     assert_null(svc_facts_noqa_at(f, 6)); /* inside a string */
     q = svc_facts_noqa_at(f, 7);
+    assert_int_equal(q->span.col, 26); /* the noqa directive, not the comment before it */
+    assert_int_equal(q->span.end_col, 38);
     assert_false(q->all);
     assert_int_equal(q->ncodes, 1);
     assert_string_equal(q->codes[0], "F401");

@@ -22,7 +22,7 @@ static const tl_file base[] = {
     { "shop/settings.py", "INSTALLED_APPS = ['orders']\n" },
     { "orders/__init__.py", "" },
     { "orders/apps.py", "from django.apps import AppConfig\n" },
-    { "orders/models.py", "class Order:\n    pass\n" },
+    { "orders/models.py", "from django.db import models\nclass Order(models.Model):\n    pass\n" },
     { "services/__init__.py", "" },
     { "services/integrations/__init__.py", "" },
     { "services/integrations/google_calendar/__init__.py", "from .credentials import get_credentials, Client\n" },

@@ -21,7 +21,7 @@ static const tl_file shop[] = {
     { "catalog/views.py", "def index(request):\n    pass\n" },
     { "inventory/__init__.py", "" },
     { "inventory/models/__init__.py", "from .item import Item\n" },
-    { "inventory/models/item.py", "class Item:\n    pass\n" },
+    { "inventory/models/item.py", "from django.db import models\nclass Item(models.Model):\n    pass\n" },
     { "services/__init__.py", "" },
     { "services/billing/__init__.py", "from .errors import PaymentError\n" },
     { "services/billing/errors.py", "class BillingError(Exception):\n    pass\n\n"
@@ -198,7 +198,7 @@ static void test_backend_services_root(void **state)
         { "backend/services/notifications/email.py", "def send():\n    pass\n" },
         { "backend/taiga/__init__.py", "" },
         { "backend/taiga/projects/__init__.py", "" },
-        { "backend/taiga/projects/models.py", "" },
+        { "backend/taiga/projects/models.py", "from django.db import models\nclass Thing(models.Model):\n    pass\n" },
         { "backend/taiga/projects/services/__init__.py", "" },
         { NULL, NULL },
     };
@@ -227,7 +227,7 @@ static void test_no_services_package(void **state)
     char *root = tl_tempdir();
     static const tl_file files[] = {
         { "app/__init__.py", "" },
-        { "app/models.py", "" },
+        { "app/models.py", "from django.db import models\nclass Thing(models.Model):\n    pass\n" },
         { "app/tasks.py", "from proj.celery import app\n@app.task\ndef crunch():\n    pass\n"
                           "def go():\n    crunch.delay()\n" },
         { "proj/__init__.py", "" },
@@ -261,7 +261,7 @@ static void test_config_overrides(void **state)
         { "src/domain/jobs/report_tasks.py", "from obs import instrumented_task\n"
                                              "@instrumented_task(name='r')\ndef _build():\n    pass\n" },
         { "web/views.py", "" },
-        { "shop/models.py", "" },
+        { "shop/models.py", "from django.db import models\nclass Thing(models.Model):\n    pass\n" },
         { "shop/__init__.py", "" },
         { "legacy/old.py", "import services.a.b.c.d\n" },
         { NULL, NULL },
@@ -318,6 +318,151 @@ static void test_sources(void **state)
     free(root);
 }
 
+/* Code that is not the application is not read: hidden folders (tracked `.semgrep/` fixtures),
+ * node_modules, site-packages, build, dist and virtualenvs (found by pyvenv.cfg, or an old
+ * `venv`/`env` with bin/activate); `extend-exclude` adds, `exclude` replaces the defaults. */
+static void test_scope_excludes(void **state)
+{
+    (void)state;
+    char *root = tl_tempdir();
+    static const tl_file files[] = {
+        { "shop/__init__.py", "" },
+        { "shop/jobs.py", "from celery import shared_task\n@shared_task\ndef crunch():\n    pass\n" },
+        { ".semgrep/celery/rule.py", "from celery import shared_task\n@shared_task\ndef fixture():\n    pass\n" },
+        { "frontend/node_modules/pkg/gyp.py", "x = 1\n" },
+        { "build/lib/shop/jobs.py", "x = 1\n" },
+        { "dist/shop/jobs.py", "x = 1\n" },
+        { "legacy/old.py", "x = 1\n" },
+        { NULL, NULL },
+    };
+    tl_write_files(root, files);
+    tl_git(root, "init -q");
+    tl_git(root, "add -A");
+    tl_git(root, "commit -q -m one");
+    /* untracked and not ignored: a virtualenv by its pyvenv.cfg, an old one by bin/activate */
+    tl_write(root, "py312/pyvenv.cfg", "home = /usr/bin\n");
+    tl_write(root, "py312/lib/python3.12/celery/app.py", "x = 1\n");
+    tl_write(root, "py312/bin/tool.py", "x = 1\n");
+    tl_write(root, "env/bin/activate", "# old virtualenv\n");
+    tl_write(root, "env/bin/tool.py", "x = 1\n");
+    tl_write(root, "tools/bin/activate", "# a script, not a virtualenv\n");
+    tl_write(root, "tools/bin/run.py", "x = 1\n");
+
+    tl_repo r;
+    tl_repo_open(&r, root);
+    assert_int_equal(r.model->nfiles, 4); /* shop/__init__.py, shop/jobs.py, legacy/old.py, tools/bin/run.py */
+    assert_int_equal(svc_model_file(r.model, ".semgrep/celery/rule.py"), -1);
+    assert_int_equal(svc_model_file(r.model, "py312/bin/tool.py"), -1);
+    assert_int_equal(svc_model_file(r.model, "env/bin/tool.py"), -1);
+    assert_true(svc_model_file(r.model, "tools/bin/run.py") >= 0);
+    assert_int_equal(r.model->ntasks, 1);
+    for (size_t i = 0; i < r.model->nfolders; i++) {
+        assert_false(svc_str_starts_with(r.model->folders[i], ".semgrep"));
+        assert_false(svc_str_starts_with(r.model->folders[i], "node_modules"));
+    }
+    tl_repo_close(&r);
+
+    tl_write(root, "pyproject.toml", "[tool.svcscope]\nextend-exclude = [\"legacy\"]\n");
+    tl_repo_open(&r, root);
+    assert_int_equal(r.model->nfiles, 3);
+    assert_int_equal(svc_model_file(r.model, "legacy/old.py"), -1);
+    tl_repo_close(&r);
+
+    /* `exclude` replaces the defaults, not the virtualenvs */
+    tl_write(root, "pyproject.toml", "[tool.svcscope]\nexclude = [\"legacy\"]\n");
+    tl_repo_open(&r, root);
+    assert_true(svc_model_file(r.model, ".semgrep/celery/rule.py") >= 0);
+    assert_true(svc_model_file(r.model, "build/lib/shop/jobs.py") >= 0);
+    assert_int_equal(svc_model_file(r.model, "py312/bin/tool.py"), -1);
+    assert_int_equal(r.model->ntasks, 2);
+    tl_repo_close(&r);
+
+    tl_rmrf(root);
+    free(root);
+}
+
+/* A package is a Django app on evidence: an AppConfig subclass, a Django model (through imports
+ * and the repo's classes, or a third-party models module), or INSTALLED_APPS (settings classes and
+ * `+=` included). File names alone are not: pydantic models.py, a DataLoader apps.py, a test
+ * folder's models/. Apps that share a label are shown by the end of their path. */
+static void test_app_evidence(void **state)
+{
+    (void)state;
+    char *root = tl_tempdir();
+    static const tl_file files[] = {
+        { "proj/__init__.py", "" },
+        { "proj/settings.py", "class Base(Configuration):\n    INSTALLED_APPS = ['proj.crm']\n"
+                              "class Dev(Base):\n    @property\n    def INSTALLED_APPS(self):\n"
+                              "        return super().INSTALLED_APPS + ['proj.debugtools']\n"
+                              "EXTRA_APPS = []\nEXTRA_APPS += ['proj.extras']\n" },
+        { "proj/crm/__init__.py", "" },
+        { "proj/crm/views.py", "" },
+        { "proj/debugtools/__init__.py", "" },
+        { "proj/extras/__init__.py", "" },
+        { "proj/core/__init__.py", "" },
+        { "proj/core/models.py", "from django.db.models import Model\nclass Stamped(Model):\n    pass\n" },
+        { "proj/shop/__init__.py", "" },
+        { "proj/shop/models.py", "from proj.core.models import Stamped\nclass Order(Stamped):\n    pass\n" },
+        { "proj/users/__init__.py", "" },
+        { "proj/users/models/__init__.py", "from .user import User\n" },
+        { "proj/users/models/user.py", "from django.contrib.auth.models import AbstractUser\n"
+                                       "class User(AbstractUser):\n    pass\n" },
+        { "proj/billing/__init__.py", "" },
+        { "proj/billing/apps.py", "from django.apps import AppConfig as Base\nclass BillingConfig(Base):\n"
+                                  "    name = 'proj.billing'\n" },
+        { "proj/api/__init__.py", "" },
+        { "proj/api/models.py", "from pydantic import BaseModel\nclass Payload(BaseModel):\n    pass\n" },
+        { "proj/a/__init__.py", "" },
+        { "proj/a/dataloaders/__init__.py", "" },
+        { "proj/a/dataloaders/apps.py", "from ..loaders import DataLoader\nclass AppsLoader(DataLoader):\n"
+                                        "    pass\n" },
+        { "proj/a/dataloaders/models.py", "class Loader:\n    pass\n" },
+        { "proj/a/loaders.py", "class DataLoader:\n    pass\n" },
+        { "proj/x/__init__.py", "" },
+        { "proj/x/catalog/__init__.py", "" },
+        { "proj/x/catalog/models.py", "from django.db import models\nclass Item(models.Model):\n    pass\n" },
+        { "proj/y/__init__.py", "" },
+        { "proj/y/catalog/__init__.py", "" },
+        { "proj/y/catalog/models.py", "from django.db import models\nclass Item(models.Model):\n    pass\n" },
+        { "proj/tests/__init__.py", "" },
+        { "proj/tests/models.py", "from django.db import models\nclass Book(models.Model):\n    pass\n" },
+        { "proj/tests/unit/__init__.py", "" },
+        { "proj/tests/unit/models/__init__.py", "from django.db import models\nclass T(models.Model):\n"
+                                                "    pass\n" },
+        { NULL, NULL },
+    };
+    tl_write_files(root, files);
+    tl_repo r;
+    tl_repo_open(&r, root);
+    static const char *const want[] = {
+        "proj/billing", "proj/core", "proj/crm", "proj/debugtools", "proj/extras", "proj/shop", "proj/users",
+        "proj/x/catalog", "proj/y/catalog",
+    };
+    assert_int_equal(r.model->napps, sizeof want / sizeof *want);
+    for (size_t i = 0; i < r.model->napps; i++) assert_string_equal(r.model->apps[i].path, want[i]);
+    assert_int_equal(r.model->apps[0].origin, SVC_APP_FROM_APPS_PY);
+    assert_int_equal(r.model->apps[2].origin, SVC_APP_FROM_SETTINGS);
+    assert_int_equal(r.model->apps[5].origin, SVC_APP_FROM_MODELS);
+    assert_int_equal(r.model->apps[6].origin, SVC_APP_FROM_MODELS);
+    assert_string_equal(r.model->apps[2].display, "crm");
+    assert_string_equal(r.model->apps[7].display, "x/catalog");
+    assert_string_equal(r.model->apps[8].display, "y/catalog");
+    assert_string_equal(r.model->apps[8].label, "catalog");
+
+    /* the check-only model (pre-filter) finds the same apps */
+    svc_model_options mo = SVC_MODEL_OPTIONS_INIT;
+    mo.check_only = true;
+    svc_model *checked = NULL;
+    svc_error err = SVC_ERROR_INIT;
+    assert_int_equal(svc_model_build(&checked, r.source, &r.config, &mo, &err), 0);
+    assert_int_equal(checked->napps, r.model->napps);
+    for (size_t i = 0; i < checked->napps; i++) assert_string_equal(checked->apps[i].path, want[i]);
+    svc_model_free(checked);
+    tl_repo_close(&r);
+    tl_rmrf(root);
+    free(root);
+}
+
 /* `from .errors import *` in a service's __init__.py makes its exceptions available at the root. */
 static void test_star_reexports(void **state)
 {
@@ -357,7 +502,7 @@ static void test_real_world_layouts(void **state)
     static const tl_file files[] = {
         { "shop/__init__.py", "" },
         { "shop/catalog/__init__.py", "" },
-        { "shop/catalog/models.py", "" },
+        { "shop/catalog/models.py", "from django.db import models\nclass Thing(models.Model):\n    pass\n" },
         { "shop/catalog/services/__init__.py", "" },
         { "shop/jobs/search.py", "from celery import shared_task\n@shared_task\ndef reindex(pk):\n    pass\n" },
         { "shop/migrations/__init__.py", "" },
@@ -408,6 +553,8 @@ int main(void)
         cmocka_unit_test(test_no_services_package),
         cmocka_unit_test(test_config_overrides),
         cmocka_unit_test(test_sources),
+        cmocka_unit_test(test_scope_excludes),
+        cmocka_unit_test(test_app_evidence),
         cmocka_unit_test(test_star_reexports),
         cmocka_unit_test(test_real_world_layouts),
     };

@@ -240,7 +240,7 @@ static void test_migration_mode(void **state)
     (void)state;
     static const tl_file legacy[] = {
         { "orders/__init__.py", "" },
-        { "orders/models.py", "class Order:\n    pass\n" },
+        { "orders/models.py", "from django.db import models\nclass Order(models.Model):\n    pass\n" },
         { "orders/errors.py", "class OrderError(Exception):\n    pass\n" },
         { "orders/views.py", "from orders import errors\n\ndef f(request):\n    raise errors.OrderError()\n" },
         { NULL, NULL },

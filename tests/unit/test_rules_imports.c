@@ -23,19 +23,19 @@ static const tl_file base[] = {
                                       "def total(order):\n    return 0\n" },
     { "services/billing/tests/__init__.py", "" },
     { "orders/__init__.py", "" },
-    { "orders/apps.py", "from django.apps import AppConfig\n" },
-    { "orders/models.py", "class Order:\n    pass\n" },
+    { "orders/apps.py", "from django.apps import AppConfig\nclass OrdersConfig(AppConfig):\n    name = \"orders\"\n" },
+    { "orders/models.py", "from django.db import models\nclass Order(models.Model):\n    pass\n" },
     { "orders/views.py", "def order_total(request):\n    pass\n" },
     { "orders/forms.py", "class OrderForm:\n    pass\n" },
     { "orders/utils.py", "def slug(x):\n    return x\n" },
     { "inventory/__init__.py", "from .models import Item\n" },
     { "inventory/models/__init__.py", "from .item import Item\n" },
-    { "inventory/models/item.py", "class Item:\n    pass\n" },
+    { "inventory/models/item.py", "from django.db import models\nclass Item(models.Model):\n    pass\n" },
     { "inventory/admin.py", "from .models import Item\n" },
     { "taiga/__init__.py", "" },
     { "taiga/projects/__init__.py", "" },
     { "taiga/projects/apps.py", "from django.apps import AppConfig\n" },
-    { "taiga/projects/models.py", "class Project:\n    pass\n" },
+    { "taiga/projects/models.py", "from django.db import models\nclass Project(models.Model):\n    pass\n" },
     { "taiga/projects/services/__init__.py", "def create_project():\n    pass\n" },
     { NULL, NULL },
 };
@@ -275,7 +275,7 @@ static void test_svc201_backend_services_root(void **state)
         { "backend/services/integrations/__init__.py", "" },
         { "backend/services/integrations/google_calendar.py", "def get_credentials(u):\n    pass\n" },
         { "backend/orders/__init__.py", "" },
-        { "backend/orders/models.py", "class Order:\n    pass\n" },
+        { "backend/orders/models.py", "from django.db import models\nclass Order(models.Model):\n    pass\n" },
         { "backend/orders/views.py",
           "from services.integrations.google_calendar import get_credentials\n"
           "from services.integrations import google_calendar\n" },
@@ -294,7 +294,7 @@ static void test_svc201_backend_services_root(void **state)
         { "backend/services/integrations/__init__.py", "" },
         { "backend/services/integrations/google_calendar.py", "def get_credentials(u):\n    pass\n" },
         { "backend/orders/__init__.py", "" },
-        { "backend/orders/models.py", "class Order:\n    pass\n" },
+        { "backend/orders/models.py", "from django.db import models\nclass Order(models.Model):\n    pass\n" },
         { "backend/orders/views.py",
           "from backend.services.integrations.google_calendar import get_credentials\n"
           "from services.integrations.google_calendar import get_credentials as g\n"
@@ -545,7 +545,7 @@ static void test_svc203_services_root_inside_an_app_folder(void **state)
     static const tl_file files[] = {
         /* the project package `shop` has models.py (an app) and holds the services root */
         { "shop/__init__.py", "" },
-        { "shop/models.py", "class Setting:\n    pass\n" },
+        { "shop/models.py", "from django.db import models\nclass Setting(models.Model):\n    pass\n" },
         { "shop/views.py", "def home(request):\n    pass\n" },
         { "shop/services/__init__.py", "" },
         { "shop/services/integrations/__init__.py", "" },
@@ -575,7 +575,7 @@ static void test_no_services_root_no_import_findings(void **state)
     (void)state;
     static const tl_file files[] = {
         { "orders/__init__.py", "" },
-        { "orders/models.py", "class Order:\n    pass\n" },
+        { "orders/models.py", "from django.db import models\nclass Order(models.Model):\n    pass\n" },
         { "orders/views.py", "from services.integrations.google_calendar import get_credentials\n"
                              "import services.a.b.c\n"
                              "services.a.b.c.d.e()\n" },

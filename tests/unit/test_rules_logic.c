@@ -211,7 +211,7 @@ static void test_migration_mode(void **state)
     (void)state;
     static const tl_file legacy[] = {
         { "orders/__init__.py", "" },
-        { "orders/models.py", "class Order:\n    pass\n" },
+        { "orders/models.py", "from django.db import models\nclass Order(models.Model):\n    pass\n" },
         { "orders/helpers.py", "def total(order):\n    return 1\n" },
         { NULL, NULL },
     };

@@ -65,7 +65,7 @@ static const tl_file shop[] = {
       "def delay_send_welcome(user_id):\n"
       "    return _weekly.apply_async(countdown=user_id)\n" },
     { "orders/__init__.py", "" },
-    { "orders/apps.py", "from django.apps import AppConfig\n" },
+    { "orders/apps.py", "from django.apps import AppConfig\nclass OrdersConfig(AppConfig):\n    name = \"orders\"\n" },
     { "orders/views.py",
       "from functools import partial\n"                                  /* 1 */
       "\n"                                                               /* 2 */
@@ -363,7 +363,7 @@ static const tl_file legacy[] = {
     { "shop/__init__.py", "" },
     { "shop/celery.py", "from celery import Celery\napp = Celery('shop')\n" },
     { "orders/__init__.py", "" },
-    { "orders/models.py", "class Order:\n    pass\n" },
+    { "orders/models.py", "from django.db import models\nclass Order(models.Model):\n    pass\n" },
     { "orders/tasks.py",
       "from celery import shared_task\n"
       "from orders.billing import charge\n"
@@ -391,7 +391,7 @@ static const tl_file legacy[] = {
       "def other(sync_stock):\n"
       "    sync_stock.delay(4)\n" },
     { "catalog/__init__.py", "" },
-    { "catalog/models.py", "" },
+    { "catalog/models.py", "from django.db import models\nclass Thing(models.Model):\n    pass\n" },
     { "catalog/signals.py", "from orders.tasks import sync_stock as s\n\ndef on_save(sender):\n    s.delay(5)\n" },
     { NULL, NULL },
 };

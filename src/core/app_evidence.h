@@ -1,0 +1,18 @@
+/* Evidence that a package is a Django app, read from its files' facts (model.c's find_apps). */
+#ifndef SVCSCOPE_APP_EVIDENCE_H
+#define SVCSCOPE_APP_EVIDENCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "svcscope/model.h"
+
+/* True when the file defines a subclass of django.apps.AppConfig (directly, through classes of
+ * the repo whose facts are known, or through a third-party `*.apps` module's class). */
+bool svc_app_evidence_appconfig(const svc_model *m, size_t file);
+/* True when the file defines a Django model: a class whose bases reach django.db.models.Model,
+ * through imports and classes of the repo, or a class of a third-party `models` module
+ * (django.contrib.auth.models.AbstractUser, mptt.models.MPTTModel). A pydantic model or a
+ * DataLoader in a file named models.py is no evidence. */
+bool svc_app_evidence_model(const svc_model *m, size_t file);
+
+#endif
