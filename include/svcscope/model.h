@@ -189,6 +189,12 @@ int svc_model_service_of(const svc_model *model, const char *dotted);
 bool svc_model_is_module(const svc_model *model, const char *dotted);
 /* Index of the task defined at (file, def), or -1. */
 long svc_model_task_at(const svc_model *model, size_t file, size_t def);
+/* True when code at (file, scope) is the body of a task outside the tasks service, or of one of
+ * its wrappers: SVC401 reports that task, and what is inside moves with it (one finding per root
+ * cause). `scope` is a def index of the file's facts, -1 at module level. */
+bool svc_model_in_misplaced_task(const svc_model *model, size_t file, int scope);
+/* True when the def (file, def) is a wrapper of a task outside the tasks service. */
+bool svc_model_is_misplaced_wrapper(const svc_model *model, size_t file, size_t def);
 /* True when the class (file, def) is an exception: its base chain reaches
  * Exception/BaseException or a builtin exception, through classes of the repo. */
 bool svc_model_is_exception_class(const svc_model *model, size_t file, size_t def);

@@ -1412,6 +1412,26 @@ long svc_model_task_at(const svc_model *m, size_t file, size_t def)
     return lo < m->ntasks && m->tasks[lo].at.file == file && m->tasks[lo].at.def == def ? (long)lo : -1;
 }
 
+bool svc_model_is_misplaced_wrapper(const svc_model *m, size_t file, size_t def)
+{
+    for (size_t w = 0; w < m->nwrappers; w++) {
+        const svc_wrapper *wr = &m->wrappers[w];
+        if (wr->at.file == file && wr->at.def == def && !m->tasks[wr->task].in_tasks_service) return true;
+    }
+    return false;
+}
+
+bool svc_model_in_misplaced_task(const svc_model *m, size_t file, int scope)
+{
+    const svc_facts *facts = m->files[file].facts;
+    for (int s = scope; s >= 0; s = facts->defs[s].parent) {
+        long t = svc_model_task_at(m, file, (size_t)s);
+        if (t >= 0 && !m->tasks[t].in_tasks_service) return true;
+    }
+    int fn = outermost_function(facts, scope);
+    return fn >= 0 && svc_model_is_misplaced_wrapper(m, file, (size_t)fn);
+}
+
 /* ---- the pre-filter: what rules read by path, and the words they react to ---- */
 
 /* Django glue module names: must match rules_logic.c (SVC501 reads every other module of an app

@@ -8,6 +8,10 @@
  *    without one: SVC404-SVC406 need the tasks service, and SVC403/SVC407 (which look at every
  *    task, in the tasks service or not) wait until there is somewhere to move tasks to; SVC401
  *    is the finding to act on first.
+ *  - One finding per root cause, as ruff does: a task outside the tasks service gets SVC401 only.
+ *    SVC403 and SVC404 judge tasks of the tasks service (SVC401's message carries the rename and
+ *    the wrapper), and a `.delay`/`.apply_async` inside such a task's body or inside one of its
+ *    wrappers is not an SVC402 (it moves with the task).
  *  - SVC401 and SVC403 apply to tasks in test modules too (a test double defined outside the
  *    tasks service takes a `# noqa`); SVC404 and SVC407 do not (a test's task needs no wrapper
  *    and may do what the test needs), nor does SVC405 (a test function calling `.delay` is not
@@ -247,6 +251,7 @@ static void check_delay_outside(svc_check_ctx *ctx)
         for (size_t c = 0; c < facts->ncalls; c++) {
             const svc_call *call = &facts->calls[c];
             if (!is_delay_attr(call->attr)) continue;
+            if (svc_model_in_misplaced_task(m, i, call->scope)) continue; /* SVC401's finding */
             char *obj = callee_object(facts, call);
             if (!obj) continue;
             svc_defref at;
@@ -295,7 +300,7 @@ static void check_public_task(svc_check_ctx *ctx)
     for (size_t t = 0; t < m->ntasks; t++) {
         const svc_task *task = &m->tasks[t];
         const svc_def *d = task_def(m, task);
-        if (d->name[0] == '_') continue;
+        if (d->name[0] == '_' || !task->in_tasks_service) continue; /* outside: SVC401 says it */
         if (task->celery_name)
             svc_report(ctx, "SVC403", task->at.file, d->name_span,
                        "Celery task `%s` is public: rename it `_%s` and call it through a public `delay_%s` function",
