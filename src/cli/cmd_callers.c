@@ -98,7 +98,7 @@ static void print_wrapper(callers_ctx *c, size_t w)
     const svc_task *task = &c->m->tasks[wr->task];
     const svc_xref_wrapper *xw = &c->x->wrappers[w];
     size_t n = count_sites(c, xw->sites, xw->nsites);
-    printf("%s -> %s  (%zu %s)\n", wr->dotted, def_name(c->m, task->at), n, plural(n, "call site", "call sites"));
+    printf("%s -> %s  (%zu %s)\n", wr->dotted, task->name, n, plural(n, "call site", "call sites"));
     if (n == 0) printf("  no call sites: nothing in the repository%s calls %s\n", c->no_tests ? " outside tests" : "",
                        def_name(c->m, wr->at));
     print_sites(c, xw->sites, xw->nsites, false);
@@ -109,7 +109,7 @@ static void print_task(callers_ctx *c, size_t t)
     const svc_model *m = c->m;
     const svc_task *task = &m->tasks[t];
     const svc_xref_task *xt = &c->x->tasks[t];
-    printf("task %s  %s:%u", task->dotted, m->files[task->at.file].path, def_line(m, task->at));
+    printf("task %s  %s:%u", task->dotted, m->files[task->at.file].path, task->name_span.row + 1);
     if (task->celery_name) printf("  (Celery name \"%s\")", task->celery_name);
     putchar('\n');
     for (size_t i = 0; i < xt->ncallees; i++) {
@@ -120,7 +120,7 @@ static void print_task(callers_ctx *c, size_t t)
         printf("  runs %s  (%s:%u)\n", ce->dotted, m->files[ce->def.file].path, def_line(m, ce->def));
     }
     if (!task->nwrappers) printf("  no wrapper: nothing in %s calls %s.delay\n", m->files[task->at.file].path,
-                                 def_name(m, task->at));
+                                 task->name);
     size_t total = 0;
     for (size_t i = 0; i < task->nwrappers; i++) {
         size_t w = task->wrappers[i];

@@ -140,7 +140,7 @@ static void add_task_node(graph *g, size_t t)
         const svc_wrapper *w = &m->wrappers[task->wrappers[i]];
         svc_buf_printf(&label, "%s%s", i ? ", " : "", m->files[w->at.file].facts->defs[w->at.def].name);
     }
-    const char *tname = f->facts->defs[task->at.def].name;
+    const char *tname = task->name;
     if (task->nwrappers) svc_buf_printf(&label, " \xe2\x86\x92 %s", tname);
     else svc_buf_printf(&label, "%s (no wrapper)", tname);
     /* outside the tasks service the module says where the task is */

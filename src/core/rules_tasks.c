@@ -102,9 +102,15 @@ static bool delay_object_def(const svc_model *m, const svc_facts *facts, const s
 /* Index of the repo task that `<task>.delay(...)` calls, or -1. */
 static long delayed_task(const svc_model *m, const svc_facts *facts, const svc_call *call)
 {
-    svc_defref at;
-    if (!delay_object_def(m, facts, call, &at)) return -1;
-    return svc_model_task_at(m, at.file, at.def);
+    if (call->ref < 0) return -1;
+    const svc_ref *ref = &facts->refs[call->ref];
+    if (!ref->resolved) return -1;
+    const char *dot = strrchr(ref->resolved, '.');
+    if (!dot) return -1;
+    char *obj = svc_xstrndup(ref->resolved, (size_t)(dot - ref->resolved));
+    long t = svc_model_task_named(m, obj);
+    free(obj);
+    return t;
 }
 
 /* True when `def` is `scope` or an ancestor of it. */
@@ -147,6 +153,12 @@ static const char *bare_name(const char *name)
 static const svc_def *task_def(const svc_model *m, const svc_task *t)
 {
     return &m->files[t->at.file].facts->defs[t->at.def];
+}
+
+/* The name findings give a task: its def's, or the assigned name of a task made by a call. */
+static const char *task_label(const svc_model *m, const svc_task *t)
+{
+    return t->by_call ? t->name : task_def(m, t)->name;
 }
 
 /* Where tasks should go: the tasks service folder, or where it would be. */
@@ -205,12 +217,12 @@ static void check_task_outside(svc_check_ctx *ctx)
         const svc_task *task = &m->tasks[t];
         if (task->in_tasks_service) continue;
         const svc_file *f = &m->files[task->at.file];
-        const svc_def *d = task_def(m, task);
+        const char *label = task_label(m, task);
         const char *ident = tasks_module_identifier(m, f, ctx->out->arena);
-        svc_report(ctx, "SVC401", task->at.file, d->name_span,
+        svc_report(ctx, "SVC401", task->at.file, task->name_span,
                    "Celery task `%s` is defined outside the tasks service: move it to `%s/%s_tasks.py` as `_%s` "
                    "with a `delay_%s` function that calls its `.delay`",
-                   d->name, dest, ident, bare_name(d->name), bare_name(d->name));
+                   label, dest, ident, bare_name(label), bare_name(label));
     }
 }
 
@@ -255,32 +267,29 @@ static void check_delay_outside(svc_check_ctx *ctx)
             char *obj = callee_object(facts, call);
             if (!obj) continue;
             svc_defref at;
-            long t = -1;
-            if (delay_object_def(m, facts, call, &at)) {
-                if (surely_not_a_task(m, at)) {
-                    free(obj);
-                    continue;
-                }
-                t = svc_model_task_at(m, at.file, at.def);
+            long t = delayed_task(m, facts, call);
+            if (t < 0 && delay_object_def(m, facts, call, &at) && surely_not_a_task(m, at)) {
+                free(obj);
+                continue;
             }
             if (t >= 0) {
                 const svc_task *task = &m->tasks[t];
-                const svc_def *d = task_def(m, task);
+                const char *label = task_label(m, task);
                 const svc_wrapper *w = delay_wrapper(m, task);
                 if (w && task->in_tasks_service)
                     svc_report(ctx, "SVC402", i, call->callee_span,
                                "Task `%s` is called with `.%s` outside the tasks service: call `%s` instead",
-                               d->name, call->attr, w->dotted);
+                               label, call->attr, w->dotted);
                 else if (task->in_tasks_service)
                     svc_report(ctx, "SVC402", i, call->callee_span,
                                "Task `%s` is called with `.%s` outside the tasks service: add a `delay_%s` function "
                                "next to it in %s and call that instead",
-                               d->name, call->attr, bare_name(d->name), m->files[task->at.file].path);
+                               label, call->attr, bare_name(label), m->files[task->at.file].path);
                 else
                     svc_report(ctx, "SVC402", i, call->callee_span,
                                "Task `%s` is called with `.%s` outside the tasks service: once the task is in `%s/`, "
                                "call its `delay_%s` function instead",
-                               d->name, call->attr, dest, bare_name(d->name));
+                               label, call->attr, dest, bare_name(label));
             } else if (!pool_apply_async(m, call)) {
                 svc_report(ctx, "SVC402", i, call->callee_span,
                            "`.%s` is called on `%s` outside the tasks service: only the `delay_` functions of "
@@ -299,17 +308,17 @@ static void check_public_task(svc_check_ctx *ctx)
     const svc_model *m = ctx->model;
     for (size_t t = 0; t < m->ntasks; t++) {
         const svc_task *task = &m->tasks[t];
-        const svc_def *d = task_def(m, task);
-        if (d->name[0] == '_' || !task->in_tasks_service) continue; /* outside: SVC401 says it */
+        const char *label = task_label(m, task);
+        if (label[0] == '_' || !task->in_tasks_service) continue; /* outside: SVC401 says it */
         if (task->celery_name)
-            svc_report(ctx, "SVC403", task->at.file, d->name_span,
+            svc_report(ctx, "SVC403", task->at.file, task->name_span,
                        "Celery task `%s` is public: rename it `_%s` and call it through a public `delay_%s` function",
-                       d->name, d->name, d->name);
+                       label, label, label);
         else
-            svc_report(ctx, "SVC403", task->at.file, d->name_span,
+            svc_report(ctx, "SVC403", task->at.file, task->name_span,
                        "Celery task `%s` is public: rename it `_%s` (keep its Celery name with `name=\"%s\"`) and "
                        "call it through a public `delay_%s` function",
-                       d->name, d->name, task->dotted, d->name);
+                       label, label, task->dotted, label);
     }
 }
 
@@ -352,6 +361,7 @@ static void check_task_without_wrapper(svc_check_ctx *ctx)
             has_public = is_public(facts, (int)m->wrappers[task->wrappers[w]].at.def);
         if (has_public) continue;
         const svc_def *d = task_def(m, task);
+        const char *label = task_label(m, task);
         /* keyword-only parameters need a `*` in the wrapper's signature */
         bool kwonly = false, varargs = false;
         for (size_t p = 0; p < d->nparams; p++) {
@@ -381,10 +391,10 @@ static void check_task_without_wrapper(svc_check_ctx *ctx)
             params = svc_buf_detach(&b);
         }
         const char *why = task->nwrappers ? " (the functions that call its `.delay` are private)" : "";
-        svc_report(ctx, "SVC404", task->at.file, d->name_span,
+        svc_report(ctx, "SVC404", task->at.file, task->name_span,
                    "Task `%s` has no public function in its module that calls its `.delay`%s: add "
                    "`def delay_%s(%s): return %s.delay(%s)`",
-                   d->name, why, bare_name(d->name), params, d->name, call);
+                   label, why, bare_name(label), params, label, call);
         free(params);
         free(call);
     }
@@ -427,9 +437,9 @@ static void check_wrapper_name(svc_check_ctx *ctx)
             if (svc_model_task_at(m, i, (size_t)fn) >= 0) continue;
             if (!is_public(facts, fn) || svc_str_starts_with(d->name, "delay_")) continue;
             const svc_task *task = &m->tasks[t];
-            const svc_def *td = task_def(m, task);
+            const char *td_name = task_label(m, task);
             /* delay_<task> for the task of this module, else delay_<its own name> */
-            char *want = task->at.file == i ? svc_xasprintf("delay_%s", bare_name(td->name))
+            char *want = task->at.file == i ? svc_xasprintf("delay_%s", bare_name(td_name))
                                             : svc_xasprintf("delay_%s", d->name);
             if (task->at.file == i && module_defines(facts, want)) {
                 free(want);
@@ -438,7 +448,7 @@ static void check_wrapper_name(svc_check_ctx *ctx)
             svc_report(ctx, "SVC405", i, d->name_span,
                        "`%s` calls `%s.%s` but its name does not start with `delay_`: rename it `%s` "
                        "(and its call sites)",
-                       d->name, td->name, call->attr, want);
+                       d->name, td_name, call->attr, want);
             free(want);
         }
         free(seen);
@@ -589,6 +599,7 @@ static void check_logic_in_task(svc_check_ctx *ctx)
         if (f->is_test) continue;
         const svc_facts *facts = f->facts;
         const svc_def *d = task_def(m, task);
+        const char *label = task_label(m, task);
         bool loop = d->has_loop;
         /* a loop in a nested def counts too */
         for (size_t k = task->at.def + 1; k < facts->ndefs && !loop; k++)
@@ -621,10 +632,10 @@ static void check_logic_in_task(svc_check_ctx *ctx)
             if (why.len) svc_buf_puts(&why, ", ");
             svc_buf_printf(&why, "%u statements where at most %d are expected", d->body_statements, max);
         }
-        svc_report(ctx, "SVC407", task->at.file, d->name_span,
+        svc_report(ctx, "SVC407", task->at.file, task->name_span,
                    "Task `%s` does more than hand off to a service: %s; move that logic into a service function "
                    "and call it from the task",
-                   d->name, why.data);
+                   label, why.data);
         svc_buf_free(&why);
     }
 }

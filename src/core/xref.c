@@ -418,7 +418,7 @@ size_t svc_xref_lookup(const svc_xref *x, const char *name, svc_xref_match **out
         const char *qual = colon + 1;
         for (size_t t = 0; t < m->ntasks; t++) {
             const svc_file *f = &m->files[m->tasks[t].at.file];
-            const char *q = f->facts->defs[m->tasks[t].at.def].qualname;
+            const char *q = m->tasks[t].name;
             if (strlen(f->path) == plen && strncmp(f->path, name, plen) == 0 && strcmp(q, qual) == 0)
                 svc_vec_push(&v, ((svc_xref_match){ true, t }));
         }

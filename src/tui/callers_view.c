@@ -168,7 +168,7 @@ void callers_view_title(const callers_view *v, char *buf, size_t size)
     const svc_model *m = v->project->model;
     if (v->target_is_task) {
         const svc_task *t = &m->tasks[v->target];
-        snprintf(buf, size, "task %s", m->files[t->at.file].facts->defs[t->at.def].name);
+        snprintf(buf, size, "task %s", t->name);
     } else {
         const svc_wrapper *w = &m->wrappers[v->target];
         snprintf(buf, size, "%s  %zu caller%s", m->files[w->at.file].facts->defs[w->at.def].name,
