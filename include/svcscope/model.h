@@ -198,6 +198,8 @@ long svc_model_task_at(const svc_model *model, size_t file, size_t def);
 /* Index of the task a dotted name designates (followed through imports and aliases; a task made
  * by a call is known by its assigned name), or -1. */
 long svc_model_task_named(const svc_model *model, const char *dotted);
+/* Index of the task that `<task>.<attr>(...)` (`.delay`, `.apply_async`, ...) is called on, or -1. */
+long svc_model_task_of_call(const svc_model *model, const svc_facts *facts, const svc_call *call);
 /* True when code at (file, scope) is the body of a task outside the tasks service, or of one of
  * its wrappers: SVC401 reports that task, and what is inside moves with it (one finding per root
  * cause). `scope` is a def index of the file's facts, -1 at module level. */

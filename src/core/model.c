@@ -1569,6 +1569,19 @@ long svc_model_task_named(const svc_model *m, const char *dotted)
     return -1;
 }
 
+long svc_model_task_of_call(const svc_model *m, const svc_facts *facts, const svc_call *call)
+{
+    if (call->ref < 0) return -1;
+    const svc_ref *ref = &facts->refs[call->ref];
+    if (!ref->resolved) return -1;
+    const char *dot = strrchr(ref->resolved, '.');
+    if (!dot) return -1;
+    char *obj = svc_xstrndup(ref->resolved, (size_t)(dot - ref->resolved));
+    long t = svc_model_task_named(m, obj);
+    free(obj);
+    return t;
+}
+
 bool svc_model_is_misplaced_wrapper(const svc_model *m, size_t file, size_t def)
 {
     for (size_t w = 0; w < m->nwrappers; w++) {

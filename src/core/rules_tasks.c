@@ -99,20 +99,6 @@ static bool delay_object_def(const svc_model *m, const svc_facts *facts, const s
     return found;
 }
 
-/* Index of the repo task that `<task>.delay(...)` calls, or -1. */
-static long delayed_task(const svc_model *m, const svc_facts *facts, const svc_call *call)
-{
-    if (call->ref < 0) return -1;
-    const svc_ref *ref = &facts->refs[call->ref];
-    if (!ref->resolved) return -1;
-    const char *dot = strrchr(ref->resolved, '.');
-    if (!dot) return -1;
-    char *obj = svc_xstrndup(ref->resolved, (size_t)(dot - ref->resolved));
-    long t = svc_model_task_named(m, obj);
-    free(obj);
-    return t;
-}
-
 /* True when `def` is `scope` or an ancestor of it. */
 static bool scope_within(const svc_facts *facts, int scope, size_t def)
 {
@@ -267,7 +253,7 @@ static void check_delay_outside(svc_check_ctx *ctx)
             char *obj = callee_object(facts, call);
             if (!obj) continue;
             svc_defref at;
-            long t = delayed_task(m, facts, call);
+            long t = svc_model_task_of_call(m, facts, call);
             if (t < 0 && delay_object_def(m, facts, call, &at) && surely_not_a_task(m, at)) {
                 free(obj);
                 continue;
@@ -423,7 +409,7 @@ static void check_wrapper_name(svc_check_ctx *ctx)
         for (size_t c = 0; c < facts->ncalls; c++) {
             const svc_call *call = &facts->calls[c];
             if (!is_delay_attr(call->attr)) continue;
-            long t = delayed_task(m, facts, call);
+            long t = svc_model_task_of_call(m, facts, call);
             if (t < 0) {
                 /* a wrapper the model found (same-module task) counts even if resolving failed */
                 for (size_t w = 0; w < m->nwrappers && t < 0; w++)
