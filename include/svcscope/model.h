@@ -198,6 +198,13 @@ long svc_model_task_at(const svc_model *model, size_t file, size_t def);
 /* Index of the task a dotted name designates (followed through imports and aliases; a task made
  * by a call is known by its assigned name), or -1. */
 long svc_model_task_named(const svc_model *model, const char *dotted);
+/* Index of the task a `<app>.send_task("<registered name>", ...)` call queues, or -1: the literal
+ * name is looked up among the tasks' registered names (decorator `name=`, else module + function). */
+long svc_model_task_sent(const svc_model *model, const svc_facts *facts, const svc_call *call);
+/* Index of the task a call of a config `dispatch-functions` helper queues (its first argument), or -1. */
+long svc_model_task_dispatched(const svc_model *model, const svc_facts *facts, const svc_call *call);
+/* True when code at (file, scope) is inside a config `dispatch-functions` helper. */
+bool svc_model_in_dispatch_function(const svc_model *model, size_t file, int scope);
 /* Index of the task that `<task>.<attr>(...)` (`.delay`, `.apply_async`, ...) is called on, or -1. */
 long svc_model_task_of_call(const svc_model *model, const svc_facts *facts, const svc_call *call);
 /* True when code at (file, scope) is the body of a task outside the tasks service, or of one of

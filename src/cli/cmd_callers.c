@@ -71,6 +71,8 @@ static const char *site_note(const callers_ctx *c, const svc_xref_site *s, bool 
     case SVC_XREF_DELAY: return outside ? "  [.delay outside the tasks service]" : "  [.delay]";
     case SVC_XREF_APPLY_ASYNC: return outside ? "  [.apply_async outside the tasks service]" : "  [.apply_async]";
     case SVC_XREF_SIGNATURE: return "  [signature]";
+    case SVC_XREF_APPLY: return "  [.apply: runs in-process, not queued]";
+    case SVC_XREF_SEND_TASK: return outside ? "  [send_task outside the tasks service]" : "  [send_task]";
     case SVC_XREF_VALUE: return "  [used as a value]";
     case SVC_XREF_CALL: return "  [called in-process, not queued]";
     }

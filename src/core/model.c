@@ -1569,6 +1569,53 @@ long svc_model_task_named(const svc_model *m, const char *dotted)
     return -1;
 }
 
+long svc_model_task_sent(const svc_model *m, const svc_facts *facts, const svc_call *call)
+{
+    (void)facts;
+    if (!call->attr || strcmp(call->attr, "send_task") != 0 || call->ref < 0 || call->nargs == 0) return -1;
+    const svc_arg *first = &call->args[0];
+    if (first->keyword) return -1;
+    const char *text = first->text;
+    size_t n = strlen(text);
+    if (n < 2 || (text[0] != '"' && text[0] != '\'') || text[n - 1] != text[0]) return -1;
+    for (size_t t = 0; t < m->ntasks; t++) {
+        const char *reg = m->tasks[t].registered_name;
+        if (reg && strlen(reg) == n - 2 && strncmp(reg, text + 1, n - 2) == 0) return (long)t;
+    }
+    return -1;
+}
+
+static bool is_dispatch_function(const svc_model *m, const char *dotted)
+{
+    if (!m->config || !dotted) return false;
+    for (size_t k = 0; k < m->config->ndispatch_functions; k++)
+        if (strcmp(m->config->dispatch_functions[k], dotted) == 0) return true;
+    return false;
+}
+
+long svc_model_task_dispatched(const svc_model *m, const svc_facts *facts, const svc_call *call)
+{
+    if (!m->config || !m->config->ndispatch_functions || call->ref < 0 || call->nargs == 0) return -1;
+    const svc_ref *ref = &facts->refs[call->ref];
+    if (!ref->resolved || (ref->binding != SVC_BIND_IMPORT && ref->binding != SVC_BIND_MODULE)) return -1;
+    if (!is_dispatch_function(m, ref->resolved) && !is_dispatch_function(m, svc_model_resolve(m, ref->resolved)))
+        return -1;
+    const svc_arg *first = &call->args[0];
+    return !first->keyword && first->chain ? svc_model_task_named(m, first->chain) : -1;
+}
+
+bool svc_model_in_dispatch_function(const svc_model *m, size_t file, int scope)
+{
+    const svc_file *f = &m->files[file];
+    if (!m->config || !m->config->ndispatch_functions || !f->module) return false;
+    int fn = outermost_function(f->facts, scope);
+    if (fn < 0) return false;
+    char *dotted = svc_xasprintf("%s.%s", f->module, f->facts->defs[fn].qualname);
+    bool found = is_dispatch_function(m, dotted);
+    free(dotted);
+    return found;
+}
+
 long svc_model_task_of_call(const svc_model *m, const svc_facts *facts, const svc_call *call)
 {
     if (call->ref < 0) return -1;
@@ -1639,7 +1686,7 @@ static void choose_words(build_ctx *b)
 {
     svc_model *m = b->m;
     struct parse_state *ps = b->ps;
-    static const char *const task_words[] = { "delay", "apply_async", "task", "shared_task", NULL };
+    static const char *const task_words[] = { "delay", "apply_async", "task", "shared_task", "send_task", NULL };
     static const char *const orm_words[] = { "save", "delete", "create", "update", "bulk_create", "bulk_update",
                                              "get_or_create", "update_or_create", NULL };
     if (m->services_root) {
@@ -1652,11 +1699,16 @@ static void choose_words(build_ctx *b)
     }
     /* SVC401-407: tasks (decorators end in these names) and .delay/.apply_async calls */
     for (size_t i = 0; task_words[i]; i++) add_word(ps, &ps->base_words, task_words[i], strlen(task_words[i]));
-    if (m->config)
+    if (m->config) {
         for (size_t i = 0; i < m->config->ntask_decorators; i++) {
             const char *last = svc_dotted_last(m->config->task_decorators[i]);
             add_word(ps, &ps->base_words, last, strlen(last));
         }
+        for (size_t i = 0; i < m->config->ndispatch_functions; i++) {
+            const char *last = svc_dotted_last(m->config->dispatch_functions[i]);
+            add_word(ps, &ps->base_words, last, strlen(last));
+        }
+    }
 
     for (size_t i = 0; i < m->nfiles; i++) {
         const svc_file *f = &m->files[i];

@@ -18,8 +18,14 @@
  *    an interface).
  *  - SVC402 flags every `<object>.delay(...)`/`.apply_async(...)` outside the tasks service,
  *    except when the object resolves to a definition of the repo that cannot be a task: a class,
- *    or a function with no decorator at all. The message names the task when it is one of the
- *    repo's and points at its `delay_` wrapper when it has one.
+ *    or a function with no decorator at all, and `super().delay`/`super().apply_async` (a `Task`
+ *    subclass overriding Celery's own). The message names the task when it is one of the repo's
+ *    and points at its `delay_` wrapper when it has one. Also flagged: a task's `.delay` or
+ *    `.apply_async` passed as a value (`on_commit(partial(t.delay, x))`), and
+ *    `send_task("<registered name>")` naming a task of the repo (other names may be another
+ *    project's tasks, and are left alone). A call of a config `dispatch-functions` helper counts as
+ *    `.apply_async` of the task given as its first argument, and the helper's own `.delay`/
+ *    `.apply_async` is not reported (its callers are).
  *  - SVC405 looks at a function of the tasks service (outermost function around the call; any
  *    enclosing def starting with `_` makes it private) that calls `.delay`/`.apply_async` on a
  *    task of the repo, from any module of the tasks service. Tasks themselves are not wrappers.
@@ -238,6 +244,46 @@ static bool pool_apply_async(const svc_model *m, const svc_call *call)
     return svc_model_find_def(m, first->chain, &at) && svc_model_task_at(m, at.file, at.def) < 0;
 }
 
+/* SVC402 for uses of a task of the repo that are not `<task>.delay(...)` calls: its `.delay` or
+ * `.apply_async` passed as a value, and `send_task` by its registered name. */
+static void check_queued_otherwise(svc_check_ctx *ctx, size_t i)
+{
+    const svc_model *m = ctx->model;
+    const svc_facts *facts = m->files[i].facts;
+    for (size_t r = 0; r < facts->nrefs; r++) {
+        const svc_ref *ref = &facts->refs[r];
+        if ((ref->flags & (SVC_REF_CALLED | SVC_REF_STORE)) || !ref->resolved) continue;
+        const char *dot = strrchr(ref->resolved, '.');
+        if (!dot || !is_delay_attr(dot + 1) || svc_model_in_misplaced_task(m, i, ref->scope)) continue;
+        char *obj = svc_xstrndup(ref->resolved, (size_t)(dot - ref->resolved));
+        long t = svc_model_task_named(m, obj);
+        free(obj);
+        if (t < 0) continue;
+        const char *label = task_label(m, &m->tasks[t]);
+        svc_report(ctx, "SVC402", i, ref->span,
+                   "Task `%s`'s `.%s` is passed as a value outside the tasks service: pass its `delay_%s` "
+                   "function instead",
+                   label, dot + 1, bare_name(label));
+    }
+    for (size_t c = 0; c < facts->ncalls; c++) {
+        const svc_call *call = &facts->calls[c];
+        long sent = svc_model_task_sent(m, facts, call);
+        long dispatched = sent < 0 ? svc_model_task_dispatched(m, facts, call) : -1;
+        if ((sent < 0 && dispatched < 0) || svc_model_in_misplaced_task(m, i, call->scope)) continue;
+        const char *label = task_label(m, &m->tasks[sent >= 0 ? sent : dispatched]);
+        if (sent >= 0)
+            svc_report(ctx, "SVC402", i, call->callee_span,
+                       "Task `%s` is queued by name with `send_task` outside the tasks service: call its `delay_%s` "
+                       "function instead",
+                       label, bare_name(label));
+        else
+            svc_report(ctx, "SVC402", i, call->callee_span,
+                       "Task `%s` is queued through dispatch function `%s` outside the tasks service: call its "
+                       "`delay_%s` function instead",
+                       label, facts->refs[call->ref].raw, bare_name(label));
+    }
+}
+
 static void check_delay_outside(svc_check_ctx *ctx)
 {
     const svc_model *m = ctx->model;
@@ -245,13 +291,19 @@ static void check_delay_outside(svc_check_ctx *ctx)
     for (size_t i = 0; i < m->nfiles; i++) {
         const svc_file *f = &m->files[i];
         if (in_tasks_service(m, f)) continue;
+        check_queued_otherwise(ctx, i);
         const svc_facts *facts = f->facts;
         for (size_t c = 0; c < facts->ncalls; c++) {
             const svc_call *call = &facts->calls[c];
             if (!is_delay_attr(call->attr)) continue;
             if (svc_model_in_misplaced_task(m, i, call->scope)) continue; /* SVC401's finding */
+            if (svc_model_in_dispatch_function(m, i, call->scope)) continue; /* its callers are reported */
             char *obj = callee_object(facts, call);
             if (!obj) continue;
+            if (svc_str_starts_with(obj, "super(")) { /* a Task subclass extending Celery's own */
+                free(obj);
+                continue;
+            }
             svc_defref at;
             long t = svc_model_task_of_call(m, facts, call);
             if (t < 0 && delay_object_def(m, facts, call, &at) && surely_not_a_task(m, at)) {

@@ -41,6 +41,8 @@ static const char *site_marker(svc_xref_kind kind)
     case SVC_XREF_DELAY: return "[.delay] ";
     case SVC_XREF_APPLY_ASYNC: return "[.apply_async] ";
     case SVC_XREF_SIGNATURE: return "[signature] ";
+    case SVC_XREF_APPLY: return "[.apply, in-process] ";
+    case SVC_XREF_SEND_TASK: return "[send_task] ";
     }
     return "";
 }

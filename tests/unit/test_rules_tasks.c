@@ -495,6 +495,46 @@ static void test_pool_apply_async_is_not_celery(void **state)
     free(root);
 }
 
+/* Queueing without `<task>.delay(...)`: .delay as a value, send_task by registered name, a
+ * dispatch helper from config; never super().apply_async in a Task subclass. */
+static void test_queued_otherwise(void **state)
+{
+    (void)state;
+    char *root = tl_tempdir();
+    static const tl_file files[] = {
+        { "pyproject.toml", "[tool.svcscope]\ndispatch-functions = [\"jobs.util.dispatch\"]\n" },
+        { "jobs/__init__.py", "" },
+        { "jobs/util.py", "def dispatch(task, *args):\n    return task.apply_async(args)\n" },
+        { "jobs/base.py", "from celery import Task\n\nclass Base(Task):\n"
+                          "    def delay(self, *a):\n        return super().delay(*a)\n" },
+        { "jobs/remote.py", "from celery import shared_task\n\n"
+                            "@shared_task(name='remote.run')\ndef run(n):\n    return n\n" },
+        { "jobs/use.py", "from functools import partial\n"
+                         "from jobs.remote import run\n"
+                         "from jobs.util import dispatch\n"
+                         "def go(app, on_commit):\n"
+                         "    on_commit(partial(run.delay, 1))\n"        /* 5 */
+                         "    app.send_task('remote.run')\n"             /* 6 */
+                         "    app.send_task('unknown.name')\n"           /* 7: not a task of the repo */
+                         "    dispatch(run, 1)\n"                       /* 8 */
+                         "    run.delay = None\n" },                    /* 9: an assignment target */
+        { NULL, NULL },
+    };
+    tl_write_files(root, files);
+    tl_repo r;
+    tl_repo_open(&r, root);
+    svc_diagnostics *d = tl_check(r.model, "SVC402");
+    if (d->len != 3) tl_dump(d);
+    assert_int_equal(tl_count(d, "SVC402", "jobs/use.py", 5), 1);
+    assert_int_equal(tl_count(d, "SVC402", "jobs/use.py", 6), 1);
+    assert_int_equal(tl_count(d, "SVC402", "jobs/use.py", 8), 1);
+    assert_int_equal(d->len, 3);
+    svc_diagnostics_free(d);
+    tl_repo_close(&r);
+    tl_rmrf(root);
+    free(root);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -509,6 +549,7 @@ int main(void)
         cmocka_unit_test(test_max_task_statements_from_config),
         cmocka_unit_test(test_migration_mode),
         cmocka_unit_test(test_pool_apply_async_is_not_celery),
+        cmocka_unit_test(test_queued_otherwise),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
