@@ -46,6 +46,7 @@
 #include <string.h>
 
 #include "svcscope/rules.h"
+#include "svcscope/task_destination.h"
 #include "svcscope/util.h"
 
 /* Shared with rules_logic.c (SVC501), declared there too: no rules-internal header exists yet.
@@ -168,27 +169,6 @@ static const char *base_name(const char *path)
     return slash ? slash + 1 : path;
 }
 
-/* "orders" for orders/tasks.py, the service for a service's module, else the file's stem. */
-static const char *tasks_module_identifier(const svc_model *m, const svc_file *f, svc_arena *a)
-{
-    if (f->app >= 0) return m->apps[f->app].label;
-    if (f->service >= 0) return m->services[f->service].name;
-    const char *base = base_name(f->path);
-    size_t n = strlen(base);
-    if (n > 3 && strcmp(base + n - 3, ".py") == 0) n -= 3;
-    if (n > 6 && strncmp(base + n - 6, "_tasks", 6) == 0) n -= 6;
-    if (n == 5 && strncmp(base, "tasks", 5) == 0) {
-        /* proj/tasks.py: the folder's name */
-        const char *slash = strrchr(f->path, '/');
-        if (slash) {
-            const char *start = slash;
-            while (start > f->path && start[-1] != '/') start--;
-            return svc_arena_strndup(a, start, (size_t)(slash - start));
-        }
-    }
-    return svc_arena_strndup(a, base, n);
-}
-
 /* The first public, `delay_`-named wrapper of a task, or NULL. */
 static const svc_wrapper *delay_wrapper(const svc_model *m, const svc_task *t)
 {
@@ -205,17 +185,30 @@ static void check_task_outside(svc_check_ctx *ctx)
 {
     const svc_model *m = ctx->model;
     const char *dest = tasks_service_path(m, ctx->out->arena);
+    const char **paths = svc_xcalloc(m->ntasks + 1, sizeof *paths);
+    const char **names = svc_xcalloc(m->ntasks + 1, sizeof *names);
+    size_t n = 0;
+    for (size_t t = 0; t < m->ntasks; t++) {
+        if (m->tasks[t].in_tasks_service) continue;
+        paths[n] = m->files[m->tasks[t].at.file].path;
+        names[n++] = task_label(m, &m->tasks[t]);
+    }
+    /* destinations are chosen together, so that no two tasks meet under one name */
+    char **idents = svc_task_destinations(paths, names, n);
+    size_t k = 0;
     for (size_t t = 0; t < m->ntasks; t++) {
         const svc_task *task = &m->tasks[t];
         if (task->in_tasks_service) continue;
-        const svc_file *f = &m->files[task->at.file];
-        const char *label = task_label(m, task);
-        const char *ident = tasks_module_identifier(m, f, ctx->out->arena);
+        const char *label = names[k];
         svc_report(ctx, "SVC401", task->at.file, task->name_span,
                    "Celery task `%s` is defined outside the tasks service: move it to `%s/%s_tasks.py` as `_%s` "
                    "with a `delay_%s` function that calls its `.delay`",
-                   label, dest, ident, bare_name(label), bare_name(label));
+                   label, dest, idents[k], bare_name(label), bare_name(label));
+        free(idents[k++]);
     }
+    free(idents);
+    free(paths);
+    free(names);
 }
 
 /* ---- SVC402 ---------------------------------------------------------------------- */
