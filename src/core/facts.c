@@ -1940,8 +1940,16 @@ static frame child_frame(extractor *ex, frame *p, TSNode child, const TSTreeCurs
         if (FIELD_IS(F_LEFT)) f.mode = M_TARGET;
         break;
     case M_EXCEPT:
-        if (FIELD_IS(F_VALUE)) f.flags = SVC_REF_EXCEPT;
-        else if (FIELD_IS(F_ALIAS)) f.mode = M_TARGET;
+        if (FIELD_IS(F_VALUE)) {
+            f.flags = SVC_REF_EXCEPT;
+        } else if (FIELD_IS(F_ALIAS)) {
+            /* The grammar reads `except A, B:` as Python 2's `except A, target:`; Python 3 has no such
+             * target, and 3.14 (PEP 758) reads it as `except (A, B):`, so B is a type too. */
+            TSNode sep = ts_node_prev_sibling(child);
+            bool comma = !ts_node_is_null(sep) && strcmp(ts_node_type(sep), ",") == 0;
+            if (comma) f.flags = SVC_REF_EXCEPT;
+            else f.mode = M_TARGET;
+        }
         break;
     case M_EXCEPT_GROUP:
         if (f.kind != K_BLOCK) {

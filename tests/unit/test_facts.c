@@ -1223,6 +1223,23 @@ static void test_assignment_value_call(void **state)
     svc_facts_free(f);
 }
 
+/* PEP 758 (Python 3.14): `except A, B:` lists two types; the grammar's Python 2 reading (B a
+ * target) is not taken. `except A as e:` still binds e. */
+static void test_except_without_parentheses(void **state)
+{
+    (void)state;
+    svc_facts *f = extract("from services import billing\n"
+                           "try:\n    pass\n"
+                           "except billing.PaymentError, billing.RefundError:\n    pass\n"
+                           "except ValueError as e:\n    pass\n");
+    assert_int_equal(ref_n(f, "billing.PaymentError", 0)->flags & SVC_REF_EXCEPT, SVC_REF_EXCEPT);
+    const svc_ref *second = ref_n(f, "billing.RefundError", 0);
+    assert_int_equal(second->flags & SVC_REF_EXCEPT, SVC_REF_EXCEPT);
+    assert_int_equal(second->flags & SVC_REF_STORE, 0);
+    assert_int_equal(f->nerrors, 0);
+    svc_facts_free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1252,6 +1269,7 @@ int main(void)
         cmocka_unit_test(test_threads),
         cmocka_unit_test(test_match_and_misc_statements),
         cmocka_unit_test(test_assignment_value_call),
+        cmocka_unit_test(test_except_without_parentheses),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
