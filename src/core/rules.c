@@ -92,7 +92,8 @@ static const svc_rule catalogue[] = {
       "# services/tasks/stock_tasks.py\n@app.task\ndef _sync_stock(): ...\n\ndef delay_sync_stock():\n    return _sync_stock.delay()",
       NULL },
     { "SVC402", "delay-outside-tasks-service", SVC_SEVERITY_ERROR,
-      "`.delay()` or `.apply_async()` is called outside the tasks service.",
+      "A task is queued outside the tasks service: `.delay()`/`.apply_async()` called or passed as a value, "
+      "`send_task(\"<registered name>\")`, or a `dispatch-functions` helper.",
       "There should never be a `.delay` call in the code besides inside the tasks service.",
       "_send_receipt.delay(order.id)",
       "email_tasks.delay_send_receipt(order.id)",
