@@ -21,7 +21,8 @@
  *    or a function with no decorator at all, and `super().delay`/`super().apply_async` (a `Task`
  *    subclass overriding Celery's own). The message names the task when it is one of the repo's
  *    and points at its `delay_` wrapper when it has one. Also flagged: a task's `.delay` or
- *    `.apply_async` passed as a value (`on_commit(partial(t.delay, x))`), and
+ *    `.apply_async` passed as a value (`on_commit(partial(t.delay, x))`; not when handed to a mock
+ *    as `wraps=`/`side_effect=`/..., a test double), and
  *    `send_task("<registered name>")` naming a task of the repo (other names may be another
  *    project's tasks, and are left alone). A call of a config `dispatch-functions` helper counts as
  *    `.apply_async` of the task given as its first argument, and the helper's own `.delay`/
@@ -237,6 +238,21 @@ static bool pool_apply_async(const svc_model *m, const svc_call *call)
     return svc_model_find_def(m, first->chain, &at) && svc_model_task_at(m, at.file, at.def) < 0;
 }
 
+/* True when the ref is handed to a mock (`patch(..., wraps=t.apply_async)`, `side_effect=`): a
+ * test double around the queueing, not a queueing. */
+static bool given_to_mock(const svc_facts *facts, const svc_ref *ref)
+{
+    static const char *const mock_keywords[] = { "wraps", "side_effect", "new", "return_value", "spec", "autospec", NULL };
+    for (size_t c = 0; c < facts->ncalls; c++)
+        for (size_t a = 0; a < facts->calls[c].nargs; a++) {
+            const svc_arg *arg = &facts->calls[c].args[a];
+            if (!arg->keyword || arg->span.byte > ref->span.byte || arg->span.end_byte < ref->span.end_byte) continue;
+            for (size_t k = 0; mock_keywords[k]; k++)
+                if (strcmp(arg->keyword, mock_keywords[k]) == 0) return true;
+        }
+    return false;
+}
+
 /* SVC402 for uses of a task of the repo that are not `<task>.delay(...)` calls: its `.delay` or
  * `.apply_async` passed as a value, and `send_task` by its registered name. */
 static void check_queued_otherwise(svc_check_ctx *ctx, size_t i)
@@ -251,7 +267,7 @@ static void check_queued_otherwise(svc_check_ctx *ctx, size_t i)
         char *obj = svc_xstrndup(ref->resolved, (size_t)(dot - ref->resolved));
         long t = svc_model_task_named(m, obj);
         free(obj);
-        if (t < 0) continue;
+        if (t < 0 || given_to_mock(facts, ref)) continue;
         const char *label = task_label(m, &m->tasks[t]);
         svc_report(ctx, "SVC402", i, ref->span,
                    "Task `%s`'s `.%s` is passed as a value outside the tasks service: pass its `delay_%s` "

@@ -517,7 +517,8 @@ static void test_queued_otherwise(void **state)
                          "    app.send_task('remote.run')\n"             /* 6 */
                          "    app.send_task('unknown.name')\n"           /* 7: not a task of the repo */
                          "    dispatch(run, 1)\n"                       /* 8 */
-                         "    run.delay = None\n" },                    /* 9: an assignment target */
+                         "    run.delay = None\n"                       /* 9: an assignment target */
+                         "    patch('jobs.remote.run.delay', wraps=run.delay)\n" }, /* 10: a mock's */
         { NULL, NULL },
     };
     tl_write_files(root, files);
