@@ -18,6 +18,8 @@ typedef struct svc_config {
     char *tasks_service;      /* default "tasks" */
     char **task_decorators;   /* extra decorator names/dotted names that make a Celery task */
     size_t ntask_decorators;
+    char **dispatch_functions; /* dotted names of helpers that queue the task given as their first argument */
+    size_t ndispatch_functions;
     char **apps;              /* repo-relative folders that are the Django apps (overrides detection) */
     size_t napps;
     bool apps_set;

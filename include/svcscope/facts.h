@@ -154,6 +154,8 @@ typedef struct svc_assign {
                                    (INSTALLED_APPS, __all__); `x += [...]` is recorded as another assign */
     size_t nstrings;
     svc_span span;
+    int value_call;          /* index into calls when the value is a call (`retrying = shared_task(bind=True)`,
+                                `purge_task = app.task(purge)`), else -1 */
 } svc_assign;
 
 typedef struct svc_noqa {

@@ -74,13 +74,19 @@ typedef struct svc_defref {
 } svc_defref;
 
 typedef struct svc_task {
-    svc_defref at;
-    const char *dotted;          /* "services.tasks.email_tasks._send_welcome" */
+    svc_defref at;               /* the function whose body the task runs */
+    const char *name;            /* what the task is bound to in its module: the def's qualname, or the
+                                    assigned name of a task made by a call (`purge_task = shared_task(purge)`) */
+    svc_span name_span;          /* where findings about the task sit: the def's name, or the assigned name */
+    bool by_call;                /* made by a call rather than a decorator */
+    const char *dotted;          /* "services.tasks.email_tasks._send_welcome" (module + name) */
     const char *decorator;       /* resolved decorator callee that made it a task */
     int service;                 /* service it is in, -1 */
     bool in_tasks_service;
     bool bind;                   /* bind=True */
     const char *celery_name;     /* name="..." when given, else NULL */
+    const char *registered_name; /* the name Celery registers it under: celery_name, else the function's
+                                    module + name (what `send_task("...")` names); NULL when not importable */
     size_t *wrappers;            /* indexes into model wrappers */
     size_t nwrappers;
 } svc_task;
@@ -191,6 +197,24 @@ int svc_model_service_of(const svc_model *model, const char *dotted);
 bool svc_model_is_module(const svc_model *model, const char *dotted);
 /* Index of the task defined at (file, def), or -1. */
 long svc_model_task_at(const svc_model *model, size_t file, size_t def);
+/* Index of the task a dotted name designates (followed through imports and aliases; a task made
+ * by a call is known by its assigned name), or -1. */
+long svc_model_task_named(const svc_model *model, const char *dotted);
+/* Index of the task a `<app>.send_task("<registered name>", ...)` call queues, or -1: the literal
+ * name is looked up among the tasks' registered names (decorator `name=`, else module + function). */
+long svc_model_task_sent(const svc_model *model, const svc_facts *facts, const svc_call *call);
+/* Index of the task a call of a config `dispatch-functions` helper queues (its first argument), or -1. */
+long svc_model_task_dispatched(const svc_model *model, const svc_facts *facts, const svc_call *call);
+/* True when code at (file, scope) is inside a config `dispatch-functions` helper. */
+bool svc_model_in_dispatch_function(const svc_model *model, size_t file, int scope);
+/* Index of the task that `<task>.<attr>(...)` (`.delay`, `.apply_async`, ...) is called on, or -1. */
+long svc_model_task_of_call(const svc_model *model, const svc_facts *facts, const svc_call *call);
+/* True when code at (file, scope) is the body of a task outside the tasks service, or of one of
+ * its wrappers: SVC401 reports that task, and what is inside moves with it (one finding per root
+ * cause). `scope` is a def index of the file's facts, -1 at module level. */
+bool svc_model_in_misplaced_task(const svc_model *model, size_t file, int scope);
+/* True when the def (file, def) is a wrapper of a task outside the tasks service. */
+bool svc_model_is_misplaced_wrapper(const svc_model *model, size_t file, size_t def);
 /* True when the class (file, def) is an exception: its base chain reaches
  * Exception/BaseException or a builtin exception, through classes of the repo. */
 bool svc_model_is_exception_class(const svc_model *model, size_t file, size_t def);

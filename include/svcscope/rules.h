@@ -24,6 +24,8 @@ typedef struct svc_rule {
 /* All rules, in code order. */
 const svc_rule *svc_rules(size_t *count);
 const svc_rule *svc_rule_by_code(const char *code);   /* exact, case-insensitive */
+/* Where another rule reports the same root cause instead (one finding per root cause), or NULL. */
+const char *svc_rule_precedence(const char *code);
 /* True when `code` matches a selector: "SVC", "SVC2", "SVC20", "SVC201", or "ALL". */
 bool svc_rule_matches(const char *code, const char *selector);
 

@@ -25,9 +25,14 @@ typedef enum svc_xref_kind {
     SVC_XREF_DELAY,       /* task.delay(...) */
     SVC_XREF_APPLY_ASYNC, /* task.apply_async(...) */
     SVC_XREF_SIGNATURE,   /* task.s(...), .si(...), .signature(...): a canvas (chain, group, chord) */
+    SVC_XREF_APPLY,       /* task.apply(...): runs in-process, not queued */
+    SVC_XREF_SEND_TASK,   /* app.send_task("<registered name>", ...): queued by name */
 } svc_xref_kind;
 
-/* "call", "value", "delay", "apply_async", "signature" (the JSON spelling). */
+/* True when the kind queues the task (delay, apply_async, a signature, send_task). */
+bool svc_xref_kind_queues(svc_xref_kind kind);
+
+/* "call", "value", "delay", "apply_async", "signature", "apply", "send_task" (the JSON spelling). */
 const char *svc_xref_kind_name(svc_xref_kind kind);
 
 typedef struct svc_xref_site {

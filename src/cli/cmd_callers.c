@@ -71,6 +71,8 @@ static const char *site_note(const callers_ctx *c, const svc_xref_site *s, bool 
     case SVC_XREF_DELAY: return outside ? "  [.delay outside the tasks service]" : "  [.delay]";
     case SVC_XREF_APPLY_ASYNC: return outside ? "  [.apply_async outside the tasks service]" : "  [.apply_async]";
     case SVC_XREF_SIGNATURE: return "  [signature]";
+    case SVC_XREF_APPLY: return "  [.apply: runs in-process, not queued]";
+    case SVC_XREF_SEND_TASK: return outside ? "  [send_task outside the tasks service]" : "  [send_task]";
     case SVC_XREF_VALUE: return "  [used as a value]";
     case SVC_XREF_CALL: return "  [called in-process, not queued]";
     }
@@ -98,7 +100,7 @@ static void print_wrapper(callers_ctx *c, size_t w)
     const svc_task *task = &c->m->tasks[wr->task];
     const svc_xref_wrapper *xw = &c->x->wrappers[w];
     size_t n = count_sites(c, xw->sites, xw->nsites);
-    printf("%s -> %s  (%zu %s)\n", svc_quoted_text(wr->dotted), svc_quoted_text(def_name(c->m, task->at)), n,
+    printf("%s -> %s  (%zu %s)\n", svc_quoted_text(wr->dotted), svc_quoted_text(task->name), n,
            plural(n, "call site", "call sites"));
     if (n == 0) printf("  no call sites: nothing in the repository%s calls %s\n", c->no_tests ? " outside tests" : "",
                        svc_quoted_text(def_name(c->m, wr->at)));
@@ -111,7 +113,7 @@ static void print_task(callers_ctx *c, size_t t)
     const svc_task *task = &m->tasks[t];
     const svc_xref_task *xt = &c->x->tasks[t];
     printf("task %s  %s:%u", svc_quoted_text(task->dotted), svc_quoted_path(m->files[task->at.file].path),
-           def_line(m, task->at));
+           task->name_span.row + 1);
     if (task->celery_name) printf("  (Celery name \"%s\")", svc_quoted_text(task->celery_name));
     putchar('\n');
     for (size_t i = 0; i < xt->ncallees; i++) {
@@ -124,7 +126,7 @@ static void print_task(callers_ctx *c, size_t t)
     }
     if (!task->nwrappers)
         printf("  no wrapper: nothing in %s calls %s.delay\n", svc_quoted_path(m->files[task->at.file].path),
-               svc_quoted_text(def_name(m, task->at)));
+               svc_quoted_text(task->name));
     size_t total = 0;
     for (size_t i = 0; i < task->nwrappers; i++) {
         size_t w = task->wrappers[i];

@@ -43,6 +43,7 @@ static void explain(const svc_rule *r)
     printf("\nInstead:\n");
     print_indented(r->good);
     printf("\nFix: %s\n", r->fix ? r->fix : "none (the change needs a person's judgement)");
+    if (svc_rule_precedence(r->code)) printf("One finding per root cause: %s\n", svc_rule_precedence(r->code));
     printf("Suppress on one line with `# noqa: %s`. Docs: %s\n", r->code, svc_rule_url(r));
 }
 
@@ -59,6 +60,9 @@ static void print_markdown(const svc_rule *rules, size_t count)
            "Each rule checks one sentence of the [services convention](services-architecture.md). "
            "Suppress a finding with `# noqa: CODE` on its line; select or ignore rules with "
            "`--select`/`--ignore` or in `[tool.svcscope]`.\n\n"
+           "One finding per root cause, as ruff does: where one mistake would trip several rules, the rule "
+           "that names the root cause reports it and the others stay silent there (see each rule's "
+           "*One finding per root cause* note).\n\n"
            "| code | name | severity | fix | flags |\n|---|---|---|---|---|\n");
     for (size_t i = 0; i < count; i++)
         printf("| [%s](#%s) | %s | %s | %s | %s |\n", rules[i].code, rules[i].code, rules[i].name,
@@ -76,6 +80,8 @@ static void print_markdown(const svc_rule *rules, size_t count)
         printf("\nInstead:\n\n");
         print_code_block(r->good);
         printf("\nFix: %s\n", r->fix ? r->fix : "none: the change needs a person's judgement.");
+        if (svc_rule_precedence(r->code))
+            printf("\n*One finding per root cause:* %s\n", svc_rule_precedence(r->code));
     }
 }
 

@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "svcscope/util.h"
+#include "svcscope/xref.h"
 
 static bool has_svcscope_table(const char *dir)
 {
@@ -131,6 +132,17 @@ void cli_repo_close(cli_repo *repo)
     memset(repo, 0, sizeof *repo);
 }
 
+/* True when a 1-based line is an `except` clause listing types without parentheses (PEP 758),
+ * which the pinned Python grammar reads only for two types. */
+static bool unparenthesized_except(const svc_model *model, size_t file, uint32_t line)
+{
+    svc_xref_reader *reader = svc_xref_reader_new(model);
+    const char *text = svc_xref_reader_line(reader, file, line);
+    bool found = strncmp(text, "except ", 7) == 0 && strchr(text, ',') && !strchr(text, '(');
+    svc_xref_reader_free(reader);
+    return found;
+}
+
 size_t cli_warn_unread(const svc_model *model)
 {
     size_t io_errors = 0;
@@ -152,8 +164,11 @@ size_t cli_warn_unread(const svc_model *model)
             cli_error("warning: %s: binary content (NUL bytes), not read as Python", svc_quoted_path(f->path));
         } else if (f->facts && f->facts->nerrors) {
             const svc_span *e = &f->facts->errors[0];
-            cli_error("warning: %s:%u:%u: syntax error; only what parses was checked", svc_quoted_path(f->path),
-                      e->row + 1, e->col + 1);
+            cli_error("warning: %s:%u:%u: syntax error; only what parses was checked%s", svc_quoted_path(f->path),
+                      e->row + 1, e->col + 1, unparenthesized_except(model, i, e->row + 1)
+                          ? " (Python 3.14's `except A, B, C:` without parentheses, PEP 758, is not read yet; "
+                            "write `except (A, B, C):`)"
+                          : "");
         }
     }
     return io_errors;

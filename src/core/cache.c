@@ -52,7 +52,7 @@ _Static_assert(sizeof(svc_param) == 32, "svc_param changed: update cache.c and b
 _Static_assert(sizeof(svc_def) == 168, "svc_def changed: update cache.c and bump SVC_CACHE_VERSION");
 _Static_assert(sizeof(svc_ref) == 80, "svc_ref changed: update cache.c and bump SVC_CACHE_VERSION");
 _Static_assert(sizeof(svc_call) == 120, "svc_call changed: update cache.c and bump SVC_CACHE_VERSION");
-_Static_assert(sizeof(svc_assign) == 56, "svc_assign changed: update cache.c and bump SVC_CACHE_VERSION");
+_Static_assert(sizeof(svc_assign) == 64, "svc_assign changed: update cache.c and bump SVC_CACHE_VERSION");
 _Static_assert(sizeof(svc_noqa) == 48, "svc_noqa changed: update cache.c and bump SVC_CACHE_VERSION");
 _Static_assert(sizeof(svc_facts) == 184, "svc_facts changed: update cache.c and bump SVC_CACHE_VERSION");
 #endif
@@ -824,6 +824,7 @@ static svc_assign clean_assign(const svc_assign *x)
     c.strings = x->strings;
     c.nstrings = x->nstrings;
     c.span = x->span;
+    c.value_call = x->value_call;
     return c;
 }
 

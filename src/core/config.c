@@ -70,6 +70,7 @@ void svc_config_free(svc_config *cfg)
     free(cfg->services_root);
     free(cfg->tasks_service);
     free_strv(cfg->task_decorators, cfg->ntask_decorators);
+    free_strv(cfg->dispatch_functions, cfg->ndispatch_functions);
     free_strv(cfg->apps, cfg->napps);
     free_strv(cfg->glue_modules, cfg->nglue_modules);
     free_strv(cfg->select, cfg->nselect);
@@ -804,13 +805,14 @@ enum {
     K_EXCLUDE,
     K_EXTEND_EXCLUDE,
     K_PER_FILE_IGNORES,
+    K_DISPATCH_FUNCTIONS,
     K_COUNT
 };
 
 static const char *const KEY_NAMES[K_COUNT + 1] = {
     "services-root", "tasks-service", "task-decorators", "apps",    "glue-modules",
     "max-task-statements", "max-file-size", "select", "ignore", "exclude", "extend-exclude", "per-file-ignores",
-    NULL,
+    "dispatch-functions", NULL,
 };
 
 const char *const *svc_config_keys(void)
@@ -981,6 +983,15 @@ static int item_decorator(tparse *p, const char *key, const tv *v, const char *s
     return SVC_OK;
 }
 
+static int item_function(tparse *p, const char *key, const tv *v, const char *s, char **out)
+{
+    if (!is_dotted_name(s) || !strchr(s, '.'))
+        return fail_at(p, v->line, "%s: %s is not a dotted function name (like \"myapp.celery_utils.dispatch\")", key,
+                       quote(p, s, strlen(s)));
+    *out = svc_xstrdup(s);
+    return SVC_OK;
+}
+
 static int want_strv(tparse *p, const char *key, const tv *v, item_fn fn, char ***out, size_t *nout)
 {
     if (v->kind != TV_ARRAY || v->aot)
@@ -1055,6 +1066,8 @@ static int read_key(tparse *p, int k, const tv *v, svc_config *cfg)
         return SVC_OK;
     case K_TASK_DECORATORS:
         return want_strv(p, key, v, item_decorator, &cfg->task_decorators, &cfg->ntask_decorators);
+    case K_DISPATCH_FUNCTIONS:
+        return want_strv(p, key, v, item_function, &cfg->dispatch_functions, &cfg->ndispatch_functions);
     case K_APPS:
         cfg->apps_set = true;
         return want_strv(p, key, v, item_folder, &cfg->apps, &cfg->napps);
@@ -1143,6 +1156,9 @@ static void commit(svc_config *cfg, svc_config *staged, const bool set[K_COUNT])
     if (set[K_TASKS_SERVICE]) swap_str(&cfg->tasks_service, &staged->tasks_service);
     if (set[K_TASK_DECORATORS])
         swap_strv(&cfg->task_decorators, &cfg->ntask_decorators, &staged->task_decorators, &staged->ntask_decorators);
+    if (set[K_DISPATCH_FUNCTIONS])
+        swap_strv(&cfg->dispatch_functions, &cfg->ndispatch_functions, &staged->dispatch_functions,
+                  &staged->ndispatch_functions);
     if (set[K_APPS]) {
         swap_strv(&cfg->apps, &cfg->napps, &staged->apps, &staged->napps);
         cfg->apps_set = true;

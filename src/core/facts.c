@@ -357,6 +357,7 @@ typedef struct extractor {
     SVC_VEC(svc_call) calls;
     SVC_VEC(svc_assign) assigns;
     SVC_VEC(uint8_t) assign_has_chain;
+    SVC_VEC(uint32_t) assign_call_byte; /* start byte of the value when it is a call, else UINT32_MAX */
     str_vec all;
     str_vec class_apps;
     SVC_VEC(svc_noqa) noqa;
@@ -1202,8 +1203,10 @@ static void add_assign(extractor *ex, TSNode name, const char *chain, const char
     a.strings = strings;
     a.nstrings = nstrings;
     a.span = span_of(ex, name);
+    a.value_call = -1;
     svc_vec_push(&ex->assigns, a);
     svc_vec_push(&ex->assign_has_chain, (uint8_t)(chain != NULL));
+    svc_vec_push(&ex->assign_call_byte, UINT32_MAX);
 }
 
 static bool is_target_sequence(uint8_t k)
@@ -1280,6 +1283,9 @@ static void record_assignment(extractor *ex, TSNode node)
         if (k == K_IDENTIFIER) {
             if (!node_ok(target)) continue;
             add_assign(ex, target, chain, strings, nstrings);
+            /* the call is met later in the walk: linked to its index by position in finish */
+            if (kind_of(inner) == K_CALL)
+                ex->assign_call_byte.items[ex->assign_call_byte.len - 1] = ts_node_start_byte(inner) + ex->base;
             if (node_text_is(ex, target, "__all__") && is_sequence) set_all(ex, starts_with_name(ex, value, "__all__"));
             continue;
         }
@@ -1971,8 +1977,16 @@ static frame child_frame(extractor *ex, frame *p, TSNode child, const TSTreeCurs
         if (FIELD_IS(F_LEFT)) f.mode = M_TARGET;
         break;
     case M_EXCEPT:
-        if (FIELD_IS(F_VALUE)) f.flags = SVC_REF_EXCEPT;
-        else if (FIELD_IS(F_ALIAS)) f.mode = M_TARGET;
+        if (FIELD_IS(F_VALUE)) {
+            f.flags = SVC_REF_EXCEPT;
+        } else if (FIELD_IS(F_ALIAS)) {
+            /* The grammar reads `except A, B:` as Python 2's `except A, target:`; Python 3 has no such
+             * target, and 3.14 (PEP 758) reads it as `except (A, B):`, so B is a type too. */
+            TSNode sep = ts_node_prev_sibling(child);
+            bool comma = !ts_node_is_null(sep) && strcmp(ts_node_type(sep), ",") == 0;
+            if (comma) f.flags = SVC_REF_EXCEPT;
+            else f.mode = M_TARGET;
+        }
         break;
     case M_EXCEPT_GROUP:
         if (f.kind != K_BLOCK) {
@@ -2174,9 +2188,27 @@ static int compare_noqa(const void *a, const void *b)
     return x->row < y->row ? -1 : x->row > y->row;
 }
 
+/* Links each assignment whose value is a call to that call (calls are in source order). */
+static void link_assign_calls(extractor *ex)
+{
+    for (size_t i = 0; i < ex->assigns.len; i++) {
+        uint32_t byte = ex->assign_call_byte.items[i];
+        if (byte == UINT32_MAX) continue;
+        size_t lo = 0, hi = ex->calls.len;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (ex->calls.items[mid].span.byte < byte) lo = mid + 1;
+            else hi = mid;
+        }
+        /* calls nested at the same start (`f()(x)`): the outermost, the one met first, comes first */
+        if (lo < ex->calls.len && ex->calls.items[lo].span.byte == byte) ex->assigns.items[i].value_call = (int)lo;
+    }
+}
+
 static void finish(extractor *ex)
 {
     svc_facts *f = ex->facts;
+    link_assign_calls(ex);
     if (ex->noqa.len > 1) qsort(ex->noqa.items, ex->noqa.len, sizeof *ex->noqa.items, compare_noqa);
     f->imports = ARENA_COPY(ex, ex->imports);
     f->nimports = ex->imports.len;
@@ -2211,6 +2243,7 @@ static void free_extractor(extractor *ex)
     svc_vec_free(&ex->calls);
     svc_vec_free(&ex->assigns);
     svc_vec_free(&ex->assign_has_chain);
+    svc_vec_free(&ex->assign_call_byte);
     svc_vec_free(&ex->all);
     svc_vec_free(&ex->class_apps);
     svc_vec_free(&ex->noqa);

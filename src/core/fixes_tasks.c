@@ -94,21 +94,6 @@ static bool module_uses(fx_ctx *ctx, size_t file, const char *name)
     return !fx_name_free(ctx, file, name, NULL);
 }
 
-/* Index of the repo task that `<task>.delay(...)` calls, or -1. */
-static long delayed_task(const svc_model *m, const svc_facts *facts, const svc_call *call)
-{
-    if (call->ref < 0) return -1;
-    const svc_ref *ref = &facts->refs[call->ref];
-    if (!ref->resolved) return -1;
-    const char *dot = strrchr(ref->resolved, '.');
-    if (!dot) return -1;
-    char *obj = svc_xstrndup(ref->resolved, (size_t)(dot - ref->resolved));
-    svc_defref at;
-    bool found = svc_model_find_def(m, obj, &at);
-    free(obj);
-    return found ? svc_model_task_at(m, at.file, at.def) : -1;
-}
-
 /* True when SVC404 asks for a wrapper for this task (see rules_tasks.c). */
 static bool wants_wrapper(const svc_model *m, const svc_task *task)
 {
@@ -370,7 +355,7 @@ const svc_fix *fx_tasks_405(fx_ctx *ctx, const svc_diagnostic *d)
     for (size_t c = 0; c < facts->ncalls && t < 0; c++) {
         const svc_call *call = &facts->calls[c];
         if (!is_delay_attr(call->attr) || outermost_function(facts, call->scope) != fn) continue;
-        t = delayed_task(m, facts, call);
+        t = svc_model_task_of_call(m, facts, call);
         for (size_t w = 0; w < m->nwrappers && t < 0; w++)
             if (m->wrappers[w].at.file == file && m->wrappers[w].call == c) t = (long)m->wrappers[w].task;
     }
@@ -547,7 +532,7 @@ const svc_fix *fx_tasks_402(fx_ctx *ctx, const svc_diagnostic *d)
             is_delay_attr(facts->calls[c].attr))
             call = &facts->calls[c];
     if (!call || call->ref < 0) return NULL;
-    long ti = delayed_task(m, facts, call);
+    long ti = svc_model_task_of_call(m, facts, call);
     if (ti < 0) return NULL;
     const svc_task *task = &m->tasks[ti];
     const svc_def *td = def_of(m, task->at);

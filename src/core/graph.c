@@ -141,7 +141,7 @@ static void add_task_node(graph *g, size_t t)
         const svc_wrapper *w = &m->wrappers[task->wrappers[i]];
         svc_buf_printf(&label, "%s%s", i ? ", " : "", m->files[w->at.file].facts->defs[w->at.def].name);
     }
-    const char *tname = f->facts->defs[task->at.def].name;
+    const char *tname = task->name;
     if (task->nwrappers) svc_buf_printf(&label, " \xe2\x86\x92 %s", tname);
     else svc_buf_printf(&label, "%s (no wrapper)", tname);
     /* outside the tasks service the module says where the task is */
@@ -226,7 +226,7 @@ static void add_edges(graph *g, size_t t)
         const svc_xref_site *s = &xt->direct[k];
         if (!keep(g, s)) continue;
         /* only what queues the task: not in-process calls nor plain references (mocks) */
-        if (s->kind != SVC_XREF_DELAY && s->kind != SVC_XREF_APPLY_ASYNC && s->kind != SVC_XREF_SIGNATURE) continue;
+        if (!svc_xref_kind_queues(s->kind)) continue;
         int from = source_node(g, s);
         edge_kind kind = svc_xref_site_outside_tasks_service(g->x, s) ? EDGE_DIRECT_OUTSIDE : EDGE_DIRECT;
         gedge *e = get_edge(g, from, tnode, kind);
@@ -270,9 +270,9 @@ static const char *edge_label(graph *g, const gedge *e)
     case EDGE_DIRECT:
     case EDGE_DIRECT_OUTSIDE: {
         svc_buf b = { 0 };
-        const svc_xref_kind order[] = { SVC_XREF_DELAY, SVC_XREF_APPLY_ASYNC, SVC_XREF_SIGNATURE };
-        const char *names[] = { ".delay", ".apply_async", "signature" };
-        for (size_t i = 0; i < 3; i++)
+        const svc_xref_kind order[] = { SVC_XREF_DELAY, SVC_XREF_APPLY_ASYNC, SVC_XREF_SIGNATURE, SVC_XREF_SEND_TASK };
+        const char *names[] = { ".delay", ".apply_async", "signature", "send_task" };
+        for (size_t i = 0; i < 4; i++)
             if (e->kinds & (1u << order[i])) svc_buf_printf(&b, "%s%s", b.len ? "/" : "", names[i]);
         svc_buf_printf(&b, " (%zu)", e->count);
         const char *s = svc_arena_strdup(g->arena, b.data);

@@ -1336,37 +1336,122 @@ static void find_exceptions(svc_model *m)
 
 /* ---- tasks and wrappers ------------------------------------------------------ */
 
-static const char *task_decorator(const svc_model *m, const svc_def *d)
+/* True when a callee makes tasks: `shared_task`, `<x>.task` as written (`@app.task`), Celery's own
+ * `task`, or a configured decorator. A bare `task` imported from another library (invoke, fabric)
+ * is not a Celery task unless configured. */
+static bool is_task_factory(const svc_model *m, const char *raw, const char *callee)
 {
+    const char *last = svc_dotted_last(callee);
+    if (strcmp(last, "shared_task") == 0) return true;
+    if (strcmp(last, "task") == 0 && (strchr(raw, '.') || svc_str_starts_with(callee, "celery."))) return true;
+    if (m->config)
+        for (size_t k = 0; k < m->config->ntask_decorators; k++) {
+            const char *want = m->config->task_decorators[k];
+            if (strcmp(callee, want) == 0 || strcmp(raw, want) == 0 || (!strchr(want, '.') && strcmp(last, want) == 0))
+                return true;
+        }
+    return false;
+}
+
+/* A decorator bound by assignment: `retrying = shared_task(bind=True)`, `task = app.task(...)`,
+ * `job = shared_task`. Its call (NULL for a plain alias) carries options such as bind= and name=. */
+typedef struct task_alias {
+    const svc_facts *facts;
+    const svc_call *call;
+} task_alias;
+
+static size_t positional_args(const svc_call *call)
+{
+    size_t n = 0;
+    for (size_t a = 0; a < call->nargs; a++) n += call->args[a].keyword == NULL;
+    return n;
+}
+
+/* The callee of a call as written and resolved, when it is a plain chain. */
+static bool call_callee(const svc_facts *facts, const svc_call *call, const char **raw, const char **callee)
+{
+    if (call->ref < 0) return false;
+    const svc_ref *ref = &facts->refs[call->ref];
+    *raw = ref->raw;
+    *callee = ref->resolved ? ref->resolved : ref->raw;
+    return true;
+}
+
+/* True when a module-level assignment binds a task decorator (see task_alias). */
+static bool is_task_alias(const svc_model *m, const svc_facts *facts, const svc_assign *as)
+{
+    const svc_call *call = as->value_call >= 0 ? &facts->calls[as->value_call] : NULL;
+    const char *raw, *callee;
+    if (call) {
+        if (!call_callee(facts, call, &raw, &callee) || positional_args(call) > 0) return false;
+    } else if (as->value_chain) {
+        raw = callee = as->value_chain;
+    } else {
+        return false;
+    }
+    return is_task_factory(m, raw, callee);
+}
+
+/* dotted name of every module-level task decorator alias -> task_alias (malloc'd) */
+static svc_map *find_task_aliases(const svc_model *m)
+{
+    svc_map *aliases = svc_map_new();
+    for (size_t i = 0; i < m->nfiles; i++) {
+        const svc_file *f = &m->files[i];
+        const svc_facts *facts = f->facts;
+        if (!f->module) continue;
+        for (size_t k = 0; k < facts->nassigns; k++) {
+            const svc_assign *as = &facts->assigns[k];
+            if (!is_task_alias(m, facts, as)) continue;
+            const svc_call *call = as->value_call >= 0 ? &facts->calls[as->value_call] : NULL;
+            task_alias *alias = svc_xcalloc(1, sizeof *alias);
+            alias->facts = facts;
+            alias->call = call;
+            char *key = svc_xasprintf("%s.%s", f->module, as->name);
+            free(svc_map_put(aliases, key, alias));
+            free(key);
+        }
+    }
+    return aliases;
+}
+
+/* The alias a decorator's callee names, through imports and re-exports, or NULL. */
+static const task_alias *alias_of(const svc_model *m, svc_map *aliases, const char *callee)
+{
+    const task_alias *alias = svc_map_get(aliases, callee);
+    if (alias) return alias;
+    const char *resolved = svc_model_resolve(m, callee);
+    return resolved ? svc_map_get(aliases, resolved) : NULL;
+}
+
+/* The decorator that makes a def a task, and the alias it goes through (or NULL); -1 when none. */
+static long task_decorator(const svc_model *m, svc_map *aliases, const svc_def *d, const task_alias **via)
+{
+    *via = NULL;
     for (size_t i = 0; i < d->ndecorators; i++) {
         const svc_decorator *dec = &d->decorators[i];
         const char *callee = dec->callee ? dec->callee : dec->raw;
-        const char *last = svc_dotted_last(callee);
-        if (strcmp(last, "shared_task") == 0) return callee;
-        /* `<app>.task` as written (`@app.task`), or Celery's own `task`; a bare `@task` imported
-         * from another library (invoke, fabric) is not a Celery task unless configured */
-        if (strcmp(last, "task") == 0 && (strchr(dec->raw, '.') || svc_str_starts_with(callee, "celery.")))
-            return callee;
-        if (m->config) {
-            for (size_t k = 0; k < m->config->ntask_decorators; k++) {
-                const char *want = m->config->task_decorators[k];
-                if (strcmp(callee, want) == 0 || strcmp(dec->raw, want) == 0 ||
-                    (!strchr(want, '.') && strcmp(last, want) == 0))
-                    return callee;
-            }
-        }
+        if (is_task_factory(m, dec->raw, callee)) return (long)i;
+        if ((*via = alias_of(m, aliases, callee)) != NULL) return (long)i;
     }
+    return -1;
+}
+
+static const char *args_keyword(const svc_arg *args, size_t nargs, const char *keyword)
+{
+    for (size_t k = 0; k < nargs; k++)
+        if (args[k].keyword && strcmp(args[k].keyword, keyword) == 0) return args[k].text;
     return NULL;
 }
 
-static const char *keyword_arg(const svc_model *m, const svc_def *d, const char *keyword)
+/* A keyword option of a task: from its decorators, else from the alias's call. */
+static const char *keyword_arg(const svc_def *d, const task_alias *via, const char *keyword)
 {
-    for (size_t i = 0; i < d->ndecorators; i++)
-        for (size_t k = 0; k < d->decorators[i].nargs; k++) {
-            const svc_arg *arg = &d->decorators[i].args[k];
-            if (arg->keyword && strcmp(arg->keyword, keyword) == 0) return arg->text;
-        }
-    return NULL;
+    for (size_t i = 0; i < d->ndecorators; i++) {
+        const char *v = args_keyword(d->decorators[i].args, d->decorators[i].nargs, keyword);
+        if (v) return v;
+    }
+    return via && via->call ? args_keyword(via->call->args, via->call->nargs, keyword) : NULL;
 }
 
 static char *unquote(svc_arena *a, const char *text)
@@ -1388,31 +1473,90 @@ static int outermost_function(const svc_facts *facts, int scope)
     return found;
 }
 
+static int compare_tasks(const void *pa, const void *pb)
+{
+    const svc_task *a = pa, *b = pb;
+    if (a->at.file != b->at.file) return a->at.file < b->at.file ? -1 : 1;
+    return a->at.def < b->at.def ? -1 : a->at.def > b->at.def;
+}
+
+static void finish_task(svc_model *m, const svc_file *f, const svc_def *d, const char *bind, const char *name,
+                        svc_task *t)
+{
+    t->dotted = f->module ? svc_arena_printf(m->arena, "%s.%s", f->module, t->name) : svc_arena_strdup(m->arena, t->name);
+    t->service = f->service;
+    t->in_tasks_service = f->service >= 0 && f->service == m->tasks_service;
+    t->bind = bind && strcmp(bind, "True") == 0;
+    t->celery_name = name ? unquote(m->arena, name) : NULL;
+    t->registered_name = t->celery_name ? t->celery_name
+                         : f->module ? svc_arena_printf(m->arena, "%s.%s", f->module, d->name) : NULL;
+}
+
+/* `purge_task = shared_task(purge)`, `job = app.task(run, name="x")` at module level: a task made
+ * by a call on a function of the same file (a decorated one is a task already). */
+static void find_tasks_by_call(svc_model *m, size_t i, void *vec)
+{
+    SVC_VEC(svc_task) *tasks = vec;
+    const svc_file *f = &m->files[i];
+    const svc_facts *facts = f->facts;
+    for (size_t k = 0; k < facts->nassigns; k++) {
+        const svc_assign *as = &facts->assigns[k];
+        if (as->value_call < 0) continue;
+        const svc_call *call = &facts->calls[as->value_call];
+        const char *raw, *callee;
+        if (!call_callee(facts, call, &raw, &callee) || !is_task_factory(m, raw, callee)) continue;
+        const svc_arg *fn = call->nargs && !call->args[0].keyword ? &call->args[0] : NULL;
+        svc_defref at;
+        if (!fn || !fn->chain || !svc_model_find_def(m, fn->chain, &at) || at.file != i) continue;
+        const svc_def *d = &facts->defs[at.def];
+        if (d->kind != SVC_DEF_FUNCTION) continue;
+        bool taken = false;
+        for (size_t t = 0; t < tasks->len && !taken; t++)
+            taken = tasks->items[t].at.file == i && tasks->items[t].at.def == at.def;
+        if (taken) continue;
+        svc_task t = { 0 };
+        t.at = at;
+        t.name = as->name;
+        t.name_span = as->span;
+        t.by_call = true;
+        t.decorator = callee;
+        finish_task(m, f, d, args_keyword(call->args, call->nargs, "bind"), args_keyword(call->args, call->nargs, "name"),
+                    &t);
+        svc_vec_push(tasks, t);
+    }
+}
+
 static void find_tasks(svc_model *m)
 {
     SVC_VEC(svc_task) tasks = { 0 };
+    svc_map *aliases = find_task_aliases(m);
     for (size_t i = 0; i < m->nfiles; i++) {
         const svc_file *f = &m->files[i];
+        size_t first = tasks.len;
         for (size_t k = 0; k < f->facts->ndefs; k++) {
             const svc_def *d = &f->facts->defs[k];
             if (d->kind != SVC_DEF_FUNCTION) continue;
-            const char *dec = task_decorator(m, d);
-            if (!dec) continue;
+            const task_alias *via;
+            long dec = task_decorator(m, aliases, d, &via);
+            if (dec < 0) continue;
             svc_task t = { 0 };
             t.at.file = i;
             t.at.def = k;
-            t.dotted = f->module ? svc_arena_printf(m->arena, "%s.%s", f->module, d->qualname)
-                                 : svc_arena_strdup(m->arena, d->qualname);
-            t.decorator = dec;
-            t.service = f->service;
-            t.in_tasks_service = f->service >= 0 && f->service == m->tasks_service;
-            const char *bind = keyword_arg(m, d, "bind");
-            t.bind = bind && strcmp(bind, "True") == 0;
-            const char *name = keyword_arg(m, d, "name");
-            t.celery_name = name ? unquote(m->arena, name) : NULL;
+            t.name = d->qualname;
+            t.name_span = d->name_span;
+            t.decorator = d->decorators[dec].callee ? d->decorators[dec].callee : d->decorators[dec].raw;
+            finish_task(m, f, d, keyword_arg(d, via, "bind"), keyword_arg(d, via, "name"), &t);
             svc_vec_push(&tasks, t);
         }
+        size_t decorated = tasks.len;
+        if (f->module) find_tasks_by_call(m, i, &tasks);
+        if (tasks.len > decorated && tasks.len - first > 1)
+            qsort(tasks.items + first, tasks.len - first, sizeof *tasks.items, compare_tasks);
     }
+    const char *key;
+    void *value;
+    for (size_t it = 0; svc_map_next(aliases, &it, &key, &value);) free(value);
+    svc_map_free(aliases);
     m->tasks = tasks.items;
     m->ntasks = tasks.len;
 
@@ -1423,14 +1567,13 @@ static void find_tasks(svc_model *m)
     for (size_t t = 0; t < m->ntasks; t++) {
         const svc_task *task = &m->tasks[t];
         const svc_facts *facts = m->files[task->at.file].facts;
-        const svc_def *td = &facts->defs[task->at.def];
         for (size_t c = 0; c < facts->ncalls; c++) {
             const svc_call *call = &facts->calls[c];
             if (!call->attr || (strcmp(call->attr, "delay") && strcmp(call->attr, "apply_async"))) continue;
             if (call->ref < 0) continue;
             const svc_ref *ref = &facts->refs[call->ref];
             /* callee is `<task>.delay` where <task> is this module's task (bound at module level) */
-            char *want = svc_arena_printf(m->arena, "%s.%s", td->qualname, call->attr);
+            char *want = svc_arena_printf(m->arena, "%s.%s", task->name, call->attr);
             bool same = strcmp(ref->raw, want) == 0 && ref->binding == SVC_BIND_MODULE;
             if (!same) continue;
             int fn = outermost_function(facts, call->scope);
@@ -1475,6 +1618,100 @@ long svc_model_task_at(const svc_model *m, size_t file, size_t def)
     return lo < m->ntasks && m->tasks[lo].at.file == file && m->tasks[lo].at.def == def ? (long)lo : -1;
 }
 
+long svc_model_task_named(const svc_model *m, const char *dotted)
+{
+    const char *name = svc_model_resolve(m, dotted);
+    if (!name) return -1;
+    const svc_symbol *sym = svc_map_get(m->symbols, name);
+    if (sym && sym->kind == SVC_SYM_DEF) {
+        long t = svc_model_task_at(m, sym->file, (size_t)sym->def);
+        return t >= 0 && !m->tasks[t].by_call ? t : -1;
+    }
+    for (size_t t = 0; t < m->ntasks; t++)
+        if (m->tasks[t].by_call && strcmp(m->tasks[t].dotted, name) == 0) return (long)t;
+    return -1;
+}
+
+long svc_model_task_sent(const svc_model *m, const svc_facts *facts, const svc_call *call)
+{
+    (void)facts;
+    if (!call->attr || strcmp(call->attr, "send_task") != 0 || call->ref < 0 || call->nargs == 0) return -1;
+    const svc_arg *first = &call->args[0];
+    if (first->keyword) return -1;
+    const char *text = first->text;
+    size_t n = strlen(text);
+    if (n < 2 || (text[0] != '"' && text[0] != '\'') || text[n - 1] != text[0]) return -1;
+    for (size_t t = 0; t < m->ntasks; t++) {
+        const char *reg = m->tasks[t].registered_name;
+        if (reg && strlen(reg) == n - 2 && strncmp(reg, text + 1, n - 2) == 0) return (long)t;
+    }
+    return -1;
+}
+
+static bool is_dispatch_function(const svc_model *m, const char *dotted)
+{
+    if (!m->config || !dotted) return false;
+    for (size_t k = 0; k < m->config->ndispatch_functions; k++)
+        if (strcmp(m->config->dispatch_functions[k], dotted) == 0) return true;
+    return false;
+}
+
+long svc_model_task_dispatched(const svc_model *m, const svc_facts *facts, const svc_call *call)
+{
+    if (!m->config || !m->config->ndispatch_functions || call->ref < 0 || call->nargs == 0) return -1;
+    const svc_ref *ref = &facts->refs[call->ref];
+    if (!ref->resolved || (ref->binding != SVC_BIND_IMPORT && ref->binding != SVC_BIND_MODULE)) return -1;
+    if (!is_dispatch_function(m, ref->resolved) && !is_dispatch_function(m, svc_model_resolve(m, ref->resolved)))
+        return -1;
+    const svc_arg *first = &call->args[0];
+    return !first->keyword && first->chain ? svc_model_task_named(m, first->chain) : -1;
+}
+
+bool svc_model_in_dispatch_function(const svc_model *m, size_t file, int scope)
+{
+    const svc_file *f = &m->files[file];
+    if (!m->config || !m->config->ndispatch_functions || !f->module) return false;
+    int fn = outermost_function(f->facts, scope);
+    if (fn < 0) return false;
+    char *dotted = svc_xasprintf("%s.%s", f->module, f->facts->defs[fn].qualname);
+    bool found = is_dispatch_function(m, dotted);
+    free(dotted);
+    return found;
+}
+
+long svc_model_task_of_call(const svc_model *m, const svc_facts *facts, const svc_call *call)
+{
+    if (call->ref < 0) return -1;
+    const svc_ref *ref = &facts->refs[call->ref];
+    if (!ref->resolved) return -1;
+    const char *dot = strrchr(ref->resolved, '.');
+    if (!dot) return -1;
+    char *obj = svc_xstrndup(ref->resolved, (size_t)(dot - ref->resolved));
+    long t = svc_model_task_named(m, obj);
+    free(obj);
+    return t;
+}
+
+bool svc_model_is_misplaced_wrapper(const svc_model *m, size_t file, size_t def)
+{
+    for (size_t w = 0; w < m->nwrappers; w++) {
+        const svc_wrapper *wr = &m->wrappers[w];
+        if (wr->at.file == file && wr->at.def == def && !m->tasks[wr->task].in_tasks_service) return true;
+    }
+    return false;
+}
+
+bool svc_model_in_misplaced_task(const svc_model *m, size_t file, int scope)
+{
+    const svc_facts *facts = m->files[file].facts;
+    for (int s = scope; s >= 0; s = facts->defs[s].parent) {
+        long t = svc_model_task_at(m, file, (size_t)s);
+        if (t >= 0 && !m->tasks[t].in_tasks_service) return true;
+    }
+    int fn = outermost_function(facts, scope);
+    return fn >= 0 && svc_model_is_misplaced_wrapper(m, file, (size_t)fn);
+}
+
 /* ---- the pre-filter: what rules read by path, and the words they react to ---- */
 
 /* Django glue module names: must match rules_logic.c (SVC501 reads every other module of an app
@@ -1512,7 +1749,7 @@ static void choose_words(build_ctx *b)
 {
     svc_model *m = b->m;
     struct parse_state *ps = b->ps;
-    static const char *const task_words[] = { "delay", "apply_async", "task", "shared_task", NULL };
+    static const char *const task_words[] = { "delay", "apply_async", "task", "shared_task", "send_task", NULL };
     static const char *const orm_words[] = { "save", "delete", "create", "update", "bulk_create", "bulk_update",
                                              "get_or_create", "update_or_create", NULL };
     if (m->services_root) {
@@ -1528,11 +1765,16 @@ static void choose_words(build_ctx *b)
     /* SVC900: a `# noqa` comment may name an svcscope code that suppresses nothing */
     static const char *const noqa_words[] = { "noqa", "NOQA", "Noqa", NULL };
     for (size_t i = 0; noqa_words[i]; i++) add_word(ps, &ps->base_words, noqa_words[i], strlen(noqa_words[i]));
-    if (m->config)
+    if (m->config) {
         for (size_t i = 0; i < m->config->ntask_decorators; i++) {
             const char *last = svc_dotted_last(m->config->task_decorators[i]);
             add_word(ps, &ps->base_words, last, strlen(last));
         }
+        for (size_t i = 0; i < m->config->ndispatch_functions; i++) {
+            const char *last = svc_dotted_last(m->config->dispatch_functions[i]);
+            add_word(ps, &ps->base_words, last, strlen(last));
+        }
+    }
 
     for (size_t i = 0; i < m->nfiles; i++) {
         const svc_file *f = &m->files[i];
@@ -1569,7 +1811,7 @@ static uint64_t prefilter_fingerprint(build_ctx *b)
     svc_model *m = b->m;
     struct parse_state *ps = b->ps;
     uint64_t h = 1469598103934665603ull;
-    h = fnv64_str(h, "prefilter 1");
+    h = fnv64_str(h, "prefilter 2"); /* 2: task decorator aliases are followed */
     h = fnv64_str(h, m->services_root);
     h = fnv64_str(h, m->services_module);
     for (size_t i = 0; i < ps->base_words.len; i++) h = fnv64(h, &ps->base_words.items[i].hash, 4);
@@ -1658,8 +1900,24 @@ static void taint_round(build_ctx *b, index_vec *todo)
         svc_defref at = t < m->ntasks ? m->tasks[t].at : m->wrappers[t - m->ntasks].at;
         const svc_file *f = &m->files[at.file];
         if (!f->module || within_services(m, f->module)) continue;
-        add_taint(b, f->facts->defs[at.def].name, at.file);
+        add_taint(b, t < m->ntasks ? svc_dotted_last(m->tasks[t].name) : f->facts->defs[at.def].name, at.file);
         svc_map_put(tainted, f->module, (void *)1);
+    }
+    /* task decorators bound by assignment (`retrying = shared_task(bind=True)`): a file that
+     * imports one may make tasks without writing any task word */
+    for (size_t i = 0; i < m->nfiles; i++) {
+        const svc_file *f = &m->files[i];
+        uint8_t st = ps->work[i].status;
+        if ((st != ST_PARSED && st != ST_CACHED) || !f->module) continue;
+        for (size_t k = 0; k < f->facts->nassigns; k++)
+            if (is_task_alias(m, f->facts, &f->facts->assigns[k])) {
+                /* a target, so that modules re-exporting it are followed too */
+                char *dotted = svc_xasprintf("%s.%s", f->module, f->facts->assigns[k].name);
+                svc_map_put(targets, dotted, (void *)1);
+                free(dotted);
+                add_taint(b, f->facts->assigns[k].name, i);
+                svc_map_put(tainted, f->module, (void *)1);
+            }
     }
     svc_map *visited = svc_map_new();
     for (bool changed = true; changed;) {

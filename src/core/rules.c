@@ -92,7 +92,8 @@ static const svc_rule catalogue[] = {
       "# services/tasks/stock_tasks.py\n@app.task\ndef _sync_stock(): ...\n\ndef delay_sync_stock():\n    return _sync_stock.delay()",
       NULL },
     { "SVC402", "delay-outside-tasks-service", SVC_SEVERITY_ERROR,
-      "`.delay()` or `.apply_async()` is called outside the tasks service.",
+      "A task is queued outside the tasks service: `.delay()`/`.apply_async()` called or passed as a value, "
+      "`send_task(\"<registered name>\")`, or a `dispatch-functions` helper.",
       "There should never be a `.delay` call in the code besides inside the tasks service.",
       "_send_receipt.delay(order.id)",
       "email_tasks.delay_send_receipt(order.id)",
@@ -141,6 +142,35 @@ static const svc_rule catalogue[] = {
       "from services.billing import invoices",
       "Remove the unused svcscope codes from the comment (the whole `# noqa` when nothing else is left)." },
 };
+
+/* One finding per root cause, as ruff does: where one mistake trips several rules, these say which
+ * rule stays silent. Kept beside the catalogue so docs/rules.md shows them. */
+static const struct {
+    const char *code;
+    const char *text;
+} precedence[] = {
+    { "SVC401",
+      "SVC401 is the one finding for a task outside the tasks service: its message carries the rename to "
+      "`_name` and the `delay_` wrapper, so SVC403 and SVC404 do not fire on that task, `.delay`/`.apply_async` "
+      "inside its body or its wrappers is not an SVC402, and SVC501 does not count it (or its wrappers)." },
+    { "SVC402",
+      "Not reported inside the body of a task that SVC401 reports, nor inside that task's wrappers: they move "
+      "with the task." },
+    { "SVC403", "Judges tasks of the tasks service only: a task elsewhere gets SVC401, whose message carries the "
+                "rename." },
+    { "SVC404", "Judges tasks of the tasks service only: a task elsewhere gets SVC401, whose message carries the "
+                "wrapper." },
+    { "SVC501",
+      "Celery tasks, and the wrappers of tasks SVC401 reports, are not counted: a module whose only functions "
+      "are tasks gets SVC401 alone. Reported at the first function counted." },
+};
+
+const char *svc_rule_precedence(const char *code)
+{
+    for (size_t i = 0; i < sizeof precedence / sizeof *precedence; i++)
+        if (strcasecmp(precedence[i].code, code) == 0) return precedence[i].text;
+    return NULL;
+}
 
 const svc_rule *svc_rules(size_t *count)
 {

@@ -9,11 +9,12 @@
  *    `tests/`) and `conftest.py` are glue. Besides the list of RULES.md and config `glue-modules`,
  *    modules named like a hook Django (or Channels) itself looks up are glue too: `validators`,
  *    `checks`, `sitemaps`, `feeds`, `routing`, `fields`, `widgets`.
- *  - "Defines functions" means top-level functions, Celery tasks included (an app's `tasks.py`
- *    gets SVC501 as well as SVC401: examples/demo/VIOLATIONS.md). One finding per module, about
- *    the module as a whole (row 1, col 1, like the other whole-module findings), naming how many
- *    functions and the first three. The app's own `__init__.py` is never reported; the
- *    `__init__.py` of a non-glue sub-package of the app is (it is that package's code).
+ *  - "Defines functions" means top-level functions other than Celery tasks and the wrappers of
+ *    tasks SVC401 reports (one finding per root cause: SVC401 moves them), so an app's `tasks.py`
+ *    that holds only tasks gets SVC401 alone. One finding per module, at the first such function
+ *    (so it sits on code in the explorer), naming how many functions and the first three. The
+ *    app's own `__init__.py` is never reported; the `__init__.py` of a non-glue sub-package of
+ *    the app is (it is that package's code).
  *  - A view/serializer/form class is a class of an app whose base chain (followed through classes
  *    of the repo) has a base whose last name, with a trailing `Mixin` removed, ends in `View`,
  *    `ViewSet`, `Serializer`, `Form` or `FormSet` (`CreateView`, `APIView`, `ModelViewSet`,
@@ -88,9 +89,12 @@ static void check_module(svc_check_ctx *ctx, size_t i)
     const svc_facts *facts = f->facts;
     size_t count = 0;
     svc_buf names = { 0 };
+    const svc_def *first_fn = NULL;
     for (size_t k = 0; k < facts->ndefs; k++) {
         const svc_def *d = &facts->defs[k];
         if (d->parent != -1 || d->kind != SVC_DEF_FUNCTION) continue;
+        if (svc_model_task_at(m, i, k) >= 0 || svc_model_is_misplaced_wrapper(m, i, k)) continue;
+        if (!first_fn) first_fn = d;
         if (count < 3) svc_buf_printf(&names, "%s`%s`", count ? ", " : "", d->name);
         else if (count == 3) svc_buf_puts(&names, ", ...");
         count++;
@@ -98,15 +102,15 @@ static void check_module(svc_check_ctx *ctx, size_t i)
     if (count) {
         const svc_app *app = &m->apps[f->app];
         if (count == 1)
-            svc_report_path(ctx, "SVC501", f->path, false,
-                            "`%s` of Django app `%s` is not Django glue but defines function %s: move it to a "
-                            "service and call it from the app",
-                            inside, app->display, names.data);
+            svc_report(ctx, "SVC501", i, first_fn->name_span,
+                       "`%s` of Django app `%s` is not Django glue but defines function %s: move it to a "
+                       "service and call it from the app",
+                       inside, app->display, names.data);
         else
-            svc_report_path(ctx, "SVC501", f->path, false,
-                            "`%s` of Django app `%s` is not Django glue but defines %zu functions (%s): move them "
-                            "to a service and call them from the app",
-                            inside, app->display, count, names.data);
+            svc_report(ctx, "SVC501", i, first_fn->name_span,
+                       "`%s` of Django app `%s` is not Django glue but defines %zu functions (%s): move them "
+                       "to a service and call them from the app",
+                       inside, app->display, count, names.data);
     }
     svc_buf_free(&names);
     free(first);

@@ -8,14 +8,25 @@
  *    without one: SVC404-SVC406 need the tasks service, and SVC403/SVC407 (which look at every
  *    task, in the tasks service or not) wait until there is somewhere to move tasks to; SVC401
  *    is the finding to act on first.
+ *  - One finding per root cause, as ruff does: a task outside the tasks service gets SVC401 only.
+ *    SVC403 and SVC404 judge tasks of the tasks service (SVC401's message carries the rename and
+ *    the wrapper), and a `.delay`/`.apply_async` inside such a task's body or inside one of its
+ *    wrappers is not an SVC402 (it moves with the task).
  *  - SVC401 and SVC403 apply to tasks in test modules too (a test double defined outside the
  *    tasks service takes a `# noqa`); SVC404 and SVC407 do not (a test's task needs no wrapper
  *    and may do what the test needs), nor does SVC405 (a test function calling `.delay` is not
  *    an interface).
  *  - SVC402 flags every `<object>.delay(...)`/`.apply_async(...)` outside the tasks service,
  *    except when the object resolves to a definition of the repo that cannot be a task: a class,
- *    or a function with no decorator at all. The message names the task when it is one of the
- *    repo's and points at its `delay_` wrapper when it has one.
+ *    or a function with no decorator at all, and `super().delay`/`super().apply_async` (a `Task`
+ *    subclass overriding Celery's own). The message names the task when it is one of the repo's
+ *    and points at its `delay_` wrapper when it has one. Also flagged: a task's `.delay` or
+ *    `.apply_async` passed as a value (`on_commit(partial(t.delay, x))`; not when handed to a mock
+ *    as `wraps=`/`side_effect=`/..., a test double), and
+ *    `send_task("<registered name>")` naming a task of the repo (other names may be another
+ *    project's tasks, and are left alone). A call of a config `dispatch-functions` helper counts as
+ *    `.apply_async` of the task given as its first argument, and the helper's own `.delay`/
+ *    `.apply_async` is not reported (its callers are).
  *  - SVC405 looks at a function of the tasks service (outermost function around the call; any
  *    enclosing def starting with `_` makes it private) that calls `.delay`/`.apply_async` on a
  *    task of the repo, from any module of the tasks service. Tasks themselves are not wrappers.
@@ -36,6 +47,7 @@
 #include <string.h>
 
 #include "svcscope/rules.h"
+#include "svcscope/task_destination.h"
 #include "svcscope/util.h"
 
 /* Shared with rules_logic.c (SVC501), declared there too: no rules-internal header exists yet.
@@ -95,14 +107,6 @@ static bool delay_object_def(const svc_model *m, const svc_facts *facts, const s
     return found;
 }
 
-/* Index of the repo task that `<task>.delay(...)` calls, or -1. */
-static long delayed_task(const svc_model *m, const svc_facts *facts, const svc_call *call)
-{
-    svc_defref at;
-    if (!delay_object_def(m, facts, call, &at)) return -1;
-    return svc_model_task_at(m, at.file, at.def);
-}
-
 /* True when `def` is `scope` or an ancestor of it. */
 static bool scope_within(const svc_facts *facts, int scope, size_t def)
 {
@@ -145,6 +149,12 @@ static const svc_def *task_def(const svc_model *m, const svc_task *t)
     return &m->files[t->at.file].facts->defs[t->at.def];
 }
 
+/* The name findings give a task: its def's, or the assigned name of a task made by a call. */
+static const char *task_label(const svc_model *m, const svc_task *t)
+{
+    return t->by_call ? t->name : task_def(m, t)->name;
+}
+
 /* Where tasks should go: the tasks service folder, or where it would be. */
 static const char *tasks_service_path(const svc_model *m, svc_arena *a)
 {
@@ -158,27 +168,6 @@ static const char *base_name(const char *path)
 {
     const char *slash = strrchr(path, '/');
     return slash ? slash + 1 : path;
-}
-
-/* "orders" for orders/tasks.py, the service for a service's module, else the file's stem. */
-static const char *tasks_module_identifier(const svc_model *m, const svc_file *f, svc_arena *a)
-{
-    if (f->app >= 0) return m->apps[f->app].label;
-    if (f->service >= 0) return m->services[f->service].name;
-    const char *base = base_name(f->path);
-    size_t n = strlen(base);
-    if (n > 3 && strcmp(base + n - 3, ".py") == 0) n -= 3;
-    if (n > 6 && strncmp(base + n - 6, "_tasks", 6) == 0) n -= 6;
-    if (n == 5 && strncmp(base, "tasks", 5) == 0) {
-        /* proj/tasks.py: the folder's name */
-        const char *slash = strrchr(f->path, '/');
-        if (slash) {
-            const char *start = slash;
-            while (start > f->path && start[-1] != '/') start--;
-            return svc_arena_strndup(a, start, (size_t)(slash - start));
-        }
-    }
-    return svc_arena_strndup(a, base, n);
 }
 
 /* The first public, `delay_`-named wrapper of a task, or NULL. */
@@ -197,17 +186,30 @@ static void check_task_outside(svc_check_ctx *ctx)
 {
     const svc_model *m = ctx->model;
     const char *dest = tasks_service_path(m, ctx->out->arena);
+    const char **paths = svc_xcalloc(m->ntasks + 1, sizeof *paths);
+    const char **names = svc_xcalloc(m->ntasks + 1, sizeof *names);
+    size_t n = 0;
+    for (size_t t = 0; t < m->ntasks; t++) {
+        if (m->tasks[t].in_tasks_service) continue;
+        paths[n] = m->files[m->tasks[t].at.file].path;
+        names[n++] = task_label(m, &m->tasks[t]);
+    }
+    /* destinations are chosen together, so that no two tasks meet under one name */
+    char **idents = svc_task_destinations(paths, names, n);
+    size_t k = 0;
     for (size_t t = 0; t < m->ntasks; t++) {
         const svc_task *task = &m->tasks[t];
         if (task->in_tasks_service) continue;
-        const svc_file *f = &m->files[task->at.file];
-        const svc_def *d = task_def(m, task);
-        const char *ident = tasks_module_identifier(m, f, ctx->out->arena);
-        svc_report(ctx, "SVC401", task->at.file, d->name_span,
+        const char *label = names[k];
+        svc_report(ctx, "SVC401", task->at.file, task->name_span,
                    "Celery task `%s` is defined outside the tasks service: move it to `%s/%s_tasks.py` as `_%s` "
                    "with a `delay_%s` function that calls its `.delay`",
-                   d->name, dest, ident, bare_name(d->name), bare_name(d->name));
+                   label, dest, idents[k], bare_name(label), bare_name(label));
+        free(idents[k++]);
     }
+    free(idents);
+    free(paths);
+    free(names);
 }
 
 /* ---- SVC402 ---------------------------------------------------------------------- */
@@ -236,6 +238,61 @@ static bool pool_apply_async(const svc_model *m, const svc_call *call)
     return svc_model_find_def(m, first->chain, &at) && svc_model_task_at(m, at.file, at.def) < 0;
 }
 
+/* True when the ref is handed to a mock (`patch(..., wraps=t.apply_async)`, `side_effect=`): a
+ * test double around the queueing, not a queueing. */
+static bool given_to_mock(const svc_facts *facts, const svc_ref *ref)
+{
+    static const char *const mock_keywords[] = { "wraps", "side_effect", "new", "return_value", "spec", "autospec", NULL };
+    for (size_t c = 0; c < facts->ncalls; c++)
+        for (size_t a = 0; a < facts->calls[c].nargs; a++) {
+            const svc_arg *arg = &facts->calls[c].args[a];
+            if (!arg->keyword || arg->span.byte > ref->span.byte || arg->span.end_byte < ref->span.end_byte) continue;
+            for (size_t k = 0; mock_keywords[k]; k++)
+                if (strcmp(arg->keyword, mock_keywords[k]) == 0) return true;
+        }
+    return false;
+}
+
+/* SVC402 for uses of a task of the repo that are not `<task>.delay(...)` calls: its `.delay` or
+ * `.apply_async` passed as a value, and `send_task` by its registered name. */
+static void check_queued_otherwise(svc_check_ctx *ctx, size_t i)
+{
+    const svc_model *m = ctx->model;
+    const svc_facts *facts = m->files[i].facts;
+    for (size_t r = 0; r < facts->nrefs; r++) {
+        const svc_ref *ref = &facts->refs[r];
+        if ((ref->flags & (SVC_REF_CALLED | SVC_REF_STORE)) || !ref->resolved) continue;
+        const char *dot = strrchr(ref->resolved, '.');
+        if (!dot || !is_delay_attr(dot + 1) || svc_model_in_misplaced_task(m, i, ref->scope)) continue;
+        char *obj = svc_xstrndup(ref->resolved, (size_t)(dot - ref->resolved));
+        long t = svc_model_task_named(m, obj);
+        free(obj);
+        if (t < 0 || given_to_mock(facts, ref)) continue;
+        const char *label = task_label(m, &m->tasks[t]);
+        svc_report(ctx, "SVC402", i, ref->span,
+                   "Task `%s`'s `.%s` is passed as a value outside the tasks service: pass its `delay_%s` "
+                   "function instead",
+                   label, dot + 1, bare_name(label));
+    }
+    for (size_t c = 0; c < facts->ncalls; c++) {
+        const svc_call *call = &facts->calls[c];
+        long sent = svc_model_task_sent(m, facts, call);
+        long dispatched = sent < 0 ? svc_model_task_dispatched(m, facts, call) : -1;
+        if ((sent < 0 && dispatched < 0) || svc_model_in_misplaced_task(m, i, call->scope)) continue;
+        const char *label = task_label(m, &m->tasks[sent >= 0 ? sent : dispatched]);
+        if (sent >= 0)
+            svc_report(ctx, "SVC402", i, call->callee_span,
+                       "Task `%s` is queued by name with `send_task` outside the tasks service: call its `delay_%s` "
+                       "function instead",
+                       label, bare_name(label));
+        else
+            svc_report(ctx, "SVC402", i, call->callee_span,
+                       "Task `%s` is queued through dispatch function `%s` outside the tasks service: call its "
+                       "`delay_%s` function instead",
+                       label, facts->refs[call->ref].raw, bare_name(label));
+    }
+}
+
 static void check_delay_outside(svc_check_ctx *ctx)
 {
     const svc_model *m = ctx->model;
@@ -243,39 +300,43 @@ static void check_delay_outside(svc_check_ctx *ctx)
     for (size_t i = 0; i < m->nfiles; i++) {
         const svc_file *f = &m->files[i];
         if (in_tasks_service(m, f)) continue;
+        check_queued_otherwise(ctx, i);
         const svc_facts *facts = f->facts;
         for (size_t c = 0; c < facts->ncalls; c++) {
             const svc_call *call = &facts->calls[c];
             if (!is_delay_attr(call->attr)) continue;
+            if (svc_model_in_misplaced_task(m, i, call->scope)) continue; /* SVC401's finding */
+            if (svc_model_in_dispatch_function(m, i, call->scope)) continue; /* its callers are reported */
             char *obj = callee_object(facts, call);
             if (!obj) continue;
+            if (svc_str_starts_with(obj, "super(")) { /* a Task subclass extending Celery's own */
+                free(obj);
+                continue;
+            }
             svc_defref at;
-            long t = -1;
-            if (delay_object_def(m, facts, call, &at)) {
-                if (surely_not_a_task(m, at)) {
-                    free(obj);
-                    continue;
-                }
-                t = svc_model_task_at(m, at.file, at.def);
+            long t = svc_model_task_of_call(m, facts, call);
+            if (t < 0 && delay_object_def(m, facts, call, &at) && surely_not_a_task(m, at)) {
+                free(obj);
+                continue;
             }
             if (t >= 0) {
                 const svc_task *task = &m->tasks[t];
-                const svc_def *d = task_def(m, task);
+                const char *label = task_label(m, task);
                 const svc_wrapper *w = delay_wrapper(m, task);
                 if (w && task->in_tasks_service)
                     svc_report(ctx, "SVC402", i, call->callee_span,
                                "Task `%s` is called with `.%s` outside the tasks service: call `%s` instead",
-                               d->name, call->attr, w->dotted);
+                               label, call->attr, w->dotted);
                 else if (task->in_tasks_service)
                     svc_report(ctx, "SVC402", i, call->callee_span,
                                "Task `%s` is called with `.%s` outside the tasks service: add a `delay_%s` function "
                                "next to it in %s and call that instead",
-                               d->name, call->attr, bare_name(d->name), m->files[task->at.file].path);
+                               label, call->attr, bare_name(label), m->files[task->at.file].path);
                 else
                     svc_report(ctx, "SVC402", i, call->callee_span,
                                "Task `%s` is called with `.%s` outside the tasks service: once the task is in `%s/`, "
                                "call its `delay_%s` function instead",
-                               d->name, call->attr, dest, bare_name(d->name));
+                               label, call->attr, dest, bare_name(label));
             } else if (!pool_apply_async(m, call)) {
                 svc_report(ctx, "SVC402", i, call->callee_span,
                            "`.%s` is called on `%s` outside the tasks service: only the `delay_` functions of "
@@ -294,17 +355,17 @@ static void check_public_task(svc_check_ctx *ctx)
     const svc_model *m = ctx->model;
     for (size_t t = 0; t < m->ntasks; t++) {
         const svc_task *task = &m->tasks[t];
-        const svc_def *d = task_def(m, task);
-        if (d->name[0] == '_') continue;
+        const char *label = task_label(m, task);
+        if (label[0] == '_' || !task->in_tasks_service) continue; /* outside: SVC401 says it */
         if (task->celery_name)
-            svc_report(ctx, "SVC403", task->at.file, d->name_span,
+            svc_report(ctx, "SVC403", task->at.file, task->name_span,
                        "Celery task `%s` is public: rename it `_%s` and call it through a public `delay_%s` function",
-                       d->name, d->name, d->name);
+                       label, label, label);
         else
-            svc_report(ctx, "SVC403", task->at.file, d->name_span,
+            svc_report(ctx, "SVC403", task->at.file, task->name_span,
                        "Celery task `%s` is public: rename it `_%s` (keep its Celery name with `name=\"%s\"`) and "
                        "call it through a public `delay_%s` function",
-                       d->name, d->name, task->dotted, d->name);
+                       label, label, task->dotted, label);
     }
 }
 
@@ -347,6 +408,7 @@ static void check_task_without_wrapper(svc_check_ctx *ctx)
             has_public = is_public(facts, (int)m->wrappers[task->wrappers[w]].at.def);
         if (has_public) continue;
         const svc_def *d = task_def(m, task);
+        const char *label = task_label(m, task);
         /* keyword-only parameters need a `*` in the wrapper's signature */
         bool kwonly = false, varargs = false;
         for (size_t p = 0; p < d->nparams; p++) {
@@ -376,10 +438,10 @@ static void check_task_without_wrapper(svc_check_ctx *ctx)
             params = svc_buf_detach(&b);
         }
         const char *why = task->nwrappers ? " (the functions that call its `.delay` are private)" : "";
-        svc_report(ctx, "SVC404", task->at.file, d->name_span,
+        svc_report(ctx, "SVC404", task->at.file, task->name_span,
                    "Task `%s` has no public function in its module that calls its `.delay`%s: add "
                    "`def delay_%s(%s): return %s.delay(%s)`",
-                   d->name, why, bare_name(d->name), params, d->name, call);
+                   label, why, bare_name(label), params, label, call);
         free(params);
         free(call);
     }
@@ -408,7 +470,7 @@ static void check_wrapper_name(svc_check_ctx *ctx)
         for (size_t c = 0; c < facts->ncalls; c++) {
             const svc_call *call = &facts->calls[c];
             if (!is_delay_attr(call->attr)) continue;
-            long t = delayed_task(m, facts, call);
+            long t = svc_model_task_of_call(m, facts, call);
             if (t < 0) {
                 /* a wrapper the model found (same-module task) counts even if resolving failed */
                 for (size_t w = 0; w < m->nwrappers && t < 0; w++)
@@ -422,9 +484,9 @@ static void check_wrapper_name(svc_check_ctx *ctx)
             if (svc_model_task_at(m, i, (size_t)fn) >= 0) continue;
             if (!is_public(facts, fn) || svc_str_starts_with(d->name, "delay_")) continue;
             const svc_task *task = &m->tasks[t];
-            const svc_def *td = task_def(m, task);
+            const char *td_name = task_label(m, task);
             /* delay_<task> for the task of this module, else delay_<its own name> */
-            char *want = task->at.file == i ? svc_xasprintf("delay_%s", bare_name(td->name))
+            char *want = task->at.file == i ? svc_xasprintf("delay_%s", bare_name(td_name))
                                             : svc_xasprintf("delay_%s", d->name);
             if (task->at.file == i && module_defines(facts, want)) {
                 free(want);
@@ -433,7 +495,7 @@ static void check_wrapper_name(svc_check_ctx *ctx)
             svc_report(ctx, "SVC405", i, d->name_span,
                        "`%s` calls `%s.%s` but its name does not start with `delay_`: rename it `%s` "
                        "(and its call sites)",
-                       d->name, td->name, call->attr, want);
+                       d->name, td_name, call->attr, want);
             free(want);
         }
         free(seen);
@@ -584,6 +646,7 @@ static void check_logic_in_task(svc_check_ctx *ctx)
         if (f->is_test) continue;
         const svc_facts *facts = f->facts;
         const svc_def *d = task_def(m, task);
+        const char *label = task_label(m, task);
         bool loop = d->has_loop;
         /* a loop in a nested def counts too */
         for (size_t k = task->at.def + 1; k < facts->ndefs && !loop; k++)
@@ -616,10 +679,10 @@ static void check_logic_in_task(svc_check_ctx *ctx)
             if (why.len) svc_buf_puts(&why, ", ");
             svc_buf_printf(&why, "%u statements where at most %d are expected", d->body_statements, max);
         }
-        svc_report(ctx, "SVC407", task->at.file, d->name_span,
+        svc_report(ctx, "SVC407", task->at.file, task->name_span,
                    "Task `%s` does more than hand off to a service: %s; move that logic into a service function "
                    "and call it from the task",
-                   d->name, why.data);
+                   label, why.data);
         svc_buf_free(&why);
     }
 }

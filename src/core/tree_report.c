@@ -92,7 +92,7 @@ static void text_defs(tree_out *t, const svc_model *m, size_t file)
         svc_buf_printf(&t->buf, "%s %s  :%u", svc_def_role_name(role), svc_quoted_text(d->name), d->name_span.row + 1);
         if (role == SVC_DEF_ROLE_WRAPPER) {
             const svc_task *task = &m->tasks[m->wrappers[idx].task];
-            svc_buf_printf(&t->buf, "  -> %s", svc_quoted_text(m->files[task->at.file].facts->defs[task->at.def].name));
+            svc_buf_printf(&t->buf, "  -> %s", svc_quoted_text(task->name));
         } else if (role == SVC_DEF_ROLE_TASK && m->tasks[idx].nwrappers == 0) {
             svc_buf_puts(&t->buf, "  (no wrapper)");
         } else if (role == SVC_DEF_ROLE_EXCEPTION && m->exceptions[idx].service >= 0 && !m->exceptions[idx].at_root) {
@@ -166,10 +166,9 @@ char *svc_tree_text(const svc_model *m)
         for (size_t i = 0; i < m->ntasks; i++) {
             const svc_task *task = &m->tasks[i];
             if (task->in_tasks_service) continue;
-            const svc_def *d = &m->files[task->at.file].facts->defs[task->at.def];
             line_start(&t, ++seen == outside);
-            svc_buf_printf(&t.buf, "%s:%u  task %s", svc_quoted_path(m->files[task->at.file].path), d->name_span.row + 1,
-                           svc_quoted_text(d->qualname));
+            svc_buf_printf(&t.buf, "%s:%u  task %s", svc_quoted_path(m->files[task->at.file].path),
+                           task->name_span.row + 1, svc_quoted_text(task->name));
             for (size_t w = 0; w < task->nwrappers; w++) {
                 const svc_wrapper *wr = &m->wrappers[task->wrappers[w]];
                 svc_buf_printf(&t.buf, "%s%s", w ? ", " : "  <- ",

@@ -29,8 +29,16 @@ const char *svc_xref_kind_name(svc_xref_kind kind)
     case SVC_XREF_DELAY: return "delay";
     case SVC_XREF_APPLY_ASYNC: return "apply_async";
     case SVC_XREF_SIGNATURE: return "signature";
+    case SVC_XREF_APPLY: return "apply";
+    case SVC_XREF_SEND_TASK: return "send_task";
     }
     return "call";
+}
+
+bool svc_xref_kind_queues(svc_xref_kind kind)
+{
+    return kind == SVC_XREF_DELAY || kind == SVC_XREF_APPLY_ASYNC || kind == SVC_XREF_SIGNATURE ||
+           kind == SVC_XREF_SEND_TASK;
 }
 
 /* ---- names ------------------------------------------------------------------------- */
@@ -53,6 +61,7 @@ static int task_attr_kind(const char *attr)
     if (strcmp(attr, "apply_async") == 0) return SVC_XREF_APPLY_ASYNC;
     if (strcmp(attr, "s") == 0 || strcmp(attr, "si") == 0 || strcmp(attr, "signature") == 0)
         return SVC_XREF_SIGNATURE;
+    if (strcmp(attr, "apply") == 0) return SVC_XREF_APPLY;
     return -1;
 }
 
@@ -207,6 +216,19 @@ static void index_ref(build_ctx *b, size_t file, size_t r, bool star)
     svc_vec_push(&t->sites, make_site(m, file, r, kind));
 }
 
+/* The task handed to a dispatch helper is not also a use "as a value": the call is the use. */
+static void drop_value_site(target *t, size_t file, const svc_facts *facts, svc_span arg)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < t->sites.len; i++) {
+        const svc_xref_site *s = &t->sites.items[i];
+        const svc_span *at = &facts->refs[s->ref].span;
+        bool inside = s->file == file && s->kind == SVC_XREF_VALUE && at->byte >= arg.byte && at->end_byte <= arg.end_byte;
+        if (!inside) t->sites.items[kept++] = *s;
+    }
+    t->sites.len = kept;
+}
+
 static int compare_sites(const void *pa, const void *pb)
 {
     const svc_xref_site *a = pa, *b = pb;
@@ -320,6 +342,21 @@ svc_xref *svc_xref_build(const svc_model *m)
             for (size_t r = 0; r < facts->nrefs; r++) index_ref(&b, f, r, star);
         }
 
+    /* send_task("<registered name>") and dispatch helpers: the callee stands for the task's use */
+    for (size_t f = 0; f < m->nfiles && m->ntasks; f++) {
+        const svc_facts *facts = m->files[f].facts;
+        for (size_t c = 0; facts && c < facts->ncalls; c++) {
+            const svc_call *call = &facts->calls[c];
+            long t = svc_model_task_sent(m, facts, call);
+            if (t >= 0) {
+                svc_vec_push(&targets[t].sites, make_site(m, f, (size_t)call->ref, SVC_XREF_SEND_TASK));
+            } else if ((t = svc_model_task_dispatched(m, facts, call)) >= 0) {
+                drop_value_site(&targets[t], f, facts, call->args[0].span);
+                svc_vec_push(&targets[t].sites, make_site(m, f, (size_t)call->ref, SVC_XREF_APPLY_ASYNC));
+            }
+        }
+    }
+
     for (size_t t = 0; t < m->ntasks; t++) {
         x->tasks[t].task = t;
         x->tasks[t].direct = finish_sites(x->arena, &targets[t], &x->tasks[t].ndirect);
@@ -418,7 +455,7 @@ size_t svc_xref_lookup(const svc_xref *x, const char *name, svc_xref_match **out
         const char *qual = colon + 1;
         for (size_t t = 0; t < m->ntasks; t++) {
             const svc_file *f = &m->files[m->tasks[t].at.file];
-            const char *q = f->facts->defs[m->tasks[t].at.def].qualname;
+            const char *q = m->tasks[t].name;
             if (strlen(f->path) == plen && strncmp(f->path, name, plen) == 0 && strcmp(q, qual) == 0)
                 svc_vec_push(&v, ((svc_xref_match){ true, t }));
         }

@@ -41,6 +41,8 @@ static const char *site_marker(svc_xref_kind kind)
     case SVC_XREF_DELAY: return "[.delay] ";
     case SVC_XREF_APPLY_ASYNC: return "[.apply_async] ";
     case SVC_XREF_SIGNATURE: return "[signature] ";
+    case SVC_XREF_APPLY: return "[.apply, in-process] ";
+    case SVC_XREF_SEND_TASK: return "[send_task] ";
     }
     return "";
 }
@@ -168,7 +170,7 @@ void callers_view_title(const callers_view *v, char *buf, size_t size)
     const svc_model *m = v->project->model;
     if (v->target_is_task) {
         const svc_task *t = &m->tasks[v->target];
-        snprintf(buf, size, "task %s", m->files[t->at.file].facts->defs[t->at.def].name);
+        snprintf(buf, size, "task %s", t->name);
     } else {
         const svc_wrapper *w = &m->wrappers[v->target];
         snprintf(buf, size, "%s  %zu caller%s", m->files[w->at.file].facts->defs[w->at.def].name,

@@ -48,7 +48,7 @@ static void add_defs(tree_model *t, const svc_model *m, size_t file, long parent
         char *note = NULL;
         if (role == SVC_DEF_ROLE_WRAPPER) {
             const svc_task *task = &m->tasks[m->wrappers[index].task];
-            note = svc_xasprintf("→ %s", m->files[task->at.file].facts->defs[task->at.def].name);
+            note = svc_xasprintf("→ %s", task->name);
         } else if (role == SVC_DEF_ROLE_TASK && m->tasks[index].nwrappers == 0) {
             note = svc_xstrdup("no wrapper");
         } else if (role == SVC_DEF_ROLE_EXCEPTION && m->exceptions[index].service >= 0 &&

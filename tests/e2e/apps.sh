@@ -94,8 +94,8 @@ expect_out '"display": "b/catalog",'
 run check "$REPO"
 expect_status 1
 expect_out "services/billing/charge.py:1:28: SVC203 [service-imports-app] \`shop.a.catalog.search\` is imported from Django app \`a/catalog\`"
-expect_out "shop/a/catalog/search.py:1:1: SVC501 [logic-in-app] \`search.py\` of Django app \`a/catalog\`"
-expect_out 'shop/orders/pricing.py:1:1: SVC501'
+expect_out "shop/a/catalog/search.py:1:5: SVC501 [logic-in-app] \`search.py\` of Django app \`a/catalog\`"
+expect_out 'shop/orders/pricing.py:1:5: SVC501'
 expect_out 'Found 3 violations'
 expect_no_out 'helpers.py'
 expect_no_out 'utils.py'
@@ -109,7 +109,7 @@ class Production(Configuration):
     INSTALLED_APPS += ["shop.api"]
 '
 run check "$REPO" --select SVC501
-expect_out "shop/api/helpers.py:1:1: SVC501 [logic-in-app] \`helpers.py\` of Django app \`api\`"
+expect_out "shop/api/helpers.py:1:5: SVC501 [logic-in-app] \`helpers.py\` of Django app \`api\`"
 expect_no_out 'utils.py'
 
 finish

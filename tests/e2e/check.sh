@@ -212,11 +212,18 @@ def crunch():
 def kick():
     crunch.delay()
 '
+write app/views.py 'from app.tasks import crunch
+
+
+def start(request):
+    crunch.delay()
+'
 run check "$REPO"
 expect_status 1
 expect_out ".:1:1: SVC100 [no-services-root]"
 expect_out "app/tasks.py:5:5: SVC401"
-expect_out "app/tasks.py:10:5: SVC402"
+expect_out "app/views.py:5:5: SVC402"
+expect_no_out "app/tasks.py:10:5: SVC402" # the task's wrapper moves with it: SVC401's finding
 run check --fail-on error --select SVC100 "$REPO"
 expect_status 0
 

@@ -46,7 +46,7 @@ run check "$REPO" --select SVC4
 expect_status 1
 expect_out 'shop/jobs.py:5:5: SVC401'
 expect_out 'legacy/tasks.py:5:5: SVC401'
-expect_out 'Found 4 violations'
+expect_out 'Found 2 violations'
 expect_no_out '.semgrep'
 expect_no_out 'venv312'
 expect_no_out 'node_modules'
@@ -72,7 +72,7 @@ expect_no_out '.semgrep'
 expect_no_out 'venv312'
 
 run check "$REPO" --select SVC4 --exclude legacy
-expect_out 'Found 2 violations'
+expect_out 'Found 1 violation'
 expect_no_out 'legacy'
 
 run fix "$REPO" --select SVC4 --exclude legacy
@@ -85,7 +85,7 @@ write pyproject.toml '[tool.svcscope]
 extend-exclude = ["legacy"]
 '
 run check "$REPO" --select SVC4
-expect_out 'Found 2 violations'
+expect_out 'Found 1 violation'
 expect_no_out 'legacy'
 expect_no_out '.semgrep'
 

@@ -32,7 +32,7 @@ expect_screen fix_batch_unsafe
 expect_screen fix_batch
 expect_screen fix_batch_end
 expect_screen fix_batch_applied
-expect_in_screen fix_batch_unsafe "Fix every SVC403: 2 findings in 2 files ─ unsafe: may change behaviour"
+expect_in_screen fix_batch_unsafe "Fix every SVC403: 1 finding in 1 file ─ unsafe: may change behaviour"
 expect_in_screen fix_batch_unsafe_refused "an unsafe fix: A applies it, S applies and stage"
 expect_in_screen fix_batch "Fix every SVC301: 2 findings in 2 files"
 expect_in_screen fix_batch "services/billing/errors.py:20: Add"

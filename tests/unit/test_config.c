@@ -222,6 +222,7 @@ static void test_all_keys(void **state)
               "glue-modules = [\"selectors\", \"dto\"]\n"
               "max-task-statements = 5\n"
               "select = [\"SVC2\", \"SVC401\"]\n"
+              "dispatch-functions = [\"myapp.celery_utils.dispatch\"]\n"
               "ignore = [\"SVC106\"]\n"
               "exclude = [\"migrations\", \"legacy/**\"]\n"
               "\n"
@@ -236,6 +237,7 @@ static void test_all_keys(void **state)
     assert_strv(cfg.glue_modules, cfg.nglue_modules, STRV("selectors", "dto"));
     assert_int_equal(cfg.max_task_statements, 5);
     assert_strv(cfg.select, cfg.nselect, STRV("SVC2", "SVC401"));
+    assert_strv(cfg.dispatch_functions, cfg.ndispatch_functions, STRV("myapp.celery_utils.dispatch"));
     assert_strv(cfg.ignore, cfg.nignore, STRV("SVC106"));
     assert_strv(cfg.exclude, cfg.nexclude, STRV("migrations", "legacy/**"));
     assert_int_equal(cfg.nper_file_ignores, 2);
@@ -569,7 +571,7 @@ static void test_error_unknown_key_suggests(void **state)
     expect_error("[tool.svcscope]\ncolour = true\n",
                  "pyproject.toml:2: unknown key \"colour\" in [tool.svcscope] (known keys: services-root, "
                  "tasks-service, task-decorators, apps, glue-modules, max-task-statements, max-file-size, select, "
-                 "ignore, exclude, extend-exclude, per-file-ignores)");
+                 "ignore, exclude, extend-exclude, per-file-ignores, dispatch-functions)");
     expect_error("[tool.svcscope]\nmax_file_size = 1\n",
                  "pyproject.toml:2: unknown key \"max_file_size\" in [tool.svcscope] (did you mean \"max-file-size\"?)");
     /* A sub-table other than per-file-ignores is an unknown key too, at its header. */

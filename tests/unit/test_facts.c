@@ -1230,6 +1230,46 @@ static void test_match_and_misc_statements(void **state)
     svc_facts_free(f);
 }
 
+/* A module-level assignment whose value is a call is linked to that call (task decorators bound
+ * by assignment, tasks made by a call); other values are not. */
+static void test_assignment_value_call(void **state)
+{
+    (void)state;
+    svc_facts *f = extract("from celery import shared_task\n"
+                           "retrying = shared_task(bind=True, max_retries=3)\n"
+                           "def purge():\n    pass\n"
+                           "purge_task = shared_task(purge)\n"
+                           "outer = wrap(inner(1))\n"
+                           "plain = shared_task\n");
+    assert_int_equal(f->nassigns, 4);
+    const svc_call *c = &f->calls[f->assigns[0].value_call];
+    assert_string_equal(c->callee_text, "shared_task");
+    assert_int_equal(c->nargs, 2);
+    c = &f->calls[f->assigns[1].value_call];
+    assert_string_equal(c->args[0].chain, MODULE ".purge");
+    c = &f->calls[f->assigns[2].value_call];
+    assert_string_equal(c->callee_text, "wrap"); /* the outermost call */
+    assert_int_equal(f->assigns[3].value_call, -1);
+    svc_facts_free(f);
+}
+
+/* PEP 758 (Python 3.14): `except A, B:` lists two types; the grammar's Python 2 reading (B a
+ * target) is not taken. `except A as e:` still binds e. */
+static void test_except_without_parentheses(void **state)
+{
+    (void)state;
+    svc_facts *f = extract("from services import billing\n"
+                           "try:\n    pass\n"
+                           "except billing.PaymentError, billing.RefundError:\n    pass\n"
+                           "except ValueError as e:\n    pass\n");
+    assert_int_equal(ref_n(f, "billing.PaymentError", 0)->flags & SVC_REF_EXCEPT, SVC_REF_EXCEPT);
+    const svc_ref *second = ref_n(f, "billing.RefundError", 0);
+    assert_int_equal(second->flags & SVC_REF_EXCEPT, SVC_REF_EXCEPT);
+    assert_int_equal(second->flags & SVC_REF_STORE, 0);
+    assert_int_equal(f->nerrors, 0);
+    svc_facts_free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1258,6 +1298,8 @@ int main(void)
         cmocka_unit_test(test_deep_nesting),
         cmocka_unit_test(test_threads),
         cmocka_unit_test(test_match_and_misc_statements),
+        cmocka_unit_test(test_assignment_value_call),
+        cmocka_unit_test(test_except_without_parentheses),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

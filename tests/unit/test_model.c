@@ -542,6 +542,71 @@ static void test_real_world_layouts(void **state)
     free(root);
 }
 
+/* Tasks made through a decorator bound by assignment (here or imported, re-exported), and tasks
+ * made by a call, are tasks like decorated ones; their options come from the alias's call. */
+static void test_task_forms(void **state)
+{
+    (void)state;
+    static const tl_file files[] = {
+        { "proj/__init__.py", "from .celery_utils import retrying\n" },
+        { "proj/celery_utils.py", "from celery import Celery, shared_task\n"
+                                  "app = Celery('proj')\n"
+                                  "retrying = shared_task(bind=True, max_retries=3)\n"
+                                  "task = app.task(queue='low', name='proj.low')\n"
+                                  "job = shared_task\n" },
+        { "orders/__init__.py", "" },
+        { "orders/jobs.py", "from proj.celery_utils import task, job\n"
+                            "from proj import retrying\n"
+                            "from celery import shared_task\n"
+                            "\n"
+                            "@retrying\n"
+                            "def sync(self, x):\n"          /* 6 */
+                            "    pass\n"
+                            "\n"
+                            "@task\n"
+                            "def low():\n"                  /* 10 */
+                            "    pass\n"
+                            "\n"
+                            "@job\n"
+                            "def plain():\n"                /* 14 */
+                            "    pass\n"
+                            "\n"
+                            "def purge():\n"                /* 17 */
+                            "    pass\n"
+                            "\n"
+                            "purge_task = shared_task(purge, name='orders.purge')\n" /* 20 */
+                            "\n"
+                            "def later():\n"
+                            "    purge_task.delay()\n"
+                            "\n"
+                            "undecorated = wrap(purge)\n" },
+        { NULL, NULL },
+    };
+    char *root = tl_tempdir();
+    tl_write_files(root, files);
+    tl_repo r;
+    tl_repo_open(&r, root);
+    const svc_model *m = r.model;
+    assert_int_equal(m->ntasks, 4);
+    assert_string_equal(m->tasks[0].dotted, "orders.jobs.sync");
+    assert_true(m->tasks[0].bind);                              /* from the alias's call */
+    assert_string_equal(m->tasks[1].dotted, "orders.jobs.low");
+    assert_string_equal(m->tasks[1].celery_name, "proj.low");
+    assert_string_equal(m->tasks[2].dotted, "orders.jobs.plain");
+    assert_string_equal(m->tasks[3].dotted, "orders.jobs.purge_task");
+    assert_true(m->tasks[3].by_call);
+    assert_string_equal(m->tasks[3].name, "purge_task");
+    assert_int_equal(m->tasks[3].name_span.row, 19);
+    assert_string_equal(m->tasks[3].registered_name, "orders.purge");
+    assert_string_equal(m->tasks[0].registered_name, "orders.jobs.sync");
+    assert_int_equal(m->tasks[3].nwrappers, 1);                /* later() calls purge_task.delay */
+    assert_int_equal(svc_model_task_named(m, "orders.jobs.purge_task"), 3);
+    assert_int_equal(svc_model_task_named(m, "orders.jobs.purge"), -1); /* the plain function */
+    tl_repo_close(&r);
+    tl_rmrf(root);
+    free(root);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -557,6 +622,7 @@ int main(void)
         cmocka_unit_test(test_app_evidence),
         cmocka_unit_test(test_star_reexports),
         cmocka_unit_test(test_real_world_layouts),
+        cmocka_unit_test(test_task_forms),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

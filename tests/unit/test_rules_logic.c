@@ -28,7 +28,7 @@ static const tl_file shop[] = {
     { "orders/helpers.py",
       "import datetime\n"
       "\n"
-      "def total(order):\n"                              /* 501 at line 1: 2 functions */
+      "def total(order):\n"                              /* 3: 501, 2 functions */
       "    return 1\n"
       "\n"
       "def _tax(order):\n"
@@ -42,7 +42,19 @@ static const tl_file shop[] = {
     { "orders/utils/__init__.py", "def helper():\n    pass\n" },             /* 1: 501 */
     { "orders/utils/money.py", "def cents(x):\n    return x\n" },            /* 1: 501 */
     { "orders/pricing.py", "def price():  # noqa: SVC501\n    pass\n" },      /* suppressed */
-    { "orders/tasks.py", "from celery import shared_task\n\n@shared_task\ndef sync():\n    pass\n" }, /* 501 too */
+    { "orders/tasks.py", "from celery import shared_task\n\n@shared_task\ndef sync():\n    pass\n" }, /* SVC401 alone */
+    { "orders/jobs.py",
+      "from celery import shared_task\n"
+      "\n"
+      "@shared_task\n"
+      "def refresh():\n"                                /* 4: a task, SVC401's */
+      "    pass\n"
+      "\n"
+      "def refresh_later():\n"                          /* 7: its wrapper moves with it */
+      "    refresh.delay()\n"
+      "\n"
+      "def format_total(x):\n"                          /* 10: 501, the one function counted */
+      "    return x\n" },
     { "orders/migrations/__init__.py", "" },
     { "orders/migrations/0001_initial.py", "def forwards(apps, schema_editor):\n    pass\n" },
     { "orders/management/__init__.py", "" },
@@ -157,16 +169,18 @@ static void test_non_glue_module_with_functions(void **state)
 {
     fixture *fx = *state;
     svc_diagnostics *d = tl_check(fx->repo.model, "SVC501");
-    const svc_diagnostic *x = find(d, "SVC501", "orders/helpers.py", 1); /* about the module: line 1 */
-    assert_int_equal(x->span.col, 0);
+    const svc_diagnostic *x = find(d, "SVC501", "orders/helpers.py", 3); /* at the first function */
+    assert_int_equal(x->span.col, 4);
     assert_int_equal(x->severity, SVC_SEVERITY_WARNING);
     assert_non_null(strstr(x->message, "defines 2 functions (`total`, `_tax`)"));
     assert_int_equal(tl_count(d, "SVC501", "orders/helpers.py", 0), 1); /* once per module */
     x = find(d, "SVC501", "orders/utils/__init__.py", 1);
     assert_non_null(strstr(x->message, "function `helper`"));
     find(d, "SVC501", "orders/utils/money.py", 1);
-    x = find(d, "SVC501", "orders/tasks.py", 1); /* a task is a function too (and SVC401) */
-    assert_non_null(strstr(x->message, "function `sync`"));
+    /* one finding per root cause: tasks and their wrappers are SVC401's */
+    assert_int_equal(tl_count(d, "SVC501", "orders/tasks.py", 0), 0);
+    x = find(d, "SVC501", "orders/jobs.py", 10);
+    assert_non_null(strstr(x->message, "defines function `format_total`"));
     /* glue modules, the app's __init__, a module without functions, noqa on line 1: none */
     static const char *const fine[] = {
         "orders/__init__.py", "orders/models.py", "orders/apps.py", "orders/constants.py", "orders/selectors.py",
