@@ -2443,6 +2443,41 @@ void svc_facts_release_thread_memory(void)
     bump_thread_exit(NULL);
 }
 
+/*
+ * tree-sitter-python's scanner takes a comment line indented less than its block (a comment at
+ * column 0 between a decorator and its `def`, say) for the end of the block: valid Python reads
+ * as a syntax error. When the file has an error, it is parsed again with every comment-only line
+ * blanked (same length, so every offset holds); if that parses without error, its tree is used.
+ * Texts are still read from the real bytes, so nothing but those comments' nodes differs.
+ */
+static TSTree *reparse_without_comment_lines(TSParser *parser, const extractor *ex, TSTree *tree)
+{
+    char *copy = malloc(ex->src_len ? ex->src_len : 1);
+    if (!copy) return tree;
+    memcpy(copy, ex->src, ex->src_len);
+    bool any = false;
+    for (uint32_t at = 0; at < ex->src_len;) {
+        uint32_t p = at;
+        while (p < ex->src_len && (copy[p] == ' ' || copy[p] == '\t' || copy[p] == '\f')) p++;
+        uint32_t end = p;
+        while (end < ex->src_len && copy[end] != '\n') end++;
+        if (p < ex->src_len && copy[p] == '#') {
+            for (uint32_t k = p; k < end; k++)
+                if (copy[k] != '\r') copy[k] = ' ';
+            any = true;
+        }
+        at = end + 1;
+    }
+    TSTree *again = any ? ts_parser_parse_string(parser, NULL, copy, ex->src_len) : NULL;
+    free(copy);
+    if (again && !ts_node_has_error(ts_tree_root_node(again))) {
+        ts_tree_delete(tree);
+        return again;
+    }
+    if (again) ts_tree_delete(again);
+    return tree;
+}
+
 svc_facts *svc_facts_extract(const char *path, const char *module, bool is_package, const char *bytes, size_t len)
 {
     pthread_once(&tables_once, init_tables);
@@ -2491,6 +2526,7 @@ svc_facts *svc_facts_extract(const char *path, const char *module, bool is_packa
     TSParser *parser = ts_parser_new();
     if (ts_parser_set_language(parser, tree_sitter_python())) {
         TSTree *tree = ts_parser_parse_string(parser, NULL, ex.src, ex.src_len);
+        if (tree && ts_node_has_error(ts_tree_root_node(tree))) tree = reparse_without_comment_lines(parser, &ex, tree);
         if (tree) {
             TSNode root = ts_tree_root_node(tree);
             ex.gather_cursor = ts_tree_cursor_new(root);

@@ -1270,10 +1270,39 @@ static void test_except_without_parentheses(void **state)
     svc_facts_free(f);
 }
 
+/* A comment at column 0 between a decorator and its def (valid Python; tree-sitter-python reads
+ * it as the end of the block) parses without error, decorators and all; the file's text is not
+ * changed (a `#` line inside a string stays in the string). */
+static void test_column0_comment_inside_a_block(void **state)
+{
+    (void)state;
+    const char *src = "class Jobs:\n"
+                      "    @staticmethod\n"
+                      "# a comment at column 0\n"
+                      "    def run():\n"
+                      "        return \"\"\"\n"
+                      "# not a comment\n"
+                      "\"\"\"\n";
+    svc_facts *f = extract(src);
+    assert_int_equal(f->nerrors, 0);
+    const svc_def *run = NULL;
+    for (size_t i = 0; i < f->ndefs; i++)
+        if (strcmp(f->defs[i].name, "run") == 0) run = &f->defs[i];
+    assert_non_null(run);
+    assert_string_equal(run->qualname, "Jobs.run");
+    assert_int_equal(run->ndecorators, 1);
+    svc_facts_free(f);
+    /* a real error is still one */
+    f = extract("def f(:\n    pass\n");
+    assert_true(f->nerrors > 0);
+    svc_facts_free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_import_forms),
+        cmocka_unit_test(test_column0_comment_inside_a_block),
         cmocka_unit_test(test_relative_imports_in_module),
         cmocka_unit_test(test_relative_imports_in_package),
         cmocka_unit_test(test_import_scopes),
