@@ -1047,6 +1047,9 @@ static void remove_dirs(const char *root, char **dirs, size_t n)
     }
 }
 
+/* How many refused paths a message names (svc_error holds 1 KiB): the rest are counted. */
+#define MAX_LISTED 8
+
 /* "path: why" for a file that is not where the batch expects it. */
 static char *not_there(const char *path, bool undoing, const char *detail)
 {
@@ -1082,7 +1085,8 @@ static int perform(batch *b, svc_git *g, int from, int to, bool recover, strvec 
                 skip_wt[i] = true;
             } else {
                 char *why = not_there(t->path, undoing, NULL);
-                svc_buf_printf(&problems, "%s%s", nproblems++ ? "\n" : "", why);
+                if (nproblems < MAX_LISTED) svc_buf_printf(&problems, "%s%s", nproblems ? "\n" : "", why);
+                nproblems++;
                 free(why);
             }
         }
@@ -1111,14 +1115,16 @@ static int perform(batch *b, svc_git *g, int from, int to, bool recover, strvec 
             svc_git_entry(g, t->path, &now);
             if (ix_same(&now, &t->ix[from])) continue;
             if (recover && ix_same(&now, &t->ix[to])) skip_ix[i] = true;
-            else
-                svc_buf_printf(&problems, "%s%s: %s", nproblems++ ? "\n" : "", t->path,
+            else if (nproblems++ < MAX_LISTED)
+                svc_buf_printf(&problems, "%s%s: %s", nproblems > 1 ? "\n" : "", t->path,
                                undoing ? "its staged version changed since the fix was applied; not undone"
                                        : "its staged version changed since it was read; reload and try again");
         }
     }
     if (nproblems) {
-        rc = svc_error_set(err, SVC_EUNSAFE, "%s", problems.data);
+        if (nproblems > MAX_LISTED) svc_buf_printf(&problems, "\n... and %zu more", nproblems - MAX_LISTED);
+        rc = svc_error_set(err, SVC_EUNSAFE, "%s\n%s", problems.data,
+                           undoing ? "nothing was undone" : "nothing was changed (run svcscope fix again)");
         goto out;
     }
 

@@ -926,7 +926,9 @@ def append_mode(opts):
         if lost:
             problems.append(f"{len(lost)} of {len(appended)} appended lines lost, e.g. {lost[:3]}")
         unreported = []
-        for path in sorted(set(targets)):
+        # A file that changes while the batch is written rolls the whole batch back, and says so.
+        rolled_back = "nothing was changed" in text
+        for path in sorted(set(targets)) if not rolled_back else []:
             with open(os.path.join(work, path), "rb") as f:
                 fixed = b"def delay_sync_" in f.read()
             if not fixed and not re.search(re.escape(path) + r".*changed on disk", text):
@@ -934,7 +936,8 @@ def append_mode(opts):
         if unreported:
             problems.append(f"{len(unreported)} files neither fixed nor reported as changed on "
                             f"disk, e.g. {unreported[:3]}")
-            problems += ["svcscope said: " + line for line in text.splitlines()[:5]]
+            problems += ["svcscope said: " + line for line in text.splitlines()[:3]]
+            problems += ["svcscope said: " + line for line in text.splitlines()[-3:]]
         print(f"append: {opts.appends} lines appended to {len(set(targets))} files during a "
               f"{duration:.2f} s fix", file=sys.stderr)
         if problems:
