@@ -57,7 +57,7 @@ static int run_undo(const char *path)
     int rc = svc_fix_undo(root, NULL, &res, &err);
     int status;
     if (rc == 0) {
-        for (size_t i = 0; i < res.nmessages; i++) printf("%s\n", res.messages[i]);
+        for (size_t i = 0; i < res.nmessages; i++) printf("%s\n", svc_quoted_text(res.messages[i]));
         printf("Undid the newest fix batch: %zu %s restored.\n", res.nchanged, plural(res.nchanged, "file", "files"));
         status = EXIT_CLEAN;
     } else if (rc == SVC_ENOTFOUND) {
@@ -92,11 +92,11 @@ static int run_undo_list(const char *path)
         time_t t = (time_t)h[i].when;
         struct tm tm;
         if (localtime_r(&t, &tm)) strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
-        printf("%3zu  %s  %s: %zu %s, %zu %s%s%s\n", i + 1, when, h[i].what, h[i].nfixes,
+        printf("%3zu  %s  %s: %zu %s, %zu %s%s%s\n", i + 1, when, svc_quoted_text(h[i].what), h[i].nfixes,
                plural(h[i].nfixes, "fix", "fixes"), h[i].npaths, plural(h[i].npaths, "file", "files"),
                h[i].staged ? ", staged" : "", h[i].complete ? "" : " (interrupted: undo restores what it wrote)");
         size_t shown = h[i].npaths <= 6 ? h[i].npaths : 5;
-        for (size_t k = 0; k < shown; k++) printf("       %s\n", h[i].paths[k]);
+        for (size_t k = 0; k < shown; k++) printf("       %s\n", svc_quoted_path(h[i].paths[k]));
         if (shown < h[i].npaths) printf("       ... and %zu more\n", h[i].npaths - shown);
     }
     svc_fix_history_free(h, n);

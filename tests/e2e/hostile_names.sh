@@ -118,6 +118,12 @@ expect_out '+    email_tasks._send.delay("\033]0;owned\a")'
 run_to_files fix "$REPO"
 expect_terminal_safe "fix"
 expect_out "Fixed"
+run_to_files fix --undo --list "$REPO"
+expect_terminal_safe "fix --undo --list"
+expect_out "Fix batches, newest first"
+run_to_files fix --undo "$REPO"
+expect_terminal_safe "fix --undo"
+expect_out "Undid the newest fix batch"
 
 # ---- JSON and SARIF: their own escaping, the original names -------------------------------------------
 git -C "$REPO" checkout -q -- .
