@@ -1013,6 +1013,9 @@ def main():
             if failed >= opts.stop_after:
                 print(f"stopping after {failed} failures", file=sys.stderr)
                 break
+        if (seed - opts.first_seed + 1) % 100 == 0:  # a long run says how far it is
+            print(f"stress: {seed - opts.first_seed + 1 - failed} of {seed - opts.first_seed + 1} trials passed "
+                  f"so far ({time.monotonic() - t0:.0f} s)", file=sys.stderr, flush=True)
     done = seed - opts.first_seed + 1
     print(f"stress: {done - failed} of {done} trials passed (seeds {opts.first_seed}.."
           f"{seed}, {time.monotonic() - t0:.0f} s)", file=sys.stderr)
