@@ -96,6 +96,10 @@ typedef struct svc_def {
     uint32_t body_statements;    /* statements in the body, docstring not counted */
     bool has_docstring;
     bool has_loop;               /* a for/while statement anywhere in the body (nested defs excluded) */
+    bool meta_abstract;          /* classes: a `class Meta` of the body sets `abstract = True` (a Django
+                                    abstract model, which makes no table and no app) */
+    const char *name_value;      /* classes: the string literal a `name = "..."` of the body assigns
+                                    (an AppConfig's app module), or NULL */
     svc_span span;               /* the whole definition, decorators included */
     svc_span name_span;          /* the name after def/class */
     svc_span body_span;          /* the block */

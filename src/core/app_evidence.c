@@ -70,9 +70,17 @@ static bool class_reaches(const svc_model *m, size_t file, size_t def, wanted wa
 static bool any_class_reaches(const svc_model *m, size_t file, wanted want)
 {
     const svc_facts *facts = m->files[file].facts;
-    for (size_t i = 0; facts && i < facts->ndefs; i++)
+    for (size_t i = 0; facts && i < facts->ndefs; i++) {
+        /* an abstract model makes no table: a mixin's package is no app (its subclasses still count) */
+        if (want == WANT_MODEL && facts->defs[i].meta_abstract) continue;
         if (facts->defs[i].parent < 0 && class_reaches(m, file, i, want, 0)) return true;
+    }
     return false;
+}
+
+bool svc_app_evidence_is_appconfig(const svc_model *m, size_t file, size_t def)
+{
+    return class_reaches(m, file, def, WANT_APPCONFIG, 0);
 }
 
 bool svc_app_evidence_appconfig(const svc_model *m, size_t file)

@@ -49,7 +49,7 @@ _Static_assert(sizeof(svc_import) == 112, "svc_import changed: update cache.c an
 _Static_assert(sizeof(svc_arg) == 48, "svc_arg changed: update cache.c and bump SVC_CACHE_VERSION");
 _Static_assert(sizeof(svc_decorator) == 88, "svc_decorator changed: update cache.c and bump SVC_CACHE_VERSION");
 _Static_assert(sizeof(svc_param) == 32, "svc_param changed: update cache.c and bump SVC_CACHE_VERSION");
-_Static_assert(sizeof(svc_def) == 168, "svc_def changed: update cache.c and bump SVC_CACHE_VERSION");
+_Static_assert(sizeof(svc_def) == 176, "svc_def changed: update cache.c and bump SVC_CACHE_VERSION");
 _Static_assert(sizeof(svc_ref) == 80, "svc_ref changed: update cache.c and bump SVC_CACHE_VERSION");
 _Static_assert(sizeof(svc_call) == 120, "svc_call changed: update cache.c and bump SVC_CACHE_VERSION");
 _Static_assert(sizeof(svc_assign) == 64, "svc_assign changed: update cache.c and bump SVC_CACHE_VERSION");
@@ -582,6 +582,7 @@ static bool fix_facts(fixer *x, svc_facts *f)
         svc_def *d = &defs[i];
         FIX_STR(x, d->name);
         FIX_STR(x, d->qualname);
+        FIX_STR(x, d->name_value);
         if (!d->name || !d->qualname || d->parent < -1 || (d->parent >= 0 && (size_t)d->parent >= i)) x->ok = false;
         FIX_ARRAY(x, svc_decorator, decs, d->decorators, d->ndecorators);
         for (size_t k = 0; decs && k < d->ndecorators; k++) {
@@ -777,6 +778,8 @@ static svc_def clean_def(const svc_def *x)
     c.body_statements = x->body_statements;
     c.has_docstring = x->has_docstring;
     c.has_loop = x->has_loop;
+    c.meta_abstract = x->meta_abstract;
+    c.name_value = x->name_value;
     c.span = x->span;
     c.name_span = x->name_span;
     c.body_span = x->body_span;
@@ -957,6 +960,7 @@ static char *serialize_facts(const svc_facts *f, uintptr_t at, size_t *len)
         svc_def d = clean_def(&f->defs[i]);
         d.name = put_str(&im, d.name);
         d.qualname = put_str(&im, d.qualname);
+        d.name_value = put_str(&im, d.name_value);
         size_t doff = put_array(&im, d.decorators, d.ndecorators, sizeof(svc_decorator));
         for (size_t k = 0; k < d.ndecorators; k++) {
             svc_decorator dec = clean_decorator(&f->defs[i].decorators[k]);

@@ -1425,6 +1425,32 @@ static bool is_docstring(TSNode stmt)
     return k == K_STRING || k == K_CONCATENATED_STRING;
 }
 
+/* The value of a statement `word = value` in a block, or a null node. */
+static TSNode assigned_value(const extractor *ex, TSNode stmt, const char *word)
+{
+    TSNode none = { 0 };
+    if (kind_of(stmt) != K_EXPRESSION_STATEMENT || ts_node_named_child_count(stmt) != 1) return none;
+    TSNode a = ts_node_named_child(stmt, 0);
+    if (kind_of(a) != K_ASSIGNMENT) return none;
+    TSNode left = field_child(a, F_LEFT);
+    if (!node_ok(left) || kind_of(left) != K_IDENTIFIER || !node_text_is(ex, left, word)) return none;
+    return field_child(a, F_RIGHT);
+}
+
+/* `class Meta: abstract = True` (Django's abstract model); read here, as the class is entered. */
+static bool is_abstract_meta(const extractor *ex, TSNode stmt)
+{
+    if (kind_of(stmt) != K_CLASS_DEFINITION) return false;
+    TSNode name = field_child(stmt, F_NAME);
+    TSNode body = field_child(stmt, F_BODY);
+    if (!node_ok(name) || !node_text_is(ex, name, "Meta") || ts_node_is_null(body)) return false;
+    for (uint32_t i = 0, n = ts_node_named_child_count(body); i < n; i++) {
+        TSNode value = assigned_value(ex, ts_node_named_child(body, i), "abstract");
+        if (node_ok(value) && strcmp(ts_node_type(value), "true") == 0) return true;
+    }
+    return false;
+}
+
 static int begin_def(extractor *ex, TSNode def_node, TSNode decorated, int enclosing)
 {
     uint8_t kind = kind_of(def_node);
@@ -1525,6 +1551,14 @@ static int begin_def(extractor *ex, TSNode def_node, TSNode decorated, int enclo
             if (first && is_docstring(stmt)) d.has_docstring = true;
             else d.body_statements++;
             first = false;
+            if (kind == K_CLASS_DEFINITION) {
+                TSNode value = assigned_value(ex, stmt, "name");
+                if (node_ok(value)) {
+                    const char *s = string_value(ex, value);
+                    if (s) d.name_value = s;
+                }
+                if (is_abstract_meta(ex, stmt)) d.meta_abstract = true;
+            }
             if (kind == K_FUNCTION_DEFINITION && ex->scopes.items[enclosing].kind == S_CLASS && node_ok(name) &&
                 names_apps(ex, name) && strcmp(ts_node_type(stmt), "return_statement") == 0 &&
                 ts_node_named_child_count(stmt) > 0)

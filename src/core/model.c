@@ -883,10 +883,27 @@ static void add_app(build_ctx *b, void *vec, const char *dir, svc_app_origin ori
     svc_vec_push(apps, app);
 }
 
-/* "orders", "shop.orders", "orders.apps.OrdersConfig": the longest package prefix names the app. */
+/* The package an AppConfig class names by its literal `name` (Django's app module), or NULL. */
+static const char *config_package(build_ctx *b, size_t file, size_t def)
+{
+    const svc_def *d = &b->m->files[file].facts->defs[def];
+    if (d->kind != SVC_DEF_CLASS || !d->name_value || !svc_app_evidence_is_appconfig(b->m, file, def)) return NULL;
+    const char *dir = package_folder(b, d->name_value);
+    return dir && *dir ? dir : NULL;
+}
+
+/* "orders", "shop.orders", "orders.apps.OrdersConfig": an AppConfig class of the repo names its
+ * app by `name` ("kobo.apps.KpiConfig" with `name = 'kpi'` is `kpi`); failing that, the longest
+ * package prefix names the app. */
 static void add_installed_app(build_ctx *b, void *vec, const char *entry)
 {
     svc_model *m = b->m;
+    svc_defref ref;
+    const char *config_dir = svc_model_find_def(m, entry, &ref) ? config_package(b, ref.file, ref.def) : NULL;
+    if (config_dir) {
+        add_app(b, vec, config_dir, SVC_APP_FROM_SETTINGS);
+        return;
+    }
     char *name = svc_arena_strdup(m->arena, entry);
     const char *dir = NULL;
     for (;;) {
@@ -909,6 +926,41 @@ static bool app_evidence_file(const char *path)
     size_t n = (size_t)(base - path);
     return svc_str_ends_with(base, ".py") && n >= 7 && strncmp(base - 7, "models/", 7) == 0 &&
            (n == 7 || base[-8] == '/');
+}
+
+/* Every INSTALLED_APPS entry (and of the *_APPS lists it is usually built from) of the settings
+ * modules, settings classes included. */
+static void each_installed_entry(build_ctx *b, void (*fn)(build_ctx *, void *, const char *), void *ctx)
+{
+    svc_model *m = b->m;
+    for (size_t i = 0; i < m->nfiles; i++) {
+        const svc_facts *facts = m->files[i].facts;
+        if (!facts || !strstr(m->files[i].path, "settings")) continue;
+        for (size_t k = 0; k < facts->nassigns; k++) {
+            const svc_assign *as = &facts->assigns[k];
+            if (!svc_str_ends_with(as->name, "APPS")) continue;
+            for (size_t s = 0; s < as->nstrings; s++) fn(b, ctx, as->strings[s]);
+        }
+        for (size_t s = 0; s < facts->nclass_apps; s++) fn(b, ctx, facts->class_apps[s]);
+    }
+}
+
+/* The module of an entry that names a member of it ("kobo.apps.KpiConfig": `kobo.apps`, whose
+ * class says the app); its files go to `vec` when not parsed yet. */
+static void need_config_module(build_ctx *b, void *vec, const char *entry)
+{
+    struct parse_state *ps = b->ps;
+    for (size_t n = strlen(entry); n > 0; n--) {
+        if (entry[n] != '.') continue;
+        bool found = false;
+        for (size_t i = mod_lower(ps, entry, n); i < ps->nmods && strncmp(ps->mods[i].name, entry, n) == 0 &&
+                                                 ps->mods[i].name[n] == '\0';
+             i++) {
+            found = true;
+            if (ps->work[ps->mods[i].file].status == ST_TODO) svc_vec_push((index_vec *)vec, ps->mods[i].file);
+        }
+        if (found) return;
+    }
 }
 
 /* How an app is shown: its label, or when apps share it, the end of the path that tells them apart
@@ -962,23 +1014,32 @@ static void find_apps(build_ctx *b)
             if (in_models) dir = dirname_of(m->arena, dir);
             if (!*dir || !is_package_dir(b, dir) || app_known(&apps, dir)) continue;
             if (strcmp(base, "apps.py") == 0 && !in_models) {
-                if (svc_app_evidence_appconfig(m, i)) add_app(b, &apps, dir, SVC_APP_FROM_APPS_PY);
+                /* the app is the package the config's `name` says (`kobo/apps/openrosa/apps/apps.py`
+                 * configures `kobo.apps.openrosa`); without a literal name, the folder */
+                const svc_facts *facts = f->facts;
+                for (size_t d = 0; facts && d < facts->ndefs; d++) {
+                    if (facts->defs[d].parent >= 0 || !svc_app_evidence_is_appconfig(m, i, d)) continue;
+                    const char *named = config_package(b, i, d);
+                    add_app(b, &apps, named ? named : dir, SVC_APP_FROM_APPS_PY);
+                }
             } else if (svc_app_evidence_model(m, i)) {
                 add_app(b, &apps, dir, SVC_APP_FROM_MODELS);
             }
         }
-        /* INSTALLED_APPS (and the *_APPS lists it is usually built from) in settings modules,
-         * settings classes included */
-        for (size_t i = 0; i < m->nfiles; i++) {
-            const svc_facts *facts = m->files[i].facts;
-            if (!facts || !strstr(m->files[i].path, "settings")) continue;
-            for (size_t k = 0; k < facts->nassigns; k++) {
-                const svc_assign *as = &facts->assigns[k];
-                if (!svc_str_ends_with(as->name, "APPS")) continue;
-                for (size_t s = 0; s < as->nstrings; s++) add_installed_app(b, &apps, as->strings[s]);
-            }
-            for (size_t s = 0; s < facts->nclass_apps; s++) add_installed_app(b, &apps, facts->class_apps[s]);
+        /* INSTALLED_APPS, when it lists packages of the repo, is the authority: what it does not
+         * list is no app, whatever its models (they belong to a listed app above them). The apps
+         * found above keep what showed them. */
+        app_vec installed = { 0 };
+        each_installed_entry(b, add_installed_app, &installed);
+        if (installed.len) {
+            size_t kept = 0;
+            for (size_t a = 0; a < apps.len; a++)
+                if (app_known(&installed, apps.items[a].path)) apps.items[kept++] = apps.items[a];
+            apps.len = kept;
+            for (size_t a = 0; a < installed.len; a++)
+                if (!app_known(&apps, installed.items[a].path)) svc_vec_push(&apps, installed.items[a]);
         }
+        svc_vec_free(&installed);
     }
     if (apps.len > 1) qsort(apps.items, apps.len, sizeof *apps.items, compare_apps);
     m->apps = apps.items;
@@ -2242,6 +2303,26 @@ int svc_model_build(svc_model **out, svc_source *src, const svc_config *cfg, con
     }
     MARK("setup");
     run_jobs(&b, first.items, first.len, process, true);
+    /* the modules of the AppConfig classes INSTALLED_APPS names ("hub.HubAppConfig" in
+     * `hub/__init__.py`), in both models alike */
+    index_vec configs = { 0 };
+    each_installed_entry(&b, need_config_module, &configs);
+    if (configs.len) {
+        size_t kept = 0;
+        for (size_t k = 0; k < configs.len; k++) {
+            size_t f = configs.items[k];
+            if (ps.work[f].must) continue; /* listed twice */
+            ps.work[f].must = true;
+            configs.items[kept++] = f;
+        }
+        configs.len = kept;
+        run_jobs(&b, configs.items, configs.len, process, true);
+        kept = 0;
+        for (size_t k = 0; k < rest.len; k++)
+            if (!ps.work[rest.items[k]].must) rest.items[kept++] = rest.items[k];
+        rest.len = kept;
+    }
+    svc_vec_free(&configs);
     build_symbols(m); /* modules, and what the settings bind */
     find_apps(&b);
     assign_roles(m);

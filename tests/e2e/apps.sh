@@ -7,7 +7,7 @@
 
 new_repo shop
 write shop/__init__.py ''
-write shop/settings.py 'INSTALLED_APPS = ["shop.orders"]
+write shop/settings.py 'INSTALLED_APPS = ["shop.orders", "shop.a.catalog", "shop.b.catalog"]
 '
 write shop/orders/__init__.py ''
 write shop/orders/apps.py 'from django.apps import AppConfig
@@ -101,7 +101,7 @@ expect_no_out 'helpers.py'
 expect_no_out 'utils.py'
 
 # named in INSTALLED_APPS (a settings class, += included), the api package is an app after all
-write shop/settings.py 'INSTALLED_APPS = ["shop.orders"]
+write shop/settings.py 'INSTALLED_APPS = ["shop.orders", "shop.a.catalog", "shop.b.catalog"]
 
 
 class Production(Configuration):
@@ -111,5 +111,100 @@ class Production(Configuration):
 run check "$REPO" --select SVC501
 expect_out "shop/api/helpers.py:1:5: SVC501 [logic-in-app] \`helpers.py\` of Django app \`api\`"
 expect_no_out 'utils.py'
+
+# An entry naming an AppConfig class names the package of the class's `name`, not the package
+# that holds the class.
+new_repo config_name
+write proj/__init__.py ''
+write proj/settings.py 'INSTALLED_APPS = ["django.contrib.auth", "proj.apps.CoreConfig"]
+'
+write proj/apps/__init__.py 'from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "core"
+'
+write proj/views.py 'def home(request):
+    return 1
+'
+write core/__init__.py ''
+write core/views.py 'def index(request):
+    return 1
+'
+git_commit_all
+run tree "$REPO"
+expect_status 0
+expect_out 'Django apps (1)'
+expect_out '└── core  core/  (INSTALLED_APPS, 2 modules)'
+expect_no_out 'proj/  ('
+
+# An apps.py whose config names another package makes that package the app, not apps.py's folder.
+new_repo apps_py_name
+write forms/__init__.py ''
+write forms/views.py 'def show(request):
+    return 1
+'
+write forms/apps/__init__.py ''
+write forms/apps/apps.py 'from django.apps import AppConfig
+
+
+class FormsConfig(AppConfig):
+    name = "forms"
+'
+write forms/apps/logger/__init__.py ''
+git_commit_all
+run tree "$REPO"
+expect_status 0
+expect_out 'Django apps (1)'
+expect_out '└── forms  forms/  (apps.py, 5 modules)'
+expect_no_out 'forms/apps/  ('
+
+# Abstract models are no evidence; and INSTALLED_APPS, when it lists packages of the repo, is the
+# authority: an unlisted sub-package with concrete models belongs to the listed app above it.
+new_repo authority
+write dojo/__init__.py ''
+write dojo/settings.py 'INSTALLED_APPS = ["django.contrib.auth", "dojo"]
+'
+write dojo/models.py 'from django.db import models
+
+
+class Product(models.Model):
+    pass
+'
+write dojo/finding/__init__.py ''
+write dojo/finding/models.py 'from django.db import models
+
+
+class Finding(models.Model):
+    pass
+'
+write dojo/finding/helpers.py 'def score(f):
+    return 1
+'
+write lib/__init__.py ''
+write lib/tagging/__init__.py ''
+write lib/tagging/models.py 'from django.db import models
+
+
+class Tagged(models.Model):
+    class Meta:
+        abstract = True
+'
+git_commit_all
+run tree --format json "$REPO"
+expect_status 0
+expect_out '"path": "dojo",'
+expect_no_out '"path": "dojo/finding",'
+expect_no_out '"path": "lib/tagging",'
+run tree "$REPO"
+expect_out 'Django apps (1)'
+
+# without INSTALLED_APPS, evidence decides: the concrete model makes an app, the abstract one not
+write dojo/settings.py 'DEBUG = True
+'
+git -C "$REPO" commit -qam 'no INSTALLED_APPS'
+run tree --format json "$REPO"
+expect_out '"path": "dojo/finding",'
+expect_no_out '"path": "lib/tagging",'
 
 finish

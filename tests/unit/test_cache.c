@@ -44,6 +44,10 @@ static int load_demo(void **state)
              "class Base:\n    INSTALLED_APPS = ['orders']\n    INSTALLED_APPS += ['billing']\n\n"
              "class Dev(Base):\n    @property\n    def INSTALLED_APPS(self):\n        return ['debug'] + super().x\n"
              "x = 1  # noqa: SVC201, E501\n");
+    /* and an AppConfig's name, an abstract model */
+    tl_write(root, "conf/apps.py",
+             "class ConfConfig(AppConfig):\n    name = 'conf'\n\n"
+             "class Stamped(Model):\n    class Meta:\n        abstract = True\n");
     if (copied != 0 || svc_source_open(&src, root, NULL, &err) < 0) {
         fprintf(stderr, "%s\n", copied != 0 ? "cannot copy examples/demo" : err.message);
         tl_rmrf(root);
@@ -130,7 +134,8 @@ static bool same_facts(const svc_facts *a, const svc_facts *b)
         if (x->kind != y->kind || !same_str(x->name, y->name) || !same_str(x->qualname, y->qualname) ||
             x->parent != y->parent || x->is_async != y->is_async || x->ndecorators != y->ndecorators ||
             x->nbases != y->nbases || x->nparams != y->nparams || x->body_statements != y->body_statements ||
-            x->has_docstring != y->has_docstring || x->has_loop != y->has_loop || !same_span(x->span, y->span) ||
+            x->has_docstring != y->has_docstring || x->has_loop != y->has_loop ||
+            x->meta_abstract != y->meta_abstract || !same_str(x->name_value, y->name_value) || !same_span(x->span, y->span) ||
             !same_span(x->name_span, y->name_span) || !same_span(x->body_span, y->body_span) || x->indent != y->indent ||
             !same_strs(x->bases, y->bases, x->nbases))
             return false;

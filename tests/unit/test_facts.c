@@ -1255,6 +1255,38 @@ static void test_assignment_value_call(void **state)
 
 /* PEP 758 (Python 3.14): `except A, B:` lists two types; the grammar's Python 2 reading (B a
  * target) is not taken. `except A as e:` still binds e. */
+/* What a class body says of Django: an AppConfig's literal `name`, a `class Meta` with
+ * `abstract = True`. Other values, and the same words elsewhere, are not read. */
+static void test_class_name_and_abstract_meta(void **state)
+{
+    (void)state;
+    const char *src =
+        "class CoreConfig(AppConfig):\n"
+        "    name = 'proj.' 'core'\n"
+        "    label = 'x'\n"
+        "class Dynamic(AppConfig):\n"
+        "    name = __name__\n"
+        "class Stamped(models.Model):\n"
+        "    class Meta:\n"
+        "        ordering = ['id']\n"
+        "        abstract = True\n"
+        "class Order(Stamped):\n"
+        "    class Meta(Stamped.Meta):\n"
+        "        abstract = False\n"
+        "    def f(self):\n"
+        "        name = 'local'\n"
+        "name = 'module'\n";
+    svc_facts *f = extract(src);
+    assert_string_equal(def(f, "CoreConfig")->name_value, "proj.core");
+    assert_false(def(f, "CoreConfig")->meta_abstract);
+    assert_null(def(f, "Dynamic")->name_value);
+    assert_true(def(f, "Stamped")->meta_abstract);
+    assert_null(def(f, "Stamped")->name_value);
+    assert_false(def(f, "Order")->meta_abstract);
+    assert_null(def(f, "Order.f")->name_value);
+    svc_facts_free(f);
+}
+
 static void test_except_without_parentheses(void **state)
 {
     (void)state;
@@ -1329,6 +1361,7 @@ int main(void)
         cmocka_unit_test(test_match_and_misc_statements),
         cmocka_unit_test(test_assignment_value_call),
         cmocka_unit_test(test_except_without_parentheses),
+        cmocka_unit_test(test_class_name_and_abstract_meta),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,7 +10,7 @@ static const tl_file shop[] = {
     { "shop/__init__.py", "" },
     { "shop/celery.py", "from celery import Celery\napp = Celery('shop')\n" },
     { "shop/settings.py", "DJANGO_APPS = ['django.contrib.auth']\n"
-                          "LOCAL_APPS = ['orders.apps.OrdersConfig', 'catalog']\n"
+                          "LOCAL_APPS = ['orders.apps.OrdersConfig', 'catalog', 'inventory']\n"
                           "INSTALLED_APPS = DJANGO_APPS + LOCAL_APPS\n" },
     { "orders/__init__.py", "" },
     { "orders/apps.py", "from django.apps import AppConfig\nclass OrdersConfig(AppConfig):\n    name = 'orders'\n" },
@@ -103,7 +103,7 @@ static void test_apps(void **state)
     tl_repo r;
     tl_repo_open(&r, root);
     svc_model *m = r.model;
-    /* orders: apps.py; catalog: INSTALLED_APPS only; inventory: models/ package; shop: none */
+    /* all three listed; orders: apps.py; catalog: INSTALLED_APPS only; inventory: models/ package */
     assert_int_equal(m->napps, 3);
     assert_string_equal(m->apps[0].path, "catalog");
     assert_int_equal(m->apps[0].origin, SVC_APP_FROM_SETTINGS);
@@ -381,24 +381,41 @@ static void test_scope_excludes(void **state)
     free(root);
 }
 
-/* A package is a Django app on evidence: an AppConfig subclass, a Django model (through imports
- * and the repo's classes, or a third-party models module), or INSTALLED_APPS (settings classes and
- * `+=` included). File names alone are not: pydantic models.py, a DataLoader apps.py, a test
- * folder's models/. Apps that share a label are shown by the end of their path. */
+/* The apps of the full model and of the check-only model (pre-filter), which must agree. */
+static void expect_apps(tl_repo *r, const char *const *want, size_t n)
+{
+    assert_int_equal(r->model->napps, n);
+    for (size_t i = 0; i < n; i++) assert_string_equal(r->model->apps[i].path, want[i]);
+    svc_model_options mo = SVC_MODEL_OPTIONS_INIT;
+    mo.check_only = true;
+    svc_model *checked = NULL;
+    svc_error err = SVC_ERROR_INIT;
+    assert_int_equal(svc_model_build(&checked, r->source, &r->config, &mo, &err), 0);
+    assert_int_equal(checked->napps, n);
+    for (size_t i = 0; i < n; i++) assert_string_equal(checked->apps[i].path, want[i]);
+    svc_model_free(checked);
+}
+
+/* Without INSTALLED_APPS, a package is a Django app on evidence: an AppConfig subclass (the app
+ * its literal `name` says), a concrete Django model (through imports and the repo's classes, or a
+ * third-party models module). File names alone are not: pydantic models.py, a DataLoader apps.py,
+ * a test folder's models/, a models.py of abstract mixins. Apps that share a label are shown by
+ * the end of their path. */
 static void test_app_evidence(void **state)
 {
     (void)state;
     char *root = tl_tempdir();
     static const tl_file files[] = {
         { "proj/__init__.py", "" },
-        { "proj/settings.py", "class Base(Configuration):\n    INSTALLED_APPS = ['proj.crm']\n"
-                              "class Dev(Base):\n    @property\n    def INSTALLED_APPS(self):\n"
-                              "        return super().INSTALLED_APPS + ['proj.debugtools']\n"
-                              "EXTRA_APPS = []\nEXTRA_APPS += ['proj.extras']\n" },
-        { "proj/crm/__init__.py", "" },
-        { "proj/crm/views.py", "" },
-        { "proj/debugtools/__init__.py", "" },
-        { "proj/extras/__init__.py", "" },
+        { "proj/mixins/__init__.py", "" },
+        { "proj/mixins/models.py", "from django.db import models\nclass Dated(models.Model):\n"
+                                   "    class Meta:\n        abstract = True\n" },
+        { "proj/notes/__init__.py", "" },
+        { "proj/notes/models.py", "from proj.mixins.models import Dated\nclass Note(Dated):\n    pass\n" },
+        { "proj/forms/__init__.py", "" },
+        { "proj/forms/apps/__init__.py", "" },
+        { "proj/forms/apps/apps.py", "from django.apps import AppConfig\nclass FormsConfig(AppConfig):\n"
+                                     "    name = 'proj.forms'\n" },
         { "proj/core/__init__.py", "" },
         { "proj/core/models.py", "from django.db.models import Model\nclass Stamped(Model):\n    pass\n" },
         { "proj/shop/__init__.py", "" },
@@ -434,30 +451,71 @@ static void test_app_evidence(void **state)
     tl_write_files(root, files);
     tl_repo r;
     tl_repo_open(&r, root);
+    /* not proj/mixins (abstract only), not proj/forms/apps (its config names proj.forms) */
     static const char *const want[] = {
-        "proj/billing", "proj/core", "proj/crm", "proj/debugtools", "proj/extras", "proj/shop", "proj/users",
+        "proj/billing", "proj/core", "proj/forms", "proj/notes", "proj/shop", "proj/users",
         "proj/x/catalog", "proj/y/catalog",
     };
-    assert_int_equal(r.model->napps, sizeof want / sizeof *want);
-    for (size_t i = 0; i < r.model->napps; i++) assert_string_equal(r.model->apps[i].path, want[i]);
+    expect_apps(&r, want, sizeof want / sizeof *want);
     assert_int_equal(r.model->apps[0].origin, SVC_APP_FROM_APPS_PY);
-    assert_int_equal(r.model->apps[2].origin, SVC_APP_FROM_SETTINGS);
+    assert_int_equal(r.model->apps[2].origin, SVC_APP_FROM_APPS_PY);
+    assert_string_equal(r.model->apps[2].display, "forms");
+    assert_int_equal(r.model->apps[4].origin, SVC_APP_FROM_MODELS);
     assert_int_equal(r.model->apps[5].origin, SVC_APP_FROM_MODELS);
-    assert_int_equal(r.model->apps[6].origin, SVC_APP_FROM_MODELS);
-    assert_string_equal(r.model->apps[2].display, "crm");
-    assert_string_equal(r.model->apps[7].display, "x/catalog");
-    assert_string_equal(r.model->apps[8].display, "y/catalog");
-    assert_string_equal(r.model->apps[8].label, "catalog");
+    assert_string_equal(r.model->apps[6].display, "x/catalog");
+    assert_string_equal(r.model->apps[7].display, "y/catalog");
+    assert_string_equal(r.model->apps[7].label, "catalog");
 
-    /* the check-only model (pre-filter) finds the same apps */
-    svc_model_options mo = SVC_MODEL_OPTIONS_INIT;
-    mo.check_only = true;
-    svc_model *checked = NULL;
-    svc_error err = SVC_ERROR_INIT;
-    assert_int_equal(svc_model_build(&checked, r.source, &r.config, &mo, &err), 0);
-    assert_int_equal(checked->napps, r.model->napps);
-    for (size_t i = 0; i < checked->napps; i++) assert_string_equal(checked->apps[i].path, want[i]);
-    svc_model_free(checked);
+    tl_repo_close(&r);
+    tl_rmrf(root);
+    free(root);
+}
+
+/* An INSTALLED_APPS that lists packages of the repo is the authority (settings classes, `+=` and
+ * *_APPS lists included): a package it does not list is no app, models or not. An entry naming an
+ * AppConfig class of the repo names the package of the class's `name`, wherever the class is. */
+static void test_installed_apps_authority(void **state)
+{
+    (void)state;
+    char *root = tl_tempdir();
+    static const tl_file files[] = {
+        { "proj/__init__.py", "" },
+        { "proj/settings.py", "class Base(Configuration):\n    INSTALLED_APPS = ['django.contrib.auth', 'proj.crm']\n"
+                              "class Dev(Base):\n    @property\n    def INSTALLED_APPS(self):\n"
+                              "        return super().INSTALLED_APPS + ['proj.debugtools']\n"
+                              "EXTRA_APPS = []\nEXTRA_APPS += ['proj.extras', 'proj.apps.CoreConfig', "
+                              "'hub.HubConfig', 'proj.shop']\n" },
+        { "proj/apps/__init__.py", "from django.apps import AppConfig\nclass CoreConfig(AppConfig):\n"
+                                   "    name = 'core'\n" },
+        { "proj/crm/__init__.py", "" },
+        { "proj/crm/views.py", "" },
+        { "proj/debugtools/__init__.py", "" },
+        { "proj/extras/__init__.py", "" },
+        { "proj/shop/__init__.py", "" },
+        { "proj/shop/models.py", "from django.db import models\nclass Order(models.Model):\n    pass\n" },
+        { "proj/shop/refunds/__init__.py", "" },
+        { "proj/shop/refunds/models.py", "from django.db import models\nclass Refund(models.Model):\n    pass\n" },
+        { "proj/shop/refunds/apps.py", "from django.apps import AppConfig\nclass RefundsConfig(AppConfig):\n"
+                                       "    name = 'proj.shop.refunds'\n" },
+        { "proj/stock/__init__.py", "" },
+        { "proj/stock/models.py", "from django.db import models\nclass Item(models.Model):\n    pass\n" },
+        { "core/__init__.py", "" },
+        { "core/views.py", "" },
+        { "hub/__init__.py", "from django.apps import AppConfig\nclass HubConfig(AppConfig):\n    name = 'hub'\n" },
+        { NULL, NULL },
+    };
+    tl_write_files(root, files);
+    tl_repo r;
+    tl_repo_open(&r, root);
+    /* not proj (the config module's package), not proj/stock nor proj/shop/refunds (not listed) */
+    static const char *const want[] = {
+        "core", "hub", "proj/crm", "proj/debugtools", "proj/extras", "proj/shop",
+    };
+    expect_apps(&r, want, sizeof want / sizeof *want);
+    assert_int_equal(r.model->apps[0].origin, SVC_APP_FROM_SETTINGS);
+    assert_int_equal(r.model->apps[5].origin, SVC_APP_FROM_MODELS);
+    assert_int_equal(tl_file_named(r.model, "proj/shop/refunds/models.py")->app, 5);
+
     tl_repo_close(&r);
     tl_rmrf(root);
     free(root);
@@ -620,6 +678,7 @@ int main(void)
         cmocka_unit_test(test_sources),
         cmocka_unit_test(test_scope_excludes),
         cmocka_unit_test(test_app_evidence),
+        cmocka_unit_test(test_installed_apps_authority),
         cmocka_unit_test(test_star_reexports),
         cmocka_unit_test(test_real_world_layouts),
         cmocka_unit_test(test_task_forms),
