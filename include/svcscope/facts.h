@@ -96,6 +96,7 @@ typedef struct svc_def {
     uint32_t body_statements;    /* statements in the body, docstring not counted */
     bool has_docstring;
     bool has_loop;               /* a for/while statement anywhere in the body (nested defs excluded) */
+    bool body_is_call;           /* the body, docstring aside, is one statement: a call or `return` of one */
     svc_span span;               /* the whole definition, decorators included */
     svc_span name_span;          /* the name after def/class */
     svc_span body_span;          /* the block */

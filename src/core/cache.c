@@ -777,6 +777,7 @@ static svc_def clean_def(const svc_def *x)
     c.body_statements = x->body_statements;
     c.has_docstring = x->has_docstring;
     c.has_loop = x->has_loop;
+    c.body_is_call = x->body_is_call;
     c.span = x->span;
     c.name_span = x->name_span;
     c.body_span = x->body_span;

@@ -1425,6 +1425,14 @@ static bool is_docstring(TSNode stmt)
     return k == K_STRING || k == K_CONCATENATED_STRING;
 }
 
+/* `f(...)` or `return f(...)`: what a function that only queues a task consists of. */
+static bool is_call_statement(TSNode stmt)
+{
+    uint8_t k = kind_of(stmt);
+    if (k != K_EXPRESSION_STATEMENT && strcmp(ts_node_type(stmt), "return_statement") != 0) return false;
+    return ts_node_named_child_count(stmt) == 1 && kind_of(ts_node_named_child(stmt, 0)) == K_CALL;
+}
+
 static int begin_def(extractor *ex, TSNode def_node, TSNode decorated, int enclosing)
 {
     uint8_t kind = kind_of(def_node);
@@ -1523,13 +1531,14 @@ static int begin_def(extractor *ex, TSNode def_node, TSNode decorated, int enclo
             TSNode stmt = ex->v_def.items[i];
             if (kind_of(stmt) == K_ERROR || ts_node_is_missing(stmt)) continue;
             if (first && is_docstring(stmt)) d.has_docstring = true;
-            else d.body_statements++;
+            else if (d.body_statements++ == 0) d.body_is_call = is_call_statement(stmt);
             first = false;
             if (kind == K_FUNCTION_DEFINITION && ex->scopes.items[enclosing].kind == S_CLASS && node_ok(name) &&
                 names_apps(ex, name) && strcmp(ts_node_type(stmt), "return_statement") == 0 &&
                 ts_node_named_child_count(stmt) > 0)
                 add_class_apps(ex, ts_node_named_child(stmt, 0));
         }
+        d.body_is_call &= d.body_statements == 1;
     }
     svc_vec_push(&ex->defs, d);
     svc_vec_push(&ex->def_scope, scope);

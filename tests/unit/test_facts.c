@@ -1270,6 +1270,21 @@ static void test_except_without_parentheses(void **state)
     svc_facts_free(f);
 }
 
+/* What a wrapper's body is made of: one call, or `return` of one (docstring aside). */
+static void test_body_is_call(void **state)
+{
+    (void)state;
+    svc_facts *f = extract("def a(x):\n    \"\"\"Doc.\"\"\"\n    return t.delay(x)\n"
+                           "def b(x):\n    t.delay(x)\n"
+                           "def c(x):\n    log(x)\n    t.delay(x)\n"
+                           "def d(x):\n    return t.delay(x).id\n");
+    assert_true(def(f, "a")->body_is_call);
+    assert_true(def(f, "b")->body_is_call);
+    assert_false(def(f, "c")->body_is_call);
+    assert_false(def(f, "d")->body_is_call);
+    svc_facts_free(f);
+}
+
 /* A comment at column 0 between a decorator and its def (valid Python; tree-sitter-python reads
  * it as the end of the block) parses without error, decorators and all; the file's text is not
  * changed (a `#` line inside a string stays in the string). */
@@ -1329,6 +1344,7 @@ int main(void)
         cmocka_unit_test(test_match_and_misc_statements),
         cmocka_unit_test(test_assignment_value_call),
         cmocka_unit_test(test_except_without_parentheses),
+        cmocka_unit_test(test_body_is_call),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

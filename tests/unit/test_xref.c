@@ -443,6 +443,49 @@ static void test_migration_mode(void **state)
     free(root);
 }
 
+/* Outside the tasks service only a function that does nothing but queue the task is its wrapper:
+ * a larger one's `.delay` is a direct use. */
+static const tl_file thin[] = {
+    { "shop/__init__.py", "" },
+    { "shop/tasks.py",
+      "from celery import shared_task\n"
+      "from django.db import connection\n"
+      "\n"
+      "@shared_task\n"
+      "def refresh(ids):\n"                              /* 5 */
+      "    pass\n"
+      "\n"
+      "def reorder(ids):\n"                              /* 8 */
+      "    connection.cursor().execute('UPDATE x')\n"
+      "    refresh.delay(ids)\n"                         /* 10: direct */
+      "\n"
+      "def refresh_later(ids):\n"                        /* 12: wrapper */
+      "    \"\"\"Queue it.\"\"\"\n"
+      "    return refresh.delay(ids)\n" },
+    { NULL, NULL },
+};
+
+static void test_wrappers_queue_only(void **state)
+{
+    (void)state;
+    char *root = make(thin);
+    tl_repo r;
+    tl_repo_open(&r, root);
+    svc_model *m = r.model;
+    svc_xref *x = svc_xref_build(m);
+    size_t t = (size_t)task_named(m, "shop.tasks.refresh");
+    assert_int_equal(m->tasks[t].nwrappers, 1);
+    assert_string_equal(m->wrappers[m->tasks[t].wrappers[0]].dotted, "shop.tasks.refresh_later");
+    const svc_xref_task *xt = &x->tasks[t];
+    if (xt->ndirect != 1) dump_sites(xt->direct, xt->ndirect);
+    assert_int_equal(xt->ndirect, 1);
+    expect_site(xt->direct, xt->ndirect, "shop/tasks.py", 10, SVC_XREF_DELAY, "reorder");
+    svc_xref_free(x);
+    tl_repo_close(&r);
+    tl_rmrf(root);
+    free(root);
+}
+
 static size_t count_of(const char *text, const char *needle)
 {
     size_t n = 0;
@@ -572,6 +615,7 @@ int main(void)
         cmocka_unit_test(test_lookup),
         cmocka_unit_test(test_reader),
         cmocka_unit_test(test_migration_mode),
+        cmocka_unit_test(test_wrappers_queue_only),
         cmocka_unit_test(test_graph),
         cmocka_unit_test(test_star_imports),
         cmocka_unit_test(test_no_tasks),
