@@ -206,6 +206,9 @@ void svc_facts_free(svc_facts *facts);
 const svc_noqa *svc_facts_noqa_at(const svc_facts *facts, uint32_t row);
 /* Innermost def index containing the byte offset, or -1. */
 int svc_facts_def_at(const svc_facts *facts, uint32_t byte);
+/* True when the ref is (inside) the value of a mock's keyword argument: `patch.object(t,
+ * "apply_async", wraps=t.apply_async)`, `side_effect=`, `new=`...: a test double, not a use. */
+bool svc_facts_given_to_mock(const svc_facts *facts, const svc_ref *ref);
 /* The tree-sitter Python language (for the TUI's highlighter and for fixes that re-parse). */
 const struct TSLanguage *svc_python_language(void);
 

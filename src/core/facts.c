@@ -2588,3 +2588,16 @@ int svc_facts_def_at(const svc_facts *facts, uint32_t byte)
         d = facts->defs[d].parent;
     return d;
 }
+
+bool svc_facts_given_to_mock(const svc_facts *facts, const svc_ref *ref)
+{
+    static const char *const mock_keywords[] = { "wraps", "side_effect", "new", "return_value", "spec", "autospec", NULL };
+    for (size_t c = 0; c < facts->ncalls; c++)
+        for (size_t a = 0; a < facts->calls[c].nargs; a++) {
+            const svc_arg *arg = &facts->calls[c].args[a];
+            if (!arg->keyword || arg->span.byte > ref->span.byte || arg->span.end_byte < ref->span.end_byte) continue;
+            for (size_t k = 0; mock_keywords[k]; k++)
+                if (strcmp(arg->keyword, mock_keywords[k]) == 0) return true;
+        }
+    return false;
+}

@@ -444,7 +444,7 @@ static void test_migration_mode(void **state)
 }
 
 /* Outside the tasks service only a function that does nothing but queue the task is its wrapper:
- * a larger one's `.delay` is a direct use. */
+ * a larger one's `.delay` is a direct use. A mock's `wraps=t.apply_async` is a value, no queueing. */
 static const tl_file thin[] = {
     { "shop/__init__.py", "" },
     { "shop/tasks.py",
@@ -462,6 +462,13 @@ static const tl_file thin[] = {
       "def refresh_later(ids):\n"                        /* 12: wrapper */
       "    \"\"\"Queue it.\"\"\"\n"
       "    return refresh.delay(ids)\n" },
+    { "shop/tests.py",
+      "from unittest.mock import patch\n"
+      "from shop.tasks import refresh\n"
+      "\n"
+      "def test_refresh():\n"
+      "    with patch.object(refresh, 'apply_async', wraps=refresh.apply_async):\n" /* 5 */
+      "        pass\n" },
     { NULL, NULL },
 };
 
@@ -477,9 +484,15 @@ static void test_wrappers_queue_only(void **state)
     assert_int_equal(m->tasks[t].nwrappers, 1);
     assert_string_equal(m->wrappers[m->tasks[t].wrappers[0]].dotted, "shop.tasks.refresh_later");
     const svc_xref_task *xt = &x->tasks[t];
-    if (xt->ndirect != 1) dump_sites(xt->direct, xt->ndirect);
-    assert_int_equal(xt->ndirect, 1);
+    if (xt->ndirect != 3) dump_sites(xt->direct, xt->ndirect);
+    assert_int_equal(xt->ndirect, 3);
     expect_site(xt->direct, xt->ndirect, "shop/tasks.py", 10, SVC_XREF_DELAY, "reorder");
+    const svc_xref_site *mocked = NULL;
+    for (size_t i = 0; i < xt->ndirect; i++)
+        if (strcmp(xt->direct[i].path, "shop/tests.py") == 0 && xt->direct[i].column > 30) mocked = &xt->direct[i];
+    assert_non_null(mocked);
+    assert_int_equal(mocked->kind, SVC_XREF_VALUE);
+    assert_false(svc_xref_kind_queues(mocked->kind));
     svc_xref_free(x);
     tl_repo_close(&r);
     tl_rmrf(root);
