@@ -1777,6 +1777,12 @@ static void enter_load(extractor *ex, frame *f, TSNode node)
         f->mode = M_PATTERN;
         enter_pattern(ex, f, node);
         return;
+    case K_BINARY_OPERATOR:
+        /* `except A | B | C:` is how reparse_rewritten hands over PEP 758's `except A, B, C:`
+         * (a real clause cannot catch a union, so reading the operands as types costs nothing) */
+        f->mode = M_PROPAGATE;
+        f->child_flags = f->flags & SVC_REF_EXCEPT;
+        return;
     default:
         f->mode = M_LOAD;
         return;
@@ -2452,14 +2458,53 @@ void svc_facts_release_thread_memory(void)
     bump_thread_exit(NULL);
 }
 
+static bool ident_byte(char c)
+{
+    return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || (c & 0x80);
+}
+
+/* Blanks a comment-only line from `p` (its first non-blank byte) to `end`; true when it was one. */
+static bool blank_comment_line(char *copy, uint32_t p, uint32_t end)
+{
+    if (copy[p] != '#') return false;
+    for (uint32_t k = p; k < end; k++)
+        if (copy[k] != '\r') copy[k] = ' ';
+    return true;
+}
+
+/* `except A, B, C:` (PEP 758, three names or more; two read as Python 2's `except A, target:`,
+ * which the walker already takes for two types): its commas become `|`, which the grammar reads
+ * as one expression of the same length. True when the line from `p` to `end` was one. */
+static bool rewrite_pep758_except(char *copy, uint32_t p, uint32_t end)
+{
+    if (end - p < 7 || memcmp(copy + p, "except", 6) != 0 || (copy[p + 6] != ' ' && copy[p + 6] != '\t')) return false;
+    uint32_t commas[64], ncommas = 0;
+    for (uint32_t k = p + 6;;) {
+        while (k < end && (copy[k] == ' ' || copy[k] == '\t')) k++;
+        uint32_t name = k; /* a dotted name */
+        while (k < end && (ident_byte(copy[k]) || (k > name && copy[k] == '.'))) k++;
+        if (k == name || (copy[name] >= '0' && copy[name] <= '9')) return false;
+        while (k < end && (copy[k] == ' ' || copy[k] == '\t')) k++;
+        if (k < end && copy[k] == ':') break;
+        if (k >= end || copy[k] != ',' || ncommas == sizeof commas / sizeof *commas) return false;
+        commas[ncommas++] = k++;
+    }
+    if (ncommas < 2) return false;
+    for (uint32_t c = 0; c < ncommas; c++) copy[commas[c]] = '|';
+    return true;
+}
+
 /*
- * tree-sitter-python's scanner takes a comment line indented less than its block (a comment at
- * column 0 between a decorator and its `def`, say) for the end of the block: valid Python reads
- * as a syntax error. When the file has an error, it is parsed again with every comment-only line
- * blanked (same length, so every offset holds); if that parses without error, its tree is used.
- * Texts are still read from the real bytes, so nothing but those comments' nodes differs.
+ * When a file has an error, it is parsed again from a copy with the same length (so every
+ * offset holds) in which valid Python that the pinned grammar cannot read is rewritten:
+ *  - tree-sitter-python's scanner takes a comment line indented less than its block (a comment
+ *    at column 0 between a decorator and its `def`, say) for the end of the block: comment-only
+ *    lines are blanked;
+ *  - Python 3.14's `except A, B, C:` (PEP 758) does not parse: see rewrite_pep758_except.
+ * If the copy parses without error, its tree is used. Texts are still read from the real bytes,
+ * so nothing but those comments' nodes and the except clauses' commas differs.
  */
-static TSTree *reparse_without_comment_lines(TSParser *parser, const extractor *ex, TSTree *tree)
+static TSTree *reparse_rewritten(TSParser *parser, const extractor *ex, TSTree *tree)
 {
     char *copy = malloc(ex->src_len ? ex->src_len : 1);
     if (!copy) return tree;
@@ -2470,11 +2515,7 @@ static TSTree *reparse_without_comment_lines(TSParser *parser, const extractor *
         while (p < ex->src_len && (copy[p] == ' ' || copy[p] == '\t' || copy[p] == '\f')) p++;
         uint32_t end = p;
         while (end < ex->src_len && copy[end] != '\n') end++;
-        if (p < ex->src_len && copy[p] == '#') {
-            for (uint32_t k = p; k < end; k++)
-                if (copy[k] != '\r') copy[k] = ' ';
-            any = true;
-        }
+        if (p < ex->src_len) any |= blank_comment_line(copy, p, end) || rewrite_pep758_except(copy, p, end);
         at = end + 1;
     }
     TSTree *again = any ? ts_parser_parse_string(parser, NULL, copy, ex->src_len) : NULL;
@@ -2535,7 +2576,7 @@ svc_facts *svc_facts_extract(const char *path, const char *module, bool is_packa
     TSParser *parser = ts_parser_new();
     if (ts_parser_set_language(parser, tree_sitter_python())) {
         TSTree *tree = ts_parser_parse_string(parser, NULL, ex.src, ex.src_len);
-        if (tree && ts_node_has_error(ts_tree_root_node(tree))) tree = reparse_without_comment_lines(parser, &ex, tree);
+        if (tree && ts_node_has_error(ts_tree_root_node(tree))) tree = reparse_rewritten(parser, &ex, tree);
         if (tree) {
             TSNode root = ts_tree_root_node(tree);
             ex.gather_cursor = ts_tree_cursor_new(root);
