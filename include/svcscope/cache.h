@@ -28,7 +28,7 @@
 #include "svcscope/source.h"
 
 /* Bump when the extractor's output or the file layout changes (the struct sizes are checked too). */
-#define SVC_CACHE_VERSION 6
+#define SVC_CACHE_VERSION 7
 
 typedef struct svc_cache svc_cache;
 

@@ -100,6 +100,7 @@ typedef struct svc_def {
                                     abstract model, which makes no table and no app) */
     const char *name_value;      /* classes: the string literal a `name = "..."` of the body assigns
                                     (an AppConfig's app module), or NULL */
+    bool body_is_call;           /* the body, docstring aside, is one statement: a call or `return` of one */
     svc_span span;               /* the whole definition, decorators included */
     svc_span name_span;          /* the name after def/class */
     svc_span body_span;          /* the block */
@@ -209,6 +210,9 @@ void svc_facts_free(svc_facts *facts);
 const svc_noqa *svc_facts_noqa_at(const svc_facts *facts, uint32_t row);
 /* Innermost def index containing the byte offset, or -1. */
 int svc_facts_def_at(const svc_facts *facts, uint32_t byte);
+/* True when the ref is (inside) the value of a mock's keyword argument: `patch.object(t,
+ * "apply_async", wraps=t.apply_async)`, `side_effect=`, `new=`...: a test double, not a use. */
+bool svc_facts_given_to_mock(const svc_facts *facts, const svc_ref *ref);
 /* The tree-sitter Python language (for the TUI's highlighter and for fixes that re-parse). */
 const struct TSLanguage *svc_python_language(void);
 

@@ -166,8 +166,8 @@ size_t cli_warn_unread(const svc_model *model)
             const svc_span *e = &f->facts->errors[0];
             cli_error("warning: %s:%u:%u: syntax error; only what parses was checked%s", svc_quoted_path(f->path),
                       e->row + 1, e->col + 1, unparenthesized_except(model, i, e->row + 1)
-                          ? " (Python 3.14's `except A, B, C:` without parentheses, PEP 758, is not read yet; "
-                            "write `except (A, B, C):`)"
+                          ? " (Python 3.14's `except A, B, C:` without parentheses, PEP 758, is read only when "
+                            "the rest of the file parses; or write `except (A, B, C):`)"
                           : "");
         }
     }

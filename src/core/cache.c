@@ -780,6 +780,7 @@ static svc_def clean_def(const svc_def *x)
     c.has_loop = x->has_loop;
     c.meta_abstract = x->meta_abstract;
     c.name_value = x->name_value;
+    c.body_is_call = x->body_is_call;
     c.span = x->span;
     c.name_span = x->name_span;
     c.body_span = x->body_span;

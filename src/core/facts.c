@@ -1451,6 +1451,14 @@ static bool is_abstract_meta(const extractor *ex, TSNode stmt)
     return false;
 }
 
+/* `f(...)` or `return f(...)`: what a function that only queues a task consists of. */
+static bool is_call_statement(TSNode stmt)
+{
+    uint8_t k = kind_of(stmt);
+    if (k != K_EXPRESSION_STATEMENT && strcmp(ts_node_type(stmt), "return_statement") != 0) return false;
+    return ts_node_named_child_count(stmt) == 1 && kind_of(ts_node_named_child(stmt, 0)) == K_CALL;
+}
+
 static int begin_def(extractor *ex, TSNode def_node, TSNode decorated, int enclosing)
 {
     uint8_t kind = kind_of(def_node);
@@ -1549,7 +1557,7 @@ static int begin_def(extractor *ex, TSNode def_node, TSNode decorated, int enclo
             TSNode stmt = ex->v_def.items[i];
             if (kind_of(stmt) == K_ERROR || ts_node_is_missing(stmt)) continue;
             if (first && is_docstring(stmt)) d.has_docstring = true;
-            else d.body_statements++;
+            else if (d.body_statements++ == 0) d.body_is_call = is_call_statement(stmt);
             first = false;
             if (kind == K_CLASS_DEFINITION) {
                 TSNode value = assigned_value(ex, stmt, "name");
@@ -1564,6 +1572,7 @@ static int begin_def(extractor *ex, TSNode def_node, TSNode decorated, int enclo
                 ts_node_named_child_count(stmt) > 0)
                 add_class_apps(ex, ts_node_named_child(stmt, 0));
         }
+        d.body_is_call &= d.body_statements == 1;
     }
     svc_vec_push(&ex->defs, d);
     svc_vec_push(&ex->def_scope, scope);
@@ -1801,6 +1810,12 @@ static void enter_load(extractor *ex, frame *f, TSNode node)
     case K_CASE_PATTERN:
         f->mode = M_PATTERN;
         enter_pattern(ex, f, node);
+        return;
+    case K_BINARY_OPERATOR:
+        /* `except A | B | C:` is how reparse_rewritten hands over PEP 758's `except A, B, C:`
+         * (a real clause cannot catch a union, so reading the operands as types costs nothing) */
+        f->mode = M_PROPAGATE;
+        f->child_flags = f->flags & SVC_REF_EXCEPT;
         return;
     default:
         f->mode = M_LOAD;
@@ -2477,14 +2492,53 @@ void svc_facts_release_thread_memory(void)
     bump_thread_exit(NULL);
 }
 
+static bool ident_byte(char c)
+{
+    return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || (c & 0x80);
+}
+
+/* Blanks a comment-only line from `p` (its first non-blank byte) to `end`; true when it was one. */
+static bool blank_comment_line(char *copy, uint32_t p, uint32_t end)
+{
+    if (copy[p] != '#') return false;
+    for (uint32_t k = p; k < end; k++)
+        if (copy[k] != '\r') copy[k] = ' ';
+    return true;
+}
+
+/* `except A, B, C:` (PEP 758, three names or more; two read as Python 2's `except A, target:`,
+ * which the walker already takes for two types): its commas become `|`, which the grammar reads
+ * as one expression of the same length. True when the line from `p` to `end` was one. */
+static bool rewrite_pep758_except(char *copy, uint32_t p, uint32_t end)
+{
+    if (end - p < 7 || memcmp(copy + p, "except", 6) != 0 || (copy[p + 6] != ' ' && copy[p + 6] != '\t')) return false;
+    uint32_t commas[64], ncommas = 0;
+    for (uint32_t k = p + 6;;) {
+        while (k < end && (copy[k] == ' ' || copy[k] == '\t')) k++;
+        uint32_t name = k; /* a dotted name */
+        while (k < end && (ident_byte(copy[k]) || (k > name && copy[k] == '.'))) k++;
+        if (k == name || (copy[name] >= '0' && copy[name] <= '9')) return false;
+        while (k < end && (copy[k] == ' ' || copy[k] == '\t')) k++;
+        if (k < end && copy[k] == ':') break;
+        if (k >= end || copy[k] != ',' || ncommas == sizeof commas / sizeof *commas) return false;
+        commas[ncommas++] = k++;
+    }
+    if (ncommas < 2) return false;
+    for (uint32_t c = 0; c < ncommas; c++) copy[commas[c]] = '|';
+    return true;
+}
+
 /*
- * tree-sitter-python's scanner takes a comment line indented less than its block (a comment at
- * column 0 between a decorator and its `def`, say) for the end of the block: valid Python reads
- * as a syntax error. When the file has an error, it is parsed again with every comment-only line
- * blanked (same length, so every offset holds); if that parses without error, its tree is used.
- * Texts are still read from the real bytes, so nothing but those comments' nodes differs.
+ * When a file has an error, it is parsed again from a copy with the same length (so every
+ * offset holds) in which valid Python that the pinned grammar cannot read is rewritten:
+ *  - tree-sitter-python's scanner takes a comment line indented less than its block (a comment
+ *    at column 0 between a decorator and its `def`, say) for the end of the block: comment-only
+ *    lines are blanked;
+ *  - Python 3.14's `except A, B, C:` (PEP 758) does not parse: see rewrite_pep758_except.
+ * If the copy parses without error, its tree is used. Texts are still read from the real bytes,
+ * so nothing but those comments' nodes and the except clauses' commas differs.
  */
-static TSTree *reparse_without_comment_lines(TSParser *parser, const extractor *ex, TSTree *tree)
+static TSTree *reparse_rewritten(TSParser *parser, const extractor *ex, TSTree *tree)
 {
     char *copy = malloc(ex->src_len ? ex->src_len : 1);
     if (!copy) return tree;
@@ -2495,11 +2549,7 @@ static TSTree *reparse_without_comment_lines(TSParser *parser, const extractor *
         while (p < ex->src_len && (copy[p] == ' ' || copy[p] == '\t' || copy[p] == '\f')) p++;
         uint32_t end = p;
         while (end < ex->src_len && copy[end] != '\n') end++;
-        if (p < ex->src_len && copy[p] == '#') {
-            for (uint32_t k = p; k < end; k++)
-                if (copy[k] != '\r') copy[k] = ' ';
-            any = true;
-        }
+        if (p < ex->src_len) any |= blank_comment_line(copy, p, end) || rewrite_pep758_except(copy, p, end);
         at = end + 1;
     }
     TSTree *again = any ? ts_parser_parse_string(parser, NULL, copy, ex->src_len) : NULL;
@@ -2560,7 +2610,7 @@ svc_facts *svc_facts_extract(const char *path, const char *module, bool is_packa
     TSParser *parser = ts_parser_new();
     if (ts_parser_set_language(parser, tree_sitter_python())) {
         TSTree *tree = ts_parser_parse_string(parser, NULL, ex.src, ex.src_len);
-        if (tree && ts_node_has_error(ts_tree_root_node(tree))) tree = reparse_without_comment_lines(parser, &ex, tree);
+        if (tree && ts_node_has_error(ts_tree_root_node(tree))) tree = reparse_rewritten(parser, &ex, tree);
         if (tree) {
             TSNode root = ts_tree_root_node(tree);
             ex.gather_cursor = ts_tree_cursor_new(root);
@@ -2612,4 +2662,17 @@ int svc_facts_def_at(const svc_facts *facts, uint32_t byte)
     while (d >= 0 && !(facts->defs[d].span.byte <= byte && byte < facts->defs[d].span.end_byte))
         d = facts->defs[d].parent;
     return d;
+}
+
+bool svc_facts_given_to_mock(const svc_facts *facts, const svc_ref *ref)
+{
+    static const char *const mock_keywords[] = { "wraps", "side_effect", "new", "return_value", "spec", "autospec", NULL };
+    for (size_t c = 0; c < facts->ncalls; c++)
+        for (size_t a = 0; a < facts->calls[c].nargs; a++) {
+            const svc_arg *arg = &facts->calls[c].args[a];
+            if (!arg->keyword || arg->span.byte > ref->span.byte || arg->span.end_byte < ref->span.end_byte) continue;
+            for (size_t k = 0; mock_keywords[k]; k++)
+                if (strcmp(arg->keyword, mock_keywords[k]) == 0) return true;
+        }
+    return false;
 }

@@ -1534,6 +1534,33 @@ static int outermost_function(const svc_facts *facts, int scope)
     return found;
 }
 
+static bool span_within(svc_span in, svc_span out)
+{
+    return in.byte >= out.byte && in.end_byte <= out.end_byte;
+}
+
+/*
+ * True when function `fn` does nothing but queue: its body, docstring aside, is `call` as a
+ * statement or `return call`, or a `transaction.on_commit(...)` statement around it (the
+ * lambda or partial that queues after the commit). In the tasks service every function that
+ * queues the task is a wrapper (the convention lets `delay_` functions run code first, and
+ * SVC404/SVC405 judge them), so this is asked for tasks outside it only.
+ */
+static bool queues_only(const svc_facts *facts, size_t fn, const svc_call *call)
+{
+    const svc_def *d = &facts->defs[fn];
+    if (!d->body_is_call) return false;
+    /* the statement's call is the widest call of the body: every other one lies inside it */
+    const svc_call *outer = NULL;
+    for (size_t c = 0; c < facts->ncalls; c++) {
+        const svc_call *k = &facts->calls[c];
+        if (!span_within(k->span, d->body_span)) continue;
+        if (!outer || span_within(outer->span, k->span)) outer = k;
+    }
+    if (outer == call) return true;
+    return outer && outer->attr && strcmp(outer->attr, "on_commit") == 0 && span_within(call->span, outer->span);
+}
+
 static int compare_tasks(const void *pa, const void *pb)
 {
     const svc_task *a = pa, *b = pb;
@@ -1622,7 +1649,10 @@ static void find_tasks(svc_model *m)
     m->ntasks = tasks.len;
 
     /* Wrappers: a function of the task's module, not itself a task, that calls the task's
-     * .delay or .apply_async. Its name is free (migration mode); rules judge the name. */
+     * .delay or .apply_async. Its name is free (migration mode); rules judge the name. Outside the
+     * tasks service only a function that does nothing but queue the task counts (see
+     * queues_only): a wrapper moves with its task (SVC402 is silent in it), and a larger function
+     * holds logic that stays where it is. */
     SVC_VEC(svc_wrapper) wrappers = { 0 };
     SVC_VEC(size_t) *per_task = svc_xcalloc(m->ntasks ? m->ntasks : 1, sizeof *per_task);
     for (size_t t = 0; t < m->ntasks; t++) {
@@ -1640,6 +1670,7 @@ static void find_tasks(svc_model *m)
             int fn = outermost_function(facts, call->scope);
             if (fn < 0 || (size_t)fn == task->at.def) continue;
             if (svc_model_task_at(m, task->at.file, (size_t)fn) >= 0) continue;
+            if (!task->in_tasks_service && !queues_only(facts, (size_t)fn, call)) continue;
             bool dup = false;
             for (size_t w = 0; w < per_task[t].len; w++)
                 dup |= wrappers.items[per_task[t].items[w]].at.def == (size_t)fn;

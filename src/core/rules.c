@@ -155,7 +155,10 @@ static const struct {
       "inside its body or its wrappers is not an SVC402, and SVC501 does not count it (or its wrappers)." },
     { "SVC402",
       "Not reported inside the body of a task that SVC401 reports, nor inside that task's wrappers: they move "
-      "with the task." },
+      "with the task. Outside the tasks service a wrapper is a function whose body does nothing but queue the "
+      "task (docstring aside, `<task>.delay(...)` or `.apply_async(...)` as a statement, returned, or inside one "
+      "`transaction.on_commit(...)`); a larger function that queues it stays where it is, and its `.delay` is "
+      "reported." },
     { "SVC403", "Judges tasks of the tasks service only: a task elsewhere gets SVC401, whose message carries the "
                 "rename." },
     { "SVC404", "Judges tasks of the tasks service only: a task elsewhere gets SVC401, whose message carries the "

@@ -11,7 +11,8 @@
  *  - One finding per root cause, as ruff does: a task outside the tasks service gets SVC401 only.
  *    SVC403 and SVC404 judge tasks of the tasks service (SVC401's message carries the rename and
  *    the wrapper), and a `.delay`/`.apply_async` inside such a task's body or inside one of its
- *    wrappers is not an SVC402 (it moves with the task).
+ *    wrappers is not an SVC402 (it moves with the task). Such a task's wrappers are only the
+ *    functions that do nothing but queue it (model.c, queues_only): a larger one stays put.
  *  - SVC401 and SVC403 apply to tasks in test modules too (a test double defined outside the
  *    tasks service takes a `# noqa`); SVC404 and SVC407 do not (a test's task needs no wrapper
  *    and may do what the test needs), nor does SVC405 (a test function calling `.delay` is not
@@ -238,21 +239,6 @@ static bool pool_apply_async(const svc_model *m, const svc_call *call)
     return svc_model_find_def(m, first->chain, &at) && svc_model_task_at(m, at.file, at.def) < 0;
 }
 
-/* True when the ref is handed to a mock (`patch(..., wraps=t.apply_async)`, `side_effect=`): a
- * test double around the queueing, not a queueing. */
-static bool given_to_mock(const svc_facts *facts, const svc_ref *ref)
-{
-    static const char *const mock_keywords[] = { "wraps", "side_effect", "new", "return_value", "spec", "autospec", NULL };
-    for (size_t c = 0; c < facts->ncalls; c++)
-        for (size_t a = 0; a < facts->calls[c].nargs; a++) {
-            const svc_arg *arg = &facts->calls[c].args[a];
-            if (!arg->keyword || arg->span.byte > ref->span.byte || arg->span.end_byte < ref->span.end_byte) continue;
-            for (size_t k = 0; mock_keywords[k]; k++)
-                if (strcmp(arg->keyword, mock_keywords[k]) == 0) return true;
-        }
-    return false;
-}
-
 /* SVC402 for uses of a task of the repo that are not `<task>.delay(...)` calls: its `.delay` or
  * `.apply_async` passed as a value, and `send_task` by its registered name. */
 static void check_queued_otherwise(svc_check_ctx *ctx, size_t i)
@@ -267,7 +253,7 @@ static void check_queued_otherwise(svc_check_ctx *ctx, size_t i)
         char *obj = svc_xstrndup(ref->resolved, (size_t)(dot - ref->resolved));
         long t = svc_model_task_named(m, obj);
         free(obj);
-        if (t < 0 || given_to_mock(facts, ref)) continue;
+        if (t < 0 || svc_facts_given_to_mock(facts, ref)) continue;
         const char *label = task_label(m, &m->tasks[t]);
         svc_report(ctx, "SVC402", i, ref->span,
                    "Task `%s`'s `.%s` is passed as a value outside the tasks service: pass its `delay_%s` "

@@ -208,6 +208,9 @@ static void index_ref(build_ctx *b, size_t file, size_t r, bool star)
             t = find_target(b, file, name, plen);
             if (t && !t->is_task) t = NULL;
             kind = (svc_xref_kind)k;
+            /* `wraps=t.apply_async` hands the method to a test double: nothing is queued */
+            if (!(ref->flags & SVC_REF_CALLED) && svc_facts_given_to_mock(m->files[file].facts, ref))
+                kind = SVC_XREF_VALUE;
         }
     }
     free(through_star);

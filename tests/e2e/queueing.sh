@@ -79,6 +79,25 @@ expect_no_out "[used as a value]"
 run callers --format json refresh "$REPO"
 expect_out '"kind": "send_task"'
 
+# a test double around the queueing (`wraps=`) is a value on the line, like the first argument
+write orders/tests.py 'from unittest.mock import patch
+
+from orders.tasks import refresh
+
+
+def test_refresh():
+    with patch.object(refresh, "apply_async", wraps=refresh.apply_async):
+        pass
+'
+git_commit_all
+run callers refresh "$REPO"
+expect_out "orders/tests.py:7:23: in test_refresh: "
+expect_out "orders/tests.py:7:53: in test_refresh: "
+expect_out "wraps=refresh.apply_async):  [used as a value]"
+expect_no_out "wraps=refresh.apply_async):  [.apply_async]"
+run check --select SVC402 "$REPO"
+expect_no_out "orders/tests.py"
+
 # a bad value is an error naming the key
 write pyproject.toml '[tool.svcscope]
 dispatch-functions = ["dispatch task"]

@@ -1302,6 +1302,44 @@ static void test_except_without_parentheses(void **state)
     svc_facts_free(f);
 }
 
+/* PEP 758 with three names or more, which the grammar cannot parse: every name is an except
+ * type, the file has no error, and what follows (a keyword argument before, say) still reads. */
+static void test_except_three_names_without_parentheses(void **state)
+{
+    (void)state;
+    svc_facts *f = extract("from services import billing\n"
+                           "def first():\n    embed(batch, task=\"query\")\n"
+                           "def second():\n"
+                           "    try:\n        pass\n"
+                           "    except KeyError, billing.RefundError, ValueError:\n        pass\n"
+                           "    except (TypeError, OSError):  # parenthesized: left alone\n        pass\n"
+                           "    billing.charge(total=1)\n");
+    assert_int_equal(f->nerrors, 0);
+    assert_int_equal(ref(f, "KeyError")->flags & SVC_REF_EXCEPT, SVC_REF_EXCEPT);
+    assert_int_equal(ref(f, "billing.RefundError")->flags & SVC_REF_EXCEPT, SVC_REF_EXCEPT);
+    assert_int_equal(ref(f, "ValueError")->flags & SVC_REF_EXCEPT, SVC_REF_EXCEPT);
+    assert_int_equal(ref(f, "OSError")->flags & SVC_REF_EXCEPT, SVC_REF_EXCEPT);
+    assert_string_equal(ref(f, "billing.RefundError")->resolved, "services.billing.RefundError");
+    assert_int_equal(ref(f, "billing.RefundError")->span.col, 21);
+    assert_non_null(call_attr(f, "charge"));
+    svc_facts_free(f);
+}
+
+/* What a wrapper's body is made of: one call, or `return` of one (docstring aside). */
+static void test_body_is_call(void **state)
+{
+    (void)state;
+    svc_facts *f = extract("def a(x):\n    \"\"\"Doc.\"\"\"\n    return t.delay(x)\n"
+                           "def b(x):\n    t.delay(x)\n"
+                           "def c(x):\n    log(x)\n    t.delay(x)\n"
+                           "def d(x):\n    return t.delay(x).id\n");
+    assert_true(def(f, "a")->body_is_call);
+    assert_true(def(f, "b")->body_is_call);
+    assert_false(def(f, "c")->body_is_call);
+    assert_false(def(f, "d")->body_is_call);
+    svc_facts_free(f);
+}
+
 /* A comment at column 0 between a decorator and its def (valid Python; tree-sitter-python reads
  * it as the end of the block) parses without error, decorators and all; the file's text is not
  * changed (a `#` line inside a string stays in the string). */
@@ -1362,6 +1400,8 @@ int main(void)
         cmocka_unit_test(test_assignment_value_call),
         cmocka_unit_test(test_except_without_parentheses),
         cmocka_unit_test(test_class_name_and_abstract_meta),
+        cmocka_unit_test(test_except_three_names_without_parentheses),
+        cmocka_unit_test(test_body_is_call),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

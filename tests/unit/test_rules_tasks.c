@@ -459,6 +459,44 @@ static void test_migration_mode(void **state)
     close_fixture(fx);
 }
 
+/* A misplaced task's wrapper moves with it, so its `.delay` is no SVC402; a function that does
+ * more than queue the task stays where it is, and its `.delay` is one. */
+static void test_only_thin_wrappers_move(void **state)
+{
+    (void)state;
+    char *root = tl_tempdir();
+    static const tl_file files[] = {
+        { "shop/__init__.py", "" },
+        { "shop/tasks.py", "from celery import shared_task\n"
+                           "from django.db import connection, transaction\n\n"
+                           "@shared_task\n"
+                           "def refresh(ids):\n"                          /* 5: 401 */
+                           "    pass\n\n"
+                           "def reorder(ids):\n"
+                           "    connection.cursor().execute('UPDATE x')\n"
+                           "    refresh.delay(ids)\n"                     /* 10: 402 */
+                           "\n"
+                           "def refresh_later(ids):\n"
+                           "    return refresh.delay(ids)\n"              /* 13: a wrapper */
+                           "\n"
+                           "def refresh_on_commit(ids):\n"
+                           "    transaction.on_commit(lambda: refresh.delay(ids))\n" }, /* 16: a wrapper */
+        { NULL, NULL },
+    };
+    tl_write_files(root, files);
+    tl_repo r;
+    tl_repo_open(&r, root);
+    svc_diagnostics *d = tl_check(r.model, "SVC40");
+    if (tl_count(d, NULL, NULL, 0) != 2) tl_dump(d);
+    assert_int_equal(tl_count(d, "SVC401", "shop/tasks.py", 5), 1);
+    assert_int_equal(tl_count(d, "SVC402", "shop/tasks.py", 10), 1);
+    assert_int_equal(tl_count(d, "SVC402", NULL, 0), 1);
+    svc_diagnostics_free(d);
+    tl_repo_close(&r);
+    tl_rmrf(root);
+    free(root);
+}
+
 /* multiprocessing's pool.apply_async(func, args) is not a Celery call; task.apply_async(args) is. */
 static void test_pool_apply_async_is_not_celery(void **state)
 {
@@ -543,6 +581,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_delay_outside_tasks_service, setup_shop, teardown),
         cmocka_unit_test_setup_teardown(test_public_task, setup_shop, teardown),
         cmocka_unit_test_setup_teardown(test_task_without_wrapper, setup_shop, teardown),
+        cmocka_unit_test(test_only_thin_wrappers_move),
         cmocka_unit_test_setup_teardown(test_wrapper_not_named_delay, setup_shop, teardown),
         cmocka_unit_test_setup_teardown(test_tasks_module_name, setup_shop, teardown),
         cmocka_unit_test_setup_teardown(test_clean_tasks_service_has_nothing, setup_shop, teardown),

@@ -443,6 +443,62 @@ static void test_migration_mode(void **state)
     free(root);
 }
 
+/* Outside the tasks service only a function that does nothing but queue the task is its wrapper:
+ * a larger one's `.delay` is a direct use. A mock's `wraps=t.apply_async` is a value, no queueing. */
+static const tl_file thin[] = {
+    { "shop/__init__.py", "" },
+    { "shop/tasks.py",
+      "from celery import shared_task\n"
+      "from django.db import connection\n"
+      "\n"
+      "@shared_task\n"
+      "def refresh(ids):\n"                              /* 5 */
+      "    pass\n"
+      "\n"
+      "def reorder(ids):\n"                              /* 8 */
+      "    connection.cursor().execute('UPDATE x')\n"
+      "    refresh.delay(ids)\n"                         /* 10: direct */
+      "\n"
+      "def refresh_later(ids):\n"                        /* 12: wrapper */
+      "    \"\"\"Queue it.\"\"\"\n"
+      "    return refresh.delay(ids)\n" },
+    { "shop/tests.py",
+      "from unittest.mock import patch\n"
+      "from shop.tasks import refresh\n"
+      "\n"
+      "def test_refresh():\n"
+      "    with patch.object(refresh, 'apply_async', wraps=refresh.apply_async):\n" /* 5 */
+      "        pass\n" },
+    { NULL, NULL },
+};
+
+static void test_wrappers_queue_only(void **state)
+{
+    (void)state;
+    char *root = make(thin);
+    tl_repo r;
+    tl_repo_open(&r, root);
+    svc_model *m = r.model;
+    svc_xref *x = svc_xref_build(m);
+    size_t t = (size_t)task_named(m, "shop.tasks.refresh");
+    assert_int_equal(m->tasks[t].nwrappers, 1);
+    assert_string_equal(m->wrappers[m->tasks[t].wrappers[0]].dotted, "shop.tasks.refresh_later");
+    const svc_xref_task *xt = &x->tasks[t];
+    if (xt->ndirect != 3) dump_sites(xt->direct, xt->ndirect);
+    assert_int_equal(xt->ndirect, 3);
+    expect_site(xt->direct, xt->ndirect, "shop/tasks.py", 10, SVC_XREF_DELAY, "reorder");
+    const svc_xref_site *mocked = NULL;
+    for (size_t i = 0; i < xt->ndirect; i++)
+        if (strcmp(xt->direct[i].path, "shop/tests.py") == 0 && xt->direct[i].column > 30) mocked = &xt->direct[i];
+    assert_non_null(mocked);
+    assert_int_equal(mocked->kind, SVC_XREF_VALUE);
+    assert_false(svc_xref_kind_queues(mocked->kind));
+    svc_xref_free(x);
+    tl_repo_close(&r);
+    tl_rmrf(root);
+    free(root);
+}
+
 static size_t count_of(const char *text, const char *needle)
 {
     size_t n = 0;
@@ -572,6 +628,7 @@ int main(void)
         cmocka_unit_test(test_lookup),
         cmocka_unit_test(test_reader),
         cmocka_unit_test(test_migration_mode),
+        cmocka_unit_test(test_wrappers_queue_only),
         cmocka_unit_test(test_graph),
         cmocka_unit_test(test_star_imports),
         cmocka_unit_test(test_no_tasks),
