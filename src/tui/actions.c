@@ -517,8 +517,10 @@ void app_fix_undo(tui_app *app)
         tui_fix_log_drop_batch(&app->fixlog, batch);
         app_fix_marks_changed(app);
         app_reload_after_change(app);
-        app_message(app, false, "undid the last fix batch: %zu %s restored", res.nchanged,
-                    plural(res.nchanged, "file", "files"));
+        /* after an interrupted batch, the core names the files it had not reached */
+        app_message(app, false, "undid the last fix batch: %zu %s restored%s%s", res.nchanged,
+                    plural(res.nchanged, "file", "files"), res.nmessages ? "; " : "",
+                    res.nmessages ? res.messages[0] : "");
     } else {
         /* The refusal names every path that changed since: the status line gets it on one line,
          * the overlay all of it. */
