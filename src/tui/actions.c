@@ -216,7 +216,7 @@ void app_edit(tui_app *app)
         app_message(app, false, "nothing to edit here: select a module, a definition or a finding");
         return;
     }
-    char message[512];
+    char message[sizeof app->message];
     int rc = tui_editor_run(app->project->root, app->project->model->files[file].path, line, message, sizeof message);
     app_message(app, rc < 0, "%s", message);
     /* Whatever the editor's exit status, the file may have changed. */

@@ -6,6 +6,7 @@
 #define SVCSCOPE_TUI_APP_H
 
 #include <stdbool.h>
+#include "svcscope/error.h"
 #include "tui/callers_view.h"
 #include "tui/fix_view.h"
 #include "tui/help.h"
@@ -47,7 +48,8 @@ typedef struct tui_app {
     tui_pane prompt_pane;        /* the pane the filter applies to */
     char prompt[256];
 
-    char message[512];
+    /* Room for a whole core error (svc_error) and the words the explorer puts around it. */
+    char message[sizeof ((svc_error *)0)->message + 256];
     bool message_is_error;
     bool quit;
 } tui_app;
