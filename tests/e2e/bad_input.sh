@@ -1,6 +1,7 @@
 #!/bin/sh
 # A bad pyproject.toml (exit 2 with file:line: key: reason, for every command), and a file system
-# nobody cleaned: symlink loops and links out of the project, FIFOs, unreadable files and folders.
+# nobody cleaned: symlink loops and links out of the project, FIFOs (unreadable files and folders:
+# bad_input_unreadable.sh).
 # Nothing is ever written. (A file deleted or replaced while svcscope reads it cannot be timed from
 # a shell: tests/unit/test_source_errors.c covers it on the core's source.)
 . "$TOP_SRCDIR/tests/e2e/bad_input_lib.sh"
@@ -114,48 +115,6 @@ git -C "$REPO" checkout -q -- .
 rm -f "$REPO/services/loop" "$REPO"/orders/loop_a "$REPO"/orders/loop_b "$REPO/orders/up" "$REPO/orders/root" \
     "$REPO/orders/dangling.py" "$REPO/orders/alias.py" "$REPO/orders/pipe.py"
 rm -rf "$WORK/plain"
-
-# ---- unreadable files and folders (chmod 000); as root permissions do not stop reads: skipped
-write orders/secret.py 'from services.integrations.google_calendar.credentials import get_credentials
-'
-mkdir -p "$REPO/orders/private"
-write orders/private/hidden.py 'x = 1
-'
-chmod 000 "$REPO/orders/secret.py" "$REPO/orders/private"
-if cat "$REPO/orders/secret.py" >/dev/null 2>&1; then
-    echo "unreadable files: skipped (running as root: chmod 000 does not stop reads)"
-else
-    before "$REPO"
-    run check "$REPO"
-    result "an unreadable file and folder (chmod 000)"
-    expect_status 2
-    expect_warning "orders/secret.py: Permission denied"
-    expect_warning "orders/private: cannot list the folder (Permission denied), skipped"
-    expect_err "svcscope: 2 files or folders could not be read (exit status 2)"
-    expect_out "orders/views.py:1:"
-    expect_unchanged "$REPO" "check with unreadable files"
-    run fix "$REPO"
-    result "fix with an unreadable file and folder"
-    expect_status 1
-    expect_warning "orders/secret.py: Permission denied"
-    git -C "$REPO" checkout -q -- orders/views.py
-    chmod 755 "$REPO/orders/private"
-    chmod 644 "$REPO/orders/secret.py"
-    chmod 000 "$REPO/orders/views.py"
-    run fix "$REPO"
-    result "fix of an unreadable file"
-    expect_status 1
-    expect_warning "orders/views.py: Permission denied"
-    chmod 644 "$REPO/orders/views.py"
-    chmod 000 "$REPO"
-    run check "$REPO"
-    result "an unreadable project folder"
-    expect_status 2
-    chmod 755 "$REPO"
-fi
-chmod 755 "$REPO/orders/private"
-chmod 644 "$REPO/orders/secret.py" "$REPO/orders/views.py"
-rm -rf "$REPO/orders/secret.py" "$REPO/orders/private"
 
 # ---- what is not there
 run check "$WORK/does-not-exist"

@@ -8,8 +8,10 @@ RUN_TIMEOUT=${RUN_TIMEOUT:-60}
 SKIP_SLOW=${SVCSCOPE_SKIP_SLOW:-0}
 
 # run ARGS...: as lib.sh's run, under a timeout; a crash (signal) or a timeout is a failure
+# (as the user RUN_AS names, when it is set: bad_input_unreadable.sh)
 run() {
-    OUT=$(timeout -k 5 "$RUN_TIMEOUT" "$SVCSCOPE" "$@" 2>"$WORK/stderr")
+    # shellcheck disable=SC2086
+    OUT=$(timeout -k 5 "$RUN_TIMEOUT" ${RUN_AS-} "$SVCSCOPE" "$@" 2>"$WORK/stderr")
     STATUS=$?
     ERR=$(cat "$WORK/stderr")
     if [ "$STATUS" -eq 124 ] || [ "$STATUS" -eq 137 ]; then

@@ -126,7 +126,7 @@ if command -v python3 >/dev/null 2>&1; then
     run check "$GEN"
     expect_out "${lib2#$GEN/}"
 else
-    echo "python3 not found: the generated project part is skipped"
+    skip_part "python3 not found: the generated project part"
 fi
 
 finish

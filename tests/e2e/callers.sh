@@ -217,7 +217,7 @@ if command -v dot >/dev/null 2>&1; then
     dot -Tsvg "$WORK/graph.dot" -o "$WORK/graph.svg" 2>"$WORK/dot.err" || fail "dot rejected the graph: $(cat "$WORK/dot.err")"
     grep -q '<svg' "$WORK/graph.svg" || fail "dot made no SVG"
 else
-    echo "$TEST_NAME: graphviz not installed, dot -Tsvg check skipped"
+    skip_part "graphviz (dot) not installed: the dot -Tsvg check"
 fi
 run graph --tests "$REPO"
 expect_out "test_email_tasks"

@@ -106,7 +106,7 @@ if command -v zsh >/dev/null 2>&1 && zsh -c 'zmodload zsh/zpty' 2>/dev/null; the
     complete_zsh svcscope install-hook --
     expect_only --baseline --force --help --print
 else
-    echo "completion: zsh (with zpty) is not installed; the zsh completion was not exercised"
+    skip_part "zsh (with zpty) is not installed: the zsh completion"
 fi
 
 finish

@@ -36,7 +36,7 @@ checks=$((checks + 1))
 [ -z "$ERR" ] || fail "the explorer wrote to stderr: $ERR"
 
 # A real 10x5 terminal
-command -v tmux >/dev/null 2>&1 || { echo "tiny: tmux not installed, the terminal part is skipped"; finish; }
+command -v tmux >/dev/null 2>&1 || { skip_part "tmux not installed: the terminal part"; finish; }
 SOCKET="svcscope-tiny-$$"
 tmux_() { tmux -L "$SOCKET" -f /dev/null "$@"; }
 trap 'tmux_ kill-server 2>/dev/null; rm -rf "$WORK"' EXIT
@@ -49,7 +49,7 @@ wait_for() {
     done
     return 1
 }
-tmux_ new-session -d -s t -x 10 -y 5 "sleep 600" || { echo "tiny: tmux cannot start, skipped"; finish; }
+tmux_ new-session -d -s t -x 10 -y 5 "sleep 600" || { skip_part "tmux cannot start: the terminal part"; finish; }
 tmux_ set-option -g remain-on-exit on
 tmux_ respawn-pane -k -t t "exec env TERM=xterm-256color LC_ALL=C.UTF-8 '$SVCSCOPE' '$REPO'"
 checks=$((checks + 1))
