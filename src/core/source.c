@@ -685,7 +685,7 @@ int svc_source_open(svc_source **out, const char *path, const svc_source_options
         svc_repo_read_head(src->repo, &src->branch, &src->head);
         switch (opts->kind) {
         case SVC_SOURCE_WORKTREE: rc = list_worktree(src, err); break;
-        case SVC_SOURCE_INDEX: rc = list_index(src, getenv("GIT_INDEX_FILE"), err); break;
+        case SVC_SOURCE_INDEX: rc = list_index(src, opts->index_file, err); break;
         case SVC_SOURCE_COMMIT: rc = list_commit(src, opts->rev, err); break;
         }
     } else {
