@@ -36,9 +36,13 @@ typedef struct svc_source_options {
     svc_source_kind kind;
     const char *rev;         /* SVC_SOURCE_COMMIT: any revspec ("HEAD", "main~2", a sha) */
     uint64_t max_file_size;  /* files larger are listed with size but not read; 0 = default (10 MiB) */
+    /* SVC_SOURCE_INDEX: the index file to read instead of the repository's own, as git's
+     * GIT_INDEX_FILE names it (the temporary index a hook of `git commit -a` is given); NULL or ""
+     * for the repository's. The core reads no environment: callers pass it. */
+    const char *index_file;
 } svc_source_options;
 
-#define SVC_SOURCE_OPTIONS_INIT { SVC_SOURCE_WORKTREE, NULL, 0 }
+#define SVC_SOURCE_OPTIONS_INIT { SVC_SOURCE_WORKTREE, NULL, 0, NULL }
 
 /* Opens `path` (a folder inside a git work tree, the work tree itself, or any folder). */
 int svc_source_open(svc_source **out, const char *path, const svc_source_options *opts, svc_error *err);

@@ -107,6 +107,8 @@ int cli_repo_open(cli_repo *repo, const cli_repo_options *opts)
     svc_source_options so = SVC_SOURCE_OPTIONS_INIT;
     so.kind = opts->kind;
     so.rev = opts->rev;
+    /* In a hook of `git commit -a`, git names the index being committed here. */
+    so.index_file = getenv("GIT_INDEX_FILE");
     const char *path = opts->path ? opts->path : ".";
     svc_model_options mo = SVC_MODEL_OPTIONS_INIT;
     mo.cache = !opts->no_cache;

@@ -1,6 +1,6 @@
 /*
  * Source: the list of files and their bytes, from the work tree, the index or a commit.
- * This file and stage.c are the only ones that talk to libgit2.
+ * Git goes through git.c; an ordinary work tree is listed without it (find_plain_repo).
  *
  * The root is the folder the user named. When it sits inside a git work tree, git
  * paths are the root-relative paths with `prefix` in front.
@@ -16,9 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <git2.h>
-#include <git2/sys/repository.h>
-
+#include "core/git.h"
 #include "svcscope/source.h"
 #include "svcscope/util.h"
 
@@ -33,8 +31,8 @@ struct svc_source {
     svc_source_kind kind;
     char *root;         /* absolute, no trailing slash */
     char *prefix;       /* git path of the root inside the work tree ("" or "backend/") */
-    git_repository *repo;
-    git_tree *tree;     /* SVC_SOURCE_COMMIT */
+    svc_repo *repo;
+    svc_repo_tree *tree; /* SVC_SOURCE_COMMIT */
     char *git_dir;
     char *branch;
     char *head;
@@ -46,20 +44,8 @@ struct svc_source {
     SVC_VEC(char *) skipped;   /* "path: why" of what the listing left out (svc_source_skipped_at) */
     SVC_VEC(bool) skipped_io;  /* ... and whether it was an I/O error (unreadable) */
     char *last_conflict;       /* the last conflicted index path said (one line per path) */
-    pthread_mutex_t git_lock; /* libgit2 objects are not shared across threads without a lock */
+    pthread_mutex_t git_lock; /* git objects are not shared across threads without a lock */
 };
-
-static int git_fail(svc_error *err, const char *what)
-{
-    const git_error *e = git_error_last();
-    return svc_error_set(err, SVC_EGIT, "%s: %s", what, e && e->message ? e->message : "unknown libgit2 error");
-}
-
-static void libgit2_init_once(void)
-{
-    static pthread_once_t once = PTHREAD_ONCE_INIT;
-    pthread_once(&once, (void (*)(void))git_libgit2_init);
-}
 
 /* Folders a plain-folder walk never enters: tool caches and environments. */
 static bool skipped_folder(const char *name)
@@ -73,7 +59,7 @@ static bool skipped_folder(const char *name)
     return false;
 }
 
-static source_entry *add_file(svc_source *src, const char *path, uint64_t size, const git_oid *oid)
+static source_entry *add_file(svc_source *src, const char *path, uint64_t size, const unsigned char *oid)
 {
     source_entry e = { 0 };
     e.path_owned = svc_xstrdup(path);
@@ -81,7 +67,7 @@ static source_entry *add_file(svc_source *src, const char *path, uint64_t size, 
     e.pub.size = size;
     if (oid) {
         e.pub.has_oid = true;
-        memcpy(e.pub.oid, oid->id, 20);
+        memcpy(e.pub.oid, oid, 20);
     }
     svc_vec_push(&src->files, e);
     return &src->files.items[src->files.len - 1];
@@ -334,17 +320,11 @@ static bool tracked_folder(const wt_walk *w, const char *dir)
     return i < w->nentries && strncmp(w->entries[i].path, dir, n) == 0 && w->entries[i].path[n] == '/';
 }
 
-static bool ensure_repo(svc_source *src);
+static int ensure_repo(svc_source *src, svc_error *err);
 
 static bool is_ignored(wt_walk *w, const char *git_path)
 {
-    int ignored = 0;
-    if (!ensure_repo(w->src)) return false;
-    if (git_ignore_path_is_ignored(&ignored, w->src->repo, git_path) < 0) {
-        git_error_clear();
-        return false;
-    }
-    return ignored != 0;
+    return ensure_repo(w->src, NULL) == 0 && svc_repo_is_ignored(w->src->repo, git_path);
 }
 
 /*
@@ -383,10 +363,8 @@ static void walk_worktree(wt_walk *w, int dirfd, bool untracked_dir)
             if (!S_ISREG(st.st_mode)) goto next;
             const idx_entry *e = entry && entry != CONFLICTED ? entry : NULL;
             bool same = e && stat_matches_index(&st, e, w->index_mtime);
-            git_oid oid;
-            if (same) memcpy(oid.id, e->oid, 20);
             source_entry *se = add_file(w->src, gpath + strlen(w->src->prefix), (uint64_t)st.st_size,
-                                        same ? &oid : NULL);
+                                        same ? e->oid : NULL);
             set_stat(se, &st);
         } else if (type == DT_DIR) {
             bool has_tracked = !untracked_dir && tracked_folder(w, gpath);
@@ -437,28 +415,29 @@ static int list_worktree(svc_source *src, svc_error *err)
         }
     }
     if (!index_path) {
-        /* libgit2 reads it */
-        if (!ensure_repo(src)) return git_fail(err, "opening the git repository");
-        git_index *index = NULL;
-        if (git_repository_index(&index, src->repo) < 0) return git_fail(err, "reading the git index");
-        size_t n = git_index_entrycount(index);
+        /* git.c reads it */
+        svc_repo_index *index = NULL;
+        int rc = ensure_repo(src, err);
+        if (rc < 0 || (rc = svc_repo_index_open(&index, src->repo, err)) < 0) return rc;
+        size_t n = svc_repo_index_count(index);
         for (size_t i = 0; i < n; i++) {
-            const git_index_entry *e = git_index_get_byindex(index, i);
+            svc_repo_entry e;
+            svc_repo_index_at(index, i, &e);
             idx_entry x = { 0 };
-            x.path = svc_xstrdup(e->path);
-            x.ctime_s = (uint32_t)e->ctime.seconds;
-            x.mtime_s = (uint32_t)e->mtime.seconds;
-            x.mtime_ns = e->mtime.nanoseconds;
-            x.ino = e->ino;
-            x.mode = e->mode;
-            x.size = e->file_size;
-            x.stage = (unsigned)GIT_INDEX_ENTRY_STAGE(e);
-            memcpy(x.oid, e->id.id, 20);
+            x.path = svc_xstrdup(e.path);
+            x.ctime_s = (uint32_t)e.ctime_s;
+            x.mtime_s = (uint32_t)e.mtime_s;
+            x.mtime_ns = e.mtime_ns;
+            x.ino = e.ino;
+            x.mode = e.mode;
+            x.size = e.file_size;
+            x.stage = e.stage;
+            memcpy(x.oid, e.oid, 20);
             svc_vec_push(&entries, x);
         }
-        const char *p = git_index_path(index);
+        const char *p = svc_repo_index_path(index);
         index_path = p ? svc_xstrdup(p) : NULL;
-        git_index_free(index);
+        svc_repo_index_free(index);
     }
     wt_walk w = { .src = src, .index_mtime = INT64_MAX };
     struct stat ist;
@@ -490,37 +469,30 @@ static int list_worktree(svc_source *src, svc_error *err)
     } else {
         svc_buf_puts(&w.git_path, src->prefix);
         walk_worktree(&w, fd, false);
-        if (src->repo) git_error_clear();
     }
     svc_buf_free(&w.git_path);
     free_idx(&entries);
     return rc;
 }
 
-/* Inside a git hook of `git commit -a` or `git commit PATH...`, what is being committed is the
- * temporary index GIT_INDEX_FILE names, not .git/index: read that one, as git itself would. */
-static int use_env_index(svc_source *src, svc_error *err)
+/*
+ * The staged files. `index_file`: the index to read instead of the repository's own (in a hook of
+ * `git commit -a` or `git commit PATH...`, what is committed is the temporary index git names in
+ * GIT_INDEX_FILE), or NULL.
+ */
+static int list_index(svc_source *src, const char *index_file, svc_error *err)
 {
-    const char *file = getenv("GIT_INDEX_FILE");
-    if (!file || !*file) return 0;
-    git_index *index = NULL;
-    if (git_index_open(&index, file) < 0) return git_fail(err, file);
-    int rc = git_repository_set_index(src->repo, index);
-    git_index_free(index);
-    return rc < 0 ? git_fail(err, file) : 0;
-}
-
-static int list_index(svc_source *src, svc_error *err)
-{
-    if (use_env_index(src, err) < 0) return err->code;
-    git_index *index = NULL;
-    if (git_repository_index(&index, src->repo) < 0) return git_fail(err, "reading the git index");
-    size_t n = git_index_entrycount(index);
+    int rc = 0;
+    if (index_file && *index_file && (rc = svc_repo_use_index_file(src->repo, index_file, err)) < 0) return rc;
+    svc_repo_index *index = NULL;
+    if ((rc = svc_repo_index_open(&index, src->repo, err)) < 0) return rc;
+    size_t n = svc_repo_index_count(index);
     for (size_t i = 0; i < n; i++) {
-        const git_index_entry *e = git_index_get_byindex(index, i);
+        svc_repo_entry e;
+        svc_repo_index_at(index, i, &e);
         /* A conflicted entry has no single staged content: it is left out (and said). */
-        if (GIT_INDEX_ENTRY_STAGE(e) > 0) {
-            const char *rel = strip_prefix(src, e->path);
+        if (e.stage > 0) {
+            const char *rel = strip_prefix(src, e.path);
             if (rel && (!src->last_conflict || strcmp(src->last_conflict, rel) != 0)) {
                 free(src->last_conflict);
                 src->last_conflict = svc_xstrdup(rel);
@@ -530,80 +502,25 @@ static int list_index(svc_source *src, svc_error *err)
             }
             continue;
         }
-        if ((e->mode & 0170000) != 0100000) continue;
-        const char *rel = strip_prefix(src, e->path);
-        if (rel) add_file(src, rel, e->file_size, &e->id);
+        if ((e.mode & 0170000) != 0100000) continue;
+        const char *rel = strip_prefix(src, e.path);
+        if (rel) add_file(src, rel, e.file_size, e.oid);
     }
-    git_index_free(index);
+    svc_repo_index_free(index);
     return 0;
 }
 
-typedef struct tree_walk_ctx {
-    svc_source *src;
-} tree_walk_ctx;
-
-static int tree_walk_cb(const char *root, const git_tree_entry *entry, void *payload)
+static void add_commit_file(const char *git_path, uint64_t size, const unsigned char oid[20], void *ctx)
 {
-    tree_walk_ctx *ctx = payload;
-    if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB) return 0;
-    if (git_tree_entry_filemode(entry) != GIT_FILEMODE_BLOB &&
-        git_tree_entry_filemode(entry) != GIT_FILEMODE_BLOB_EXECUTABLE)
-        return 0;
-    char *path = svc_xasprintf("%s%s", root, git_tree_entry_name(entry));
-    const char *rel = strip_prefix(ctx->src, path);
-    if (rel) {
-        size_t size = 0;
-        git_object *obj = NULL;
-        pthread_mutex_lock(&ctx->src->git_lock);
-        if (git_tree_entry_to_object(&obj, ctx->src->repo, entry) == 0) {
-            size = (size_t)git_blob_rawsize((git_blob *)obj);
-            git_object_free(obj);
-        }
-        pthread_mutex_unlock(&ctx->src->git_lock);
-        add_file(ctx->src, rel, size, git_tree_entry_id(entry));
-    }
-    free(path);
-    return 0;
+    svc_source *src = ctx;
+    const char *rel = strip_prefix(src, git_path);
+    if (rel) add_file(src, rel, size, oid);
 }
 
 static int list_commit(svc_source *src, const char *rev, svc_error *err)
 {
-    git_object *obj = NULL;
-    if (git_revparse_single(&obj, src->repo, rev ? rev : "HEAD") < 0)
-        return git_fail(err, rev ? rev : "HEAD");
-    git_object *tree = NULL;
-    int rc = git_object_peel(&tree, obj, GIT_OBJECT_TREE);
-    git_object_free(obj);
-    if (rc < 0) return git_fail(err, rev ? rev : "HEAD");
-    src->tree = (git_tree *)tree;
-    tree_walk_ctx ctx = { src };
-    if (git_tree_walk(src->tree, GIT_TREEWALK_PRE, tree_walk_cb, &ctx) < 0) return git_fail(err, "reading the commit");
-    return 0;
-}
-
-static void read_head(svc_source *src)
-{
-    git_reference *head = NULL;
-    if (git_repository_head(&head, src->repo) == 0) {
-        if (git_reference_is_branch(head)) src->branch = svc_xstrdup(git_reference_shorthand(head));
-        else src->branch = svc_xstrdup("(detached)");
-        const git_oid *id = git_reference_target(head);
-        if (id) {
-            char hex[GIT_OID_HEXSZ + 1];
-            git_oid_tostr(hex, sizeof hex, id);
-            hex[7] = '\0';
-            src->head = svc_xstrdup(hex);
-        }
-        git_reference_free(head);
-    } else if (git_repository_head_unborn(src->repo) == 1) {
-        git_reference *ref = NULL;
-        if (git_reference_lookup(&ref, src->repo, "HEAD") == 0) {
-            const char *target = git_reference_symbolic_target(ref);
-            if (target && svc_str_starts_with(target, "refs/heads/")) src->branch = svc_xstrdup(target + 11);
-            git_reference_free(ref);
-        }
-    }
-    git_error_clear();
+    int rc = svc_repo_tree_open(&src->tree, src->repo, rev ? rev : "HEAD", err);
+    return rc < 0 ? rc : svc_repo_tree_files(src->repo, src->tree, add_commit_file, src, err);
 }
 
 static int compare_entries(const void *a, const void *b)
@@ -707,21 +624,15 @@ static repo_search find_plain_repo(const char *real, char **workdir, char **git_
     return result;
 }
 
-/* Opens the repository with libgit2 when a work tree was found without it. */
-static bool ensure_repo(svc_source *src)
+/* Opens the repository through git.c when a work tree was found without it. */
+static int ensure_repo(svc_source *src, svc_error *err)
 {
-    if (src->repo) return true;
-    if (!src->workdir) return false;
+    if (src->repo) return 0;
+    if (!src->workdir) return svc_error_set(err, SVC_EGIT, "%s: not a git repository", src->root);
     pthread_mutex_lock(&src->git_lock);
-    if (!src->repo) {
-        libgit2_init_once();
-        if (git_repository_open_ext(&src->repo, src->workdir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
-            src->repo = NULL;
-            git_error_clear();
-        }
-    }
+    int rc = src->repo ? 0 : svc_repo_open_workdir(&src->repo, src->workdir, err);
     pthread_mutex_unlock(&src->git_lock);
-    return src->repo != NULL;
+    return rc;
 }
 
 int svc_source_open(svc_source **out, const char *path, const svc_source_options *opts, svc_error *err)
@@ -754,11 +665,11 @@ int svc_source_open(svc_source **out, const char *path, const svc_source_options
             src->prefix = svc_xasprintf("%s/", real + n + 1);
         }
         rc = list_worktree(src, err);
-    } else if (found == REPO_ASK_LIBGIT2 && (libgit2_init_once(), git_repository_open_ext(&src->repo, real, 0, NULL) == 0)) {
+    } else if (found == REPO_ASK_LIBGIT2 && svc_repo_open(&src->repo, real, NULL) == 0) {
         src->is_git = true;
         src->head_read = true;
-        const char *wd_path = git_repository_workdir(src->repo);
-        src->git_dir = svc_xstrdup(git_repository_path(src->repo));
+        const char *wd_path = svc_repo_workdir(src->repo);
+        src->git_dir = svc_xstrdup(svc_repo_git_dir(src->repo));
         if (!wd_path) {
             svc_source_free(src);
             return svc_error_set(err, SVC_EUSAGE, "%s: a bare repository has no work tree; clone it first", path);
@@ -771,14 +682,13 @@ int svc_source_open(svc_source **out, const char *path, const svc_source_options
                 src->prefix = svc_xasprintf("%s/", real + n + 1);
             }
         }
-        read_head(src);
+        svc_repo_read_head(src->repo, &src->branch, &src->head);
         switch (opts->kind) {
         case SVC_SOURCE_WORKTREE: rc = list_worktree(src, err); break;
-        case SVC_SOURCE_INDEX: rc = list_index(src, err); break;
+        case SVC_SOURCE_INDEX: rc = list_index(src, opts->index_file, err); break;
         case SVC_SOURCE_COMMIT: rc = list_commit(src, opts->rev, err); break;
         }
     } else {
-        if (found == REPO_ASK_LIBGIT2) git_error_clear();
         if (opts->kind != SVC_SOURCE_WORKTREE) {
             svc_source_free(src);
             return svc_error_set(err, SVC_EUSAGE, "%s: not a git repository, so there is no %s to read", path,
@@ -806,8 +716,8 @@ void svc_source_free(svc_source *src)
     svc_vec_free(&src->skipped);
     svc_vec_free(&src->skipped_io);
     free(src->last_conflict);
-    git_tree_free(src->tree);
-    git_repository_free(src->repo);
+    svc_repo_tree_free(src->tree);
+    svc_repo_free(src->repo);
     free(src->workdir);
     pthread_mutex_destroy(&src->git_lock);
     free(src->root);
@@ -821,13 +731,13 @@ void svc_source_free(svc_source *src)
 const char *svc_source_root(const svc_source *src) { return src->root; }
 bool svc_source_is_git(const svc_source *src) { return src->is_git; }
 svc_source_kind svc_source_kind_of(const svc_source *src) { return src->kind; }
-/* Branch and head are looked up on first use: they need libgit2, which a work tree can do without. */
+/* Branch and head are looked up on first use: they need git.c, which a work tree can do without. */
 static void ensure_head(const svc_source *csrc)
 {
     svc_source *src = (svc_source *)csrc;
-    if (src->head_read || !ensure_repo(src)) return;
+    if (src->head_read || ensure_repo(src, NULL) < 0) return;
     pthread_mutex_lock(&src->git_lock);
-    if (!src->head_read) read_head(src);
+    if (!src->head_read) svc_repo_read_head(src->repo, &src->branch, &src->head);
     src->head_read = true;
     pthread_mutex_unlock(&src->git_lock);
 }
@@ -866,24 +776,11 @@ long svc_source_find(const svc_source *src, const char *path)
 
 static int read_blob(const svc_source *src, const svc_source_file *f, char **bytes, size_t *len, svc_error *err)
 {
-    git_oid oid;
-    memcpy(oid.id, f->oid, 20);
     svc_source *mut = (svc_source *)src;
     pthread_mutex_lock(&mut->git_lock);
-    git_blob *blob = NULL;
-    int rc = git_blob_lookup(&blob, src->repo, &oid);
-    if (rc == 0) {
-        size_t n = (size_t)git_blob_rawsize(blob);
-        *bytes = svc_xmalloc(n + 1);
-        memcpy(*bytes, git_blob_rawcontent(blob), n);
-        (*bytes)[n] = '\0';
-        *len = n;
-        git_blob_free(blob);
-    } else {
-        git_fail(err, f->path);
-    }
+    int rc = svc_repo_read_blob(src->repo, f->oid, bytes, len, f->path, err);
     pthread_mutex_unlock(&mut->git_lock);
-    return rc < 0 ? SVC_EGIT : 0;
+    return rc;
 }
 
 static int read_worktree_file(const svc_source *src, const svc_source_file *f, char **bytes, size_t *len,
@@ -948,50 +845,47 @@ int svc_source_read(const svc_source *src, size_t i, char **bytes, size_t *len, 
     return read_blob(src, f, bytes, len, err);
 }
 
+typedef SVC_VEC(char *) path_vec;
+
+typedef struct changed_paths {
+    const svc_source *src;
+    path_vec paths;
+} changed_paths;
+
+static void add_changed_path(const char *git_path, void *ctx)
+{
+    changed_paths *c = ctx;
+    const char *rel = strip_prefix(c->src, git_path);
+    if (rel) svc_vec_push(&c->paths, svc_xstrdup(rel));
+}
+
 int svc_source_changed_since(const svc_source *src, const char *rev, char ***paths, size_t *npaths, svc_error *err)
 {
     *paths = NULL;
     *npaths = 0;
     if (!src->is_git) return svc_error_set(err, SVC_EUSAGE, "--diff needs a git repository");
-    if (!ensure_repo((svc_source *)src)) return git_fail(err, "opening the git repository");
-    git_object *obj = NULL;
-    git_object *old_tree = NULL;
-    if (git_revparse_single(&obj, src->repo, rev) < 0) return git_fail(err, rev);
-    int rc = git_object_peel(&old_tree, obj, GIT_OBJECT_TREE);
-    git_object_free(obj);
-    if (rc < 0) return git_fail(err, rev);
-
-    git_diff *diff = NULL;
-    git_diff_options opts;
-    git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
-    opts.flags = GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS;
-    pthread_mutex_lock(&((svc_source *)src)->git_lock);
-    switch (src->kind) {
-    case SVC_SOURCE_WORKTREE:
-        rc = git_diff_tree_to_workdir_with_index(&diff, src->repo, (git_tree *)old_tree, &opts);
-        break;
-    case SVC_SOURCE_INDEX:
-        rc = git_diff_tree_to_index(&diff, src->repo, (git_tree *)old_tree, NULL, &opts);
-        break;
-    case SVC_SOURCE_COMMIT:
-        rc = git_diff_tree_to_tree(&diff, src->repo, (git_tree *)old_tree, src->tree, &opts);
-        break;
+    svc_source *mut = (svc_source *)src;
+    int rc = ensure_repo(mut, err);
+    if (rc < 0) return rc;
+    static const svc_repo_side side_of[] = {
+        [SVC_SOURCE_WORKTREE] = SVC_REPO_SIDE_WORKDIR,
+        [SVC_SOURCE_INDEX] = SVC_REPO_SIDE_INDEX,
+        [SVC_SOURCE_COMMIT] = SVC_REPO_SIDE_TREE,
+    };
+    changed_paths changed = { src, { 0 } };
+    svc_repo_tree *old_tree = NULL;
+    pthread_mutex_lock(&mut->git_lock);
+    rc = svc_repo_tree_open(&old_tree, src->repo, rev, err);
+    if (rc == 0)
+        rc = svc_repo_changed_files(src->repo, old_tree, side_of[src->kind], src->tree, add_changed_path, &changed, err);
+    pthread_mutex_unlock(&mut->git_lock);
+    svc_repo_tree_free(old_tree);
+    if (rc < 0) {
+        svc_source_free_paths(changed.paths.items, changed.paths.len);
+        return rc;
     }
-    pthread_mutex_unlock(&((svc_source *)src)->git_lock);
-    git_object_free(old_tree);
-    if (rc < 0) return git_fail(err, "computing the changed files");
-
-    SVC_VEC(char *) out = { 0 };
-    size_t n = git_diff_num_deltas(diff);
-    for (size_t i = 0; i < n; i++) {
-        const git_diff_delta *d = git_diff_get_delta(diff, i);
-        if (d->status == GIT_DELTA_DELETED) continue;
-        const char *rel = strip_prefix(src, d->new_file.path);
-        if (rel) svc_vec_push(&out, svc_xstrdup(rel));
-    }
-    git_diff_free(diff);
-    *paths = out.items;
-    *npaths = out.len;
+    *paths = changed.paths.items;
+    *npaths = changed.paths.len;
     return 0;
 }
 

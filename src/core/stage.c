@@ -1,9 +1,7 @@
 /*
- * Staging fixes: the git index side of fix_apply.c, through libgit2. Only the entries a fix
- * changes are touched (git_index_add / git_index_remove of that one path); every other entry,
- * its stat data included, is written back as it was read.
- *
- * With source.c the only file that talks to libgit2 (gitrepo.c makes repositories for the demo).
+ * Staging fixes: the git index side of fix_apply.c, through git.c. Only the entries a fix
+ * changes are touched (one entry added or removed by path); every other entry, its stat data
+ * included, is written back as it was read.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,46 +11,35 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <git2.h>
-
 #include "core/fix_internal.h"
+#include "core/git.h"
 #include "svcscope/util.h"
 
 struct svc_git {
-    git_repository *repo;
-    git_index *index;
+    svc_repo *repo;
+    svc_repo_index *index;
     char *workdir;  /* absolute, with a trailing slash */
     char *git_dir;  /* with a trailing slash */
     char *prefix;   /* the root inside the work tree: "" or "backend/" */
 };
 
-static int git_fail(svc_error *err, const char *what)
-{
-    const git_error *e = git_error_last();
-    int rc = svc_error_set(err, SVC_EGIT, "%s: %s", what, e && e->message ? e->message : "unknown libgit2 error");
-    git_error_clear();
-    return rc;
-}
+/* The git path of a root-relative path (malloc'd). */
+static char *git_path(const svc_git *g, const char *path) { return svc_xasprintf("%s%s", g->prefix, path); }
 
 int svc_git_open(svc_git **out, const char *root, svc_error *err)
 {
     *out = NULL;
-    git_libgit2_init();
-    git_repository *repo = NULL;
-    if (git_repository_open_ext(&repo, root, 0, NULL) < 0) {
-        git_error_clear();
-        git_libgit2_shutdown();
+    svc_repo *repo = NULL;
+    if (svc_repo_open(&repo, root, NULL) < 0)
         return svc_error_set(err, SVC_ENOTFOUND, "%s: not inside a git repository", root);
-    }
-    const char *workdir = git_repository_workdir(repo);
+    const char *workdir = svc_repo_workdir(repo);
     if (!workdir) {
-        git_repository_free(repo);
-        git_libgit2_shutdown();
+        svc_repo_free(repo);
         return svc_error_set(err, SVC_EUSAGE, "%s: a bare repository has no work tree; clone it first", root);
     }
     svc_git *g = svc_xcalloc(1, sizeof *g);
     g->repo = repo;
-    g->git_dir = svc_xstrdup(git_repository_path(repo));
+    g->git_dir = svc_xstrdup(svc_repo_git_dir(repo));
     char wd[PATH_MAX], real[PATH_MAX];
     g->workdir = svc_xasprintf("%s/", realpath(workdir, wd) ? wd : workdir);
     g->prefix = svc_xstrdup("");
@@ -63,8 +50,8 @@ int svc_git_open(svc_git **out, const char *root, svc_error *err)
             g->prefix = svc_xasprintf("%s/", real + n);
         }
     }
-    if (git_repository_index(&g->index, repo) < 0) {
-        int rc = git_fail(err, "reading the git index");
+    int rc = svc_repo_index_open(&g->index, repo, err);
+    if (rc < 0) {
         svc_git_free(g);
         return rc;
     }
@@ -75,13 +62,12 @@ int svc_git_open(svc_git **out, const char *root, svc_error *err)
 void svc_git_free(svc_git *g)
 {
     if (!g) return;
-    git_index_free(g->index);
-    git_repository_free(g->repo);
+    svc_repo_index_free(g->index);
+    svc_repo_free(g->repo);
     free(g->workdir);
     free(g->git_dir);
     free(g->prefix);
     free(g);
-    git_libgit2_shutdown();
 }
 
 const char *svc_git_dir(const svc_git *g) { return g->git_dir; }
@@ -95,100 +81,52 @@ bool svc_git_index_locked(const svc_git *g)
     return locked;
 }
 
-int svc_git_reload_index(svc_git *g, svc_error *err)
-{
-    if (git_index_read(g->index, 1) < 0) return git_fail(err, "reading the git index");
-    return 0;
-}
+int svc_git_reload_index(svc_git *g, svc_error *err) { return svc_repo_index_reload(g->index, err); }
 
 void svc_git_entry(svc_git *g, const char *path, svc_ix_entry *out)
 {
     memset(out, 0, sizeof *out);
-    char *gp = svc_xasprintf("%s%s", g->prefix, path);
-    const git_index_entry *e = git_index_get_bypath(g->index, gp, 0);
-    if (e) {
-        if (e->mode == GIT_FILEMODE_BLOB || e->mode == GIT_FILEMODE_BLOB_EXECUTABLE) {
+    char *gp = git_path(g, path);
+    svc_repo_entry e;
+    if (svc_repo_index_find(g->index, gp, 0, &e)) {
+        out->mode = e.mode;
+        if (e.mode == SVC_REPO_MODE_FILE || e.mode == SVC_REPO_MODE_EXECUTABLE) {
             out->state = SVC_IX_ENTRY;
-            out->mode = e->mode;
-            memcpy(out->oid, e->id.id, 20);
-            if (e->flags & GIT_INDEX_ENTRY_VALID) out->flags |= SVC_IX_ASSUME_UNCHANGED;
-            if (e->flags_extended & GIT_INDEX_ENTRY_SKIP_WORKTREE) out->flags |= SVC_IX_SKIP_WORKTREE;
-            if (e->flags_extended & GIT_INDEX_ENTRY_INTENT_TO_ADD) out->flags |= SVC_IX_INTENT_TO_ADD;
+            memcpy(out->oid, e.oid, 20);
+            if (e.assume_unchanged) out->flags |= SVC_IX_ASSUME_UNCHANGED;
+            if (e.skip_worktree) out->flags |= SVC_IX_SKIP_WORKTREE;
+            if (e.intent_to_add) out->flags |= SVC_IX_INTENT_TO_ADD;
         } else {
             out->state = SVC_IX_OTHER;
-            out->mode = e->mode;
         }
     } else {
-        for (int stage = 1; stage <= 3; stage++)
-            if (git_index_get_bypath(g->index, gp, stage)) out->state = SVC_IX_CONFLICT;
+        for (unsigned stage = 1; stage <= 3; stage++)
+            if (svc_repo_index_find(g->index, gp, stage, &e)) out->state = SVC_IX_CONFLICT;
     }
     free(gp);
 }
 
-static void copy_out(const char *p, size_t n, char **bytes, size_t *len)
-{
-    *bytes = svc_xmalloc(n + 1);
-    if (n) memcpy(*bytes, p, n);
-    (*bytes)[n] = '\0';
-    *len = n;
-}
-
 int svc_git_blob_raw(svc_git *g, const unsigned char oid[20], char **bytes, size_t *len, svc_error *err)
 {
-    git_oid id;
-    memcpy(id.id, oid, 20);
-    git_blob *blob = NULL;
-    if (git_blob_lookup(&blob, g->repo, &id) < 0) return git_fail(err, "reading a staged file");
-    copy_out(git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob), bytes, len);
-    git_blob_free(blob);
-    return 0;
+    return svc_repo_read_blob(g->repo, oid, bytes, len, "reading a staged file", err);
 }
 
 int svc_git_blob_text(svc_git *g, const char *path, const unsigned char oid[20], char **bytes, size_t *len,
                       svc_error *err)
 {
-    git_oid id;
-    memcpy(id.id, oid, 20);
-    git_blob *blob = NULL;
-    if (git_blob_lookup(&blob, g->repo, &id) < 0) return git_fail(err, path);
-    git_buf out = { 0 };
-    git_blob_filter_options opts;
-    git_blob_filter_options_init(&opts, GIT_BLOB_FILTER_OPTIONS_VERSION);
-    char *gp = svc_xasprintf("%s%s", g->prefix, path);
-    int rc = git_blob_filter(&out, blob, gp, &opts);
+    char *gp = git_path(g, path);
+    int rc = svc_repo_read_blob_checkout(g->repo, oid, gp, bytes, len, path, err);
     free(gp);
-    if (rc < 0) {
-        git_blob_free(blob);
-        return git_fail(err, path);
-    }
-    copy_out(out.ptr ? out.ptr : "", out.size, bytes, len);
-    git_buf_dispose(&out);
-    git_blob_free(blob);
-    return 0;
+    return rc;
 }
 
 int svc_git_clean(svc_git *g, const char *path, const char *bytes, size_t len, char **out, size_t *outlen,
                   svc_error *err)
 {
-    git_filter_list *filters = NULL;
-    char *gp = svc_xasprintf("%s%s", g->prefix, path);
-    int rc = git_filter_list_load(&filters, g->repo, NULL, gp, GIT_FILTER_TO_ODB, GIT_FILTER_DEFAULT);
+    char *gp = git_path(g, path);
+    int rc = svc_repo_clean(g->repo, gp, bytes, len, out, outlen, path, err);
     free(gp);
-    if (rc < 0) return git_fail(err, path);
-    if (!filters) {
-        copy_out(bytes, len, out, outlen);
-        return 0;
-    }
-    git_buf buf = { 0 };
-    rc = git_filter_list_apply_to_buffer(&buf, filters, bytes, len);
-    git_filter_list_free(filters);
-    if (rc < 0) {
-        git_buf_dispose(&buf);
-        return git_fail(err, path);
-    }
-    copy_out(buf.ptr ? buf.ptr : "", buf.size, out, outlen);
-    git_buf_dispose(&buf);
-    return 0;
+    return rc;
 }
 
 int svc_git_hash_worktree(svc_git *g, const char *path, const char *bytes, size_t len, unsigned char oid[20],
@@ -198,39 +136,31 @@ int svc_git_hash_worktree(svc_git *g, const char *path, const char *bytes, size_
     size_t n = 0;
     int rc = svc_git_clean(g, path, bytes, len, &clean, &n, err);
     if (rc < 0) return rc;
-    git_oid id;
-    rc = git_odb_hash(&id, clean, n, GIT_OBJECT_BLOB);
+    rc = svc_repo_hash_blob(clean, n, oid, path, err);
     free(clean);
-    if (rc < 0) return git_fail(err, path);
-    memcpy(oid, id.id, 20);
-    return 0;
+    return rc;
 }
 
 void svc_git_hash_raw(const char *bytes, size_t len, unsigned char oid[20])
 {
-    git_oid id;
-    if (git_odb_hash(&id, bytes, len, GIT_OBJECT_BLOB) < 0) {
-        git_error_clear();
-        memset(oid, 0, 20);
-        return;
-    }
-    memcpy(oid, id.id, 20);
+    if (svc_repo_hash_blob(bytes, len, oid, "hashing", NULL) < 0) memset(oid, 0, 20);
 }
 
 bool svc_git_racily_clean(svc_git *g, const char *path)
 {
-    char *gp = svc_xasprintf("%s%s", g->prefix, path);
-    const git_index_entry *e = git_index_get_bypath(g->index, gp, 0);
+    char *gp = git_path(g, path);
+    svc_repo_entry e;
+    bool found = svc_repo_index_find(g->index, gp, 0, &e);
     free(gp);
     char *index_path = svc_xasprintf("%sindex", g->git_dir);
     struct stat st;
-    bool racy = !e || stat(index_path, &st) < 0 || (int64_t)e->mtime.seconds >= (int64_t)st.st_mtime;
+    bool racy = !found || stat(index_path, &st) < 0 || (int64_t)e.mtime_s >= (int64_t)st.st_mtime;
     free(index_path);
     return racy;
 }
 
-/* True when the work tree file at `gp` hashes to `oid`; fills `st`. */
-static bool worktree_matches(svc_git *g, const char *path, const git_oid *oid, struct stat *st)
+/* True when the work tree file at `path` hashes to `oid`; fills `st`. */
+static bool worktree_matches(svc_git *g, const char *path, const unsigned char oid[20], struct stat *st)
 {
     char *full = svc_xasprintf("%s%s%s", g->workdir, g->prefix, path);
     int fd = open(full, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK); /* a FIFO must not block */
@@ -245,7 +175,7 @@ static bool worktree_matches(svc_git *g, const char *path, const git_oid *oid, s
         unsigned char h[20];
         svc_error err = SVC_ERROR_INIT;
         if (r == 0 && svc_git_hash_worktree(g, path, b.data ? b.data : "", b.len, h, &err) == 0)
-            same = memcmp(h, oid->id, 20) == 0;
+            same = memcmp(h, oid, 20) == 0;
         svc_buf_free(&b);
     }
     close(fd);
@@ -255,59 +185,47 @@ static bool worktree_matches(svc_git *g, const char *path, const git_oid *oid, s
 int svc_git_set_entry(svc_git *g, const char *path, const svc_ix_entry *want, const char *blob, size_t len,
                       svc_error *err)
 {
-    char *gp = svc_xasprintf("%s%s", g->prefix, path);
+    char *gp = git_path(g, path);
     int rc = 0;
     if (want->state == SVC_IX_ABSENT) {
-        if (git_index_get_bypath(g->index, gp, 0) && git_index_remove(g->index, gp, 0) < 0)
-            rc = git_fail(err, path);
+        rc = svc_repo_index_remove(g->index, gp, path, err);
         free(gp);
         return rc;
     }
-    git_oid id;
-    if (git_blob_create_from_buffer(&id, g->repo, blob, len) < 0) {
-        free(gp);
-        return git_fail(err, path);
-    }
-    git_index_entry e;
+    svc_repo_entry e;
     memset(&e, 0, sizeof e);
+    rc = svc_repo_write_blob(g->repo, blob, len, e.oid, path, err);
+    if (rc < 0) {
+        free(gp);
+        return rc;
+    }
     e.path = gp;
-    e.mode = want->mode ? want->mode : GIT_FILEMODE_BLOB;
-    e.id = id;
+    e.mode = want->mode ? want->mode : SVC_REPO_MODE_FILE;
     e.file_size = (uint32_t)len;
-    /* The flags the entry had (or had before, for undo): libgit2 would otherwise clear them, and a
+    /* The flags the entry had (or had before, for undo): the index would otherwise clear them, and a
      * skip-worktree file's local edits would become ordinary changes. */
-    if (want->flags & SVC_IX_ASSUME_UNCHANGED) e.flags |= GIT_INDEX_ENTRY_VALID;
-    if (want->flags & SVC_IX_SKIP_WORKTREE) e.flags_extended |= GIT_INDEX_ENTRY_SKIP_WORKTREE;
-    if (want->flags & SVC_IX_INTENT_TO_ADD) e.flags_extended |= GIT_INDEX_ENTRY_INTENT_TO_ADD;
+    e.assume_unchanged = want->flags & SVC_IX_ASSUME_UNCHANGED;
+    e.skip_worktree = want->flags & SVC_IX_SKIP_WORKTREE;
+    e.intent_to_add = want->flags & SVC_IX_INTENT_TO_ADD;
     struct stat st;
-    if (worktree_matches(g, path, &id, &st)) {
+    if (worktree_matches(g, path, e.oid, &st)) {
         /* Clean: git may trust the stat data. Otherwise it stays zero, so git reads the file. */
-        e.ctime.seconds = (int32_t)st.st_ctim.tv_sec;
-        e.ctime.nanoseconds = (uint32_t)st.st_ctim.tv_nsec;
-        e.mtime.seconds = (int32_t)st.st_mtim.tv_sec;
-        e.mtime.nanoseconds = (uint32_t)st.st_mtim.tv_nsec;
+        e.ctime_s = (int32_t)st.st_ctim.tv_sec;
+        e.ctime_ns = (uint32_t)st.st_ctim.tv_nsec;
+        e.mtime_s = (int32_t)st.st_mtim.tv_sec;
+        e.mtime_ns = (uint32_t)st.st_mtim.tv_nsec;
         e.dev = (uint32_t)st.st_dev;
         e.ino = (uint32_t)st.st_ino;
         e.uid = (uint32_t)st.st_uid;
         e.gid = (uint32_t)st.st_gid;
         e.file_size = (uint32_t)st.st_size;
     }
-    if (git_index_add(g->index, &e) < 0) rc = git_fail(err, path);
+    rc = svc_repo_index_add(g->index, &e, path, err);
     free(gp);
     return rc;
 }
 
-int svc_git_write_index(svc_git *g, svc_error *err)
-{
-    int rc = git_index_write(g->index);
-    if (rc == GIT_ELOCKED) {
-        git_error_clear();
-        return svc_error_set(err, SVC_EUNSAFE,
-                             "the git index is locked by another git process (%sindex.lock exists)", g->git_dir);
-    }
-    if (rc < 0) return git_fail(err, "writing the git index");
-    return 0;
-}
+int svc_git_write_index(svc_git *g, svc_error *err) { return svc_repo_index_write(g->index, err); }
 
 /* ---- mapping an edit onto the index version --------------------------------------------- */
 
@@ -334,18 +252,6 @@ static size_t *line_starts(const char *s, size_t len, size_t *n)
     return v.items;
 }
 
-typedef struct hunk_list {
-    SVC_VEC(git_diff_hunk) hunks;
-} hunk_list;
-
-static int collect_hunk(const git_diff_delta *delta, const git_diff_hunk *hunk, void *payload)
-{
-    (void)delta;
-    hunk_list *l = payload;
-    svc_vec_push(&l->hunks, *hunk);
-    return 0;
-}
-
 int svc_stage_align(svc_line_map **out, const char *wt, size_t wtlen, const char *ix, size_t ixlen, svc_error *err)
 {
     svc_line_map *m = svc_xcalloc(1, sizeof *m);
@@ -362,34 +268,31 @@ int svc_stage_align(svc_line_map **out, const char *wt, size_t wtlen, const char
         *out = m;
         return 0;
     }
-    git_diff_options opts;
-    git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
-    opts.flags = GIT_DIFF_FORCE_TEXT | GIT_DIFF_MINIMAL;
-    opts.context_lines = 0;
-    opts.interhunk_lines = 0;
-    hunk_list l = { { 0 } };
-    if (git_diff_buffers(ix, ixlen, NULL, wt, wtlen, NULL, &opts, NULL, NULL, collect_hunk, NULL, &l) < 0) {
-        svc_vec_free(&l.hunks);
+    svc_repo_hunk *hunks = NULL;
+    size_t nhunks = 0;
+    int rc = svc_repo_diff_lines(ix, ixlen, wt, wtlen, &hunks, &nhunks, "comparing the file with its staged version",
+                                 err);
+    if (rc < 0) {
         svc_line_map_free(m);
         *out = NULL;
-        return git_fail(err, "comparing the file with its staged version");
+        return rc;
     }
     /* Lines between hunks are equal; hunk lines are the user's unstaged changes. */
     size_t w = 0, i = 0;
-    for (size_t h = 0; h <= l.hunks.len; h++) {
+    for (size_t h = 0; h <= nhunks; h++) {
         size_t w0 = m->nw, i0 = m->ni;
-        if (h < l.hunks.len) {
-            const git_diff_hunk *hk = &l.hunks.items[h];
-            w0 = hk->new_lines ? (size_t)hk->new_start - 1 : (size_t)hk->new_start;
-            i0 = hk->old_lines ? (size_t)hk->old_start - 1 : (size_t)hk->old_start;
+        if (h < nhunks) {
+            const svc_repo_hunk *hk = &hunks[h];
+            w0 = hk->new_lines ? hk->new_start - 1 : hk->new_start;
+            i0 = hk->old_lines ? hk->old_start - 1 : hk->old_start;
         }
         while (w < w0 && w < m->nw) m->map[w++] = i < m->ni ? (long)i++ : -1;
-        if (h == l.hunks.len) break;
-        i = i0 + (size_t)l.hunks.items[h].old_lines;
-        for (int k = 0; k < l.hunks.items[h].new_lines && w < m->nw; k++) m->map[w++] = -1;
+        if (h == nhunks) break;
+        i = i0 + hunks[h].old_lines;
+        for (size_t k = 0; k < hunks[h].new_lines && w < m->nw; k++) m->map[w++] = -1;
     }
     while (w < m->nw) m->map[w++] = -1;
-    svc_vec_free(&l.hunks);
+    free(hunks);
     *out = m;
     return 0;
 }
