@@ -200,6 +200,19 @@ static void add_star_names(build_ctx *b, const char *module, size_t holder, svc_
     }
 }
 
+/* True when the module-level name `name` of file `f`, bound to `written` (an import's target or an
+ * assignment's value), reaches the services package, a task or wrapper (`targets`) or a module
+ * that holds such names (`tainted`). */
+static bool reaches_taint(const svc_model *m, const svc_file *f, const char *name, const char *written,
+                          svc_map *targets, svc_map *tainted)
+{
+    char *key = svc_xasprintf("%s.%s", f->module, name);
+    const char *r = svc_model_resolve(m, key);
+    free(key);
+    return within_services(m, written) || within_services(m, r) ||
+           (r && (svc_map_get(targets, r) || svc_map_get(tainted, r)));
+}
+
 /*
  * Names by which a file that writes neither the services package's name nor a task word can
  * still reach something a rule reads, and how it would reach them (docs/performance.md):
@@ -260,24 +273,14 @@ void model_taint_round(build_ctx *b, index_vec *todo)
                     }
                     continue;
                 }
-                if (!imp->bound) continue;
-                char *key = svc_xasprintf("%s.%s", f->module, imp->bound);
-                const char *r = svc_model_resolve(m, key);
-                free(key);
-                if (within_services(m, imp->target) || within_services(m, r) ||
-                    (r && (svc_map_get(targets, r) || svc_map_get(tainted, r)))) {
+                if (imp->bound && reaches_taint(m, f, imp->bound, imp->target, targets, tainted)) {
                     add_taint(b, imp->bound, i);
                     holds = true;
                 }
             }
             for (size_t k = 0; k < facts->nassigns; k++) {
                 const svc_assign *as = &facts->assigns[k];
-                if (!as->value_chain) continue;
-                char *key = svc_xasprintf("%s.%s", f->module, as->name);
-                const char *r = svc_model_resolve(m, key);
-                free(key);
-                if (within_services(m, as->value_chain) || within_services(m, r) ||
-                    (r && (svc_map_get(targets, r) || svc_map_get(tainted, r)))) {
+                if (as->value_chain && reaches_taint(m, f, as->name, as->value_chain, targets, tainted)) {
                     add_taint(b, as->name, i);
                     holds = true;
                 }
