@@ -4,24 +4,55 @@
  * This file runs the build's phases in order and frees the model; each phase is a file of its
  * own (model_internal.h lists them).
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "core/model_internal.h"
-#include "svcscope/quote.h"
 
 /* facts.c: frees the calling thread's extraction arena (worker threads free theirs as they end). */
 void svc_facts_release_thread_memory(void);
 
-/* Phase timings for SVCSCOPE_STATS=1 (ms since the build began). */
+/* The end of a phase (model->stats.phases). */
 #define MARK(what) (ps.nmarks < 16 ? (void)(ps.marks[ps.nmarks] = (what), ps.mark_ns[ps.nmarks++] = svc_cache_now_ns()) : (void)0)
 
-static bool env_set(const char *name)
+/* With opts->trace: a round of the pre-filter in model->stats.rounds; FILES and CLOSURE rounds
+ * list the files that have facts now when opts->trace_files asks. */
+static void trace_round(build_ctx *b, svc_model_round_kind kind, size_t names, size_t needed)
 {
-    const char *v = getenv(name);
-    return v && *v && strcmp(v, "0") != 0;
+    svc_model *m = b->m;
+    const struct parse_state *ps = b->ps;
+    if (!ps->opts->trace) return;
+    m->stats.rounds = svc_xrealloc(m->stats.rounds, (m->stats.nrounds + 1) * sizeof *m->stats.rounds);
+    svc_model_round *r = &m->stats.rounds[m->stats.nrounds++];
+    memset(r, 0, sizeof *r);
+    r->kind = kind;
+    r->names = names;
+    r->needed = needed;
+    if (kind == SVC_ROUND_TAINT) return;
+    for (size_t i = 0; i < m->nfiles; i++) r->parsed += ps->work[i].status != ST_UNPARSED;
+    if (!ps->opts->trace_files) return;
+    r->files = svc_xcalloc(r->parsed ? r->parsed : 1, sizeof *r->files);
+    if (kind == SVC_ROUND_FILES) r->must = svc_xcalloc(r->parsed ? r->parsed : 1, sizeof *r->must);
+    size_t k = 0;
+    for (size_t i = 0; i < m->nfiles; i++) {
+        if (ps->work[i].status == ST_UNPARSED) continue;
+        if (r->must) r->must[k] = ps->work[i].must;
+        r->files[k++] = i;
+    }
+}
+
+/* The phases' durations and the whole build's, from the marks. */
+static void time_phases(svc_model *m, const struct parse_state *ps, int64_t started_ns, int64_t ended_ns)
+{
+    m->stats.ns = ended_ns - started_ns;
+    int64_t prev = started_ns;
+    for (int k = 0; k < ps->nmarks; k++) {
+        m->stats.phases[k].name = ps->marks[k];
+        m->stats.phases[k].ns = ps->mark_ns[k] - prev;
+        prev = ps->mark_ns[k];
+    }
+    m->stats.nphases = (size_t)ps->nmarks;
 }
 
 static int compare_size(const void *pa, const void *pb)
@@ -48,7 +79,7 @@ int svc_model_build(svc_model **out, svc_source *src, const svc_config *cfg, con
 
     struct parse_state ps = { 0 };
     ps.opts = opts;
-    ps.check_only = opts->check_only && !env_set("SVCSCOPE_NO_PREFILTER");
+    ps.check_only = opts->check_only;
     ps.taint_names = svc_map_new();
     ps.member_seen = svc_map_new();
     int threads = opts->threads;
@@ -58,8 +89,8 @@ int svc_model_build(svc_model **out, svc_source *src, const svc_config *cfg, con
     }
     ps.threads = threads > MAX_THREADS ? MAX_THREADS : threads;
     char *cache_path = NULL;
-    if (opts->cache && !env_set("SVCSCOPE_NO_CACHE"))
-        cache_path = opts->cache_path ? svc_xstrdup(opts->cache_path) : svc_cache_default_path(src);
+    if (opts->cache)
+        cache_path = opts->cache_path ? svc_xstrdup(opts->cache_path) : svc_cache_default_path(src, opts->user_dirs);
     int64_t started_ns = svc_cache_now_ns();
     if (cache_path) ps.cache = m->internal->cache = svc_cache_open(cache_path);
 
@@ -138,15 +169,7 @@ int svc_model_build(svc_model **out, svc_source *src, const svc_config *cfg, con
     model_parse_files(&b, rest.items, rest.len, true);
     MARK("files");
     if (opts->progress) opts->progress(opts->progress_ctx, m->nfiles, m->nfiles);
-    if (env_set("SVCSCOPE_DEBUG")) {
-        size_t np = 0;
-        for (size_t i = 0; i < m->nfiles; i++) np += ps.work[i].status != ST_UNPARSED;
-        fprintf(stderr, "phase 1: %zu of %zu parsed\n", np, m->nfiles);
-        if (getenv("SVCSCOPE_DEBUG_FILES"))
-            for (size_t i = 0; i < m->nfiles; i++)
-                if (ps.work[i].status != ST_UNPARSED)
-                    fprintf(stderr, "parsed %s %s\n", ps.work[i].must ? "must" : "word", svc_quoted_path(m->files[i].path));
-    }
+    trace_round(&b, SVC_ROUND_FILES, 0, 0);
     rest.len = 0;
     model_parse_closure(&b, &rest, NULL);
     MARK("closure");
@@ -162,17 +185,9 @@ int svc_model_build(svc_model **out, svc_source *src, const svc_config *cfg, con
             ps.taint_skipped = true;
             break;
         }
-        if (env_set("SVCSCOPE_DEBUG")) {
-            size_t np = 0;
-            for (size_t i = 0; i < m->nfiles; i++) np += ps.work[i].status != ST_UNPARSED;
-            fprintf(stderr, "closure: %zu parsed\n", np);
-            if (getenv("SVCSCOPE_DEBUG_FILES"))
-                for (size_t i = 0; i < m->nfiles; i++)
-                    if (ps.work[i].status != ST_UNPARSED)
-                        fprintf(stderr, "closure-parsed %s\n", svc_quoted_path(m->files[i].path));
-        }
+        trace_round(&b, SVC_ROUND_CLOSURE, 0, 0);
         model_taint_round(&b, &rest);
-        if (env_set("SVCSCOPE_DEBUG")) fprintf(stderr, "taint: %zu names, %zu files\n", ps.taint.len, rest.len);
+        trace_round(&b, SVC_ROUND_TAINT, ps.taint.len, rest.len);
         if (!rest.len) break;
         /* parse what the names found, and add its symbols (all again when order would differ) */
         index_vec added = { 0 };
@@ -199,19 +214,9 @@ int svc_model_build(svc_model **out, svc_source *src, const svc_config *cfg, con
     m->stats.parsed = atomic_load(&ps.parsed);
     m->stats.cached = atomic_load(&ps.cached);
     m->stats.read = atomic_load(&ps.read);
-    if (cache_path) model_cache_update(&b, cache_path, started_ns, env_set("SVCSCOPE_DEBUG_SYNC_CACHE_WRITE"));
+    if (cache_path) model_cache_update(&b, cache_path, started_ns, opts->sync_cache_write);
     MARK("cache write");
-    if (env_set("SVCSCOPE_STATS")) {
-        fprintf(stderr, "svcscope: %zu files: %zu parsed, %zu from the cache, %zu unparsed, %zu read; %.1f ms (",
-                m->nfiles, m->stats.parsed, m->stats.cached, m->stats.unparsed, m->stats.read,
-                (double)(svc_cache_now_ns() - started_ns) / 1e6);
-        int64_t prev = started_ns;
-        for (int k = 0; k < ps.nmarks; k++) {
-            fprintf(stderr, "%s%s %.1f", k ? ", " : "", ps.marks[k], (double)(ps.mark_ns[k] - prev) / 1e6);
-            prev = ps.mark_ns[k];
-        }
-        fprintf(stderr, ")\n");
-    }
+    time_phases(m, &ps, started_ns, svc_cache_now_ns());
 
     svc_facts_release_thread_memory();
     for (size_t i = 0; i < m->nfiles; i++)
@@ -265,5 +270,10 @@ void svc_model_free(svc_model *m)
     svc_arena_free(m->arena);
     model_cache_close(m->internal);
     free(m->internal);
+    for (size_t i = 0; i < m->stats.nrounds; i++) {
+        free(m->stats.rounds[i].files);
+        free(m->stats.rounds[i].must);
+    }
+    free(m->stats.rounds);
     free(m);
 }
