@@ -760,7 +760,7 @@ void fz_check_fix(const uint8_t *data, size_t size)
     FZ_ASSERT(diff, "svc_fix_diff: %s", err.message);
     free(diff);
 
-    svc_fix_options fo = { stage, undo, NULL };
+    svc_fix_options fo = { stage, undo, NULL, NULL };
     svc_fix_result res;
     fz_files after;
     if (fixes.len && !all) {
@@ -785,7 +785,7 @@ void fz_check_fix(const uint8_t *data, size_t size)
         svc_fix_result_free(&res);
         files_free(&after);
         if (applied) {
-            int urc = svc_fix_undo(root, undo, &res, &err);
+            int urc = svc_fix_undo(root, undo, NULL, &res, &err);
             FZ_ASSERT(urc == 0, "undo: %s", err.message);
             svc_fix_result_free(&res);
             read_tree(root, &after);
@@ -819,7 +819,7 @@ void fz_check_fix(const uint8_t *data, size_t size)
         svc_fix_result_free(&res);
         files_free(&after);
         if (applied) {
-            int urc = svc_fix_undo(root, undo, &res, &err);
+            int urc = svc_fix_undo(root, undo, NULL, &res, &err);
             FZ_ASSERT(urc == 0, "undo: %s", err.message);
             svc_fix_result_free(&res);
             read_tree(root, &after);

@@ -26,6 +26,7 @@
 #include <stdint.h>
 #include "svcscope/facts.h"
 #include "svcscope/source.h"
+#include "svcscope/user_dirs.h"
 
 /* Bump when the extractor's output or the file layout changes (the struct sizes are checked too). */
 #define SVC_CACHE_VERSION 7
@@ -33,9 +34,9 @@
 typedef struct svc_cache svc_cache;
 
 /* The cache file of a source: <git dir>/svcscope/facts-cache in a git repository, else
- * $XDG_CACHE_HOME (or ~/.cache)/svcscope/<hash of the root path>/facts-cache. malloc'd;
- * NULL when no place can be named. */
-char *svc_cache_default_path(const svc_source *src);
+ * <dirs' XDG_CACHE_HOME (or HOME/.cache)>/svcscope/<hash of the root path>/facts-cache (absolute
+ * paths only). malloc'd; NULL when no place can be named. */
+char *svc_cache_default_path(const svc_source *src, const svc_user_dirs *dirs);
 
 /* Maps a cache file. Never fails: an unusable file (or none) gives an empty cache. */
 svc_cache *svc_cache_open(const char *path);

@@ -12,6 +12,7 @@
 #include "svcscope/diagnostic.h"
 #include "svcscope/error.h"
 #include "svcscope/model.h"
+#include "svcscope/user_dirs.h"
 
 /* ---- computing ---------------------------------------------------------------- */
 
@@ -52,6 +53,8 @@ typedef struct svc_fix_options {
                                 ~/.local/state; with neither HOME nor XDG_STATE_HOME <root>/.svcscope-undo) */
     const char *what;        /* what asked for the batch, shown by the undo history
                                 ("svcscope fix --select SVC201"); NULL: "svcscope fix" */
+    const svc_user_dirs *user_dirs; /* HOME and XDG_STATE_HOME for the default undo_dir outside git
+                                (NULL: neither is set) */
 } svc_fix_options;
 
 /*
@@ -94,9 +97,11 @@ void svc_fix_held_signals(sigset_t *set);
  * staged entry changed since the fix was applied, a later batch's included. A file still as it
  * was before the batch (a batch interrupted by a kill or a power cut had not reached it yet) is
  * left alone and named in result->messages. SVC_ENOTFOUND ("nothing to undo") when there is no
- * batch. result->changed_paths lists the restored paths.
+ * batch. result->changed_paths lists the restored paths. `undo_dir` and `dirs` say where the
+ * history is, as svc_fix_options' undo_dir and user_dirs do.
  */
-int svc_fix_undo(const char *root, const char *undo_dir, svc_fix_result *result, svc_error *err);
+int svc_fix_undo(const char *root, const char *undo_dir, const svc_user_dirs *dirs, svc_fix_result *result,
+                 svc_error *err);
 
 /* One batch of the undo history. */
 typedef struct svc_fix_batch_info {
@@ -110,7 +115,8 @@ typedef struct svc_fix_batch_info {
 } svc_fix_batch_info;
 
 /* The undo history, newest first (the one svc_fix_undo takes next is [0]). */
-int svc_fix_history(const char *root, const char *undo_dir, svc_fix_batch_info **out, size_t *n, svc_error *err);
+int svc_fix_history(const char *root, const char *undo_dir, const svc_user_dirs *dirs, svc_fix_batch_info **out,
+                    size_t *n, svc_error *err);
 void svc_fix_history_free(svc_fix_batch_info *h, size_t n);
 
 #endif

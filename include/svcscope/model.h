@@ -8,10 +8,12 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "svcscope/config.h"
 #include "svcscope/error.h"
 #include "svcscope/facts.h"
 #include "svcscope/source.h"
+#include "svcscope/user_dirs.h"
 
 typedef enum svc_file_role {
     SVC_ROLE_OTHER,          /* anywhere else */
@@ -120,6 +122,42 @@ typedef struct svc_symbol {
     const char *target;       /* IMPORT / ASSIGN alias: dotted name it refers to, else NULL */
 } svc_symbol;
 
+/* One phase of the build and how long it took. */
+typedef struct svc_model_phase {
+    const char *name;            /* "setup", "settings+apps", "files", "closure", "symbols+taint",
+                                    "exceptions", "cache write" */
+    int64_t ns;
+} svc_model_phase;
+
+/* One round of the pre-filter's work, recorded when svc_model_options.trace asks. */
+typedef enum svc_model_round_kind {
+    SVC_ROUND_FILES,     /* every file went through the pre-filter once */
+    SVC_ROUND_CLOSURE,   /* what the parsed files' names run through was parsed */
+    SVC_ROUND_TAINT,     /* re-exported names were looked for in the unparsed files */
+} svc_model_round_kind;
+
+typedef struct svc_model_round {
+    svc_model_round_kind kind;
+    size_t parsed;               /* FILES, CLOSURE: files that have facts (were not left unparsed) */
+    size_t names;                /* TAINT: re-exported names looked for */
+    size_t needed;               /* TAINT: unparsed files holding one, to be parsed next */
+    size_t *files;               /* with trace_files, FILES and CLOSURE: the `parsed` files (indexes) */
+    bool *must;                  /* FILES: per entry of `files`, true when a rule reads it by path (else
+                                    its words let it through) */
+} svc_model_round;
+
+typedef struct svc_model_stats {
+    size_t parsed;               /* facts extracted in this build */
+    size_t cached;               /* facts taken from the cache */
+    size_t unparsed;             /* left out by the pre-filter */
+    size_t read;                 /* files whose bytes were read */
+    int64_t ns;                  /* the whole build, cache write included */
+    svc_model_phase phases[16];  /* in order */
+    size_t nphases;
+    svc_model_round *rounds;     /* with svc_model_options.trace, in order; else NULL */
+    size_t nrounds;
+} svc_model_stats;
+
 typedef struct svc_model {
     svc_source *source;          /* borrowed */
     const svc_config *config;    /* borrowed */
@@ -147,33 +185,39 @@ typedef struct svc_model {
     struct svc_map *file_by_path;   /* path -> (file index + 1) */
     struct svc_map *star_imports;   /* module -> svc_star_list* of modules it `import *`s */
     struct svc_arena *arena;
-    struct {
-        size_t parsed;           /* facts extracted in this build */
-        size_t cached;           /* facts taken from the cache */
-        size_t unparsed;         /* left out by the pre-filter */
-        size_t read;             /* files whose bytes were read */
-    } stats;
+    svc_model_stats stats;       /* what the build did, for its caller to report */
     struct svc_model_internal *internal; /* model.c's own (the cache, its writer) */
 } svc_model;
 
 /* Called from the building thread as files are parsed: done of total. */
 typedef void (*svc_progress_fn)(void *ctx, size_t done, size_t total);
 
+/*
+ * How to build. The build reads no environment variable and writes nothing on stderr: the
+ * program turns SVCSCOPE_NO_CACHE, SVCSCOPE_NO_PREFILTER and the like into these options, and
+ * reports model->stats as SVCSCOPE_STATS and SVCSCOPE_DEBUG ask.
+ */
 typedef struct svc_model_options {
     int threads;                 /* 0 = number of cores */
     svc_progress_fn progress;
     void *progress_ctx;
-    /* Take facts from the facts cache and update it (include/svcscope/cache.h); off when the
-     * environment has SVCSCOPE_NO_CACHE=1. cache_path: another file than the default. */
+    /* Take facts from the facts cache and update it (include/svcscope/cache.h). cache_path:
+     * another file than the default, which outside git is under user_dirs' cache folder. */
     bool cache;
     const char *cache_path;
     /* A model only svc_check will read: files the pre-filter proves cannot matter to any rule
      * (docs/performance.md) are not parsed (svc_file.unparsed). Findings are the same as with a
-     * full model. Off when the environment has SVCSCOPE_NO_PREFILTER=1. */
+     * full model. */
     bool check_only;
+    const svc_user_dirs *user_dirs;
+    /* Record the pre-filter's rounds in stats.rounds; trace_files: with the files each parsed. */
+    bool trace;
+    bool trace_files;
+    /* Write the cache before svc_model_build returns (else a thread writes it meanwhile). */
+    bool sync_cache_write;
 } svc_model_options;
 
-#define SVC_MODEL_OPTIONS_INIT { 0, NULL, NULL, false, NULL, false }
+#define SVC_MODEL_OPTIONS_INIT { 0, NULL, NULL, false, NULL, false, NULL, false, false, false }
 
 int svc_model_build(svc_model **out, svc_source *src, const svc_config *cfg,
                     const svc_model_options *opts, svc_error *err);

@@ -21,6 +21,7 @@
 #include <stddef.h>
 
 #include "svcscope/error.h"
+#include "svcscope/user_dirs.h"
 
 typedef enum svc_theme {
     SVC_THEME_DEFAULT, /* colours on a dark or default background */
@@ -50,18 +51,18 @@ void svc_user_config_free(svc_user_config *uc);
 
 /*
  * Where the file is: $XDG_CONFIG_HOME/svcscope/config.toml when XDG_CONFIG_HOME is set to an
- * absolute path (the XDG spec ignores relative ones), else $HOME/.config/svcscope/config.toml.
- * Malloc'd; NULL when neither variable is usable.
+ * absolute path (the XDG spec ignores relative ones), else $HOME/.config/svcscope/config.toml,
+ * with the values `dirs` gives (the caller's environment). Malloc'd; NULL when neither is usable.
  */
-char *svc_user_config_path(void);
+char *svc_user_config_path(const svc_user_dirs *dirs);
 
 /*
- * Reads the file at svc_user_config_path(). A missing file (or no usable path) leaves the
+ * Reads the file at svc_user_config_path(dirs). A missing file (or no usable path) leaves the
  * defaults and returns SVC_OK. A bad key or value is SVC_ECONFIG with a message
  * "<path>:<line>: <key>: <reason>", and `uc` keeps its defaults: the explorer prints the
  * message and does not start (exit status 2), before it touches the terminal.
  */
-int svc_user_config_load(svc_user_config *uc, svc_error *err);
+int svc_user_config_load(svc_user_config *uc, const svc_user_dirs *dirs, svc_error *err);
 /* Same, from a given file (missing is SVC_OK with defaults, like above). */
 int svc_user_config_load_file(svc_user_config *uc, const char *path, svc_error *err);
 /* Same, from a buffer (`path` is used in messages). */

@@ -14,6 +14,9 @@ void *svc_xrealloc(void *p, size_t n);
 char *svc_xstrdup(const char *s);
 char *svc_xstrndup(const char *s, size_t n);
 char *svc_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "svcscope: out of memory" (and the size asked for, when n is not 0) on stderr, then abort(): for
+ * an allocation by another library (jansson) that failed. */
+_Noreturn void svc_out_of_memory(size_t n);
 
 /* Growable vector of any element type: SVC_VEC(int) v = {0}; svc_vec_push(&v, 3); */
 #define SVC_VEC(T) struct { T *items; size_t len, cap; }

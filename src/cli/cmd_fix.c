@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "env/environment.h"
 #include "svcscope/fix.h"
 #include "svcscope/rules.h"
 #include "svcscope/util.h"
@@ -54,7 +55,7 @@ static int run_undo(const char *path)
     if (!root) return EXIT_ERROR;
     svc_fix_result res;
     svc_error err = SVC_ERROR_INIT;
-    int rc = svc_fix_undo(root, NULL, &res, &err);
+    int rc = svc_fix_undo(root, NULL, env_user_dirs(), &res, &err);
     int status;
     if (rc == 0) {
         for (size_t i = 0; i < res.nmessages; i++) printf("%s\n", svc_quoted_text(res.messages[i]));
@@ -79,7 +80,7 @@ static int run_undo_list(const char *path)
     svc_fix_batch_info *h = NULL;
     size_t n = 0;
     svc_error err = SVC_ERROR_INIT;
-    int rc = svc_fix_history(root, NULL, &h, &n, &err);
+    int rc = svc_fix_history(root, NULL, env_user_dirs(), &h, &n, &err);
     free(root);
     if (rc < 0) {
         cli_error("%s", err.message);
@@ -239,7 +240,7 @@ int cmd_fix(int argc, char **argv)
             } else {
                 svc_fix_result res;
                 char *what = command_line(argc, argv);
-                svc_fix_options fo = { .stage = stage, .what = what };
+                svc_fix_options fo = { .stage = stage, .what = what, .user_dirs = env_user_dirs() };
                 int rc = svc_fix_apply(repo.model, fixes.items, fixes.len, &fo, &res, &err);
                 print_messages(&res);
                 if (rc < 0) {

@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "env/build_report.h"
+#include "env/environment.h"
 #include "svcscope/util.h"
 #include "svcscope/xref.h"
 
@@ -113,6 +115,7 @@ int cli_repo_open(cli_repo *repo, const cli_repo_options *opts)
     svc_model_options mo = SVC_MODEL_OPTIONS_INIT;
     mo.cache = !opts->no_cache;
     mo.check_only = opts->check_only;
+    env_model_options(&mo);
     /* The config first: its max-file-size is the source's limit (PATH is the project root). */
     int rc = svc_config_load(&repo->config, path, &err);
     so.max_file_size = opts->max_file_size ? opts->max_file_size : repo->config.max_file_size;
@@ -123,6 +126,7 @@ int cli_repo_open(cli_repo *repo, const cli_repo_options *opts)
         cli_repo_close(repo);
         return EXIT_ERROR;
     }
+    env_report_build(repo->model);
     return EXIT_CLEAN;
 }
 

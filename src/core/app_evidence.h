@@ -1,4 +1,4 @@
-/* Evidence that a package is a Django app, read from its files' facts (model.c's find_apps). */
+/* Evidence that a package is a Django app, read from its files' facts (model_apps.c). */
 #ifndef SVCSCOPE_APP_EVIDENCE_H
 #define SVCSCOPE_APP_EVIDENCE_H
 

@@ -249,10 +249,7 @@ static char *baseline_json(const svc_model *m, const svc_diagnostics *d)
     json_object_set_new(root, "entries", jentries);
     char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     json_decref(root);
-    if (!text) {
-        fputs("svcscope: out of memory\n", stderr);
-        abort();
-    }
+    if (!text) svc_out_of_memory(0);
     char *out = svc_xasprintf("%s\n", text);
     free(text);
     return out;

@@ -263,7 +263,7 @@ static uint32_t layout_stamp(void)
 
 /* ---- paths --------------------------------------------------------------------- */
 
-char *svc_cache_default_path(const svc_source *src)
+char *svc_cache_default_path(const svc_source *src, const svc_user_dirs *dirs)
 {
     const char *git_dir = svc_source_git_dir(src);
     if (git_dir) {
@@ -273,9 +273,9 @@ char *svc_cache_default_path(const svc_source *src)
     const char *root = svc_source_root(src);
     char key[17];
     snprintf(key, sizeof key, "%016llx", (unsigned long long)checksum(root, strlen(root)));
-    const char *xdg = getenv("XDG_CACHE_HOME");
+    const char *xdg = dirs ? dirs->cache_home : NULL;
     if (xdg && xdg[0] == '/') return svc_xasprintf("%s/svcscope/%s/facts-cache", xdg, key);
-    const char *home = getenv("HOME");
+    const char *home = dirs ? dirs->home : NULL;
     if (home && home[0] == '/') return svc_xasprintf("%s/.cache/svcscope/%s/facts-cache", home, key);
     return NULL;
 }

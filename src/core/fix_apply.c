@@ -1251,12 +1251,12 @@ static void release_signals(const sigset_t *old) { pthread_sigmask(SIG_SETMASK, 
  * $XDG_STATE_HOME/svcscope/undo/<root with '/' as '%'> (default ~/.local/state), so nothing is
  * added to a project folder; with neither HOME nor XDG_STATE_HOME, <root>/.svcscope-undo.
  */
-static char *undo_dir_for(const char *root, svc_git *g, const char *explicit_dir)
+static char *undo_dir_for(const char *root, svc_git *g, const char *explicit_dir, const svc_user_dirs *dirs)
 {
     if (explicit_dir && *explicit_dir) return svc_xstrdup(explicit_dir);
     if (g) return svc_xasprintf("%ssvcscope/undo", svc_git_dir(g));
-    const char *state = getenv("XDG_STATE_HOME");
-    const char *home = getenv("HOME");
+    const char *state = dirs ? dirs->state_home : NULL;
+    const char *home = dirs ? dirs->home : NULL;
     char *base = NULL;
     if (state && *state == '/') base = svc_xasprintf("%s/svcscope/undo", state);
     else if (home && *home == '/') base = svc_xasprintf("%s/.local/state/svcscope/undo", home);
@@ -1330,7 +1330,7 @@ int svc_fix_apply(const svc_model *model, const svc_fix *const *fixes, size_t nf
     batch b;
     rc = build_batch(&p, &b, err);
     if (rc == 0 && b.t.len) {
-        char *undo_dir = undo_dir_for(p.root, p.git, opts->undo_dir);
+        char *undo_dir = undo_dir_for(p.root, p.git, opts->undo_dir, opts->user_dirs);
         /* The folders a create or move needs are known only when made; the record lists the ones
          * missing now, and undo removes those that are empty afterwards. */
         for (size_t i = 0; i < b.t.len; i++) {
@@ -1402,25 +1402,26 @@ static int open_for_undo(const char *root, svc_git **g, svc_error *err)
 }
 
 /* The real path of `root`, its repository (or NULL) and its undo dir. */
-static int open_history(const char *root, const char *undo_dir, char real[PATH_MAX], svc_git **g, char **dir,
-                        svc_error *err)
+static int open_history(const char *root, const char *undo_dir, const svc_user_dirs *dirs, char real[PATH_MAX],
+                        svc_git **g, char **dir, svc_error *err)
 {
     *g = NULL;
     *dir = NULL;
     if (!realpath(root, real)) return svc_error_set(err, SVC_EIO, "%s: %s", root, strerror(errno));
     int rc = open_for_undo(real, g, err);
     if (rc < 0) return rc;
-    *dir = undo_dir_for(real, *g, undo_dir);
+    *dir = undo_dir_for(real, *g, undo_dir, dirs);
     return 0;
 }
 
-int svc_fix_undo(const char *root, const char *undo_dir, svc_fix_result *result, svc_error *err)
+int svc_fix_undo(const char *root, const char *undo_dir, const svc_user_dirs *dirs, svc_fix_result *result,
+                 svc_error *err)
 {
     memset(result, 0, sizeof *result);
     char real[PATH_MAX];
     svc_git *g = NULL;
     char *dir = NULL;
-    int rc = open_history(root, undo_dir, real, &g, &dir, err);
+    int rc = open_history(root, undo_dir, dirs, real, &g, &dir, err);
     if (rc < 0) return rc;
     batch b;
     rc = svc_undo_newest(dir, &b, err);
@@ -1487,14 +1488,15 @@ void svc_fix_history_free(svc_fix_batch_info *h, size_t n)
     free(h);
 }
 
-int svc_fix_history(const char *root, const char *undo_dir, svc_fix_batch_info **out, size_t *n, svc_error *err)
+int svc_fix_history(const char *root, const char *undo_dir, const svc_user_dirs *dirs, svc_fix_batch_info **out,
+                    size_t *n, svc_error *err)
 {
     *out = NULL;
     *n = 0;
     char real[PATH_MAX];
     svc_git *g = NULL;
     char *dir = NULL;
-    int rc = open_history(root, undo_dir, real, &g, &dir, err);
+    int rc = open_history(root, undo_dir, dirs, real, &g, &dir, err);
     if (rc < 0) return rc;
     svc_git_free(g);
     batch *list = NULL;

@@ -136,10 +136,7 @@ static char *dump_json(json_t *root)
 {
     char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     json_decref(root);
-    if (!text) {
-        fputs("svcscope: out of memory\n", stderr);
-        abort();
-    }
+    if (!text) svc_out_of_memory(0);
     char *safe = svc_quote_json(text);
     char *out = svc_xasprintf("%s\n", safe);
     free(safe);

@@ -12,7 +12,7 @@
  *    SVC403 and SVC404 judge tasks of the tasks service (SVC401's message carries the rename and
  *    the wrapper), and a `.delay`/`.apply_async` inside such a task's body or inside one of its
  *    wrappers is not an SVC402 (it moves with the task). Such a task's wrappers are only the
- *    functions that do nothing but queue it (model.c, queues_only): a larger one stays put.
+ *    functions that do nothing but queue it (model_tasks.c, queues_only): a larger one stays put.
  *  - SVC401 and SVC403 apply to tasks in test modules too (a test double defined outside the
  *    tasks service takes a `# noqa`); SVC404 and SVC407 do not (a test's task needs no wrapper
  *    and may do what the test needs), nor does SVC405 (a test function calling `.delay` is not

@@ -61,11 +61,11 @@ void svc_user_config_free(svc_user_config *uc)
     svc_user_config_init(uc);
 }
 
-char *svc_user_config_path(void)
+char *svc_user_config_path(const svc_user_dirs *dirs)
 {
-    const char *xdg = getenv("XDG_CONFIG_HOME");
+    const char *xdg = dirs ? dirs->config_home : NULL;
     if (xdg && xdg[0] == '/') return svc_xasprintf("%s/svcscope/config.toml", xdg);
-    const char *home = getenv("HOME");
+    const char *home = dirs ? dirs->home : NULL;
     if (home && *home) return svc_xasprintf("%s/.config/svcscope/config.toml", home);
     return NULL;
 }
@@ -519,9 +519,9 @@ int svc_user_config_load_file(svc_user_config *uc, const char *path, svc_error *
     return rc;
 }
 
-int svc_user_config_load(svc_user_config *uc, svc_error *err)
+int svc_user_config_load(svc_user_config *uc, const svc_user_dirs *dirs, svc_error *err)
 {
-    char *path = svc_user_config_path();
+    char *path = svc_user_config_path(dirs);
     if (!path) return SVC_OK;
     int rc = svc_user_config_load_file(uc, path, err);
     free(path);

@@ -5,30 +5,36 @@
 
 #include "svcscope/util.h"
 
-static void out_of_memory(size_t n)
+/*
+ * The core's only own write to stderr, and on purpose: with memory gone no caller can be told
+ * through a return value (building a message could fail too), so the process says why and ends
+ * here. The x-allocators above and the JSON writers (baseline.c, report.c) all come here.
+ */
+_Noreturn void svc_out_of_memory(size_t n)
 {
-    fprintf(stderr, "svcscope: out of memory (%zu bytes)\n", n);
+    if (n) fprintf(stderr, "svcscope: out of memory (%zu bytes)\n", n);
+    else fputs("svcscope: out of memory\n", stderr);
     abort();
 }
 
 void *svc_xmalloc(size_t n)
 {
     void *p = malloc(n ? n : 1);
-    if (!p) out_of_memory(n);
+    if (!p) svc_out_of_memory(n);
     return p;
 }
 
 void *svc_xcalloc(size_t n, size_t size)
 {
     void *p = calloc(n ? n : 1, size ? size : 1);
-    if (!p) out_of_memory(n * size);
+    if (!p) svc_out_of_memory(n * size);
     return p;
 }
 
 void *svc_xrealloc(void *p, size_t n)
 {
     void *q = realloc(p, n ? n : 1);
-    if (!q) out_of_memory(n);
+    if (!q) svc_out_of_memory(n);
     return q;
 }
 

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "env/environment.h"
 #include "svcscope/fix.h"
 #include "svcscope/rules.h"
 #include "svcscope/util.h"
@@ -455,7 +456,7 @@ void app_fix_apply(tui_app *app, bool stage, bool unsafe_confirmed)
         texts[i] = finding_line_text(app, diags[i]);
     }
     char *what = svc_xasprintf("svcscope explorer: %s %s", stage ? "fix and stage" : "fix", diags[0]->rule->code);
-    svc_fix_options fo = { .stage = stage, .what = what };
+    svc_fix_options fo = { .stage = stage, .what = what, .user_dirs = env_user_dirs() };
     svc_fix_result res;
     svc_error err = SVC_ERROR_INIT;
     int rc = svc_fix_apply(app->project->model, fixes, n, &fo, &res, &err);
@@ -510,7 +511,7 @@ void app_fix_undo(tui_app *app)
     }
     svc_fix_result res;
     svc_error err = SVC_ERROR_INIT;
-    int rc = svc_fix_undo(app->project->root, NULL, &res, &err);
+    int rc = svc_fix_undo(app->project->root, NULL, env_user_dirs(), &res, &err);
     if (rc == SVC_ENOTFOUND) {
         app_message(app, true, "%s", err.message);
     } else if (rc == 0) {

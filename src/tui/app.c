@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "env/environment.h"
 #include "svcscope/quote.h"
 #include "tui/app.h"
 #include "tui/highlight.h"
@@ -258,7 +259,7 @@ static bool load_user_settings(svc_user_config *uc)
     svc_error err = SVC_ERROR_INIT;
     char why[1200];
     svc_user_config_init(uc);
-    if (svc_user_config_load(uc, &err) != SVC_OK) {
+    if (svc_user_config_load(uc, env_user_dirs(), &err) != SVC_OK) {
         svc_quote_print_error("%s", err.message);
         svc_user_config_free(uc);
         return false;

@@ -2,6 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "env/build_report.h"
+#include "env/environment.h"
 #include "svcscope/rules.h"
 #include "svcscope/util.h"
 #include "tui/project.h"
@@ -58,6 +60,7 @@ int tui_project_open(tui_project **out, const char *root, const tui_project_call
     announce(cb, TUI_LOAD_PARSING);
     svc_model_options mo = SVC_MODEL_OPTIONS_INIT;
     mo.cache = true; /* a reload after an edit or a fix costs about a warm check */
+    env_model_options(&mo);
     if (cb) {
         mo.progress = cb->progress;
         mo.progress_ctx = cb->ctx;
@@ -66,6 +69,7 @@ int tui_project_open(tui_project **out, const char *root, const tui_project_call
         tui_project_free(p);
         return err->code ? err->code : SVC_EIO;
     }
+    env_report_build(p->model);
     announce(cb, TUI_LOAD_CHECKING);
     svc_check_options co = { 0 };
     p->diags = svc_check(p->model, &co);

@@ -110,7 +110,7 @@ static size_t apply(const svc_model *m, const svc_fix *const *fixes, size_t n, b
                     int want_rc)
 {
     svc_error err = SVC_ERROR_INIT;
-    svc_fix_options opts = { stage, NULL, NULL };
+    svc_fix_options opts = { stage, NULL, NULL, NULL };
     int rc = svc_fix_apply(m, fixes, n, &opts, r, &err);
     if (rc != want_rc) fail_msg("svc_fix_apply returned %d (%s), wanted %d", rc, err.message, want_rc);
     return r->applied;
@@ -296,7 +296,7 @@ static void test_locked_index(void **state)
     const svc_fix *fixes[] = { &t.f };
     svc_fix_result res;
     svc_error err = SVC_ERROR_INIT;
-    svc_fix_options opts = { true, NULL, NULL };
+    svc_fix_options opts = { true, NULL, NULL, NULL };
     assert_int_equal(svc_fix_apply(r.model, fixes, 1, &opts, &res, &err), SVC_EUNSAFE);
     assert_non_null(strstr(err.message, "the git index is locked by another git process"));
     assert_non_null(strstr(err.message, "nothing was changed"));
@@ -407,7 +407,7 @@ static void test_stage_outside_git(void **state)
     const svc_fix *fixes[] = { &t.f };
     svc_fix_result res;
     svc_error err = SVC_ERROR_INIT;
-    svc_fix_options opts = { true, NULL, NULL };
+    svc_fix_options opts = { true, NULL, NULL, NULL };
     assert_int_equal(svc_fix_apply(r.model, fixes, 1, &opts, &res, &err), SVC_EUSAGE);
     assert_non_null(strstr(err.message, "--stage needs a git repository"));
     svc_fix_result_free(&res);
@@ -418,7 +418,7 @@ static void test_stage_outside_git(void **state)
     assert_int_equal(svc_fix_apply(r.model, fixes, 1, &opts, &res, &err), 0);
     assert_int_equal(res.applied, 1);
     svc_fix_result_free(&res);
-    assert_int_equal(svc_fix_undo(root, undo, &res, &err), 0);
+    assert_int_equal(svc_fix_undo(root, undo, NULL, &res, &err), 0);
     char *now = tl_read(root, "a.py");
     assert_string_equal(now, "x = 1\n");
     free(now);
@@ -660,7 +660,7 @@ static void test_undo_restores_work_tree_and_index(void **state)
     assert_string_not_equal(ls_mid, ls_before);
 
     svc_error err = SVC_ERROR_INIT;
-    int rc = svc_fix_undo(root, NULL, &res, &err);
+    int rc = svc_fix_undo(root, NULL, NULL, &res, &err);
     if (rc != 0) fail_msg("undo: %s", err.message);
     assert_int_equal(res.nchanged, 3);
     svc_fix_result_free(&res);
@@ -680,7 +680,7 @@ static void test_undo_restores_work_tree_and_index(void **state)
     free(tests_dir);
 
     /* it was the only batch */
-    rc = svc_fix_undo(root, NULL, &res, &err);
+    rc = svc_fix_undo(root, NULL, NULL, &res, &err);
     assert_int_equal(rc, SVC_ENOTFOUND);
     assert_non_null(strstr(err.message, "nothing to undo"));
     svc_fix_result_free(&res);
@@ -719,7 +719,7 @@ static void test_undo_refused_after_changes(void **state)
     svc_fix_result_free(&res);
     tl_write(root, "b.py", "y = 3\n"); /* the user goes on working */
     svc_error err = SVC_ERROR_INIT;
-    assert_int_equal(svc_fix_undo(root, NULL, &res, &err), SVC_EUNSAFE);
+    assert_int_equal(svc_fix_undo(root, NULL, NULL, &res, &err), SVC_EUNSAFE);
     assert_non_null(strstr(err.message, "b.py: changed since the fix was applied; not undone"));
     svc_fix_result_free(&res);
     char *a = tl_read(root, "a.py");
@@ -727,7 +727,7 @@ static void test_undo_refused_after_changes(void **state)
     free(a);
     /* put it back and the undo goes through */
     tl_write(root, "b.py", "y = 2\n");
-    assert_int_equal(svc_fix_undo(root, NULL, &res, &err), 0);
+    assert_int_equal(svc_fix_undo(root, NULL, NULL, &res, &err), 0);
     svc_fix_result_free(&res);
     expect_sh(root, "git status --porcelain", "");
     free(ta.content);
@@ -797,7 +797,7 @@ static void crash_and_recover(const char *moment, int nth)
         svc_file_set_race_hook(kill_at);
         svc_fix_result res;
         svc_error err = SVC_ERROR_INIT;
-        svc_fix_options opts = { true, NULL, NULL };
+        svc_fix_options opts = { true, NULL, NULL, NULL };
         svc_fix_apply(r.model, fixes, CRASH_FILES, &opts, &res, &err);
         _exit(3); /* not killed: the countdown was never reached */
     }
@@ -808,14 +808,14 @@ static void crash_and_recover(const char *moment, int nth)
     svc_fix_batch_info *h = NULL;
     size_t n = 0;
     svc_error err = SVC_ERROR_INIT;
-    assert_int_equal(svc_fix_history(root, NULL, &h, &n, &err), 0);
+    assert_int_equal(svc_fix_history(root, NULL, NULL, &h, &n, &err), 0);
     assert_int_equal(n, 1);
     assert_false(h[0].complete);
     assert_int_equal(h[0].npaths, CRASH_FILES);
     svc_fix_history_free(h, n);
 
     svc_fix_result res;
-    int rc = svc_fix_undo(root, NULL, &res, &err);
+    int rc = svc_fix_undo(root, NULL, NULL, &res, &err);
     if (rc != 0) fail_msg("undo after a kill at %s #%d: %s", moment, nth, err.message);
     /* the files it had written are restored; the others are named */
     size_t restored = res.nchanged;
@@ -828,7 +828,7 @@ static void crash_and_recover(const char *moment, int nth)
     char *after = snapshot(root);
     assert_string_equal(after, before);
     assert_false(temp_files_left(root));
-    assert_int_equal(svc_fix_undo(root, NULL, &res, &err), SVC_ENOTFOUND);
+    assert_int_equal(svc_fix_undo(root, NULL, NULL, &res, &err), SVC_ENOTFOUND);
     svc_fix_result_free(&res);
     free(before);
     free(after);
@@ -870,7 +870,7 @@ static void test_undo_history(void **state)
     svc_fix_batch_info *h = NULL;
     size_t n = 0;
     svc_error err = SVC_ERROR_INIT;
-    assert_int_equal(svc_fix_history(root, NULL, &h, &n, &err), 0);
+    assert_int_equal(svc_fix_history(root, NULL, NULL, &h, &n, &err), 0);
     assert_int_equal(n, 3);
     assert_string_equal(h[0].paths[0], "a.py"); /* newest first */
     assert_string_equal(h[1].paths[0], "b.py");
@@ -881,19 +881,19 @@ static void test_undo_history(void **state)
     /* a later edit to a file of the newest batch: refused with the reason, nothing changed */
     tl_write(root, "a.py", "x = 9\n");
     svc_fix_result res;
-    assert_int_equal(svc_fix_undo(root, NULL, &res, &err), SVC_EUNSAFE);
+    assert_int_equal(svc_fix_undo(root, NULL, NULL, &res, &err), SVC_EUNSAFE);
     assert_non_null(strstr(err.message, "a.py: changed since the fix was applied"));
     svc_fix_result_free(&res);
     tl_write(root, "a.py", "x = 3\n");
     for (int i = 3; i > 0; i--) {
-        int rc = svc_fix_undo(root, NULL, &res, &err);
+        int rc = svc_fix_undo(root, NULL, NULL, &res, &err);
         if (rc != 0) fail_msg("undo #%d: %s", 4 - i, err.message);
         svc_fix_result_free(&res);
         char *now = snapshot(root);
         assert_string_equal(now, snap[i - 1]);
         free(now);
     }
-    assert_int_equal(svc_fix_undo(root, NULL, &res, &err), SVC_ENOTFOUND);
+    assert_int_equal(svc_fix_undo(root, NULL, NULL, &res, &err), SVC_ENOTFOUND);
     svc_fix_result_free(&res);
     for (int i = 0; i < 4; i++) free(snap[i]);
     tl_rmrf(root);
@@ -937,7 +937,7 @@ static void test_index_flags_kept_and_hidden_files_left_alone(void **state)
     assert_string_equal(flags_after, flags_before); /* S b.py, h c.py, H e.py (i-t-a) as they were */
     expect_sh(root, "git diff --cached --name-only", "a.py\n");
     svc_error err = SVC_ERROR_INIT;
-    assert_int_equal(svc_fix_undo(root, NULL, &res, &err), 0);
+    assert_int_equal(svc_fix_undo(root, NULL, NULL, &res, &err), 0);
     svc_fix_result_free(&res);
     char *flags_undone = sh(root, "git ls-files -v");
     assert_string_equal(flags_undone, flags_before);

@@ -568,7 +568,7 @@ static void run_seed(unsigned seed)
     char *preview = stage ? NULL : svc_fix_diff(repo.model, list, nfix, &err);
     if (!stage && !preview) fail_msg("seed %u: svc_fix_diff: %s", seed, err.message);
     svc_fix_result res;
-    svc_fix_options opts = { stage, NULL };
+    svc_fix_options opts = { stage, NULL, NULL, NULL };
     int rc = svc_fix_apply(repo.model, list, nfix, &opts, &res, &err);
     if (rc != 0) fail_msg("seed %u: svc_fix_apply: %s", seed, err.message);
     if (res.applied != want_applied) {
@@ -676,7 +676,7 @@ static void run_seed(unsigned seed)
     }
 
     /* undo: everything back, byte for byte */
-    rc = svc_fix_undo(root, NULL, &res, &err);
+    rc = svc_fix_undo(root, NULL, NULL, &res, &err);
     if (want_applied == 0) {
         assert_int_equal(rc, SVC_ENOTFOUND);
     } else if (rc != 0) {

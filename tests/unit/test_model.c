@@ -665,6 +665,69 @@ static void test_task_forms(void **state)
     free(root);
 }
 
+/* A build reports what it did through model->stats, never on stderr: the counts, each phase's
+ * time, and with `trace` the pre-filter's rounds (with `trace_files` the files of each). */
+static void test_build_stats(void **state)
+{
+    (void)state;
+    char *root = tl_tempdir();
+    static const tl_file files[] = {
+        { "services/__init__.py", "" },
+        { "services/billing/__init__.py", "from .api import charge\n" },
+        { "services/billing/api.py", "def charge():\n    pass\n" },
+        { "libs/__init__.py", "" },
+        { "libs/text.py", "def shout(s):\n    return s.upper()\n" },
+        { NULL, NULL },
+    };
+    tl_write_files(root, files);
+    tl_repo r;
+    tl_repo_open(&r, root);
+    /* a default build records no rounds */
+    assert_null(r.model->stats.rounds);
+    assert_int_equal(r.model->stats.nrounds, 0);
+    assert_int_equal(r.model->stats.parsed, r.model->nfiles);
+
+    svc_model_options mo = SVC_MODEL_OPTIONS_INIT;
+    mo.check_only = true;
+    mo.trace = true;
+    mo.trace_files = true;
+    svc_model *m = NULL;
+    svc_error err = SVC_ERROR_INIT;
+    assert_int_equal(svc_model_build(&m, r.source, &r.config, &mo, &err), 0);
+    /* libs/text.py holds no word any rule reacts to */
+    assert_int_equal(m->stats.unparsed, 1);
+    assert_int_equal(m->stats.parsed + m->stats.unparsed, m->nfiles);
+    static const char *const phases[] = { "setup", "settings+apps", "files", "closure", "symbols+taint",
+                                          "exceptions", "cache write" };
+    assert_int_equal(m->stats.nphases, 7);
+    int64_t sum = 0;
+    for (size_t k = 0; k < m->stats.nphases; k++) {
+        assert_string_equal(m->stats.phases[k].name, phases[k]);
+        assert_true(m->stats.phases[k].ns >= 0);
+        sum += m->stats.phases[k].ns;
+    }
+    assert_true(sum <= m->stats.ns);
+    /* the files, the closure, then a round of re-exported names */
+    assert_true(m->stats.nrounds >= 3);
+    const svc_model_round *files_round = &m->stats.rounds[0];
+    assert_int_equal(files_round->kind, SVC_ROUND_FILES);
+    assert_int_equal(files_round->parsed, m->nfiles - 1);
+    for (size_t k = 0; k < files_round->parsed; k++) {
+        assert_string_not_equal(m->files[files_round->files[k]].path, "libs/text.py");
+        /* a package's __init__.py is always read by path */
+        if (m->files[files_round->files[k]].is_init) assert_true(files_round->must[k]);
+    }
+    assert_int_equal(m->stats.rounds[1].kind, SVC_ROUND_CLOSURE);
+    assert_null(m->stats.rounds[1].must);
+    assert_int_equal(m->stats.rounds[2].kind, SVC_ROUND_TAINT);
+    assert_null(m->stats.rounds[2].files);
+    svc_model_free(m);
+
+    tl_repo_close(&r);
+    tl_rmrf(root);
+    free(root);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -682,6 +745,7 @@ int main(void)
         cmocka_unit_test(test_star_reexports),
         cmocka_unit_test(test_real_world_layouts),
         cmocka_unit_test(test_task_forms),
+        cmocka_unit_test(test_build_stats),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -162,7 +162,7 @@ static void test_model_and_fix_of_a_vanished_file(void **state)
     svc_fix_result res;
     svc_error err = SVC_ERROR_INIT;
     char *undo = svc_xasprintf("%s-undo", root);
-    svc_fix_options fo = { false, undo, NULL };
+    svc_fix_options fo = { false, undo, NULL, NULL };
     assert_int_equal(svc_fix_apply(r.model, &fix, 1, &fo, &res, &err), 0);
     assert_int_equal(res.applied, 0);
     assert_int_equal(res.skipped, 1);

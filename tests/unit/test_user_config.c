@@ -177,11 +177,9 @@ static void test_path_and_load(void **state)
 {
     (void)state;
     char *dir = tl_tempdir();
-    char *saved_xdg = getenv("XDG_CONFIG_HOME") ? svc_xstrdup(getenv("XDG_CONFIG_HOME")) : NULL;
-    char *saved_home = getenv("HOME") ? svc_xstrdup(getenv("HOME")) : NULL;
-
-    setenv("XDG_CONFIG_HOME", dir, 1);
-    char *path = svc_user_config_path();
+    /* The folders come from the caller (the program reads the environment, the core does not). */
+    svc_user_dirs dirs = { .config_home = dir };
+    char *path = svc_user_config_path(&dirs);
     char *want = svc_xasprintf("%s/svcscope/config.toml", dir);
     assert_string_equal(path, want);
     free(path);
@@ -191,11 +189,11 @@ static void test_path_and_load(void **state)
     svc_user_config uc;
     svc_user_config_init(&uc);
     svc_error err = SVC_ERROR_INIT;
-    assert_int_equal(svc_user_config_load(&uc, &err), SVC_OK);
+    assert_int_equal(svc_user_config_load(&uc, &dirs, &err), SVC_OK);
     assert_null(uc.source_file);
 
     tl_write(dir, "svcscope/config.toml", "theme = \"mono\"\n[keys]\nquit = \"x\"\n");
-    assert_int_equal(svc_user_config_load(&uc, &err), SVC_OK);
+    assert_int_equal(svc_user_config_load(&uc, &dirs, &err), SVC_OK);
     assert_int_equal(uc.theme, SVC_THEME_MONO);
     assert_int_equal(uc.nkeys, 1);
     assert_non_null(strstr(uc.source_file, "/svcscope/config.toml"));
@@ -203,28 +201,25 @@ static void test_path_and_load(void **state)
 
     /* An error names the whole path. */
     tl_write(dir, "svcscope/config.toml", "\nthema = \"mono\"\n");
-    assert_int_equal(svc_user_config_load(&uc, &err), SVC_ECONFIG);
+    assert_int_equal(svc_user_config_load(&uc, &dirs, &err), SVC_ECONFIG);
     want = svc_xasprintf("%s/svcscope/config.toml:2: unknown key \"thema\"", dir);
     assert_true(strncmp(err.message, want, strlen(want)) == 0);
     free(want);
 
     /* A relative XDG_CONFIG_HOME is ignored (XDG spec): $HOME/.config is used. */
-    setenv("XDG_CONFIG_HOME", "relative/dir", 1);
-    setenv("HOME", dir, 1);
-    path = svc_user_config_path();
+    dirs.config_home = "relative/dir";
+    dirs.home = dir;
+    path = svc_user_config_path(&dirs);
     want = svc_xasprintf("%s/.config/svcscope/config.toml", dir);
     assert_string_equal(path, want);
     free(path);
     free(want);
-    unsetenv("XDG_CONFIG_HOME");
-    unsetenv("HOME");
-    assert_null(svc_user_config_path());
-    assert_int_equal(svc_user_config_load(&uc, &err), SVC_OK);
+    /* Neither set: no file, defaults. */
+    svc_user_dirs none = { 0 };
+    assert_null(svc_user_config_path(&none));
+    assert_null(svc_user_config_path(NULL));
+    assert_int_equal(svc_user_config_load(&uc, &none, &err), SVC_OK);
 
-    if (saved_xdg) setenv("XDG_CONFIG_HOME", saved_xdg, 1);
-    if (saved_home) setenv("HOME", saved_home, 1);
-    free(saved_xdg);
-    free(saved_home);
     tl_rmrf(dir);
     free(dir);
 }
