@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cli/error.h"
+
 /* Exit statuses (the output contract). */
 enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_ERROR = 2 };
 
@@ -31,8 +33,6 @@ void cli_free_list(char **list, size_t n);
 /* True when every selector selects a rule; else says which does not (for `option`). */
 bool cli_valid_selectors(char **list, size_t n, const char *option);
 
-/* "svcscope: " + message on stderr, escaped for the terminal (svc_quote_vprint_error). */
-void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /*
  * Text that a program reads back (a patch for `git apply`, a hook script) on stdout: as it is
  * when piped; on a terminal, each line escaped as text (svc_quote_text_append).
