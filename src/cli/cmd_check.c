@@ -187,9 +187,7 @@ int cmd_check(int argc, char **argv)
                 for (size_t i = 0; i < nchanged; i++) {
                     bool inside = !paths.only_paths_set;
                     for (size_t k = 0; k < only.len && !inside; k++)
-                        inside = svc_dotted_within(changed[i], only.items[k]) || strcmp(only.items[k], "") == 0 ||
-                                 (strncmp(changed[i], only.items[k], strlen(only.items[k])) == 0 &&
-                                  changed[i][strlen(only.items[k])] == '/');
+                        inside = svc_path_within(changed[i], only.items[k]);
                     if (inside) svc_vec_push(&narrowed, svc_xstrdup(changed[i]));
                 }
                 svc_source_free_paths(changed, nchanged);
