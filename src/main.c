@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "cli/cli.h"
+#include "svcscope/util.h"
 #include "tui/tui.h"
 
 static const cli_command commands[] = {
@@ -19,24 +20,20 @@ static const cli_command commands[] = {
     { "install-hook", cmd_install_hook, "install a git pre-commit hook that checks the files of each commit" },
 };
 
-static void usage(FILE *out)
+/* The top of `svcscope --help`: the usage lines and the commands; the options follow. */
+static char *usage_synopsis(void)
 {
-    fprintf(out,
-            "usage: svcscope [--demo] [--no-color] [PATH]\n"
-            "       svcscope COMMAND [OPTIONS] [PATH]\n"
-            "\n"
-            "Sees and enforces the services architecture of a Django + Celery repository.\n"
-            "\n"
-            "commands:\n");
+    svc_buf b = { 0 };
+    svc_buf_puts(&b, "usage: svcscope [--demo] [--no-color] [PATH]\n"
+                     "       svcscope COMMAND [OPTIONS] [PATH]\n"
+                     "\n"
+                     "Sees and enforces the services architecture of a Django + Celery repository.\n"
+                     "\n"
+                     "commands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-        fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
-    fprintf(out,
-            "\n"
-            "options:\n"
-            "  --demo       copy the bundled demo project into a temporary git repo and open it\n"
-            "  --no-color   no colour in the explorer (also when NO_COLOR is set)\n"
-            "  -h, --help   show this help (COMMAND --help for a command's options)\n"
-            "  --version    print the version\n");
+        svc_buf_printf(&b, "  %-12s %s\n", commands[i].name, commands[i].summary);
+    svc_buf_puts(&b, "\noptions:\n");
+    return svc_buf_detach(&b);
 }
 
 /*
@@ -45,19 +42,29 @@ static void usage(FILE *out)
  */
 static int explore(int argc, char **argv)
 {
-    bool demo = false, no_color = false;
-    const char *path = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--demo") == 0) demo = true;
-        else if (strcmp(argv[i], "--no-color") == 0) no_color = true;
-        else if (argv[i][0] == '-') {
-            cli_error("unknown option '%s' (see svcscope --help)", argv[i]);
-            return EXIT_ERROR;
-        } else if (path) {
-            cli_error("one PATH at most");
-            return EXIT_ERROR;
-        } else path = argv[i];
+    bool demo = false, no_color = false, version = false;
+    const cli_option options[] = {
+        { "demo", .help = "copy the bundled demo project into a temporary git repo and open it", .flag = &demo },
+        { "no-color", .help = "no colour in the explorer (also when NO_COLOR is set)", .flag = &no_color },
+        { "help", 'h', .help = "show this help (COMMAND --help for a command's options)", .shows_help = true },
+        { "version", .help = "print the version", .stop = true, .flag = &version },
+        { NULL },
+    };
+    char *synopsis = usage_synopsis();
+    const cli_args_spec spec = { .command = NULL, .options = options, .synopsis = synopsis, .help_column = 15 };
+    int first_operand, status;
+    bool go_on = cli_args_parse(&spec, argc, argv, &first_operand, &status);
+    free(synopsis);
+    if (!go_on) return status;
+    if (version) {
+        printf("svcscope %s\n", PACKAGE_VERSION);
+        return EXIT_CLEAN;
     }
+    if (argc - first_operand > 1) {
+        cli_error("one PATH at most");
+        return EXIT_ERROR;
+    }
+    const char *path = first_operand < argc ? argv[first_operand] : NULL;
     if (demo && path) {
         cli_error("--demo opens its own copy of the demo: no PATH with it");
         return EXIT_ERROR;
@@ -68,8 +75,10 @@ static int explore(int argc, char **argv)
     int rc;
     const char *script = getenv("SVCSCOPE_SCRIPT");
     if (!(script && *script) && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
-        char *args[] = { "tree", (char *)(path ? path : "."), NULL };
-        rc = cmd_tree(2, args);
+        /* `--`: a PATH that starts with '-' stays a PATH */
+        char tree[] = "tree", end_of_options[] = "--";
+        char *args[] = { tree, end_of_options, (char *)(path ? path : "."), NULL };
+        rc = cmd_tree(3, args);
     } else {
         char *root = cli_find_root(path ? path : ".");
         tui_options opts = TUI_OPTIONS_INIT;
@@ -85,14 +94,6 @@ int main(int argc, char **argv)
 {
     if (argc >= 2) {
         const char *arg = argv[1];
-        if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
-            usage(stdout);
-            return EXIT_CLEAN;
-        }
-        if (strcmp(arg, "--version") == 0) {
-            printf("svcscope %s\n", PACKAGE_VERSION);
-            return EXIT_CLEAN;
-        }
         for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
             if (strcmp(arg, commands[i].name) == 0) return commands[i].run(argc - 1, argv + 1);
         struct stat st;

@@ -92,6 +92,10 @@ int svc_dotted_depth(const char *dotted);
 const char *svc_dotted_last(const char *dotted);
 /* True when `name` equals `prefix` or starts with `prefix` followed by '.'. */
 bool svc_dotted_within(const char *name, const char *prefix);
+/* True when the repo-relative `path` is the folder `folder` or inside it: only at a '/' boundary
+ * (services/billing holds services/billing/x.py, not services/billing.py). A trailing '/' of the
+ * folder does not count; "" and "." hold every path. */
+bool svc_path_within(const char *path, const char *folder);
 /* Shell-style glob on repo-relative paths: `*` stays in one segment, `**` spans segments. */
 bool svc_glob_match(const char *pattern, const char *path);
 /*

@@ -5,7 +5,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Exit statuses (the output contract). */
+#include "cli/args.h"
+#include "cli/error.h"
+
+/* Exit statuses (the output contract). A usage error (cli_args_parse) is EXIT_ERROR. */
 enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_ERROR = 2 };
 
 typedef struct cli_command {
@@ -30,16 +33,31 @@ void cli_split_list(const char *text, char ***list, size_t *n);
 void cli_free_list(char **list, size_t n);
 /* True when every selector selects a rule; else says which does not (for `option`). */
 bool cli_valid_selectors(char **list, size_t n, const char *option);
+/* --max-file-size's value (svc_config_parse_size) into the uint64_t at `size`; a cli_value_parser. */
+bool cli_parse_max_file_size(const char *command, const char *text, void *size);
 
-/* "svcscope: " + message on stderr, escaped for the terminal (svc_quote_vprint_error). */
-void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Options several commands share, with the same spelling and help everywhere (args.h). */
+#define CLI_HELP_OPTION { "help", 'h', .help = "show this help", .shows_help = true }
+#define CLI_STAGED_OPTION(staged_flag) \
+    { "staged", .help = "read the staged content (the git index) instead of the work tree", .flag = (staged_flag) }
+#define CLI_REV_OPTION(rev_text) \
+    { "rev", .metavar = "REV", .help = "read a commit (any git revision) instead of the work tree", .text = (rev_text) }
+#define CLI_NO_CACHE_OPTION(no_cache_flag) \
+    { "no-cache", .help = "neither read nor update the facts cache (also SVCSCOPE_NO_CACHE=1)", \
+      .flag = (no_cache_flag) }
+#define CLI_EXCLUDE_OPTION(globs, nglobs) \
+    { "exclude", .metavar = "GLOBS", .help = "also leave out these paths (comma-separated globs)", .list = (globs), \
+      .count = (nglobs) }
+#define CLI_MAX_FILE_SIZE_OPTION(max_size) \
+    { "max-file-size", .metavar = "SIZE", \
+      .help = "skip larger files with a warning (default: the config's, else 10MiB)", \
+      .parse = cli_parse_max_file_size, .target = (max_size) }
+
 /*
  * Text that a program reads back (a patch for `git apply`, a hook script) on stdout: as it is
  * when piped; on a terminal, each line escaped as text (svc_quote_text_append).
  */
 void cli_print_machine_text(const char *text);
-
-
 
 #include "svcscope/config.h"
 #include "svcscope/quote.h"
@@ -64,9 +82,6 @@ typedef struct cli_repo_options {
     uint64_t max_file_size; /* --max-file-size; 0 = the config's `max-file-size`, else 10 MiB */
 } cli_repo_options;
 
-/* Parses --max-file-size's value (svc_config_parse_size); prints why not and returns false. */
-bool cli_parse_max_file_size(const char *command, const char *text, uint64_t *out);
-
 /*
  * The project root for a PATH: the nearest folder at or above it whose pyproject.toml has a
  * [tool.svcscope] table, else the top of the git work tree, else the folder itself (or the
@@ -76,6 +91,11 @@ bool cli_parse_max_file_size(const char *command, const char *text, uint64_t *ou
 char *cli_find_root(const char *path);
 /* PATH relative to root ("" for the root itself); NULL (and a message) when outside it. */
 char *cli_relative_to(const char *root, const char *path);
+
+/* The conflicts of a command whose options are CLI_STAGED_OPTION and CLI_REV_OPTION, and what
+ * they choose to read (at most one of them is given). */
+extern const cli_conflict cli_staged_rev_conflicts[];
+svc_source_kind cli_source_kind(bool staged, const char *rev);
 
 /* --exclude: adds the globs to the excludes in force, as `extend-exclude` does. */
 void cli_add_excludes(svc_config *cfg, const char *const *globs, size_t n);

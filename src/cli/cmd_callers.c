@@ -1,5 +1,4 @@
 /* svcscope callers: who triggers a Celery task (through its delay_ wrappers or directly), from where. */
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,28 +7,6 @@
 #include "cli/cli.h"
 #include "svcscope/util.h"
 #include "svcscope/xref.h"
-
-static void callers_usage(FILE *out)
-{
-    fputs("usage: svcscope callers [--format text|json] [--no-tests] [--staged | --rev REV] NAME [PATH]\n"
-          "\n"
-          "Shows who triggers a Celery task, and from where. NAME is a task or a wrapper: bare\n"
-          "(delay_send_welcome, _send_welcome), dotted (services.tasks.email_tasks.delay_send_welcome,\n"
-          "email_tasks.delay_send_welcome), PATH:NAME, or a task's Celery name. For a task: each of\n"
-          "its wrappers with their call sites, the direct .delay/.apply_async (and other uses) outside\n"
-          "the wrappers, and the functions of the repository its body runs. For a wrapper: its call\n"
-          "sites. Names are resolved (aliases, relative imports, re-exports, wrappers passed as values),\n"
-          "not grepped. PATH (default: .) is any folder of the project.\n"
-          "\n"
-          "  --format FORMAT  text (default): path:line:col: in FUNCTION: SOURCE per site; or json\n"
-          "  --no-tests       leave out sites in test modules\n"
-          "  --staged         read the staged content (the git index) instead of the work tree\n"
-          "  --rev REV        read a commit (any git revision) instead of the work tree\n"
-          "  -h, --help       show this help\n"
-          "\n"
-          "exit status: 0 found (even with no callers), 2 unknown or ambiguous NAME, usage or I/O error\n",
-          out);
-}
 
 typedef struct callers_ctx {
     const svc_model *m;
@@ -222,50 +199,53 @@ static void print_candidates(const svc_model *m, const char *name, const svc_xre
 
 int cmd_callers(int argc, char **argv)
 {
-    enum { OPT_FORMAT = 256, OPT_STAGED, OPT_REV, OPT_NO_TESTS };
-    static const struct option options[] = {
-        { "format", required_argument, NULL, OPT_FORMAT },
-        { "staged", no_argument, NULL, OPT_STAGED },
-        { "rev", required_argument, NULL, OPT_REV },
-        { "no-tests", no_argument, NULL, OPT_NO_TESTS },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
-    bool json = false, no_tests = false;
+    enum { CALLERS_TEXT, CALLERS_JSON };
+    static const cli_choice formats[] = { { "text", CALLERS_TEXT }, { "json", CALLERS_JSON }, { NULL, 0 } };
+    int format = CALLERS_TEXT;
+    bool no_tests = false, staged = false;
     cli_repo_options ro = { 0 };
-    ro.kind = SVC_SOURCE_WORKTREE;
-    optind = 1;
-    opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-        switch (c) {
-        case OPT_FORMAT:
-            if (strcmp(optarg, "json") == 0) json = true;
-            else if (strcmp(optarg, "text") == 0) json = false;
-            else {
-                cli_error("callers: unknown format '%s' (text or json)", optarg);
-                return EXIT_ERROR;
-            }
-            break;
-        case OPT_STAGED: ro.kind = SVC_SOURCE_INDEX; break;
-        case OPT_REV: ro.kind = SVC_SOURCE_COMMIT; ro.rev = optarg; break;
-        case OPT_NO_TESTS: no_tests = true; break;
-        case 'h': callers_usage(stdout); return EXIT_CLEAN;
-        default:
-            cli_error("callers: unknown option '%s' (see svcscope callers --help)", argv[optind - 1]);
-            return EXIT_ERROR;
-        }
-    }
-    if (optind >= argc) {
+    const cli_option options[] = {
+        { "format", .metavar = "FORMAT", .help = "text (default): path:line:col: in FUNCTION: SOURCE per site; or json",
+          .choices = formats, .choice = &format },
+        { "no-tests", .help = "leave out sites in test modules", .flag = &no_tests },
+        CLI_STAGED_OPTION(&staged),
+        CLI_REV_OPTION(&ro.rev),
+        CLI_HELP_OPTION,
+        { NULL },
+    };
+    const cli_args_spec spec = {
+        .command = "callers",
+        .options = options,
+        .conflicts = cli_staged_rev_conflicts,
+        .synopsis =
+            "usage: svcscope callers [--format text|json] [--no-tests] [--staged | --rev REV] NAME [PATH]\n"
+            "\n"
+            "Shows who triggers a Celery task, and from where. NAME is a task or a wrapper: bare\n"
+            "(delay_send_welcome, _send_welcome), dotted (services.tasks.email_tasks.delay_send_welcome,\n"
+            "email_tasks.delay_send_welcome), PATH:NAME, or a task's Celery name. For a task: each of\n"
+            "its wrappers with their call sites, the direct .delay/.apply_async (and other uses) outside\n"
+            "the wrappers, and the functions of the repository its body runs. For a wrapper: its call\n"
+            "sites. Names are resolved (aliases, relative imports, re-exports, wrappers passed as values),\n"
+            "not grepped. PATH (default: .) is any folder of the project.\n"
+            "\n",
+        .epilogue = "\n"
+                    "exit status: 0 found (even with no callers), 2 unknown or ambiguous NAME, usage or I/O error\n",
+        .help_column = 19,
+    };
+    int first_operand, status;
+    if (!cli_args_parse(&spec, argc, argv, &first_operand, &status)) return status;
+    bool json = format == CALLERS_JSON;
+    ro.kind = cli_source_kind(staged, ro.rev);
+    if (first_operand >= argc) {
         cli_error("callers: which task or wrapper? (svcscope callers NAME [PATH]; `svcscope tree` lists them)");
         return EXIT_ERROR;
     }
-    if (argc - optind > 2) {
+    if (argc - first_operand > 2) {
         cli_error("callers: one NAME and one PATH at most");
         return EXIT_ERROR;
     }
-    const char *name = argv[optind];
-    char *root = cli_find_root(optind + 1 < argc ? argv[optind + 1] : ".");
+    const char *name = argv[first_operand];
+    char *root = cli_find_root(first_operand + 1 < argc ? argv[first_operand + 1] : ".");
     if (!root) return EXIT_ERROR;
     ro.path = root;
     cli_repo repo;

@@ -1,5 +1,4 @@
 /* svcscope check: run the rules, print findings, exit 0/1/2 (the CI and pre-commit use). */
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,33 +10,19 @@
 #include "svcscope/report.h"
 #include "svcscope/util.h"
 
-static void check_usage(FILE *out)
+/* --format: one of svc_format's names (any case). */
+static bool parse_format(const char *command, const char *value, void *format)
 {
-    fputs("usage: svcscope check [OPTIONS] [PATH...]\n"
-          "\n"
-          "Checks the repository against the services convention and prints one line per\n"
-          "violation. PATHs (default: .) limit what is reported; the whole project is always\n"
-          "read, so cross-file rules stay right.\n"
-          "\n"
-          "  --format FORMAT        text (default), json, sarif or github\n"
-          "  --select CODES         only these rules (comma-separated codes or prefixes: SVC2,SVC401)\n"
-          "  --ignore CODES         leave out these rules\n"
-          "  --fail-on SEVERITY     exit 1 when a finding is at least info, warning (default) or error\n"
-          "  --exclude GLOBS        also leave out these paths (comma-separated globs)\n"
-          "  --staged               check the staged content (the git index), for pre-commit hooks\n"
-          "  --diff REV             report only findings in files changed since REV\n"
-          "  --baseline FILE        report only findings not recorded in FILE\n"
-          "  --write-baseline FILE  record today's findings in FILE and exit 0\n"
-          "  --statistics           print a count per rule instead of each finding\n"
-          "  --exit-zero            exit 0 even when there are findings\n"
-          "  --no-color             no colour (also when NO_COLOR is set or output is not a terminal)\n"
-          "  --no-cache             neither read nor update the facts cache (also SVCSCOPE_NO_CACHE=1)\n"
-          "  --max-file-size SIZE   skip larger files with a warning (default: the config's, else 10MiB)\n"
-          "  --show-settings        print the settings in force and where each came from, and exit\n"
-          "  -h, --help             show this help\n"
-          "\n"
-          "exit status: 0 nothing at or above --fail-on, 1 violations, 2 usage, config or I/O error\n",
-          out);
+    if (svc_format_parse(value, format)) return true;
+    cli_command_error(command, "unknown format '%s' (text, json, sarif or github)", value);
+    return false;
+}
+
+static bool parse_fail_on(const char *command, const char *value, void *severity)
+{
+    if (svc_severity_parse(value, severity)) return true;
+    cli_command_error(command, "--fail-on takes info, warning or error, not '%s'", value);
+    return false;
 }
 
 static void print_statistics(const svc_diagnostics *d, bool color)
@@ -59,29 +44,6 @@ static void print_statistics(const svc_diagnostics *d, bool color)
 
 int cmd_check(int argc, char **argv)
 {
-    enum { OPT_FORMAT = 1, OPT_SELECT, OPT_IGNORE, OPT_FAIL_ON, OPT_EXCLUDE, OPT_STAGED, OPT_DIFF, OPT_BASELINE,
-           OPT_WRITE_BASELINE, OPT_STATISTICS, OPT_EXIT_ZERO, OPT_NO_COLOR, OPT_NO_CACHE, OPT_MAX_FILE_SIZE,
-           OPT_SHOW_SETTINGS };
-    static const struct option options[] = {
-        { "format", required_argument, NULL, OPT_FORMAT },
-        { "output-format", required_argument, NULL, OPT_FORMAT },
-        { "select", required_argument, NULL, OPT_SELECT },
-        { "ignore", required_argument, NULL, OPT_IGNORE },
-        { "fail-on", required_argument, NULL, OPT_FAIL_ON },
-        { "exclude", required_argument, NULL, OPT_EXCLUDE },
-        { "staged", no_argument, NULL, OPT_STAGED },
-        { "diff", required_argument, NULL, OPT_DIFF },
-        { "baseline", required_argument, NULL, OPT_BASELINE },
-        { "write-baseline", required_argument, NULL, OPT_WRITE_BASELINE },
-        { "statistics", no_argument, NULL, OPT_STATISTICS },
-        { "exit-zero", no_argument, NULL, OPT_EXIT_ZERO },
-        { "no-color", no_argument, NULL, OPT_NO_COLOR },
-        { "no-cache", no_argument, NULL, OPT_NO_CACHE },
-        { "max-file-size", required_argument, NULL, OPT_MAX_FILE_SIZE },
-        { "show-settings", no_argument, NULL, OPT_SHOW_SETTINGS },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
     svc_format format = SVC_FORMAT_TEXT;
     svc_severity fail_on = SVC_SEVERITY_WARNING;
     char **select = NULL, **ignore = NULL, **exclude = NULL;
@@ -92,49 +54,71 @@ int cmd_check(int argc, char **argv)
     uint64_t max_file_size = 0;
     int status = EXIT_ERROR;
 
-    optind = 1;
-    opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-        switch (c) {
-        case OPT_FORMAT:
-            if (!svc_format_parse(optarg, &format)) {
-                cli_error("check: unknown format '%s' (text, json, sarif or github)", optarg);
-                goto out;
-            }
-            break;
-        case OPT_SELECT: cli_split_list(optarg, &select, &nselect); break;
-        case OPT_IGNORE: cli_split_list(optarg, &ignore, &nignore); break;
-        case OPT_EXCLUDE: cli_split_list(optarg, &exclude, &nexclude); break;
-        case OPT_FAIL_ON:
-            if (!svc_severity_parse(optarg, &fail_on)) {
-                cli_error("check: --fail-on takes info, warning or error, not '%s'", optarg);
-                goto out;
-            }
-            break;
-        case OPT_STAGED: staged = true; break;
-        case OPT_DIFF: diff_rev = optarg; break;
-        case OPT_BASELINE: baseline = optarg; break;
-        case OPT_WRITE_BASELINE: write_baseline = optarg; break;
-        case OPT_STATISTICS: statistics = true; break;
-        case OPT_EXIT_ZERO: exit_zero = true; break;
-        case OPT_NO_COLOR: no_color = true; break;
-        case OPT_NO_CACHE: no_cache = true; break;
-        case OPT_SHOW_SETTINGS: show_settings = true; break;
-        case OPT_MAX_FILE_SIZE:
-            if (!cli_parse_max_file_size("check", optarg, &max_file_size)) goto out;
-            break;
-        case 'h': check_usage(stdout); status = EXIT_CLEAN; goto out;
-        default:
-            if (optopt) cli_error("check: option '%s' needs a value (see svcscope check --help)", argv[optind - 1]);
-            else cli_error("check: unknown option '%s' (see svcscope check --help)", argv[optind - 1]);
-            goto out;
-        }
-    }
+    const cli_option options[] = {
+        { "format", .metavar = "FORMAT", .help = "text (default), json, sarif or github", .alias = "output-format",
+          .parse = parse_format, .target = &format },
+        { "select", .metavar = "CODES", .help = "only these rules (comma-separated codes or prefixes: SVC2,SVC401)",
+          .list = &select, .count = &nselect },
+        { "ignore", .metavar = "CODES", .help = "leave out these rules", .list = &ignore, .count = &nignore },
+        { "fail-on", .metavar = "SEVERITY",
+          .help = "exit 1 when a finding is at least info, warning (default) or error", .parse = parse_fail_on, .target = &fail_on },
+        CLI_EXCLUDE_OPTION(&exclude, &nexclude),
+        { "staged", .help = "check the staged content (the git index), for pre-commit hooks", .flag = &staged },
+        { "diff", .metavar = "REV", .help = "report only findings in files changed since REV", .text = &diff_rev },
+        { "baseline", .metavar = "FILE", .help = "report only findings not recorded in FILE", .text = &baseline },
+        { "write-baseline", .metavar = "FILE", .help = "record today's findings in FILE and exit 0",
+          .text = &write_baseline },
+        { "statistics", .help = "print a count per rule instead of each finding", .flag = &statistics },
+        { "exit-zero", .help = "exit 0 even when there are findings", .flag = &exit_zero },
+        { "no-color", .help = "no colour (also when NO_COLOR is set or output is not a terminal)", .flag = &no_color },
+        CLI_NO_CACHE_OPTION(&no_cache),
+        CLI_MAX_FILE_SIZE_OPTION(&max_file_size),
+        { "show-settings", .help = "print the settings in force and where each came from, and exit",
+          .flag = &show_settings },
+        CLI_HELP_OPTION,
+        { NULL },
+    };
+#define CHECK_ONLY_SETTINGS "--show-settings prints the settings and checks nothing"
+#define CHECK_WRITES_BASELINE "--write-baseline records the findings instead of printing them"
+    static const cli_conflict conflicts[] = {
+        { "baseline", "write-baseline", "the new baseline would lack the findings the old one hides" },
+        { "statistics", "write-baseline", CHECK_WRITES_BASELINE },
+        { "format", "write-baseline", CHECK_WRITES_BASELINE },
+        { "fail-on", "write-baseline", "--write-baseline exits 0" },
+        { "format", "statistics", "--statistics prints a count per rule as text" },
+        { "fail-on", "exit-zero", "--exit-zero exits 0 whatever is found" },
+        { "show-settings", "staged", CHECK_ONLY_SETTINGS },
+        { "show-settings", "diff", CHECK_ONLY_SETTINGS },
+        { "show-settings", "baseline", CHECK_ONLY_SETTINGS },
+        { "show-settings", "write-baseline", CHECK_ONLY_SETTINGS },
+        { "show-settings", "statistics", CHECK_ONLY_SETTINGS },
+        { "show-settings", "format", CHECK_ONLY_SETTINGS },
+        { "show-settings", "fail-on", CHECK_ONLY_SETTINGS },
+        { "show-settings", "exit-zero", CHECK_ONLY_SETTINGS },
+        { NULL },
+    };
+#undef CHECK_ONLY_SETTINGS
+#undef CHECK_WRITES_BASELINE
+    const cli_args_spec spec = {
+        .command = "check",
+        .options = options,
+        .conflicts = conflicts,
+        .synopsis = "usage: svcscope check [OPTIONS] [PATH...]\n"
+                    "\n"
+                    "Checks the repository against the services convention and prints one line per\n"
+                    "violation. PATHs (default: .) limit what is reported; the whole project is always\n"
+                    "read, so cross-file rules stay right.\n"
+                    "\n",
+        .epilogue = "\n"
+                    "exit status: 0 nothing at or above --fail-on, 1 violations, 2 usage, config or I/O error\n",
+        .help_column = 25,
+    };
+    int first_operand;
+    if (!cli_args_parse(&spec, argc, argv, &first_operand, &status)) goto out;
     if (!cli_valid_selectors(select, nselect, "--select") || !cli_valid_selectors(ignore, nignore, "--ignore")) goto out;
 
     {
-        const char *first = optind < argc ? argv[optind] : ".";
+        const char *first = first_operand < argc ? argv[first_operand] : ".";
         char *root = cli_find_root(first);
         if (!root) goto out;
         if (show_settings) {
@@ -176,7 +160,7 @@ int cmd_check(int argc, char **argv)
         co.nignore = nignore;
         SVC_VEC(char *) only = { 0 };
         bool ok = true;
-        for (int i = optind; i < argc && ok; i++) {
+        for (int i = first_operand; i < argc && ok; i++) {
             char *rel = cli_relative_to(root, argv[i]);
             if (!rel) ok = false;
             else svc_vec_push(&only, rel);
@@ -203,9 +187,7 @@ int cmd_check(int argc, char **argv)
                 for (size_t i = 0; i < nchanged; i++) {
                     bool inside = !paths.only_paths_set;
                     for (size_t k = 0; k < only.len && !inside; k++)
-                        inside = svc_dotted_within(changed[i], only.items[k]) || strcmp(only.items[k], "") == 0 ||
-                                 (strncmp(changed[i], only.items[k], strlen(only.items[k])) == 0 &&
-                                  changed[i][strlen(only.items[k])] == '/');
+                        inside = svc_path_within(changed[i], only.items[k]);
                     if (inside) svc_vec_push(&narrowed, svc_xstrdup(changed[i]));
                 }
                 svc_source_free_paths(changed, nchanged);

@@ -1,6 +1,5 @@
 /* svcscope fix: apply the fixes of the findings (the safe ones; --unsafe for all), preview them
  * as a diff, stage them, or undo the last batch. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,35 +11,6 @@
 #include "svcscope/fix.h"
 #include "svcscope/rules.h"
 #include "svcscope/util.h"
-
-static void fix_usage(FILE *out)
-{
-    fputs("usage: svcscope fix [OPTIONS] [PATH...]\n"
-          "\n"
-          "Applies the fixes of the violations found in PATHs (default: the whole project): the safe\n"
-          "ones, and the unsafe ones too with --unsafe. Files are written atomically with their mode,\n"
-          "line endings and encoding kept; a file changed since svcscope read it is left alone, and a\n"
-          "fix that would break the syntax is not applied. Each fix says why when it is refused.\n"
-          "\n"
-          "  --select CODES   only the fixes of these rules (comma-separated codes or prefixes)\n"
-          "  --ignore CODES   not the fixes of these rules\n"
-          "  --exclude GLOBS  also leave out these paths (comma-separated globs)\n"
-          "  --unsafe         also apply unsafe fixes (renames, moves: other code may notice)\n"
-          "  --diff           print the changes as a unified diff and write nothing\n"
-          "  --stage          also stage the fixes, and only them: your other changes to the same\n"
-          "                   files stay unstaged (a file whose fix cannot be staged alone is not fixed)\n"
-          "  --undo           put back the work tree and index of the newest fix batch, when nothing\n"
-          "                   changed since; again for the batch before it (the last 50 are kept)\n"
-          "  --list           with --undo: list the fix batches it can take back, newest first\n"
-          "  --max-file-size SIZE  skip larger files with a warning (default: the config's, else 10MiB)\n"
-          "  -h, --help       show this help\n"
-          "\n"
-          "The undo history is kept in .git/svcscope/undo (outside git: ~/.local/state/svcscope/undo).\n"
-          "\n"
-          "exit status: 0 nothing left to fix, 1 violations left or fixes refused (--diff: changes to\n"
-          "show), 2 usage, config or I/O error\n",
-          out);
-}
 
 static const char *plural(size_t n, const char *one, const char *many) { return n == 1 ? one : many; }
 
@@ -115,73 +85,82 @@ static char *command_line(int argc, char **argv)
 
 int cmd_fix(int argc, char **argv)
 {
-    enum {
-        OPT_SELECT = 1, OPT_IGNORE, OPT_EXCLUDE, OPT_UNSAFE, OPT_DIFF, OPT_STAGE, OPT_UNDO, OPT_LIST, OPT_MAX_FILE_SIZE
-    };
-    static const struct option options[] = {
-        { "select", required_argument, NULL, OPT_SELECT },
-        { "ignore", required_argument, NULL, OPT_IGNORE },
-        { "exclude", required_argument, NULL, OPT_EXCLUDE },
-        { "unsafe", no_argument, NULL, OPT_UNSAFE },
-        { "unsafe-fixes", no_argument, NULL, OPT_UNSAFE },
-        { "diff", no_argument, NULL, OPT_DIFF },
-        { "stage", no_argument, NULL, OPT_STAGE },
-        { "undo", no_argument, NULL, OPT_UNDO },
-        { "list", no_argument, NULL, OPT_LIST },
-        { "max-file-size", required_argument, NULL, OPT_MAX_FILE_SIZE },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
     char **select = NULL, **ignore = NULL, **exclude = NULL;
     size_t nselect = 0, nignore = 0, nexclude = 0;
     bool unsafe = false, diff = false, stage = false, undo = false, list = false;
     uint64_t max_file_size = 0;
     int status = EXIT_ERROR;
 
-    optind = 1;
-    opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-        switch (c) {
-        case OPT_SELECT: cli_split_list(optarg, &select, &nselect); break;
-        case OPT_IGNORE: cli_split_list(optarg, &ignore, &nignore); break;
-        case OPT_EXCLUDE: cli_split_list(optarg, &exclude, &nexclude); break;
-        case OPT_UNSAFE: unsafe = true; break;
-        case OPT_DIFF: diff = true; break;
-        case OPT_STAGE: stage = true; break;
-        case OPT_UNDO: undo = true; break;
-        case OPT_LIST: list = true; break;
-        case OPT_MAX_FILE_SIZE:
-            if (!cli_parse_max_file_size("fix", optarg, &max_file_size)) goto out;
-            break;
-        case 'h': fix_usage(stdout); status = EXIT_CLEAN; goto out;
-        default:
-            if (optopt) cli_error("fix: option '%s' needs a value (see svcscope fix --help)", argv[optind - 1]);
-            else cli_error("fix: unknown option '%s' (see svcscope fix --help)", argv[optind - 1]);
-            goto out;
-        }
-    }
+    const cli_option options[] = {
+        { "select", .metavar = "CODES", .help = "only the fixes of these rules (comma-separated codes or prefixes)",
+          .list = &select, .count = &nselect },
+        { "ignore", .metavar = "CODES", .help = "not the fixes of these rules", .list = &ignore, .count = &nignore },
+        CLI_EXCLUDE_OPTION(&exclude, &nexclude),
+        { "unsafe", .help = "also apply unsafe fixes (renames, moves: other code may notice)", .alias = "unsafe-fixes",
+          .flag = &unsafe },
+        { "diff", .help = "print the changes as a unified diff and write nothing", .flag = &diff },
+        { "stage", .help = "also stage the fixes, and only them: your other changes to the same\n"
+                           "files stay unstaged (a file whose fix cannot be staged alone is not fixed)",
+          .flag = &stage },
+        { "undo", .help = "put back the work tree and index of the newest fix batch, when nothing\n"
+                          "changed since; again for the batch before it (the last 50 are kept)",
+          .flag = &undo },
+        { "list", .help = "with --undo: list the fix batches it can take back, newest first", .flag = &list },
+        CLI_MAX_FILE_SIZE_OPTION(&max_file_size),
+        CLI_HELP_OPTION,
+        { NULL },
+    };
+#define FIX_UNDO_TAKES_ALL "--undo takes back the whole newest batch"
+    static const cli_conflict conflicts[] = {
+        { "diff", "stage", "--diff writes nothing, so there is nothing to --stage" },
+        { "undo", "diff", FIX_UNDO_TAKES_ALL },
+        { "undo", "stage", FIX_UNDO_TAKES_ALL },
+        { "undo", "unsafe", FIX_UNDO_TAKES_ALL },
+        { "undo", "select", FIX_UNDO_TAKES_ALL },
+        { "undo", "ignore", FIX_UNDO_TAKES_ALL },
+        { "undo", "exclude", FIX_UNDO_TAKES_ALL },
+        { "undo", "max-file-size", FIX_UNDO_TAKES_ALL },
+        { NULL },
+    };
+#undef FIX_UNDO_TAKES_ALL
+    static const cli_requirement requirements[] = {
+        { "list", "undo", "svcscope fix --undo --list" },
+        { NULL },
+    };
+    const cli_args_spec spec = {
+        .command = "fix",
+        .options = options,
+        .conflicts = conflicts,
+        .requirements = requirements,
+        .synopsis = "usage: svcscope fix [OPTIONS] [PATH...]\n"
+                    "\n"
+                    "Applies the fixes of the violations found in PATHs (default: the whole project): the safe\n"
+                    "ones, and the unsafe ones too with --unsafe. Files are written atomically with their mode,\n"
+                    "line endings and encoding kept; a file changed since svcscope read it is left alone, and a\n"
+                    "fix that would break the syntax is not applied. Each fix says why when it is refused.\n"
+                    "\n",
+        .epilogue = "\n"
+                    "The undo history is kept in .git/svcscope/undo (outside git: ~/.local/state/svcscope/undo).\n"
+                    "\n"
+                    "exit status: 0 nothing left to fix, 1 violations left or fixes refused (--diff: changes to\n"
+                    "show), 2 usage, config or I/O error\n",
+        .help_column = 19,
+    };
+    int first_operand;
+    if (!cli_args_parse(&spec, argc, argv, &first_operand, &status)) goto out;
     if (!cli_valid_selectors(select, nselect, "--select") || !cli_valid_selectors(ignore, nignore, "--ignore")) goto out;
-    if (diff && stage) {
-        cli_error("fix: --diff writes nothing, so there is nothing to --stage");
-        goto out;
-    }
     if (undo) {
-        if (diff || stage || unsafe || nselect || nignore || nexclude || max_file_size || argc - optind > 1) {
-            cli_error("fix: --undo takes no other option than --list and at most one PATH (it undoes the whole "
-                      "newest batch)");
+        if (argc - first_operand > 1) {
+            cli_error("fix: --undo takes at most one PATH (it undoes the whole newest batch)");
             goto out;
         }
-        status = list ? run_undo_list(optind < argc ? argv[optind] : ".") : run_undo(optind < argc ? argv[optind] : ".");
-        goto out;
-    }
-    if (list) {
-        cli_error("fix: --list goes with --undo (svcscope fix --undo --list)");
+        const char *path = first_operand < argc ? argv[first_operand] : ".";
+        status = list ? run_undo_list(path) : run_undo(path);
         goto out;
     }
 
     {
-        const char *first = optind < argc ? argv[optind] : ".";
+        const char *first = first_operand < argc ? argv[first_operand] : ".";
         char *root = cli_find_root(first);
         if (!root) goto out;
         cli_repo repo;
@@ -197,7 +176,7 @@ int cmd_fix(int argc, char **argv)
         }
         SVC_VEC(char *) only = { 0 };
         bool ok = true;
-        for (int i = optind; i < argc && ok; i++) {
+        for (int i = first_operand; i < argc && ok; i++) {
             char *rel = cli_relative_to(root, argv[i]);
             if (!rel) ok = false;
             else svc_vec_push(&only, rel);

@@ -9,7 +9,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,27 +22,6 @@
 
 /* The line that marks a hook as ours; keep it stable, older hooks are recognised by it. */
 #define HOOK_MARKER "# svcscope-install-hook: this hook was written by `svcscope install-hook`"
-
-static void install_hook_usage(FILE *out)
-{
-    fputs("usage: svcscope install-hook [--baseline FILE] [--force] [--print] [PATH]\n"
-          "\n"
-          "Installs a git pre-commit hook in the repository holding PATH (default: .) that runs\n"
-          "`svcscope check --staged --diff HEAD --no-color` on the project at PATH before each\n"
-          "commit: the commit is refused when the files it changes have violations; findings in\n"
-          "files it does not touch never block it. The hook finds svcscope on PATH when it runs.\n"
-          "core.hooksPath is honoured. `git commit --no-verify` skips the hook once.\n"
-          "\n"
-          "  --baseline FILE  the hook passes --baseline FILE on (recorded relative to the\n"
-          "                   work tree; write it first with svcscope check --write-baseline)\n"
-          "  --force          replace a pre-commit hook svcscope did not write (the old one is\n"
-          "                   kept as pre-commit.backup)\n"
-          "  --print          print the hook on standard output instead of installing it\n"
-          "  -h, --help       show this help\n"
-          "\n"
-          "exit status: 0 installed, 2 not a git repository, a foreign hook without --force, or an I/O error\n",
-          out);
-}
 
 /* 'text' for sh: single quotes, with ' written as '\'' */
 static void put_sh_quoted(svc_buf *b, const char *text)
@@ -211,40 +189,49 @@ static char *relative_to(const char *top, const char *path)
 
 int cmd_install_hook(int argc, char **argv)
 {
-    enum { OPT_BASELINE = 1, OPT_FORCE, OPT_PRINT };
-    static const struct option options[] = {
-        { "baseline", required_argument, NULL, OPT_BASELINE },
-        { "force", no_argument, NULL, OPT_FORCE },
-        { "print", no_argument, NULL, OPT_PRINT },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
     const char *baseline_arg = NULL;
     bool force = false, print = false;
-    optind = 1;
-    opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-        switch (c) {
-        case OPT_BASELINE: baseline_arg = optarg; break;
-        case OPT_FORCE: force = true; break;
-        case OPT_PRINT: print = true; break;
-        case 'h': install_hook_usage(stdout); return EXIT_CLEAN;
-        default:
-            if (optopt)
-                cli_error("install-hook: option '%s' needs a value (see svcscope install-hook --help)", argv[optind - 1]);
-            else
-                cli_error("install-hook: unknown option '%s' (see svcscope install-hook --help)", argv[optind - 1]);
-            return EXIT_ERROR;
-        }
-    }
-    if (argc - optind > 1) {
+    const cli_option options[] = {
+        { "baseline", .metavar = "FILE", .help = "the hook passes --baseline FILE on (recorded relative to the\n"
+                                                 "work tree; write it first with svcscope check --write-baseline)",
+          .text = &baseline_arg },
+        { "force", .help = "replace a pre-commit hook svcscope did not write (the old one is\n"
+                           "kept as pre-commit.backup)",
+          .flag = &force },
+        { "print", .help = "print the hook on standard output instead of installing it", .flag = &print },
+        CLI_HELP_OPTION,
+        { NULL },
+    };
+    static const cli_conflict conflicts[] = {
+        { "print", "force", "--print installs nothing, so there is nothing to replace" },
+        { NULL },
+    };
+    const cli_args_spec spec = {
+        .command = "install-hook",
+        .options = options,
+        .conflicts = conflicts,
+        .synopsis = "usage: svcscope install-hook [--baseline FILE] [--force] [--print] [PATH]\n"
+                    "\n"
+                    "Installs a git pre-commit hook in the repository holding PATH (default: .) that runs\n"
+                    "`svcscope check --staged --diff HEAD --no-color` on the project at PATH before each\n"
+                    "commit: the commit is refused when the files it changes have violations; findings in\n"
+                    "files it does not touch never block it. The hook finds svcscope on PATH when it runs.\n"
+                    "core.hooksPath is honoured. `git commit --no-verify` skips the hook once.\n"
+                    "\n",
+        .epilogue = "\n"
+                    "exit status: 0 installed, 2 not a git repository, a foreign hook without --force, or an I/O "
+                    "error\n",
+        .help_column = 19,
+    };
+    int first_operand, status;
+    if (!cli_args_parse(&spec, argc, argv, &first_operand, &status)) return status;
+    if (argc - first_operand > 1) {
         cli_error("install-hook: one PATH at most");
         return EXIT_ERROR;
     }
-    const char *path = optind < argc ? argv[optind] : ".";
+    const char *path = first_operand < argc ? argv[first_operand] : ".";
 
-    int status = EXIT_ERROR;
+    status = EXIT_ERROR;
     char *root = NULL, *project = NULL, *baseline = NULL, *hook = NULL, *script = NULL, *backup = NULL;
     svc_git_hooks hooks = { 0 };
     svc_error err = SVC_ERROR_INIT;

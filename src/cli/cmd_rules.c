@@ -1,5 +1,4 @@
 /* svcscope rules [CODE]: the catalogue, or one rule explained with a bad and a good example. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,18 +8,6 @@
 #include "cli/cli.h"
 #include "svcscope/report.h"
 #include "svcscope/rules.h"
-
-static void rules_usage(FILE *out)
-{
-    fputs("usage: svcscope rules [--format text|json|markdown] [CODE...]\n"
-          "\n"
-          "Lists every rule (code, name, severity, whether it has a fix, what it flags), or\n"
-          "explains the rules named: the convention behind it, a bad and a good example, the fix.\n"
-          "\n"
-          "  --format FORMAT  text (default), json or markdown (docs/rules.md is made with it)\n"
-          "  -h, --help       show this help\n",
-          out);
-}
 
 static void print_indented(const char *text)
 {
@@ -94,42 +81,41 @@ static json_t *rule_json(const svc_rule *r)
 
 int cmd_rules(int argc, char **argv)
 {
-    static const struct option options[] = {
-        { "format", required_argument, NULL, 'f' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
+    enum { RULES_TEXT, RULES_JSON, RULES_MARKDOWN };
+    static const cli_choice formats[] = {
+        { "text", RULES_TEXT }, { "json", RULES_JSON }, { "markdown", RULES_MARKDOWN }, { NULL, 0 }
     };
-    bool json = false, markdown = false;
-    optind = 1;
-    opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-        switch (c) {
-        case 'f':
-            if (strcmp(optarg, "json") == 0) json = true;
-            else if (strcmp(optarg, "markdown") == 0) markdown = true;
-            else if (strcmp(optarg, "text") != 0) {
-                cli_error("rules: unknown format '%s' (text, json or markdown)", optarg);
-                return EXIT_ERROR;
-            }
-            break;
-        case 'h': rules_usage(stdout); return EXIT_CLEAN;
-        default:
-            cli_error("rules: unknown option '%s' (see svcscope rules --help)", argv[optind - 1]);
-            return EXIT_ERROR;
-        }
-    }
+    int format = RULES_TEXT;
+    const cli_option options[] = {
+        { "format", .metavar = "FORMAT", .help = "text (default), json or markdown (docs/rules.md is made with it)",
+          .choices = formats, .choice = &format },
+        CLI_HELP_OPTION,
+        { NULL },
+    };
+    const cli_args_spec spec = {
+        .command = "rules",
+        .options = options,
+        .synopsis = "usage: svcscope rules [--format text|json|markdown] [CODE...]\n"
+                    "\n"
+                    "Lists every rule (code, name, severity, whether it has a fix, what it flags), or\n"
+                    "explains the rules named: the convention behind it, a bad and a good example, the fix.\n"
+                    "\n",
+        .help_column = 19,
+    };
+    int first_operand, status;
+    if (!cli_args_parse(&spec, argc, argv, &first_operand, &status)) return status;
+    bool json = format == RULES_JSON, markdown = format == RULES_MARKDOWN;
     size_t count;
     const svc_rule *rules = svc_rules(&count);
-    for (int i = optind; i < argc; i++)
+    for (int i = first_operand; i < argc; i++)
         if (!svc_rule_by_code(argv[i])) {
             cli_error("rules: no rule '%s' (see svcscope rules)", argv[i]);
             return EXIT_ERROR;
         }
     if (json) {
         json_t *arr = json_array();
-        if (optind < argc)
-            for (int i = optind; i < argc; i++) json_array_append_new(arr, rule_json(svc_rule_by_code(argv[i])));
+        if (first_operand < argc)
+            for (int i = first_operand; i < argc; i++) json_array_append_new(arr, rule_json(svc_rule_by_code(argv[i])));
         else
             for (size_t i = 0; i < count; i++) json_array_append_new(arr, rule_json(&rules[i]));
         char *text = json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
@@ -142,9 +128,9 @@ int cmd_rules(int argc, char **argv)
         print_markdown(rules, count);
         return EXIT_CLEAN;
     }
-    if (optind < argc) {
-        for (int i = optind; i < argc; i++) {
-            if (i > optind) puts("\n----\n");
+    if (first_operand < argc) {
+        for (int i = first_operand; i < argc; i++) {
+            if (i > first_operand) puts("\n----\n");
             explain(svc_rule_by_code(argv[i]));
         }
         return EXIT_CLEAN;

@@ -1,8 +1,9 @@
-/* Option values shared by the commands: comma-separated lists and rule selectors. */
+/* Option values shared by the commands: comma-separated lists, rule selectors, sizes. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "svcscope/config.h"
 #include "svcscope/rules.h"
 #include "svcscope/util.h"
 
@@ -43,4 +44,22 @@ bool cli_valid_selectors(char **list, size_t n, const char *option)
         }
     }
     return true;
+}
+
+bool cli_parse_max_file_size(const char *command, const char *text, void *size)
+{
+    if (svc_config_parse_size(text, size)) return true;
+    cli_command_error(command, "--max-file-size takes a size from 1 byte to 1 GiB, such as 10485760 or 10MiB, not '%s'",
+                      text);
+    return false;
+}
+
+const cli_conflict cli_staged_rev_conflicts[] = {
+    { "staged", "rev", "--staged reads the index, --rev a commit" },
+    { NULL },
+};
+
+svc_source_kind cli_source_kind(bool staged, const char *rev)
+{
+    return staged ? SVC_SOURCE_INDEX : rev ? SVC_SOURCE_COMMIT : SVC_SOURCE_WORKTREE;
 }

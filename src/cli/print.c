@@ -1,18 +1,9 @@
-/* How the commands' own lines reach the terminal: errors, warnings and machine text. */
-#include <stdarg.h>
+/* Text for a program to read back (a patch, a hook script) on stdout, safe on a terminal. */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
-
-void cli_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    svc_quote_vprint_error(fmt, ap);
-    va_end(ap);
-}
 
 void cli_print_machine_text(const char *text)
 {

@@ -84,14 +84,6 @@ char *cli_relative_to(const char *root, const char *path)
     return NULL;
 }
 
-bool cli_parse_max_file_size(const char *command, const char *text, uint64_t *out)
-{
-    if (svc_config_parse_size(text, out)) return true;
-    cli_error("%s: --max-file-size takes a size from 1 byte to 1 GiB, such as 10485760 or 10MiB, not '%s'", command,
-              text);
-    return false;
-}
-
 void cli_add_excludes(svc_config *cfg, const char *const *globs, size_t n)
 {
     for (size_t i = 0; i < n; i++) {

@@ -391,6 +391,14 @@ bool svc_dotted_within(const char *name, const char *prefix)
     return strncmp(name, prefix, n) == 0 && (name[n] == '\0' || name[n] == '.');
 }
 
+bool svc_path_within(const char *path, const char *folder)
+{
+    if (!*folder || strcmp(folder, ".") == 0) return true;
+    size_t n = strlen(folder);
+    while (n > 0 && folder[n - 1] == '/') n--;
+    return strncmp(path, folder, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
 /* `**` matches any run of characters including '/', `*` any run without '/',
  * `?` one character other than '/'. Walks the pattern once, keeping the set of path positions
  * each pattern position can stand at (no backtracking): time pattern x path, memory path,

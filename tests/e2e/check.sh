@@ -139,6 +139,22 @@ expect_out "orders/urls.py:1"
 expect_no_out "services/billing/invoices.py"
 run check "$REPO"
 expect_out "services/billing/invoices.py:1"
+# with a PATH, a folder holds what is below it, not a file that shares its name's start
+cp "$REPO/services/billing/invoices.py" "$WORK/invoices.py"
+printf '\n' >> "$REPO/services/billing/invoices.py"
+write services/billing.py 'from services.integrations.google_calendar import credentials
+'
+run check --diff HEAD "$REPO/services/billing"
+expect_status 1
+expect_out "services/billing/invoices.py:1"
+expect_no_out "services/billing.py"
+run check --diff HEAD "$REPO/services/billing/"
+expect_out "services/billing/invoices.py:1"
+expect_no_out "services/billing.py"
+run check --diff HEAD "$REPO/services"
+expect_out "services/billing.py:1"
+rm "$REPO/services/billing.py"
+mv "$WORK/invoices.py" "$REPO/services/billing/invoices.py"
 
 # PATH arguments limit what is reported
 run check "$REPO/services"
