@@ -7,6 +7,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Most code that uses these containers reads text too. */
+#include "svcscope/utf8.h"
+
 /* Allocation failure is not recoverable in a CLI: these abort with a message. */
 void *svc_xmalloc(size_t n);
 void *svc_xcalloc(size_t n, size_t size);
@@ -98,19 +101,5 @@ bool svc_dotted_within(const char *name, const char *prefix);
 bool svc_path_within(const char *path, const char *folder);
 /* Shell-style glob on repo-relative paths: `*` stays in one segment, `**` spans segments. */
 bool svc_glob_match(const char *pattern, const char *path);
-/*
- * Decodes the code point at the start of UTF-8 text (n bytes available) and returns the bytes it
- * takes (0 only when n is 0). A byte that does not start a well-formed sequence (a stray or
- * truncated sequence, an overlong form, a surrogate, past U+10FFFF) takes one byte and decodes
- * to SVC_UTF8_BAD_BYTE + the byte, outside Unicode, so that callers can still show the byte.
- */
-#define SVC_UTF8_BAD_BYTE 0x110000u
-size_t svc_utf8_decode(const char *s, size_t n, uint32_t *cp);
-/* A copy that is valid UTF-8 (malloc'd): every byte svc_utf8_decode calls bad becomes U+FFFD. */
-char *svc_utf8_repaired(const char *s);
-/* Display width in terminal columns of UTF-8 text (invalid bytes count 1). */
-size_t svc_utf8_width(const char *s, size_t n);
-/* Count of code points in UTF-8 text (invalid bytes count 1 each). */
-size_t svc_utf8_codepoints(const char *s, size_t n);
 
 #endif

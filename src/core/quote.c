@@ -30,8 +30,12 @@ size_t svc_quote_escape(uint32_t cp, char out[SVC_QUOTE_ESCAPE_MAX])
         return (size_t)snprintf(out, SVC_QUOTE_ESCAPE_MAX, "\\%03o", (unsigned)cp);
     }
     /* C1 controls (CSI, OSC, ...) are two bytes in UTF-8: both shown, as git does. */
-    if (cp >= 0x80 && cp <= 0x9F)
-        return (size_t)snprintf(out, SVC_QUOTE_ESCAPE_MAX, "\\%03o\\%03o", 0xC0u | (cp >> 6), 0x80u | (cp & 0x3F));
+    if (cp >= 0x80 && cp <= 0x9F) {
+        char utf8[SVC_UTF8_MAX];
+        svc_utf8_encode(cp, utf8);
+        return (size_t)snprintf(out, SVC_QUOTE_ESCAPE_MAX, "\\%03o\\%03o", (unsigned char)utf8[0],
+                                (unsigned char)utf8[1]);
+    }
     if (cp >= SVC_UTF8_BAD_BYTE)
         return (size_t)snprintf(out, SVC_QUOTE_ESCAPE_MAX, "\\%03o", (unsigned)(cp - SVC_UTF8_BAD_BYTE) & 0xFF);
     return 0;

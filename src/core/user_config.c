@@ -1,9 +1,9 @@
 /*
  * The user's preferences for the explorer: $XDG_CONFIG_HOME/svcscope/config.toml.
  *
- * A small reader on purpose: two keys (`theme` and the `[keys]` table), parsed with the
- * same tree-sitter-toml grammar as pyproject.toml. Anything else in the file is an error
- * that names the line, so a typo is seen rather than silently ignored.
+ * A small schema on purpose: two keys (`theme` and the `[keys]` table), over the same TOML
+ * reader as pyproject.toml (core/toml.h). Anything else in the file is an error that names
+ * the line, so a typo is seen rather than silently ignored.
  */
 #if !defined(_GNU_SOURCE) && !defined(_POSIX_C_SOURCE)
 #define _POSIX_C_SOURCE 200809L
@@ -17,12 +17,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include <tree_sitter/api.h>
-
+#include "core/toml.h"
 #include "svcscope/user_config.h"
 #include "svcscope/util.h"
-
-const TSLanguage *tree_sitter_toml(void);
 
 #define MAX_USER_CONFIG_BYTES (1024u * 1024)
 
@@ -90,180 +87,63 @@ const svc_user_key *svc_user_config_key(const svc_user_config *uc, const char *r
 
 /* ---- reading ---------------------------------------------------------------------- */
 
+/*
+ * The first error in the file is the one reported, as by a reader that stops there. The TOML
+ * reader keeps what it read before refusing something; that is checked as a whole, the
+ * complaint on the earliest line is kept (the first made, on one line), and the reader's own
+ * complaint comes last. A syntax error comes before anything else, as the grammar finds it
+ * first.
+ */
 typedef struct uparse {
-    const char *path;
-    const char *text;
-    size_t len;
+    svc_toml *doc;
     svc_error *err;
     svc_user_config *out; /* staged: moved to the caller only when the whole file is good */
-    bool keys_table;      /* [keys] seen */
+    uint32_t error_line;  /* of the complaint kept so far; 0 when none */
+    char reader_message[sizeof ((svc_error *)0)->message];
 } uparse;
 
-static uint32_t line_of(TSNode n)
+static int complain(uparse *p, uint32_t line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int complain(uparse *p, uint32_t line, const char *fmt, ...)
 {
-    return ts_node_start_point(n).row + 1;
-}
-
-static bool is_type(TSNode n, const char *type)
-{
-    return strcmp(ts_node_type(n), type) == 0;
-}
-
-static int fail_at(uparse *p, uint32_t line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail_at(uparse *p, uint32_t line, const char *fmt, ...)
-{
-    char msg[700];
+    if (p->error_line && p->error_line <= line) return SVC_ECONFIG;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    svc_toml_vfail(p->doc, line, fmt, ap);
     va_end(ap);
-    return svc_error_set(p->err, SVC_ECONFIG, "%s:%u: %s", p->path, line, msg);
+    p->error_line = line;
+    return SVC_ECONFIG;
 }
 
-/* The source text of a node, cut to one short line, for messages. */
-static char *snippet(uparse *p, TSNode n)
+static int bad_escape(uparse *p, uint32_t line)
 {
-    size_t start = ts_node_start_byte(n), end = ts_node_end_byte(n), stop = start;
-    while (stop < end && stop < p->len && p->text[stop] != '\n' && stop - start < 40) stop++;
-    return svc_xasprintf("%.*s%s", (int)(stop - start), p->text + start, stop < end ? "..." : "");
+    return complain(p, line, "not valid TOML: a bad escape in a string");
 }
 
-static int hexval(char c)
+/* The TOML reader's complaint, in this file's words where they have always differed. */
+static int reader_error(uparse *p)
 {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-static void put_utf8(svc_buf *b, uint32_t cp)
-{
-    if (cp < 0x80) {
-        svc_buf_putc(b, (char)cp);
-    } else if (cp < 0x800) {
-        svc_buf_putc(b, (char)(0xC0 | (cp >> 6)));
-        svc_buf_putc(b, (char)(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-        svc_buf_putc(b, (char)(0xE0 | (cp >> 12)));
-        svc_buf_putc(b, (char)(0x80 | ((cp >> 6) & 0x3F)));
-        svc_buf_putc(b, (char)(0x80 | (cp & 0x3F)));
-    } else {
-        svc_buf_putc(b, (char)(0xF0 | (cp >> 18)));
-        svc_buf_putc(b, (char)(0x80 | ((cp >> 12) & 0x3F)));
-        svc_buf_putc(b, (char)(0x80 | ((cp >> 6) & 0x3F)));
-        svc_buf_putc(b, (char)(0x80 | (cp & 0x3F)));
+    const svc_toml_problem *pr = svc_toml_problem_of(p->doc);
+    if (pr->kind == SVC_TOML_ESYNTAX) return complain(p, pr->line, "not valid TOML");
+    if (pr->kind == SVC_TOML_EESCAPE) return bad_escape(p, pr->line);
+    if (pr->header && pr->header_array)
+        return complain(p, pr->line, "unknown array of tables (known: theme, and the [keys] table)");
+    if (pr->header && strcmp(pr->table, "keys") == 0) return complain(p, pr->line, "[keys] is defined twice");
+    if (pr->header) return complain(p, pr->line, "unknown table [%s] (known: [keys])", pr->header);
+    if (pr->kind == SVC_TOML_EDUPLICATE && strcmp(pr->table, "keys") == 0)
+        return complain(p, pr->line, "keys: %s is defined twice (first on line %u)", pr->key, pr->first_line);
+    if (pr->kind == SVC_TOML_EDUPLICATE && !*pr->table && strcmp(pr->key, "keys") == 0)
+        return complain(p, pr->line, "keys: defined twice");
+    /* The reader's message as it wrote it, "PATH:LINE: reason". */
+    if (!p->error_line || p->error_line > pr->line) {
+        svc_error_set(p->err, SVC_ECONFIG, "%s", p->reader_message);
+        p->error_line = pr->line;
     }
+    return SVC_ECONFIG;
 }
 
-/* Decodes a string or quoted key (the four TOML forms) into a malloc'd string. */
-static int decode_string(uparse *p, TSNode n, char **out)
+static bool has_nul(const char *s, size_t n)
 {
-    const char *s = p->text + ts_node_start_byte(n);
-    size_t len = ts_node_end_byte(n) - ts_node_start_byte(n);
-    char q = len ? s[0] : 0;
-    size_t delim = (len >= 6 && s[1] == q && s[2] == q) ? 3 : 1;
-    if ((q != '"' && q != '\'') || len < 2 * delim) return fail_at(p, line_of(n), "not valid TOML here");
-    const char *c = s + delim, *end = s + len - delim;
-    if (delim == 3) {
-        if (c < end && *c == '\n') c++;
-        else if (end - c >= 2 && c[0] == '\r' && c[1] == '\n') c += 2;
-    }
-    svc_buf b = { 0 };
-    while (c < end) {
-        if (q == '\'' || *c != '\\') {
-            svc_buf_putc(&b, *c++);
-            continue;
-        }
-        c++;
-        char e = c < end ? *c++ : '\0';
-        switch (e) {
-        case 'b': svc_buf_putc(&b, '\b'); break;
-        case 't': svc_buf_putc(&b, '\t'); break;
-        case 'n': svc_buf_putc(&b, '\n'); break;
-        case 'f': svc_buf_putc(&b, '\f'); break;
-        case 'r': svc_buf_putc(&b, '\r'); break;
-        case 'e': svc_buf_putc(&b, '\x1b'); break;
-        case '"': svc_buf_putc(&b, '"'); break;
-        case '\\': svc_buf_putc(&b, '\\'); break;
-        case 'x': case 'u': case 'U': {
-            int digits = e == 'x' ? 2 : e == 'u' ? 4 : 8;
-            uint32_t cp = 0;
-            bool ok = end - c >= digits;
-            for (int i = 0; ok && i < digits; i++) {
-                int h = hexval(c[i]);
-                ok = h >= 0;
-                cp = cp * 16 + (uint32_t)(h < 0 ? 0 : h);
-            }
-            if (!ok || cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) goto bad;
-            c += digits;
-            put_utf8(&b, cp);
-            break;
-        }
-        default:
-            /* A backslash ending a line of a """ string drops the line break and the blanks after it. */
-            if (delim == 3 && (e == ' ' || e == '\t' || e == '\r' || e == '\n')) {
-                const char *t = c - 1;
-                while (t < end && (*t == ' ' || *t == '\t')) t++;
-                if (t < end && *t != '\n' && *t != '\r') goto bad;
-                while (t < end && (*t == ' ' || *t == '\t' || *t == '\r' || *t == '\n')) t++;
-                c = t;
-                break;
-            }
-            goto bad;
-        }
-    }
-    if (memchr(b.data ? b.data : "", '\0', b.len)) goto bad;
-    *out = svc_buf_detach(&b);
-    return SVC_OK;
-bad:
-    svc_buf_free(&b);
-    return fail_at(p, line_of(n), "not valid TOML: a bad escape in a string");
-}
-
-/* The parts of a bare, quoted or dotted key, malloc'd; *nparts of them. */
-static int key_parts(uparse *p, TSNode n, char ***parts, size_t *nparts)
-{
-    if (is_type(n, "dotted_key")) {
-        uint32_t count = ts_node_named_child_count(n);
-        for (uint32_t i = 0; i < count; i++) {
-            TSNode c = ts_node_named_child(n, i);
-            if (is_type(c, "comment")) continue;
-            int rc = key_parts(p, c, parts, nparts);
-            if (rc) return rc;
-        }
-        return SVC_OK;
-    }
-    char *part = NULL;
-    if (is_type(n, "bare_key")) {
-        part = svc_xstrndup(p->text + ts_node_start_byte(n), ts_node_end_byte(n) - ts_node_start_byte(n));
-    } else if (is_type(n, "quoted_key")) {
-        int rc = decode_string(p, n, &part);
-        if (rc) return rc;
-    } else {
-        return fail_at(p, line_of(n), "not valid TOML here");
-    }
-    *parts = svc_xrealloc(*parts, (*nparts + 1) * sizeof **parts);
-    (*parts)[(*nparts)++] = part;
-    return SVC_OK;
-}
-
-static void free_parts(char **parts, size_t n)
-{
-    for (size_t i = 0; i < n; i++) free(parts[i]);
-    free(parts);
-}
-
-/* The first and second named children of a pair or header that are not comments. */
-static TSNode nth_named(TSNode n, uint32_t want)
-{
-    uint32_t count = ts_node_named_child_count(n), seen = 0;
-    for (uint32_t i = 0; i < count; i++) {
-        TSNode c = ts_node_named_child(n, i);
-        if (is_type(c, "comment")) continue;
-        if (seen++ == want) return c;
-    }
-    TSNode null = { { 0 }, NULL, NULL };
-    return null;
+    return memchr(s, '\0', n) != NULL;
 }
 
 /* Key names separated by blanks, appended to `b` with single spaces. */
@@ -279,48 +159,49 @@ static void put_words(svc_buf *b, const char *s)
     }
 }
 
-static int read_key_entry(uparse *p, const char *name, TSNode value, uint32_t line)
+/* The key names of one request: a string of them, or an array of such strings. A value the
+ * TOML reader refused ends the reading: its complaint comes from reader_error. */
+static int read_key_names(uparse *p, const char *name, const svc_toml_value *value, svc_buf *keys)
 {
+    if (value->kind == SVC_TOML_STRING) {
+        if (value->refused) return SVC_ECONFIG;
+        if (has_nul(value->str, value->slen)) return bad_escape(p, value->line);
+        put_words(keys, value->str);
+        return SVC_OK;
+    }
+    if (value->kind != SVC_TOML_ARRAY)
+        return complain(p, value->line, "keys: %s: expected a string of key names (like \"q <C-c>\"), got %s", name,
+                        svc_toml_describe(p->doc, value));
+    for (const svc_toml_entry *e = value->head; e; e = e->next) {
+        const svc_toml_value *item = e->value;
+        if (item->kind != SVC_TOML_STRING)
+            return complain(p, item->line, "keys: %s: expected key names in a string, got %s", name,
+                            svc_toml_describe(p->doc, item));
+        if (item->refused) return SVC_ECONFIG;
+        if (has_nul(item->str, item->slen)) return bad_escape(p, item->line);
+        size_t before = keys->len;
+        put_words(keys, item->str);
+        if (keys->len == before) return complain(p, item->line, "keys: %s: an empty key name in the array", name);
+    }
+    return SVC_OK;
+}
+
+static int read_key_entry(uparse *p, const char *name, const svc_toml_value *value)
+{
+    uint32_t line = value->line;
     for (const char *c = name; *c; c++)
         if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '-' ||
               *c == '_'))
-            return fail_at(p, line, "keys: \"%s\" is not a request name (like \"next-pane\"; `?` in svcscope lists them)",
-                           name);
-    if (!*name) return fail_at(p, line, "keys: a request name cannot be empty");
+            return complain(p, line,
+                            "keys: \"%s\" is not a request name (like \"next-pane\"; `?` in svcscope lists them)",
+                            name);
+    if (!*name) return complain(p, line, "keys: a request name cannot be empty");
     for (size_t i = 0; i < p->out->nkeys; i++)
         if (same_request(p->out->keys[i].request, name))
-            return fail_at(p, line, "keys: %s is defined twice (first on line %u)", name, p->out->keys[i].line);
+            return complain(p, line, "keys: %s is defined twice (first on line %u)", name, p->out->keys[i].line);
 
     svc_buf keys = { 0 };
-    int rc = SVC_OK;
-    if (is_type(value, "string")) {
-        char *s = NULL;
-        if ((rc = decode_string(p, value, &s)) == SVC_OK) put_words(&keys, s);
-        free(s);
-    } else if (is_type(value, "array")) {
-        uint32_t count = ts_node_named_child_count(value);
-        for (uint32_t i = 0; i < count && rc == SVC_OK; i++) {
-            TSNode item = ts_node_named_child(value, i);
-            if (is_type(item, "comment")) continue;
-            char *s = NULL;
-            if (!is_type(item, "string")) {
-                char *shown = snippet(p, item);
-                rc = fail_at(p, line_of(item), "keys: %s: expected key names in a string, got %s", name, shown);
-                free(shown);
-            } else if ((rc = decode_string(p, item, &s)) == SVC_OK) {
-                size_t before = keys.len;
-                put_words(&keys, s);
-                if (keys.len == before)
-                    rc = fail_at(p, line_of(item), "keys: %s: an empty key name in the array", name);
-            }
-            free(s);
-        }
-    } else {
-        char *shown = snippet(p, value);
-        rc = fail_at(p, line_of(value), "keys: %s: expected a string of key names (like \"q <C-c>\"), got %s", name,
-                     shown);
-        free(shown);
-    }
+    int rc = read_key_names(p, name, value, &keys);
     if (rc) {
         svc_buf_free(&keys);
         return rc;
@@ -335,113 +216,60 @@ static int read_key_entry(uparse *p, const char *name, TSNode value, uint32_t li
     return SVC_OK;
 }
 
-static int read_theme(uparse *p, TSNode value, uint32_t line)
+static int read_theme(uparse *p, const svc_toml_value *value)
 {
-    if (p->out->theme_set)
-        return fail_at(p, line, "theme: defined twice (first on line %u)", p->out->theme_line);
-    if (!is_type(value, "string")) {
-        char *shown = snippet(p, value);
-        int rc = fail_at(p, line_of(value), "theme: expected a string (\"default\", \"mono\" or \"light\"), got %s",
-                         shown);
-        free(shown);
-        return rc;
-    }
-    char *s = NULL;
-    int rc = decode_string(p, value, &s);
-    if (rc) return rc;
-    if (!svc_theme_parse(s, &p->out->theme))
-        rc = fail_at(p, line, "theme: \"%s\" is not a theme (default, mono or light)", s);
-    free(s);
+    if (value->kind != SVC_TOML_STRING)
+        return complain(p, value->line, "theme: expected a string (\"default\", \"mono\" or \"light\"), got %s",
+                        svc_toml_describe(p->doc, value));
+    if (value->refused) return SVC_ECONFIG;
+    if (has_nul(value->str, value->slen)) return bad_escape(p, value->line);
+    if (!svc_theme_parse(value->str, &p->out->theme))
+        return complain(p, value->line, "theme: \"%s\" is not a theme (default, mono or light)", value->str);
     p->out->theme_set = true;
-    p->out->theme_line = line;
-    return rc;
+    p->out->theme_line = value->line;
+    return SVC_OK;
 }
 
-static int read_keys_inline(uparse *p, TSNode table)
+static bool named_by_header(const svc_toml_value *v)
 {
-    uint32_t count = ts_node_named_child_count(table);
-    int rc = SVC_OK;
-    for (uint32_t i = 0; i < count && rc == SVC_OK; i++) {
-        TSNode pair = ts_node_named_child(table, i);
-        if (!is_type(pair, "pair")) continue;
-        char **parts = NULL;
-        size_t n = 0;
-        TSNode keyn = nth_named(pair, 0);
-        if ((rc = key_parts(p, keyn, &parts, &n)) == SVC_OK) {
-            if (n != 1) rc = fail_at(p, line_of(pair), "keys: a request name cannot be dotted");
-            else rc = read_key_entry(p, parts[0], nth_named(pair, 1), line_of(keyn));
-        }
-        free_parts(parts, n);
-    }
-    return rc;
+    return v->origin == SVC_TOML_HEADER || v->origin == SVC_TOML_IMPLICIT;
 }
 
-/* A pair at the top level (table == false) or in [keys]. */
-static int read_pair(uparse *p, TSNode pair, bool in_keys)
+/* A table that a [header] or [[header]] named: only [keys] is known. */
+static int unknown_header(uparse *p, const svc_toml_value *t)
 {
-    TSNode keyn = nth_named(pair, 0), valn = nth_named(pair, 1);
-    if (ts_node_is_null(keyn) || ts_node_is_null(valn)) return fail_at(p, line_of(pair), "not valid TOML here");
-    char **parts = NULL;
-    size_t n = 0;
-    int rc = key_parts(p, keyn, &parts, &n);
-    uint32_t line = line_of(keyn);
-    if (rc == SVC_OK) {
-        if (in_keys) {
-            if (n != 1) rc = fail_at(p, line, "keys: a request name cannot be dotted");
-            else rc = read_key_entry(p, parts[0], valn, line);
-        } else if (n == 1 && strcmp(parts[0], "theme") == 0) {
-            rc = read_theme(p, valn, line);
-        } else if (n == 1 && strcmp(parts[0], "keys") == 0 && is_type(valn, "inline_table")) {
-            if (p->keys_table) rc = fail_at(p, line, "keys: defined twice");
-            p->keys_table = true;
-            if (rc == SVC_OK) rc = read_keys_inline(p, valn);
-        } else if (n == 2 && strcmp(parts[0], "keys") == 0) {
-            rc = read_key_entry(p, parts[1], valn, line);
-        } else if (n == 1 && strcmp(parts[0], "keys") == 0) {
-            rc = fail_at(p, line, "keys: expected a table ([keys] with request = \"keys\" lines)");
-        } else {
-            rc = fail_at(p, line, "unknown key \"%s\" (known: theme, and the [keys] table)", parts[0]);
-        }
-    }
-    free_parts(parts, n);
-    return rc;
+    if (t->header_array)
+        return complain(p, t->header_line, "unknown array of tables (known: theme, and the [keys] table)");
+    return complain(p, t->header_line, "unknown table [%s] (known: [keys])", t->header);
 }
 
-static int read_table(uparse *p, TSNode table)
+/* The entries of the keys table, written [keys], keys = { ... } or keys.request = ... */
+static void read_keys(uparse *p, const svc_toml_value *table)
 {
-    uint32_t line = line_of(table);
-    if (is_type(table, "table_array_element"))
-        return fail_at(p, line, "unknown array of tables (known: theme, and the [keys] table)");
-    char **parts = NULL;
-    size_t n = 0;
-    TSNode keyn = nth_named(table, 0);
-    int rc = key_parts(p, keyn, &parts, &n);
-    if (rc == SVC_OK && !(n == 1 && strcmp(parts[0], "keys") == 0)) {
-        char *shown = snippet(p, keyn);
-        rc = fail_at(p, line, "unknown table [%s] (known: [keys])", shown);
-        free(shown);
-    } else if (rc == SVC_OK && p->keys_table)
-        rc = fail_at(p, line, "[keys] is defined twice");
-    free_parts(parts, n);
-    p->keys_table = true;
-    uint32_t count = ts_node_named_child_count(table);
-    for (uint32_t i = 0; i < count && rc == SVC_OK; i++) {
-        TSNode c = ts_node_named_child(table, i);
-        if (is_type(c, "pair")) rc = read_pair(p, c, true);
+    for (const svc_toml_entry *e = table->head; e; e = e->next) {
+        const svc_toml_value *v = e->value;
+        if (has_nul(e->key, e->klen)) bad_escape(p, v->line);
+        else if (named_by_header(v)) unknown_header(p, v);
+        else if (v->origin == SVC_TOML_DOTTED && table->origin == SVC_TOML_DOTTED)
+            complain(p, v->line, "unknown key \"keys\" (known: theme, and the [keys] table)");
+        else if (v->origin == SVC_TOML_DOTTED) complain(p, v->line, "keys: a request name cannot be dotted");
+        else read_key_entry(p, e->key, v);
     }
-    return rc;
 }
 
-/* Line of the first syntax error. */
-static uint32_t error_line(TSNode n)
+static void read_document(uparse *p)
 {
-    if (ts_node_is_missing(n) || is_type(n, "ERROR")) return line_of(n);
-    uint32_t count = ts_node_child_count(n);
-    for (uint32_t i = 0; i < count; i++) {
-        TSNode c = ts_node_child(n, i);
-        if (ts_node_has_error(c)) return error_line(c);
+    for (const svc_toml_entry *e = svc_toml_root(p->doc)->head; e; e = e->next) {
+        const svc_toml_value *v = e->value;
+        bool keys = strcmp(e->key, "keys") == 0;
+        if (has_nul(e->key, e->klen)) bad_escape(p, v->line);
+        else if (named_by_header(v) && !(keys && v->origin == SVC_TOML_HEADER && !v->header_array))
+            unknown_header(p, v);
+        else if (keys && v->kind == SVC_TOML_TABLE) read_keys(p, v);
+        else if (keys) complain(p, v->line, "keys: expected a table ([keys] with request = \"keys\" lines)");
+        else if (strcmp(e->key, "theme") == 0 && v->origin != SVC_TOML_DOTTED) read_theme(p, v);
+        else complain(p, v->line, "unknown key \"%s\" (known: theme, and the [keys] table)", e->key);
     }
-    return ts_node_end_point(n).row + 1;
 }
 
 int svc_user_config_parse(svc_user_config *uc, const char *path, const char *text, size_t len, svc_error *err)
@@ -451,33 +279,16 @@ int svc_user_config_parse(svc_user_config *uc, const char *path, const char *tex
     if (memchr(text, '\0', len)) return svc_error_set(err, SVC_ECONFIG, "%s: not a text file (it holds NUL bytes)", path);
     svc_user_config staged;
     svc_user_config_init(&staged);
-    uparse p = { path, text, len, err, &staged, false };
-    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
-        p.text += 3;
-        p.len -= 3;
+    uparse p = { .err = err, .out = &staged };
+    int rc = svc_toml_parse(&p.doc, path, text, len, err);
+    if (p.doc) {
+        const svc_toml_problem *pr = svc_toml_problem_of(p.doc);
+        if (pr) snprintf(p.reader_message, sizeof p.reader_message, "%s", err->message);
+        if (!pr || pr->kind != SVC_TOML_ESYNTAX) read_document(&p);
+        if (pr) reader_error(&p);
+        if (p.error_line) rc = SVC_ECONFIG;
     }
-    TSParser *parser = ts_parser_new();
-    TSTree *tree = NULL;
-    if (ts_parser_set_language(parser, tree_sitter_toml())) tree = ts_parser_parse_string(parser, NULL, p.text, (uint32_t)p.len);
-    int rc = SVC_OK;
-    if (!tree) {
-        rc = svc_error_set(err, SVC_ECONFIG, "%s: the TOML parser could not run (tree-sitter version mismatch)", path);
-    } else {
-        TSNode root = ts_tree_root_node(tree);
-        if (ts_node_has_error(root)) {
-            rc = fail_at(&p, error_line(root), "not valid TOML");
-        } else {
-            uint32_t count = ts_node_named_child_count(root);
-            for (uint32_t i = 0; i < count && rc == SVC_OK; i++) {
-                TSNode c = ts_node_named_child(root, i);
-                if (is_type(c, "comment")) continue;
-                if (is_type(c, "pair")) rc = read_pair(&p, c, false);
-                else rc = read_table(&p, c);
-            }
-        }
-        ts_tree_delete(tree);
-    }
-    ts_parser_delete(parser);
+    svc_toml_free(p.doc);
     if (rc == SVC_OK) {
         staged.source_file = svc_xstrdup(path);
         svc_user_config_free(uc);

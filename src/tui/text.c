@@ -5,6 +5,7 @@
 #include <wchar.h>
 
 #include "svcscope/quote.h"
+#include "svcscope/utf8.h"
 #include "tui/text.h"
 
 static bool unicode;
@@ -20,8 +21,7 @@ static uint32_t drawable(uint32_t cp)
 {
     if (cp < 0x80) return cp;
     if (!unicode) return '?';
-    int w = wcwidth((wchar_t)cp);
-    return w < 0 ? 0xFFFD : cp;
+    return svc_utf8_cp_width(cp) < 0 ? 0xFFFD : cp;
 }
 
 int tui_cp_width(uint32_t cp)
@@ -29,9 +29,7 @@ int tui_cp_width(uint32_t cp)
     char escape[SVC_QUOTE_ESCAPE_MAX];
     size_t escape_len = svc_quote_escape(cp, escape);
     if (escape_len) return (int)escape_len;
-    cp = drawable(cp);
-    if (cp < 0x80) return 1;
-    int w = wcwidth((wchar_t)cp);
+    int w = svc_utf8_cp_width(drawable(cp));
     return w < 0 ? 1 : w;
 }
 

@@ -1,5 +1,5 @@
 /*
- * Text on the screen in display columns: widths (wcwidth through the locale), and drawing that
+ * Text on the screen in display columns: widths (svc_utf8_cp_width, through the locale), and drawing that
  * clips at a column budget without ever splitting a wide character. Every text drawn goes
  * through here, so no control character from a repository reaches the terminal.
  */

@@ -161,6 +161,39 @@ static void test_errors_name_line_and_key(void **state)
     expect_error("[keys]\nquit = \"\\uD800\"\n", "config.toml:2: not valid TOML: a bad escape in a string");
 }
 
+/* The first error in the file is the one reported, whether the TOML reader or this file's
+ * rules find it, and a key is judged before its value. */
+static void test_errors_in_file_order(void **state)
+{
+    (void)state;
+    /* [keys.a.b] adds to the keys table of line 1, but comes after line 2 */
+    expect_error("keys.quit = \"Q\"\nper-file = 1\n[keys.a.b]\n",
+                 "config.toml:2: unknown key \"per-file\" (known: theme, and the [keys] table)");
+    expect_error("[keys]\nquit = \"q\"\n[keys.sub]\nx = 1\n", "config.toml:3: unknown table [keys.sub] (known: [keys])");
+    expect_error("[a.b]\n[a]\n", "config.toml:1: unknown table [a.b] (known: [keys])");
+    expect_error("[[x.y]]\n", "config.toml:1: unknown array of tables (known: theme, and the [keys] table)");
+    expect_error("keys = {}\n[[keys]]\n", "config.toml:2: unknown array of tables (known: theme, and the [keys] table)");
+    /* The same key twice, and the same request spelled twice */
+    expect_error("[keys]\nquit = \"q\"\nquit = \"x\"\n", "config.toml:3: keys: quit is defined twice (first on line 2)");
+    expect_error("keys = {}\nkeys = {}\n", "config.toml:2: keys: defined twice");
+    expect_error("keys = { quit = \"q\", \"QUIT\" = \"x\" }\n", "config.toml:1: keys: QUIT is defined twice (first on line 1)");
+    /* The key before its value; the value's type before what the reader made of it */
+    expect_error("colour = \"\\uD800\"\n", "config.toml:1: unknown key \"colour\" (known: theme, and the [keys] table)");
+    expect_error("theme = 99999999999999999999\n",
+                 "config.toml:1: theme: expected a string (\"default\", \"mono\" or \"light\"), got 99999999999999999999");
+    expect_error("[keys]\nquit = [2, \"\\uD800\"]\n", "config.toml:2: keys: quit: expected key names in a string, got 2");
+    expect_error("keys = { quit = \"q\", zoom = \"\\uD800\" }\n", "config.toml:1: not valid TOML: a bad escape in a string");
+    expect_error("[keys]\nquit = \"\\uD800\"\n[colors]\n", "config.toml:2: not valid TOML: a bad escape in a string");
+    /* NUL is no part of a name or a value */
+    expect_error("theme = \"a\\u0000b\"\n", "config.toml:1: not valid TOML: a bad escape in a string");
+    expect_error("[keys]\n\"a\\u0000\" = \"q\"\n", "config.toml:2: not valid TOML: a bad escape in a string");
+    /* Dotted keys below theme and keys */
+    expect_error("keys.a.b = 1\n", "config.toml:1: unknown key \"keys\" (known: theme, and the [keys] table)");
+    expect_error("theme.x = 1\n", "config.toml:1: unknown key \"theme\" (known: theme, and the [keys] table)");
+    /* TOML is UTF-8 */
+    expect_error("# caf\xe9\n", "config.toml:1: not valid UTF-8");
+}
+
 static void test_failed_parse_keeps_previous(void **state)
 {
     (void)state;
@@ -232,6 +265,7 @@ int main(void)
         cmocka_unit_test(test_keys_table),
         cmocka_unit_test(test_keys_other_spellings),
         cmocka_unit_test(test_errors_name_line_and_key),
+        cmocka_unit_test(test_errors_in_file_order),
         cmocka_unit_test(test_failed_parse_keeps_previous),
         cmocka_unit_test(test_path_and_load),
     };

@@ -76,43 +76,6 @@ static void test_arena_and_buf(void **state)
     free(s);
 }
 
-static void test_utf8(void **state)
-{
-    (void)state;
-    assert_int_equal(svc_utf8_width("abc", 3), 3);
-    assert_int_equal(svc_utf8_width("日本", strlen("日本")), 4);
-    assert_int_equal(svc_utf8_codepoints("héllo", strlen("héllo")), 5);
-    assert_int_equal(svc_utf8_codepoints("\xff\xfe", 2), 2);
-}
-
-/* Well-formed sequences decode; everything else is one bad byte that keeps its value. */
-static void test_utf8_decode(void **state)
-{
-    (void)state;
-    uint32_t cp;
-    assert_int_equal(svc_utf8_decode("a", 1, &cp), 1);
-    assert_int_equal(cp, 'a');
-    assert_int_equal(svc_utf8_decode("\xc3\xa9", 2, &cp), 2);
-    assert_int_equal(cp, 0xE9);
-    assert_int_equal(svc_utf8_decode("\xf0\x9f\x98\x80", 4, &cp), 4);
-    assert_int_equal(cp, 0x1F600);
-    static const char *const bad[] = {
-        "\xff",             /* never in UTF-8 */
-        "\x9b",             /* a stray continuation byte */
-        "\xc3",             /* truncated */
-        "\xc0\xaf",         /* overlong '/' */
-        "\xed\xa0\x80",     /* a surrogate */
-        "\xf4\x90\x80\x80", /* past U+10FFFF */
-    };
-    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-        assert_int_equal(svc_utf8_decode(bad[i], strlen(bad[i]), &cp), 1);
-        assert_int_equal(cp, SVC_UTF8_BAD_BYTE + (unsigned char)bad[i][0]);
-    }
-    char *repaired = svc_utf8_repaired("a\xff" "b\xc3\xa9");
-    assert_string_equal(repaired, "a\xef\xbf\xbd" "b\xc3\xa9");
-    free(repaired);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -120,8 +83,6 @@ int main(void)
         cmocka_unit_test(test_glob),
         cmocka_unit_test(test_map),
         cmocka_unit_test(test_arena_and_buf),
-        cmocka_unit_test(test_utf8),
-        cmocka_unit_test(test_utf8_decode),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
