@@ -215,5 +215,8 @@ int svc_facts_def_at(const svc_facts *facts, uint32_t byte);
 bool svc_facts_given_to_mock(const svc_facts *facts, const svc_ref *ref);
 /* The tree-sitter Python language (for the TUI's highlighter and for fixes that re-parse). */
 const struct TSLanguage *svc_python_language(void);
+/* Frees what extraction keeps on the calling thread for the next file (threads that end free
+ * theirs by themselves). */
+void svc_facts_release_thread_memory(void);
 
 #endif
