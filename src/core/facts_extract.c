@@ -1,6 +1,7 @@
 /*
  * Facts' public entry points: svc_facts_extract (parse, walk, resolve, then copy what was
- * found into the facts' arena) and the lookups the rules make on facts.
+ * found into the facts' arena), the lookups the rules make on facts, and the parsers other
+ * modules make (svc_parser_new).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,14 @@
 const struct TSLanguage *svc_python_language(void)
 {
     return tree_sitter_python();
+}
+
+TSParser *svc_parser_new(const struct TSLanguage *language)
+{
+    svc_ts_arena_install();
+    TSParser *parser = ts_parser_new();
+    ts_parser_set_language(parser, language);
+    return parser;
 }
 
 void svc_facts_release_thread_memory(void)

@@ -1,14 +1,38 @@
 /*
- * The tree-sitter allocator: a per-thread bump arena while a thread extracts facts.
+ * The tree-sitter allocator: fact extraction allocates from a per-thread bump arena, every other
+ * use of tree-sitter from the heap.
  *
- * Tree-sitter's allocations during an extraction come from a per-thread bump arena: a parse
- * makes and frees hundreds of thousands of small objects, and malloc/free were a sixth of the
- * extraction's time. Everything tree-sitter allocates inside svc_facts_extract (parser, tree,
- * cursors) is freed before it returns, so the arena is simply rewound then. Outside an
- * extraction (the TUI's highlighter, fixes re-parsing) and for memory that was not bumped, the
- * functions fall back to the libc allocator. Each bumped block is preceded by its size (realloc).
+ * Why an arena: a parse makes and frees hundreds of thousands of small objects, and malloc/free
+ * were a sixth of the extraction's time. Everything tree-sitter allocates during an extraction
+ * (parser, trees, cursors) is freed before the extraction ends, so the arena is then simply
+ * rewound. (What tree-sitter hands its caller to free(), such as ts_node_string's text, is not
+ * asked for during an extraction.)
+ *
+ * tree-sitter 0.20.7 only has a process-wide allocator (ts_set_allocator), which the explorer's
+ * highlighter, the fixers and the TOML readers go through too. What makes that safe:
+ *  - Installed once (pthread_once), by svc_ts_arena_begin and by svc_parser_new, before their
+ *    callers make any tree-sitter object. ts_set_allocator's stores are not synchronized with
+ *    other threads' tree-sitter calls, so parsers are best made with svc_parser_new; memory
+ *    allocated before the installation is still freed correctly (next points).
+ *  - A thread allocates from its arena only between svc_ts_arena_begin and svc_ts_arena_end (a
+ *    thread-local flag), and within that only up to BUMP_LIMIT bytes. Any other allocation is
+ *    malloc, calloc or realloc: the highlighter's and the fixers' trees are ordinary heap memory,
+ *    whatever other threads are extracting meanwhile.
+ *  - A block is the arena's when its address lies in one of the arena's chunks; anything else
+ *    (heap blocks, blocks allocated before the allocator was installed) goes to free/realloc.
+ *  - An arena counts its blocks in use. svc_ts_arena_end rewinds it only when none is. If memory
+ *    allocated during the extraction is still in use (a tree that outlives it), the arena is
+ *    retired instead: moved whole to a process-wide list, where a later free or realloc of its
+ *    blocks, from any thread, finds it; it is freed with its last block. So arena memory is
+ *    never handed to free() and never reused while in use.
+ * Only its own thread touches an arena that is not retired (an extraction hands no tree-sitter
+ * object to another thread before it ends), so the hot paths take no lock. The retired list has
+ * a mutex and is searched only when it is not empty (one atomic load otherwise).
+ *
+ * Each bumped block is preceded by its size (for realloc).
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -27,14 +51,28 @@ typedef struct bump_chunk {
 typedef struct bump_state {
     bool active;
     size_t total;              /* bytes bumped in this extraction */
+    size_t live;               /* blocks bumped and not freed */
     bump_chunk *head;
     bump_chunk **sorted;       /* the chunks by address, so that a free finds its chunk in log time */
     size_t nsorted, capsorted;
 } bump_state;
 
+/* An arena whose blocks outlived their extraction. */
+typedef struct retired_arena {
+    struct retired_arena *next;
+    bump_chunk *head;
+    bump_chunk **sorted;
+    size_t nsorted;
+    size_t live;
+} retired_arena;
+
 static _Thread_local bump_state bump;
 static pthread_key_t bump_key;
-static pthread_once_t bump_once = PTHREAD_ONCE_INIT;
+static pthread_once_t install_once = PTHREAD_ONCE_INIT;
+
+static pthread_mutex_t retired_lock = PTHREAD_MUTEX_INITIALIZER;
+static retired_arena *retired;
+static atomic_size_t nretired;
 
 #define BUMP_CHUNK (1u << 20)
 #define BUMP_HEADER sizeof(max_align_t)
@@ -48,16 +86,23 @@ static bool in_chunk(const bump_chunk *c, const void *p)
 }
 
 /* Binary search: a walk of the chunk list made every free of a big file's parse quadratic. */
-static bool bump_owns(const void *p)
+static bool sorted_chunks_own(bump_chunk *const *sorted, size_t n, const void *p)
 {
-    if (bump.head && in_chunk(bump.head, p)) return true;
-    size_t lo = 0, hi = bump.nsorted;
+    size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if ((const char *)bump.sorted[mid]->data <= (const char *)p) lo = mid + 1;
+        if ((const char *)sorted[mid]->data <= (const char *)p) lo = mid + 1;
         else hi = mid;
     }
-    return lo > 0 && in_chunk(bump.sorted[lo - 1], p);
+    return lo > 0 && in_chunk(sorted[lo - 1], p);
+}
+
+/* True when p is a block of the calling thread's arena. */
+static bool bump_owns(const void *p)
+{
+    if (!bump.head) return false;
+    if (in_chunk(bump.head, p)) return true;
+    return sorted_chunks_own(bump.sorted, bump.nsorted, p);
 }
 
 static void bump_index(bump_chunk *c)
@@ -93,9 +138,91 @@ static void *bump_alloc(size_t n)
     char *p = (char *)c->data + c->used;
     c->used += need;
     bump.total += need;
+    bump.live++;
     memcpy(p, &n, sizeof n);
     return p + BUMP_HEADER;
 }
+
+static size_t bumped_size(const void *p)
+{
+    size_t n;
+    memcpy(&n, (const char *)p - BUMP_HEADER, sizeof n);
+    return n;
+}
+
+static void free_chunks(bump_chunk *head)
+{
+    for (bump_chunk *c = head, *next; c; c = next) {
+        next = c->next;
+        free(c);
+    }
+}
+
+/* ---- retired arenas ----------------------------------------------------------------- */
+
+/* The retired arena holding p, or NULL; with retired_lock held. */
+static retired_arena **retired_holding(const void *p)
+{
+    for (retired_arena **r = &retired; *r; r = &(*r)->next)
+        if (sorted_chunks_own((*r)->sorted, (*r)->nsorted, p)) return r;
+    return NULL;
+}
+
+/* Whether p is a block of a retired arena; if so, its size in *size. */
+static bool retired_block(const void *p, size_t *size)
+{
+    if (atomic_load_explicit(&nretired, memory_order_acquire) == 0) return false;
+    pthread_mutex_lock(&retired_lock);
+    bool found = retired_holding(p) != NULL;
+    pthread_mutex_unlock(&retired_lock);
+    if (found) *size = bumped_size(p);
+    return found;
+}
+
+/* Frees p if it is a block of a retired arena, and the arena with its last block. */
+static bool retired_free(const void *p)
+{
+    if (atomic_load_explicit(&nretired, memory_order_acquire) == 0) return false;
+    retired_arena *done = NULL;
+    pthread_mutex_lock(&retired_lock);
+    retired_arena **r = retired_holding(p);
+    bool found = r != NULL;
+    if (found && --(*r)->live == 0) {
+        done = *r;
+        *r = done->next;
+        atomic_fetch_sub_explicit(&nretired, 1, memory_order_release);
+    }
+    pthread_mutex_unlock(&retired_lock);
+    if (done) {
+        free_chunks(done->head);
+        free(done->sorted);
+        free(done);
+    }
+    return found;
+}
+
+/* Hands the calling thread's arena, some of whose blocks are in use, to the retired list. */
+static void bump_retire(void)
+{
+    retired_arena *r = malloc(sizeof *r);
+    if (!r) abort();
+    r->head = bump.head;
+    r->sorted = bump.sorted;
+    r->nsorted = bump.nsorted;
+    r->live = bump.live;
+    pthread_mutex_lock(&retired_lock);
+    r->next = retired;
+    retired = r;
+    atomic_fetch_add_explicit(&nretired, 1, memory_order_release);
+    pthread_mutex_unlock(&retired_lock);
+    bump.head = NULL;
+    bump.sorted = NULL;
+    bump.nsorted = bump.capsorted = 0;
+    bump.live = 0;
+    bump.total = 0;
+}
+
+/* ---- the functions tree-sitter calls -------------------------------------------------- */
 
 static void *ts_bump_malloc(size_t n)
 {
@@ -122,18 +249,25 @@ static void *ts_bump_calloc(size_t count, size_t size)
 
 static void ts_bump_free(void *p)
 {
-    if (p && !(bump.head && bump_owns(p))) free(p);
+    if (!p) return;
+    if (bump_owns(p)) {
+        bump.live--; /* its bytes come back when the arena is rewound */
+        return;
+    }
+    if (!retired_free(p)) free(p);
 }
 
 static void *ts_bump_realloc(void *p, size_t n)
 {
-    if (p && bump.head && bump_owns(p)) {
-        size_t old;
-        memcpy(&old, (char *)p - BUMP_HEADER, sizeof old);
+    size_t old;
+    bool own = p && bump_owns(p);
+    if (own || (p && retired_block(p, &old))) {
+        if (own) old = bumped_size(p);
         if (n <= old) return p;
         void *q = BUMPING() ? bump_alloc(n) : malloc(n);
         if (!q) abort();
         memcpy(q, p, old);
+        ts_bump_free(p);
         return q;
     }
     if (BUMPING() && !p) return bump_alloc(n);
@@ -141,6 +275,8 @@ static void *ts_bump_realloc(void *p, size_t n)
     if (!q) abort();
     return q;
 }
+
+/* ---- the arena's life --------------------------------------------------------------- */
 
 /* Keeps one chunk for the next extraction on this thread; the others go back to malloc. */
 static void bump_rewind(void)
@@ -165,25 +301,32 @@ static void bump_rewind(void)
 static void bump_thread_exit(void *unused)
 {
     (void)unused;
-    for (bump_chunk *c = bump.head, *next; c; c = next) {
-        next = c->next;
-        free(c);
+    if (bump.live) {
+        bump_retire();
+        return;
     }
+    free_chunks(bump.head);
     bump.head = NULL;
     free(bump.sorted);
     bump.sorted = NULL;
     bump.nsorted = bump.capsorted = 0;
+    bump.total = 0;
 }
 
-static void bump_init(void)
+static void install(void)
 {
     pthread_key_create(&bump_key, bump_thread_exit);
     ts_set_allocator(ts_bump_malloc, ts_bump_calloc, ts_bump_realloc, ts_bump_free);
 }
 
+void svc_ts_arena_install(void)
+{
+    pthread_once(&install_once, install);
+}
+
 void svc_ts_arena_begin(void)
 {
-    pthread_once(&bump_once, bump_init);
+    svc_ts_arena_install();
     pthread_setspecific(bump_key, (void *)1); /* so that the thread's exit frees the arena */
     bump.active = true;
 }
@@ -191,10 +334,16 @@ void svc_ts_arena_begin(void)
 void svc_ts_arena_end(void)
 {
     bump.active = false;
-    bump_rewind();
+    if (bump.live) bump_retire();
+    else bump_rewind();
 }
 
 void svc_ts_arena_release_thread(void)
 {
     bump_thread_exit(NULL);
+}
+
+size_t svc_ts_arena_retired(void)
+{
+    return atomic_load(&nretired);
 }
