@@ -215,5 +215,13 @@ int svc_facts_def_at(const svc_facts *facts, uint32_t byte);
 bool svc_facts_given_to_mock(const svc_facts *facts, const svc_ref *ref);
 /* The tree-sitter Python language (for the TUI's highlighter and for fixes that re-parse). */
 const struct TSLanguage *svc_python_language(void);
+/* A tree-sitter parser for `language`, whose trees are ordinary heap memory; free it with
+ * ts_parser_delete. Make parsers with it rather than ts_parser_new: it installs the process's
+ * tree-sitter allocator first (src/core/ts_arena.c). If the language cannot be set (a grammar of
+ * another ABI), the parser parses nothing. */
+struct TSParser *svc_parser_new(const struct TSLanguage *language);
+/* Frees what extraction keeps on the calling thread for the next file (threads that end free
+ * theirs by themselves). */
+void svc_facts_release_thread_memory(void);
 
 #endif

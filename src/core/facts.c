@@ -6,22 +6,17 @@
  * argument list, a def's parts... A node's mode is chosen by its parent (child_frame) and may
  * be refined when the node is entered (enter_*). Names cannot be resolved during the walk
  * because Python makes a name local to a function if it is bound anywhere in it, so the walk
- * only records bindings per scope and unresolved refs; resolve_all() finishes afterwards.
+ * only records bindings per scope and unresolved refs; facts_resolve_all() (facts_resolve.c)
+ * finishes afterwards.
  */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <tree_sitter/api.h>
 
+#include "core/facts_internal.h"
 #include "svcscope/facts.h"
 #include "svcscope/util.h"
-
-const TSLanguage *tree_sitter_python(void);
-
-const struct TSLanguage *svc_python_language(void)
-{
-    return tree_sitter_python();
-}
 
 /* ---- node kinds and fields, looked up once per process ------------------------ */
 
@@ -227,40 +222,7 @@ static TSNode field_child(TSNode n, enum field f)
     return ts_node_child_by_field_id(n, field_ids[f]);
 }
 
-/* ---- extraction state ----------------------------------------------------------- */
-
-enum scope_kind { S_MODULE, S_FUNCTION, S_CLASS, S_LAMBDA, S_COMPREHENSION };
-
-typedef struct scope_rec {
-    int parent;   /* lexical parent scope, -1 for the module */
-    uint8_t kind;
-    int def;      /* innermost def index (what facts call `scope`), -1 at module level */
-} scope_rec;
-
-/* Binding kinds in priority order: a higher one replaces a lower one for the same name. */
-enum binding_kind { B_ASSIGN = 1, B_IMPORT, B_DEF, B_NONLOCAL, B_GLOBAL };
-
-typedef struct binding {
-    const char *name; /* into the source or the arena */
-    uint32_t len;
-    uint32_t hash;
-    int scope;
-    uint8_t kind;
-    int import_index;
-} binding;
-
-/* What a ref, once resolved, fills in besides itself. */
-enum link_kind { T_NONE, T_ARG, T_BASE, T_DECORATOR };
-
-typedef struct link {
-    uint8_t kind;
-    void *target;
-    size_t ref;
-} link;
-
-typedef struct part {
-    uint32_t start, end; /* byte offsets in the parse buffer */
-} part;
+/* ---- frames ------------------------------------------------------------------------ */
 
 enum mode {
     /* set by the parent */
@@ -327,58 +289,7 @@ typedef struct frame {
     void *target;
 } frame;
 
-typedef SVC_VEC(TSNode) node_vec;
-typedef SVC_VEC(const char *) str_vec;
-
-typedef struct extractor {
-    svc_arena *arena;
-    svc_facts *facts;
-    const char *bytes; /* the original bytes */
-    size_t len;
-    const char *src;   /* the parse buffer: bytes after a BOM */
-    uint32_t src_len;
-    uint32_t base;     /* bytes skipped before src */
-    size_t text_budget;
-
-    /* line table over the original bytes */
-    uint32_t *line_start;
-    uint8_t *line_ascii;
-    uint32_t nline;
-    uint32_t memo_row, memo_byte, memo_col;
-    bool memo_valid;
-
-    TSTreeCursor gather_cursor;
-
-    SVC_VEC(svc_import) imports;
-    SVC_VEC(svc_def) defs;
-    SVC_VEC(int) def_scope;
-    SVC_VEC(svc_ref) refs;
-    SVC_VEC(int) ref_scope;
-    SVC_VEC(svc_call) calls;
-    SVC_VEC(svc_assign) assigns;
-    SVC_VEC(uint8_t) assign_has_chain;
-    SVC_VEC(uint32_t) assign_call_byte; /* start byte of the value when it is a call, else UINT32_MAX */
-    str_vec all;
-    str_vec class_apps;
-    SVC_VEC(svc_noqa) noqa;
-    SVC_VEC(svc_span) errors;
-    SVC_VEC(scope_rec) scopes;
-    SVC_VEC(binding) bindings;
-    int32_t *slots;
-    size_t nslots;
-    SVC_VEC(link) links;
-    SVC_VEC(frame) frames;
-
-    /* scratch, each with one user at a time */
-    SVC_VEC(part) parts;
-    SVC_VEC(svc_arg) tmp_args;
-    SVC_VEC(svc_param) tmp_params;
-    str_vec tmp_strings;
-    str_vec tmp_codes;
-    node_vec v_args, v_def, v_imports, v_targets, v_pair_t, v_pair_v, v_stack, v_items, v_spine, v_string,
-        v_concat, v_dotted;
-    svc_buf strbuf;
-} extractor;
+typedef SVC_VEC(frame) frame_vec;
 
 /* ---- small helpers ------------------------------------------------------------ */
 
@@ -444,17 +355,6 @@ static const char *text_trunc(extractor *ex, TSNode n, uint32_t max)
     uint32_t len;
     const char *s = src_at(ex, n, &len);
     return svc_arena_strndup(ex->arena, s, utf8_cut(s, len, max));
-}
-
-static const char *concat3(extractor *ex, const char *a, const char *sep, const char *b)
-{
-    size_t la = strlen(a), ls = strlen(sep), lb = strlen(b);
-    char *p = svc_arena_alloc(ex->arena, la + ls + lb + 1);
-    memcpy(p, a, la);
-    memcpy(p + la, sep, ls);
-    memcpy(p + la + ls, b, lb);
-    p[la + ls + lb] = '\0';
-    return p;
 }
 
 static bool is_space(char c)
@@ -588,86 +488,14 @@ static svc_span span_of_part(extractor *ex, part p, uint32_t row_hint)
     return s;
 }
 
-/* ---- scopes and bindings ------------------------------------------------------- */
-
-static int new_scope(extractor *ex, enum scope_kind kind, int parent, int def)
-{
-    scope_rec s = { parent, (uint8_t)kind, def };
-    svc_vec_push(&ex->scopes, s);
-    return (int)ex->scopes.len - 1;
-}
-
-static int scope_def(const extractor *ex, int scope)
-{
-    return ex->scopes.items[scope].def;
-}
-
-static uint32_t name_hash(int scope, const char *name, uint32_t len)
-{
-    uint32_t h = 2166136261u ^ (uint32_t)scope * 16777619u;
-    for (uint32_t i = 0; i < len; i++) h = (h ^ (unsigned char)name[i]) * 16777619u;
-    return h;
-}
-
-static binding *lookup(extractor *ex, int scope, const char *name, uint32_t len)
-{
-    if (!ex->nslots) return NULL;
-    uint32_t h = name_hash(scope, name, len);
-    for (size_t i = h & (ex->nslots - 1);; i = (i + 1) & (ex->nslots - 1)) {
-        int32_t k = ex->slots[i];
-        if (k < 0) return NULL;
-        binding *b = &ex->bindings.items[k];
-        if (b->hash == h && b->scope == scope && b->len == len && memcmp(b->name, name, len) == 0) return b;
-    }
-}
-
-static void grow_slots(extractor *ex)
-{
-    size_t n = ex->nslots ? ex->nslots * 2 : 256;
-    free(ex->slots);
-    ex->slots = svc_xmalloc(n * sizeof *ex->slots);
-    memset(ex->slots, 0xff, n * sizeof *ex->slots);
-    ex->nslots = n;
-    for (size_t k = 0; k < ex->bindings.len; k++) {
-        size_t i = ex->bindings.items[k].hash & (n - 1);
-        while (ex->slots[i] >= 0) i = (i + 1) & (n - 1);
-        ex->slots[i] = (int32_t)k;
-    }
-}
-
-static void bind(extractor *ex, int scope, const char *name, uint32_t len, enum binding_kind kind, int import_index)
-{
-    if (len == 0) return;
-    binding *b = lookup(ex, scope, name, len);
-    if (b) {
-        /* Equal kinds keep the first (the first of two imports of one name wins). */
-        if (kind > b->kind) {
-            b->kind = (uint8_t)kind;
-            b->import_index = import_index;
-        }
-        return;
-    }
-    if ((ex->bindings.len + 1) * 2 > ex->nslots) grow_slots(ex);
-    binding nb = { name, len, name_hash(scope, name, len), scope, (uint8_t)kind, import_index };
-    svc_vec_push(&ex->bindings, nb);
-    size_t i = nb.hash & (ex->nslots - 1);
-    while (ex->slots[i] >= 0) i = (i + 1) & (ex->nslots - 1);
-    ex->slots[i] = (int32_t)ex->bindings.len - 1;
-}
+/* ---- bindings ------------------------------------------------------------------ */
 
 static void bind_node(extractor *ex, int scope, TSNode name, enum binding_kind kind, int import_index)
 {
     if (!node_ok(name)) return;
     uint32_t len;
     const char *s = src_at(ex, name, &len);
-    bind(ex, scope, s, len, kind, import_index);
-}
-
-/* Walrus targets and comprehension-free bindings go to the nearest non-comprehension scope. */
-static int assignment_scope(const extractor *ex, int scope)
-{
-    while (ex->scopes.items[scope].kind == S_COMPREHENSION) scope = ex->scopes.items[scope].parent;
-    return scope;
+    facts_bind(ex, scope, s, len, kind, import_index);
 }
 
 /* ---- chains ------------------------------------------------------------------- */
@@ -930,7 +758,7 @@ static void add_import(extractor *ex, svc_import imp, TSNode bound_node, int sco
         if (kind_of(bound_node) == K_IDENTIFIER) {
             bind_node(ex, scope, bound_node, B_IMPORT, index);
         } else {
-            bind(ex, scope, imp.bound, (uint32_t)strlen(imp.bound), B_IMPORT, index);
+            facts_bind(ex, scope, imp.bound, (uint32_t)strlen(imp.bound), B_IMPORT, index);
         }
     }
 }
@@ -938,7 +766,7 @@ static void add_import(extractor *ex, svc_import imp, TSNode bound_node, int sco
 static void record_imports(extractor *ex, TSNode stmt, uint8_t kind, int scope)
 {
     svc_import common = { 0 };
-    common.scope = scope_def(ex, scope);
+    common.scope = facts_scope_def(ex, scope);
     common.stmt_span = span_of(ex, stmt);
     TSNode module_node = { 0 };
     const char *from_module = NULL;  /* FROM/STAR: the module text used for targets */
@@ -964,14 +792,14 @@ static void record_imports(extractor *ex, TSNode stmt, uint8_t kind, int scope)
             const char *rest = ts_node_is_null(dotted) ? NULL : dotted_text(ex, dotted);
             const char *base = relative_base(ex, level);
             if (base) {
-                from_module = rest ? (*base ? concat3(ex, base, ".", rest) : rest) : base;
+                from_module = rest ? (*base ? facts_concat3(ex, base, ".", rest) : rest) : base;
                 if (!*from_module) base = NULL; /* `from . import x` at the top: no package */
             }
             if (!base) {
                 relative_unresolved = true;
                 char *dots = svc_arena_alloc(ex->arena, (size_t)level + 1);
                 memset(dots, '.', (size_t)level);
-                from_module = rest ? concat3(ex, dots, "", rest) : dots;
+                from_module = rest ? facts_concat3(ex, dots, "", rest) : dots;
             }
         } else {
             from_module = dotted_text(ex, module_node);
@@ -1038,8 +866,8 @@ static void record_imports(extractor *ex, TSNode stmt, uint8_t kind, int scope)
             if (!imp.alias && kind_of(name_node) == K_DOTTED_NAME && ts_node_named_child_count(name_node) == 1)
                 bound_node = ts_node_named_child(name_node, 0);
             size_t ml = strlen(from_module);
-            imp.target = (ml && from_module[ml - 1] == '.') ? concat3(ex, from_module, "", name)
-                                                          : concat3(ex, from_module, ".", name);
+            imp.target = (ml && from_module[ml - 1] == '.') ? facts_concat3(ex, from_module, "", name)
+                                                          : facts_concat3(ex, from_module, ".", name);
         }
         add_import(ex, imp, bound_node, scope);
     }
@@ -1053,7 +881,7 @@ static void add_ref(extractor *ex, TSNode node, const frame *f, unsigned flags)
     svc_ref r = { 0 };
     r.raw = parts_text(ex);
     r.import_index = -1;
-    r.scope = scope_def(ex, f->scope);
+    r.scope = facts_scope_def(ex, f->scope);
     r.flags = flags;
     r.span = span_of(ex, node);
     r.head_span = span_of_part(ex, ex->parts.items[0], r.span.row);
@@ -1153,7 +981,7 @@ static void begin_call(extractor *ex, TSNode node, frame *f)
 {
     svc_call c = { 0 };
     c.ref = -1;
-    c.scope = scope_def(ex, f->scope);
+    c.scope = facts_scope_def(ex, f->scope);
     c.span = span_of(ex, node);
     TSNode fn = field_child(node, F_FUNCTION);
     TSNode args = field_child(node, F_ARGUMENTS);
@@ -1465,7 +1293,7 @@ static int begin_def(extractor *ex, TSNode def_node, TSNode decorated, int enclo
     int index = (int)ex->defs.len;
     svc_def d = { 0 };
     d.kind = kind == K_CLASS_DEFINITION ? SVC_DEF_CLASS : SVC_DEF_FUNCTION;
-    d.parent = scope_def(ex, enclosing);
+    d.parent = facts_scope_def(ex, enclosing);
     TSNode name = field_child(def_node, F_NAME);
     if (node_ok(name)) {
         d.name = text_trunc(ex, name, 1000);
@@ -1478,8 +1306,8 @@ static int begin_def(extractor *ex, TSNode def_node, TSNode decorated, int enclo
         d.name_span.end_col = d.name_span.col;
         d.name_span.end_byte = d.name_span.byte;
     }
-    d.qualname = d.parent >= 0 ? concat3(ex, ex->defs.items[d.parent].qualname, ".", d.name) : d.name;
-    int scope = new_scope(ex, kind == K_CLASS_DEFINITION ? S_CLASS : S_FUNCTION, enclosing, index);
+    d.qualname = d.parent >= 0 ? facts_concat3(ex, ex->defs.items[d.parent].qualname, ".", d.name) : d.name;
+    int scope = facts_new_scope(ex, kind == K_CLASS_DEFINITION ? S_CLASS : S_FUNCTION, enclosing, index);
     if (kind == K_FUNCTION_DEFINITION && ts_node_child_count(def_node) > 0) {
         TSNode first = ts_node_child(def_node, 0);
         d.is_async = !ts_node_is_named(first) && strcmp(ts_node_type(first), "async") == 0;
@@ -1588,7 +1416,7 @@ static void add_error(extractor *ex, TSNode n)
 
 static void mark_loop(extractor *ex, int scope)
 {
-    int def = scope_def(ex, scope);
+    int def = facts_scope_def(ex, scope);
     if (def >= 0) ex->defs.items[def].has_loop = true;
 }
 
@@ -1724,7 +1552,7 @@ static void enter_load(extractor *ex, frame *f, TSNode node)
         f->mode = M_STRING;
         return;
     case K_LAMBDA: {
-        int scope = new_scope(ex, S_LAMBDA, f->scope, scope_def(ex, f->scope));
+        int scope = facts_new_scope(ex, S_LAMBDA, f->scope, facts_scope_def(ex, f->scope));
         read_params(ex, field_child(node, F_PARAMETERS), scope, false);
         f->aux = scope;
         f->mode = M_LAMBDA;
@@ -1734,7 +1562,7 @@ static void enter_load(extractor *ex, frame *f, TSNode node)
     case K_SET_COMPREHENSION:
     case K_DICTIONARY_COMPREHENSION:
     case K_GENERATOR_EXPRESSION:
-        f->aux = new_scope(ex, S_COMPREHENSION, f->scope, scope_def(ex, f->scope));
+        f->aux = facts_new_scope(ex, S_COMPREHENSION, f->scope, facts_scope_def(ex, f->scope));
         f->mode = M_COMP;
         return;
     case K_NAMED_EXPRESSION:
@@ -2050,7 +1878,7 @@ static frame child_frame(extractor *ex, frame *p, TSNode child, const TSTreeCurs
     case M_NAMED_EXPR:
         if (FIELD_IS(F_NAME)) {
             f.mode = M_TARGET;
-            f.scope = assignment_scope(ex, p->scope);
+            f.scope = facts_assignment_scope(ex, p->scope);
         }
         break;
     default: /* M_LOAD and the rest: plain loads */
@@ -2107,31 +1935,32 @@ static void enter(extractor *ex, frame *f, TSNode node)
 static void walk(extractor *ex, TSNode root)
 {
     TSTreeCursor cursor = ts_tree_cursor_new(root);
+    frame_vec frames = { 0 };
     frame top = { 0 };
     top.mode = M_LOAD;
     top.kind = kind_of(root);
     top.call_of = -1;
-    svc_vec_push(&ex->frames, top);
-    enter(ex, &ex->frames.items[0], root);
+    svc_vec_push(&frames, top);
+    enter(ex, &frames.items[0], root);
     for (;;) {
-        frame *cur = &ex->frames.items[ex->frames.len - 1];
+        frame *cur = &frames.items[frames.len - 1];
         if ((cur->bits & FB_DESCEND) && ts_tree_cursor_goto_first_child(&cursor)) {
             TSNode child = ts_tree_cursor_current_node(&cursor);
             frame f = child_frame(ex, cur, child, &cursor);
-            svc_vec_push(&ex->frames, f);
-            enter(ex, &ex->frames.items[ex->frames.len - 1], child);
+            svc_vec_push(&frames, f);
+            enter(ex, &frames.items[frames.len - 1], child);
             continue;
         }
         /* leave this node: on to the next sibling, or up until there is one */
         for (;;) {
-            ex->frames.len--;
-            if (ex->frames.len == 0) goto done;
+            frames.len--;
+            if (frames.len == 0) goto done;
             if (ts_tree_cursor_goto_next_sibling(&cursor)) {
-                frame *parent = &ex->frames.items[ex->frames.len - 1];
+                frame *parent = &frames.items[frames.len - 1];
                 TSNode child = ts_tree_cursor_current_node(&cursor);
                 frame f = child_frame(ex, parent, child, &cursor);
-                svc_vec_push(&ex->frames, f);
-                enter(ex, &ex->frames.items[ex->frames.len - 1], child);
+                svc_vec_push(&frames, f);
+                enter(ex, &frames.items[frames.len - 1], child);
                 break;
             }
             if (!ts_tree_cursor_goto_parent(&cursor)) goto done;
@@ -2139,540 +1968,14 @@ static void walk(extractor *ex, TSNode root)
     }
 done:
     ts_tree_cursor_delete(&cursor);
+    svc_vec_free(&frames);
 }
 
-/* ---- resolution ------------------------------------------------------------------ */
-
-static const char *with_rest(extractor *ex, const char *prefix, const char *rest)
-{
-    return *rest ? concat3(ex, prefix, "", rest) : prefix;
-}
-
-static const char *resolve(extractor *ex, const char *raw, int scope, svc_binding *binding_out, int *import_out)
-{
-    const char *dot = strchr(raw, '.');
-    uint32_t head = dot ? (uint32_t)(dot - raw) : (uint32_t)strlen(raw);
-    const char *rest = dot ? dot : "";
-    *import_out = -1;
-    bool first = true;
-    while (scope >= 0) {
-        const scope_rec *sc = &ex->scopes.items[scope];
-        /* a class body's names are not visible from the functions inside it */
-        binding *b = (first || sc->kind != S_CLASS) ? lookup(ex, scope, raw, head) : NULL;
-        first = false;
-        if (b && b->kind == B_GLOBAL) {
-            scope = 0;
-            b = lookup(ex, 0, raw, head);
-            if (!b) break;
-        } else if (b && b->kind == B_NONLOCAL) {
-            scope = sc->parent;
-            continue;
-        }
-        if (b) {
-            if (b->kind == B_IMPORT) {
-                const svc_import *imp = &ex->imports.items[b->import_index];
-                *binding_out = SVC_BIND_IMPORT;
-                *import_out = b->import_index;
-                return imp->target ? with_rest(ex, imp->target, rest) : NULL;
-            }
-            if (scope == 0) {
-                *binding_out = SVC_BIND_MODULE;
-                const char *module = ex->facts->module;
-                return module && *module ? concat3(ex, module, ".", raw) : raw;
-            }
-            *binding_out = SVC_BIND_LOCAL;
-            return NULL;
-        }
-        scope = sc->parent;
-    }
-    *binding_out = SVC_BIND_UNKNOWN;
-    return NULL;
-}
-
-static void resolve_all(extractor *ex)
-{
-    for (size_t i = 0; i < ex->refs.len; i++) {
-        svc_ref *r = &ex->refs.items[i];
-        r->resolved = resolve(ex, r->raw, ex->ref_scope.items[i], &r->binding, &r->import_index);
-    }
-    for (size_t i = 0; i < ex->links.len; i++) {
-        const link *l = &ex->links.items[i];
-        const svc_ref *r = &ex->refs.items[l->ref];
-        const char *name = r->resolved ? r->resolved : r->raw;
-        switch (l->kind) {
-        case T_ARG:
-            ((svc_arg *)l->target)->chain = name;
-            break;
-        case T_BASE:
-            *(const char **)l->target = name;
-            break;
-        case T_DECORATOR:
-            ((svc_decorator *)l->target)->raw = r->raw;
-            ((svc_decorator *)l->target)->callee = name;
-            break;
-        default:
-            break;
-        }
-    }
-    for (size_t i = 0; i < ex->assigns.len; i++) {
-        if (!ex->assign_has_chain.items[i]) continue;
-        svc_assign *a = &ex->assigns.items[i];
-        svc_binding b;
-        int imp;
-        const char *resolved = resolve(ex, a->value_chain, 0, &b, &imp);
-        if (resolved) a->value_chain = resolved;
-    }
-}
-
-/* ---- entry points ------------------------------------------------------------------ */
-
-#define ARENA_COPY(ex, vec)                                                                     \
-    ((vec).len ? memcpy(svc_arena_alloc((ex)->arena, (vec).len * sizeof *(vec).items), (vec).items, \
-                        (vec).len * sizeof *(vec).items)                                      \
-               : NULL)
-
-static int compare_noqa(const void *a, const void *b)
-{
-    const svc_noqa *x = a, *y = b;
-    return x->row < y->row ? -1 : x->row > y->row;
-}
-
-/* Links each assignment whose value is a call to that call (calls are in source order). */
-static void link_assign_calls(extractor *ex)
-{
-    for (size_t i = 0; i < ex->assigns.len; i++) {
-        uint32_t byte = ex->assign_call_byte.items[i];
-        if (byte == UINT32_MAX) continue;
-        size_t lo = 0, hi = ex->calls.len;
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (ex->calls.items[mid].span.byte < byte) lo = mid + 1;
-            else hi = mid;
-        }
-        /* calls nested at the same start (`f()(x)`): the outermost, the one met first, comes first */
-        if (lo < ex->calls.len && ex->calls.items[lo].span.byte == byte) ex->assigns.items[i].value_call = (int)lo;
-    }
-}
-
-static void finish(extractor *ex)
-{
-    svc_facts *f = ex->facts;
-    link_assign_calls(ex);
-    if (ex->noqa.len > 1) qsort(ex->noqa.items, ex->noqa.len, sizeof *ex->noqa.items, compare_noqa);
-    f->imports = ARENA_COPY(ex, ex->imports);
-    f->nimports = ex->imports.len;
-    f->defs = ARENA_COPY(ex, ex->defs);
-    f->ndefs = ex->defs.len;
-    f->refs = ARENA_COPY(ex, ex->refs);
-    f->nrefs = ex->refs.len;
-    f->calls = ARENA_COPY(ex, ex->calls);
-    f->ncalls = ex->calls.len;
-    f->assigns = ARENA_COPY(ex, ex->assigns);
-    f->nassigns = ex->assigns.len;
-    f->all = ARENA_COPY(ex, ex->all);
-    f->nall = ex->all.len;
-    f->class_apps = ARENA_COPY(ex, ex->class_apps);
-    f->nclass_apps = ex->class_apps.len;
-    f->noqa = ARENA_COPY(ex, ex->noqa);
-    f->nnoqa = ex->noqa.len;
-    f->errors = ARENA_COPY(ex, ex->errors);
-    f->nerrors = ex->errors.len;
-}
-
-static void free_extractor(extractor *ex)
-{
-    free(ex->line_start);
-    free(ex->line_ascii);
-    free(ex->slots);
-    svc_vec_free(&ex->imports);
-    svc_vec_free(&ex->defs);
-    svc_vec_free(&ex->def_scope);
-    svc_vec_free(&ex->refs);
-    svc_vec_free(&ex->ref_scope);
-    svc_vec_free(&ex->calls);
-    svc_vec_free(&ex->assigns);
-    svc_vec_free(&ex->assign_has_chain);
-    svc_vec_free(&ex->assign_call_byte);
-    svc_vec_free(&ex->all);
-    svc_vec_free(&ex->class_apps);
-    svc_vec_free(&ex->noqa);
-    svc_vec_free(&ex->errors);
-    svc_vec_free(&ex->scopes);
-    svc_vec_free(&ex->bindings);
-    svc_vec_free(&ex->links);
-    svc_vec_free(&ex->frames);
-    svc_vec_free(&ex->parts);
-    svc_vec_free(&ex->tmp_args);
-    svc_vec_free(&ex->tmp_params);
-    svc_vec_free(&ex->tmp_strings);
-    svc_vec_free(&ex->tmp_codes);
-    node_vec *vecs[] = { &ex->v_args, &ex->v_def, &ex->v_imports, &ex->v_targets, &ex->v_pair_t, &ex->v_pair_v,
-                         &ex->v_stack, &ex->v_items, &ex->v_spine, &ex->v_string, &ex->v_concat, &ex->v_dotted };
-    for (size_t i = 0; i < sizeof vecs / sizeof vecs[0]; i++) svc_vec_free(vecs[i]);
-    svc_buf_free(&ex->strbuf);
-}
-
-#define BINARY_PROBE 8000
-
-/*
- * Tree-sitter's allocations during an extraction come from a per-thread bump arena: a parse
- * makes and frees hundreds of thousands of small objects, and malloc/free were a sixth of the
- * extraction's time. Everything tree-sitter allocates inside svc_facts_extract (parser, tree,
- * cursors) is freed before it returns, so the arena is simply rewound then. Outside an
- * extraction (the TUI's highlighter, fixes re-parsing) and for memory that was not bumped, the
- * functions fall back to the libc allocator. Each bumped block is preceded by its size (realloc).
- */
-typedef struct bump_chunk {
-    struct bump_chunk *next;
-    size_t used, size;
-    max_align_t data[];
-} bump_chunk;
-
-typedef struct bump_state {
-    bool active;
-    size_t total;              /* bytes bumped in this extraction */
-    bump_chunk *head;
-    bump_chunk **sorted;       /* the chunks by address, so that a free finds its chunk in log time */
-    size_t nsorted, capsorted;
-} bump_state;
-
-static _Thread_local bump_state bump;
-static pthread_key_t bump_key;
-static pthread_once_t bump_once = PTHREAD_ONCE_INIT;
-
-#define BUMP_CHUNK (1u << 20)
-#define BUMP_HEADER sizeof(max_align_t)
-/* Past this, a (huge) file's allocations go to malloc, whose frees give memory back. */
-#define BUMP_LIMIT (32u << 20)
-#define BUMPING() (bump.active && bump.total <= BUMP_LIMIT)
-
-static bool in_chunk(const bump_chunk *c, const void *p)
-{
-    return (const char *)p >= (const char *)c->data && (const char *)p < (const char *)c->data + c->size;
-}
-
-/* Binary search: a walk of the chunk list made every free of a big file's parse quadratic. */
-static bool bump_owns(const void *p)
-{
-    if (bump.head && in_chunk(bump.head, p)) return true;
-    size_t lo = 0, hi = bump.nsorted;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if ((const char *)bump.sorted[mid]->data <= (const char *)p) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo > 0 && in_chunk(bump.sorted[lo - 1], p);
-}
-
-static void bump_index(bump_chunk *c)
-{
-    if (bump.nsorted == bump.capsorted) {
-        bump.capsorted = bump.capsorted ? 2 * bump.capsorted : 64;
-        bump.sorted = realloc(bump.sorted, bump.capsorted * sizeof *bump.sorted);
-        if (!bump.sorted) abort();
-    }
-    size_t at = bump.nsorted;
-    while (at > 0 && (const char *)bump.sorted[at - 1]->data > (const char *)c->data) at--;
-    memmove(bump.sorted + at + 1, bump.sorted + at, (bump.nsorted - at) * sizeof *bump.sorted);
-    bump.sorted[at] = c;
-    bump.nsorted++;
-}
-
-static void *bump_alloc(size_t n)
-{
-    size_t need = BUMP_HEADER + ((n + BUMP_HEADER - 1) & ~(BUMP_HEADER - 1));
-    bump_chunk *c = bump.head;
-    if (!c || c->used + need > c->size) {
-        /* chunks double, so that a big file needs few of them */
-        size_t size = c ? c->size * 2 : BUMP_CHUNK;
-        if (size < need) size = need;
-        c = malloc(sizeof *c + size);
-        if (!c) abort();
-        c->used = 0;
-        c->size = size;
-        c->next = bump.head;
-        bump.head = c;
-        bump_index(c);
-    }
-    char *p = (char *)c->data + c->used;
-    c->used += need;
-    bump.total += need;
-    memcpy(p, &n, sizeof n);
-    return p + BUMP_HEADER;
-}
-
-static void *ts_bump_malloc(size_t n)
-{
-    if (!BUMPING()) {
-        void *p = malloc(n ? n : 1);
-        if (!p) abort();
-        return p;
-    }
-    return bump_alloc(n);
-}
-
-static void *ts_bump_calloc(size_t count, size_t size)
-{
-    if (!BUMPING()) {
-        void *p = calloc(count ? count : 1, size ? size : 1);
-        if (!p) abort();
-        return p;
-    }
-    if (size && count > SIZE_MAX / size) abort();
-    void *p = bump_alloc(count * size);
-    memset(p, 0, count * size);
-    return p;
-}
-
-static void ts_bump_free(void *p)
-{
-    if (p && !(bump.head && bump_owns(p))) free(p);
-}
-
-static void *ts_bump_realloc(void *p, size_t n)
-{
-    if (p && bump.head && bump_owns(p)) {
-        size_t old;
-        memcpy(&old, (char *)p - BUMP_HEADER, sizeof old);
-        if (n <= old) return p;
-        void *q = BUMPING() ? bump_alloc(n) : malloc(n);
-        if (!q) abort();
-        memcpy(q, p, old);
-        return q;
-    }
-    if (BUMPING() && !p) return bump_alloc(n);
-    void *q = realloc(p, n ? n : 1);
-    if (!q) abort();
-    return q;
-}
-
-/* Keeps one chunk for the next extraction on this thread; the others go back to malloc. */
-static void bump_rewind(void)
-{
-    bump_chunk *keep = NULL;
-    for (bump_chunk *c = bump.head, *next; c; c = next) {
-        next = c->next;
-        if (!keep && c->size == BUMP_CHUNK) {
-            keep = c;
-            keep->next = NULL;
-            keep->used = 0;
-        } else {
-            free(c);
-        }
-    }
-    bump.head = keep;
-    bump.total = 0;
-    bump.nsorted = 0;
-    if (keep) bump.sorted[bump.nsorted++] = keep;
-}
-
-static void bump_thread_exit(void *unused)
-{
-    (void)unused;
-    for (bump_chunk *c = bump.head, *next; c; c = next) {
-        next = c->next;
-        free(c);
-    }
-    bump.head = NULL;
-    free(bump.sorted);
-    bump.sorted = NULL;
-    bump.nsorted = bump.capsorted = 0;
-}
-
-static void bump_init(void)
-{
-    pthread_key_create(&bump_key, bump_thread_exit);
-    ts_set_allocator(ts_bump_malloc, ts_bump_calloc, ts_bump_realloc, ts_bump_free);
-}
-
-/* Frees the calling thread's extraction arena (threads that end free theirs by themselves). */
-void svc_facts_release_thread_memory(void);
-void svc_facts_release_thread_memory(void)
-{
-    bump_thread_exit(NULL);
-}
-
-static bool ident_byte(char c)
-{
-    return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || (c & 0x80);
-}
-
-/* Blanks a comment-only line from `p` (its first non-blank byte) to `end`; true when it was one. */
-static bool blank_comment_line(char *copy, uint32_t p, uint32_t end)
-{
-    if (copy[p] != '#') return false;
-    for (uint32_t k = p; k < end; k++)
-        if (copy[k] != '\r') copy[k] = ' ';
-    return true;
-}
-
-/* `except A, B, C:` (PEP 758, three names or more; two read as Python 2's `except A, target:`,
- * which the walker already takes for two types): its commas become `|`, which the grammar reads
- * as one expression of the same length. True when the line from `p` to `end` was one. */
-static bool rewrite_pep758_except(char *copy, uint32_t p, uint32_t end)
-{
-    if (end - p < 7 || memcmp(copy + p, "except", 6) != 0 || (copy[p + 6] != ' ' && copy[p + 6] != '\t')) return false;
-    uint32_t commas[64], ncommas = 0;
-    for (uint32_t k = p + 6;;) {
-        while (k < end && (copy[k] == ' ' || copy[k] == '\t')) k++;
-        uint32_t name = k; /* a dotted name */
-        while (k < end && (ident_byte(copy[k]) || (k > name && copy[k] == '.'))) k++;
-        if (k == name || (copy[name] >= '0' && copy[name] <= '9')) return false;
-        while (k < end && (copy[k] == ' ' || copy[k] == '\t')) k++;
-        if (k < end && copy[k] == ':') break;
-        if (k >= end || copy[k] != ',' || ncommas == sizeof commas / sizeof *commas) return false;
-        commas[ncommas++] = k++;
-    }
-    if (ncommas < 2) return false;
-    for (uint32_t c = 0; c < ncommas; c++) copy[commas[c]] = '|';
-    return true;
-}
-
-/*
- * When a file has an error, it is parsed again from a copy with the same length (so every
- * offset holds) in which valid Python that the pinned grammar cannot read is rewritten:
- *  - tree-sitter-python's scanner takes a comment line indented less than its block (a comment
- *    at column 0 between a decorator and its `def`, say) for the end of the block: comment-only
- *    lines are blanked;
- *  - Python 3.14's `except A, B, C:` (PEP 758) does not parse: see rewrite_pep758_except.
- * If the copy parses without error, its tree is used. Texts are still read from the real bytes,
- * so nothing but those comments' nodes and the except clauses' commas differs.
- */
-static TSTree *reparse_rewritten(TSParser *parser, const extractor *ex, TSTree *tree)
-{
-    char *copy = malloc(ex->src_len ? ex->src_len : 1);
-    if (!copy) return tree;
-    memcpy(copy, ex->src, ex->src_len);
-    bool any = false;
-    for (uint32_t at = 0; at < ex->src_len;) {
-        uint32_t p = at;
-        while (p < ex->src_len && (copy[p] == ' ' || copy[p] == '\t' || copy[p] == '\f')) p++;
-        uint32_t end = p;
-        while (end < ex->src_len && copy[end] != '\n') end++;
-        if (p < ex->src_len) any |= blank_comment_line(copy, p, end) || rewrite_pep758_except(copy, p, end);
-        at = end + 1;
-    }
-    TSTree *again = any ? ts_parser_parse_string(parser, NULL, copy, ex->src_len) : NULL;
-    free(copy);
-    if (again && !ts_node_has_error(ts_tree_root_node(again))) {
-        ts_tree_delete(tree);
-        return again;
-    }
-    if (again) ts_tree_delete(again);
-    return tree;
-}
-
-svc_facts *svc_facts_extract(const char *path, const char *module, bool is_package, const char *bytes, size_t len)
+void facts_walk(extractor *ex, TSNode root)
 {
     pthread_once(&tables_once, init_tables);
-    svc_arena *arena = svc_arena_new();
-    svc_facts *facts = svc_arena_alloc(arena, sizeof *facts);
-    facts->arena = arena;
-    facts->path = path ? svc_arena_strdup(arena, path) : NULL;
-    facts->module = module ? svc_arena_strdup(arena, module) : NULL;
-    facts->is_package = is_package;
-    if (!bytes) len = 0;
-
-    /* line count and first line ending, whatever the content */
-    size_t newlines = 0;
-    bool seen_newline = false;
-    for (size_t i = 0; i < len; i++) {
-        if (bytes[i] != '\n') continue;
-        if (!seen_newline) facts->crlf = i > 0 && bytes[i - 1] == '\r';
-        seen_newline = true;
-        newlines++;
-    }
-    facts->has_bom = len >= 3 && memcmp(bytes, "\xEF\xBB\xBF", 3) == 0;
-    size_t base = facts->has_bom ? 3 : 0;
-    facts->lines = (uint32_t)(newlines + (len > base && bytes[len - 1] != '\n'));
-
-    size_t probe = len < BINARY_PROBE ? len : BINARY_PROBE;
-    if ((probe && memchr(bytes, '\0', probe)) || len >= UINT32_MAX) {
-        facts->binary = true;
-        return facts;
-    }
-
-    extractor ex = { 0 };
-    ex.arena = arena;
-    ex.facts = facts;
-    ex.bytes = bytes ? bytes : "";
-    ex.len = len;
-    ex.base = (uint32_t)base;
-    ex.src = ex.bytes + base;
-    ex.src_len = (uint32_t)(len - base);
-    ex.text_budget = 8 * len + (1u << 20);
-    build_lines(&ex);
-    new_scope(&ex, S_MODULE, -1, -1);
-
-    pthread_once(&bump_once, bump_init);
-    pthread_setspecific(bump_key, (void *)1); /* so that the thread's exit frees the arena */
-    bump.active = true;
-    TSParser *parser = ts_parser_new();
-    if (ts_parser_set_language(parser, tree_sitter_python())) {
-        TSTree *tree = ts_parser_parse_string(parser, NULL, ex.src, ex.src_len);
-        if (tree && ts_node_has_error(ts_tree_root_node(tree))) tree = reparse_rewritten(parser, &ex, tree);
-        if (tree) {
-            TSNode root = ts_tree_root_node(tree);
-            ex.gather_cursor = ts_tree_cursor_new(root);
-            walk(&ex, root);
-            ts_tree_cursor_delete(&ex.gather_cursor);
-            ts_tree_delete(tree);
-        }
-    }
-    ts_parser_delete(parser);
-    bump.active = false;
-    bump_rewind();
-
-    resolve_all(&ex);
-    finish(&ex);
-    free_extractor(&ex);
-    return facts;
-}
-
-void svc_facts_free(svc_facts *facts)
-{
-    if (facts) svc_arena_free(facts->arena);
-}
-
-const svc_noqa *svc_facts_noqa_at(const svc_facts *facts, uint32_t row)
-{
-    if (!facts) return NULL;
-    size_t lo = 0, hi = facts->nnoqa;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (facts->noqa[mid].row < row) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo < facts->nnoqa && facts->noqa[lo].row == row ? &facts->noqa[lo] : NULL;
-}
-
-int svc_facts_def_at(const svc_facts *facts, uint32_t byte)
-{
-    if (!facts || !facts->ndefs) return -1;
-    /* defs are in pre-order, so start bytes ascend: the last one starting at or before
-     * `byte` is the innermost candidate; if it ends too early, one of its parents holds it */
-    size_t lo = 0, hi = facts->ndefs;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (facts->defs[mid].span.byte <= byte) lo = mid + 1;
-        else hi = mid;
-    }
-    if (lo == 0) return -1;
-    int d = (int)lo - 1;
-    while (d >= 0 && !(facts->defs[d].span.byte <= byte && byte < facts->defs[d].span.end_byte))
-        d = facts->defs[d].parent;
-    return d;
-}
-
-bool svc_facts_given_to_mock(const svc_facts *facts, const svc_ref *ref)
-{
-    static const char *const mock_keywords[] = { "wraps", "side_effect", "new", "return_value", "spec", "autospec", NULL };
-    for (size_t c = 0; c < facts->ncalls; c++)
-        for (size_t a = 0; a < facts->calls[c].nargs; a++) {
-            const svc_arg *arg = &facts->calls[c].args[a];
-            if (!arg->keyword || arg->span.byte > ref->span.byte || arg->span.end_byte < ref->span.end_byte) continue;
-            for (size_t k = 0; mock_keywords[k]; k++)
-                if (strcmp(arg->keyword, mock_keywords[k]) == 0) return true;
-        }
-    return false;
+    build_lines(ex);
+    ex->gather_cursor = ts_tree_cursor_new(root);
+    walk(ex, root);
+    ts_tree_cursor_delete(&ex->gather_cursor);
 }

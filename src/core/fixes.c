@@ -103,8 +103,7 @@ TSNode fx_root(fx_ctx *ctx, size_t file)
     if (!t) return (TSNode){ 0 };
     if (!t->tree) {
         if (!ctx->parser) {
-            ctx->parser = ts_parser_new();
-            ts_parser_set_language(ctx->parser, svc_python_language());
+            ctx->parser = svc_parser_new(svc_python_language());
         }
         t->tree = ts_parser_parse_string(ctx->parser, NULL, t->bytes + t->base, t->len - t->base);
         if (!t->tree) return (TSNode){ 0 };

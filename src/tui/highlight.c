@@ -192,8 +192,7 @@ unsigned char *tui_highlight(const char *bytes, size_t len)
 {
     unsigned char *styles = svc_xcalloc(len ? len : 1, 1);
     if (len == 0 || len > UINT32_MAX || !ensure_query()) return styles;
-    TSParser *parser = ts_parser_new();
-    ts_parser_set_language(parser, svc_python_language());
+    TSParser *parser = svc_parser_new(svc_python_language());
     TSTree *tree = ts_parser_parse_string(parser, NULL, bytes, (uint32_t)len);
     if (tree) {
         capture_vec caps = { 0 };

@@ -4,7 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <tree_sitter/api.h>
+
 #include "testlib.h"
+#include "core/ts_arena.h"
 #include "svcscope/facts.h"
 #include "svcscope/util.h"
 
@@ -1203,6 +1206,176 @@ static void test_threads(void **state)
     assert_non_null(svc_python_language());
 }
 
+/* ---- the tree-sitter allocator (src/core/ts_arena.c) ----------------------------- */
+
+/* A source whose parse makes a few megabytes of tree-sitter objects. */
+static char *big_source(void)
+{
+    svc_buf b = { 0 };
+    for (int i = 0; i < 1500; i++) {
+        char line[200];
+        int n = snprintf(line, sizeof line, "def f%d(a, b=[1, 2]):\n    return services.billing.charge(a, b) + g%d(*a)\n", i, i);
+        svc_buf_append(&b, line, (size_t)n);
+    }
+    svc_buf_append(&b, "", 1);
+    return b.data;
+}
+
+/* The tree's s-expression compared with a fresh parse's, then the tree deleted. */
+static void check_and_delete(TSTree *tree, const char *src)
+{
+    TSParser *parser = svc_parser_new(svc_python_language());
+    TSTree *fresh = ts_parser_parse_string(parser, NULL, src, (uint32_t)strlen(src));
+    char *want = ts_node_string(ts_tree_root_node(fresh));
+    char *got = ts_node_string(ts_tree_root_node(tree));
+    assert_string_equal(got, want);
+    free(got);
+    free(want);
+    ts_tree_delete(fresh);
+    ts_tree_delete(tree);
+    ts_parser_delete(parser);
+}
+
+/* One-way signals between two threads. */
+typedef struct gate {
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    int step;
+} gate;
+
+static void gate_pass(gate *g, int step)
+{
+    pthread_mutex_lock(&g->lock);
+    g->step = step;
+    pthread_cond_broadcast(&g->cond);
+    pthread_mutex_unlock(&g->lock);
+}
+
+static void gate_wait(gate *g, int step)
+{
+    pthread_mutex_lock(&g->lock);
+    while (g->step < step) pthread_cond_wait(&g->cond, &g->lock);
+    pthread_mutex_unlock(&g->lock);
+}
+
+/* A tree of src from a parser of ts_parser_new, as extraction makes them. */
+static TSTree *parse_as_extraction_does(const char *src)
+{
+    TSParser *parser = ts_parser_new();
+    ts_parser_set_language(parser, svc_python_language());
+    TSTree *tree = ts_parser_parse_string(parser, NULL, src, (uint32_t)strlen(src));
+    ts_parser_delete(parser);
+    return tree;
+}
+
+typedef struct arena_job {
+    gate gate;
+    char *src;    /* big_source() */
+    TSTree *tree; /* made by the extracting thread, for the outliving test */
+} arena_job;
+
+/* Runs fn(job) on a thread of its own. */
+static void arena_job_start(arena_job *job, pthread_t *thread, void *(*fn)(void *))
+{
+    pthread_mutex_init(&job->gate.lock, NULL);
+    pthread_cond_init(&job->gate.cond, NULL);
+    job->gate.step = 0;
+    job->src = big_source();
+    job->tree = NULL;
+    assert_int_equal(pthread_create(thread, NULL, fn, job), 0);
+}
+
+static void arena_job_free(arena_job *job)
+{
+    pthread_mutex_destroy(&job->gate.lock);
+    pthread_cond_destroy(&job->gate.cond);
+    free(job->src);
+}
+
+/* Holds an extraction's arena open, with a parse in it, until the other thread has parsed
+ * (step 1: inside, step 2: the other one parsed); then ends it, frees the arena and extracts
+ * a few files for real. */
+static void *extract_around_a_parse(void *arg)
+{
+    arena_job *job = arg;
+    svc_ts_arena_begin();
+    TSTree *tree = parse_as_extraction_does(job->src);
+    gate_pass(&job->gate, 1);
+    gate_wait(&job->gate, 2);
+    ts_tree_delete(tree);
+    svc_ts_arena_end();
+    svc_facts_release_thread_memory();
+    for (int i = 0; i < 3; i++) svc_facts_free(svc_facts_extract("x.py", "x", false, job->src, strlen(job->src)));
+    svc_facts_release_thread_memory();
+    return NULL;
+}
+
+/* A parser made outside an extraction (the explorer's highlighter, the fixers) gets heap memory
+ * even while another thread extracts: its tree stays valid once that arena is gone. */
+static void test_parse_beside_an_extraction(void **state)
+{
+    (void)state;
+    arena_job job;
+    pthread_t thread;
+    arena_job_start(&job, &thread, extract_around_a_parse);
+    gate_wait(&job.gate, 1);
+    TSParser *parser = svc_parser_new(svc_python_language());
+    TSTree *tree = ts_parser_parse_string(parser, NULL, job.src, (uint32_t)strlen(job.src));
+    assert_non_null(tree);
+    gate_pass(&job.gate, 2);
+    pthread_join(thread, NULL);
+    ts_parser_delete(parser);
+    check_and_delete(tree, job.src);
+    assert_int_equal(svc_ts_arena_retired(), 0);
+    arena_job_free(&job);
+}
+
+static void *parse_in_an_extraction(void *arg)
+{
+    arena_job *job = arg;
+    svc_ts_arena_begin();
+    job->tree = parse_as_extraction_does(job->src);
+    svc_ts_arena_end();
+    svc_facts_release_thread_memory();
+    return NULL;
+}
+
+/* A tree made during an extraction that outlives it keeps its arena alive, whichever thread
+ * then edits, reparses or frees it; the arena goes with the last of its memory. */
+static void test_tree_outliving_its_extraction(void **state)
+{
+    (void)state;
+    arena_job job;
+    pthread_t thread;
+    arena_job_start(&job, &thread, parse_in_an_extraction);
+    pthread_join(thread, NULL);
+    const char *src = job.src;
+    assert_non_null(job.tree);
+    assert_int_equal(svc_ts_arena_retired(), 1);
+
+    /* an edit and an incremental parse here share, copy and free the old tree's nodes */
+    size_t len = strlen(src);
+    char *edited = malloc(len + 2);
+    memcpy(edited, src, len + 1);
+    edited[4] = 'g'; /* def f0 -> def g0: same length */
+    TSInputEdit edit = { 4, 5, 5, { 0, 4 }, { 0, 5 }, { 0, 5 } };
+    ts_tree_edit(job.tree, &edit);
+    TSParser *parser = svc_parser_new(svc_python_language());
+    TSTree *again = ts_parser_parse_string(parser, job.tree, edited, (uint32_t)len);
+    ts_parser_delete(parser);
+    assert_non_null(again);
+    check_and_delete(job.tree, src);
+    check_and_delete(again, edited);
+    assert_int_equal(svc_ts_arena_retired(), 0);
+
+    /* ordinary extractions retire nothing */
+    for (int i = 0; i < 3; i++) svc_facts_free(svc_facts_extract("x.py", "x", false, src, len));
+    assert_int_equal(svc_ts_arena_retired(), 0);
+    svc_facts_release_thread_memory();
+    free(edited);
+    arena_job_free(&job);
+}
+
 static void test_match_and_misc_statements(void **state)
 {
     (void)state;
@@ -1402,6 +1575,8 @@ int main(void)
         cmocka_unit_test(test_class_name_and_abstract_meta),
         cmocka_unit_test(test_except_three_names_without_parentheses),
         cmocka_unit_test(test_body_is_call),
+        cmocka_unit_test(test_parse_beside_an_extraction),
+        cmocka_unit_test(test_tree_outliving_its_extraction),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
