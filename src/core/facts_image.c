@@ -2,8 +2,8 @@
  * Facts images (see facts_image.h), generated from the field lists of facts_fields.h.
  *
  * Every structure of the lists gets, from its list alone:
- *   put_<type>          writes one item: a zeroed copy of its listed fields (so padding is zero
- *                       and equal facts give equal bytes), then its strings, then its arrays;
+ *   put_<type>          writes one item: its values, then its strings, then its arrays, each
+ *                       field into its place (padding stays zero: equal facts, equal bytes);
  *   put_<type>_array    reserves an array of items and writes each;
  *   bytes_<type>        the bytes its arrays take in the structure area (each 8-aligned);
  *   check_<type>        checks (and moves) its pointers and indexes, then its arrays' items;
@@ -113,20 +113,27 @@ static const char *const *put_strings(image *im, const char *const *items, size_
     return pointer_to(im, off, n);
 }
 
-/* The three passes over an item's list: its values, its strings, its arrays. */
-#define COPY_VALUE(type, name) c.name = x->name;
-#define COPY_INDEX(name, limit) c.name = x->name;
-#define COPY_STR(name)
-#define COPY_NAME(name)
-#define COPY_STRS(name, count) c.count = x->count;
-#define COPY_ARRAY(type, name, count) c.count = x->count;
-#define COPY_UNSAVED(type, name)
-#define COPY_FIELD(kind, ...) COPY_##kind(__VA_ARGS__)
+/* The three passes over an item's list: its values, its strings, its arrays. Each field is stored
+ * straight into its place in the zeroed image (never the whole structure, whose padding bytes a
+ * copy may carry): padding stays zero, and equal facts give equal bytes. `checked_type` is the
+ * item's structure (CHECK_LAYOUT); the image may move while strings are added, so a field's place
+ * is found after its value is made. */
+#define FIELD_AT(name) (im->data + off + offsetof(checked_type, name))
+#define STORE(name, value) memcpy(FIELD_AT(name), &(value), sizeof(value));
+
+#define PUT_VALUE_VALUE(type, name) STORE(name, x->name)
+#define PUT_VALUE_INDEX(name, limit) STORE(name, x->name)
+#define PUT_VALUE_STR(name)
+#define PUT_VALUE_NAME(name)
+#define PUT_VALUE_STRS(name, count) STORE(count, x->count)
+#define PUT_VALUE_ARRAY(type, name, count) STORE(count, x->count)
+#define PUT_VALUE_UNSAVED(type, name)
+#define PUT_VALUE_FIELD(kind, ...) PUT_VALUE_##kind(__VA_ARGS__)
 
 #define PUT_STRING_VALUE(type, name)
 #define PUT_STRING_INDEX(name, limit)
-#define PUT_STRING_STR(name) c.name = put_str(im, x->name);
-#define PUT_STRING_NAME(name) c.name = put_str(im, x->name);
+#define PUT_STRING_STR(name) { const char *s = put_str(im, x->name); STORE(name, s) }
+#define PUT_STRING_NAME(name) { const char *s = put_str(im, x->name); STORE(name, s) }
 #define PUT_STRING_STRS(name, count)
 #define PUT_STRING_ARRAY(type, name, count)
 #define PUT_STRING_UNSAVED(type, name)
@@ -136,8 +143,8 @@ static const char *const *put_strings(image *im, const char *const *items, size_
 #define PUT_ARRAY_INDEX(name, limit)
 #define PUT_ARRAY_STR(name)
 #define PUT_ARRAY_NAME(name)
-#define PUT_ARRAY_STRS(name, count) c.name = put_strings(im, x->name, x->count);
-#define PUT_ARRAY_ARRAY(type, name, count) c.name = put_##type##_array(im, x->name, x->count);
+#define PUT_ARRAY_STRS(name, count) { const char *const *a = put_strings(im, x->name, x->count); STORE(name, a) }
+#define PUT_ARRAY_ARRAY(type, name, count) { const type *a = put_##type##_array(im, x->name, x->count); STORE(name, a) }
 #define PUT_ARRAY_UNSAVED(type, name)
 #define PUT_ARRAY_FIELD(kind, ...) PUT_ARRAY_##kind(__VA_ARGS__)
 
@@ -165,12 +172,9 @@ static const char *const *put_strings(image *im, const char *const *items, size_
     static void put_##T(image *im, size_t off, const T *x)                                           \
     {                                                                                                \
         CHECK_LAYOUT(T, LIST)                                                                        \
-        T c;                                                                                         \
-        memset(&c, 0, sizeof c);                                                                     \
-        LIST(COPY_FIELD)                                                                             \
+        LIST(PUT_VALUE_FIELD)                                                                        \
         LIST(PUT_STRING_FIELD)                                                                       \
         LIST(PUT_ARRAY_FIELD)                                                                        \
-        memcpy(im->data + off, &c, sizeof c);                                                        \
     }                                                                                                \
                                                                                                      \
     __attribute__((unused)) /* svc_facts is never in an array */                                    \
