@@ -1,8 +1,9 @@
 /*
  * Fixes: computing them (fixes_*.c: one function per rule code, from the syntax tree, as
- * data — see diagnostic.h svc_fix) and applying them (fix_apply.c: to the work tree,
- * atomically, re-parsed and rolled back when wrong; stage.c: the same edits to the index
- * version of each file, so the user's other changes stay unstaged; undo).
+ * data — see diagnostic.h svc_fix) and applying them (fix_plan.c: which apply, re-parsed and
+ * dropped when wrong; fix_apply.c: to the work tree, atomically, and undo; stage.c: the same
+ * edits to the index version of each file, so the user's other changes stay unstaged;
+ * fix_diff.c: the preview).
  */
 #ifndef SVCSCOPE_FIX_H
 #define SVCSCOPE_FIX_H
