@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/fix_plan.h"
+#include "core/line_starts.h"
 #include "svcscope/fix.h"
 #include "svcscope/quote.h"
 #include "svcscope/util.h"
@@ -20,29 +21,14 @@ typedef struct lines {
 
 static void lines_of(lines *l, const char *text, size_t len)
 {
-    SVC_VEC(size_t) s = { 0 };
-    size_t at = 0;
-    while (at < len) {
-        svc_vec_push(&s, at);
-        const char *nl = memchr(text + at, '\n', len - at);
-        at = nl ? (size_t)(nl - text) + 1 : len;
-    }
-    svc_vec_push(&s, len);
-    l->starts = s.items;
-    l->n = s.len - 1;
+    l->starts = svc_line_starts(text, len, &l->n);
 }
 
 /* The line holding `byte`; the end of the file belongs to the last line when it has no newline. */
 static size_t line_of(const lines *l, const char *text, size_t len, size_t byte)
 {
     if (byte >= len) return len && text[len - 1] != '\n' ? l->n - 1 : l->n;
-    size_t lo = 0, hi = l->n - 1;
-    while (lo < hi) {
-        size_t mid = (lo + hi + 1) / 2;
-        if (l->starts[mid] <= byte) lo = mid;
-        else hi = mid - 1;
-    }
-    return lo;
+    return svc_line_at(l->starts, l->n, byte);
 }
 
 static void put_line(svc_buf *out, char mark, const char *s, size_t n)
