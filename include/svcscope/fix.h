@@ -95,7 +95,8 @@ void svc_fix_held_signals(sigset_t *set);
  * staged entry changed since the fix was applied, a later batch's included. A file still as it
  * was before the batch (a batch interrupted by a kill or a power cut had not reached it yet) is
  * left alone and named in result->messages. SVC_ENOTFOUND ("nothing to undo") when there is no
- * batch. result->changed_paths lists the restored paths.
+ * batch; SVC_EIO when the newest record cannot be read or is damaged ("not a readable undo
+ * record": nothing is undone). result->changed_paths lists the restored paths.
  */
 int svc_fix_undo(const char *root, const char *undo_dir, svc_fix_result *result, svc_error *err);
 
@@ -110,7 +111,8 @@ typedef struct svc_fix_batch_info {
     size_t npaths;
 } svc_fix_batch_info;
 
-/* The undo history, newest first (the one svc_fix_undo takes next is [0]). */
+/* The undo history, newest first (the one svc_fix_undo takes next is [0]); SVC_EIO as for
+ * svc_fix_undo when a record cannot be read. */
 int svc_fix_history(const char *root, const char *undo_dir, svc_fix_batch_info **out, size_t *n, svc_error *err);
 void svc_fix_history_free(svc_fix_batch_info *h, size_t n);
 
