@@ -1,8 +1,9 @@
 /*
  * Fixes: computing them (fixes_*.c: one function per rule code, from the syntax tree, as
- * data — see diagnostic.h svc_fix) and applying them (fix_apply.c: to the work tree,
- * atomically, re-parsed and rolled back when wrong; stage.c: the same edits to the index
- * version of each file, so the user's other changes stay unstaged; undo).
+ * data — see diagnostic.h svc_fix) and applying them (fix_plan.c: which apply, re-parsed and
+ * dropped when wrong; fix_apply.c: to the work tree, atomically, and undo; stage.c: the same
+ * edits to the index version of each file, so the user's other changes stay unstaged;
+ * fix_diff.c: the preview).
  */
 #ifndef SVCSCOPE_FIX_H
 #define SVCSCOPE_FIX_H
@@ -97,8 +98,9 @@ void svc_fix_held_signals(sigset_t *set);
  * staged entry changed since the fix was applied, a later batch's included. A file still as it
  * was before the batch (a batch interrupted by a kill or a power cut had not reached it yet) is
  * left alone and named in result->messages. SVC_ENOTFOUND ("nothing to undo") when there is no
- * batch. result->changed_paths lists the restored paths. `undo_dir` and `dirs` say where the
- * history is, as svc_fix_options' undo_dir and user_dirs do.
+ * batch; SVC_EIO when the newest record cannot be read or is damaged ("not a readable undo
+ * record": nothing is undone). result->changed_paths lists the restored paths. `undo_dir` and
+ * `dirs` say where the history is, as svc_fix_options' undo_dir and user_dirs do.
  */
 int svc_fix_undo(const char *root, const char *undo_dir, const svc_user_dirs *dirs, svc_fix_result *result,
                  svc_error *err);
@@ -114,7 +116,8 @@ typedef struct svc_fix_batch_info {
     size_t npaths;
 } svc_fix_batch_info;
 
-/* The undo history, newest first (the one svc_fix_undo takes next is [0]). */
+/* The undo history, newest first (the one svc_fix_undo takes next is [0]); SVC_EIO as for
+ * svc_fix_undo when a record cannot be read. */
 int svc_fix_history(const char *root, const char *undo_dir, const svc_user_dirs *dirs, svc_fix_batch_info **out,
                     size_t *n, svc_error *err);
 void svc_fix_history_free(svc_fix_batch_info *h, size_t n);

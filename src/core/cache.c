@@ -13,16 +13,18 @@
  * they are: the new file starts with the old one's blob region, copied by the kernel, and appends
  * the new blobs (and compacts everything once more than a third of the region is dead).
  *
- * A facts image is the svc_facts structure and its arrays, laid out as in memory, followed by its
- * strings, with every pointer already pointing where it will be when the file is mapped at
- * `base` (an address chosen from the file's path, in a region programs leave empty). Opening maps
- * the file there (MAP_FIXED_NOREPLACE, read-only): taking facts then writes nothing, and pages
- * come straight from the page cache. When that address is taken, the file is mapped anywhere
- * (private, writable) and the pointers of the images in use are moved by the difference.
+ * A facts image (facts_image.c, generated from the field lists of facts_fields.h) is the
+ * svc_facts structure and its arrays, laid out as in memory, followed by its strings, with every
+ * pointer already pointing where it will be when the file is mapped at `base` (an address chosen
+ * from the file's path, in a region programs leave empty). Opening maps the file there
+ * (MAP_FIXED_NOREPLACE, read-only): taking facts then writes nothing, and pages come straight
+ * from the page cache. When that address is taken, the file is mapped anywhere (private,
+ * writable) and the pointers of the images in use are moved by the difference.
  *
  * Taking an image first checks its checksum and every pointer (strings must lie in the image's
  * string area, which ends with a NUL; arrays before it, aligned) and every index a rule follows
- * (call -> ref, ref -> import, scopes and parents -> defs). A damaged image is not used.
+ * (call -> ref, ref -> import, assign -> call, scopes and parents -> defs). A damaged image is
+ * not used.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -38,24 +40,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/facts_fields.h"
+#include "core/facts_image.h"
 #include "svcscope/cache.h"
 #include "svcscope/util.h"
-
-/* The serializer and the fix-up below name every pointer of these structures: a field added to
- * one of them must be added there too (and SVC_CACHE_VERSION bumped), which these checks force. */
-#if UINTPTR_MAX == UINT64_MAX
-_Static_assert(sizeof(svc_span) == 24, "svc_span changed: update cache.c and bump SVC_CACHE_VERSION");
-_Static_assert(sizeof(svc_import) == 112, "svc_import changed: update cache.c and bump SVC_CACHE_VERSION");
-_Static_assert(sizeof(svc_arg) == 48, "svc_arg changed: update cache.c and bump SVC_CACHE_VERSION");
-_Static_assert(sizeof(svc_decorator) == 88, "svc_decorator changed: update cache.c and bump SVC_CACHE_VERSION");
-_Static_assert(sizeof(svc_param) == 32, "svc_param changed: update cache.c and bump SVC_CACHE_VERSION");
-_Static_assert(sizeof(svc_def) == 176, "svc_def changed: update cache.c and bump SVC_CACHE_VERSION");
-_Static_assert(sizeof(svc_ref) == 80, "svc_ref changed: update cache.c and bump SVC_CACHE_VERSION");
-_Static_assert(sizeof(svc_call) == 120, "svc_call changed: update cache.c and bump SVC_CACHE_VERSION");
-_Static_assert(sizeof(svc_assign) == 64, "svc_assign changed: update cache.c and bump SVC_CACHE_VERSION");
-_Static_assert(sizeof(svc_noqa) == 48, "svc_noqa changed: update cache.c and bump SVC_CACHE_VERSION");
-_Static_assert(sizeof(svc_facts) == 184, "svc_facts changed: update cache.c and bump SVC_CACHE_VERSION");
-#endif
 
 #define CACHE_MAGIC "SVCFACTS"
 #define IMAGE_MAGIC 0x46435653u  /* "SVCF" */
@@ -102,6 +90,11 @@ typedef struct blob_head {
     uint64_t check;        /* hash of the rest of the blob */
 } blob_head;
 
+/* Whether an entry's facts were taken: 0 not yet, 1 checked (and moved), 2 damaged. */
+typedef struct entry_state {
+    _Atomic unsigned char taken;
+} entry_state;
+
 struct svc_cache {
     int fd;
     char *map;
@@ -113,7 +106,7 @@ struct svc_cache {
     const uint32_t *checked;
     const char *strings;
     size_t strings_len;
-    _Atomic unsigned char *state;  /* per entry: 0 not taken, 1 fixed up, 2 damaged */
+    entry_state *state;    /* per entry */
 };
 
 /* ---- hashing ------------------------------------------------------------------- */
@@ -252,12 +245,12 @@ int64_t svc_cache_now_ns(void)
 /* What a file must have been written by: this version, these structures, this machine. */
 static uint32_t layout_stamp(void)
 {
+#define SIZE_OF(type, list) sizeof(type),
     const uint64_t parts[] = {
-        SVC_CACHE_VERSION, sizeof(void *), sizeof(size_t), sizeof(svc_span), sizeof(svc_import), sizeof(svc_arg),
-        sizeof(svc_decorator), sizeof(svc_param), sizeof(svc_def), sizeof(svc_ref), sizeof(svc_call),
-        sizeof(svc_assign), sizeof(svc_noqa), sizeof(svc_facts), sizeof(cache_entry), sizeof(cache_header),
-        0x0102030405060708ull, /* byte order */
+        SVC_CACHE_VERSION, sizeof(void *), sizeof(size_t), SVC_FACTS_STRUCTS(SIZE_OF) sizeof(cache_entry),
+        sizeof(cache_header), 0x0102030405060708ull, /* byte order */
     };
+#undef SIZE_OF
     return (uint32_t)checksum(parts, sizeof parts);
 }
 
@@ -371,7 +364,7 @@ svc_cache *svc_cache_open(const char *path)
     c->strings = (const char *)map + need;
     c->strings_len = (size_t)hp->strings_len;
     if (!valid_offsets(c)) goto bad;
-    c->state = svc_xcalloc(c->nentries ? c->nentries : 1, 1);
+    c->state = svc_xcalloc(c->nentries ? c->nentries : 1, sizeof *c->state);
     return c;
 bad:
     munmap(map, len);
@@ -390,7 +383,7 @@ void svc_cache_close(svc_cache *c)
     if (!c) return;
     if (c->map) munmap(c->map, c->map_len);
     if (c->fd >= 0) close(c->fd);
-    free((void *)c->state);
+    free(c->state);
     free(c);
 }
 
@@ -489,145 +482,7 @@ const uint32_t *svc_cache_tokens(const svc_cache *c, long entry, size_t *n)
     return (const uint32_t *)(blob + sizeof head);
 }
 
-/* ---- facts images: checking and relocating ------------------------------------- */
-
-/*
- * Walks an image whose bytes are at `img` and whose pointers were written for the image being at
- * `want`: checks every pointer, and when `write`, adds `delta` to it.
- */
-typedef struct fixer {
-    char *img;
-    uintptr_t want;
-    intptr_t delta;
-    bool write;
-    size_t strings; /* the string area: [strings, len) */
-    size_t len;
-    bool ok;
-} fixer;
-
-static void fix_str(fixer *x, const char **field)
-{
-    uintptr_t v = (uintptr_t)*field;
-    if (!v) return;
-    uintptr_t off = v - x->want;
-    if (v < x->want || off < x->strings || off >= x->len) {
-        x->ok = false;
-        *field = NULL;
-        return;
-    }
-    if (x->write) *field = (const char *)(v + (uintptr_t)x->delta);
-}
-
-/* Checks an array field; returns where its items are now (NULL when none or bad). */
-static void *fix_array(fixer *x, const void **field, size_t n, size_t size)
-{
-    uintptr_t v = (uintptr_t)*field;
-    if (!v) {
-        if (n) x->ok = false;
-        return NULL;
-    }
-    uintptr_t off = v - x->want;
-    if (v < x->want || off % 8 || off > x->strings || n > (x->strings - off) / size) {
-        x->ok = false;
-        *field = NULL;
-        return NULL;
-    }
-    if (x->write) *field = (const void *)(v + (uintptr_t)x->delta);
-    return x->img + off;
-}
-
-#define FIX_STR(x, field) fix_str((x), (const char **)&(field))
-/* Declares `type *var` as the items of array `field` (checked, relocated). */
-#define FIX_ARRAY(x, type, var, field, n) type *var = fix_array((x), (const void **)&(field), (n), sizeof(type))
-
-static void fix_strings(fixer *x, const char *const **field, size_t n)
-{
-    const char **arr = fix_array(x, (const void **)field, n, sizeof(char *));
-    for (size_t i = 0; arr && i < n; i++) fix_str(x, &arr[i]);
-}
-
-static void fix_args(fixer *x, const svc_arg **field, size_t n)
-{
-    svc_arg *args = fix_array(x, (const void **)field, n, sizeof(svc_arg));
-    for (size_t i = 0; args && i < n; i++) {
-        FIX_STR(x, args[i].keyword);
-        FIX_STR(x, args[i].text);
-        FIX_STR(x, args[i].chain);
-    }
-}
-
-static bool scope_ok(int scope, size_t ndefs)
-{
-    return scope >= -1 && (scope < 0 || (size_t)scope < ndefs);
-}
-
-static bool fix_facts(fixer *x, svc_facts *f)
-{
-    if (f->arena) x->ok = false;
-    FIX_STR(x, f->path);
-    FIX_STR(x, f->module);
-
-    FIX_ARRAY(x, svc_import, imports, f->imports, f->nimports);
-    for (size_t i = 0; imports && i < f->nimports; i++) {
-        svc_import *imp = &imports[i];
-        FIX_STR(x, imp->module);
-        FIX_STR(x, imp->name);
-        FIX_STR(x, imp->alias);
-        FIX_STR(x, imp->bound);
-        FIX_STR(x, imp->target);
-        if (!scope_ok(imp->scope, f->ndefs)) x->ok = false;
-    }
-    FIX_ARRAY(x, svc_def, defs, f->defs, f->ndefs);
-    for (size_t i = 0; defs && i < f->ndefs; i++) {
-        svc_def *d = &defs[i];
-        FIX_STR(x, d->name);
-        FIX_STR(x, d->qualname);
-        FIX_STR(x, d->name_value);
-        if (!d->name || !d->qualname || d->parent < -1 || (d->parent >= 0 && (size_t)d->parent >= i)) x->ok = false;
-        FIX_ARRAY(x, svc_decorator, decs, d->decorators, d->ndecorators);
-        for (size_t k = 0; decs && k < d->ndecorators; k++) {
-            FIX_STR(x, decs[k].raw);
-            FIX_STR(x, decs[k].callee);
-            fix_args(x, &decs[k].args, decs[k].nargs);
-        }
-        fix_strings(x, &d->bases, d->nbases);
-        FIX_ARRAY(x, svc_param, params, d->params, d->nparams);
-        for (size_t k = 0; params && k < d->nparams; k++) {
-            FIX_STR(x, params[k].name);
-            FIX_STR(x, params[k].default_text);
-            FIX_STR(x, params[k].annotation);
-        }
-    }
-    FIX_ARRAY(x, svc_ref, refs, f->refs, f->nrefs);
-    for (size_t i = 0; refs && i < f->nrefs; i++) {
-        svc_ref *r = &refs[i];
-        FIX_STR(x, r->raw);
-        FIX_STR(x, r->resolved);
-        if (!scope_ok(r->scope, f->ndefs) || r->import_index < -1 ||
-            (r->import_index >= 0 && (size_t)r->import_index >= f->nimports))
-            x->ok = false;
-    }
-    FIX_ARRAY(x, svc_call, calls, f->calls, f->ncalls);
-    for (size_t i = 0; calls && i < f->ncalls; i++) {
-        svc_call *c = &calls[i];
-        FIX_STR(x, c->attr);
-        FIX_STR(x, c->callee_text);
-        fix_args(x, &c->args, c->nargs);
-        if (!scope_ok(c->scope, f->ndefs) || c->ref < -1 || (c->ref >= 0 && (size_t)c->ref >= f->nrefs)) x->ok = false;
-    }
-    FIX_ARRAY(x, svc_assign, assigns, f->assigns, f->nassigns);
-    for (size_t i = 0; assigns && i < f->nassigns; i++) {
-        FIX_STR(x, assigns[i].name);
-        FIX_STR(x, assigns[i].value_chain);
-        fix_strings(x, &assigns[i].strings, assigns[i].nstrings);
-    }
-    fix_strings(x, &f->all, f->nall);
-    fix_strings(x, &f->class_apps, f->nclass_apps);
-    FIX_ARRAY(x, svc_noqa, noqa, f->noqa, f->nnoqa);
-    for (size_t i = 0; noqa && i < f->nnoqa; i++) fix_strings(x, &noqa[i].codes, noqa[i].ncodes);
-    fix_array(x, (const void **)&f->errors, f->nerrors, sizeof(svc_span));
-    return x->ok;
-}
+/* ---- facts images (facts_image.c) -------------------------------------------------- */
 
 /* The address an image's pointers expect it at. */
 static uintptr_t image_want(const svc_cache *c, const cache_entry *e)
@@ -642,400 +497,16 @@ const svc_facts *svc_cache_facts(svc_cache *c, long entry)
     if (!e->facts_len) return NULL;
     char *blob = c->map + e->facts_off;
     svc_facts *f = (svc_facts *)(blob + sizeof(blob_head));
-    unsigned char st = atomic_load(&c->state[entry]);
+    unsigned char st = atomic_load(&c->state[entry].taken);
     if (st == 1) return f;
     if (st == 2) return NULL;
     blob_head head;
     memcpy(&head, blob, sizeof head);
     size_t len = (size_t)e->facts_len - sizeof head;
-    bool ok = head.magic == IMAGE_MAGIC && head.strings >= sizeof(svc_facts) && head.strings < len &&
-              blob[sizeof head + len - 1] == '\0' && checksum(blob + sizeof head, len) == head.check;
-    if (ok) {
-        fixer x = { blob + sizeof head, image_want(c, e), c->delta, c->delta != 0, head.strings, len, true };
-        ok = fix_facts(&x, f);
-    }
-    atomic_store(&c->state[entry], ok ? 1 : 2);
+    bool ok = head.magic == IMAGE_MAGIC && checksum(blob + sizeof head, len) == head.check &&
+              svc_facts_image_check(blob + sizeof head, len, head.strings, image_want(c, e), c->delta, c->delta != 0);
+    atomic_store(&c->state[entry].taken, ok ? 1 : 2);
     return ok ? f : NULL;
-}
-
-/* ---- facts images: serializing ------------------------------------------------------ */
-
-typedef struct image {
-    uintptr_t at;    /* where the image will be (its pointers point there) */
-    char *data;
-    size_t cap;
-    size_t pos;      /* next struct byte */
-    size_t strings;  /* where the string area starts */
-    size_t spos;     /* next string byte */
-} image;
-
-static size_t align8(size_t n)
-{
-    return (n + 7) & ~(size_t)7;
-}
-
-/* Bytes the structures and arrays of `f` take (each array 8-aligned). */
-static size_t struct_bytes(const svc_facts *f)
-{
-    size_t n = align8(sizeof(svc_facts));
-    n += align8(f->nimports * sizeof(svc_import));
-    n += align8(f->ndefs * sizeof(svc_def));
-    for (size_t i = 0; i < f->ndefs; i++) {
-        const svc_def *d = &f->defs[i];
-        n += align8(d->ndecorators * sizeof(svc_decorator));
-        for (size_t k = 0; k < d->ndecorators; k++) n += align8(d->decorators[k].nargs * sizeof(svc_arg));
-        n += align8(d->nbases * sizeof(char *));
-        n += align8(d->nparams * sizeof(svc_param));
-    }
-    n += align8(f->nrefs * sizeof(svc_ref));
-    n += align8(f->ncalls * sizeof(svc_call));
-    for (size_t i = 0; i < f->ncalls; i++) n += align8(f->calls[i].nargs * sizeof(svc_arg));
-    n += align8(f->nassigns * sizeof(svc_assign));
-    for (size_t i = 0; i < f->nassigns; i++) n += align8(f->assigns[i].nstrings * sizeof(char *));
-    n += align8(f->nall * sizeof(char *));
-    n += align8(f->nclass_apps * sizeof(char *));
-    n += align8(f->nnoqa * sizeof(svc_noqa));
-    for (size_t i = 0; i < f->nnoqa; i++) n += align8(f->noqa[i].ncodes * sizeof(char *));
-    n += align8(f->nerrors * sizeof(svc_span));
-    return n;
-}
-
-/* Reserves an array in the struct area and copies `n` items into it; returns its offset. */
-static size_t put_array(image *im, const void *items, size_t n, size_t size)
-{
-    size_t off = im->pos;
-    if (n) memcpy(im->data + off, items, n * size);
-    im->pos = align8(off + n * size);
-    return off;
-}
-
-static const void *rel(const image *im, size_t off, size_t n)
-{
-    return n ? (const void *)(im->at + off) : NULL;
-}
-
-/* Copies of the structures with padding, field by field into zeroed memory: the image's bytes
- * are all defined (valgrind), and the same facts always give the same bytes. */
-static svc_import clean_import(const svc_import *x)
-{
-    svc_import c;
-    memset(&c, 0, sizeof c);
-    c.kind = x->kind;
-    c.module = x->module;
-    c.name = x->name;
-    c.alias = x->alias;
-    c.bound = x->bound;
-    c.target = x->target;
-    c.level = x->level;
-    c.unresolved = x->unresolved;
-    c.scope = x->scope;
-    c.span = x->span;
-    c.stmt_span = x->stmt_span;
-    c.stmt_names = x->stmt_names;
-    return c;
-}
-
-static svc_decorator clean_decorator(const svc_decorator *x)
-{
-    svc_decorator c;
-    memset(&c, 0, sizeof c);
-    c.raw = x->raw;
-    c.callee = x->callee;
-    c.is_call = x->is_call;
-    c.args = x->args;
-    c.nargs = x->nargs;
-    c.span = x->span;
-    c.args_span = x->args_span;
-    return c;
-}
-
-static svc_param clean_param(const svc_param *x)
-{
-    svc_param c;
-    memset(&c, 0, sizeof c);
-    c.name = x->name;
-    c.kind = x->kind;
-    c.default_text = x->default_text;
-    c.annotation = x->annotation;
-    return c;
-}
-
-static svc_def clean_def(const svc_def *x)
-{
-    svc_def c;
-    memset(&c, 0, sizeof c);
-    c.kind = x->kind;
-    c.name = x->name;
-    c.qualname = x->qualname;
-    c.parent = x->parent;
-    c.is_async = x->is_async;
-    c.decorators = x->decorators;
-    c.ndecorators = x->ndecorators;
-    c.bases = x->bases;
-    c.nbases = x->nbases;
-    c.params = x->params;
-    c.nparams = x->nparams;
-    c.body_statements = x->body_statements;
-    c.has_docstring = x->has_docstring;
-    c.has_loop = x->has_loop;
-    c.meta_abstract = x->meta_abstract;
-    c.name_value = x->name_value;
-    c.body_is_call = x->body_is_call;
-    c.span = x->span;
-    c.name_span = x->name_span;
-    c.body_span = x->body_span;
-    c.indent = x->indent;
-    return c;
-}
-
-static svc_ref clean_ref(const svc_ref *x)
-{
-    svc_ref c;
-    memset(&c, 0, sizeof c);
-    c.raw = x->raw;
-    c.resolved = x->resolved;
-    c.binding = x->binding;
-    c.import_index = x->import_index;
-    c.scope = x->scope;
-    c.flags = x->flags;
-    c.span = x->span;
-    c.head_span = x->head_span;
-    return c;
-}
-
-static svc_call clean_call(const svc_call *x)
-{
-    svc_call c;
-    memset(&c, 0, sizeof c);
-    c.ref = x->ref;
-    c.attr = x->attr;
-    c.callee_text = x->callee_text;
-    c.scope = x->scope;
-    c.args = x->args;
-    c.nargs = x->nargs;
-    c.span = x->span;
-    c.callee_span = x->callee_span;
-    c.args_span = x->args_span;
-    return c;
-}
-
-static svc_assign clean_assign(const svc_assign *x)
-{
-    svc_assign c;
-    memset(&c, 0, sizeof c);
-    c.name = x->name;
-    c.value_chain = x->value_chain;
-    c.strings = x->strings;
-    c.nstrings = x->nstrings;
-    c.span = x->span;
-    c.value_call = x->value_call;
-    return c;
-}
-
-static svc_noqa clean_noqa(const svc_noqa *x)
-{
-    svc_noqa c;
-    memset(&c, 0, sizeof c);
-    c.row = x->row;
-    c.all = x->all;
-    c.codes = x->codes;
-    c.ncodes = x->ncodes;
-    c.span = x->span;
-    return c;
-}
-
-static svc_arg clean_arg(const svc_arg *x)
-{
-    svc_arg c;
-    memset(&c, 0, sizeof c);
-    c.keyword = x->keyword;
-    c.text = x->text;
-    c.chain = x->chain;
-    c.span = x->span;
-    return c;
-}
-
-static svc_facts clean_facts(const svc_facts *x)
-{
-    svc_facts c;
-    memset(&c, 0, sizeof c);
-    c.path = x->path;
-    c.module = x->module;
-    c.is_package = x->is_package;
-    c.has_bom = x->has_bom;
-    c.crlf = x->crlf;
-    c.binary = x->binary;
-    c.lines = x->lines;
-    c.imports = x->imports;
-    c.nimports = x->nimports;
-    c.defs = x->defs;
-    c.ndefs = x->ndefs;
-    c.refs = x->refs;
-    c.nrefs = x->nrefs;
-    c.calls = x->calls;
-    c.ncalls = x->ncalls;
-    c.assigns = x->assigns;
-    c.nassigns = x->nassigns;
-    c.all = x->all;
-    c.nall = x->nall;
-    c.has_all = x->has_all;
-    c.class_apps = x->class_apps;
-    c.nclass_apps = x->nclass_apps;
-    c.noqa = x->noqa;
-    c.nnoqa = x->nnoqa;
-    c.errors = x->errors;
-    c.nerrors = x->nerrors;
-    c.arena = NULL;
-    return c;
-}
-
-static const char *put_str(image *im, const char *s)
-{
-    if (!s) return NULL;
-    size_t n = strlen(s) + 1;
-    if (im->spos + n > im->cap) {
-        size_t cap = im->cap * 2;
-        while (cap < im->spos + n) cap *= 2;
-        im->data = svc_xrealloc(im->data, cap);
-        im->cap = cap;
-    }
-    size_t off = im->spos;
-    memcpy(im->data + off, s, n);
-    im->spos += n;
-    return (const char *)(im->at + off);
-}
-
-/* The strings of an array of strings, written as an array of offsets. */
-static const char *const *put_strings(image *im, const char *const *items, size_t n)
-{
-    size_t off = put_array(im, items, n, sizeof(char *));
-    for (size_t i = 0; i < n; i++) {
-        const char *s = put_str(im, items[i]);
-        memcpy(im->data + off + i * sizeof(char *), &s, sizeof s);
-    }
-    return rel(im, off, n);
-}
-
-static const svc_arg *put_args(image *im, const svc_arg *args, size_t n)
-{
-    size_t off = put_array(im, args, n, sizeof(svc_arg));
-    for (size_t i = 0; i < n; i++) {
-        svc_arg a = clean_arg(&args[i]);
-        a.keyword = put_str(im, a.keyword);
-        a.text = put_str(im, a.text);
-        a.chain = put_str(im, a.chain);
-        memcpy(im->data + off + i * sizeof a, &a, sizeof a);
-    }
-    return rel(im, off, n);
-}
-
-/* Serializes facts into an image that will be at address `at` (malloc'd; *len its size). */
-static char *serialize_facts(const svc_facts *f, uintptr_t at, size_t *len)
-{
-    image im = { 0 };
-    im.at = at;
-    im.strings = struct_bytes(f);
-    im.cap = im.strings + 4096;
-    im.data = svc_xcalloc(1, im.cap);
-    im.spos = im.strings;
-    im.pos = align8(sizeof(svc_facts));
-
-    svc_facts out = clean_facts(f);
-    out.path = put_str(&im, f->path);
-    out.module = put_str(&im, f->module);
-
-    size_t off = put_array(&im, f->imports, f->nimports, sizeof(svc_import));
-    for (size_t i = 0; i < f->nimports; i++) {
-        svc_import imp = clean_import(&f->imports[i]);
-        imp.module = put_str(&im, imp.module);
-        imp.name = put_str(&im, imp.name);
-        imp.alias = put_str(&im, imp.alias);
-        imp.bound = put_str(&im, imp.bound);
-        imp.target = put_str(&im, imp.target);
-        memcpy(im.data + off + i * sizeof imp, &imp, sizeof imp);
-    }
-    out.imports = rel(&im, off, f->nimports);
-
-    off = put_array(&im, f->defs, f->ndefs, sizeof(svc_def));
-    for (size_t i = 0; i < f->ndefs; i++) {
-        svc_def d = clean_def(&f->defs[i]);
-        d.name = put_str(&im, d.name);
-        d.qualname = put_str(&im, d.qualname);
-        d.name_value = put_str(&im, d.name_value);
-        size_t doff = put_array(&im, d.decorators, d.ndecorators, sizeof(svc_decorator));
-        for (size_t k = 0; k < d.ndecorators; k++) {
-            svc_decorator dec = clean_decorator(&f->defs[i].decorators[k]);
-            dec.raw = put_str(&im, dec.raw);
-            dec.callee = put_str(&im, dec.callee);
-            dec.args = put_args(&im, dec.args, dec.nargs);
-            memcpy(im.data + doff + k * sizeof dec, &dec, sizeof dec);
-        }
-        d.decorators = rel(&im, doff, d.ndecorators);
-        d.bases = put_strings(&im, d.bases, d.nbases);
-        size_t poff = put_array(&im, d.params, d.nparams, sizeof(svc_param));
-        for (size_t k = 0; k < d.nparams; k++) {
-            svc_param p = clean_param(&f->defs[i].params[k]);
-            p.name = put_str(&im, p.name);
-            p.default_text = put_str(&im, p.default_text);
-            p.annotation = put_str(&im, p.annotation);
-            memcpy(im.data + poff + k * sizeof p, &p, sizeof p);
-        }
-        d.params = rel(&im, poff, d.nparams);
-        memcpy(im.data + off + i * sizeof d, &d, sizeof d);
-    }
-    out.defs = rel(&im, off, f->ndefs);
-
-    off = put_array(&im, f->refs, f->nrefs, sizeof(svc_ref));
-    for (size_t i = 0; i < f->nrefs; i++) {
-        svc_ref r = clean_ref(&f->refs[i]);
-        r.raw = put_str(&im, r.raw);
-        r.resolved = put_str(&im, r.resolved);
-        memcpy(im.data + off + i * sizeof r, &r, sizeof r);
-    }
-    out.refs = rel(&im, off, f->nrefs);
-
-    off = put_array(&im, f->calls, f->ncalls, sizeof(svc_call));
-    for (size_t i = 0; i < f->ncalls; i++) {
-        svc_call c = clean_call(&f->calls[i]);
-        c.attr = put_str(&im, c.attr);
-        c.callee_text = put_str(&im, c.callee_text);
-        c.args = put_args(&im, c.args, c.nargs);
-        memcpy(im.data + off + i * sizeof c, &c, sizeof c);
-    }
-    out.calls = rel(&im, off, f->ncalls);
-
-    off = put_array(&im, f->assigns, f->nassigns, sizeof(svc_assign));
-    for (size_t i = 0; i < f->nassigns; i++) {
-        svc_assign a = clean_assign(&f->assigns[i]);
-        a.name = put_str(&im, a.name);
-        a.value_chain = put_str(&im, a.value_chain);
-        a.strings = put_strings(&im, a.strings, a.nstrings);
-        memcpy(im.data + off + i * sizeof a, &a, sizeof a);
-    }
-    out.assigns = rel(&im, off, f->nassigns);
-
-    out.all = put_strings(&im, f->all, f->nall);
-    out.class_apps = put_strings(&im, f->class_apps, f->nclass_apps);
-
-    off = put_array(&im, f->noqa, f->nnoqa, sizeof(svc_noqa));
-    for (size_t i = 0; i < f->nnoqa; i++) {
-        svc_noqa q = clean_noqa(&f->noqa[i]);
-        q.codes = put_strings(&im, q.codes, q.ncodes);
-        memcpy(im.data + off + i * sizeof q, &q, sizeof q);
-    }
-    out.noqa = rel(&im, off, f->nnoqa);
-
-    off = put_array(&im, f->errors, f->nerrors, sizeof(svc_span));
-    out.errors = rel(&im, off, f->nerrors);
-
-    memcpy(im.data, &out, sizeof out);
-    /* the string area ends with a NUL even when it is empty */
-    if (im.spos == im.strings || im.data[im.spos - 1] != '\0') {
-        if (im.spos + 1 > im.cap) im.data = svc_xrealloc(im.data, im.cap = im.spos + 1);
-        im.data[im.spos++] = '\0';
-    }
-    *len = im.spos;
-    return im.data;
 }
 
 /* ---- writing --------------------------------------------------------------------- */
@@ -1185,9 +656,8 @@ static bool write_moved_image(out_file *o, const svc_cache *from, const cache_en
     memcpy(&head, blob, sizeof head);
     size_t len = (size_t)old->facts_len - sizeof head;
     uintptr_t want = image_want(from, old);
-    fixer x = { blob + sizeof head, want, (intptr_t)(at - want), true, head.strings, len, true };
-    bool ok = head.magic == IMAGE_MAGIC && head.strings >= sizeof(svc_facts) && head.strings < len &&
-              checksum(blob + sizeof head, len) == head.check && fix_facts(&x, (svc_facts *)(blob + sizeof head));
+    bool ok = head.magic == IMAGE_MAGIC && checksum(blob + sizeof head, len) == head.check &&
+              svc_facts_image_check(blob + sizeof head, len, head.strings, want, (intptr_t)(at - want), true);
     if (ok) {
         head.check = checksum(blob + sizeof head, len);
         memcpy(blob, &head, sizeof head);
@@ -1274,9 +744,9 @@ int svc_cache_write(const char *path, const svc_cache_record *records, size_t n,
         const cache_entry *prev = r->from ? &r->from->entries[r->from_entry] : NULL;
         uintptr_t at = (uintptr_t)base + (uintptr_t)o.pos + sizeof(blob_head);
         if (r->facts) {
-            size_t len;
-            char *img = serialize_facts(r->facts, at, &len);
-            blob_head head = { IMAGE_MAGIC, (uint32_t)struct_bytes(r->facts), checksum(img, len) };
+            size_t len, strings_at;
+            char *img = svc_facts_image_new(r->facts, at, &len, &strings_at);
+            blob_head head = { IMAGE_MAGIC, (uint32_t)strings_at, checksum(img, len) };
             e->facts_off = o.pos;
             e->facts_len = sizeof head + len;
             out_write(&o, &head, sizeof head);

@@ -1,6 +1,6 @@
 /*
- * What fix_apply.c (the work tree, the plan, undo) needs from stage.c (the git index through
- * libgit2). Internal to the core: nothing outside src/core includes it.
+ * What fix_plan.c and fix_apply.c (the plan, the work tree, undo) need from stage.c (the git index
+ * through libgit2). Internal to the core: nothing outside src/core includes it.
  *
  * Paths here are relative to the project root (the folder the model was read from); stage.c
  * adds the root's prefix inside the git work tree.

@@ -13,6 +13,7 @@
 
 #include "core/fix_internal.h"
 #include "core/git.h"
+#include "core/line_starts.h"
 #include "svcscope/util.h"
 
 struct svc_git {
@@ -238,19 +239,6 @@ struct svc_line_map {
     bool identical;
 };
 
-static size_t *line_starts(const char *s, size_t len, size_t *n)
-{
-    SVC_VEC(size_t) v = { 0 };
-    size_t at = 0;
-    while (at < len) {
-        svc_vec_push(&v, at);
-        const char *nl = memchr(s + at, '\n', len - at);
-        at = nl ? (size_t)(nl - s) + 1 : len;
-    }
-    svc_vec_push(&v, len);
-    *n = v.len - 1;
-    return v.items;
-}
 
 int svc_stage_align(svc_line_map **out, const char *wt, size_t wtlen, const char *ix, size_t ixlen, svc_error *err)
 {
@@ -260,8 +248,8 @@ int svc_stage_align(svc_line_map **out, const char *wt, size_t wtlen, const char
     m->wtlen = wtlen;
     m->ixlen = ixlen;
     m->identical = wtlen == ixlen && memcmp(wt, ix, wtlen) == 0;
-    m->wstart = line_starts(wt, wtlen, &m->nw);
-    m->istart = line_starts(ix, ixlen, &m->ni);
+    m->wstart = svc_line_starts(wt, wtlen, &m->nw);
+    m->istart = svc_line_starts(ix, ixlen, &m->ni);
     m->map = svc_xcalloc(m->nw + 1, sizeof *m->map);
     if (m->identical) {
         for (size_t i = 0; i < m->nw; i++) m->map[i] = (long)i;
@@ -317,13 +305,7 @@ static bool same_line(const svc_line_map *m, size_t w)
 
 static size_t wline_of(const svc_line_map *m, size_t byte)
 {
-    size_t lo = 0, hi = m->nw ? m->nw - 1 : 0;
-    while (lo < hi) {
-        size_t mid = (lo + hi + 1) / 2;
-        if (m->wstart[mid] <= byte) lo = mid;
-        else hi = mid - 1;
-    }
-    return lo;
+    return svc_line_at(m->wstart, m->nw, byte);
 }
 
 bool svc_stage_map_edit(const svc_line_map *m, uint32_t start, uint32_t end, bool whole_lines, uint32_t *ix_start,

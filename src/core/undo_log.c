@@ -338,10 +338,10 @@ void svc_undo_complete(const char *undo_dir, const svc_undo_batch *b)
 
 /* ---- reading ------------------------------------------------------------------------------- */
 
-#define NOT_READABLE 1
-
-/* Reads batch `id`; with_bytes false: everything but the bytes. SVC_ENOTFOUND: no record (a
- * batch whose recording was cut short: it never touched a file). */
+/* Reads batch `id`; with_bytes false: everything but the bytes. 0; SVC_ENOTFOUND: no record (a
+ * batch whose recording was cut short: it never touched a file); SVC_EIO: the record or its data
+ * cannot be read, or the record is not one svcscope wrote whole ("not a readable undo record").
+ * Whether the text parses is kept apart from `rc`, which holds only SVC_* codes. */
 static int read_batch(const char *undo_dir, const char *id, bool with_bytes, svc_undo_batch *b, svc_error *err)
 {
     memset(b, 0, sizeof *b);
@@ -358,14 +358,15 @@ static int read_batch(const char *undo_dir, const char *id, bool with_bytes, svc
         return svc_error_set(err, SVC_EIO, "%s/%s/record: %s", undo_dir, id, strerror(e));
     }
     int rc = 0, version = 0;
-    bool ended = false, has_data = false;
+    bool readable = true, ended = false, has_data = false;
     svc_undo_path *cur = NULL;
     char *save = NULL;
-    for (char *line = strtok_r(text, "\n", &save); line && rc == 0; line = strtok_r(NULL, "\n", &save)) {
+    for (char *line = strtok_r(text, "\n", &save); line && rc == 0 && readable;
+         line = strtok_r(NULL, "\n", &save)) {
         if (!version) {
             if (strcmp(line, "svcscope-undo 1") == 0) version = 1;
             else if (strcmp(line, "svcscope-undo 2") == 0) version = 2;
-            else rc = NOT_READABLE;
+            else readable = false;
             continue;
         }
         char *tok[3] = { NULL, NULL, NULL };
@@ -412,22 +413,24 @@ static int read_batch(const char *undo_dir, const char *id, bool with_bytes, svc
             cur = &b->t.items[b->t.len - 1];
         } else if (strcmp(key, "wt") == 0 && n == 3 && cur && has_data) {
             if (!parse_wt(tok[1], &cur->wt[0], data, datalen) || !parse_wt(tok[2], &cur->wt[1], data, datalen))
-                rc = NOT_READABLE;
+                readable = false;
         } else if (strcmp(key, "ix") == 0 && n == 3 && cur && has_data) {
             cur->ix_touch = true;
             if (!parse_ix(tok[1], &cur->ix[0], with_bytes ? &cur->ixraw[0] : NULL, &cur->ixrawlen[0], data,
                           datalen) ||
-                !parse_ix(tok[2], &cur->ix[1], NULL, NULL, data, datalen))
-                rc = with_bytes ? NOT_READABLE : rc;
+                !parse_ix(tok[2], &cur->ix[1], NULL, NULL, data, datalen)) {
+                if (with_bytes) readable = false; /* without them, the staged bytes' range is not read */
+            }
         } else if (strcmp(key, "end") == 0) {
             ended = true;
         } else {
-            rc = NOT_READABLE;
+            readable = false;
         }
     }
     free(text);
     free(data);
-    if (rc == 0 && (!ended || !b->root || !has_data)) rc = NOT_READABLE;
+    if (rc == 0 && (!readable || !ended || !b->root || !has_data))
+        rc = svc_error_set(err, SVC_EIO, "%s/%s/record: not a readable undo record", undo_dir, id);
     if (rc == 0) {
         b->id = svc_xstrdup(id);
         char *done = svc_xasprintf("%s/done", dir);
@@ -435,8 +438,6 @@ static int read_batch(const char *undo_dir, const char *id, bool with_bytes, svc
         free(done);
     } else {
         svc_undo_batch_free(b);
-        if (rc == NOT_READABLE)
-            rc = svc_error_set(err, SVC_EIO, "%s/%s/record: not a readable undo record", undo_dir, id);
     }
     free(dir);
     return rc;

@@ -49,6 +49,11 @@ void svc_undo_complete(const char *undo_dir, const svc_undo_batch *b);
 /* Forgets a batch (rolled back before it changed anything, or undone). */
 void svc_undo_forget(const char *undo_dir, const char *id);
 
+/*
+ * Reading the history: 0; SVC_ENOTFOUND when there is no batch; SVC_EIO when a record or its data
+ * cannot be read, or a record is damaged or not svcscope's (err: "<dir>/record: not a readable undo
+ * record"): such a batch is neither undone nor skipped, so nothing older is undone in its place.
+ */
 /* The newest batch not undone yet; SVC_ENOTFOUND ("nothing to undo") when there is none. */
 int svc_undo_newest(const char *undo_dir, svc_undo_batch *b, svc_error *err);
 /* Every recorded batch, newest first, without their bytes (paths, states, what, when). */

@@ -1,13 +1,17 @@
 /* The facts cache: round trips, damage, versions, concurrent writers, and the model using it. */
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "testlib.h"
+#include "core/facts_fields.h"
+#include "core/facts_image.h"
 #include "core/prefilter.h"
 #include "svcscope/cache.h"
 #include "svcscope/report.h"
@@ -85,7 +89,8 @@ static int free_demo(void **state)
     return 0;
 }
 
-/* ---- comparing facts, field by field ---- */
+/* ---- comparing facts, field by field (every field of facts.h, written out here rather than taken
+ * from facts_fields.h, so that a field missing from a list there fails the round trips) ---- */
 
 static bool same_str(const char *a, const char *b)
 {
@@ -135,7 +140,8 @@ static bool same_facts(const svc_facts *a, const svc_facts *b)
             x->parent != y->parent || x->is_async != y->is_async || x->ndecorators != y->ndecorators ||
             x->nbases != y->nbases || x->nparams != y->nparams || x->body_statements != y->body_statements ||
             x->has_docstring != y->has_docstring || x->has_loop != y->has_loop ||
-            x->meta_abstract != y->meta_abstract || !same_str(x->name_value, y->name_value) || !same_span(x->span, y->span) ||
+            x->meta_abstract != y->meta_abstract || !same_str(x->name_value, y->name_value) ||
+            x->body_is_call != y->body_is_call || !same_span(x->span, y->span) ||
             !same_span(x->name_span, y->name_span) || !same_span(x->body_span, y->body_span) || x->indent != y->indent ||
             !same_strs(x->bases, y->bases, x->nbases))
             return false;
@@ -171,7 +177,8 @@ static bool same_facts(const svc_facts *a, const svc_facts *b)
     for (size_t i = 0; i < a->nassigns; i++) {
         const svc_assign *x = &a->assigns[i], *y = &b->assigns[i];
         if (!same_str(x->name, y->name) || !same_str(x->value_chain, y->value_chain) || x->nstrings != y->nstrings ||
-            !same_strs(x->strings, y->strings, x->nstrings) || !same_span(x->span, y->span))
+            !same_strs(x->strings, y->strings, x->nstrings) || !same_span(x->span, y->span) ||
+            x->value_call != y->value_call)
             return false;
     }
     if (!same_strs(a->all, b->all, a->nall)) return false;
@@ -433,6 +440,239 @@ static void test_concurrent_writers(void **state)
     free(dir);
 }
 
+/* ---- every field of every facts structure ---- */
+
+static svc_span span_at(uint32_t k)
+{
+    svc_span s = { k, k + 1, k + 2, k + 3, k + 4, k + 5 };
+    return s;
+}
+
+/* Facts with every field holding a value of its own: no zero, false, NULL or empty array where
+ * the field can hold anything else, so that a field the cache drops shows. */
+typedef struct every_field {
+    svc_facts facts;
+    svc_import imports[2];
+    svc_def defs[2];
+    svc_decorator decorators[1];
+    svc_arg decorator_args[2];
+    const char *bases[2];
+    svc_param params[2];
+    svc_ref refs[2];
+    svc_call calls[1];
+    svc_arg call_args[1];
+    svc_assign assigns[1];
+    const char *assign_strings[2];
+    const char *all[2];
+    const char *class_apps[1];
+    svc_noqa noqa[1];
+    const char *codes[2];
+    svc_span errors[2];
+} every_field;
+
+static void fill_every_field(every_field *e)
+{
+    memset(e, 0, sizeof *e);
+    e->imports[0] = (svc_import){ SVC_IMPORT_STAR, "pkg.a", "n", "alias", "bound", "pkg.a.n", 2, true, 1,
+                                  span_at(10), span_at(20), 3 };
+    e->imports[1] = (svc_import){ SVC_IMPORT_FROM, "pkg.b", "m", "other", "m2", "pkg.b.m", 1, false, -1,
+                                  span_at(30), span_at(40), 1 };
+    e->decorator_args[0] = (svc_arg){ "bind", "True", "builtins.True", span_at(50) };
+    e->decorator_args[1] = (svc_arg){ NULL, "queue", "pkg.queue", span_at(60) };
+    e->decorators[0] = (svc_decorator){ "app.task", "proj.app.task", true, e->decorator_args, 2, span_at(70),
+                                        span_at(80) };
+    e->bases[0] = "django.db.models.Model";
+    e->bases[1] = "pkg.Mixin";
+    e->params[0] = (svc_param){ "kwargs", SVC_PARAM_KWARGS, "None", "dict" };
+    e->params[1] = (svc_param){ "flag", SVC_PARAM_KWONLY, "False", "bool" };
+    e->defs[0] = (svc_def){ .kind = SVC_DEF_CLASS, .name = "Outer", .qualname = "Outer", .parent = -1,
+                            .is_async = true, .decorators = e->decorators, .ndecorators = 1, .bases = e->bases,
+                            .nbases = 2, .params = e->params, .nparams = 2, .body_statements = 7,
+                            .has_docstring = true, .has_loop = true, .meta_abstract = true, .name_value = "app",
+                            .body_is_call = true, .span = span_at(90), .name_span = span_at(100),
+                            .body_span = span_at(110), .indent = 4 };
+    e->defs[1] = (svc_def){ .kind = SVC_DEF_FUNCTION, .name = "inner", .qualname = "Outer.inner", .parent = 0,
+                            .body_statements = 1, .span = span_at(120), .name_span = span_at(130),
+                            .body_span = span_at(140), .indent = 8 };
+    e->refs[0] = (svc_ref){ "a.b", "pkg.a.b", SVC_BIND_IMPORT, 1, 0, SVC_REF_CALLED | SVC_REF_RAISE, span_at(150),
+                            span_at(160) };
+    e->refs[1] = (svc_ref){ "c", NULL, SVC_BIND_UNKNOWN, -1, 1, SVC_REF_STORE, span_at(170), span_at(180) };
+    e->call_args[0] = (svc_arg){ "countdown", "5", "five", span_at(190) };
+    e->calls[0] = (svc_call){ 1, "delay", "c.delay", 0, e->call_args, 1, span_at(200), span_at(210),
+                              span_at(220) };
+    e->assign_strings[0] = "orders";
+    e->assign_strings[1] = "billing";
+    e->assigns[0] = (svc_assign){ "INSTALLED_APPS", "pkg.apps", e->assign_strings, 2, span_at(230), 0 };
+    e->all[0] = "Outer";
+    e->all[1] = "inner";
+    e->class_apps[0] = "debug";
+    e->codes[0] = "SVC201";
+    e->codes[1] = "E501";
+    e->noqa[0] = (svc_noqa){ 9, true, e->codes, 2, span_at(240) };
+    e->errors[0] = span_at(250);
+    e->errors[1] = span_at(260);
+    e->facts = (svc_facts){ .path = "pkg/mod.py", .module = "pkg.mod", .is_package = true, .has_bom = true,
+                            .crlf = true, .binary = true, .lines = 99, .imports = e->imports, .nimports = 2,
+                            .defs = e->defs, .ndefs = 2, .refs = e->refs, .nrefs = 2, .calls = e->calls,
+                            .ncalls = 1, .assigns = e->assigns, .nassigns = 1, .all = e->all, .nall = 2,
+                            .has_all = true, .class_apps = e->class_apps, .nclass_apps = 1, .noqa = e->noqa,
+                            .nnoqa = 1, .errors = e->errors, .nerrors = 2 };
+}
+
+static void test_every_field_round_trips(void **state)
+{
+    (void)state;
+    every_field e;
+    fill_every_field(&e);
+    char *dir = tl_tempdir();
+    char *path = cache_file(dir);
+    uint32_t tokens[] = { 3, 7 };
+    svc_cache_record rec = { .path = e.facts.path, .module = e.facts.module, .is_init = true, .facts = &e.facts,
+                             .tokens = tokens, .ntokens = 2 };
+    svc_cache_meta meta = { svc_cache_now_ns(), 0, NULL, 0, NULL };
+    assert_int_equal(svc_cache_write(path, &rec, 1, &meta), 0);
+    /* in place, then relocated */
+    svc_cache *a = svc_cache_open(path);
+    svc_cache *b = svc_cache_open(path);
+    const svc_facts *fa = svc_cache_facts(a, 0), *fb = svc_cache_facts(b, 0);
+    assert_non_null(fa);
+    assert_non_null(fb);
+    assert_true(same_facts(fa, &e.facts));
+    assert_true(same_facts(fb, &e.facts));
+    /* and moved into another file */
+    char *path2 = svc_xasprintf("%s/second", dir);
+    svc_cache_record moved = rec;
+    moved.facts = NULL;
+    moved.from = b;
+    moved.from_entry = 0;
+    assert_int_equal(svc_cache_write(path2, &moved, 1, &meta), 0);
+    svc_cache *c = svc_cache_open(path2);
+    const svc_facts *fc = svc_cache_facts(c, 0);
+    assert_non_null(fc);
+    assert_true(same_facts(fc, &e.facts));
+    svc_cache_close(c);
+    svc_cache_close(b);
+    svc_cache_close(a);
+    free(path2);
+    free(path);
+    tl_rmrf(dir);
+    free(dir);
+}
+
+/* The lists of facts_fields.h cover every byte of their structure that the compiler says is a
+ * field, and no padding: a field missing from a list fails here even when it sits in another's
+ * padding, where the build's own layout check cannot see it. */
+#define COVER(name) cover(covered, offsetof(type_, name), sizeof(((type_ *)0)->name));
+#define COVER_VALUE(type, name) COVER(name)
+#define COVER_INDEX(name, limit) COVER(name)
+#define COVER_STR(name) COVER(name)
+#define COVER_NAME(name) COVER(name)
+#define COVER_STRS(name, count) COVER(name) COVER(count)
+#define COVER_ARRAY(type, name, count) COVER(name) COVER(count)
+#define COVER_UNSAVED(type, name) COVER(name)
+#define COVER_FIELD(kind, ...) COVER_##kind(__VA_ARGS__)
+#define CHECK_COVERAGE(T, LIST)                                                                      \
+    {                                                                                                \
+        typedef T type_;                                                                             \
+        unsigned char covered[sizeof(type_)] = { 0 };                                                \
+        LIST(COVER_FIELD)                                                                            \
+        type_ probe;                                                                                 \
+        memset(&probe, 0xff, sizeof probe);                                                          \
+        __builtin_clear_padding(&probe);                                                             \
+        const unsigned char *bytes = (const unsigned char *)&probe;                                  \
+        for (size_t at = 0; at < sizeof probe; at++)                                                 \
+            if ((bytes[at] != 0) != (covered[at] != 0))                                              \
+                fail_msg("%s: byte %zu is %s but %s by its list in facts_fields.h", #T, at,          \
+                         bytes[at] ? "a field's" : "padding", covered[at] ? "covered" : "not covered");  \
+    }
+
+#if defined(__has_builtin)
+#if __has_builtin(__builtin_clear_padding)
+#define HAVE_CLEAR_PADDING 1
+#endif
+#endif
+
+#ifdef HAVE_CLEAR_PADDING
+static void cover(unsigned char *covered, size_t at, size_t size)
+{
+    memset(covered + at, 1, size);
+}
+#endif
+
+static void test_lists_cover_every_field(void **state)
+{
+    (void)state;
+#ifdef HAVE_CLEAR_PADDING
+    SVC_FACTS_STRUCTS(CHECK_COVERAGE)
+#else
+    skip(); /* no __builtin_clear_padding (GCC 11 has it): the round trip above is the check */
+#endif
+}
+
+static void put_word(char *img, uintptr_t at, uintptr_t v)
+{
+    memcpy(img + at, &v, sizeof v);
+}
+
+static void put_int(char *img, uintptr_t at, int v)
+{
+    memcpy(img + at, &v, sizeof v);
+}
+
+/* Damaged images are refused, also where the image is mapped read-only and checked in place (the
+ * check then only reads); a good one is used in place or moved. */
+static void test_damaged_images_refused_in_place(void **state)
+{
+    (void)state;
+    every_field e;
+    fill_every_field(&e);
+    size_t len, strings;
+    free(svc_facts_image_new(&e.facts, 0x10000, &len, &strings)); /* its size: the same anywhere */
+    size_t maplen = (len + 4095) & ~(size_t)4095;
+    char *region = mmap(NULL, maplen, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    assert_true(region != MAP_FAILED);
+    uintptr_t at = (uintptr_t)region;
+    char *img = svc_facts_image_new(&e.facts, at, &len, &strings);
+    const svc_facts *f = (const svc_facts *)(void *)img;
+    uintptr_t defs = (uintptr_t)f->defs - at, refs = (uintptr_t)f->refs - at, assigns = (uintptr_t)f->assigns - at;
+    uintptr_t noqa = (uintptr_t)f->noqa - at;
+
+    memcpy(region, img, len);
+    assert_int_equal(mprotect(region, maplen, PROT_READ), 0);
+    assert_true(svc_facts_image_check(region, len, strings, at, 0, false));
+    assert_true(same_facts((const svc_facts *)(void *)region, &e.facts));
+
+    /* moved: checked and relocated where it is */
+    char *copy = svc_xmalloc(len);
+    memcpy(copy, img, len);
+    assert_true(svc_facts_image_check(copy, len, strings, at, (intptr_t)((uintptr_t)copy - at), true));
+    assert_true(same_facts((const svc_facts *)(void *)copy, &e.facts));
+    free(copy);
+
+    enum { PATH_OUTSIDE, MODULE_IN_STRUCTS, DEFS_MISALIGNED, NAME_NULL, PARENT_AHEAD, IMPORT_INDEX_OUT,
+           VALUE_CALL_OUT, CODES_TOO_MANY, ARENA_SET, STRINGS_UNTERMINATED, DAMAGES };
+    for (int d = 0; d < DAMAGES; d++) {
+        assert_int_equal(mprotect(region, maplen, PROT_READ | PROT_WRITE), 0);
+        memcpy(region, img, len);
+        switch (d) {
+        case PATH_OUTSIDE: put_word(region, offsetof(svc_facts, path), at + len + 64); break;
+        case MODULE_IN_STRUCTS: put_word(region, offsetof(svc_facts, module), at + 8); break;
+        case DEFS_MISALIGNED: put_word(region, offsetof(svc_facts, defs), at + defs + 4); break;
+        case NAME_NULL: put_word(region, defs + offsetof(svc_def, name), 0); break;
+        case PARENT_AHEAD: put_int(region, defs + sizeof(svc_def) + offsetof(svc_def, parent), 1); break;
+        case IMPORT_INDEX_OUT: put_int(region, refs + offsetof(svc_ref, import_index), 2); break;
+        case VALUE_CALL_OUT: put_int(region, assigns + offsetof(svc_assign, value_call), 1); break;
+        case CODES_TOO_MANY: put_word(region, noqa + offsetof(svc_noqa, ncodes), 1u << 20); break;
+        case ARENA_SET: put_word(region, offsetof(svc_facts, arena), at); break;
+        case STRINGS_UNTERMINATED: region[len - 1] = 'x'; break;
+        }
+        assert_int_equal(mprotect(region, maplen, PROT_READ), 0);
+        if (svc_facts_image_check(region, len, strings, at, 0, false)) fail_msg("damage %d not seen", d);
+    }
+    free(img);
+    munmap(region, maplen);
+}
+
 /* ---- the model with the cache and the pre-filter ---- */
 
 typedef struct built {
@@ -538,6 +778,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_every_field_round_trips),
+        cmocka_unit_test(test_lists_cover_every_field),
+        cmocka_unit_test(test_damaged_images_refused_in_place),
         cmocka_unit_test(test_damage_is_ignored),
         cmocka_unit_test(test_version_stamp),
         cmocka_unit_test(test_concurrent_writers),

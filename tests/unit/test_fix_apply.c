@@ -737,6 +737,73 @@ static void test_undo_refused_after_changes(void **state)
     free(root);
 }
 
+/* A damaged undo record is an I/O error (SVC_EIO), never a usage error (SVC_EUSAGE): undo and the
+ * history name the record, and nothing is undone until it reads again. */
+static void test_damaged_undo_record(void **state)
+{
+    (void)state;
+    const tl_file files[] = { { "a.py", "x = 1\n" }, { NULL, NULL } };
+    char *root = git_repo(files);
+    tl_repo r;
+    tl_repo_open(&r, root);
+    text_fix t;
+    make_text_fix(&t, root, "a.py", "x = 1", "x = 2");
+    const svc_fix *fixes[] = { &t.f };
+    svc_fix_result res;
+    assert_int_equal(apply(r.model, fixes, 1, false, &res, 0), 1);
+    svc_fix_result_free(&res);
+    const char *record = ".git/svcscope/undo/000001/record", *data = ".git/svcscope/undo/000001/data";
+    char *good = tl_read(root, record), *bytes = tl_read(root, data);
+    assert_non_null(strstr(good, "svcscope-undo 2\n"));
+    char *other_version = svc_xstrdup(good);
+    other_version[strlen("svcscope-undo ")] = '9';
+    char *cut = svc_xstrndup(good, strlen(good) / 2);
+    char *unknown = svc_xasprintf("%sbogus line\n", good);
+    const char *damaged[] = { other_version, cut, unknown, "" };
+    for (size_t i = 0; i < sizeof damaged / sizeof *damaged; i++) {
+        tl_write(root, record, damaged[i]);
+        svc_error err = SVC_ERROR_INIT;
+        int rc = svc_fix_undo(root, NULL, &res, &err);
+        if (rc != SVC_EIO) fail_msg("damage %zu: undo gave %d (%s), not SVC_EIO", i, rc, err.message);
+        assert_non_null(strstr(err.message, "000001/record: not a readable undo record"));
+        svc_fix_result_free(&res);
+        svc_fix_batch_info *h = NULL;
+        size_t n = 0;
+        svc_error herr = SVC_ERROR_INIT;
+        assert_int_equal(svc_fix_history(root, NULL, &h, &n, &herr), SVC_EIO);
+        assert_non_null(strstr(herr.message, "not a readable undo record"));
+        svc_fix_history_free(h, n);
+        char *now = tl_read(root, "a.py");
+        assert_string_equal(now, "x = 2\n");
+        free(now);
+    }
+    /* the record whole but its data gone: undo cannot put the bytes back */
+    tl_write(root, record, good);
+    char *data_path = svc_xasprintf("%s/%s", root, data);
+    assert_int_equal(unlink(data_path), 0);
+    svc_error err = SVC_ERROR_INIT;
+    assert_int_equal(svc_fix_undo(root, NULL, &res, &err), SVC_EIO);
+    assert_non_null(strstr(err.message, "the undo record is incomplete"));
+    svc_fix_result_free(&res);
+    /* both back: undone */
+    tl_write(root, data, bytes);
+    assert_int_equal(svc_fix_undo(root, NULL, &res, &err), 0);
+    svc_fix_result_free(&res);
+    char *now = tl_read(root, "a.py");
+    assert_string_equal(now, "x = 1\n");
+    free(now);
+    free(data_path);
+    free(other_version);
+    free(cut);
+    free(unknown);
+    free(good);
+    free(bytes);
+    free(t.content);
+    tl_repo_close(&r);
+    tl_rmrf(root);
+    free(root);
+}
+
 /* ---- crash consistency, undo history, index flags, refusals ------------------------------------ */
 
 #define CRASH_FILES 6
@@ -1135,6 +1202,7 @@ int main(void)
         cmocka_unit_test(test_undo_refused_after_changes),
         cmocka_unit_test(test_killed_batch_is_undone_exactly),
         cmocka_unit_test(test_undo_history),
+        cmocka_unit_test(test_damaged_undo_record),
         cmocka_unit_test(test_index_flags_kept_and_hidden_files_left_alone),
         cmocka_unit_test(test_read_only_file_refused),
         cmocka_unit_test(test_diff),
