@@ -47,16 +47,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "svcscope/celery.h"
 #include "svcscope/task_destination.h"
 #include "svcscope/util.h"
 #include "rules_internal.h"
 
 /* ---- helpers ------------------------------------------------------------------- */
-
-static bool is_delay_attr(const char *attr)
-{
-    return attr && (strcmp(attr, "delay") == 0 || strcmp(attr, "apply_async") == 0);
-}
 
 /* The def the object of `<object>.delay` resolves to, when it is a def of the repo. */
 static bool delay_object_def(const svc_model *m, const svc_facts *facts, const svc_call *call, svc_defref *out)
@@ -213,7 +209,7 @@ static void check_queued_otherwise(svc_check_ctx *ctx, size_t i)
         const svc_ref *ref = &facts->refs[r];
         if ((ref->flags & (SVC_REF_CALLED | SVC_REF_STORE)) || !ref->resolved) continue;
         const char *dot = strrchr(ref->resolved, '.');
-        if (!dot || !is_delay_attr(dot + 1) || svc_model_in_misplaced_task(m, i, ref->scope)) continue;
+        if (!dot || !svc_attr_queues_task(dot + 1) || svc_model_in_misplaced_task(m, i, ref->scope)) continue;
         char *obj = svc_xstrndup(ref->resolved, (size_t)(dot - ref->resolved));
         long t = svc_model_task_named(m, obj);
         free(obj);
@@ -254,7 +250,7 @@ static void check_delay_outside(svc_check_ctx *ctx)
         const svc_facts *facts = f->facts;
         for (size_t c = 0; c < facts->ncalls; c++) {
             const svc_call *call = &facts->calls[c];
-            if (!is_delay_attr(call->attr)) continue;
+            if (!svc_attr_queues_task(call->attr)) continue;
             if (svc_model_in_misplaced_task(m, i, call->scope)) continue; /* SVC401's finding */
             if (svc_model_in_dispatch_function(m, i, call->scope)) continue; /* its callers are reported */
             char *obj = svc_callee_object(facts, call);
@@ -419,7 +415,7 @@ static void check_wrapper_name(svc_check_ctx *ctx)
         unsigned char *seen = svc_xcalloc(facts->ndefs ? facts->ndefs : 1, 1);
         for (size_t c = 0; c < facts->ncalls; c++) {
             const svc_call *call = &facts->calls[c];
-            if (!is_delay_attr(call->attr)) continue;
+            if (!svc_attr_queues_task(call->attr)) continue;
             long t = svc_model_task_of_call(m, facts, call);
             if (t < 0) {
                 /* a wrapper the model found (same-module task) counts even if resolving failed */
