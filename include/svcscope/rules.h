@@ -2,13 +2,20 @@
  * The rule catalogue (spec/RULES.md) and the checker that runs it over a model.
  * Each family lives in its own file (rules_layout.c, rules_imports.c, rules_exceptions.c,
  * rules_tasks.c, rules_logic.c, rules_hygiene.c); rules read the model and facts only, never
- * the disk. What the families share is core-private (src/core/rules_internal.h).
+ * the disk. What the families share is core-private (src/core/rules_internal.h). Each rule of
+ * the catalogue names its fixer (fixes_<family>.c), which svc_fixes_compute runs.
  */
 #ifndef SVCSCOPE_RULES_H
 #define SVCSCOPE_RULES_H
 
 #include "svcscope/diagnostic.h"
 #include "svcscope/model.h"
+
+/* What a fixer works with: the model, the files it read, the arena of the diagnostics (core-private,
+ * src/core/fixes_internal.h). */
+struct svc_fix_ctx;
+/* Computes the fix of one finding of its rule, or NULL when no correct one exists. */
+typedef const svc_fix *(*svc_fixer)(struct svc_fix_ctx *ctx, const svc_diagnostic *d);
 
 typedef struct svc_rule {
     const char *code;          /* "SVC201" */
@@ -19,6 +26,7 @@ typedef struct svc_rule {
     const char *bad;           /* example that is flagged */
     const char *good;          /* what the convention wants instead */
     const char *fix;           /* what the fix does, or NULL when there is none */
+    svc_fixer fixer;           /* computes it; NULL exactly when `fix` is */
 } svc_rule;
 
 /* All rules, in code order. */

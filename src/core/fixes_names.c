@@ -674,3 +674,19 @@ bool fx_name_free(fx_ctx *ctx, size_t file, const char *name, const char *expect
     ctx->name_walks++;
     return walk_free(ctx, file, name, expected);
 }
+
+const char *fx_existing_binding(fx_ctx *ctx, size_t file, const char *dotted)
+{
+    const svc_model *m = ctx->m;
+    const svc_facts *facts = m->files[file].facts;
+    for (size_t k = 0; k < facts->nimports; k++) {
+        const svc_import *imp = &facts->imports[k];
+        if (imp->scope != -1 || imp->kind == SVC_IMPORT_STAR || imp->unresolved || !imp->bound || !imp->target)
+            continue;
+        /* `import a.b.c` binds `a`: only when that is the name itself */
+        if (imp->kind == SVC_IMPORT_MODULE && !imp->alias && strcmp(imp->module, imp->target) != 0) continue;
+        if (!fx_same(m, imp->target, dotted)) continue;
+        if (fx_name_free(ctx, file, imp->bound, dotted)) return imp->bound;
+    }
+    return NULL;
+}

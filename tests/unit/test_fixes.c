@@ -459,6 +459,18 @@ static const char multi_name[] = "import os\n"
                                  "def show(user):\n"
                                  "    return Client(get_credentials(user))\n";
 
+/* The catalogue names a fixer for exactly the rules whose entry describes a fix. */
+static void test_catalogue_names_the_fixers(void **state)
+{
+    (void)state;
+    size_t n;
+    const svc_rule *rules = svc_rules(&n);
+    for (size_t i = 0; i < n; i++)
+        if ((rules[i].fix != NULL) != (rules[i].fixer != NULL))
+            fail_msg("%s has %s", rules[i].code,
+                     rules[i].fix ? "a fix described but no fixer" : "a fixer but no fix described");
+}
+
 static void test_201_multi_name_statement(void **state)
 {
     (void)state;
@@ -1460,6 +1472,7 @@ static void test_402_module_name_taken(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_catalogue_names_the_fixers),
         cmocka_unit_test(test_101_creates_init),
         cmocka_unit_test(test_101_services_root),
         cmocka_unit_test(test_104_creates_tests_init),
