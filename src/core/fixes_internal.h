@@ -8,7 +8,7 @@
  * correctly makes it give up (fx_fail): no fix is better than a wrong one.
  *
  * The layers, each using only those above it: texts (fixes_text.c), building a fix
- * (fixes_build.c), names and facts (fixes_lookup.c), free names (fixes_names.c),
+ * (fixes_build.c), names and facts (fixes_lookup.c, service_names.c), free names (fixes_names.c),
  * statements (fixes_statements.c), references and renames (fixes_refs.c); then the fixers, and the
  * dispatch (fixes.c) that owns the context below.
  */
@@ -24,6 +24,7 @@
 #include "svcscope/model.h"
 #include "svcscope/util.h"
 #include "fixers.h"
+#include "service_names.h"
 
 struct fx_names;
 struct fx_parts;
@@ -115,19 +116,12 @@ void fx_fail(fx_fix *fix);
 const svc_fix *fx_finish(fx_fix *fix, svc_applicability applicability, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* ---- names and facts (fixes_lookup.c) ------------------------------------------------------ */
+/* ---- names and facts (fixes_lookup.c; service depth and prefix: service_names.h) -------------- */
 
-/* Service depth (services=1, services.billing=2, ...) of a dotted name, -1 outside services;
- * `backend.services.x` may be written `services.x` (as in rules_imports.c). */
-int fx_service_depth(const svc_model *m, const char *dotted);
-/* The first `depth` service levels of a services name, as written in `dotted` (malloc'd), or NULL. */
-char *fx_service_prefix(const svc_model *m, const char *dotted, int depth);
 /* Resolution through the model, with a fallback to the name itself when the repo does not define it. */
 const char *fx_resolve(const svc_model *m, const char *dotted);
 /* True when a and b name the same thing of the repo (both resolve, to the same). */
 bool fx_same(const svc_model *m, const char *a, const char *b);
-/* First `n` dot-separated parts of `dotted`, malloc'd. */
-char *fx_dotted_head(const char *dotted, size_t n);
 size_t fx_dotted_count(const char *dotted);
 /* Part `i` of a dotted name (malloc'd). */
 char *fx_dotted_part(const char *dotted, size_t i);

@@ -269,7 +269,7 @@ void fx_rename_def(fx_fix *fix, size_t file, size_t def, const char *new_name)
                     rename = true;
                 }
             } else {
-                char *object = fx_dotted_head(ref->resolved, ns - nr + j);
+                char *object = svc_dotted_head(ref->resolved, ns - nr + j);
                 const char *r2 = svc_model_resolve(m, object);
                 rename = r2 && svc_map_get(exporters, r2) && svc_model_is_module(m, r2);
                 free(object);

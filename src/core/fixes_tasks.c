@@ -578,7 +578,7 @@ const svc_fix *fx_tasks_402(fx_ctx *ctx, const svc_diagnostic *d)
         uint32_t end = args ? call->span.end_byte : parts[nr - 1][1];
         bool through_module = false;
         if (jt >= 1) {
-            char *object = fx_dotted_head(ref->resolved, ns - nr + jt);
+            char *object = svc_dotted_head(ref->resolved, ns - nr + jt);
             const char *r = svc_model_resolve(m, object);
             if (pending) {
                 through_module = r && strcmp(r, tmod) == 0;
@@ -598,7 +598,7 @@ const svc_fix *fx_tasks_402(fx_ctx *ctx, const svc_diagnostic *d)
             const char *binding = fx_existing_binding(ctx, file, tmod);
             if (!binding) {
                 const char *last = svc_dotted_last(tmod);
-                if (fx_service_depth(m, tmod) != 3 || last == tmod || !fx_name_free(ctx, file, last, tmod)) {
+                if (svc_service_depth(m, tmod) != 3 || last == tmod || !fx_name_free(ctx, file, last, tmod)) {
                     fx_fail(&fix);
                 } else {
                     import_stmt = svc_xasprintf("from %.*s import %s", (int)(last - tmod - 1), tmod, last);
