@@ -3,7 +3,8 @@
  * Each family lives in its own file (rules_layout.c, rules_imports.c, rules_exceptions.c,
  * rules_tasks.c, rules_logic.c, rules_hygiene.c); rules read the model and facts only, never
  * the disk. What the families share is core-private (src/core/rules_internal.h). Each rule of
- * the catalogue names its fixer (fixes_<family>.c), which svc_fixes_compute runs.
+ * the catalogue names its fixer (fixes_<family>.c), which svc_diagnostics_compute_fixes runs when
+ * a presenter asks for fixes.
  */
 #ifndef SVCSCOPE_RULES_H
 #define SVCSCOPE_RULES_H
@@ -49,7 +50,8 @@ typedef struct svc_check_options {
 
 /*
  * Runs every rule, then drops what is not selected, what `# noqa` suppresses, what
- * per-file-ignores ignore, and what is outside only_paths; sorts the rest.
+ * per-file-ignores ignore, and what is outside only_paths; sorts the rest. Computes no fix
+ * (every d->fix is NULL): svc_diagnostics_compute_fixes does, for presenters that show them.
  */
 svc_diagnostics *svc_check(const svc_model *model, const svc_check_options *opts);
 

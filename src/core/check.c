@@ -1,11 +1,11 @@
 /* The checker: runs the rule families (rules_*.c) over a model and filters what they found:
- * select/ignore, per-file-ignores, `# noqa`, and the paths asked about. The families report
- * through diagnostics.c: nothing calls back into this file. */
+ * select/ignore, per-file-ignores, `# noqa`, and the paths asked about. It computes no fix:
+ * presenters that show fixes ask for them (svc_diagnostics_compute_fixes). Nothing calls back
+ * into this file. */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "svcscope/fix.h"
 #include "svcscope/util.h"
 #include "rules_internal.h"
 
@@ -95,6 +95,5 @@ svc_diagnostics *svc_check(const svc_model *model, const svc_check_options *opts
     }
     all->len = kept;
     svc_diagnostics_sort(all);
-    svc_fixes_compute(model, all);
     return all;
 }

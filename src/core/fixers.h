@@ -1,6 +1,6 @@
 /*
  * The fixers: one fix computer per rule code that has a fix, in fixes_<family>.c. The rule
- * catalogue (rules.c) names each rule's fixer; svc_fixes_compute (fixes.c) runs it.
+ * catalogue (rules.c) names each rule's fixer; svc_diagnostics_compute_fixes (fixes.c) runs it.
  * Core-private; what the fixers share is in fixes_internal.h.
  */
 #ifndef SVCSCOPE_FIXERS_H

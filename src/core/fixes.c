@@ -1,17 +1,19 @@
 /*
- * Fixes: computing them. svc_fixes_compute attaches to each diagnostic whose rule has a fix
- * (spec/RULES.md, "fix" column) a svc_fix made of byte-range edits and file operations, when a
- * correct one exists. This file holds the dispatch (each rule of the catalogue, rules.c, names
+ * Fixes: computing them. svc_diagnostics_compute_fixes attaches to each diagnostic whose rule has
+ * a fix (spec/RULES.md, "fix" column) a svc_fix made of byte-range edits and file operations, when
+ * a correct one exists. This file holds the dispatch (each rule of the catalogue, rules.c, names
  * its fixer) and the lifetime of what the fixers share while it runs. The fixers, one per code, are
  * in fixes_layout.c, fixes_imports.c, fixes_exceptions.c, fixes_tasks.c and fixes_hygiene.c; what
  * they share is in fixes_text.c (a file's bytes, tree and lines), fixes_build.c (building a fix),
  * fixes_lookup.c (names and facts), fixes_names.c (is a name free in a file), fixes_statements.c
  * (imports, statements, `__all__`) and fixes_refs.c (references across the repo, renames).
  *
- * Cost: this runs on every `check`, warm runs included, so it works from the facts and reads a
- * file's bytes once per call; a file is parsed (at most once per call) only for an edit that needs
- * its nodes (an `__all__` literal, an import in a nested block, a relative import to rewrite,
- * `.apply_async` arguments, where to put an import in a file without any).
+ * Cost: svc_check computes no fix; the presenters that show fixes ask for them (the text and JSON
+ * and SARIF outputs of `check`, `fix`, the explorer), warm runs included, so this works from the
+ * facts and reads a file's bytes once per call; a file is parsed (at most once per call) only for
+ * an edit that needs its nodes (an `__all__` literal, an import in a nested block, a relative
+ * import to rewrite, `.apply_async` arguments, where to put an import in a file without any).
+ * Each finding is computed once (fix_computed).
  *
  * Applicability (as in ruff: SAFE fixes keep behaviour and are applied by `svcscope fix`; UNSAFE
  * ones need --unsafe):
@@ -80,9 +82,12 @@ static void bound_memory(fx_ctx *ctx)
     }
 }
 
-void svc_fixes_compute(const svc_model *model, svc_diagnostics *diags)
+void svc_diagnostics_compute_fixes(const svc_model *model, svc_diagnostics *diags)
 {
-    if (!model || !diags || !diags->len) return;
+    if (!model || !diags) return;
+    size_t first = 0;
+    while (first < diags->len && diags->items[first].fix_computed) first++;
+    if (first == diags->len) return;
     fx_ctx ctx;
     memset(&ctx, 0, sizeof ctx);
     ctx.m = model;
@@ -90,8 +95,10 @@ void svc_fixes_compute(const svc_model *model, svc_diagnostics *diags)
     size_t n = model->nfiles ? model->nfiles : 1;
     ctx.texts = svc_xcalloc(n, sizeof *ctx.texts);
     ctx.text_state = svc_xcalloc(n, 1);
-    for (size_t i = 0; i < diags->len; i++) {
+    for (size_t i = first; i < diags->len; i++) {
         svc_diagnostic *d = &diags->items[i];
+        if (d->fix_computed) continue;
+        d->fix_computed = true;
         if (d->fix || !d->rule || !d->rule->fixer) continue;
         bound_memory(&ctx);
         d->fix = d->rule->fixer(&ctx, d);

@@ -29,7 +29,7 @@
 struct fx_names;
 struct fx_parts;
 
-/* One file's bytes, read once per svc_fixes_compute. */
+/* One file's bytes, read once per svc_diagnostics_compute_fixes. */
 typedef struct fx_text {
     const char *bytes;
     uint32_t len;
@@ -42,7 +42,7 @@ typedef struct fx_text {
                                 dropped with the text by its owner (fixes.c) */
 } fx_text;
 
-/* What the fixers share while svc_fixes_compute runs (fixes.c owns it). */
+/* What the fixers share while svc_diagnostics_compute_fixes runs (fixes.c owns it). */
 struct svc_fix_ctx {
     const svc_model *m;
     svc_arena *arena;        /* diags->arena: where fixes live */

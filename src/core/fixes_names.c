@@ -15,7 +15,7 @@
  *     imported name's span (`import a.b as c`, `from m import x as y`) is skipped, as the walk skips
  *     every identifier there.
  *  3. The rest need to know what kind of token stands there. One lexical pass over the file (kept
- *     for the whole svc_fixes_compute call) finds strings, comments, numbers and f-string
+ *     for the whole svc_diagnostics_compute_fixes call) finds strings, comments, numbers and f-string
  *     interpolations as tree-sitter-python's scanner does, and for each identifier token the token
  *     before it (a `.`), the one after it (a lone `=`) and the brackets around it:
  *       - no identifier token there (a string, a comment, a number): nothing to judge;

@@ -14,7 +14,7 @@ typedef SVC_VEC(uint64_t) site_list;
 /*
  * identifier -> every (file, ref) whose chain has it as a part, in (file, ref) order: an open
  * addressing table whose keys point into the refs' raw names (parts of 256 bytes or more are left
- * out). Built once per svc_fixes_compute, on the first question.
+ * out). Built once per svc_diagnostics_compute_fixes, on the first question.
  */
 typedef struct part_slot {
     const char *key;         /* NULL: empty */

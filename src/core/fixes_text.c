@@ -1,5 +1,5 @@
 /*
- * The fixers' view of a file: its bytes, read once per svc_fixes_compute through the
+ * The fixers' view of a file: its bytes, read once per svc_diagnostics_compute_fixes through the
  * model's source (fx_text_of), its syntax tree parsed on demand (fx_root), and questions about
  * lines, blanks and identifiers asked of the bytes. A fix is never computed against a file that
  * is binary, unreadable or already has syntax errors.
