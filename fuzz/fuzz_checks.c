@@ -744,7 +744,7 @@ void fz_check_fix(const uint8_t *data, size_t size)
     FZ_ASSERT(svc_model_build(&model, src, &cfg, &mo, &err) == 0, "model: %s", err.message);
     svc_check_options co = { 0 };
     svc_diagnostics *diags = svc_check(model, &co);
-    svc_fixes_compute(model, diags);
+    svc_diagnostics_compute_fixes(model, diags);
     SVC_VEC(const svc_fix *) fixes = { 0 };
     for (size_t i = 0; i < diags->len; i++) {
         const svc_diagnostic *d = &diags->items[i];

@@ -1,7 +1,8 @@
 /*
  * Diagnostics: what the rules found, each with an optional fix. A fix is data: byte-range
  * edits plus file operations, so it can be previewed, applied to the work tree and applied
- * separately to the index version of the file.
+ * separately to the index version of the file. The checker leaves fixes out; a presenter that
+ * shows them has them computed (svc_diagnostics_compute_fixes, fix.h), once per finding.
  */
 #ifndef SVCSCOPE_DIAGNOSTIC_H
 #define SVCSCOPE_DIAGNOSTIC_H
@@ -66,7 +67,8 @@ typedef struct svc_diagnostic {
     svc_span span;           /* 0-based; presenters add 1 */
     const char *message;
     const char *context;     /* enclosing definition's qualname, or NULL (for baselines) */
-    const svc_fix *fix;      /* NULL when none */
+    const svc_fix *fix;      /* NULL when none, or not computed yet */
+    bool fix_computed;       /* svc_diagnostics_compute_fixes has been through it: `fix` is final */
 } svc_diagnostic;
 
 /* A growing list of diagnostics; strings and fixes live in its arena. */

@@ -19,9 +19,12 @@
 
 /*
  * Attaches a fix to every diagnostic whose rule has one and where a correct fix exists
- * (d->items[i].fix). Reads file bytes through the model's source; never writes.
+ * (d->items[i].fix), through the fixer the rule catalogue names. Each finding is computed once:
+ * those computed already (fix_computed) are left as they are, so calling it again costs nothing.
+ * svc_check computes none; presenters that show fixes call this. Reads file bytes through the
+ * model's source; never writes.
  */
-void svc_fixes_compute(const svc_model *model, svc_diagnostics *diags);
+void svc_diagnostics_compute_fixes(const svc_model *model, svc_diagnostics *diags);
 
 /* ---- applying ------------------------------------------------------------------ */
 

@@ -15,6 +15,9 @@ typedef enum svc_format {
 } svc_format;
 
 bool svc_format_parse(const char *text, svc_format *out);
+/* True when the format shows fixes (text: the fixable count; JSON and SARIF: the fixes), so the
+ * caller computes them first (svc_diagnostics_compute_fixes); false for GitHub annotations. */
+bool svc_format_shows_fixes(svc_format format);
 
 typedef struct svc_report_options {
     bool color;               /* ANSI colour in text output (caller decides: tty and no NO_COLOR) */
@@ -24,7 +27,7 @@ typedef struct svc_report_options {
 /* Documentation URL of a rule (the "url" field of JSON and SARIF). */
 const char *svc_rule_url(const svc_rule *rule);
 
-/* Renders diagnostics; malloc'd text. */
+/* Renders diagnostics; malloc'd text. Shows the fixes computed so far (see svc_format_shows_fixes). */
 char *svc_report_render(const svc_model *m, const svc_diagnostics *d, svc_format format,
                         const svc_report_options *opts);
 

@@ -1,14 +1,22 @@
 /*
  * The rule catalogue (spec/RULES.md) and the checker that runs it over a model.
  * Each family lives in its own file (rules_layout.c, rules_imports.c, rules_exceptions.c,
- * rules_tasks.c, rules_logic.c); rules read the model and facts only, never the disk.
+ * rules_tasks.c, rules_logic.c, rules_hygiene.c); rules read the model and facts only, never
+ * the disk. What the families share is core-private (src/core/rules_internal.h). Each rule of
+ * the catalogue names its fixer (fixes_<family>.c), which svc_diagnostics_compute_fixes runs when
+ * a presenter asks for fixes.
  */
 #ifndef SVCSCOPE_RULES_H
 #define SVCSCOPE_RULES_H
 
-#include <stdarg.h>
 #include "svcscope/diagnostic.h"
 #include "svcscope/model.h"
+
+/* What a fixer works with: the model, the files it read, the arena of the diagnostics (core-private,
+ * src/core/fixes_internal.h). */
+struct svc_fix_ctx;
+/* Computes the fix of one finding of its rule, or NULL when no correct one exists. */
+typedef const svc_fix *(*svc_fixer)(struct svc_fix_ctx *ctx, const svc_diagnostic *d);
 
 typedef struct svc_rule {
     const char *code;          /* "SVC201" */
@@ -19,6 +27,7 @@ typedef struct svc_rule {
     const char *bad;           /* example that is flagged */
     const char *good;          /* what the convention wants instead */
     const char *fix;           /* what the fix does, or NULL when there is none */
+    svc_fixer fixer;           /* computes it; NULL exactly when `fix` is */
 } svc_rule;
 
 /* All rules, in code order. */
@@ -28,27 +37,6 @@ const svc_rule *svc_rule_by_code(const char *code);   /* exact, case-insensitive
 const char *svc_rule_precedence(const char *code);
 /* True when `code` matches a selector: "SVC", "SVC2", "SVC20", "SVC201", or "ALL". */
 bool svc_rule_matches(const char *code, const char *selector);
-
-/* What a family's check function gets: the model and where to report. */
-typedef struct svc_check_ctx {
-    const svc_model *model;
-    svc_diagnostics *out;
-} svc_check_ctx;
-
-/* Reports a finding in a file at a span (message is printf-style). Returns it so a fix can be attached. */
-svc_diagnostic *svc_report(svc_check_ctx *ctx, const char *code, size_t file, svc_span span, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-/* Reports a finding about a folder (or a file as a whole: row 1, col 1). */
-svc_diagnostic *svc_report_path(svc_check_ctx *ctx, const char *code, const char *path, bool is_folder,
-                                const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-/* Family entry points: each reports every finding of its codes (filtering happens after). */
-void svc_check_layout(svc_check_ctx *ctx);      /* SVC100-SVC106 */
-void svc_check_imports(svc_check_ctx *ctx);     /* SVC201-SVC203 */
-void svc_check_exceptions(svc_check_ctx *ctx);  /* SVC301-SVC303 */
-void svc_check_tasks(svc_check_ctx *ctx);       /* SVC401-SVC407 */
-void svc_check_logic(svc_check_ctx *ctx);       /* SVC501 */
-void svc_check_hygiene(svc_check_ctx *ctx);     /* SVC900: reads what the others found, so runs last */
 
 typedef struct svc_check_options {
     const char *const *select;  /* selectors; NULL/0 = config's, else all */
@@ -62,7 +50,8 @@ typedef struct svc_check_options {
 
 /*
  * Runs every rule, then drops what is not selected, what `# noqa` suppresses, what
- * per-file-ignores ignore, and what is outside only_paths; sorts the rest.
+ * per-file-ignores ignore, and what is outside only_paths; sorts the rest. Computes no fix
+ * (every d->fix is NULL): svc_diagnostics_compute_fixes does, for presenters that show them.
  */
 svc_diagnostics *svc_check(const svc_model *model, const svc_check_options *opts);
 

@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "cli/cli.h"
+#include "svcscope/fix.h"
 #include "svcscope/report.h"
 #include "svcscope/util.h"
 
@@ -223,6 +224,7 @@ int cmd_check(int argc, char **argv)
                 status = EXIT_CLEAN;
             }
         } else if (ok && diags) {
+            if (statistics || svc_format_shows_fixes(format)) svc_diagnostics_compute_fixes(repo.model, diags);
             bool color = !no_color && format == SVC_FORMAT_TEXT && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
             if (statistics) {
                 print_statistics(diags, color);

@@ -192,7 +192,7 @@ int cmd_fix(int argc, char **argv)
             co.nonly_paths = only.len;
             co.only_paths_set = only.len > 0;
             diags = svc_check(repo.model, &co);
-            svc_fixes_compute(repo.model, diags);
+            svc_diagnostics_compute_fixes(repo.model, diags);
         }
         size_t unread = cli_warn_unread(repo.model);
 

@@ -1,127 +1,13 @@
-/* Runs the rule families over a model and filters what they found:
- * select/ignore, per-file-ignores, `# noqa`, and the paths asked about. */
-#include <stdio.h>
+/* The checker: runs the rule families (rules_*.c) over a model and filters what they found:
+ * select/ignore, per-file-ignores, `# noqa`, and the paths asked about. It computes no fix:
+ * presenters that show fixes ask for them (svc_diagnostics_compute_fixes). Nothing calls back
+ * into this file. */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "svcscope/fix.h"
-#include "svcscope/rules.h"
 #include "svcscope/util.h"
-
-const char *svc_severity_name(svc_severity s)
-{
-    switch (s) {
-    case SVC_SEVERITY_INFO: return "info";
-    case SVC_SEVERITY_WARNING: return "warning";
-    case SVC_SEVERITY_ERROR: return "error";
-    }
-    return "error";
-}
-
-bool svc_severity_parse(const char *text, svc_severity *out)
-{
-    for (int s = SVC_SEVERITY_INFO; s <= SVC_SEVERITY_ERROR; s++)
-        if (strcasecmp(text, svc_severity_name((svc_severity)s)) == 0) {
-            *out = (svc_severity)s;
-            return true;
-        }
-    return false;
-}
-
-svc_diagnostics *svc_diagnostics_new(void)
-{
-    svc_diagnostics *d = svc_xcalloc(1, sizeof *d);
-    d->arena = svc_arena_new();
-    return d;
-}
-
-void svc_diagnostics_free(svc_diagnostics *d)
-{
-    if (!d) return;
-    free(d->items);
-    svc_arena_free(d->arena);
-    free(d);
-}
-
-static int compare_diagnostics(const void *pa, const void *pb)
-{
-    const svc_diagnostic *a = pa, *b = pb;
-    int c = strcmp(a->path, b->path);
-    if (c) return c;
-    if (a->span.row != b->span.row) return a->span.row < b->span.row ? -1 : 1;
-    if (a->span.col != b->span.col) return a->span.col < b->span.col ? -1 : 1;
-    c = strcmp(a->rule->code, b->rule->code);
-    if (c) return c;
-    return strcmp(a->message, b->message);
-}
-
-void svc_diagnostics_sort(svc_diagnostics *d)
-{
-    if (d->len > 1) qsort(d->items, d->len, sizeof *d->items, compare_diagnostics);
-}
-
-static svc_diagnostic *push(svc_diagnostics *d)
-{
-    if (d->len == d->cap) {
-        d->cap = d->cap ? d->cap * 2 : 64;
-        d->items = svc_xrealloc(d->items, d->cap * sizeof *d->items);
-    }
-    svc_diagnostic *diag = &d->items[d->len++];
-    memset(diag, 0, sizeof *diag);
-    return diag;
-}
-
-static const svc_rule *rule_or_die(const char *code)
-{
-    const svc_rule *rule = svc_rule_by_code(code);
-    if (!rule) abort(); /* a rule reporting a code missing from the catalogue is a programming error */
-    return rule;
-}
-
-static char *vformat(svc_arena *a, const char *fmt, va_list ap)
-{
-    va_list ap2;
-    va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    char *s = svc_arena_alloc(a, (size_t)n + 1);
-    vsnprintf(s, (size_t)n + 1, fmt, ap2);
-    va_end(ap2);
-    return s;
-}
-
-svc_diagnostic *svc_report(svc_check_ctx *ctx, const char *code, size_t file, svc_span span, const char *fmt, ...)
-{
-    svc_diagnostic *d = push(ctx->out);
-    d->rule = rule_or_die(code);
-    d->severity = d->rule->severity;
-    d->path = ctx->model->files[file].path;
-    d->file = (long)file;
-    d->span = span;
-    int def = svc_facts_def_at(ctx->model->files[file].facts, span.byte);
-    d->context = def >= 0 ? ctx->model->files[file].facts->defs[def].qualname : NULL;
-    va_list ap;
-    va_start(ap, fmt);
-    d->message = vformat(ctx->out->arena, fmt, ap);
-    va_end(ap);
-    return d;
-}
-
-svc_diagnostic *svc_report_path(svc_check_ctx *ctx, const char *code, const char *path, bool is_folder,
-                                const char *fmt, ...)
-{
-    svc_diagnostic *d = push(ctx->out);
-    d->rule = rule_or_die(code);
-    d->severity = d->rule->severity;
-    d->path = svc_arena_strdup(ctx->out->arena, path);
-    d->is_folder = is_folder;
-    d->file = is_folder ? -1 : svc_model_file(ctx->model, path);
-    va_list ap;
-    va_start(ap, fmt);
-    d->message = vformat(ctx->out->arena, fmt, ap);
-    va_end(ap);
-    return d;
-}
+#include "rules_internal.h"
 
 /* Length of the longest selector in the list matching the code; -1 when none does. */
 static int best_match(const char *code, const char *const *selectors, size_t n)
@@ -209,6 +95,5 @@ svc_diagnostics *svc_check(const svc_model *model, const svc_check_options *opts
     }
     all->len = kept;
     svc_diagnostics_sort(all);
-    svc_fixes_compute(model, all);
     return all;
 }

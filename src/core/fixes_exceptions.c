@@ -94,7 +94,7 @@ const svc_fix *fx_exceptions_302(fx_ctx *ctx, const svc_diagnostic *d)
     const fx_text *t = fx_text_of(ctx, file);
     const char *mod = svc_model_resolve(m, wanted);
     if (!t || !mod || !svc_model_is_module(m, mod)) return NULL;
-    char *root = fx_service_prefix(m, wanted, 2);
+    char *root = svc_service_depth(m, wanted) >= 2 ? svc_service_prefix(m, wanted, 2) : NULL;
     if (!root || fx_name_exported(ctx, file, imp->bound) || !fx_name_free(ctx, file, imp->bound, wanted)) {
         free(root);
         return NULL;
@@ -195,7 +195,7 @@ const svc_fix *fx_exceptions_303(fx_ctx *ctx, const svc_diagnostic *d)
     if (!e || !e->at_root || e->service < 0 || !fx_text_of(ctx, file)) return NULL;
     const svc_service *s = &m->services[e->service];
     const char *name = m->files[e->at.file].facts->defs[e->at.def].name;
-    char *root = fx_service_prefix(m, ref->resolved, 2);
+    char *root = svc_service_depth(m, ref->resolved) >= 2 ? svc_service_prefix(m, ref->resolved, 2) : NULL;
     char *at_root = root ? svc_xasprintf("%s.%s", root, name) : NULL;
     if (!at_root || !fx_same(m, at_root, e->dotted)) {
         free(root);

@@ -37,22 +37,21 @@ const svc_fix *fx_imports_201(fx_ctx *ctx, const svc_diagnostic *d)
     const svc_import *imp = &facts->imports[k];
     if (imp->kind != SVC_IMPORT_FROM || imp->unresolved || !imp->target || !imp->name || !imp->bound) return NULL;
     if (!fx_is_identifier(imp->name)) return NULL;
-    int depth = fx_service_depth(m, imp->target);
+    int depth = svc_service_depth(m, imp->target);
     if (depth < 4) return NULL;
     const char *final = svc_model_resolve(m, imp->target);
     if (!final || svc_model_is_module(m, final)) return NULL;
     const fx_text *t = fx_text_of(ctx, file);
     if (!t) return NULL;
 
-    char *d3 = fx_service_prefix(m, imp->target, 3);
-    char *d2 = fx_service_prefix(m, imp->target, 2);
-    char *member = svc_xasprintf("%s.%s", d3 ? d3 : "", imp->name);
-    const char *d3_final = d3 ? svc_model_resolve(m, d3) : NULL;
+    char *d3 = svc_service_prefix(m, imp->target, 3);
+    char *d2 = svc_service_prefix(m, imp->target, 2);
+    char *member = svc_xasprintf("%s.%s", d3, imp->name);
+    const char *d3_final = svc_model_resolve(m, d3);
     const char *member_final = svc_model_resolve(m, member);
     const svc_fix *out = NULL;
     char *stmt = NULL, *alias = NULL;
-    if (!d3 || !d2 || !d3_final || !svc_model_is_module(m, d3_final) || !member_final ||
-        strcmp(member_final, final) != 0)
+    if (!d3_final || !svc_model_is_module(m, d3_final) || !member_final || strcmp(member_final, final) != 0)
         goto done;
     if (fx_name_exported(ctx, file, imp->bound) || !fx_name_free(ctx, file, imp->bound, imp->target)) goto done;
 
@@ -99,9 +98,9 @@ const svc_fix *fx_imports_201(fx_ctx *ctx, const svc_diagnostic *d)
                 continue;
             if (a->stmt_span.byte >= anchor->stmt_span.byte) continue;
             if (!fx_only_space_before(t, a->stmt_span.byte) || !fx_only_space_after(t, a->stmt_span.end_byte)) continue;
-            if (fx_service_depth(m, a->target) < 4) continue;
-            char *a3 = fx_service_prefix(m, a->target, 3);
-            bool same = a3 && strcmp(a3, d3) == 0;
+            if (svc_service_depth(m, a->target) < 4) continue;
+            char *a3 = svc_service_prefix(m, a->target, 3);
+            bool same = strcmp(a3, d3) == 0;
             free(a3);
             if (same) anchor = a;
         }
@@ -152,11 +151,8 @@ const svc_fix *fx_imports_202(fx_ctx *ctx, const svc_diagnostic *d)
     const fx_text *t = fx_text_of(ctx, file);
     if (!t) return NULL;
     size_t nr = fx_dotted_count(ref->raw), ns = fx_dotted_count(ref->resolved);
-    char *d3 = fx_service_prefix(m, ref->resolved, 3);
-    if (!d3 || ns < nr) {
-        free(d3);
-        return NULL;
-    }
+    if (svc_service_depth(m, ref->resolved) < 3 || ns < nr) return NULL;
+    char *d3 = svc_service_prefix(m, ref->resolved, 3);
     size_t p3 = fx_dotted_count(d3) - 1;  /* index of the depth-3 part in the resolved name */
     size_t shift = ns - nr;                 /* resolved index - raw index */
     const svc_fix *out = NULL;
@@ -166,13 +162,13 @@ const svc_fix *fx_imports_202(fx_ctx *ctx, const svc_diagnostic *d)
     /* the first member past the modules */
     size_t i = p3 + 1;
     for (; i < ns; i++) {
-        char *prefix = fx_dotted_head(ref->resolved, i + 1);
+        char *prefix = svc_dotted_head(ref->resolved, i + 1);
         const char *r = svc_model_resolve(m, prefix);
         free(prefix);
         if (!r || !svc_model_is_module(m, r)) break;
     }
     if (i >= ns || i < p3 + 2) goto done;
-    char *prefix = fx_dotted_head(ref->resolved, i + 1);
+    char *prefix = svc_dotted_head(ref->resolved, i + 1);
     char *name = fx_dotted_part(ref->resolved, i);
     char *short_name = svc_xasprintf("%s.%s", d3, name);
     const char *want = svc_model_resolve(m, prefix);

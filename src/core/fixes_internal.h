@@ -1,11 +1,16 @@
 /*
- * Shared machinery of the fix computers (fixes.c and fixes_*.c); not a public interface.
+ * Shared machinery of the fix computers (fixes_*.c); not a public interface.
  *
- * A fix computer gets the checker's model and one diagnostic, reads the bytes of the files it
- * needs (through the model's source, once per file), and builds an fx_fix: byte-range edits and
- * file operations that are checked (sorted, not overlapping) and copied into the diagnostics'
- * arena by fx_finish. Anything it cannot do correctly makes it give up (fx_fail): no fix is
- * better than a wrong one.
+ * A fix computer (a fixer, named by the rule catalogue: fixers.h) gets the checker's model and one
+ * diagnostic, reads the bytes of the files it needs (through the model's source, once per file),
+ * and builds an fx_fix: byte-range edits and file operations that are checked (sorted, not
+ * overlapping) and copied into the diagnostics' arena by fx_finish. Anything it cannot do
+ * correctly makes it give up (fx_fail): no fix is better than a wrong one.
+ *
+ * The layers, each using only those above it: texts (fixes_text.c), building a fix
+ * (fixes_build.c), names and facts (fixes_lookup.c, service_names.c), free names (fixes_names.c),
+ * statements (fixes_statements.c), references and renames (fixes_refs.c); then the fixers, and the
+ * dispatch (fixes.c) that owns the context below.
  */
 #ifndef SVCSCOPE_FIXES_INTERNAL_H
 #define SVCSCOPE_FIXES_INTERNAL_H
@@ -18,11 +23,13 @@
 #include "svcscope/diagnostic.h"
 #include "svcscope/model.h"
 #include "svcscope/util.h"
+#include "fixers.h"
+#include "service_names.h"
 
 struct fx_names;
 struct fx_parts;
 
-/* One file's bytes, read once per svc_fixes_compute. */
+/* One file's bytes, read once per svc_diagnostics_compute_fixes. */
 typedef struct fx_text {
     const char *bytes;
     uint32_t len;
@@ -31,22 +38,23 @@ typedef struct fx_text {
     uint32_t *line_starts;   /* byte where each line starts (line 0 starts at base) */
     uint32_t nlines;
     TSTree *tree;            /* parsed on demand by fx_root, at most once while the text is held */
-    struct fx_names *names;  /* what fx_name_free learnt about the file (fixes_names.c), or NULL */
+    struct fx_names *names;  /* what fx_name_free learnt about the file (fixes_names.c), or NULL;
+                                dropped with the text by its owner (fixes.c) */
 } fx_text;
 
-typedef struct fx_ctx {
+/* What the fixers share while svc_diagnostics_compute_fixes runs (fixes.c owns it). */
+struct svc_fix_ctx {
     const svc_model *m;
-    svc_diagnostics *diags;
     svc_arena *arena;        /* diags->arena: where fixes live */
     fx_text **texts;         /* per model file; NULL until read */
     unsigned char *text_state; /* per model file: 0 not read, 1 ok, 2 unusable */
     TSParser *parser;
-    struct fx_parts *parts;  /* identifier -> every ref with that identifier in its chain (fixes.c) */
+    struct fx_parts *parts;  /* identifier -> every ref with that identifier in its chain (fixes_refs.c) */
     svc_map *imported;       /* "m.n" imported by name somewhere, "*m" star-imported somewhere */
     size_t live_trees;       /* parsed trees held, and bytes of texts held: dropped between */
     size_t live_bytes;       /* diagnostics when they grow large */
     size_t name_walks;       /* fx_name_free questions the facts and the tokens could not answer */
-} fx_ctx;
+};
 
 typedef struct fx_fix {
     fx_ctx *ctx;
@@ -55,11 +63,13 @@ typedef struct fx_fix {
     bool failed;
 } fx_fix;
 
-/* ---- texts ------------------------------------------------------------------------ */
+/* ---- texts (fixes_text.c) ------------------------------------------------------------ */
 
 /* The bytes of a model file, or NULL when it cannot be read, is binary or does not parse
  * cleanly (a fix is never computed against a file that already has syntax errors). */
 const fx_text *fx_text_of(fx_ctx *ctx, size_t file);
+/* Frees a text, its tree included (not t->names: fx_names_free). */
+void fx_text_free(fx_text *t);
 /* The syntax tree of a file read by fx_text_of (node bytes are relative to t->base). */
 TSNode fx_root(fx_ctx *ctx, size_t file);
 /* The node spanning exactly [start, end) (file bytes), preferring the outermost; null node when none. */
@@ -69,6 +79,8 @@ uint32_t fx_node_end(const fx_text *t, TSNode n);
 /* The node's source text, malloc'd. */
 char *fx_node_text(const fx_text *t, TSNode n);
 
+/* The line (0-based) holding `pos`, and where it starts. */
+uint32_t fx_line_of(const fx_text *t, uint32_t pos);
 uint32_t fx_line_start(const fx_text *t, uint32_t pos);
 /* Where the line holding `pos` ends: the byte of its '\r\n'/'\n', or len. */
 uint32_t fx_line_end(const fx_text *t, uint32_t pos);
@@ -91,7 +103,7 @@ bool fx_is_identifier(const char *s);
  * 0 when the text is not a plain chain or has more than `max` parts. */
 size_t fx_chain_parts(const fx_text *t, uint32_t start, uint32_t end, uint32_t (*out)[2], size_t max);
 
-/* ---- building a fix ----------------------------------------------------------------- */
+/* ---- building a fix (fixes_build.c) ---------------------------------------------------- */
 
 void fx_init(fx_fix *fix, fx_ctx *ctx);
 /* Replace [start, end) of model file `file` by `text` (copied). */
@@ -104,22 +116,19 @@ void fx_fail(fx_fix *fix);
 const svc_fix *fx_finish(fx_fix *fix, svc_applicability applicability, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* ---- names ---------------------------------------------------------------------------- */
+/* ---- names and facts (fixes_lookup.c; service depth and prefix: service_names.h) -------------- */
 
-/* Service depth (services=1, services.billing=2, ...) of a dotted name, -1 outside services;
- * `backend.services.x` may be written `services.x` (as in rules_imports.c). */
-int fx_service_depth(const svc_model *m, const char *dotted);
-/* The first `depth` service levels of a services name, as written in `dotted` (malloc'd), or NULL. */
-char *fx_service_prefix(const svc_model *m, const char *dotted, int depth);
 /* Resolution through the model, with a fallback to the name itself when the repo does not define it. */
 const char *fx_resolve(const svc_model *m, const char *dotted);
 /* True when a and b name the same thing of the repo (both resolve, to the same). */
 bool fx_same(const svc_model *m, const char *a, const char *b);
-/* First `n` dot-separated parts of `dotted`, malloc'd. */
-char *fx_dotted_head(const char *dotted, size_t n);
 size_t fx_dotted_count(const char *dotted);
 /* Part `i` of a dotted name (malloc'd). */
 char *fx_dotted_part(const char *dotted, size_t i);
+/* The import of a file whose imported-name span is exactly `span`, or -1. */
+long fx_import_at(const svc_facts *facts, svc_span span);
+
+/* ---- free names (fixes_names.c) ------------------------------------------------------------ */
 
 /*
  * True when binding `name` in the file to `expected` (a dotted name, resolved through the model;
@@ -139,12 +148,8 @@ bool fx_name_free_tree(fx_ctx *ctx, size_t file, const char *name, const char *e
 void fx_names_free(struct fx_names *names);
 /* The name a module-level import of the file binds to `dotted` (resolved alike), or NULL. */
 const char *fx_existing_binding(fx_ctx *ctx, size_t file, const char *dotted);
-/* True when `name` is in the file's __all__, or another file imports it from this module. */
-bool fx_name_exported(fx_ctx *ctx, size_t file, const char *name);
-/* The import of a file whose imported-name span is exactly `span`, or -1. */
-long fx_import_at(const svc_facts *facts, svc_span span);
 
-/* ---- imports and statements ------------------------------------------------------------- */
+/* ---- imports and statements (fixes_statements.c) ------------------------------------------- */
 
 /*
  * Adds the import statement `stmt` (no line ending) at module level: after the last top-level
@@ -169,7 +174,10 @@ bool fx_all_append(fx_fix *fix, size_t file, const char *name);
 /* Replaces `old` by `new` in the string items of the file's __all__ literals; returns how many. */
 size_t fx_all_rename(fx_fix *fix, size_t file, const char *old_name, const char *new_name);
 
-/* ---- renames ---------------------------------------------------------------------------- */
+/* ---- references across the repository and renames (fixes_refs.c) ---------------------------- */
+
+/* True when `name` is in the file's __all__, or another file imports it from this module. */
+bool fx_name_exported(fx_ctx *ctx, size_t file, const char *name);
 
 /*
  * Renames the top-level def (file, def) to `new_name` across the repository: the def, the module's
@@ -179,20 +187,7 @@ size_t fx_all_rename(fx_fix *fix, size_t file, const char *old_name, const char 
  */
 void fx_rename_def(fx_fix *fix, size_t file, size_t def, const char *new_name);
 
-/* ---- per family (fixes_*.c) -------------------------------------------------------------- */
-
-const svc_fix *fx_layout_101(fx_ctx *ctx, const svc_diagnostic *d);
-const svc_fix *fx_layout_103(fx_ctx *ctx, const svc_diagnostic *d);
-const svc_fix *fx_layout_104(fx_ctx *ctx, const svc_diagnostic *d);
-const svc_fix *fx_imports_201(fx_ctx *ctx, const svc_diagnostic *d);
-const svc_fix *fx_imports_202(fx_ctx *ctx, const svc_diagnostic *d);
-const svc_fix *fx_exceptions_301(fx_ctx *ctx, const svc_diagnostic *d);
-const svc_fix *fx_exceptions_302(fx_ctx *ctx, const svc_diagnostic *d);
-const svc_fix *fx_exceptions_303(fx_ctx *ctx, const svc_diagnostic *d);
-const svc_fix *fx_tasks_402(fx_ctx *ctx, const svc_diagnostic *d);
-const svc_fix *fx_tasks_403(fx_ctx *ctx, const svc_diagnostic *d);
-const svc_fix *fx_tasks_404(fx_ctx *ctx, const svc_diagnostic *d);
-const svc_fix *fx_tasks_405(fx_ctx *ctx, const svc_diagnostic *d);
-const svc_fix *fx_hygiene_900(fx_ctx *ctx, const svc_diagnostic *d);
+/* Frees the index of references by their parts (ctx->parts). */
+void fx_parts_free(struct fx_parts *parts);
 
 #endif

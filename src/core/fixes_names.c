@@ -15,7 +15,7 @@
  *     imported name's span (`import a.b as c`, `from m import x as y`) is skipped, as the walk skips
  *     every identifier there.
  *  3. The rest need to know what kind of token stands there. One lexical pass over the file (kept
- *     for the whole svc_fixes_compute call) finds strings, comments, numbers and f-string
+ *     for the whole svc_diagnostics_compute_fixes call) finds strings, comments, numbers and f-string
  *     interpolations as tree-sitter-python's scanner does, and for each identifier token the token
  *     before it (a `.`), the one after it (a lone `=`) and the brackets around it:
  *       - no identifier token there (a string, a comment, a number): nothing to judge;
@@ -673,4 +673,20 @@ bool fx_name_free(fx_ctx *ctx, size_t file, const char *name, const char *expect
     if (!unsure) return true;
     ctx->name_walks++;
     return walk_free(ctx, file, name, expected);
+}
+
+const char *fx_existing_binding(fx_ctx *ctx, size_t file, const char *dotted)
+{
+    const svc_model *m = ctx->m;
+    const svc_facts *facts = m->files[file].facts;
+    for (size_t k = 0; k < facts->nimports; k++) {
+        const svc_import *imp = &facts->imports[k];
+        if (imp->scope != -1 || imp->kind == SVC_IMPORT_STAR || imp->unresolved || !imp->bound || !imp->target)
+            continue;
+        /* `import a.b.c` binds `a`: only when that is the name itself */
+        if (imp->kind == SVC_IMPORT_MODULE && !imp->alias && strcmp(imp->module, imp->target) != 0) continue;
+        if (!fx_same(m, imp->target, dotted)) continue;
+        if (fx_name_free(ctx, file, imp->bound, dotted)) return imp->bound;
+    }
+    return NULL;
 }

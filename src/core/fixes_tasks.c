@@ -37,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "svcscope/celery.h"
 #include "fixes_internal.h"
 
 /* ---- helpers ---------------------------------------------------------------------------------- */
@@ -50,11 +51,6 @@ static const char *bare_name(const char *name)
 {
     while (*name == '_') name++;
     return name;
-}
-
-static bool is_delay_attr(const char *attr)
-{
-    return attr && (strcmp(attr, "delay") == 0 || strcmp(attr, "apply_async") == 0);
 }
 
 /* The def of the diagnostic's file whose name is at the diagnostic's span, or -1. */
@@ -354,7 +350,7 @@ const svc_fix *fx_tasks_405(fx_ctx *ctx, const svc_diagnostic *d)
     long t = -1;
     for (size_t c = 0; c < facts->ncalls && t < 0; c++) {
         const svc_call *call = &facts->calls[c];
-        if (!is_delay_attr(call->attr) || outermost_function(facts, call->scope) != fn) continue;
+        if (!svc_attr_queues_task(call->attr) || outermost_function(facts, call->scope) != fn) continue;
         t = svc_model_task_of_call(m, facts, call);
         for (size_t w = 0; w < m->nwrappers && t < 0; w++)
             if (m->wrappers[w].at.file == file && m->wrappers[w].call == c) t = (long)m->wrappers[w].task;
@@ -529,7 +525,7 @@ const svc_fix *fx_tasks_402(fx_ctx *ctx, const svc_diagnostic *d)
     const svc_call *call = NULL;
     for (size_t c = 0; c < facts->ncalls && !call; c++)
         if (facts->calls[c].callee_span.byte == d->span.byte && facts->calls[c].callee_span.end_byte == d->span.end_byte &&
-            is_delay_attr(facts->calls[c].attr))
+            svc_attr_queues_task(facts->calls[c].attr))
             call = &facts->calls[c];
     if (!call || call->ref < 0) return NULL;
     long ti = svc_model_task_of_call(m, facts, call);
@@ -582,7 +578,7 @@ const svc_fix *fx_tasks_402(fx_ctx *ctx, const svc_diagnostic *d)
         uint32_t end = args ? call->span.end_byte : parts[nr - 1][1];
         bool through_module = false;
         if (jt >= 1) {
-            char *object = fx_dotted_head(ref->resolved, ns - nr + jt);
+            char *object = svc_dotted_head(ref->resolved, ns - nr + jt);
             const char *r = svc_model_resolve(m, object);
             if (pending) {
                 through_module = r && strcmp(r, tmod) == 0;
@@ -602,7 +598,7 @@ const svc_fix *fx_tasks_402(fx_ctx *ctx, const svc_diagnostic *d)
             const char *binding = fx_existing_binding(ctx, file, tmod);
             if (!binding) {
                 const char *last = svc_dotted_last(tmod);
-                if (fx_service_depth(m, tmod) != 3 || last == tmod || !fx_name_free(ctx, file, last, tmod)) {
+                if (svc_service_depth(m, tmod) != 3 || last == tmod || !fx_name_free(ctx, file, last, tmod)) {
                     fx_fail(&fix);
                 } else {
                     import_stmt = svc_xasprintf("from %.*s import %s", (int)(last - tmod - 1), tmod, last);

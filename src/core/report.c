@@ -40,6 +40,11 @@ bool svc_format_parse(const char *text, svc_format *out)
     return false;
 }
 
+bool svc_format_shows_fixes(svc_format format)
+{
+    return format != SVC_FORMAT_GITHUB;
+}
+
 /*
  * The URL of a rule's documentation: SVC_DOCS_URL + "#" + the code in lower case. The
  * catalogue's URLs are built once (thread-safe) into static storage, so the pointer stays

@@ -28,8 +28,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "svcscope/rules.h"
 #include "svcscope/util.h"
+#include "rules_internal.h"
 
 /* ---- helpers ------------------------------------------------------------------- */
 

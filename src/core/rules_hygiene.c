@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "svcscope/rules.h"
 #include "svcscope/util.h"
+#include "rules_internal.h"
 
 typedef struct line_finding {
     long file;

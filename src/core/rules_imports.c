@@ -7,7 +7,8 @@
  *  - Service depth counts from the services module whatever its name: `domain`=1,
  *    `domain.billing`=2 when the root is src/domain. When the services package is itself inside
  *    a package (`backend.services`), names written from the bare `services` (code run with backend/
- *    on sys.path) count too: both `backend.services.billing` and `services.billing` are depth 2.
+ *    on sys.path) count too: both `backend.services.billing` and `services.billing` are depth 2
+ *    (service_names.c, which the fixers read alike).
  *  - The service of a name is the part after the services module ("billing"); a file is inside
  *    that service when it sits in `<root>/billing/` (its tests included). Files directly in the
  *    services root are outside every service.
@@ -37,73 +38,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "svcscope/rules.h"
 #include "svcscope/util.h"
+#include "rules_internal.h"
+#include "service_names.h"
 
-/* ---- service depth ------------------------------------------------------------ */
-
-/* Length of the first `count` dot-separated parts of `s` (all of it when it has fewer). */
-static size_t parts_len(const char *s, int count)
-{
-    const char *p = s;
-    for (int i = 0; i < count; i++) {
-        const char *dot = strchr(p, '.');
-        if (!dot) return strlen(s);
-        if (i + 1 == count) return (size_t)(dot - s);
-        p = dot + 1;
-    }
-    return 0;
-}
-
-static char *first_parts(const char *dotted, int count)
-{
-    return svc_xstrndup(dotted, parts_len(dotted, count));
-}
-
-/*
- * The part of `dotted` after the services module: "" for the services module itself,
- * "billing.invoices" for "services.billing.invoices"; NULL when the name is not in it.
- * `*mod_len` gets the length of the services module as written in `dotted`.
- */
-static const char *services_rest(const svc_model *m, const char *dotted, size_t *mod_len)
-{
-    if (!m->services_module || !dotted) return NULL;
-    const char *mod = m->services_module;
-    if (!svc_dotted_within(dotted, mod)) {
-        /* "backend.services" is also written as plain "services" (backend/ on sys.path),
-         * unless the repo has a top-level package of that name */
-        const char *bare = svc_dotted_last(m->services_module);
-        if (bare == m->services_module || svc_model_is_module(m, bare) || !svc_dotted_within(dotted, bare))
-            return NULL;
-        mod = bare;
-    }
-    size_t n = strlen(mod);
-    if (mod_len) *mod_len = n;
-    return dotted[n] == '.' ? dotted + n + 1 : dotted + n;
-}
-
-/* Service depth of a dotted name: services=1, services.billing=2, ...; -1 when not in services. */
-static int service_depth(const svc_model *m, const char *dotted)
-{
-    const char *rest = services_rest(m, dotted, NULL);
-    if (!rest) return -1;
-    return 1 + svc_dotted_depth(rest);
-}
-
-/* The first `depth` service levels of a services name ("services.a.b" for 3), malloc'd. */
-static char *service_prefix(const svc_model *m, const char *dotted, int depth)
-{
-    size_t mod_len = 0;
-    const char *rest = services_rest(m, dotted, &mod_len);
-    if (!rest || depth <= 1 || !*rest) return svc_xstrndup(dotted, rest ? mod_len : strlen(dotted));
-    return svc_xstrndup(dotted, (size_t)(rest - dotted) + parts_len(rest, depth - 1));
-}
+/* ---- services ---------------------------------------------------------------- */
 
 /* True when the file is inside the service a services name belongs to. */
 static bool same_service(const svc_model *m, const svc_file *f, const char *dotted)
 {
     if (f->service < 0) return false;
-    const char *rest = services_rest(m, dotted, NULL);
+    const char *rest = svc_services_rest(m, dotted, NULL);
     if (!rest || !*rest) return false;
     const char *name = m->services[f->service].name;
     size_t n = strcspn(rest, ".");
@@ -117,8 +62,8 @@ static void report_deep_import(svc_check_ctx *ctx, size_t file, const svc_import
                                const char *what, int depth)
 {
     const svc_model *m = ctx->model;
-    char *d3 = service_prefix(m, name, 3);
-    char *d2 = service_prefix(m, name, 2);
+    char *d3 = svc_service_prefix(m, name, 3);
+    char *d2 = svc_service_prefix(m, name, 2);
     const char *d3_last = svc_dotted_last(d3);
     const char *below = name + strlen(d3); /* ".get_credentials" */
     if (*below == '.') below++;
@@ -166,7 +111,7 @@ static void check_deep_imports(svc_check_ctx *ctx, size_t file)
         case SVC_IMPORT_STAR: name = owned = svc_xasprintf("%s.*", imp->module); break;
         default: continue;
         }
-        int depth = name ? service_depth(m, name) : -1;
+        int depth = name ? svc_service_depth(m, name) : -1;
         if (depth > 3 && !same_service(m, f, name))
             report_deep_import(ctx, file, imp, name, imp->name ? imp->name : name, depth);
         free(owned);
@@ -184,19 +129,19 @@ static void check_deep_chains(svc_check_ctx *ctx, size_t file)
         const svc_ref *ref = &facts->refs[k];
         if (ref->binding != SVC_BIND_IMPORT || !ref->resolved || !ref->raw) continue;
         if (ref->import_index < 0 || (size_t)ref->import_index >= facts->nimports) continue;
-        int depth = service_depth(m, ref->resolved);
+        int depth = svc_service_depth(m, ref->resolved);
         if (depth < 5 || same_service(m, f, ref->resolved)) continue;
         const svc_import *imp = &facts->imports[ref->import_index];
         if (imp->unresolved || !imp->target) continue;
         /* the head's depth: 0 for a package above the services module (`backend` of backend.services) */
-        int head = service_depth(m, imp->target);
+        int head = svc_service_depth(m, imp->target);
         if (head < 0) {
             if (!svc_dotted_within(ref->resolved, imp->target)) continue;
             head = 0;
         }
         if (head > 3) continue; /* a deep import: SVC201 reports it */
         /* only a chain through a module: `invoices.Invoice.objects` is attribute access on a class */
-        char *d4 = service_prefix(m, ref->resolved, 4);
+        char *d4 = svc_service_prefix(m, ref->resolved, 4);
         const char *d4_final = svc_model_resolve(m, d4); /* follows re-exports; a module stays itself */
         bool through_module = d4_final && svc_model_is_module(m, d4_final);
         free(d4);
@@ -204,9 +149,9 @@ static void check_deep_chains(svc_check_ctx *ctx, size_t file)
         /* the depth-3 module as written: the raw chain minus what resolves below depth 3 */
         int raw_parts = svc_dotted_depth(ref->raw);
         int d3_index = raw_parts - (depth - 3);
-        char *written3 = d3_index >= 1 ? first_parts(ref->raw, d3_index) : service_prefix(m, ref->resolved, 3);
-        char *abs3 = service_prefix(m, ref->resolved, 3);
-        char *abs4 = service_prefix(m, ref->resolved, 4);
+        char *written3 = d3_index >= 1 ? svc_dotted_head(ref->raw, (size_t)d3_index) : svc_service_prefix(m, ref->resolved, 3);
+        char *abs3 = svc_service_prefix(m, ref->resolved, 3);
+        char *abs4 = svc_service_prefix(m, ref->resolved, 4);
         svc_report(ctx, "SVC202", file, ref->span,
                    "`%s` chains %d levels down, through module `%s`; go no further than one member of `%s`: "
                    "`%s.%s`, re-exported by `%s` when needed",
@@ -262,7 +207,7 @@ static void check_app_imports(svc_check_ctx *ctx, size_t file)
         if (imp->unresolved || !imp->module) continue;
         const char *name = imp->kind == SVC_IMPORT_FROM ? imp->target : imp->module;
         if (!name) continue;
-        if (service_depth(m, name) >= 1) continue; /* the services package, even inside an app */
+        if (svc_service_depth(m, name) >= 1) continue; /* the services package, even inside an app */
         int app = app_of(m, name);
         if (app < 0) continue;
         const svc_app *a = &m->apps[app];
@@ -287,7 +232,7 @@ static void check_app_imports(svc_check_ctx *ctx, size_t file)
             const svc_ref *ref = &facts->refs[r];
             if (ref->binding != SVC_BIND_IMPORT || ref->import_index != (int)k || !ref->resolved) continue;
             if (strcmp(ref->resolved, a->module) == 0 || is_app_models(m, app, ref->resolved)) continue;
-            if (service_depth(m, ref->resolved) >= 1) continue;
+            if (svc_service_depth(m, ref->resolved) >= 1) continue;
             svc_report(ctx, "SVC203", file, imp->span,
                        "Django app `%s` is imported and used for `%s`; services import only an app's models "
                        "(`%s.models`)",

@@ -23,8 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "svcscope/rules.h"
 #include "svcscope/util.h"
+#include "rules_internal.h"
 
 static const char *base_name(const char *path)
 {

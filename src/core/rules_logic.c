@@ -25,19 +25,15 @@
  *    (there is nowhere to move the logic to yet; SVC100 says so).
  *  - Function-based views count as view methods: a top-level function of a `views`, `api` or
  *    `viewsets` module whose first parameter is `request`.
- *  - ORM writes are the ones SVC407 uses (svc_orm_write_call in rules_tasks.c): `form.save()`,
+ *  - ORM writes are the ones SVC407 uses (svc_orm_write_call in rules_calls.c): `form.save()`,
  *    `serializer.save()` and `super().save()` are Django's own API and are not reported. Calls in
  *    defs nested in the method count. Each write is one finding, at the call.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "svcscope/rules.h"
 #include "svcscope/util.h"
-
-/* Defined in rules_tasks.c (SVC407 uses the same notion of an ORM write and the same callee text). */
-bool svc_orm_write_call(const svc_model *m, const svc_facts *facts, const svc_call *call);
-char *svc_callee_one_line(const svc_call *call);
+#include "rules_internal.h"
 
 static const char *const glue_modules[] = {
     /* spec/RULES.md */

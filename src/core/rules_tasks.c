@@ -35,7 +35,7 @@
  *    depth, test modules and `conftest.py` (SVC103's business when misplaced) are excepted;
  *    `tasks.py` itself is reported (it does not end in `_tasks.py`).
  *  - SVC407 counts the body of the task and of defs nested in it (an inner function is still code
- *    of the task). ORM writes (see svc_orm_write_call below, shared with SVC501):
+ *    of the task). ORM writes (svc_orm_write_call in rules_calls.c, shared with SVC501):
  *      `bulk_create`, `bulk_update`, `get_or_create`, `update_or_create`: always;
  *      `create`, `update`: only through a manager (`objects` or a `*_set` in the chain), so
  *        `dict.update()` and `set.update()` are not writes;
@@ -47,52 +47,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "svcscope/rules.h"
+#include "svcscope/celery.h"
 #include "svcscope/task_destination.h"
 #include "svcscope/util.h"
-
-/* Shared with rules_logic.c (SVC501), declared there too: no rules-internal header exists yet.
- * True when the call writes through the Django ORM. */
-bool svc_orm_write_call(const svc_model *m, const svc_facts *facts, const svc_call *call);
-/* Shared with rules_logic.c: the callee on one line ("qs.filter(x=1).update"), malloc'd. */
-char *svc_callee_one_line(const svc_call *call);
+#include "rules_internal.h"
 
 /* ---- helpers ------------------------------------------------------------------- */
-
-static bool is_delay_attr(const char *attr)
-{
-    return attr && (strcmp(attr, "delay") == 0 || strcmp(attr, "apply_async") == 0);
-}
-
-/* The callee text without trailing whitespace: how long. */
-static size_t trimmed_len(const char *s)
-{
-    size_t n = strlen(s);
-    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r')) n--;
-    return n;
-}
-
-/*
- * For `<object>.<attr>(...)`: the object as text ("_send.delay" -> "_send"), or NULL when the
- * callee is not an attribute (a bare `delay(...)`). Allocated with malloc.
- */
-static char *callee_object(const svc_facts *facts, const svc_call *call)
-{
-    const char *text = call->ref >= 0 ? facts->refs[call->ref].raw : call->callee_text;
-    if (!text || !call->attr) return NULL;
-    size_t n = trimmed_len(text), alen = strlen(call->attr);
-    if (n <= alen || strncmp(text + n - alen, call->attr, alen) != 0) return NULL;
-    size_t i = n - alen;
-    while (i > 0 && (text[i - 1] == ' ' || text[i - 1] == '\t' || text[i - 1] == '\n' || text[i - 1] == '\r' ||
-                     text[i - 1] == '\\'))
-        i--;
-    if (i == 0 || text[i - 1] != '.') return NULL;
-    i--;
-    while (i > 0 && (text[i - 1] == ' ' || text[i - 1] == '\t' || text[i - 1] == '\n' || text[i - 1] == '\r' ||
-                     text[i - 1] == '\\'))
-        i--;
-    return i ? svc_xstrndup(text, i) : NULL;
-}
 
 /* The def the object of `<object>.delay` resolves to, when it is a def of the repo. */
 static bool delay_object_def(const svc_model *m, const svc_facts *facts, const svc_call *call, svc_defref *out)
@@ -249,7 +209,7 @@ static void check_queued_otherwise(svc_check_ctx *ctx, size_t i)
         const svc_ref *ref = &facts->refs[r];
         if ((ref->flags & (SVC_REF_CALLED | SVC_REF_STORE)) || !ref->resolved) continue;
         const char *dot = strrchr(ref->resolved, '.');
-        if (!dot || !is_delay_attr(dot + 1) || svc_model_in_misplaced_task(m, i, ref->scope)) continue;
+        if (!dot || !svc_attr_queues_task(dot + 1) || svc_model_in_misplaced_task(m, i, ref->scope)) continue;
         char *obj = svc_xstrndup(ref->resolved, (size_t)(dot - ref->resolved));
         long t = svc_model_task_named(m, obj);
         free(obj);
@@ -290,10 +250,10 @@ static void check_delay_outside(svc_check_ctx *ctx)
         const svc_facts *facts = f->facts;
         for (size_t c = 0; c < facts->ncalls; c++) {
             const svc_call *call = &facts->calls[c];
-            if (!is_delay_attr(call->attr)) continue;
+            if (!svc_attr_queues_task(call->attr)) continue;
             if (svc_model_in_misplaced_task(m, i, call->scope)) continue; /* SVC401's finding */
             if (svc_model_in_dispatch_function(m, i, call->scope)) continue; /* its callers are reported */
-            char *obj = callee_object(facts, call);
+            char *obj = svc_callee_object(facts, call);
             if (!obj) continue;
             if (svc_str_starts_with(obj, "super(")) { /* a Task subclass extending Celery's own */
                 free(obj);
@@ -455,7 +415,7 @@ static void check_wrapper_name(svc_check_ctx *ctx)
         unsigned char *seen = svc_xcalloc(facts->ndefs ? facts->ndefs : 1, 1);
         for (size_t c = 0; c < facts->ncalls; c++) {
             const svc_call *call = &facts->calls[c];
-            if (!is_delay_attr(call->attr)) continue;
+            if (!svc_attr_queues_task(call->attr)) continue;
             long t = svc_model_task_of_call(m, facts, call);
             if (t < 0) {
                 /* a wrapper the model found (same-module task) counts even if resolving failed */
@@ -514,113 +474,6 @@ static void check_tasks_module_name(svc_check_ctx *ctx)
 }
 
 /* ---- SVC407 ---------------------------------------------------------------------- */
-
-static bool any_component(const char *text, size_t n, bool (*pred)(const char *, size_t))
-{
-    size_t start = 0;
-    for (size_t i = 0; i <= n; i++) {
-        if (i == n || text[i] == '.') {
-            if (pred(text + start, i - start)) return true;
-            start = i + 1;
-        }
-    }
-    return false;
-}
-
-static bool is_manager_component(const char *s, size_t n)
-{
-    /* `objects`, `item_set`, also `objects.filter(...)` split as "filter(...)" */
-    while (n > 0 && (s[0] == ' ' || s[0] == '\n' || s[0] == '\t')) s++, n--;
-    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\n' || s[n - 1] == '\t')) n--;
-    if (n == 7 && strncmp(s, "objects", 7) == 0) return true;
-    return n > 4 && strncmp(s + n - 4, "_set", 4) == 0 && s[0] != '(';
-}
-
-/* The last dot-separated part of the first n bytes. */
-static void last_component(const char *s, size_t n, const char **out, size_t *outn)
-{
-    size_t i = n;
-    while (i > 0 && s[i - 1] != '.') i--;
-    *out = s + i;
-    *outn = n - i;
-}
-
-static bool component_is(const char *s, size_t n, const char *want)
-{
-    return strlen(want) == n && strncmp(s, want, n) == 0;
-}
-
-static bool component_ends(const char *s, size_t n, const char *suffix)
-{
-    size_t k = strlen(suffix);
-    return n >= k && strncmp(s + n - k, suffix, k) == 0;
-}
-
-bool svc_orm_write_call(const svc_model *m, const svc_facts *facts, const svc_call *call)
-{
-    static const char *const always[] = { "bulk_create", "bulk_update", "get_or_create", "update_or_create", NULL };
-    const char *attr = call->attr;
-    if (!attr) return false;
-    bool is_always = false;
-    for (size_t i = 0; always[i]; i++) is_always |= strcmp(attr, always[i]) == 0;
-    bool managed = strcmp(attr, "create") == 0 || strcmp(attr, "update") == 0;
-    bool instance = strcmp(attr, "save") == 0 || strcmp(attr, "delete") == 0;
-    if (!is_always && !managed && !instance) return false;
-
-    const svc_ref *ref = call->ref >= 0 ? &facts->refs[call->ref] : NULL;
-    if (ref && ref->resolved && svc_model_resolve(m, ref->resolved)) return false; /* a function of the repo */
-    char *obj = callee_object(facts, call);
-    if (!obj) return false;
-    size_t n = strlen(obj);
-    bool through_manager = any_component(obj, n, is_manager_component);
-    bool result = false;
-    if (is_always || through_manager) {
-        result = true;
-    } else if (instance) {
-        bool positional = false;
-        for (size_t a = 0; a < call->nargs; a++) positional |= call->args[a].keyword == NULL;
-        const char *last;
-        size_t lastn;
-        last_component(obj, n, &last, &lastn);
-        if (positional) result = false;
-        else if (ref && ref->binding == SVC_BIND_IMPORT) result = false; /* cache.delete(), a module's function */
-        else if (svc_str_starts_with(obj, "super(")) result = false;
-        else if (component_is(last, lastn, "form") || component_ends(last, lastn, "_form") ||
-                 component_is(last, lastn, "serializer") || component_ends(last, lastn, "_serializer") ||
-                 component_is(last, lastn, "formset") || component_ends(last, lastn, "_formset") ||
-                 component_is(last, lastn, "session") || component_is(last, lastn, "cache") ||
-                 component_is(last, lastn, "storage") || component_ends(last, lastn, "_storage"))
-            result = false;
-        else result = true;
-    }
-    free(obj);
-    return result;
-}
-
-char *svc_callee_one_line(const svc_call *call)
-{
-    const char *text = call->callee_text ? call->callee_text : call->attr ? call->attr : "";
-    svc_buf b = { 0 };
-    svc_buf_puts(&b, "");
-    for (const char *p = text; *p; p++) {
-        if (*p == '\\' || *p == '\n' || *p == '\r') {
-            /* a line continuation or a line break inside brackets: drop it and the indent after it */
-            const char *q = p;
-            if (*q == '\\') q++;
-            while (*q == '\r' || *q == '\n') q++;
-            if (q == p + 1 && *p == '\\') {
-                svc_buf_putc(&b, *p);
-                continue;
-            }
-            while (*q == ' ' || *q == '\t') q++;
-            while (b.len > 0 && (b.data[b.len - 1] == ' ' || b.data[b.len - 1] == '\t')) b.data[--b.len] = '\0';
-            p = q - 1;
-            continue;
-        }
-        svc_buf_putc(&b, *p == '\t' ? ' ' : *p);
-    }
-    return svc_buf_detach(&b);
-}
 
 static void check_logic_in_task(svc_check_ctx *ctx)
 {

@@ -4,6 +4,7 @@
 
 #include "env/build_report.h"
 #include "env/environment.h"
+#include "svcscope/fix.h"
 #include "svcscope/rules.h"
 #include "svcscope/util.h"
 #include "tui/project.h"
@@ -73,6 +74,7 @@ int tui_project_open(tui_project **out, const char *root, const tui_project_call
     announce(cb, TUI_LOAD_CHECKING);
     svc_check_options co = { 0 };
     p->diags = svc_check(p->model, &co);
+    svc_diagnostics_compute_fixes(p->model, p->diags); /* f and F pick the findings with a fix and preview it */
     index_findings(p);
     announce(cb, TUI_LOAD_INDEXING);
     p->xref = svc_xref_build(p->model);

@@ -14,6 +14,7 @@
 #include "core/facts_image.h"
 #include "core/prefilter.h"
 #include "svcscope/cache.h"
+#include "svcscope/fix.h"
 #include "svcscope/report.h"
 #include "svcscope/tree_report.h"
 #include "svcscope/util.h"
@@ -697,6 +698,7 @@ static void build(built *b, const char *root, const char *cache, bool check_only
     if (svc_model_build(&b->m, b->src, &b->cfg, &mo, &err) < 0) fail_msg("%s", err.message);
     svc_check_options co = { 0 };
     svc_diagnostics *d = svc_check(b->m, &co);
+    svc_diagnostics_compute_fixes(b->m, d);
     svc_report_options ro = { false, "test" };
     b->check_json = svc_report_render(b->m, d, SVC_FORMAT_JSON, &ro);
     svc_diagnostics_free(d);

@@ -43,6 +43,14 @@ static const tl_file base[] = {
     { NULL, NULL },
 };
 
+/* Checks with only `select` selected and computes the fixes, as the presenters that show them do. */
+static svc_diagnostics *check_fixes(const svc_model *m, const char *select)
+{
+    svc_diagnostics *d = tl_check(m, select);
+    svc_diagnostics_compute_fixes(m, d);
+    return d;
+}
+
 static char *make_repo(const tl_file *extra)
 {
     char *root = tl_tempdir();
@@ -200,7 +208,7 @@ static char *apply_one(const char *root, const char *code, const char *path, uns
 {
     tl_repo repo;
     tl_repo_open(&repo, root);
-    svc_diagnostics *d = tl_check(repo.model, code);
+    svc_diagnostics *d = check_fixes(repo.model, code);
     const svc_fix *fix = fix_of(d, code, path, row);
     if (!fix) {
         tl_dump(d);
@@ -220,7 +228,7 @@ static size_t apply_all(const char *root, const char *select, const char *code)
 {
     tl_repo repo;
     tl_repo_open(&repo, root);
-    svc_diagnostics *d = tl_check(repo.model, select);
+    svc_diagnostics *d = check_fixes(repo.model, select);
     SVC_VEC(const svc_fix *) fixes = { 0 };
     for (size_t i = 0; i < d->len; i++)
         if (d->items[i].fix && (!code || strcmp(d->items[i].rule->code, code) == 0)) svc_vec_push(&fixes, d->items[i].fix);
@@ -236,7 +244,7 @@ static void assert_no_fix(const char *root, const char *code, const char *path, 
 {
     tl_repo repo;
     tl_repo_open(&repo, root);
-    svc_diagnostics *d = tl_check(repo.model, code);
+    svc_diagnostics *d = check_fixes(repo.model, code);
     if (fix_of(d, code, path, row)) fail_msg("unexpected fix for %s at %s:%u", code, path, row);
     svc_diagnostics_free(d);
     tl_repo_close(&repo);
@@ -250,7 +258,7 @@ static void assert_fixed(const char *root, const char *code, const char *path)
     tl_repo_open(&repo, root);
     for (size_t i = 0; i < repo.model->nfiles; i++)
         if (repo.model->files[i].facts->nerrors) fail_msg("%s does not parse", repo.model->files[i].path);
-    svc_diagnostics *d = tl_check(repo.model, code);
+    svc_diagnostics *d = check_fixes(repo.model, code);
     size_t left = 0;
     for (size_t i = 0; i < d->len; i++)
         left += svc_str_starts_with(d->items[i].rule->code, code) && (!path || strcmp(d->items[i].path, path) == 0);
@@ -459,6 +467,50 @@ static const char multi_name[] = "import os\n"
                                  "def show(user):\n"
                                  "    return Client(get_credentials(user))\n";
 
+/* svc_check leaves fixes out; svc_diagnostics_compute_fixes computes each finding's once. */
+static void test_fixes_computed_on_request_once(void **state)
+{
+    (void)state;
+    const tl_file extra[] = { { "orders/views.py", multi_name }, { NULL, NULL } };
+    char *root = make_repo(extra);
+    tl_repo repo;
+    tl_repo_open(&repo, root);
+    svc_diagnostics *d = tl_check(repo.model, NULL);
+    assert_true(d->len >= 2);
+    for (size_t i = 0; i < d->len; i++) {
+        assert_null(d->items[i].fix);
+        assert_false(d->items[i].fix_computed);
+    }
+    svc_diagnostics_compute_fixes(repo.model, d);
+    const svc_fix **first = svc_xcalloc(d->len, sizeof *first);
+    size_t fixable = 0;
+    for (size_t i = 0; i < d->len; i++) {
+        assert_true(d->items[i].fix_computed);
+        first[i] = d->items[i].fix;
+        fixable += first[i] != NULL;
+    }
+    assert_int_equal(tl_count(d, "SVC201", "orders/views.py", 2), 2);
+    assert_true(fixable >= 2);
+    svc_diagnostics_compute_fixes(repo.model, d); /* nothing left to compute: the same fixes */
+    for (size_t i = 0; i < d->len; i++) assert_ptr_equal(d->items[i].fix, first[i]);
+    free(first);
+    svc_diagnostics_free(d);
+    tl_repo_close(&repo);
+    drop_repo(root);
+}
+
+/* The catalogue names a fixer for exactly the rules whose entry describes a fix. */
+static void test_catalogue_names_the_fixers(void **state)
+{
+    (void)state;
+    size_t n;
+    const svc_rule *rules = svc_rules(&n);
+    for (size_t i = 0; i < n; i++)
+        if ((rules[i].fix != NULL) != (rules[i].fixer != NULL))
+            fail_msg("%s has %s", rules[i].code,
+                     rules[i].fix ? "a fix described but no fixer" : "a fixer but no fix described");
+}
+
 static void test_201_multi_name_statement(void **state)
 {
     (void)state;
@@ -467,7 +519,7 @@ static void test_201_multi_name_statement(void **state)
     /* the first name only: the statement keeps the other one */
     tl_repo repo;
     tl_repo_open(&repo, root);
-    svc_diagnostics *d = tl_check(repo.model, "SVC201");
+    svc_diagnostics *d = check_fixes(repo.model, "SVC201");
     assert_int_equal(tl_count(d, "SVC201", "orders/views.py", 2), 2);
     const svc_fix *first = d->items[0].span.col < d->items[1].span.col ? d->items[0].fix : d->items[1].fix;
     assert_non_null(first);
@@ -636,7 +688,7 @@ static void test_201_crlf_and_bom(void **state)
     char *root = make_repo(extra);
     tl_repo repo;
     tl_repo_open(&repo, root);
-    svc_diagnostics *d = tl_check(repo.model, "SVC201");
+    svc_diagnostics *d = check_fixes(repo.model, "SVC201");
     const svc_fix *fix = NULL;
     for (size_t i = 0; i < d->len; i++)
         if (strcmp(d->items[i].path, "orders/views.py") == 0 && d->items[i].span.col == 50) fix = d->items[i].fix;
@@ -1350,7 +1402,7 @@ static void test_402_calls_wrapper(void **state)
     assert_no_fix(root, "SVC402", "orders/views.py", 9); /* countdown: an option the wrapper cannot pass */
     tl_repo repo;
     tl_repo_open(&repo, root);
-    svc_diagnostics *d = tl_check(repo.model, "SVC402");
+    svc_diagnostics *d = check_fixes(repo.model, "SVC402");
     const svc_fix *f6 = fix_of(d, "SVC402", "orders/views.py", 6);
     assert_non_null(f6);
     assert_int_equal(f6->applicability, SVC_FIX_UNSAFE);
@@ -1370,7 +1422,7 @@ static void test_402_calls_wrapper(void **state)
                 "    email_tasks.delay_send_receipt(order_id=5)\n");
     /* what is left has no fix */
     tl_repo_open(&repo, root);
-    d = tl_check(repo.model, "SVC402");
+    d = check_fixes(repo.model, "SVC402");
     assert_int_equal(tl_count(d, "SVC402", NULL, 0), 1);
     assert_null(d->items[0].fix);
     assert_int_equal(tl_file_named(repo.model, "orders/views.py")->facts->nerrors, 0);
@@ -1460,6 +1512,8 @@ static void test_402_module_name_taken(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fixes_computed_on_request_once),
+        cmocka_unit_test(test_catalogue_names_the_fixers),
         cmocka_unit_test(test_101_creates_init),
         cmocka_unit_test(test_101_services_root),
         cmocka_unit_test(test_104_creates_tests_init),

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "testlib.h"
+#include "svcscope/fix.h"
 #include "svcscope/util.h"
 
 static const tl_file repo[] = {
@@ -80,6 +81,7 @@ static void test_unused_noqa(void **state)
             assert_string_equal(x->message,
                                 "`# noqa` codes `SVC201`, `SVC999` suppress no svcscope finding on this line");
     }
+    svc_diagnostics_compute_fixes(r.model, d);
     char *text = fixed_text(root, d);
     assert_string_equal(text, "from services.billing.invoices import charge  # noqa: SVC201\n"
                               "from services.billing.invoices import charge as c  # noqa: SVC2\n"

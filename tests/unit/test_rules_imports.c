@@ -4,6 +4,7 @@
 
 #include "testlib.h"
 #include "svcscope/util.h"
+#include "core/service_names.h"
 
 /* Services and apps every test starts from; each test adds the files that use them. */
 static const tl_file base[] = {
@@ -265,44 +266,45 @@ static void test_svc201_services_root_named_by_config(void **state)
     close_fixture(&fx);
 }
 
+/* A services root under backend/; backend_package makes backend/ a package. */
+static const tl_file backend_root[] = {
+    { "backend/services/__init__.py", "" },
+    { "backend/services/integrations/__init__.py", "" },
+    { "backend/services/integrations/google_calendar.py", "def get_credentials(u):\n    pass\n" },
+    { "backend/orders/__init__.py", "" },
+    { "backend/orders/models.py", "from django.db import models\nclass Order(models.Model):\n    pass\n" },
+    { NULL, NULL },
+};
+
+/* backend/ is a package: `backend.services`, also written `services` when run from backend/ */
+static const tl_file backend_package[] = {
+    { "backend/__init__.py", "" },
+    { "backend/orders/views.py",
+      "from backend.services.integrations.google_calendar import get_credentials\n"
+      "from services.integrations.google_calendar import get_credentials as g\n"
+      "from backend.services.integrations import google_calendar\n"
+      "from ..services.integrations.google_calendar import get_credentials as h\n" },
+    { NULL, NULL },
+};
+
 static void test_svc201_backend_services_root(void **state)
 {
     (void)state;
     static const tl_file plain[] = {
         /* backend/ is not a package: it is on sys.path and the module is `services` */
         { "backend/manage.py", "import os\n" },
-        { "backend/services/__init__.py", "" },
-        { "backend/services/integrations/__init__.py", "" },
-        { "backend/services/integrations/google_calendar.py", "def get_credentials(u):\n    pass\n" },
-        { "backend/orders/__init__.py", "" },
-        { "backend/orders/models.py", "from django.db import models\nclass Order(models.Model):\n    pass\n" },
         { "backend/orders/views.py",
           "from services.integrations.google_calendar import get_credentials\n"
           "from services.integrations import google_calendar\n" },
         { NULL, NULL },
     };
     fixture fx;
-    open_fixture(&fx, plain, NULL, "SVC201");
+    open_fixture(&fx, backend_root, plain, "SVC201");
     the_finding(fx.diags, "SVC201", "backend/orders/views.py", 1);
     expect_total(fx.diags, 1);
     close_fixture(&fx);
 
-    static const tl_file package[] = {
-        /* backend/ is a package: `backend.services`, also written `services` when run from backend/ */
-        { "backend/__init__.py", "" },
-        { "backend/services/__init__.py", "" },
-        { "backend/services/integrations/__init__.py", "" },
-        { "backend/services/integrations/google_calendar.py", "def get_credentials(u):\n    pass\n" },
-        { "backend/orders/__init__.py", "" },
-        { "backend/orders/models.py", "from django.db import models\nclass Order(models.Model):\n    pass\n" },
-        { "backend/orders/views.py",
-          "from backend.services.integrations.google_calendar import get_credentials\n"
-          "from services.integrations.google_calendar import get_credentials as g\n"
-          "from backend.services.integrations import google_calendar\n"
-          "from ..services.integrations.google_calendar import get_credentials as h\n" },
-        { NULL, NULL },
-    };
-    open_fixture(&fx, package, NULL, "SVC201");
+    open_fixture(&fx, backend_root, backend_package, "SVC201");
     const svc_diagnostic *d = the_finding(fx.diags, "SVC201", "backend/orders/views.py", 1);
     assert_non_null(strstr(d->message, "import `google_calendar` from `backend.services.integrations`"));
     the_finding(fx.diags, "SVC201", "backend/orders/views.py", 2);
@@ -568,6 +570,62 @@ static void test_svc203_services_root_inside_an_app_folder(void **state)
     close_fixture(&fx);
 }
 
+/* ---- service depth and prefix (service_names.c, shared with the fixers) ------------------------ */
+
+static void expect_prefix(const svc_model *m, const char *dotted, int depth, const char *want)
+{
+    char *got = svc_service_prefix(m, dotted, depth);
+    if (strcmp(got, want) != 0) fail_msg("prefix %d of %s: expected %s, got %s", depth, dotted, want, got);
+    free(got);
+}
+
+/*
+ * The edges, as the rules have always read them: a name with fewer levels than asked, or outside
+ * services, comes back whole (never NULL); a depth of 1 or less is the services module as written.
+ * The fixers used to get NULL there: they now check svc_service_depth first.
+ */
+static void test_service_depth_and_prefix_edges(void **state)
+{
+    (void)state;
+    fixture fx;
+    open_fixture(&fx, base, NULL, "SVC2");
+    const svc_model *m = fx.repo.model;
+    assert_int_equal(svc_service_depth(m, "services"), 1);
+    assert_int_equal(svc_service_depth(m, "services.billing"), 2);
+    assert_int_equal(svc_service_depth(m, "services.integrations.google_calendar.credentials"), 4);
+    assert_int_equal(svc_service_depth(m, "orders.views"), -1);
+    assert_int_equal(svc_service_depth(m, "servicesx.billing"), -1);
+    expect_prefix(m, "services.integrations.google_calendar.credentials", 3, "services.integrations.google_calendar");
+    expect_prefix(m, "services.integrations.google_calendar.credentials", 2, "services.integrations");
+    expect_prefix(m, "services.integrations.google_calendar.credentials", 1, "services");
+    expect_prefix(m, "services.integrations.google_calendar.credentials", 0, "services");
+    expect_prefix(m, "services.billing", 3, "services.billing");      /* fewer levels: whole */
+    expect_prefix(m, "services.billing", 5, "services.billing");
+    expect_prefix(m, "services", 2, "services");
+    expect_prefix(m, "orders.views.order_total", 2, "orders.views.order_total"); /* outside: whole */
+    char *head = svc_dotted_head("a.b.c", 2);
+    assert_string_equal(head, "a.b");
+    free(head);
+    head = svc_dotted_head("a.b.c", 7);
+    assert_string_equal(head, "a.b.c");
+    free(head);
+    head = svc_dotted_head("a.b.c", 0);
+    assert_string_equal(head, "");
+    free(head);
+    close_fixture(&fx);
+
+    /* backend.services, also written from the bare `services` */
+    open_fixture(&fx, backend_root, backend_package, "SVC2");
+    m = fx.repo.model;
+    assert_int_equal(svc_service_depth(m, "backend.services.integrations.google_calendar"), 3);
+    assert_int_equal(svc_service_depth(m, "services.integrations.google_calendar"), 3);
+    assert_int_equal(svc_service_depth(m, "backend"), -1);
+    expect_prefix(m, "services.integrations.google_calendar.get_credentials", 2, "services.integrations");
+    expect_prefix(m, "backend.services.integrations.google_calendar", 1, "backend.services");
+    expect_prefix(m, "services.integrations", 1, "services");
+    close_fixture(&fx);
+}
+
 /* ---- without a services root ----------------------------------------------------------------- */
 
 static void test_no_services_root_no_import_findings(void **state)
@@ -604,6 +662,7 @@ int main(void)
         cmocka_unit_test(test_svc203_app_package_judged_by_its_uses),
         cmocka_unit_test(test_svc203_only_under_the_services_root),
         cmocka_unit_test(test_svc203_services_root_inside_an_app_folder),
+        cmocka_unit_test(test_service_depth_and_prefix_edges),
         cmocka_unit_test(test_no_services_root_no_import_findings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -151,7 +151,7 @@ static void test_model_and_fix_of_a_vanished_file(void **state)
     tl_repo r;
     tl_repo_open(&r, root);
     svc_diagnostics *d = svc_check(r.model, &(svc_check_options){ 0 });
-    svc_fixes_compute(r.model, d);
+    svc_diagnostics_compute_fixes(r.model, d);
     const svc_fix *fix = NULL;
     for (size_t i = 0; i < d->len && !fix; i++)
         if (d->items[i].fix && strcmp(d->items[i].path, "orders/views.py") == 0) fix = d->items[i].fix;
