@@ -6,7 +6,7 @@
 #include "svcscope/fix.h"
 #include "svcscope/rules.h"
 #include "svcscope/util.h"
-#include "tui/app.h"
+#include "tui/actions.h"
 #include "tui/editor.h"
 
 static tui_rect body(const tui_app *app, tui_pane pane)

@@ -1,6 +1,5 @@
 /* The explorer: start-up, loading, the main loop (terminal or script input), and the end. */
 #include <locale.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +7,8 @@
 
 #include "svcscope/quote.h"
 #include "tui/app.h"
+#include "tui/dispatch.h"
+#include "tui/frame.h"
 #include "tui/highlight.h"
 #include "tui/screen_dump.h"
 #include "tui/terminal.h"
@@ -15,46 +16,6 @@
 #include "tui/theme.h"
 
 #define LOADING_POLL_MS 100
-
-void app_message(tui_app *app, bool is_error, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(app->message, sizeof app->message, fmt, ap);
-    va_end(ap);
-    app->message_is_error = is_error;
-}
-
-void app_relayout(tui_app *app)
-{
-    tui_layout_compute(&app->layout, COLS, LINES, app->front, app->zoomed);
-}
-
-void app_focus(tui_app *app, tui_pane pane)
-{
-    app->focus = pane;
-    app->front[pane >= TUI_PANE_PROBLEMS] = pane;
-    if (app->zoomed != TUI_PANE_COUNT) app->zoomed = pane;
-    app_relayout(app);
-}
-
-void app_reload(tui_app *app)
-{
-    if (app->loader) {
-        app_message(app, false, "already loading");
-        return;
-    }
-    svc_error err = SVC_ERROR_INIT;
-    app->loading_batches = app->fixlog.batches;
-    app->loader = tui_loader_start(app->root, &err);
-    if (!app->loader) app_message(app, true, "%s", err.message);
-}
-
-void app_reload_after_change(tui_app *app)
-{
-    if (app->loader) app->reload_pending = true;
-    else app_reload(app);
-}
 
 /*
  * Takes a finished load (waiting for it when asked) and shows it in every pane. Not while a fix
@@ -93,13 +54,6 @@ static void take_load(tui_app *app, bool wait)
     tui_project_free(old);
 }
 
-tui_scope app_scope(tui_pane pane)
-{
-    static const tui_scope scopes[TUI_PANE_COUNT] = { TUI_SCOPE_TREE, TUI_SCOPE_SOURCE, TUI_SCOPE_PROBLEMS,
-                                                      TUI_SCOPE_CALLERS };
-    return pane < TUI_PANE_COUNT ? scopes[pane] : TUI_SCOPE_GLOBAL;
-}
-
 /* ---- input ------------------------------------------------------------------------------------ */
 
 static void read_terminal(tui_app *app)
@@ -115,13 +69,13 @@ static void read_terminal(tui_app *app)
             return;
         }
         if (wch == KEY_MOUSE) {
-            app_handle_mouse(app);
+            dispatch_mouse(app);
             return;
         }
-        app_handle_key(app, tui_key_normalize(TUI_KEY_FN((int)wch)));
+        dispatch_key(app, tui_key_normalize(TUI_KEY_FN((int)wch)));
         return;
     }
-    app_handle_key(app, tui_key_normalize((int)wch));
+    dispatch_key(app, tui_key_normalize((int)wch));
 }
 
 /* One step of the script; false (with why) when the script is wrong or a dump fails. */
@@ -130,7 +84,7 @@ static bool run_script_step(tui_app *app, char *why, size_t size)
     tui_step step;
     if (!tui_script_next(app->script, &step, why, size)) return false;
     switch (step.kind) {
-    case TUI_STEP_KEY: app_handle_key(app, step.key); break;
+    case TUI_STEP_KEY: dispatch_key(app, step.key); break;
     case TUI_STEP_SAVE_DISPLAY:
     case TUI_STEP_SAVE_ATTRS:
         if (tui_screen_dump(step.arg, step.kind == TUI_STEP_SAVE_ATTRS) < 0) {
@@ -167,7 +121,7 @@ static int main_loop(tui_app *app, char *why, size_t size)
 {
     while (!app->quit) {
         take_load(app, false);
-        app_draw(app);
+        frame_draw(app);
         if (!app->headless) read_terminal(app);
         else if (!run_script_step(app, why, size)) return 2;
     }

@@ -3,7 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tui/app.h"
+#include "tui/actions.h"
+#include "tui/dispatch.h"
 #include "tui/terminal.h"
 
 static void apply_filter(tui_app *app)
@@ -149,7 +150,7 @@ static void fix_key(tui_app *app, tui_request req)
     }
 }
 
-void app_handle_key(tui_app *app, int key)
+void dispatch_key(tui_app *app, int key)
 {
     if (app->layout.too_small) {
         if (tui_key_request(key, TUI_SCOPE_GLOBAL) == TUI_REQ_QUIT) app->quit = true;
@@ -224,7 +225,7 @@ static void mouse_wheel(tui_app *app, tui_pane pane, long delta)
     }
 }
 
-void app_handle_mouse(tui_app *app)
+void dispatch_mouse(tui_app *app)
 {
     MEVENT ev;
     if (getmouse(&ev) != OK || app->layout.too_small || app->prompt_open || help_view_is_open(&app->help)) return;

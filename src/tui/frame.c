@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tui/app.h"
+#include "tui/frame.h"
 #include "tui/status.h"
 #include "tui/text.h"
 #include "tui/theme.h"
@@ -167,7 +167,7 @@ static void draw_bottom(tui_app *app)
     }
 }
 
-void app_draw(tui_app *app)
+void frame_draw(tui_app *app)
 {
     erase();
     if (app->layout.too_small) {

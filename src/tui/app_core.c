@@ -1,0 +1,56 @@
+/*
+ * The explorer's core: messages, focus, layout and (re)loading. It calls nothing above it: input
+ * (dispatch.c), the frame (frame.c) and the actions between panes (actions.c) call it.
+ */
+#include <curses.h>
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "tui/app.h"
+
+void app_message(tui_app *app, bool is_error, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(app->message, sizeof app->message, fmt, ap);
+    va_end(ap);
+    app->message_is_error = is_error;
+}
+
+void app_relayout(tui_app *app)
+{
+    tui_layout_compute(&app->layout, COLS, LINES, app->front, app->zoomed);
+}
+
+void app_focus(tui_app *app, tui_pane pane)
+{
+    app->focus = pane;
+    app->front[pane >= TUI_PANE_PROBLEMS] = pane;
+    if (app->zoomed != TUI_PANE_COUNT) app->zoomed = pane;
+    app_relayout(app);
+}
+
+void app_reload(tui_app *app)
+{
+    if (app->loader) {
+        app_message(app, false, "already loading");
+        return;
+    }
+    svc_error err = SVC_ERROR_INIT;
+    app->loading_batches = app->fixlog.batches;
+    app->loader = tui_loader_start(app->root, &err);
+    if (!app->loader) app_message(app, true, "%s", err.message);
+}
+
+void app_reload_after_change(tui_app *app)
+{
+    if (app->loader) app->reload_pending = true;
+    else app_reload(app);
+}
+
+tui_scope app_scope(tui_pane pane)
+{
+    static const tui_scope scopes[TUI_PANE_COUNT] = { TUI_SCOPE_TREE, TUI_SCOPE_SOURCE, TUI_SCOPE_PROBLEMS,
+                                                      TUI_SCOPE_CALLERS };
+    return pane < TUI_PANE_COUNT ? scopes[pane] : TUI_SCOPE_GLOBAL;
+}
