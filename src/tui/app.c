@@ -14,6 +14,7 @@
 #include "tui/terminal.h"
 #include "tui/text.h"
 #include "tui/theme.h"
+#include "tui/view_table.h"
 
 #define LOADING_POLL_MS 100
 
@@ -44,10 +45,8 @@ static void take_load(tui_app *app, bool wait)
     app->project = project;
     /* The fixes applied before this load started are in its files: their findings are gone. */
     app->fixlog.reloaded = batches;
-    tree_view_load(&app->tree, project);
-    source_view_set_project(&app->source, project, app->layout.body[TUI_PANE_SOURCE]);
-    problems_view_set_project(&app->problems, project);
-    callers_view_set_project(&app->callers, project);
+    for (int p = 0; p < TUI_PANE_COUNT; p++)
+        if (app->panes[p].ops->set_project) app->panes[p].ops->set_project(&app->panes[p], project);
     const tree_node *selected = tree_view_selected(&app->tree);
     /* The panes keep what they showed: the tree selection is already followed. */
     app->followed_node = old && selected ? (long)(selected - app->tree.model.items) : -1;
@@ -132,10 +131,7 @@ static int main_loop(tui_app *app, char *why, size_t size)
 
 static void app_free(tui_app *app)
 {
-    tree_view_free(&app->tree);
-    source_view_free(&app->source);
-    problems_view_free(&app->problems);
-    callers_view_free(&app->callers);
+    tui_views_free(app);
     help_view_close(&app->help);
     fix_view_close(&app->fix);
     tui_fix_log_free(&app->fixlog);
@@ -162,9 +158,7 @@ static int run(const char *path, const tui_options *opts, svc_theme theme)
     app.front[0] = TUI_PANE_TREE;
     app.front[1] = TUI_PANE_PROBLEMS;
     app.zoomed = TUI_PANE_COUNT;
-    source_view_init(&app.source);
-    problems_view_init(&app.problems);
-    callers_view_init(&app.callers);
+    tui_views_init(&app);
     fix_view_init(&app.fix);
     app.source.log = &app.fixlog;
     app.problems.log = &app.fixlog;

@@ -18,6 +18,7 @@
 #include "tui/source_view.h"
 #include "tui/tree_view.h"
 #include "tui/tui.h"
+#include "tui/view.h"
 
 typedef struct tui_app {
     tui_options opts;
@@ -33,6 +34,7 @@ typedef struct tui_app {
     source_view source;
     problems_view problems;
     callers_view callers;
+    tui_view panes[TUI_PANE_COUNT];   /* the panes as the frame and input see them, in Tab order (view_table.c) */
     long followed_node;          /* tree node the other panes last followed, -1 */
 
     tui_pane focus;
@@ -63,7 +65,7 @@ void app_reload(tui_app *app);
 /* After the program changed files: a reload now, or right after the one under way. */
 void app_reload_after_change(tui_app *app);
 
-/* The key scope of a pane. */
-tui_scope app_scope(tui_pane pane);
+/* The key scope of a pane: its own keys, then the global ones. */
+tui_scope app_scope(const tui_app *app, tui_pane pane);
 
 #endif

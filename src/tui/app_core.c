@@ -20,6 +20,7 @@ void app_message(tui_app *app, bool is_error, const char *fmt, ...)
 void app_relayout(tui_app *app)
 {
     tui_layout_compute(&app->layout, COLS, LINES, app->front, app->zoomed);
+    for (int p = 0; p < TUI_PANE_COUNT; p++) app->panes[p].rect = app->layout.body[p];
 }
 
 void app_focus(tui_app *app, tui_pane pane)
@@ -48,9 +49,7 @@ void app_reload_after_change(tui_app *app)
     else app_reload(app);
 }
 
-tui_scope app_scope(tui_pane pane)
+tui_scope app_scope(const tui_app *app, tui_pane pane)
 {
-    static const tui_scope scopes[TUI_PANE_COUNT] = { TUI_SCOPE_TREE, TUI_SCOPE_SOURCE, TUI_SCOPE_PROBLEMS,
-                                                      TUI_SCOPE_CALLERS };
-    return pane < TUI_PANE_COUNT ? scopes[pane] : TUI_SCOPE_GLOBAL;
+    return pane < TUI_PANE_COUNT ? app->panes[pane].ops->scope : TUI_SCOPE_GLOBAL;
 }

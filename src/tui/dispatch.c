@@ -9,16 +9,17 @@
 
 static void apply_filter(tui_app *app)
 {
-    if (app->prompt_pane == TUI_PANE_TREE) tree_view_set_filter(&app->tree, app->prompt);
-    else problems_view_set_filter(&app->problems, app->prompt);
+    tui_view *v = &app->panes[app->prompt_pane];
+    v->ops->set_filter(v, app->prompt);
 }
 
+/* The filter of a pane that has one; from the others, the tree's. */
 static void open_prompt(tui_app *app)
 {
-    app->prompt_pane = app->focus == TUI_PANE_PROBLEMS ? TUI_PANE_PROBLEMS : TUI_PANE_TREE;
+    app->prompt_pane = app->panes[app->focus].ops->set_filter ? app->focus : TUI_PANE_TREE;
     app_focus(app, app->prompt_pane);
-    const char *current = app->prompt_pane == TUI_PANE_TREE ? app->tree.filter : app->problems.filter;
-    snprintf(app->prompt, sizeof app->prompt, "%s", current);
+    const tui_view *v = &app->panes[app->prompt_pane];
+    snprintf(app->prompt, sizeof app->prompt, "%s", v->ops->filter(v));
     app->prompt_open = true;
 }
 
@@ -70,10 +71,17 @@ static void cycle_focus(tui_app *app, int step)
     app_focus(app, (tui_pane)((app->focus + TUI_PANE_COUNT + step) % TUI_PANE_COUNT));
 }
 
+static bool has_filter(const tui_view *v)
+{
+    return v->ops->filter && v->ops->filter(v)[0];
+}
+
+/* Esc: the focused pane's filter, else the tree's, else the zoom goes. */
 static void cancel(tui_app *app)
 {
-    if (app->focus == TUI_PANE_PROBLEMS && app->problems.filter[0]) problems_view_set_filter(&app->problems, "");
-    else if (app->tree.filter[0]) tree_view_set_filter(&app->tree, "");
+    tui_view *focused = &app->panes[app->focus], *tree = &app->panes[TUI_PANE_TREE];
+    if (has_filter(focused)) focused->ops->set_filter(focused, "");
+    else if (has_filter(tree)) tree->ops->set_filter(tree, "");
     else if (app->zoomed != TUI_PANE_COUNT) {
         app->zoomed = TUI_PANE_COUNT;
         app_relayout(app);
@@ -101,35 +109,6 @@ static bool global_request(tui_app *app, tui_request req)
     }
 }
 
-static void pane_request(tui_app *app, tui_request req)
-{
-    int height = app->layout.body[app->focus].h;
-    switch (app->focus) {
-    case TUI_PANE_TREE:
-        if (tree_view_request(&app->tree, req, height)) app_follow_tree(app);
-        break;
-    case TUI_PANE_SOURCE:
-        if (req == TUI_REQ_SOURCE_CALLERS) app_show_callers(app);
-        else source_view_request(&app->source, req, app->layout.body[TUI_PANE_SOURCE]);
-        break;
-    case TUI_PANE_PROBLEMS:
-        if (req == TUI_REQ_OPEN) {
-            const svc_diagnostic *d = problems_view_selected(&app->problems);
-            const tui_fix_entry *e = problems_view_selected_applied(&app->problems);
-            if (d) app_show_finding(app, d, true);
-            else if (e) app_show_applied(app, e);
-        } else {
-            problems_view_request(&app->problems, req, height);
-        }
-        break;
-    case TUI_PANE_CALLERS:
-        if (req == TUI_REQ_OPEN_SITE) app_open_site(app);
-        else callers_view_request(&app->callers, req, height);
-        break;
-    case TUI_PANE_COUNT: break;
-    }
-}
-
 /* Keys while the fix overlay is open: its own, movement, and the few that work everywhere. */
 static void fix_key(tui_app *app, tui_request req)
 {
@@ -148,6 +127,44 @@ static void fix_key(tui_app *app, tui_request req)
     case TUI_REQ_SUSPEND: global_request(app, req); break;
     default: fix_view_scroll(&app->fix, req, COLS, LINES); break;
     }
+}
+
+/* Enter in the problems: the finding (or the applied fix) in the source. */
+static void open_problem(tui_app *app)
+{
+    const svc_diagnostic *d = problems_view_selected(&app->problems);
+    const tui_fix_entry *e = problems_view_selected_applied(&app->problems);
+    if (d) app_show_finding(app, d, true);
+    else if (e) app_show_applied(app, e);
+}
+
+/* Requests that work on the project, whichever pane has the focus: false when `req` is none. */
+static bool project_request(tui_app *app, tui_request req)
+{
+    switch (req) {
+    case TUI_REQ_FILTER: open_prompt(app); return true;
+    case TUI_REQ_NEXT_VIOLATION: app_next_finding(app, true); return true;
+    case TUI_REQ_PREV_VIOLATION: app_next_finding(app, false); return true;
+    case TUI_REQ_CALLERS:
+    case TUI_REQ_SOURCE_CALLERS: app_show_callers(app); return true;
+    case TUI_REQ_EDIT: app_edit(app); return true;
+    case TUI_REQ_FIX: app_fix_preview(app, false); return true;
+    case TUI_REQ_FIX_ALL: app_fix_preview(app, true); return true;
+    case TUI_REQ_UNDO: app_fix_undo(app); return true;
+    case TUI_REQ_OPEN: open_problem(app); return true;
+    case TUI_REQ_OPEN_SITE: app_open_site(app); return true;
+    default: return false;
+    }
+}
+
+/* What the app does after a view reacted to input. */
+static void react(tui_app *app, const tui_view *v, tui_reaction r)
+{
+    if (r & TUI_REACT_QUIT) app->quit = true;
+    if (r & TUI_REACT_FOLLOW) app_follow_tree(app);
+    if ((r & TUI_REACT_ACTIVATE) && v->ops->activate != TUI_REQ_NONE) project_request(app, v->ops->activate);
+    if (r & TUI_REACT_RELOAD) app_reload_after_change(app);
+    if (r & TUI_REACT_RELAYOUT) app_relayout(app);
 }
 
 void dispatch_key(tui_app *app, int key)
@@ -170,60 +187,21 @@ void dispatch_key(tui_app *app, int key)
         fix_key(app, tui_key_request(key, TUI_SCOPE_FIX));
         return;
     }
-    tui_request req = tui_key_request(key, app_scope(app->focus));
+    tui_request req = tui_key_request(key, app_scope(app, app->focus));
     if (req == TUI_REQ_NONE || global_request(app, req)) return;
     if (!app->project) {
-        char *say = tui_keys_say(app_scope(app->focus), 1, TUI_REQ_RELOAD, NULL, "tries again");
+        char *say = tui_keys_say(app_scope(app, app->focus), 1, TUI_REQ_RELOAD, NULL, "tries again");
         if (app->loader) app_message(app, false, "still loading");
         else app_message(app, false, "nothing loaded%s%s", *say ? ": " : "", say);
         free(say);
         return;
     }
-    switch (req) {
-    case TUI_REQ_FILTER: open_prompt(app); break;
-    case TUI_REQ_NEXT_VIOLATION: app_next_finding(app, true); break;
-    case TUI_REQ_PREV_VIOLATION: app_next_finding(app, false); break;
-    case TUI_REQ_CALLERS: app_show_callers(app); break;
-    case TUI_REQ_EDIT: app_edit(app); break;
-    case TUI_REQ_FIX: app_fix_preview(app, false); break;
-    case TUI_REQ_FIX_ALL: app_fix_preview(app, true); break;
-    case TUI_REQ_UNDO: app_fix_undo(app); break;
-    default: pane_request(app, req); break;
-    }
+    if (project_request(app, req)) return;
+    tui_view *v = &app->panes[app->focus];
+    react(app, v, v->ops->request(v, app, req));
 }
 
 /* ---- mouse ------------------------------------------------------------------------------------ */
-
-static void mouse_click(tui_app *app, tui_pane pane, int row, bool twice)
-{
-    tui_rect r = app->layout.body[pane];
-    switch (pane) {
-    case TUI_PANE_TREE:
-        tree_view_click(&app->tree, row, r.h, twice);
-        app_follow_tree(app);
-        break;
-    case TUI_PANE_SOURCE: source_view_click(&app->source, row, r); break;
-    case TUI_PANE_PROBLEMS:
-        if (tui_list_click(&app->problems.list, row) && twice) pane_request(app, TUI_REQ_OPEN);
-        break;
-    case TUI_PANE_CALLERS:
-        if (tui_list_click(&app->callers.list, row) && twice) app_open_site(app);
-        break;
-    case TUI_PANE_COUNT: break;
-    }
-}
-
-static void mouse_wheel(tui_app *app, tui_pane pane, long delta)
-{
-    tui_rect r = app->layout.body[pane];
-    switch (pane) {
-    case TUI_PANE_TREE: tree_view_scroll(&app->tree, delta, r.h); break;
-    case TUI_PANE_SOURCE: source_view_scroll(&app->source, delta, r); break;
-    case TUI_PANE_PROBLEMS: tui_list_scroll(&app->problems.list, delta, r.h); break;
-    case TUI_PANE_CALLERS: tui_list_scroll(&app->callers.list, delta, r.h); break;
-    case TUI_PANE_COUNT: break;
-    }
-}
 
 void dispatch_mouse(tui_app *app)
 {
@@ -239,13 +217,14 @@ void dispatch_mouse(tui_app *app)
     bool on_title = false;
     tui_pane pane = tui_layout_pane_at(&app->layout, ev.y, ev.x, &on_title);
     if (pane == TUI_PANE_COUNT || !app->project) return;
+    tui_view *v = &app->panes[pane];
     long wheel = 0;
     if (ev.bstate & BUTTON4_PRESSED) wheel = -3;
 #ifdef BUTTON5_PRESSED
     if (ev.bstate & BUTTON5_PRESSED) wheel = 3;
 #endif
     if (wheel) {
-        mouse_wheel(app, pane, wheel);
+        if (v->ops->wheel) react(app, v, v->ops->wheel(v, app, wheel));
         return;
     }
     if (!(ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED))) return;
@@ -255,5 +234,6 @@ void dispatch_mouse(tui_app *app)
         return;
     }
     app_focus(app, pane);
-    mouse_click(app, pane, ev.y - app->layout.body[pane].y, (ev.bstate & BUTTON1_DOUBLE_CLICKED) != 0);
+    if (v->ops->click)
+        react(app, v, v->ops->click(v, app, ev.y - v->rect.y, ev.x - v->rect.x, (ev.bstate & BUTTON1_DOUBLE_CLICKED) != 0));
 }

@@ -8,17 +8,17 @@
 #include "tui/text.h"
 #include "tui/theme.h"
 
+static const char *pane_name(const tui_app *app, tui_pane pane)
+{
+    return app->panes[pane].ops->name;
+}
+
+/* What the pane's title says after its name. */
 static void pane_info(tui_app *app, tui_pane pane, char *buf, size_t size)
 {
+    const tui_view *v = &app->panes[pane];
     buf[0] = '\0';
-    if (!app->project) return;
-    switch (pane) {
-    case TUI_PANE_TREE: tree_view_title(&app->tree, buf, size); break;
-    case TUI_PANE_SOURCE: source_view_title(&app->source, buf, size); break;
-    case TUI_PANE_PROBLEMS: problems_view_title(&app->problems, buf, size); break;
-    case TUI_PANE_CALLERS: callers_view_title(&app->callers, buf, size); break;
-    case TUI_PANE_COUNT: break;
-    }
+    if (app->project && v->ops->title) v->ops->title(v, buf, size);
 }
 
 static void draw_title(tui_app *app, tui_pane pane)
@@ -31,10 +31,10 @@ static void draw_title(tui_app *app, tui_pane pane)
         /* Two panes share this place: both names, the one shown in brackets. */
         tui_pane first = pane <= TUI_PANE_SOURCE ? TUI_PANE_TREE : TUI_PANE_PROBLEMS;
         tui_pane second = tui_pane_partner(first);
-        snprintf(name, sizeof name, " %s%s%s %s%s%s", first == pane ? "[" : "", tui_pane_name(first),
-                 first == pane ? "]" : "", second == pane ? "[" : "", tui_pane_name(second), second == pane ? "]" : "");
+        snprintf(name, sizeof name, " %s%s%s %s%s%s", first == pane ? "[" : "", pane_name(app, first),
+                 first == pane ? "]" : "", second == pane ? "[" : "", pane_name(app, second), second == pane ? "]" : "");
     } else {
-        snprintf(name, sizeof name, " %s%s", tui_pane_name(pane), app->zoomed == pane ? " (zoomed, z restores)" : "");
+        snprintf(name, sizeof name, " %s%s", pane_name(app, pane), app->zoomed == pane ? " (zoomed, z restores)" : "");
     }
     int x = tui_put(r.y, r.x, r.w, name, attr);
     char info[600];
@@ -60,7 +60,7 @@ static void draw_loading(tui_app *app, tui_rect r)
             at += part;
             while (at < n && msg[at] == ' ') at++;
         }
-        char *say = tui_keys_say(app_scope(app->focus), 2, TUI_REQ_RELOAD, NULL, "tries again", TUI_REQ_QUIT, NULL,
+        char *say = tui_keys_say(app_scope(app, app->focus), 2, TUI_REQ_RELOAD, NULL, "tries again", TUI_REQ_QUIT, NULL,
                                  "quits");
         if (row < r.h && *say) {
             int x = tui_put(r.y + row, r.x + 1, r.w - 1, say, tui_attr(TUI_EL_NOTE));
@@ -85,20 +85,15 @@ static void draw_loading(tui_app *app, tui_rect r)
 
 static void draw_pane(tui_app *app, tui_pane pane)
 {
-    tui_rect r = app->layout.body[pane];
-    bool focused = app->focus == pane;
+    tui_view *v = &app->panes[pane];
+    tui_rect r = v->rect;
     if (!app->project) {
+        /* The tree's place (or the pane zoomed) tells how the load goes. */
         if (pane == TUI_PANE_TREE || app->zoomed == pane) draw_loading(app, r);
         else for (int i = 0; i < r.h; i++) tui_fill(r.y + i, r.x, r.w, tui_attr(TUI_EL_NORMAL));
         return;
     }
-    switch (pane) {
-    case TUI_PANE_TREE: tree_view_draw(&app->tree, r, focused); break;
-    case TUI_PANE_SOURCE: source_view_draw(&app->source, r, focused); break;
-    case TUI_PANE_PROBLEMS: problems_view_draw(&app->problems, r, focused); break;
-    case TUI_PANE_CALLERS: callers_view_draw(&app->callers, r, focused); break;
-    case TUI_PANE_COUNT: break;
-    }
+    v->ops->draw(v, app->focus == pane);
 }
 
 static void draw_separators(const tui_layout *l)
@@ -150,7 +145,7 @@ static void draw_bottom(tui_app *app)
     tui_status_draw(app->layout.status_row, COLS, &st);
     if (app->prompt_open) {
         char label[64];
-        snprintf(label, sizeof label, "Filter %s: ", app->prompt_pane == TUI_PANE_TREE ? "tree by name" : "problems");
+        snprintf(label, sizeof label, "Filter %s: ", app->panes[app->prompt_pane].ops->filter_label);
         tui_prompt_draw(app->layout.hint_row, COLS, label, app->prompt);
     } else if (fix_view_is_open(&app->fix) && !help_view_is_open(&app->help)) {
         /* The keys that do something now: a safe preview's, an unsafe one's, or closing a result. */
@@ -163,7 +158,7 @@ static void draw_bottom(tui_app *app)
         else
             tui_hints_draw_only(app->layout.hint_row, COLS, TUI_SCOPE_FIX, result, 1);
     } else {
-        tui_hints_draw(app->layout.hint_row, COLS, help_view_is_open(&app->help) ? TUI_SCOPE_GLOBAL : app_scope(app->focus));
+        tui_hints_draw(app->layout.hint_row, COLS, help_view_is_open(&app->help) ? TUI_SCOPE_GLOBAL : app_scope(app, app->focus));
     }
 }
 
