@@ -132,8 +132,6 @@ static int main_loop(tui_app *app, char *why, size_t size)
 static void app_free(tui_app *app)
 {
     tui_views_free(app);
-    help_view_close(&app->help);
-    fix_view_close(&app->fix);
     tui_fix_log_free(&app->fixlog);
     tui_project_free(app->project);
     tui_loader_abandon(app->loader);
@@ -159,7 +157,6 @@ static int run(const char *path, const tui_options *opts, svc_theme theme)
     app.front[1] = TUI_PANE_PROBLEMS;
     app.zoomed = TUI_PANE_COUNT;
     tui_views_init(&app);
-    fix_view_init(&app.fix);
     app.source.log = &app.fixlog;
     app.problems.log = &app.fixlog;
 

@@ -14,11 +14,20 @@
 #include "tui/layout.h"
 #include "tui/loader.h"
 #include "tui/problems_view.h"
+#include "tui/prompt_view.h"
 #include "tui/script.h"
 #include "tui/source_view.h"
 #include "tui/tree_view.h"
 #include "tui/tui.h"
 #include "tui/view.h"
+
+/* The overlays, bottom first: the top one open takes the keys and the hint line. */
+typedef enum tui_overlay {
+    TUI_OVERLAY_FIX,
+    TUI_OVERLAY_HELP,
+    TUI_OVERLAY_PROMPT,
+    TUI_OVERLAY_COUNT,
+} tui_overlay;
 
 typedef struct tui_app {
     tui_options opts;
@@ -47,9 +56,8 @@ typedef struct tui_app {
     bool reload_pending;         /* files changed while a load was under way: load again after it */
     unsigned loading_batches;    /* fixlog.batches when the load under way started */
 
-    bool prompt_open;
-    tui_pane prompt_pane;        /* the pane the filter applies to */
-    char prompt[256];
+    prompt_view prompt;          /* the filter prompt, on the hint line */
+    tui_view overlays[TUI_OVERLAY_COUNT];  /* over the panes, bottom first (view_table.c) */
 
     /* Room for a whole core error (svc_error) and the words the explorer puts around it. */
     char message[sizeof ((svc_error *)0)->message + 256];
@@ -65,6 +73,8 @@ void app_reload(tui_app *app);
 /* After the program changed files: a reload now, or right after the one under way. */
 void app_reload_after_change(tui_app *app);
 
+/* The overlay open on top, which takes the keys, or NULL. */
+tui_view *app_top_overlay(tui_app *app);
 /* The key scope of a pane: its own keys, then the global ones. */
 tui_scope app_scope(const tui_app *app, tui_pane pane);
 

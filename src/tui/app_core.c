@@ -21,6 +21,7 @@ void app_relayout(tui_app *app)
 {
     tui_layout_compute(&app->layout, COLS, LINES, app->front, app->zoomed);
     for (int p = 0; p < TUI_PANE_COUNT; p++) app->panes[p].rect = app->layout.body[p];
+    for (int o = 0; o < TUI_OVERLAY_COUNT; o++) app->overlays[o].rect = (tui_rect){ 0, 0, LINES, COLS };
 }
 
 void app_focus(tui_app *app, tui_pane pane)
@@ -47,6 +48,13 @@ void app_reload_after_change(tui_app *app)
 {
     if (app->loader) app->reload_pending = true;
     else app_reload(app);
+}
+
+tui_view *app_top_overlay(tui_app *app)
+{
+    for (int o = TUI_OVERLAY_COUNT - 1; o >= 0; o--)
+        if (app->overlays[o].ops->is_open(&app->overlays[o])) return &app->overlays[o];
+    return NULL;
 }
 
 tui_scope app_scope(const tui_app *app, tui_pane pane)

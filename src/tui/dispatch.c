@@ -1,4 +1,4 @@
-/* What keys and mouse events do: the filter prompt, requests for the whole app or the focused pane. */
+/* What keys and mouse events do: in the overlay on top, in the focused pane, or in the whole app. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,65 +6,6 @@
 #include "tui/actions.h"
 #include "tui/dispatch.h"
 #include "tui/terminal.h"
-
-static void apply_filter(tui_app *app)
-{
-    tui_view *v = &app->panes[app->prompt_pane];
-    v->ops->set_filter(v, app->prompt);
-}
-
-/* The filter of a pane that has one; from the others, the tree's. */
-static void open_prompt(tui_app *app)
-{
-    app->prompt_pane = app->panes[app->focus].ops->set_filter ? app->focus : TUI_PANE_TREE;
-    app_focus(app, app->prompt_pane);
-    const tui_view *v = &app->panes[app->prompt_pane];
-    snprintf(app->prompt, sizeof app->prompt, "%s", v->ops->filter(v));
-    app->prompt_open = true;
-}
-
-static void prompt_key(tui_app *app, int key)
-{
-    size_t len = strlen(app->prompt);
-    if (key == TUI_KEY_ESC) {
-        app->prompt[0] = '\0';
-        apply_filter(app);
-        app->prompt_open = false;
-    } else if (key == TUI_KEY_ENTER) {
-        app->prompt_open = false;
-        if (app->prompt_pane == TUI_PANE_TREE) app_follow_tree(app);
-    } else if (key == TUI_KEY_FN(KEY_BACKSPACE)) {
-        /* Drop the last code point, not the last byte. */
-        while (len > 0 && ((unsigned char)app->prompt[len - 1] & 0xC0) == 0x80) len--;
-        if (len > 0) len--;
-        app->prompt[len] = '\0';
-        apply_filter(app);
-    } else if (key == 21) { /* Ctrl-U */
-        app->prompt[0] = '\0';
-        apply_filter(app);
-    } else if (key == 3) { /* Ctrl-C */
-        app->quit = true;
-    } else if (!TUI_KEY_IS_FN(key) && key >= 32 && key != 127) {
-        char utf8[5] = { 0 };
-        uint32_t c = (uint32_t)key;
-        if (c < 0x80) utf8[0] = (char)c;
-        else if (c < 0x800) { utf8[0] = (char)(0xC0 | (c >> 6)); utf8[1] = (char)(0x80 | (c & 0x3F)); }
-        else if (c < 0x10000) {
-            utf8[0] = (char)(0xE0 | (c >> 12));
-            utf8[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-            utf8[2] = (char)(0x80 | (c & 0x3F));
-        } else {
-            utf8[0] = (char)(0xF0 | (c >> 18));
-            utf8[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-            utf8[2] = (char)(0x80 | ((c >> 6) & 0x3F));
-            utf8[3] = (char)(0x80 | (c & 0x3F));
-        }
-        if (len + strlen(utf8) < sizeof app->prompt) {
-            strcat(app->prompt, utf8);
-            apply_filter(app);
-        }
-    }
-}
 
 static void cycle_focus(tui_app *app, int step)
 {
@@ -109,26 +50,6 @@ static bool global_request(tui_app *app, tui_request req)
     }
 }
 
-/* Keys while the fix overlay is open: its own, movement, and the few that work everywhere. */
-static void fix_key(tui_app *app, tui_request req)
-{
-    switch (req) {
-    case TUI_REQ_FIX_CANCEL:
-        if (app->fix.state == FIX_VIEW_PREVIEW) app_message(app, false, "nothing was changed");
-        fix_view_close(&app->fix);
-        break;
-    case TUI_REQ_FIX_APPLY: app_fix_apply(app, false, false); break;
-    case TUI_REQ_FIX_STAGE: app_fix_apply(app, true, false); break;
-    case TUI_REQ_FIX_APPLY_UNSAFE: app_fix_apply(app, false, true); break;
-    case TUI_REQ_FIX_STAGE_UNSAFE: app_fix_apply(app, true, true); break;
-    case TUI_REQ_QUIT:
-    case TUI_REQ_HELP:
-    case TUI_REQ_REDRAW:
-    case TUI_REQ_SUSPEND: global_request(app, req); break;
-    default: fix_view_scroll(&app->fix, req, COLS, LINES); break;
-    }
-}
-
 /* Enter in the problems: the finding (or the applied fix) in the source. */
 static void open_problem(tui_app *app)
 {
@@ -142,7 +63,7 @@ static void open_problem(tui_app *app)
 static bool project_request(tui_app *app, tui_request req)
 {
     switch (req) {
-    case TUI_REQ_FILTER: open_prompt(app); return true;
+    case TUI_REQ_FILTER: prompt_view_open(&app->prompt, app); return true;
     case TUI_REQ_NEXT_VIOLATION: app_next_finding(app, true); return true;
     case TUI_REQ_PREV_VIOLATION: app_next_finding(app, false); return true;
     case TUI_REQ_CALLERS:
@@ -153,6 +74,10 @@ static bool project_request(tui_app *app, tui_request req)
     case TUI_REQ_UNDO: app_fix_undo(app); return true;
     case TUI_REQ_OPEN: open_problem(app); return true;
     case TUI_REQ_OPEN_SITE: app_open_site(app); return true;
+    case TUI_REQ_FIX_APPLY: app_fix_apply(app, false, false); return true;
+    case TUI_REQ_FIX_STAGE: app_fix_apply(app, true, false); return true;
+    case TUI_REQ_FIX_APPLY_UNSAFE: app_fix_apply(app, false, true); return true;
+    case TUI_REQ_FIX_STAGE_UNSAFE: app_fix_apply(app, true, true); return true;
     default: return false;
     }
 }
@@ -173,18 +98,18 @@ void dispatch_key(tui_app *app, int key)
         if (tui_key_request(key, TUI_SCOPE_GLOBAL) == TUI_REQ_QUIT) app->quit = true;
         return;
     }
-    if (app->prompt_open) {
-        prompt_key(app, key);
+    tui_view *top = app_top_overlay(app);
+    if (top && top->ops->key) {
+        react(app, top, top->ops->key(top, app, key));
         return;
     }
     app->message[0] = '\0';
-    if (help_view_is_open(&app->help)) {
-        if (help_view_request(&app->help, tui_key_request(key, TUI_SCOPE_GLOBAL), COLS, LINES))
-            help_view_close(&app->help);
-        return;
-    }
-    if (fix_view_is_open(&app->fix)) {
-        fix_key(app, tui_key_request(key, TUI_SCOPE_FIX));
+    if (top) {
+        /* An overlay has the keys: its own first; what it leaves is the app's (applying a fix, quitting). */
+        tui_request req = tui_key_request(key, top->ops->scope);
+        tui_reaction r = top->ops->request(top, app, req);
+        if (r & TUI_REACT_UNHANDLED && !global_request(app, req)) project_request(app, req);
+        react(app, top, r);
         return;
     }
     tui_request req = tui_key_request(key, app_scope(app, app->focus));
@@ -206,23 +131,22 @@ void dispatch_key(tui_app *app, int key)
 void dispatch_mouse(tui_app *app)
 {
     MEVENT ev;
-    if (getmouse(&ev) != OK || app->layout.too_small || app->prompt_open || help_view_is_open(&app->help)) return;
-    if (fix_view_is_open(&app->fix)) {
-        if (ev.bstate & BUTTON4_PRESSED) fix_view_scroll(&app->fix, TUI_REQ_MOVE_UP, COLS, LINES);
+    if (getmouse(&ev) != OK || app->layout.too_small) return;
+    long wheel = 0;
+    if (ev.bstate & BUTTON4_PRESSED) wheel = -3;
 #ifdef BUTTON5_PRESSED
-        if (ev.bstate & BUTTON5_PRESSED) fix_view_scroll(&app->fix, TUI_REQ_MOVE_DOWN, COLS, LINES);
+    if (ev.bstate & BUTTON5_PRESSED) wheel = 3;
 #endif
+    tui_view *top = app_top_overlay(app);
+    if (top) {
+        /* Over the panes, only the wheel, and only in an overlay that scrolls. */
+        if (wheel && top->ops->wheel) react(app, top, top->ops->wheel(top, app, wheel));
         return;
     }
     bool on_title = false;
     tui_pane pane = tui_layout_pane_at(&app->layout, ev.y, ev.x, &on_title);
     if (pane == TUI_PANE_COUNT || !app->project) return;
     tui_view *v = &app->panes[pane];
-    long wheel = 0;
-    if (ev.bstate & BUTTON4_PRESSED) wheel = -3;
-#ifdef BUTTON5_PRESSED
-    if (ev.bstate & BUTTON5_PRESSED) wheel = 3;
-#endif
     if (wheel) {
         if (v->ops->wheel) react(app, v, v->ops->wheel(v, app, wheel));
         return;

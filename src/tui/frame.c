@@ -143,23 +143,11 @@ static void draw_bottom(tui_app *app)
     st.message = app->message;
     st.message_is_error = app->message_is_error;
     tui_status_draw(app->layout.status_row, COLS, &st);
-    if (app->prompt_open) {
-        char label[64];
-        snprintf(label, sizeof label, "Filter %s: ", app->panes[app->prompt_pane].ops->filter_label);
-        tui_prompt_draw(app->layout.hint_row, COLS, label, app->prompt);
-    } else if (fix_view_is_open(&app->fix) && !help_view_is_open(&app->help)) {
-        /* The keys that do something now: a safe preview's, an unsafe one's, or closing a result. */
-        static const tui_request safe[] = { TUI_REQ_FIX_APPLY, TUI_REQ_FIX_STAGE, TUI_REQ_FIX_CANCEL };
-        static const tui_request unsafe[] = { TUI_REQ_FIX_APPLY_UNSAFE, TUI_REQ_FIX_STAGE_UNSAFE, TUI_REQ_FIX_CANCEL };
-        static const tui_request result[] = { TUI_REQ_FIX_CANCEL };
-        const fix_view *v = &app->fix;
-        if (v->state == FIX_VIEW_PREVIEW && v->ndiags)
-            tui_hints_draw_only(app->layout.hint_row, COLS, TUI_SCOPE_FIX, v->unsafe ? unsafe : safe, 3);
-        else
-            tui_hints_draw_only(app->layout.hint_row, COLS, TUI_SCOPE_FIX, result, 1);
-    } else {
-        tui_hints_draw(app->layout.hint_row, COLS, help_view_is_open(&app->help) ? TUI_SCOPE_GLOBAL : app_scope(app, app->focus));
-    }
+    /* The hint line is the one of the view that has the keys. */
+    const tui_view *keys = app_top_overlay(app);
+    if (!keys) keys = &app->panes[app->focus];
+    if (keys->ops->hints) keys->ops->hints(keys, app->layout.hint_row, COLS);
+    else tui_hints_draw(app->layout.hint_row, COLS, keys->ops->scope);
 }
 
 void frame_draw(tui_app *app)
@@ -177,9 +165,12 @@ void frame_draw(tui_app *app)
         draw_title(app, (tui_pane)p);
     }
     draw_separators(&app->layout);
-    if (fix_view_is_open(&app->fix)) fix_view_draw(&app->fix, COLS, LINES);
-    if (help_view_is_open(&app->help)) help_view_draw(&app->help, COLS, LINES);
+    for (int o = 0; o < TUI_OVERLAY_COUNT; o++) {
+        tui_view *v = &app->overlays[o];
+        if (v->ops->draw && v->ops->is_open(v)) v->ops->draw(v, true);
+    }
     draw_bottom(app);
-    curs_set(app->prompt_open ? 1 : 0);
+    const tui_view *top = app_top_overlay(app);
+    curs_set(top && top->ops->cursor ? 1 : 0);
     refresh();
 }

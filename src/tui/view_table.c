@@ -1,4 +1,4 @@
-/* The panes of the explorer and the state each shows. */
+/* The panes and overlays of the explorer, and the state of the app each shows. */
 #include <stddef.h>
 
 #include "tui/view_table.h"
@@ -14,22 +14,40 @@ static const struct {
     { TUI_PANE_CALLERS, &callers_view_ops, offsetof(tui_app, callers) },
 };
 
+static const struct {
+    tui_overlay overlay;
+    const tui_view_ops *ops;
+    size_t state;
+} overlays[] = {
+    { TUI_OVERLAY_FIX, &fix_view_ops, offsetof(tui_app, fix) },
+    { TUI_OVERLAY_HELP, &help_view_ops, offsetof(tui_app, help) },
+    { TUI_OVERLAY_PROMPT, &prompt_view_ops, offsetof(tui_app, prompt) },
+};
+
 _Static_assert(sizeof panes / sizeof *panes == TUI_PANE_COUNT, "every pane has a row");
+_Static_assert(sizeof overlays / sizeof *overlays == TUI_OVERLAY_COUNT, "every overlay has a row");
+
+static void bind(tui_app *app, tui_view *v, const tui_view_ops *ops, size_t state)
+{
+    v->ops = ops;
+    v->state = (char *)app + state;
+    if (ops->init) ops->init(v);
+}
 
 void tui_views_init(tui_app *app)
 {
-    for (size_t i = 0; i < TUI_PANE_COUNT; i++) {
-        tui_view *v = &app->panes[panes[i].pane];
-        v->ops = panes[i].ops;
-        v->state = (char *)app + panes[i].state;
-        if (v->ops->init) v->ops->init(v);
-    }
+    for (size_t i = 0; i < TUI_PANE_COUNT; i++) bind(app, &app->panes[panes[i].pane], panes[i].ops, panes[i].state);
+    for (size_t i = 0; i < TUI_OVERLAY_COUNT; i++)
+        bind(app, &app->overlays[overlays[i].overlay], overlays[i].ops, overlays[i].state);
+}
+
+static void unbind(tui_view *v)
+{
+    if (v->ops && v->ops->free) v->ops->free(v);
 }
 
 void tui_views_free(tui_app *app)
 {
-    for (size_t i = 0; i < TUI_PANE_COUNT; i++) {
-        tui_view *v = &app->panes[i];
-        if (v->ops && v->ops->free) v->ops->free(v);
-    }
+    for (size_t i = 0; i < TUI_PANE_COUNT; i++) unbind(&app->panes[i]);
+    for (size_t i = 0; i < TUI_OVERLAY_COUNT; i++) unbind(&app->overlays[i]);
 }

@@ -1,7 +1,7 @@
 /*
- * The table of views (view_table.c): which state of the app each pane is, with its ops, in Tab
- * order. A new pane is a file with its state and ops (view.h), its member in tui_app, and a row
- * in the table.
+ * The table of views (view_table.c): which state of the app each pane and each overlay is, with
+ * its ops. A new view is a file with its state and ops (view.h), its member in tui_app, its name
+ * (tui_pane in layout.h, tui_overlay in app.h) and a row in the table.
  */
 #ifndef SVCSCOPE_TUI_VIEW_TABLE_H
 #define SVCSCOPE_TUI_VIEW_TABLE_H
