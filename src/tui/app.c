@@ -153,8 +153,6 @@ static int run(const char *path, const tui_options *opts, svc_theme theme)
     app.root = path;
     app.followed_node = -1;
     app.focus = TUI_PANE_TREE;
-    app.front[0] = TUI_PANE_TREE;
-    app.front[1] = TUI_PANE_PROBLEMS;
     app.zoomed = TUI_PANE_COUNT;
     tui_views_init(&app);
     app.source.log = &app.fixlog;

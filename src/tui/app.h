@@ -47,7 +47,8 @@ typedef struct tui_app {
     long followed_node;          /* tree node the other panes last followed, -1 */
 
     tui_pane focus;
-    tui_pane front[2];           /* shown pane of each place when they share it */
+    unsigned focused_at[TUI_PANE_COUNT];  /* when each pane last had the focus (focus_count then), 0: never */
+    unsigned focus_count;
     tui_pane zoomed;             /* TUI_PANE_COUNT when not zoomed */
     tui_layout layout;
     help_view help;

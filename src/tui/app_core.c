@@ -19,7 +19,9 @@ void app_message(tui_app *app, bool is_error, const char *fmt, ...)
 
 void app_relayout(tui_app *app)
 {
-    tui_layout_compute(&app->layout, COLS, LINES, app->front, app->zoomed);
+    tui_place place[TUI_PANE_COUNT];
+    for (int p = 0; p < TUI_PANE_COUNT; p++) place[p] = app->panes[p].place;
+    tui_layout_compute(&app->layout, COLS, LINES, place, app->focused_at, app->zoomed);
     for (int p = 0; p < TUI_PANE_COUNT; p++) app->panes[p].rect = app->layout.body[p];
     for (int o = 0; o < TUI_OVERLAY_COUNT; o++) app->overlays[o].rect = (tui_rect){ 0, 0, LINES, COLS };
 }
@@ -27,7 +29,7 @@ void app_relayout(tui_app *app)
 void app_focus(tui_app *app, tui_pane pane)
 {
     app->focus = pane;
-    app->front[pane >= TUI_PANE_PROBLEMS] = pane;
+    app->focused_at[pane] = ++app->focus_count;
     if (app->zoomed != TUI_PANE_COUNT) app->zoomed = pane;
     app_relayout(app);
 }

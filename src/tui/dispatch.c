@@ -153,8 +153,8 @@ void dispatch_mouse(tui_app *app)
     }
     if (!(ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED))) return;
     if (on_title) {
-        /* A shared place's title switches to the other pane; any title focuses its pane. */
-        app_focus(app, app->layout.tabbed[pane] && app->focus == pane ? tui_pane_partner(pane) : pane);
+        /* A shared place's title switches to its next pane; any title focuses its pane. */
+        app_focus(app, app->layout.tabbed[pane] && app->focus == pane ? tui_layout_next_tab(&app->layout, pane) : pane);
         return;
     }
     app_focus(app, pane);

@@ -28,11 +28,13 @@ static void draw_title(tui_app *app, tui_pane pane)
     tui_fill(r.y, r.x, r.w, attr);
     char name[64];
     if (app->layout.tabbed[pane]) {
-        /* Two panes share this place: both names, the one shown in brackets. */
-        tui_pane first = pane <= TUI_PANE_SOURCE ? TUI_PANE_TREE : TUI_PANE_PROBLEMS;
-        tui_pane second = tui_pane_partner(first);
-        snprintf(name, sizeof name, " %s%s%s %s%s%s", first == pane ? "[" : "", pane_name(app, first),
-                 first == pane ? "]" : "", second == pane ? "[" : "", pane_name(app, second), second == pane ? "]" : "");
+        /* Panes share this place: every name, the one shown in brackets. */
+        size_t n = 0;
+        for (int p = 0; p < TUI_PANE_COUNT && n < sizeof name; p++) {
+            if (app->layout.group[p] != app->layout.group[pane]) continue;
+            const char *before = p == (int)pane ? "[" : "", *after = p == (int)pane ? "]" : "";
+            n += (size_t)snprintf(name + n, sizeof name - n, " %s%s%s", before, pane_name(app, (tui_pane)p), after);
+        }
     } else {
         snprintf(name, sizeof name, " %s%s", pane_name(app, pane), app->zoomed == pane ? " (zoomed, z restores)" : "");
     }

@@ -77,6 +77,7 @@ struct tui_view {
     const tui_view_ops *ops;
     void *state;                 /* the view's own struct (tree_view, fix_view, ...), held by the app */
     tui_rect rect;               /* where it draws: a pane's body (kept while hidden), or the screen */
+    tui_place place;             /* a pane's place on the screen */
 };
 
 #endif

@@ -7,11 +7,12 @@ static const struct {
     tui_pane pane;
     const tui_view_ops *ops;
     size_t state;           /* where the view's own struct is in tui_app */
+    tui_place place;        /* panes that share a place are its tabs */
 } panes[] = {
-    { TUI_PANE_TREE, &tree_view_ops, offsetof(tui_app, tree) },
-    { TUI_PANE_SOURCE, &source_view_ops, offsetof(tui_app, source) },
-    { TUI_PANE_PROBLEMS, &problems_view_ops, offsetof(tui_app, problems) },
-    { TUI_PANE_CALLERS, &callers_view_ops, offsetof(tui_app, callers) },
+    { TUI_PANE_TREE, &tree_view_ops, offsetof(tui_app, tree), TUI_PLACE_TOP_LEFT },
+    { TUI_PANE_SOURCE, &source_view_ops, offsetof(tui_app, source), TUI_PLACE_TOP_RIGHT },
+    { TUI_PANE_PROBLEMS, &problems_view_ops, offsetof(tui_app, problems), TUI_PLACE_BOTTOM_LEFT },
+    { TUI_PANE_CALLERS, &callers_view_ops, offsetof(tui_app, callers), TUI_PLACE_BOTTOM_RIGHT },
 };
 
 static const struct {
@@ -36,7 +37,10 @@ static void bind(tui_app *app, tui_view *v, const tui_view_ops *ops, size_t stat
 
 void tui_views_init(tui_app *app)
 {
-    for (size_t i = 0; i < TUI_PANE_COUNT; i++) bind(app, &app->panes[panes[i].pane], panes[i].ops, panes[i].state);
+    for (size_t i = 0; i < TUI_PANE_COUNT; i++) {
+        app->panes[panes[i].pane].place = panes[i].place;
+        bind(app, &app->panes[panes[i].pane], panes[i].ops, panes[i].state);
+    }
     for (size_t i = 0; i < TUI_OVERLAY_COUNT; i++)
         bind(app, &app->overlays[overlays[i].overlay], overlays[i].ops, overlays[i].state);
 }
