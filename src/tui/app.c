@@ -29,6 +29,7 @@ static void take_load(tui_app *app, bool wait)
     if (app->fix.state == FIX_VIEW_PREVIEW) return;
     if (!app->loader || !tui_loader_finish(app->loader, wait, &project, &err)) return;
     app->loader = NULL;
+    app_redraw(app, TUI_REACT_ALL);
     unsigned batches = app->loading_batches;
     if (app->reload_pending) {
         /* This load may have read the files before they changed: read them again. */
@@ -119,6 +120,8 @@ static bool run_script_step(tui_app *app, char *why, size_t size)
 static int main_loop(tui_app *app, char *why, size_t size)
 {
     while (!app->quit) {
+        /* While a load runs, its progress shows. */
+        if (app->loader) app_redraw(app, TUI_REACT_ALL);
         take_load(app, false);
         frame_draw(app);
         if (!app->headless) read_terminal(app);

@@ -63,10 +63,17 @@ typedef struct tui_app {
     /* Room for a whole core error (svc_error) and the words the explorer puts around it. */
     char message[sizeof ((svc_error *)0)->message + 256];
     bool message_is_error;
+    tui_reaction redraw;         /* what the next frame draws again: TUI_REACT_STATUS, TUI_REACT_ALL */
+    unsigned redraw_panes;       /* and these panes (a bit per tui_pane) */
     bool quit;
 } tui_app;
 
 void app_message(tui_app *app, bool is_error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void app_clear_message(tui_app *app);
+/* What the next frame draws again: the status and hint lines (TUI_REACT_STATUS), or all (TUI_REACT_ALL). */
+void app_redraw(tui_app *app, tui_reaction what);
+/* A pane's title and body (and the status and hint lines). */
+void app_redraw_pane(tui_app *app, tui_pane pane);
 void app_focus(tui_app *app, tui_pane pane);
 void app_relayout(tui_app *app);
 /* Starts a (re)load in the background unless one is under way. */

@@ -15,6 +15,24 @@ void app_message(tui_app *app, bool is_error, const char *fmt, ...)
     vsnprintf(app->message, sizeof app->message, fmt, ap);
     va_end(ap);
     app->message_is_error = is_error;
+    app_redraw(app, TUI_REACT_STATUS);
+}
+
+void app_clear_message(tui_app *app)
+{
+    if (!app->message[0]) return;
+    app->message[0] = '\0';
+    app_redraw(app, TUI_REACT_STATUS);
+}
+
+void app_redraw(tui_app *app, tui_reaction what)
+{
+    app->redraw |= what & (TUI_REACT_STATUS | TUI_REACT_ALL);
+}
+
+void app_redraw_pane(tui_app *app, tui_pane pane)
+{
+    app->redraw_panes |= 1u << pane;
 }
 
 void app_relayout(tui_app *app)
@@ -24,6 +42,7 @@ void app_relayout(tui_app *app)
     tui_layout_compute(&app->layout, COLS, LINES, place, app->focused_at, app->zoomed);
     for (int p = 0; p < TUI_PANE_COUNT; p++) app->panes[p].rect = app->layout.body[p];
     for (int o = 0; o < TUI_OVERLAY_COUNT; o++) app->overlays[o].rect = (tui_rect){ 0, 0, LINES, COLS };
+    app_redraw(app, TUI_REACT_ALL);
 }
 
 void app_focus(tui_app *app, tui_pane pane)
@@ -44,6 +63,7 @@ void app_reload(tui_app *app)
     app->loading_batches = app->fixlog.batches;
     app->loader = tui_loader_start(app->root, &err);
     if (!app->loader) app_message(app, true, "%s", err.message);
+    app_redraw(app, TUI_REACT_ALL);
 }
 
 void app_reload_after_change(tui_app *app)

@@ -27,7 +27,7 @@ static void cancel(tui_app *app)
         app->zoomed = TUI_PANE_COUNT;
         app_relayout(app);
     }
-    app->message[0] = '\0';
+    app_clear_message(app);
 }
 
 /* Requests that need no project. */
@@ -83,13 +83,21 @@ static bool project_request(tui_app *app, tui_request req)
 }
 
 /* What the app does after a view reacted to input. */
-static void react(tui_app *app, const tui_view *v, tui_reaction r)
+/*
+ * What the app does after a view (a pane, or an overlay: TUI_PANE_COUNT) reacted to input, and
+ * what is drawn again: the pane alone when only it changed, else the whole frame.
+ */
+static void react(tui_app *app, const tui_view *v, tui_pane pane, tui_reaction r)
 {
     if (r & TUI_REACT_QUIT) app->quit = true;
     if (r & TUI_REACT_FOLLOW) app_follow_tree(app);
     if ((r & TUI_REACT_ACTIVATE) && v->ops->activate != TUI_REQ_NONE) project_request(app, v->ops->activate);
     if (r & TUI_REACT_RELOAD) app_reload_after_change(app);
     if (r & TUI_REACT_RELAYOUT) app_relayout(app);
+    tui_reaction beyond = TUI_REACT_ALL | TUI_REACT_FOLLOW | TUI_REACT_ACTIVATE | TUI_REACT_RELOAD | TUI_REACT_RELAYOUT;
+    if ((r & beyond) || ((r & TUI_REACT_PANE) && pane == TUI_PANE_COUNT)) app_redraw(app, TUI_REACT_ALL);
+    else if (r & TUI_REACT_PANE) app_redraw_pane(app, pane);
+    if (r & TUI_REACT_STATUS) app_redraw(app, TUI_REACT_STATUS);
 }
 
 void dispatch_key(tui_app *app, int key)
@@ -100,20 +108,24 @@ void dispatch_key(tui_app *app, int key)
     }
     tui_view *top = app_top_overlay(app);
     if (top && top->ops->key) {
-        react(app, top, top->ops->key(top, app, key));
+        react(app, top, TUI_PANE_COUNT, top->ops->key(top, app, key));
         return;
     }
-    app->message[0] = '\0';
+    app_clear_message(app);
     if (top) {
         /* An overlay has the keys: its own first; what it leaves is the app's (applying a fix, quitting). */
         tui_request req = tui_key_request(key, top->ops->scope);
         tui_reaction r = top->ops->request(top, app, req);
-        if (r & TUI_REACT_UNHANDLED && !global_request(app, req)) project_request(app, req);
-        react(app, top, r);
+        if ((r & TUI_REACT_UNHANDLED) && (global_request(app, req) || project_request(app, req))) r |= TUI_REACT_ALL;
+        react(app, top, TUI_PANE_COUNT, r);
         return;
     }
     tui_request req = tui_key_request(key, app_scope(app, app->focus));
-    if (req == TUI_REQ_NONE || global_request(app, req)) return;
+    if (req == TUI_REQ_NONE) return;
+    if (global_request(app, req)) {
+        app_redraw(app, TUI_REACT_ALL);
+        return;
+    }
     if (!app->project) {
         char *say = tui_keys_say(app_scope(app, app->focus), 1, TUI_REQ_RELOAD, NULL, "tries again");
         if (app->loader) app_message(app, false, "still loading");
@@ -121,9 +133,12 @@ void dispatch_key(tui_app *app, int key)
         free(say);
         return;
     }
-    if (project_request(app, req)) return;
+    if (project_request(app, req)) {
+        app_redraw(app, TUI_REACT_ALL);
+        return;
+    }
     tui_view *v = &app->panes[app->focus];
-    react(app, v, v->ops->request(v, app, req));
+    react(app, v, app->focus, v->ops->request(v, app, req));
 }
 
 /* ---- mouse ------------------------------------------------------------------------------------ */
@@ -140,7 +155,7 @@ void dispatch_mouse(tui_app *app)
     tui_view *top = app_top_overlay(app);
     if (top) {
         /* Over the panes, only the wheel, and only in an overlay that scrolls. */
-        if (wheel && top->ops->wheel) react(app, top, top->ops->wheel(top, app, wheel));
+        if (wheel && top->ops->wheel) react(app, top, TUI_PANE_COUNT, top->ops->wheel(top, app, wheel));
         return;
     }
     bool on_title = false;
@@ -148,7 +163,7 @@ void dispatch_mouse(tui_app *app)
     if (pane == TUI_PANE_COUNT || !app->project) return;
     tui_view *v = &app->panes[pane];
     if (wheel) {
-        if (v->ops->wheel) react(app, v, v->ops->wheel(v, app, wheel));
+        if (v->ops->wheel) react(app, v, pane, v->ops->wheel(v, app, wheel));
         return;
     }
     if (!(ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED))) return;
@@ -159,5 +174,5 @@ void dispatch_mouse(tui_app *app)
     }
     app_focus(app, pane);
     if (v->ops->click)
-        react(app, v, v->ops->click(v, app, ev.y - v->rect.y, ev.x - v->rect.x, (ev.bstate & BUTTON1_DOUBLE_CLICKED) != 0));
+        react(app, v, pane, v->ops->click(v, app, ev.y - v->rect.y, ev.x - v->rect.x, (ev.bstate & BUTTON1_DOUBLE_CLICKED) != 0));
 }

@@ -152,13 +152,11 @@ static void draw_bottom(tui_app *app)
     else tui_hints_draw(app->layout.hint_row, COLS, keys->ops->scope);
 }
 
-void frame_draw(tui_app *app)
+static void draw_all(tui_app *app)
 {
     erase();
     if (app->layout.too_small) {
         draw_too_small();
-        curs_set(0);
-        refresh();
         return;
     }
     for (int p = 0; p < TUI_PANE_COUNT; p++) {
@@ -172,7 +170,35 @@ void frame_draw(tui_app *app)
         if (v->ops->draw && v->ops->is_open(v)) v->ops->draw(v, true);
     }
     draw_bottom(app);
+}
+
+/* Blanks cells as erase() does, so that a pane drawn again looks as it would on a fresh screen. */
+static void blank(tui_rect r)
+{
+    for (int i = 0; i < r.h; i++) tui_fill(r.y + i, r.x, r.w, A_NORMAL);
+}
+
+void frame_draw(tui_app *app)
+{
+    tui_reaction redraw = app->redraw;
+    unsigned panes = app->redraw_panes;
+    app->redraw = TUI_REACT_NONE;
+    app->redraw_panes = 0;
+    if (!redraw && !panes) return;
+    /* Overlays lie over the panes and "too small" replaces them: such a frame is drawn whole. */
+    if ((redraw & TUI_REACT_ALL) || app->layout.too_small || app_top_overlay(app)) {
+        draw_all(app);
+    } else {
+        for (int p = 0; p < TUI_PANE_COUNT; p++) {
+            if (!(panes & (1u << p)) || !app->layout.shown[p]) continue;
+            blank(app->layout.title[p]);
+            blank(app->layout.body[p]);
+            draw_pane(app, (tui_pane)p);
+            draw_title(app, (tui_pane)p);
+        }
+        draw_bottom(app);
+    }
     const tui_view *top = app_top_overlay(app);
-    curs_set(top && top->ops->cursor ? 1 : 0);
+    curs_set(top && top->ops->cursor && !app->layout.too_small ? 1 : 0);
     refresh();
 }
