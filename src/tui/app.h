@@ -1,7 +1,8 @@
 /*
  * The explorer's state, shared by the main loop (app.c), the frame (frame.c), input
  * (dispatch.c) and the actions between panes (actions.c), and the core API on it (app_core.c):
- * messages, focus, layout, reloads. The core calls none of those above it.
+ * messages, focus, layout, reloads, what the next frame draws. The core calls none of those
+ * above it; views reach the app through it and through their reactions (view.h).
  */
 #ifndef SVCSCOPE_TUI_APP_H
 #define SVCSCOPE_TUI_APP_H

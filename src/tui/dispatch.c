@@ -82,7 +82,6 @@ static bool project_request(tui_app *app, tui_request req)
     }
 }
 
-/* What the app does after a view reacted to input. */
 /*
  * What the app does after a view (a pane, or an overlay: TUI_PANE_COUNT) reacted to input, and
  * what is drawn again: the pane alone when only it changed, else the whole frame.

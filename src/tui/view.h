@@ -4,7 +4,7 @@
  * callbacks, the frame and input know views only through their ops; as with htop's reactions,
  * each op that takes input returns what it changed, and the app redraws, follows the tree or
  * reloads from that. A new view is a file with its state and its ops, and a row in the table of
- * views (view_table.c).
+ * views (view_table.c, which says what else names it).
  */
 #ifndef SVCSCOPE_TUI_VIEW_H
 #define SVCSCOPE_TUI_VIEW_H
@@ -29,15 +29,17 @@ enum {
     TUI_REACT_ACTIVATE = 1u << 5,  /* a double click: the app does what the view's `activate` request does */
     TUI_REACT_RELOAD = 1u << 6,    /* files changed: the project is loaded again (after a load under way) */
     TUI_REACT_QUIT = 1u << 7,      /* the explorer ends */
-    TUI_REACT_UNHANDLED = 1u << 8, /* not the view's request: the app's, or nobody's */
+    TUI_REACT_UNHANDLED = 1u << 8, /* not the view's request: the app's (global, then on the project), or nobody's */
 };
 
 typedef struct tui_view tui_view;
 
 /*
- * What a view does. Only `name`, `scope` and `draw` are required; a NULL op does nothing (an
- * overlay without `click` ignores clicks). Pane ops other than init, free and set_project are
- * called only once a project is loaded.
+ * What a view does. A pane needs `draw` and `request`, an overlay `is_open` and `request` (or
+ * `key`); any other op may be NULL and does nothing then (an overlay without `wheel` ignores the
+ * wheel). The app's state starts zeroed, then `init` runs. Pane ops other than init, free and
+ * set_project are called only once a project is loaded. A reaction other than PANE, STATUS or
+ * NONE redraws the whole frame: an op that changes another view returns TUI_REACT_ALL.
  */
 typedef struct tui_view_ops {
     const char *name;            /* a pane's title and tab ("Tree"); what an overlay is */
