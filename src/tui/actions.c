@@ -7,7 +7,7 @@
 #include "svcscope/fix.h"
 #include "svcscope/rules.h"
 #include "svcscope/util.h"
-#include "tui/app.h"
+#include "tui/actions.h"
 #include "tui/editor.h"
 
 static tui_rect body(const tui_app *app, tui_pane pane)
@@ -283,7 +283,7 @@ void app_fix_preview(tui_app *app, bool all_of_code)
 {
     const svc_diagnostic *d = finding_here(app);
     if (!d) {
-        tui_scope scope = app_scope(app->focus);
+        tui_scope scope = app_scope(app, app->focus);
         char *say = NULL;
         if (app->focus == TUI_PANE_PROBLEMS && problems_view_selected_applied(&app->problems)) {
             say = tui_keys_say(scope, 1, TUI_REQ_UNDO, NULL, "undoes the last batch");

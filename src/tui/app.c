@@ -1,6 +1,5 @@
 /* The explorer: start-up, loading, the main loop (terminal or script input), and the end. */
 #include <locale.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,53 +8,16 @@
 #include "env/environment.h"
 #include "svcscope/quote.h"
 #include "tui/app.h"
+#include "tui/dispatch.h"
+#include "tui/frame.h"
 #include "tui/highlight.h"
 #include "tui/screen_dump.h"
 #include "tui/terminal.h"
 #include "tui/text.h"
 #include "tui/theme.h"
+#include "tui/view_table.h"
 
 #define LOADING_POLL_MS 100
-
-void app_message(tui_app *app, bool is_error, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(app->message, sizeof app->message, fmt, ap);
-    va_end(ap);
-    app->message_is_error = is_error;
-}
-
-void app_relayout(tui_app *app)
-{
-    tui_layout_compute(&app->layout, COLS, LINES, app->front, app->zoomed);
-}
-
-void app_focus(tui_app *app, tui_pane pane)
-{
-    app->focus = pane;
-    app->front[pane >= TUI_PANE_PROBLEMS] = pane;
-    if (app->zoomed != TUI_PANE_COUNT) app->zoomed = pane;
-    app_relayout(app);
-}
-
-void app_reload(tui_app *app)
-{
-    if (app->loader) {
-        app_message(app, false, "already loading");
-        return;
-    }
-    svc_error err = SVC_ERROR_INIT;
-    app->loading_batches = app->fixlog.batches;
-    app->loader = tui_loader_start(app->root, &err);
-    if (!app->loader) app_message(app, true, "%s", err.message);
-}
-
-void app_reload_after_change(tui_app *app)
-{
-    if (app->loader) app->reload_pending = true;
-    else app_reload(app);
-}
 
 /*
  * Takes a finished load (waiting for it when asked) and shows it in every pane. Not while a fix
@@ -68,6 +30,7 @@ static void take_load(tui_app *app, bool wait)
     if (app->fix.state == FIX_VIEW_PREVIEW) return;
     if (!app->loader || !tui_loader_finish(app->loader, wait, &project, &err)) return;
     app->loader = NULL;
+    app_redraw(app, TUI_REACT_ALL);
     unsigned batches = app->loading_batches;
     if (app->reload_pending) {
         /* This load may have read the files before they changed: read them again. */
@@ -84,21 +47,12 @@ static void take_load(tui_app *app, bool wait)
     app->project = project;
     /* The fixes applied before this load started are in its files: their findings are gone. */
     app->fixlog.reloaded = batches;
-    tree_view_load(&app->tree, project);
-    source_view_set_project(&app->source, project, app->layout.body[TUI_PANE_SOURCE]);
-    problems_view_set_project(&app->problems, project);
-    callers_view_set_project(&app->callers, project);
+    for (int p = 0; p < TUI_PANE_COUNT; p++)
+        if (app->panes[p].ops->set_project) app->panes[p].ops->set_project(&app->panes[p], project);
     const tree_node *selected = tree_view_selected(&app->tree);
     /* The panes keep what they showed: the tree selection is already followed. */
     app->followed_node = old && selected ? (long)(selected - app->tree.model.items) : -1;
     tui_project_free(old);
-}
-
-tui_scope app_scope(tui_pane pane)
-{
-    static const tui_scope scopes[TUI_PANE_COUNT] = { TUI_SCOPE_TREE, TUI_SCOPE_SOURCE, TUI_SCOPE_PROBLEMS,
-                                                      TUI_SCOPE_CALLERS };
-    return pane < TUI_PANE_COUNT ? scopes[pane] : TUI_SCOPE_GLOBAL;
 }
 
 /* ---- input ------------------------------------------------------------------------------------ */
@@ -116,13 +70,13 @@ static void read_terminal(tui_app *app)
             return;
         }
         if (wch == KEY_MOUSE) {
-            app_handle_mouse(app);
+            dispatch_mouse(app);
             return;
         }
-        app_handle_key(app, tui_key_normalize(TUI_KEY_FN((int)wch)));
+        dispatch_key(app, tui_key_normalize(TUI_KEY_FN((int)wch)));
         return;
     }
-    app_handle_key(app, tui_key_normalize((int)wch));
+    dispatch_key(app, tui_key_normalize((int)wch));
 }
 
 /* One step of the script; false (with why) when the script is wrong or a dump fails. */
@@ -131,7 +85,7 @@ static bool run_script_step(tui_app *app, char *why, size_t size)
     tui_step step;
     if (!tui_script_next(app->script, &step, why, size)) return false;
     switch (step.kind) {
-    case TUI_STEP_KEY: app_handle_key(app, step.key); break;
+    case TUI_STEP_KEY: dispatch_key(app, step.key); break;
     case TUI_STEP_SAVE_DISPLAY:
     case TUI_STEP_SAVE_ATTRS:
         if (tui_screen_dump(step.arg, step.kind == TUI_STEP_SAVE_ATTRS) < 0) {
@@ -167,8 +121,10 @@ static bool run_script_step(tui_app *app, char *why, size_t size)
 static int main_loop(tui_app *app, char *why, size_t size)
 {
     while (!app->quit) {
+        /* While a load runs, its progress shows. */
+        if (app->loader) app_redraw(app, TUI_REACT_ALL);
         take_load(app, false);
-        app_draw(app);
+        frame_draw(app);
         if (!app->headless) read_terminal(app);
         else if (!run_script_step(app, why, size)) return 2;
     }
@@ -179,12 +135,7 @@ static int main_loop(tui_app *app, char *why, size_t size)
 
 static void app_free(tui_app *app)
 {
-    tree_view_free(&app->tree);
-    source_view_free(&app->source);
-    problems_view_free(&app->problems);
-    callers_view_free(&app->callers);
-    help_view_close(&app->help);
-    fix_view_close(&app->fix);
+    tui_views_free(app);
     tui_fix_log_free(&app->fixlog);
     tui_project_free(app->project);
     tui_loader_abandon(app->loader);
@@ -206,13 +157,8 @@ static int run(const char *path, const tui_options *opts, svc_theme theme)
     app.root = path;
     app.followed_node = -1;
     app.focus = TUI_PANE_TREE;
-    app.front[0] = TUI_PANE_TREE;
-    app.front[1] = TUI_PANE_PROBLEMS;
     app.zoomed = TUI_PANE_COUNT;
-    source_view_init(&app.source);
-    problems_view_init(&app.problems);
-    callers_view_init(&app.callers);
-    fix_view_init(&app.fix);
+    tui_views_init(&app);
     app.source.log = &app.fixlog;
     app.problems.log = &app.fixlog;
 

@@ -1,6 +1,8 @@
 /*
  * The explorer's state, shared by the main loop (app.c), the frame (frame.c), input
- * (dispatch.c) and the actions between panes (actions.c).
+ * (dispatch.c) and the actions between panes (actions.c), and the core API on it (app_core.c):
+ * messages, focus, layout, reloads, what the next frame draws. The core calls none of those
+ * above it; views reach the app through it and through their reactions (view.h).
  */
 #ifndef SVCSCOPE_TUI_APP_H
 #define SVCSCOPE_TUI_APP_H
@@ -13,10 +15,20 @@
 #include "tui/layout.h"
 #include "tui/loader.h"
 #include "tui/problems_view.h"
+#include "tui/prompt_view.h"
 #include "tui/script.h"
 #include "tui/source_view.h"
 #include "tui/tree_view.h"
 #include "tui/tui.h"
+#include "tui/view.h"
+
+/* The overlays, bottom first: the top one open takes the keys and the hint line. */
+typedef enum tui_overlay {
+    TUI_OVERLAY_FIX,
+    TUI_OVERLAY_HELP,
+    TUI_OVERLAY_PROMPT,
+    TUI_OVERLAY_COUNT,
+} tui_overlay;
 
 typedef struct tui_app {
     tui_options opts;
@@ -32,10 +44,12 @@ typedef struct tui_app {
     source_view source;
     problems_view problems;
     callers_view callers;
+    tui_view panes[TUI_PANE_COUNT];   /* the panes as the frame and input see them, in Tab order (view_table.c) */
     long followed_node;          /* tree node the other panes last followed, -1 */
 
     tui_pane focus;
-    tui_pane front[2];           /* shown pane of each place when they share it */
+    unsigned focused_at[TUI_PANE_COUNT];  /* when each pane last had the focus (focus_count then), 0: never */
+    unsigned focus_count;
     tui_pane zoomed;             /* TUI_PANE_COUNT when not zoomed */
     tui_layout layout;
     help_view help;
@@ -44,17 +58,23 @@ typedef struct tui_app {
     bool reload_pending;         /* files changed while a load was under way: load again after it */
     unsigned loading_batches;    /* fixlog.batches when the load under way started */
 
-    bool prompt_open;
-    tui_pane prompt_pane;        /* the pane the filter applies to */
-    char prompt[256];
+    prompt_view prompt;          /* the filter prompt, on the hint line */
+    tui_view overlays[TUI_OVERLAY_COUNT];  /* over the panes, bottom first (view_table.c) */
 
     /* Room for a whole core error (svc_error) and the words the explorer puts around it. */
     char message[sizeof ((svc_error *)0)->message + 256];
     bool message_is_error;
+    tui_reaction redraw;         /* what the next frame draws again: TUI_REACT_STATUS, TUI_REACT_ALL */
+    unsigned redraw_panes;       /* and these panes (a bit per tui_pane) */
     bool quit;
 } tui_app;
 
 void app_message(tui_app *app, bool is_error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void app_clear_message(tui_app *app);
+/* What the next frame draws again: the status and hint lines (TUI_REACT_STATUS), or all (TUI_REACT_ALL). */
+void app_redraw(tui_app *app, tui_reaction what);
+/* A pane's title and body (and the status and hint lines). */
+void app_redraw_pane(tui_app *app, tui_pane pane);
 void app_focus(tui_app *app, tui_pane pane);
 void app_relayout(tui_app *app);
 /* Starts a (re)load in the background unless one is under way. */
@@ -62,39 +82,9 @@ void app_reload(tui_app *app);
 /* After the program changed files: a reload now, or right after the one under way. */
 void app_reload_after_change(tui_app *app);
 
-/* The key scope of a pane. */
-tui_scope app_scope(tui_pane pane);
-
-/* ---- the frame (frame.c) and input (dispatch.c) ---- */
-
-void app_draw(tui_app *app);
-void app_handle_key(tui_app *app, int key);
-/* Reads the pending mouse event and clicks, focuses or scrolls. */
-void app_handle_mouse(tui_app *app);
-
-/* ---- actions between panes (actions.c) ---- */
-
-/* The source, callers and tree follow the tree's selection when it changed. */
-void app_follow_tree(tui_app *app);
-/* Shows a finding: its module in the source (cursor on it), its node in the tree. */
-void app_show_finding(tui_app *app, const svc_diagnostic *d, bool focus_source);
-/* n / N: the next or previous finding in the project after the source cursor. */
-void app_next_finding(tui_app *app, bool forward);
-/* c: the callers of the task or wrapper under the focused pane's selection or cursor. */
-void app_show_callers(tui_app *app);
-/* Enter on a call site: its line in the source. */
-void app_open_site(tui_app *app);
-/* e: $EDITOR at the focused pane's line, then a reload. */
-void app_edit(tui_app *app);
-/* f / F: the diff of the fix of the finding here, or of every fixable finding of its code. */
-void app_fix_preview(tui_app *app, bool all_of_code);
-/* a / s (A / S for unsafe fixes) in the preview: applies, logs, reloads; refusals stay in the overlay. */
-void app_fix_apply(tui_app *app, bool stage, bool unsafe_confirmed);
-/* u: undoes the last fix batch of this session. */
-void app_fix_undo(tui_app *app);
-/* Enter on an applied fix in the problems pane: its place in the source. */
-void app_show_applied(tui_app *app, const tui_fix_entry *e);
-/* The log changed: the panes mark what it holds. */
-void app_fix_marks_changed(tui_app *app);
+/* The overlay open on top, which takes the keys, or NULL. */
+tui_view *app_top_overlay(tui_app *app);
+/* The key scope of a pane: its own keys, then the global ones. */
+tui_scope app_scope(const tui_app *app, tui_pane pane);
 
 #endif

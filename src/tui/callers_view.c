@@ -9,8 +9,9 @@
 
 typedef SVC_VEC(callers_row) row_vec;
 
-void callers_view_init(callers_view *v)
+static void view_init(tui_view *view)
 {
+    callers_view *v = view->state;
     memset(v, 0, sizeof *v);
 }
 
@@ -23,8 +24,9 @@ static void clear_rows(callers_view *v)
     v->arena = NULL;
 }
 
-void callers_view_free(callers_view *v)
+static void view_free(tui_view *view)
 {
+    callers_view *v = view->state;
     clear_rows(v);
 }
 
@@ -124,8 +126,10 @@ void callers_view_show(callers_view *v, bool is_task, size_t index)
     build(v);
 }
 
-void callers_view_set_project(callers_view *v, const tui_project *project)
+/* The target is kept when it still exists. */
+static void view_set_project(tui_view *view, const tui_project *project)
 {
+    callers_view *v = view->state;
     const char *dotted = NULL;
     char *old = NULL;
     if (v->project && v->has_target)
@@ -143,8 +147,10 @@ void callers_view_set_project(callers_view *v, const tui_project *project)
     free(old);
 }
 
-void callers_view_draw(callers_view *v, tui_rect r, bool focused)
+static void view_draw(tui_view *view, bool focused)
 {
+    callers_view *v = view->state;
+    tui_rect r = view->rect;
     tui_list_fit(&v->list, r.h);
     for (int row = 0; row < r.h; row++) {
         int y = r.y + row;
@@ -163,8 +169,9 @@ void callers_view_draw(callers_view *v, tui_rect r, bool focused)
         tui_put(r.y, r.x + 1, r.w - 1, "Select a task or a delay_ wrapper (c shows its callers).", tui_attr(TUI_EL_NOTE));
 }
 
-void callers_view_title(const callers_view *v, char *buf, size_t size)
+static void view_title(const tui_view *view, char *buf, size_t size)
 {
+    const callers_view *v = view->state;
     buf[0] = '\0';
     if (!v->has_target || !v->project) return;
     const svc_model *m = v->project->model;
@@ -178,12 +185,44 @@ void callers_view_title(const callers_view *v, char *buf, size_t size)
     }
 }
 
-bool callers_view_request(callers_view *v, tui_request req, int height)
+static tui_reaction view_request(tui_view *view, struct tui_app *app, tui_request req)
 {
-    return tui_list_request(&v->list, req, height);
+    (void)app;
+    callers_view *v = view->state;
+    return tui_list_request(&v->list, req, view->rect.h) ? TUI_REACT_PANE : TUI_REACT_UNHANDLED;
 }
 
 const callers_row *callers_view_selected(const callers_view *v)
 {
     return v->list.count ? &v->rows[v->list.selected] : NULL;
 }
+
+/* ---- the view ---------------------------------------------------------------------------- */
+
+/* A double click on a site opens it, as Enter does. */
+static tui_reaction view_click(tui_view *view, struct tui_app *app, int row, int col, bool twice)
+{
+    (void)app;
+    (void)col;
+    return tui_list_click_activates(&((callers_view *)view->state)->list, row, twice);
+}
+
+static tui_reaction view_wheel(tui_view *view, struct tui_app *app, long lines)
+{
+    (void)app;
+    return tui_list_wheel(&((callers_view *)view->state)->list, lines, view->rect.h);
+}
+
+const tui_view_ops callers_view_ops = {
+    .name = "Callers",
+    .scope = TUI_SCOPE_CALLERS,
+    .activate = TUI_REQ_OPEN_SITE,
+    .init = view_init,
+    .free = view_free,
+    .set_project = view_set_project,
+    .title = view_title,
+    .draw = view_draw,
+    .request = view_request,
+    .click = view_click,
+    .wheel = view_wheel,
+};

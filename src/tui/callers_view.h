@@ -12,6 +12,7 @@
 #include "tui/list.h"
 #include "tui/project.h"
 #include "tui/theme.h"
+#include "tui/view.h"
 
 typedef enum callers_row_kind {
     CALLERS_TASK,       /* the task itself */
@@ -41,16 +42,11 @@ typedef struct callers_view {
     struct svc_arena *arena;
 } callers_view;
 
-void callers_view_init(callers_view *v);
-void callers_view_free(callers_view *v);
-/* Shows a (re)loaded project, keeping the target when it still exists. */
-void callers_view_set_project(callers_view *v, const tui_project *project);
+/* The callers as a pane (view.h). On a (re)loaded project, the target is kept when it still exists. */
+extern const tui_view_ops callers_view_ops;
+
 /* Shows the family of a task or wrapper (kept when it is already shown). */
 void callers_view_show(callers_view *v, bool is_task, size_t index);
-
-void callers_view_draw(callers_view *v, tui_rect r, bool focused);
-void callers_view_title(const callers_view *v, char *buf, size_t size);
-bool callers_view_request(callers_view *v, tui_request req, int height);
 /* The selected row, or NULL. */
 const callers_row *callers_view_selected(const callers_view *v);
 

@@ -1,83 +1,33 @@
-/* What keys and mouse events do: the filter prompt, requests for the whole app or the focused pane. */
+/* What keys and mouse events do: in the overlay on top, in the focused pane, or in the whole app. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "tui/app.h"
+#include "tui/actions.h"
+#include "tui/dispatch.h"
 #include "tui/terminal.h"
-
-static void apply_filter(tui_app *app)
-{
-    if (app->prompt_pane == TUI_PANE_TREE) tree_view_set_filter(&app->tree, app->prompt);
-    else problems_view_set_filter(&app->problems, app->prompt);
-}
-
-static void open_prompt(tui_app *app)
-{
-    app->prompt_pane = app->focus == TUI_PANE_PROBLEMS ? TUI_PANE_PROBLEMS : TUI_PANE_TREE;
-    app_focus(app, app->prompt_pane);
-    const char *current = app->prompt_pane == TUI_PANE_TREE ? app->tree.filter : app->problems.filter;
-    snprintf(app->prompt, sizeof app->prompt, "%s", current);
-    app->prompt_open = true;
-}
-
-static void prompt_key(tui_app *app, int key)
-{
-    size_t len = strlen(app->prompt);
-    if (key == TUI_KEY_ESC) {
-        app->prompt[0] = '\0';
-        apply_filter(app);
-        app->prompt_open = false;
-    } else if (key == TUI_KEY_ENTER) {
-        app->prompt_open = false;
-        if (app->prompt_pane == TUI_PANE_TREE) app_follow_tree(app);
-    } else if (key == TUI_KEY_FN(KEY_BACKSPACE)) {
-        /* Drop the last code point, not the last byte. */
-        while (len > 0 && ((unsigned char)app->prompt[len - 1] & 0xC0) == 0x80) len--;
-        if (len > 0) len--;
-        app->prompt[len] = '\0';
-        apply_filter(app);
-    } else if (key == 21) { /* Ctrl-U */
-        app->prompt[0] = '\0';
-        apply_filter(app);
-    } else if (key == 3) { /* Ctrl-C */
-        app->quit = true;
-    } else if (!TUI_KEY_IS_FN(key) && key >= 32 && key != 127) {
-        char utf8[5] = { 0 };
-        uint32_t c = (uint32_t)key;
-        if (c < 0x80) utf8[0] = (char)c;
-        else if (c < 0x800) { utf8[0] = (char)(0xC0 | (c >> 6)); utf8[1] = (char)(0x80 | (c & 0x3F)); }
-        else if (c < 0x10000) {
-            utf8[0] = (char)(0xE0 | (c >> 12));
-            utf8[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-            utf8[2] = (char)(0x80 | (c & 0x3F));
-        } else {
-            utf8[0] = (char)(0xF0 | (c >> 18));
-            utf8[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-            utf8[2] = (char)(0x80 | ((c >> 6) & 0x3F));
-            utf8[3] = (char)(0x80 | (c & 0x3F));
-        }
-        if (len + strlen(utf8) < sizeof app->prompt) {
-            strcat(app->prompt, utf8);
-            apply_filter(app);
-        }
-    }
-}
 
 static void cycle_focus(tui_app *app, int step)
 {
     app_focus(app, (tui_pane)((app->focus + TUI_PANE_COUNT + step) % TUI_PANE_COUNT));
 }
 
+static bool has_filter(const tui_view *v)
+{
+    return v->ops->filter && v->ops->filter(v)[0];
+}
+
+/* Esc: the focused pane's filter, else the tree's, else the zoom goes. */
 static void cancel(tui_app *app)
 {
-    if (app->focus == TUI_PANE_PROBLEMS && app->problems.filter[0]) problems_view_set_filter(&app->problems, "");
-    else if (app->tree.filter[0]) tree_view_set_filter(&app->tree, "");
+    tui_view *focused = &app->panes[app->focus], *tree = &app->panes[TUI_PANE_TREE];
+    if (has_filter(focused)) focused->ops->set_filter(focused, "");
+    else if (has_filter(tree)) tree->ops->set_filter(tree, "");
     else if (app->zoomed != TUI_PANE_COUNT) {
         app->zoomed = TUI_PANE_COUNT;
         app_relayout(app);
     }
-    app->message[0] = '\0';
+    app_clear_message(app);
 }
 
 /* Requests that need no project. */
@@ -100,159 +50,128 @@ static bool global_request(tui_app *app, tui_request req)
     }
 }
 
-static void pane_request(tui_app *app, tui_request req)
+/* Enter in the problems: the finding (or the applied fix) in the source. */
+static void open_problem(tui_app *app)
 {
-    int height = app->layout.body[app->focus].h;
-    switch (app->focus) {
-    case TUI_PANE_TREE:
-        if (tree_view_request(&app->tree, req, height)) app_follow_tree(app);
-        break;
-    case TUI_PANE_SOURCE:
-        if (req == TUI_REQ_SOURCE_CALLERS) app_show_callers(app);
-        else source_view_request(&app->source, req, app->layout.body[TUI_PANE_SOURCE]);
-        break;
-    case TUI_PANE_PROBLEMS:
-        if (req == TUI_REQ_OPEN) {
-            const svc_diagnostic *d = problems_view_selected(&app->problems);
-            const tui_fix_entry *e = problems_view_selected_applied(&app->problems);
-            if (d) app_show_finding(app, d, true);
-            else if (e) app_show_applied(app, e);
-        } else {
-            problems_view_request(&app->problems, req, height);
-        }
-        break;
-    case TUI_PANE_CALLERS:
-        if (req == TUI_REQ_OPEN_SITE) app_open_site(app);
-        else callers_view_request(&app->callers, req, height);
-        break;
-    case TUI_PANE_COUNT: break;
-    }
+    const svc_diagnostic *d = problems_view_selected(&app->problems);
+    const tui_fix_entry *e = problems_view_selected_applied(&app->problems);
+    if (d) app_show_finding(app, d, true);
+    else if (e) app_show_applied(app, e);
 }
 
-/* Keys while the fix overlay is open: its own, movement, and the few that work everywhere. */
-static void fix_key(tui_app *app, tui_request req)
+/* Requests that work on the project, whichever pane has the focus: false when `req` is none. */
+static bool project_request(tui_app *app, tui_request req)
 {
     switch (req) {
-    case TUI_REQ_FIX_CANCEL:
-        if (app->fix.state == FIX_VIEW_PREVIEW) app_message(app, false, "nothing was changed");
-        fix_view_close(&app->fix);
-        break;
-    case TUI_REQ_FIX_APPLY: app_fix_apply(app, false, false); break;
-    case TUI_REQ_FIX_STAGE: app_fix_apply(app, true, false); break;
-    case TUI_REQ_FIX_APPLY_UNSAFE: app_fix_apply(app, false, true); break;
-    case TUI_REQ_FIX_STAGE_UNSAFE: app_fix_apply(app, true, true); break;
-    case TUI_REQ_QUIT:
-    case TUI_REQ_HELP:
-    case TUI_REQ_REDRAW:
-    case TUI_REQ_SUSPEND: global_request(app, req); break;
-    default: fix_view_scroll(&app->fix, req, COLS, LINES); break;
+    case TUI_REQ_FILTER: prompt_view_open(&app->prompt, app); return true;
+    case TUI_REQ_NEXT_VIOLATION: app_next_finding(app, true); return true;
+    case TUI_REQ_PREV_VIOLATION: app_next_finding(app, false); return true;
+    case TUI_REQ_CALLERS:
+    case TUI_REQ_SOURCE_CALLERS: app_show_callers(app); return true;
+    case TUI_REQ_EDIT: app_edit(app); return true;
+    case TUI_REQ_FIX: app_fix_preview(app, false); return true;
+    case TUI_REQ_FIX_ALL: app_fix_preview(app, true); return true;
+    case TUI_REQ_UNDO: app_fix_undo(app); return true;
+    case TUI_REQ_OPEN: open_problem(app); return true;
+    case TUI_REQ_OPEN_SITE: app_open_site(app); return true;
+    case TUI_REQ_FIX_APPLY: app_fix_apply(app, false, false); return true;
+    case TUI_REQ_FIX_STAGE: app_fix_apply(app, true, false); return true;
+    case TUI_REQ_FIX_APPLY_UNSAFE: app_fix_apply(app, false, true); return true;
+    case TUI_REQ_FIX_STAGE_UNSAFE: app_fix_apply(app, true, true); return true;
+    default: return false;
     }
 }
 
-void app_handle_key(tui_app *app, int key)
+/*
+ * What the app does after a view (a pane, or an overlay: TUI_PANE_COUNT) reacted to input, and
+ * what is drawn again: the pane alone when only it changed, else the whole frame.
+ */
+static void react(tui_app *app, const tui_view *v, tui_pane pane, tui_reaction r)
+{
+    if (r & TUI_REACT_QUIT) app->quit = true;
+    if (r & TUI_REACT_FOLLOW) app_follow_tree(app);
+    if ((r & TUI_REACT_ACTIVATE) && v->ops->activate != TUI_REQ_NONE) project_request(app, v->ops->activate);
+    if (r & TUI_REACT_RELOAD) app_reload_after_change(app);
+    if (r & TUI_REACT_RELAYOUT) app_relayout(app);
+    tui_reaction beyond = TUI_REACT_ALL | TUI_REACT_FOLLOW | TUI_REACT_ACTIVATE | TUI_REACT_RELOAD | TUI_REACT_RELAYOUT;
+    if ((r & beyond) || ((r & TUI_REACT_PANE) && pane == TUI_PANE_COUNT)) app_redraw(app, TUI_REACT_ALL);
+    else if (r & TUI_REACT_PANE) app_redraw_pane(app, pane);
+    if (r & TUI_REACT_STATUS) app_redraw(app, TUI_REACT_STATUS);
+}
+
+void dispatch_key(tui_app *app, int key)
 {
     if (app->layout.too_small) {
         if (tui_key_request(key, TUI_SCOPE_GLOBAL) == TUI_REQ_QUIT) app->quit = true;
         return;
     }
-    if (app->prompt_open) {
-        prompt_key(app, key);
+    tui_view *top = app_top_overlay(app);
+    if (top && top->ops->key) {
+        react(app, top, TUI_PANE_COUNT, top->ops->key(top, app, key));
         return;
     }
-    app->message[0] = '\0';
-    if (help_view_is_open(&app->help)) {
-        if (help_view_request(&app->help, tui_key_request(key, TUI_SCOPE_GLOBAL), COLS, LINES))
-            help_view_close(&app->help);
+    app_clear_message(app);
+    if (top) {
+        /* An overlay has the keys: its own first; what it leaves is the app's (applying a fix, quitting). */
+        tui_request req = tui_key_request(key, top->ops->scope);
+        tui_reaction r = top->ops->request(top, app, req);
+        if ((r & TUI_REACT_UNHANDLED) && (global_request(app, req) || project_request(app, req))) r |= TUI_REACT_ALL;
+        react(app, top, TUI_PANE_COUNT, r);
         return;
     }
-    if (fix_view_is_open(&app->fix)) {
-        fix_key(app, tui_key_request(key, TUI_SCOPE_FIX));
+    tui_request req = tui_key_request(key, app_scope(app, app->focus));
+    if (req == TUI_REQ_NONE) return;
+    if (global_request(app, req)) {
+        app_redraw(app, TUI_REACT_ALL);
         return;
     }
-    tui_request req = tui_key_request(key, app_scope(app->focus));
-    if (req == TUI_REQ_NONE || global_request(app, req)) return;
     if (!app->project) {
-        char *say = tui_keys_say(app_scope(app->focus), 1, TUI_REQ_RELOAD, NULL, "tries again");
+        char *say = tui_keys_say(app_scope(app, app->focus), 1, TUI_REQ_RELOAD, NULL, "tries again");
         if (app->loader) app_message(app, false, "still loading");
         else app_message(app, false, "nothing loaded%s%s", *say ? ": " : "", say);
         free(say);
         return;
     }
-    switch (req) {
-    case TUI_REQ_FILTER: open_prompt(app); break;
-    case TUI_REQ_NEXT_VIOLATION: app_next_finding(app, true); break;
-    case TUI_REQ_PREV_VIOLATION: app_next_finding(app, false); break;
-    case TUI_REQ_CALLERS: app_show_callers(app); break;
-    case TUI_REQ_EDIT: app_edit(app); break;
-    case TUI_REQ_FIX: app_fix_preview(app, false); break;
-    case TUI_REQ_FIX_ALL: app_fix_preview(app, true); break;
-    case TUI_REQ_UNDO: app_fix_undo(app); break;
-    default: pane_request(app, req); break;
+    if (project_request(app, req)) {
+        app_redraw(app, TUI_REACT_ALL);
+        return;
     }
+    tui_view *v = &app->panes[app->focus];
+    react(app, v, app->focus, v->ops->request(v, app, req));
 }
 
 /* ---- mouse ------------------------------------------------------------------------------------ */
 
-static void mouse_click(tui_app *app, tui_pane pane, int row, bool twice)
-{
-    tui_rect r = app->layout.body[pane];
-    switch (pane) {
-    case TUI_PANE_TREE:
-        tree_view_click(&app->tree, row, r.h, twice);
-        app_follow_tree(app);
-        break;
-    case TUI_PANE_SOURCE: source_view_click(&app->source, row, r); break;
-    case TUI_PANE_PROBLEMS:
-        if (tui_list_click(&app->problems.list, row) && twice) pane_request(app, TUI_REQ_OPEN);
-        break;
-    case TUI_PANE_CALLERS:
-        if (tui_list_click(&app->callers.list, row) && twice) app_open_site(app);
-        break;
-    case TUI_PANE_COUNT: break;
-    }
-}
-
-static void mouse_wheel(tui_app *app, tui_pane pane, long delta)
-{
-    tui_rect r = app->layout.body[pane];
-    switch (pane) {
-    case TUI_PANE_TREE: tree_view_scroll(&app->tree, delta, r.h); break;
-    case TUI_PANE_SOURCE: source_view_scroll(&app->source, delta, r); break;
-    case TUI_PANE_PROBLEMS: tui_list_scroll(&app->problems.list, delta, r.h); break;
-    case TUI_PANE_CALLERS: tui_list_scroll(&app->callers.list, delta, r.h); break;
-    case TUI_PANE_COUNT: break;
-    }
-}
-
-void app_handle_mouse(tui_app *app)
+void dispatch_mouse(tui_app *app)
 {
     MEVENT ev;
-    if (getmouse(&ev) != OK || app->layout.too_small || app->prompt_open || help_view_is_open(&app->help)) return;
-    if (fix_view_is_open(&app->fix)) {
-        if (ev.bstate & BUTTON4_PRESSED) fix_view_scroll(&app->fix, TUI_REQ_MOVE_UP, COLS, LINES);
-#ifdef BUTTON5_PRESSED
-        if (ev.bstate & BUTTON5_PRESSED) fix_view_scroll(&app->fix, TUI_REQ_MOVE_DOWN, COLS, LINES);
-#endif
-        return;
-    }
-    bool on_title = false;
-    tui_pane pane = tui_layout_pane_at(&app->layout, ev.y, ev.x, &on_title);
-    if (pane == TUI_PANE_COUNT || !app->project) return;
+    if (getmouse(&ev) != OK || app->layout.too_small) return;
     long wheel = 0;
     if (ev.bstate & BUTTON4_PRESSED) wheel = -3;
 #ifdef BUTTON5_PRESSED
     if (ev.bstate & BUTTON5_PRESSED) wheel = 3;
 #endif
+    tui_view *top = app_top_overlay(app);
+    if (top) {
+        /* Over the panes, only the wheel, and only in an overlay that scrolls. */
+        if (wheel && top->ops->wheel) react(app, top, TUI_PANE_COUNT, top->ops->wheel(top, app, wheel));
+        return;
+    }
+    bool on_title = false;
+    tui_pane pane = tui_layout_pane_at(&app->layout, ev.y, ev.x, &on_title);
+    if (pane == TUI_PANE_COUNT || !app->project) return;
+    tui_view *v = &app->panes[pane];
     if (wheel) {
-        mouse_wheel(app, pane, wheel);
+        if (v->ops->wheel) react(app, v, pane, v->ops->wheel(v, app, wheel));
         return;
     }
     if (!(ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED))) return;
     if (on_title) {
-        /* A shared place's title switches to the other pane; any title focuses its pane. */
-        app_focus(app, app->layout.tabbed[pane] && app->focus == pane ? tui_pane_partner(pane) : pane);
+        /* A shared place's title switches to its next pane; any title focuses its pane. */
+        app_focus(app, app->layout.tabbed[pane] && app->focus == pane ? tui_layout_next_tab(&app->layout, pane) : pane);
         return;
     }
     app_focus(app, pane);
-    mouse_click(app, pane, ev.y - app->layout.body[pane].y, (ev.bstate & BUTTON1_DOUBLE_CLICKED) != 0);
+    if (v->ops->click)
+        react(app, v, pane, v->ops->click(v, app, ev.y - v->rect.y, ev.x - v->rect.x, (ev.bstate & BUTTON1_DOUBLE_CLICKED) != 0));
 }

@@ -5,12 +5,14 @@
 
 #include "svcscope/rules.h"
 #include "svcscope/util.h"
+#include "tui/app.h"
 #include "tui/fix_view.h"
+#include "tui/status.h"
 #include "tui/text.h"
 
 #define TAB_WIDTH 8
 
-void fix_view_init(fix_view *v)
+static void fix_view_init(fix_view *v)
 {
     memset(v, 0, sizeof *v);
     v->width = -1;
@@ -37,8 +39,9 @@ void fix_view_close(fix_view *v)
     fix_view_init(v);
 }
 
-bool fix_view_is_open(const fix_view *v)
+static bool view_is_open(const tui_view *view)
 {
+    const fix_view *v = view->state;
     return v->state != FIX_VIEW_CLOSED;
 }
 
@@ -223,8 +226,11 @@ static void put_from(int y, int x, int cols, const char *s, size_t n, int skip, 
     }
 }
 
-void fix_view_draw(fix_view *v, int cols, int lines)
+static void view_draw(tui_view *view, bool focused)
 {
+    (void)focused;
+    fix_view *v = view->state;
+    int cols = view->rect.w, lines = view->rect.h;
     int y, x, height, width;
     geometry(v, cols, lines, &y, &x, &height, &width);
     if (height < 4 || width < 12) return;
@@ -265,7 +271,8 @@ void fix_view_draw(fix_view *v, int cols, int lines)
     }
 }
 
-bool fix_view_scroll(fix_view *v, tui_request req, int cols, int lines)
+/* Scrolls on movement requests; false when `req` is not one. */
+static bool fix_view_scroll(fix_view *v, tui_request req, int cols, int lines)
 {
     int y, x, height, width;
     geometry(v, cols, lines, &y, &x, &height, &width);
@@ -296,6 +303,72 @@ bool fix_view_scroll(fix_view *v, tui_request req, int cols, int lines)
     }
     return true;
 }
+
+/* ---- the view ---------------------------------------------------------------------------- */
+
+static void view_init(tui_view *view)
+{
+    fix_view_init(view->state);
+}
+
+static void view_free(tui_view *view)
+{
+    fix_view_close(view->state);
+}
+
+/* The keys that do something now: a safe preview's, an unsafe one's, or closing a result. */
+static void view_hints(const tui_view *view, int y, int cols)
+{
+    static const tui_request safe[] = { TUI_REQ_FIX_APPLY, TUI_REQ_FIX_STAGE, TUI_REQ_FIX_CANCEL };
+    static const tui_request unsafe[] = { TUI_REQ_FIX_APPLY_UNSAFE, TUI_REQ_FIX_STAGE_UNSAFE, TUI_REQ_FIX_CANCEL };
+    static const tui_request result[] = { TUI_REQ_FIX_CANCEL };
+    const fix_view *v = view->state;
+    if (v->state == FIX_VIEW_PREVIEW && v->ndiags)
+        tui_hints_draw_only(y, cols, TUI_SCOPE_FIX, v->unsafe ? unsafe : safe, 3);
+    else
+        tui_hints_draw_only(y, cols, TUI_SCOPE_FIX, result, 1);
+}
+
+/* Its own keys and movement; applying is the app's (actions.c), and so are the few keys that work everywhere. */
+static tui_reaction view_request(tui_view *view, struct tui_app *app, tui_request req)
+{
+    fix_view *v = view->state;
+    switch (req) {
+    case TUI_REQ_FIX_CANCEL:
+        if (v->state == FIX_VIEW_PREVIEW) app_message(app, false, "nothing was changed");
+        fix_view_close(v);
+        return TUI_REACT_ALL;
+    case TUI_REQ_FIX_APPLY:
+    case TUI_REQ_FIX_STAGE:
+    case TUI_REQ_FIX_APPLY_UNSAFE:
+    case TUI_REQ_FIX_STAGE_UNSAFE:
+    case TUI_REQ_QUIT:
+    case TUI_REQ_HELP:
+    case TUI_REQ_REDRAW:
+    case TUI_REQ_SUSPEND: return TUI_REACT_UNHANDLED;
+    default: return fix_view_scroll(v, req, view->rect.w, view->rect.h) ? TUI_REACT_PANE : TUI_REACT_NONE;
+    }
+}
+
+/* One row a notch of the wheel. */
+static tui_reaction view_wheel(tui_view *view, struct tui_app *app, long lines)
+{
+    (void)app;
+    fix_view_scroll(view->state, lines < 0 ? TUI_REQ_MOVE_UP : TUI_REQ_MOVE_DOWN, view->rect.w, view->rect.h);
+    return TUI_REACT_PANE;
+}
+
+const tui_view_ops fix_view_ops = {
+    .name = "Fix preview",
+    .scope = TUI_SCOPE_FIX,
+    .init = view_init,
+    .free = view_free,
+    .is_open = view_is_open,
+    .draw = view_draw,
+    .hints = view_hints,
+    .request = view_request,
+    .wheel = view_wheel,
+};
 
 /* ---- the log ------------------------------------------------------------------------------ */
 

@@ -16,6 +16,7 @@
 #include "svcscope/diagnostic.h"
 #include "tui/keys.h"
 #include "tui/theme.h"
+#include "tui/view.h"
 
 typedef enum fix_view_state {
     FIX_VIEW_CLOSED,
@@ -53,7 +54,6 @@ typedef struct fix_view {
     int hscroll;
 } fix_view;
 
-void fix_view_init(fix_view *v);
 /* Opens a preview of the fixes of `diags` (copied: the pointers must stay valid while it is open). */
 void fix_view_open(fix_view *v, const char *title, bool unsafe, const svc_diagnostic *const *diags, size_t n);
 /* Turns the overlay into a result: the title, then notes added after. Forgets the findings. */
@@ -65,12 +65,10 @@ void fix_view_add_item(fix_view *v, tui_element element, const char *text);
 /* A unified diff, one line per row, coloured by its first column. */
 void fix_view_add_diff(fix_view *v, const char *diff);
 void fix_view_close(fix_view *v);
-bool fix_view_is_open(const fix_view *v);
 
-/* Draws the box over the panes (above the status and hint lines); clamps the scroll to the size. */
-void fix_view_draw(fix_view *v, int cols, int lines);
-/* Scrolls on movement requests; false when `req` is not one. */
-bool fix_view_scroll(fix_view *v, tui_request req, int cols, int lines);
+/* The overlay as a view (view.h): a box over the panes (above the status and hint lines), scrolled by
+ * movement; its own keys close it, and those that apply are the app's (actions.c). */
+extern const tui_view_ops fix_view_ops;
 
 /* ---- the fixes applied in this session ------------------------------------------------------ */
 

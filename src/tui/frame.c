@@ -3,22 +3,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tui/app.h"
+#include "tui/frame.h"
 #include "tui/status.h"
 #include "tui/text.h"
 #include "tui/theme.h"
 
+static const char *pane_name(const tui_app *app, tui_pane pane)
+{
+    return app->panes[pane].ops->name;
+}
+
+/* What the pane's title says after its name. */
 static void pane_info(tui_app *app, tui_pane pane, char *buf, size_t size)
 {
+    const tui_view *v = &app->panes[pane];
     buf[0] = '\0';
-    if (!app->project) return;
-    switch (pane) {
-    case TUI_PANE_TREE: tree_view_title(&app->tree, buf, size); break;
-    case TUI_PANE_SOURCE: source_view_title(&app->source, buf, size); break;
-    case TUI_PANE_PROBLEMS: problems_view_title(&app->problems, buf, size); break;
-    case TUI_PANE_CALLERS: callers_view_title(&app->callers, buf, size); break;
-    case TUI_PANE_COUNT: break;
-    }
+    if (app->project && v->ops->title) v->ops->title(v, buf, size);
 }
 
 static void draw_title(tui_app *app, tui_pane pane)
@@ -28,13 +28,15 @@ static void draw_title(tui_app *app, tui_pane pane)
     tui_fill(r.y, r.x, r.w, attr);
     char name[64];
     if (app->layout.tabbed[pane]) {
-        /* Two panes share this place: both names, the one shown in brackets. */
-        tui_pane first = pane <= TUI_PANE_SOURCE ? TUI_PANE_TREE : TUI_PANE_PROBLEMS;
-        tui_pane second = tui_pane_partner(first);
-        snprintf(name, sizeof name, " %s%s%s %s%s%s", first == pane ? "[" : "", tui_pane_name(first),
-                 first == pane ? "]" : "", second == pane ? "[" : "", tui_pane_name(second), second == pane ? "]" : "");
+        /* Panes share this place: every name, the one shown in brackets. */
+        size_t n = 0;
+        for (int p = 0; p < TUI_PANE_COUNT && n < sizeof name; p++) {
+            if (app->layout.group[p] != app->layout.group[pane]) continue;
+            const char *before = p == (int)pane ? "[" : "", *after = p == (int)pane ? "]" : "";
+            n += (size_t)snprintf(name + n, sizeof name - n, " %s%s%s", before, pane_name(app, (tui_pane)p), after);
+        }
     } else {
-        snprintf(name, sizeof name, " %s%s", tui_pane_name(pane), app->zoomed == pane ? " (zoomed, z restores)" : "");
+        snprintf(name, sizeof name, " %s%s", pane_name(app, pane), app->zoomed == pane ? " (zoomed, z restores)" : "");
     }
     int x = tui_put(r.y, r.x, r.w, name, attr);
     char info[600];
@@ -60,7 +62,7 @@ static void draw_loading(tui_app *app, tui_rect r)
             at += part;
             while (at < n && msg[at] == ' ') at++;
         }
-        char *say = tui_keys_say(app_scope(app->focus), 2, TUI_REQ_RELOAD, NULL, "tries again", TUI_REQ_QUIT, NULL,
+        char *say = tui_keys_say(app_scope(app, app->focus), 2, TUI_REQ_RELOAD, NULL, "tries again", TUI_REQ_QUIT, NULL,
                                  "quits");
         if (row < r.h && *say) {
             int x = tui_put(r.y + row, r.x + 1, r.w - 1, say, tui_attr(TUI_EL_NOTE));
@@ -85,20 +87,15 @@ static void draw_loading(tui_app *app, tui_rect r)
 
 static void draw_pane(tui_app *app, tui_pane pane)
 {
-    tui_rect r = app->layout.body[pane];
-    bool focused = app->focus == pane;
+    tui_view *v = &app->panes[pane];
+    tui_rect r = v->rect;
     if (!app->project) {
+        /* The tree's place (or the pane zoomed) tells how the load goes. */
         if (pane == TUI_PANE_TREE || app->zoomed == pane) draw_loading(app, r);
         else for (int i = 0; i < r.h; i++) tui_fill(r.y + i, r.x, r.w, tui_attr(TUI_EL_NORMAL));
         return;
     }
-    switch (pane) {
-    case TUI_PANE_TREE: tree_view_draw(&app->tree, r, focused); break;
-    case TUI_PANE_SOURCE: source_view_draw(&app->source, r, focused); break;
-    case TUI_PANE_PROBLEMS: problems_view_draw(&app->problems, r, focused); break;
-    case TUI_PANE_CALLERS: callers_view_draw(&app->callers, r, focused); break;
-    case TUI_PANE_COUNT: break;
-    }
+    v->ops->draw(v, app->focus == pane);
 }
 
 static void draw_separators(const tui_layout *l)
@@ -148,32 +145,18 @@ static void draw_bottom(tui_app *app)
     st.message = app->message;
     st.message_is_error = app->message_is_error;
     tui_status_draw(app->layout.status_row, COLS, &st);
-    if (app->prompt_open) {
-        char label[64];
-        snprintf(label, sizeof label, "Filter %s: ", app->prompt_pane == TUI_PANE_TREE ? "tree by name" : "problems");
-        tui_prompt_draw(app->layout.hint_row, COLS, label, app->prompt);
-    } else if (fix_view_is_open(&app->fix) && !help_view_is_open(&app->help)) {
-        /* The keys that do something now: a safe preview's, an unsafe one's, or closing a result. */
-        static const tui_request safe[] = { TUI_REQ_FIX_APPLY, TUI_REQ_FIX_STAGE, TUI_REQ_FIX_CANCEL };
-        static const tui_request unsafe[] = { TUI_REQ_FIX_APPLY_UNSAFE, TUI_REQ_FIX_STAGE_UNSAFE, TUI_REQ_FIX_CANCEL };
-        static const tui_request result[] = { TUI_REQ_FIX_CANCEL };
-        const fix_view *v = &app->fix;
-        if (v->state == FIX_VIEW_PREVIEW && v->ndiags)
-            tui_hints_draw_only(app->layout.hint_row, COLS, TUI_SCOPE_FIX, v->unsafe ? unsafe : safe, 3);
-        else
-            tui_hints_draw_only(app->layout.hint_row, COLS, TUI_SCOPE_FIX, result, 1);
-    } else {
-        tui_hints_draw(app->layout.hint_row, COLS, help_view_is_open(&app->help) ? TUI_SCOPE_GLOBAL : app_scope(app->focus));
-    }
+    /* The hint line is the one of the view that has the keys. */
+    const tui_view *keys = app_top_overlay(app);
+    if (!keys) keys = &app->panes[app->focus];
+    if (keys->ops->hints) keys->ops->hints(keys, app->layout.hint_row, COLS);
+    else tui_hints_draw(app->layout.hint_row, COLS, keys->ops->scope);
 }
 
-void app_draw(tui_app *app)
+static void draw_all(tui_app *app)
 {
     erase();
     if (app->layout.too_small) {
         draw_too_small();
-        curs_set(0);
-        refresh();
         return;
     }
     for (int p = 0; p < TUI_PANE_COUNT; p++) {
@@ -182,9 +165,40 @@ void app_draw(tui_app *app)
         draw_title(app, (tui_pane)p);
     }
     draw_separators(&app->layout);
-    if (fix_view_is_open(&app->fix)) fix_view_draw(&app->fix, COLS, LINES);
-    if (help_view_is_open(&app->help)) help_view_draw(&app->help, COLS, LINES);
+    for (int o = 0; o < TUI_OVERLAY_COUNT; o++) {
+        tui_view *v = &app->overlays[o];
+        if (v->ops->draw && v->ops->is_open(v)) v->ops->draw(v, true);
+    }
     draw_bottom(app);
-    curs_set(app->prompt_open ? 1 : 0);
+}
+
+/* Blanks cells as erase() does, so that a pane drawn again looks as it would on a fresh screen. */
+static void blank(tui_rect r)
+{
+    for (int i = 0; i < r.h; i++) tui_fill(r.y + i, r.x, r.w, A_NORMAL);
+}
+
+void frame_draw(tui_app *app)
+{
+    tui_reaction redraw = app->redraw;
+    unsigned panes = app->redraw_panes;
+    app->redraw = TUI_REACT_NONE;
+    app->redraw_panes = 0;
+    if (!redraw && !panes) return;
+    /* Overlays lie over the panes and "too small" replaces them: such a frame is drawn whole. */
+    if ((redraw & TUI_REACT_ALL) || app->layout.too_small || app_top_overlay(app)) {
+        draw_all(app);
+    } else {
+        for (int p = 0; p < TUI_PANE_COUNT; p++) {
+            if (!(panes & (1u << p)) || !app->layout.shown[p]) continue;
+            blank(app->layout.title[p]);
+            blank(app->layout.body[p]);
+            draw_pane(app, (tui_pane)p);
+            draw_title(app, (tui_pane)p);
+        }
+        draw_bottom(app);
+    }
+    const tui_view *top = app_top_overlay(app);
+    curs_set(top && top->ops->cursor && !app->layout.too_small ? 1 : 0);
     refresh();
 }

@@ -1,4 +1,4 @@
-/* The help overlay. */
+/* The help overlay: every request with its keys in effect, scrolled over the panes. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +53,17 @@ static char *heading(void)
     return svc_buf_detach(&b);
 }
 
+static void help_view_close(help_view *h)
+{
+    for (size_t i = 0; i < h->nlines; i++) {
+        free(h->lines[i].keys);
+        free(h->lines[i].text);
+    }
+    free(h->lines);
+    free(h->rows);
+    memset(h, 0, sizeof *h);
+}
+
 void help_view_open(help_view *h)
 {
     help_view_close(h);
@@ -90,19 +101,9 @@ void help_view_open(help_view *h)
     h->width = -1;
 }
 
-void help_view_close(help_view *h)
+static bool view_is_open(const tui_view *view)
 {
-    for (size_t i = 0; i < h->nlines; i++) {
-        free(h->lines[i].keys);
-        free(h->lines[i].text);
-    }
-    free(h->lines);
-    free(h->rows);
-    memset(h, 0, sizeof *h);
-}
-
-bool help_view_is_open(const help_view *h)
-{
+    const help_view *h = view->state;
     return h->lines != NULL;
 }
 
@@ -166,8 +167,11 @@ static void draw_border(int y, int x, int height, int width)
     tui_put(y + height - 1, x + width - 1, 1, tui_glyph("┘", "+"), attr);
 }
 
-void help_view_draw(help_view *h, int cols, int lines)
+static void view_draw(tui_view *view, bool focused)
 {
+    (void)focused;
+    help_view *h = view->state;
+    int cols = view->rect.w, lines = view->rect.h;
     int y, x, height, width;
     layout(h, (cols - 4 < 88 ? cols - 4 : 88) - 4);
     box_geometry(h, cols, lines, &y, &x, &height, &width);
@@ -197,7 +201,8 @@ void help_view_draw(help_view *h, int cols, int lines)
     }
 }
 
-bool help_view_request(help_view *h, tui_request req, int cols, int lines)
+/* Scrolls on movement requests; true when the request closes the help. */
+static bool scroll_or_close(help_view *h, tui_request req, int cols, int lines)
 {
     int y, x, height, width;
     layout(h, (cols - 4 < 88 ? cols - 4 : 88) - 4);
@@ -220,3 +225,27 @@ bool help_view_request(help_view *h, tui_request req, int cols, int lines)
     }
     return false;
 }
+
+/* ---- the view ---------------------------------------------------------------------------- */
+
+static void view_free(tui_view *view)
+{
+    help_view_close(view->state);
+}
+
+static tui_reaction view_request(tui_view *view, struct tui_app *app, tui_request req)
+{
+    (void)app;
+    if (!scroll_or_close(view->state, req, view->rect.w, view->rect.h)) return TUI_REACT_PANE;
+    help_view_close(view->state);
+    return TUI_REACT_ALL;
+}
+
+const tui_view_ops help_view_ops = {
+    .name = "Help",
+    .scope = TUI_SCOPE_GLOBAL,
+    .free = view_free,
+    .is_open = view_is_open,
+    .draw = view_draw,
+    .request = view_request,
+};

@@ -6,6 +6,7 @@
 #include "tui/keys.h"
 #include "tui/list.h"
 #include "tui/theme.h"
+#include "tui/view.h"
 
 typedef struct help_line {
     char *keys;          /* key column, or NULL for a heading or plain text */
@@ -31,11 +32,8 @@ typedef struct help_view {
 } help_view;
 
 void help_view_open(help_view *h);
-void help_view_close(help_view *h);
-bool help_view_is_open(const help_view *h);
-void help_view_draw(help_view *h, int cols, int lines);
-/* Scrolls on movement requests; true when the request closes the help. */
-bool help_view_request(help_view *h, tui_request req, int cols, int lines);
+/* The help as an overlay (view.h): movement scrolls it; cancel, help and quit close it. */
+extern const tui_view_ops help_view_ops;
 /* Keys as shown to people: "j <Down>" becomes "j, Down". Malloc'd. */
 char *tui_keys_display(const char *keys);
 

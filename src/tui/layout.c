@@ -1,57 +1,59 @@
 /* Pane geometry. */
 #include "tui/layout.h"
 
-tui_pane tui_pane_partner(tui_pane pane)
-{
-    switch (pane) {
-    case TUI_PANE_TREE: return TUI_PANE_SOURCE;
-    case TUI_PANE_SOURCE: return TUI_PANE_TREE;
-    case TUI_PANE_PROBLEMS: return TUI_PANE_CALLERS;
-    case TUI_PANE_CALLERS: return TUI_PANE_PROBLEMS;
-    case TUI_PANE_COUNT: break;
-    }
-    return TUI_PANE_COUNT;
-}
-
-const char *tui_pane_name(tui_pane pane)
-{
-    switch (pane) {
-    case TUI_PANE_TREE: return "Tree";
-    case TUI_PANE_SOURCE: return "Source";
-    case TUI_PANE_PROBLEMS: return "Problems";
-    case TUI_PANE_CALLERS: return "Callers";
-    case TUI_PANE_COUNT: break;
-    }
-    return "";
-}
+/* Per band (top, bottom): from how many columns its two places go side by side. */
+static const int min_split[2] = { 70, 120 };
 
 static int clamp(int v, int lo, int hi)
 {
     return v < lo ? lo : v > hi ? hi : v;
 }
 
-static void place(tui_layout *l, tui_pane pane, int y, int x, int h, int w)
+/* Columns of a band's left place when the two are side by side. */
+static int left_width(int band, int cols)
+{
+    return band == 0 ? clamp(cols * 36 / 100, 28, 56) : cols * 58 / 100;
+}
+
+static void place_pane(tui_layout *l, tui_pane pane, int y, int x, int h, int w)
 {
     l->shown[pane] = true;
     l->title[pane] = (tui_rect){ y, x, 1, w };
     l->body[pane] = (tui_rect){ y + 1, x, h - 1, w };
 }
 
-/* Two panes in one band: side by side from `min_split` columns, else the front one alone. */
-static void band(tui_layout *l, int row, tui_pane left, tui_pane right, tui_pane front, int y, int h,
-                 int min_split, int left_w)
+/* The pane of a group to show: the one focused last, the first in Tab order when none was. */
+static tui_pane front_of(const tui_layout *l, int group, const unsigned focused_at[TUI_PANE_COUNT])
 {
-    if (l->cols >= min_split) {
-        place(l, left, y, 0, h, left_w);
-        place(l, right, y, left_w + 1, h, l->cols - left_w - 1);
-        l->separator_x[row] = left_w;
-    } else {
-        place(l, front, y, 0, h, l->cols);
-        l->tabbed[left] = l->tabbed[right] = true;
-    }
+    tui_pane front = TUI_PANE_COUNT;
+    for (int p = 0; p < TUI_PANE_COUNT; p++)
+        if (l->group[p] == group && (front == TUI_PANE_COUNT || focused_at[p] > focused_at[front])) front = (tui_pane)p;
+    return front;
 }
 
-void tui_layout_compute(tui_layout *l, int cols, int lines, const tui_pane front[2], tui_pane zoomed)
+/* The panes of a band: each place a group side by side when there is room, else the band one group. */
+static void band(tui_layout *l, int b, const tui_place place[TUI_PANE_COUNT], const unsigned focused_at[TUI_PANE_COUNT],
+                 int y, int h)
+{
+    bool used[2] = { false, false };
+    for (int p = 0; p < TUI_PANE_COUNT; p++)
+        if ((int)place[p] / 2 == b) used[place[p] % 2] = true;
+    bool split = l->cols >= min_split[b] && used[0] && used[1];
+    for (int p = 0; p < TUI_PANE_COUNT; p++)
+        if ((int)place[p] / 2 == b) l->group[p] = split ? (int)place[p] : TUI_PLACE_COUNT + b;
+    if (!split) {
+        tui_pane front = front_of(l, TUI_PLACE_COUNT + b, focused_at);
+        if (front != TUI_PANE_COUNT) place_pane(l, front, y, 0, h, l->cols);
+        return;
+    }
+    int left_w = left_width(b, l->cols);
+    place_pane(l, front_of(l, 2 * b, focused_at), y, 0, h, left_w);
+    place_pane(l, front_of(l, 2 * b + 1, focused_at), y, left_w + 1, h, l->cols - left_w - 1);
+    l->separator_x[b] = left_w;
+}
+
+void tui_layout_compute(tui_layout *l, int cols, int lines, const tui_place place[TUI_PANE_COUNT],
+                        const unsigned focused_at[TUI_PANE_COUNT], tui_pane zoomed)
 {
     *l = (tui_layout){ .cols = cols, .lines = lines };
     l->separator_x[0] = l->separator_x[1] = -1;
@@ -60,22 +62,26 @@ void tui_layout_compute(tui_layout *l, int cols, int lines, const tui_pane front
     l->hint_row = lines - 1;
     if (l->too_small) return;
     int body_h = lines - 2;
+    for (int p = 0; p < TUI_PANE_COUNT; p++) l->group[p] = zoomed != TUI_PANE_COUNT ? p : -1;
     if (zoomed != TUI_PANE_COUNT) {
-        place(l, zoomed, 0, 0, body_h, cols);
+        place_pane(l, zoomed, 0, 0, body_h, cols);
         l->top_h = body_h;
     } else {
         int bottom_h = clamp(body_h * 2 / 5, 3, 20);
         l->top_h = body_h - bottom_h;
-        band(l, 0, TUI_PANE_TREE, TUI_PANE_SOURCE, front[0], 0, l->top_h, 70, clamp(cols * 36 / 100, 28, 56));
-        band(l, 1, TUI_PANE_PROBLEMS, TUI_PANE_CALLERS, front[1], l->top_h, bottom_h, 120, cols * 58 / 100);
+        band(l, 0, place, focused_at, 0, l->top_h);
+        band(l, 1, place, focused_at, l->top_h, bottom_h);
     }
     /* A hidden pane keeps the size it would have in front, so it can scroll to a line meanwhile. */
     for (int p = 0; p < TUI_PANE_COUNT; p++) {
         if (l->shown[p]) continue;
-        tui_pane stand_in = zoomed != TUI_PANE_COUNT ? zoomed : tui_pane_partner((tui_pane)p);
+        tui_pane stand_in = zoomed != TUI_PANE_COUNT ? zoomed : front_of(l, l->group[p], focused_at);
         l->title[p] = l->title[stand_in];
         l->body[p] = l->body[stand_in];
     }
+    for (int p = 0; p < TUI_PANE_COUNT; p++)
+        for (int q = 0; q < TUI_PANE_COUNT && zoomed == TUI_PANE_COUNT; q++)
+            if (q != p && l->group[q] == l->group[p]) l->tabbed[p] = true;
 }
 
 static bool inside(const tui_rect *r, int y, int x)
@@ -97,4 +103,13 @@ tui_pane tui_layout_pane_at(const tui_layout *l, int y, int x, bool *on_title)
         }
     }
     return TUI_PANE_COUNT;
+}
+
+tui_pane tui_layout_next_tab(const tui_layout *l, tui_pane pane)
+{
+    for (int step = 1; step < TUI_PANE_COUNT; step++) {
+        tui_pane next = (tui_pane)((pane + step) % TUI_PANE_COUNT);
+        if (l->group[next] == l->group[pane]) return next;
+    }
+    return pane;
 }

@@ -70,3 +70,14 @@ bool tui_list_click(tui_list *l, int row)
     l->selected = l->top + (size_t)row;
     return true;
 }
+
+tui_reaction tui_list_click_activates(tui_list *l, int row, bool twice)
+{
+    return tui_list_click(l, row) && twice ? TUI_REACT_PANE | TUI_REACT_ACTIVATE : TUI_REACT_PANE;
+}
+
+tui_reaction tui_list_wheel(tui_list *l, long lines, int height)
+{
+    tui_list_scroll(l, lines, height);
+    return TUI_REACT_PANE;
+}

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "tui/keys.h"
+#include "tui/view.h"
 
 typedef struct tui_list {
     size_t count;     /* rows */
@@ -20,5 +21,10 @@ void tui_list_fit(tui_list *l, int height);
 void tui_list_scroll(tui_list *l, long delta, int height);
 /* Selects the row shown at `row` of the pane's body; false when there is none. */
 bool tui_list_click(tui_list *l, int row);
+
+/* A list pane's ops (view.h): a click selects a row and a double click activates it; the wheel
+ * scrolls. */
+tui_reaction tui_list_click_activates(tui_list *l, int row, bool twice);
+tui_reaction tui_list_wheel(tui_list *l, long lines, int height);
 
 #endif

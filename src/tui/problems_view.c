@@ -13,14 +13,16 @@
 static const tui_element severity_element[3] = { TUI_EL_INFO, TUI_EL_WARNING, TUI_EL_ERROR };
 static const char *const sort_names[PROBLEMS_SORT_COUNT] = { "path", "code", "severity" };
 
-void problems_view_init(problems_view *v)
+static void view_init(tui_view *view)
 {
+    problems_view *v = view->state;
     memset(v, 0, sizeof *v);
     v->show[0] = v->show[1] = v->show[2] = true;
 }
 
-void problems_view_free(problems_view *v)
+static void view_free(tui_view *view)
 {
+    problems_view *v = view->state;
     free(v->order);
     free(v->applied);
     v->order = NULL;
@@ -102,8 +104,10 @@ void problems_view_refresh(problems_view *v)
     rebuild_rows(v, problems_view_selected(v), problems_view_selected_applied(v), v->list.selected);
 }
 
-void problems_view_set_project(problems_view *v, const tui_project *project)
+/* Sort, filter and the selected finding are kept when they can be. */
+static void view_set_project(tui_view *view, const tui_project *project)
 {
+    problems_view *v = view->state;
     /* The same finding after a reload: same code, path and line. */
     const svc_diagnostic *old = problems_view_selected(v);
     char *code = old ? svc_xstrdup(old->rule->code) : NULL, *path = old ? svc_xstrdup(old->path) : NULL;
@@ -121,8 +125,9 @@ void problems_view_set_project(problems_view *v, const tui_project *project)
     rebuild_rows(v, keep, NULL, fallback);
 }
 
-void problems_view_set_filter(problems_view *v, const char *text)
+static void view_set_filter(tui_view *view, const char *text)
 {
+    problems_view *v = view->state;
     snprintf(v->filter, sizeof v->filter, "%s", text ? text : "");
     rebuild_rows(v, problems_view_selected(v), problems_view_selected_applied(v), 0);
 }
@@ -149,19 +154,22 @@ void problems_view_select(problems_view *v, const svc_diagnostic *d, int height)
         }
 }
 
-bool problems_view_request(problems_view *v, tui_request req, int height)
+static tui_reaction view_request(tui_view *view, struct tui_app *app, tui_request req)
 {
-    if (tui_list_request(&v->list, req, height)) return true;
+    (void)app;
+    problems_view *v = view->state;
+    int height = view->rect.h;
+    if (tui_list_request(&v->list, req, height)) return TUI_REACT_PANE;
     switch (req) {
     case TUI_REQ_SORT: v->sort = (v->sort + 1) % PROBLEMS_SORT_COUNT; break;
     case TUI_REQ_TOGGLE_ERRORS: v->show[SVC_SEVERITY_ERROR] = !v->show[SVC_SEVERITY_ERROR]; break;
     case TUI_REQ_TOGGLE_WARNINGS: v->show[SVC_SEVERITY_WARNING] = !v->show[SVC_SEVERITY_WARNING]; break;
     case TUI_REQ_TOGGLE_INFO: v->show[SVC_SEVERITY_INFO] = !v->show[SVC_SEVERITY_INFO]; break;
-    default: return false;
+    default: return TUI_REACT_UNHANDLED;
     }
     problems_view_refresh(v);
     tui_list_fit(&v->list, height);
-    return true;
+    return TUI_REACT_PANE;
 }
 
 /* ---- drawing ---------------------------------------------------------------------------- */
@@ -210,8 +218,10 @@ static void row_of(const problems_view *v, size_t at, problem_row *out)
     out->message = e->message;
 }
 
-void problems_view_draw(problems_view *v, tui_rect r, bool focused)
+static void view_draw(tui_view *view, bool focused)
 {
+    problems_view *v = view->state;
+    tui_rect r = view->rect;
     tui_list_fit(&v->list, r.h);
     /* The location column is as wide as the longest one shown, up to 45% of the pane. */
     int loc_w = 0;
@@ -254,8 +264,9 @@ void problems_view_draw(problems_view *v, tui_rect r, bool focused)
                 tui_attr(TUI_EL_NOTE));
 }
 
-void problems_view_title(const problems_view *v, char *buf, size_t size)
+static void view_title(const tui_view *view, char *buf, size_t size)
 {
+    const problems_view *v = view->state;
     size_t total = v->project ? v->project->diags->len : 0;
     int n = snprintf(buf, size, "%zu of %zu  sort: %s  [%c%c%c]", v->nfindings, total, sort_names[v->sort],
                      v->show[SVC_SEVERITY_ERROR] ? 'E' : '-', v->show[SVC_SEVERITY_WARNING] ? 'W' : '-',
@@ -268,3 +279,42 @@ void problems_view_title(const problems_view *v, char *buf, size_t size)
     }
     if (v->filter[0] && n > 0 && (size_t)n < size) snprintf(buf + n, size - (size_t)n, "  filter: %s", v->filter);
 }
+
+/* ---- the view ---------------------------------------------------------------------------- */
+
+/* A double click on a row opens it, as Enter does. */
+static tui_reaction view_click(tui_view *view, struct tui_app *app, int row, int col, bool twice)
+{
+    (void)app;
+    (void)col;
+    return tui_list_click_activates(&((problems_view *)view->state)->list, row, twice);
+}
+
+static tui_reaction view_wheel(tui_view *view, struct tui_app *app, long lines)
+{
+    (void)app;
+    return tui_list_wheel(&((problems_view *)view->state)->list, lines, view->rect.h);
+}
+
+static const char *view_filter(const tui_view *view)
+{
+    const problems_view *v = view->state;
+    return v->filter;
+}
+
+const tui_view_ops problems_view_ops = {
+    .name = "Problems",
+    .scope = TUI_SCOPE_PROBLEMS,
+    .activate = TUI_REQ_OPEN,
+    .filter_label = "problems",
+    .init = view_init,
+    .free = view_free,
+    .set_project = view_set_project,
+    .title = view_title,
+    .draw = view_draw,
+    .request = view_request,
+    .click = view_click,
+    .wheel = view_wheel,
+    .filter = view_filter,
+    .set_filter = view_set_filter,
+};

@@ -8,6 +8,7 @@
 #include "tui/layout.h"
 #include "tui/list.h"
 #include "tui/project.h"
+#include "tui/view.h"
 
 typedef enum problems_sort {
     PROBLEMS_BY_PATH,
@@ -33,15 +34,10 @@ typedef struct problems_view {
     char filter[256];     /* matches code, rule name, path or message (any case) */
 } problems_view;
 
-void problems_view_init(problems_view *v);
-void problems_view_free(problems_view *v);
-/* Shows a (re)loaded project; sort, filter and the selected finding are kept when they can be. */
-void problems_view_set_project(problems_view *v, const tui_project *project);
-void problems_view_set_filter(problems_view *v, const char *text);
+/* The problems as a pane (view.h). On a (re)loaded project, sort, filter and the selected finding are
+ * kept when they can be. */
+extern const tui_view_ops problems_view_ops;
 
-void problems_view_draw(problems_view *v, tui_rect r, bool focused);
-void problems_view_title(const problems_view *v, char *buf, size_t size);
-bool problems_view_request(problems_view *v, tui_request req, int height);
 /* The finding selected, or NULL (also when an applied fix is). */
 const svc_diagnostic *problems_view_selected(const problems_view *v);
 /* The applied fix selected, or NULL. */

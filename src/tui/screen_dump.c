@@ -6,32 +6,12 @@
 
 #include "svcscope/util.h"
 #include "tui/screen_dump.h"
+#include "tui/text.h"
 
 static void put_utf8(svc_buf *b, wchar_t wc)
 {
-    unsigned long c = (unsigned long)wc;
     char out[4];
-    size_t n;
-    if (c < 0x80) {
-        out[0] = (char)c;
-        n = 1;
-    } else if (c < 0x800) {
-        out[0] = (char)(0xC0 | (c >> 6));
-        out[1] = (char)(0x80 | (c & 0x3F));
-        n = 2;
-    } else if (c < 0x10000) {
-        out[0] = (char)(0xE0 | (c >> 12));
-        out[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (c & 0x3F));
-        n = 3;
-    } else {
-        out[0] = (char)(0xF0 | (c >> 18));
-        out[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-        out[2] = (char)(0x80 | ((c >> 6) & 0x3F));
-        out[3] = (char)(0x80 | (c & 0x3F));
-        n = 4;
-    }
-    svc_buf_append(b, out, n);
+    svc_buf_append(b, out, tui_utf8_encode((uint32_t)wc, out));
 }
 
 static char attr_letter(attr_t attrs, short pair)

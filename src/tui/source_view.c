@@ -12,7 +12,7 @@
 
 #define TAB_WIDTH 8
 
-void source_view_init(source_view *v)
+static void source_view_init(source_view *v)
 {
     memset(v, 0, sizeof *v);
     v->file = -1;
@@ -46,8 +46,9 @@ static void close_file(source_view *v)
     v->log = log;
 }
 
-void source_view_free(source_view *v)
+static void view_free(tui_view *view)
 {
+    source_view *v = view->state;
     close_file(v);
 }
 
@@ -316,8 +317,11 @@ void source_view_goto(source_view *v, uint32_t line, source_place place, tui_rec
     fit(v, r);
 }
 
-void source_view_set_project(source_view *v, const tui_project *project, tui_rect r)
+/* Reopens the same file at the same line when it still exists. */
+static void view_set_project(tui_view *view, const tui_project *project)
 {
+    source_view *v = view->state;
+    tui_rect r = view->rect;
     char *path = source_view_path(v) ? svc_xstrdup(source_view_path(v)) : NULL;
     uint32_t cursor = v->cursor;
     size_t top = v->top;
@@ -419,8 +423,10 @@ static void draw_row(const source_view *v, const source_row *row, int y, tui_rec
     tui_putn(y, x + used, width - used, v->messages[row->diag] + row->offset, row->length, attr);
 }
 
-void source_view_draw(source_view *v, tui_rect r, bool focused)
+static void view_draw(tui_view *view, bool focused)
 {
+    source_view *v = view->state;
+    tui_rect r = view->rect;
     for (int i = 0; i < r.h; i++) tui_fill(r.y + i, r.x, r.w, tui_attr(TUI_EL_NORMAL));
     if (v->file < 0) {
         if (r.h > 0) tui_put(r.y, r.x + 1, r.w - 1, "Select a module in the tree to see its source.", tui_attr(TUI_EL_NOTE));
@@ -435,8 +441,9 @@ void source_view_draw(source_view *v, tui_rect r, bool focused)
         draw_row(v, &v->rows[v->top + (size_t)i], r.y + i, r, focused);
 }
 
-void source_view_title(const source_view *v, char *buf, size_t size)
+static void view_title(const tui_view *view, char *buf, size_t size)
 {
+    const source_view *v = view->state;
     const char *path = source_view_path(v);
     if (!path) {
         buf[0] = '\0';
@@ -463,8 +470,11 @@ static void scroll_rows(source_view *v, long delta, tui_rect r)
     else v->top = v->top + (size_t)delta > max_top ? max_top : v->top + (size_t)delta;
 }
 
-bool source_view_request(source_view *v, tui_request req, tui_rect r)
+static tui_reaction view_request(tui_view *view, struct tui_app *app, tui_request req)
 {
+    (void)app;
+    source_view *v = view->state;
+    tui_rect r = view->rect;
     layout(v, r.w);
     long page = r.h > 1 ? r.h - 1 : 1, half = r.h / 2 ? r.h / 2 : 1;
     switch (req) {
@@ -490,24 +500,33 @@ bool source_view_request(source_view *v, tui_request req, tui_rect r)
     case TUI_REQ_MOVE_LAST: v->cursor = v->nlines ? v->nlines - 1 : 0; break;
     case TUI_REQ_SCROLL_LEFT: v->hscroll = v->hscroll > 8 ? v->hscroll - 8 : 0; break;
     case TUI_REQ_SCROLL_RIGHT: v->hscroll += 8; break;
-    default: return false;
+    default: return TUI_REACT_UNHANDLED;
     }
     fit(v, r);
-    return true;
+    return TUI_REACT_PANE;
 }
 
-void source_view_click(source_view *v, int row, tui_rect r)
+static tui_reaction view_click(tui_view *view, struct tui_app *app, int row, int col, bool twice)
 {
+    (void)app;
+    (void)col;
+    (void)twice;
+    source_view *v = view->state;
+    tui_rect r = view->rect;
     layout(v, r.w);
-    if (row < 0 || v->top + (size_t)row >= v->nrows) return;
+    if (row < 0 || v->top + (size_t)row >= v->nrows) return TUI_REACT_NONE;
     v->cursor = v->rows[v->top + (size_t)row].line;
     fit(v, r);
+    return TUI_REACT_PANE;
 }
 
-void source_view_scroll(source_view *v, long delta, tui_rect r)
+static tui_reaction view_wheel(tui_view *view, struct tui_app *app, long delta)
 {
+    (void)app;
+    source_view *v = view->state;
+    tui_rect r = view->rect;
     layout(v, r.w);
-    if (v->nlines == 0) return;
+    if (v->nlines == 0) return TUI_REACT_NONE;
     scroll_rows(v, delta, r);
     size_t height = r.h > 0 ? (size_t)r.h : 1;
     /* Drag the cursor along so the scroll is not undone by keeping it visible. */
@@ -515,4 +534,25 @@ void source_view_scroll(source_view *v, long delta, tui_rect r)
     size_t bottom = v->top + height - 1 < v->nrows ? v->top + height - 1 : v->nrows - 1;
     if (v->line_row[v->cursor] > bottom) v->cursor = v->rows[bottom].line;
     if (v->line_row[v->cursor] < v->top && v->cursor + 1 < v->nlines) v->cursor++;
+    return TUI_REACT_PANE;
 }
+
+/* ---- the view ---------------------------------------------------------------------------- */
+
+static void view_init(tui_view *view)
+{
+    source_view_init(view->state);
+}
+
+const tui_view_ops source_view_ops = {
+    .name = "Source",
+    .scope = TUI_SCOPE_SOURCE,
+    .init = view_init,
+    .free = view_free,
+    .set_project = view_set_project,
+    .title = view_title,
+    .draw = view_draw,
+    .request = view_request,
+    .click = view_click,
+    .wheel = view_wheel,
+};

@@ -12,6 +12,7 @@
 #include "tui/keys.h"
 #include "tui/layout.h"
 #include "tui/project.h"
+#include "tui/view.h"
 
 typedef struct source_row {
     uint32_t line;        /* 0-based line of the file */
@@ -60,20 +61,13 @@ typedef enum source_place {
     SOURCE_PLACE_THIRD,   /* the line a third down (a finding, a call site) */
 } source_place;
 
-void source_view_init(source_view *v);
-void source_view_free(source_view *v);
-/* Switches to a (re)loaded project, reopening the same file at the same line when it still exists. */
-void source_view_set_project(source_view *v, const tui_project *project, tui_rect r);
 /* Shows a model file (kept as is when already shown). */
 void source_view_open(source_view *v, long file);
 /* Moves the cursor to a 0-based line and scrolls to it. */
 void source_view_goto(source_view *v, uint32_t line, source_place place, tui_rect r);
 
-void source_view_draw(source_view *v, tui_rect r, bool focused);
-void source_view_title(const source_view *v, char *buf, size_t size);
-bool source_view_request(source_view *v, tui_request req, tui_rect r);
-void source_view_click(source_view *v, int row, tui_rect r);
-void source_view_scroll(source_view *v, long delta, tui_rect r);
+/* The source as a pane (view.h). */
+extern const tui_view_ops source_view_ops;
 
 /* The path shown, or NULL. */
 const char *source_view_path(const source_view *v);

@@ -82,8 +82,10 @@ static void compute_rows(tree_view *v, size_t keep_node, int height)
 
 /* ---- loading --------------------------------------------------------------------------- */
 
-void tree_view_load(tree_view *v, const tui_project *project)
+/* Keeps expanded nodes and the selection when they still exist. */
+static void view_set_project(tui_view *view, const tui_project *project)
 {
+    tree_view *v = view->state;
     svc_map *was_expanded = NULL;
     char *selected_key = NULL;
     if (v->model.len) {
@@ -111,8 +113,9 @@ void tree_view_load(tree_view *v, const tui_project *project)
     compute_rows(v, select, 1 << 20);
 }
 
-void tree_view_free(tree_view *v)
+static void view_free(tui_view *view)
 {
+    tree_view *v = view->state;
     tree_model_free(&v->model);
     free(v->rows);
     free(v->match);
@@ -228,8 +231,10 @@ static void draw_row(const tree_view *v, size_t row, int y, tui_rect r, bool foc
     if (counts_w && counts_w + 1 <= r.w) draw_counts(y, r.x + r.w - counts_w - 1, n->counts, sel);
 }
 
-void tree_view_draw(tree_view *v, tui_rect r, bool focused)
+static void view_draw(tui_view *view, bool focused)
 {
+    tree_view *v = view->state;
+    tui_rect r = view->rect;
     tui_list_fit(&v->list, r.h);
     for (int row = 0; row < r.h; row++) {
         size_t at = v->list.top + (size_t)row;
@@ -240,8 +245,9 @@ void tree_view_draw(tree_view *v, tui_rect r, bool focused)
         tui_put(r.y, r.x + 1, r.w - 1, filtering(v) ? "no name matches the filter" : "(empty)", tui_attr(TUI_EL_NOTE));
 }
 
-void tree_view_title(const tree_view *v, char *buf, size_t size)
+static void view_title(const tui_view *view, char *buf, size_t size)
 {
+    const tree_view *v = view->state;
     if (filtering(v)) snprintf(buf, size, "filter: %s", v->filter);
     else buf[0] = '\0';
 }
@@ -254,7 +260,7 @@ static void set_expanded_all(tree_view *v, bool expanded)
         v->model.items[i].expanded = expanded || v->model.items[i].kind == TREE_BRANCH;
 }
 
-bool tree_view_request(tree_view *v, tui_request req, int height)
+static bool tree_view_request(tree_view *v, tui_request req, int height)
 {
     if (tui_list_request(&v->list, req, height)) return true;
     if (v->list.count == 0) return false;
@@ -292,8 +298,9 @@ bool tree_view_request(tree_view *v, tui_request req, int height)
     return true;
 }
 
-void tree_view_set_filter(tree_view *v, const char *text)
+static void view_set_filter(tui_view *view, const char *text)
 {
+    tree_view *v = view->state;
     size_t keep = selected_node(v);
     snprintf(v->filter, sizeof v->filter, "%s", text ? text : "");
     compute_matches(v);
@@ -305,18 +312,6 @@ void tree_view_set_filter(tree_view *v, const char *text)
                 v->list.selected = r;
                 break;
             }
-}
-
-void tree_view_click(tree_view *v, int row, int height, bool toggle)
-{
-    size_t before = v->list.selected;
-    if (!tui_list_click(&v->list, row)) return;
-    if (toggle || before == v->list.selected) tree_view_request(v, TUI_REQ_TREE_TOGGLE, height);
-}
-
-void tree_view_scroll(tree_view *v, long delta, int height)
-{
-    tui_list_scroll(&v->list, delta, height);
 }
 
 const tree_node *tree_view_selected(const tree_view *v)
@@ -364,3 +359,52 @@ bool tree_view_reveal_folder(tree_view *v, const char *folder, int height)
     }
     return best >= 0 && reveal_node(v, (size_t)best, height);
 }
+
+/* ---- the view ---------------------------------------------------------------------------- */
+
+/* Whatever moved, the other panes follow the node selected now (when it is another one). */
+static tui_reaction view_request(tui_view *view, struct tui_app *app, tui_request req)
+{
+    (void)app;
+    if (!tree_view_request(view->state, req, view->rect.h)) return TUI_REACT_UNHANDLED;
+    return TUI_REACT_PANE | TUI_REACT_FOLLOW;
+}
+
+/* A click selects; a double click, or a click on the row selected, opens or closes it. */
+static tui_reaction view_click(tui_view *view, struct tui_app *app, int row, int col, bool twice)
+{
+    (void)app;
+    (void)col;
+    tree_view *v = view->state;
+    size_t before = v->list.selected;
+    if (tui_list_click(&v->list, row) && (twice || before == v->list.selected))
+        tree_view_request(v, TUI_REQ_TREE_TOGGLE, view->rect.h);
+    return TUI_REACT_PANE | TUI_REACT_FOLLOW;
+}
+
+static tui_reaction view_wheel(tui_view *view, struct tui_app *app, long lines)
+{
+    (void)app;
+    return tui_list_wheel(&((tree_view *)view->state)->list, lines, view->rect.h);
+}
+
+static const char *view_filter(const tui_view *view)
+{
+    const tree_view *v = view->state;
+    return v->filter;
+}
+
+const tui_view_ops tree_view_ops = {
+    .name = "Tree",
+    .scope = TUI_SCOPE_TREE,
+    .filter_label = "tree by name",
+    .free = view_free,
+    .set_project = view_set_project,
+    .title = view_title,
+    .draw = view_draw,
+    .request = view_request,
+    .click = view_click,
+    .wheel = view_wheel,
+    .filter = view_filter,
+    .set_filter = view_set_filter,
+};

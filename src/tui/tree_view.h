@@ -7,6 +7,7 @@
 #include "tui/layout.h"
 #include "tui/list.h"
 #include "tui/tree_model.h"
+#include "tui/view.h"
 
 typedef struct tree_view {
     tree_model model;
@@ -17,17 +18,8 @@ typedef struct tree_view {
     bool *keep;            /* per node: it or a descendant matches */
 } tree_view;
 
-/* Shows a (re)loaded project, keeping expanded nodes and the selection when they still exist. */
-void tree_view_load(tree_view *v, const tui_project *project);
-void tree_view_free(tree_view *v);
-
-void tree_view_draw(tree_view *v, tui_rect r, bool focused);
-void tree_view_title(const tree_view *v, char *buf, size_t size);
-/* Applies a request; returns true when it was one for the tree. */
-bool tree_view_request(tree_view *v, tui_request req, int height);
-void tree_view_set_filter(tree_view *v, const char *text);
-void tree_view_click(tree_view *v, int row, int height, bool toggle);
-void tree_view_scroll(tree_view *v, long delta, int height);
+/* The tree as a pane (view.h). */
+extern const tui_view_ops tree_view_ops;
 
 /* The selected node, or NULL when the tree is empty. */
 const tree_node *tree_view_selected(const tree_view *v);
