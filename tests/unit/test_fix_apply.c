@@ -763,14 +763,14 @@ static void test_damaged_undo_record(void **state)
     for (size_t i = 0; i < sizeof damaged / sizeof *damaged; i++) {
         tl_write(root, record, damaged[i]);
         svc_error err = SVC_ERROR_INIT;
-        int rc = svc_fix_undo(root, NULL, &res, &err);
+        int rc = svc_fix_undo(root, NULL, NULL, &res, &err);
         if (rc != SVC_EIO) fail_msg("damage %zu: undo gave %d (%s), not SVC_EIO", i, rc, err.message);
         assert_non_null(strstr(err.message, "000001/record: not a readable undo record"));
         svc_fix_result_free(&res);
         svc_fix_batch_info *h = NULL;
         size_t n = 0;
         svc_error herr = SVC_ERROR_INIT;
-        assert_int_equal(svc_fix_history(root, NULL, &h, &n, &herr), SVC_EIO);
+        assert_int_equal(svc_fix_history(root, NULL, NULL, &h, &n, &herr), SVC_EIO);
         assert_non_null(strstr(herr.message, "not a readable undo record"));
         svc_fix_history_free(h, n);
         char *now = tl_read(root, "a.py");
@@ -782,12 +782,12 @@ static void test_damaged_undo_record(void **state)
     char *data_path = svc_xasprintf("%s/%s", root, data);
     assert_int_equal(unlink(data_path), 0);
     svc_error err = SVC_ERROR_INIT;
-    assert_int_equal(svc_fix_undo(root, NULL, &res, &err), SVC_EIO);
+    assert_int_equal(svc_fix_undo(root, NULL, NULL, &res, &err), SVC_EIO);
     assert_non_null(strstr(err.message, "the undo record is incomplete"));
     svc_fix_result_free(&res);
     /* both back: undone */
     tl_write(root, data, bytes);
-    assert_int_equal(svc_fix_undo(root, NULL, &res, &err), 0);
+    assert_int_equal(svc_fix_undo(root, NULL, NULL, &res, &err), 0);
     svc_fix_result_free(&res);
     char *now = tl_read(root, "a.py");
     assert_string_equal(now, "x = 1\n");
