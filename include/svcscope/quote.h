@@ -53,9 +53,5 @@ const char *svc_quoted_path(const char *path);
  */
 char *svc_quote_json(const char *json);
 
-/* "svcscope: " + the message + a newline on stderr, escaped as text: how errors and warnings
- * that may quote the repository reach the terminal. */
-void svc_quote_print_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void svc_quote_vprint_error(const char *fmt, va_list ap);
 
 #endif

@@ -3,12 +3,13 @@
 #include <stdlib.h>
 
 #include "cli/error.h"
+#include "env/print_error.h"
 #include "svcscope/quote.h"
 #include "svcscope/util.h"
 
 void cli_verror(const char *fmt, va_list ap)
 {
-    svc_quote_vprint_error(fmt, ap);
+    env_vprint_error(fmt, ap);
 }
 
 void cli_error(const char *fmt, ...)

@@ -4,7 +4,7 @@
 
 #include <stdarg.h>
 
-/* "svcscope: " + message on stderr, each line escaped for the terminal (svc_quote_vprint_error). */
+/* "svcscope: " + message on stderr, each line escaped for the terminal (env_vprint_error). */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_verror(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 /* "svcscope: COMMAND: message"; without a command (NULL: svcscope itself) "svcscope: message". */

@@ -102,7 +102,7 @@ int cli_repo_open(cli_repo *repo, const cli_repo_options *opts)
     so.kind = opts->kind;
     so.rev = opts->rev;
     /* In a hook of `git commit -a`, git names the index being committed here. */
-    so.index_file = getenv("GIT_INDEX_FILE");
+    so.index_file = env_get()->git_index_file;
     const char *path = opts->path ? opts->path : ".";
     svc_model_options mo = SVC_MODEL_OPTIONS_INIT;
     mo.cache = !opts->no_cache;

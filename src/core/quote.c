@@ -135,30 +135,3 @@ char *svc_quote_json(const char *json)
     }
     return svc_buf_detach(&b);
 }
-
-void svc_quote_vprint_error(const char *fmt, va_list ap)
-{
-    svc_buf message = { 0 }, line = { 0 };
-    svc_buf_vprintf(&message, fmt, ap);
-    /* A message of several lines (every file an undo refuses, say) keeps its lines; each is
-     * escaped on its own and says where it comes from. */
-    const char *text = message.data ? message.data : "";
-    do {
-        size_t n = strcspn(text, "\n");
-        svc_buf_puts(&line, "svcscope: ");
-        svc_quote_text_append(&line, text, n);
-        svc_buf_putc(&line, '\n');
-        text += n + (text[n] == '\n');
-    } while (*text);
-    fputs(line.data, stderr);
-    svc_buf_free(&message);
-    svc_buf_free(&line);
-}
-
-void svc_quote_print_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    svc_quote_vprint_error(fmt, ap);
-    va_end(ap);
-}

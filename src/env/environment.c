@@ -24,6 +24,7 @@ static void read_settings(void)
     settings.dirs.cache_home = getenv("XDG_CACHE_HOME");
     settings.dirs.config_home = getenv("XDG_CONFIG_HOME");
     settings.dirs.state_home = getenv("XDG_STATE_HOME");
+    settings.git_index_file = getenv("GIT_INDEX_FILE");
     settings.no_cache = env_switch_on("SVCSCOPE_NO_CACHE");
     settings.no_prefilter = env_switch_on("SVCSCOPE_NO_PREFILTER");
     settings.stats = env_switch_on("SVCSCOPE_STATS");

@@ -18,6 +18,7 @@ typedef struct env_settings {
     bool debug;             /* SVCSCOPE_DEBUG: the pre-filter's rounds on stderr */
     bool debug_files;       /* SVCSCOPE_DEBUG_FILES (set at all): with the files each round parsed */
     bool sync_cache_write;  /* SVCSCOPE_DEBUG_SYNC_CACHE_WRITE: the cache is written before the build returns */
+    const char *git_index_file; /* GIT_INDEX_FILE: in a hook of `git commit -a`, the index being committed */
 } env_settings;
 
 /* The settings, read from the environment on the first call (from any thread). */

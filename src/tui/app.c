@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 
 #include "env/environment.h"
+#include "env/print_error.h"
 #include "svcscope/quote.h"
 #include "tui/app.h"
 #include "tui/dispatch.h"
@@ -169,12 +170,12 @@ static int run(const char *path, const tui_options *opts, svc_theme theme)
         to.headless = app.headless = true;
         const char *size = getenv("SVCSCOPE_SCREEN");
         if (size && *size && !tui_parse_size(size, &to.cols, &to.lines)) {
-            svc_quote_print_error("SVCSCOPE_SCREEN must be COLSxLINES, like 80x24 (not '%s')", size);
+            env_print_error("SVCSCOPE_SCREEN must be COLSxLINES, like 80x24 (not '%s')", size);
             return 2;
         }
         app.script = tui_script_open(script, why, sizeof why);
         if (!app.script) {
-            svc_quote_print_error("SVCSCOPE_SCRIPT: %s", why);
+            env_print_error("SVCSCOPE_SCRIPT: %s", why);
             return 2;
         }
     }
@@ -184,7 +185,7 @@ static int run(const char *path, const tui_options *opts, svc_theme theme)
     app_reload(&app);
     if (!tui_term_open(&to, why, sizeof why)) {
         app_free(&app);
-        svc_quote_print_error("%s", why);
+        env_print_error("%s", why);
         return 2;
     }
     tui_theme_init(use_color(&app.opts), theme);
@@ -192,7 +193,7 @@ static int run(const char *path, const tui_options *opts, svc_theme theme)
     int rc = main_loop(&app, why, sizeof why);
     tui_term_close();
     app_free(&app);
-    if (rc != 0) svc_quote_print_error("script: %s", why);
+    if (rc != 0) env_print_error("script: %s", why);
     return rc;
 }
 
@@ -206,12 +207,12 @@ static bool load_user_settings(svc_user_config *uc)
     char why[1200];
     svc_user_config_init(uc);
     if (svc_user_config_load(uc, env_user_dirs(), &err) != SVC_OK) {
-        svc_quote_print_error("%s", err.message);
+        env_print_error("%s", err.message);
         svc_user_config_free(uc);
         return false;
     }
     if (!tui_keys_init(uc, why, sizeof why)) {
-        svc_quote_print_error("%s", why);
+        env_print_error("%s", why);
         svc_user_config_free(uc);
         tui_keys_free();
         return false;
