@@ -313,7 +313,7 @@ void fz_check_config(const uint8_t *data, size_t size)
         FZ_ASSERT(strncmp(err.message, "pyproject.toml:", 15) == 0, "the message does not name the file: %s",
                   err.message);
         const char *p = err.message + 15;
-        unsigned long line = strtoul(p, (char **)&p, 10);
+        unsigned long line = strtoul(p, SVC_UNCONST(char **, &p), 10);
         FZ_ASSERT(line >= 1 && *p == ':', "the message has no line: %s", err.message);
         size_t lines = 1;
         for (size_t i = 0; i < size; i++) lines += data[i] == '\n';

@@ -77,7 +77,7 @@ static int explore(int argc, char **argv)
     if (!(script && *script) && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
         /* `--`: a PATH that starts with '-' stays a PATH */
         char tree[] = "tree", end_of_options[] = "--";
-        char *args[] = { tree, end_of_options, (char *)(path ? path : "."), NULL };
+        char *args[] = { tree, end_of_options, SVC_UNCONST(char *, path ? path : "."), NULL };
         rc = cmd_tree(3, args);
     } else {
         char *root = cli_find_root(path ? path : ".");

@@ -210,6 +210,9 @@ void svc_facts_free(svc_facts *facts);
 const svc_noqa *svc_facts_noqa_at(const svc_facts *facts, uint32_t row);
 /* Innermost def index containing the byte offset, or -1. */
 int svc_facts_def_at(const svc_facts *facts, uint32_t byte);
+/* The outermost function around def `scope` (a method counts: its class is not a function), or
+ * -1 (at module level, or in a class body outside any method). */
+int svc_facts_outermost_function(const svc_facts *facts, int scope);
 /* True when the ref is (inside) the value of a mock's keyword argument: `patch.object(t,
  * "apply_async", wraps=t.apply_async)`, `side_effect=`, `new=`...: a test double, not a use. */
 bool svc_facts_given_to_mock(const svc_facts *facts, const svc_ref *ref);
@@ -220,6 +223,9 @@ const struct TSLanguage *svc_python_language(void);
  * tree-sitter allocator first (src/core/ts_arena.c). If the language cannot be set (a grammar of
  * another ABI), the parser parses nothing. */
 struct TSParser *svc_parser_new(const struct TSLanguage *language);
+/* Installs that allocator (once per process): call it before any other first tree-sitter call
+ * (ts_query_new, say) that may run while another thread extracts facts. */
+void svc_tree_sitter_prepare(void);
 /* Frees what extraction keeps on the calling thread for the next file (threads that end free
  * theirs by themselves). */
 void svc_facts_release_thread_memory(void);

@@ -67,7 +67,12 @@ svc_arena *svc_arena_new_sized(size_t first_block);
 void *svc_arena_alloc(svc_arena *a, size_t n);
 char *svc_arena_strndup(svc_arena *a, const char *s, size_t n);
 char *svc_arena_strdup(svc_arena *a, const char *s);
+/* Drops const from a pointer, visibly: for memory a structure owns but hands out as const (freed
+ * through it), and for a cache behind a const interface. Every use is greppable. */
+#define SVC_UNCONST(type, p) ((type)(uintptr_t)(const void *)(p))
+
 char *svc_arena_printf(svc_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+char *svc_arena_vprintf(svc_arena *a, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 void svc_arena_free(svc_arena *a);
 
 /* Open-addressing map from string keys (copied) to pointers. */

@@ -63,13 +63,8 @@ static bool per_file_ignored(const svc_config *cfg, const svc_diagnostic *d)
 static bool in_paths(const svc_check_options *opts, const char *path)
 {
     if (!opts || !opts->only_paths_set) return true;
-    for (size_t i = 0; i < opts->nonly_paths; i++) {
-        const char *want = opts->only_paths[i];
-        if (!*want || strcmp(want, ".") == 0) return true;
-        size_t n = strlen(want);
-        while (n > 0 && want[n - 1] == '/') n--;
-        if (strncmp(path, want, n) == 0 && (path[n] == '\0' || path[n] == '/')) return true;
-    }
+    for (size_t i = 0; i < opts->nonly_paths; i++)
+        if (svc_path_within(path, opts->only_paths[i])) return true;
     return false;
 }
 

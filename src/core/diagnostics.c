@@ -80,17 +80,6 @@ static const svc_rule *rule_or_die(const char *code)
     return rule;
 }
 
-static char *vformat(svc_arena *a, const char *fmt, va_list ap)
-{
-    va_list ap2;
-    va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    char *s = svc_arena_alloc(a, (size_t)n + 1);
-    vsnprintf(s, (size_t)n + 1, fmt, ap2);
-    va_end(ap2);
-    return s;
-}
-
 svc_diagnostic *svc_report(svc_check_ctx *ctx, const char *code, size_t file, svc_span span, const char *fmt, ...)
 {
     svc_diagnostic *d = push(ctx->out);
@@ -103,7 +92,7 @@ svc_diagnostic *svc_report(svc_check_ctx *ctx, const char *code, size_t file, sv
     d->context = def >= 0 ? ctx->model->files[file].facts->defs[def].qualname : NULL;
     va_list ap;
     va_start(ap, fmt);
-    d->message = vformat(ctx->out->arena, fmt, ap);
+    d->message = svc_arena_vprintf(ctx->out->arena, fmt, ap);
     va_end(ap);
     return d;
 }
@@ -119,7 +108,7 @@ svc_diagnostic *svc_report_path(svc_check_ctx *ctx, const char *code, const char
     d->file = is_folder ? -1 : svc_model_file(ctx->model, path);
     va_list ap;
     va_start(ap, fmt);
-    d->message = vformat(ctx->out->arena, fmt, ap);
+    d->message = svc_arena_vprintf(ctx->out->arena, fmt, ap);
     va_end(ap);
     return d;
 }

@@ -330,10 +330,7 @@ static bool node_text_is(const extractor *ex, TSNode n, const char *word)
 /* A byte count that does not cut a UTF-8 sequence in two. */
 static uint32_t utf8_cut(const char *s, uint32_t len, uint32_t max)
 {
-    if (len <= max) return len;
-    uint32_t n = max;
-    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) n--;
-    return n;
+    return len <= max ? len : (uint32_t)svc_utf8_floor(s, max);
 }
 
 /*
@@ -363,46 +360,6 @@ static bool is_space(char c)
 }
 
 /* ---- positions ------------------------------------------------------------------ */
-
-/* Length of the UTF-8 sequence at s when it is valid and complete, else 0. */
-static size_t utf8_valid_len(const unsigned char *s, size_t n)
-{
-    unsigned char c = s[0];
-    size_t len;
-    uint32_t cp;
-    if (c < 0x80) return 1;
-    if (c >= 0xC2 && c <= 0xDF) len = 2, cp = c & 0x1F;
-    else if (c >= 0xE0 && c <= 0xEF) len = 3, cp = c & 0x0F;
-    else if (c >= 0xF0 && c <= 0xF4) len = 4, cp = c & 0x07;
-    else return 0;
-    if (n < len) return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80) return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return len;
-}
-
-/* Code points in s[0..n): a valid sequence is one, every invalid byte is one. */
-static uint32_t codepoints(const char *s, size_t n)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    uint32_t count = 0;
-    size_t i = 0;
-    while (i < n) {
-        if (p[i] < 0x80) {
-            i++;
-        } else {
-            size_t l = utf8_valid_len(p + i, n - i);
-            i += l ? l : 1;
-        }
-        count++;
-    }
-    return count;
-}
 
 static void build_lines(extractor *ex)
 {
@@ -447,9 +404,9 @@ static uint32_t col_of(extractor *ex, uint32_t row, uint32_t byte)
     /* Spans mostly come in source order: count on from the last position on this line. */
     uint32_t col;
     if (ex->memo_valid && ex->memo_row == row && ex->memo_byte <= byte)
-        col = ex->memo_col + codepoints(ex->bytes + ex->memo_byte, byte - ex->memo_byte);
+        col = ex->memo_col + (uint32_t)svc_utf8_codepoints(ex->bytes + ex->memo_byte, byte - ex->memo_byte);
     else
-        col = codepoints(ex->bytes + start, byte - start);
+        col = (uint32_t)svc_utf8_codepoints(ex->bytes + start, byte - start);
     ex->memo_valid = true;
     ex->memo_row = row;
     ex->memo_byte = byte;
@@ -1719,7 +1676,7 @@ static frame child_frame(extractor *ex, frame *p, TSNode child, const TSTreeCurs
         if (!is_arg_node(child)) break;
         svc_call *call = &ex->calls.items[p->aux];
         uint32_t i = p->counter++;
-        svc_arg *arg = i < call->nargs ? (svc_arg *)&call->args[i] : NULL;
+        svc_arg *arg = i < call->nargs ? SVC_UNCONST(svc_arg *, &call->args[i]) : NULL;
         if (arg) {
             f.target_kind = T_ARG;
             f.target = arg;
@@ -1763,7 +1720,7 @@ static frame child_frame(extractor *ex, frame *p, TSNode child, const TSTreeCurs
             f.flags = SVC_REF_BASE;
             if (i < d->nbases) {
                 f.target_kind = T_BASE;
-                f.target = (void *)&d->bases[i];
+                f.target = SVC_UNCONST(void *, &d->bases[i]);
             }
         }
         break;
@@ -1783,7 +1740,7 @@ static frame child_frame(extractor *ex, frame *p, TSNode child, const TSTreeCurs
         if (p->counter++ == 0 && (size_t)p->aux2 < d->ndecorators) {
             f.flags = SVC_REF_DECORATOR;
             f.target_kind = T_DECORATOR;
-            f.target = (void *)&d->decorators[p->aux2];
+            f.target = SVC_UNCONST(void *, &d->decorators[p->aux2]);
             f.bits |= FB_LINK_CALLEE;
         }
         break;

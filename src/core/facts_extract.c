@@ -17,6 +17,11 @@ const struct TSLanguage *svc_python_language(void)
     return tree_sitter_python();
 }
 
+void svc_tree_sitter_prepare(void)
+{
+    svc_ts_arena_install();
+}
+
 TSParser *svc_parser_new(const struct TSLanguage *language)
 {
     svc_ts_arena_install();
@@ -194,6 +199,14 @@ const svc_noqa *svc_facts_noqa_at(const svc_facts *facts, uint32_t row)
         else hi = mid;
     }
     return lo < facts->nnoqa && facts->noqa[lo].row == row ? &facts->noqa[lo] : NULL;
+}
+
+int svc_facts_outermost_function(const svc_facts *facts, int scope)
+{
+    int found = -1;
+    for (; scope >= 0; scope = facts->defs[scope].parent)
+        if (facts->defs[scope].kind == SVC_DEF_FUNCTION) found = scope;
+    return found;
 }
 
 int svc_facts_def_at(const svc_facts *facts, uint32_t byte)

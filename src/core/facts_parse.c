@@ -9,11 +9,6 @@
 
 #include "core/facts_internal.h"
 
-static bool ident_byte(char c)
-{
-    return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || (c & 0x80);
-}
-
 /* Blanks a comment-only line from `p` (its first non-blank byte) to `end`; true when it was one. */
 static bool blank_comment_line(char *copy, uint32_t p, uint32_t end)
 {
@@ -33,7 +28,7 @@ static bool rewrite_pep758_except(char *copy, uint32_t p, uint32_t end)
     for (uint32_t k = p + 6;;) {
         while (k < end && (copy[k] == ' ' || copy[k] == '\t')) k++;
         uint32_t name = k; /* a dotted name */
-        while (k < end && (ident_byte(copy[k]) || (k > name && copy[k] == '.'))) k++;
+        while (k < end && (svc_ident_byte((unsigned char)copy[k]) || (k > name && copy[k] == '.'))) k++;
         if (k == name || (copy[name] >= '0' && copy[name] <= '9')) return false;
         while (k < end && (copy[k] == ' ' || copy[k] == '\t')) k++;
         if (k < end && copy[k] == ':') break;

@@ -134,12 +134,7 @@ const svc_fix *fx_finish(fx_fix *fix, svc_applicability applicability, const cha
     f->applicability = applicability;
     va_list ap;
     va_start(ap, fmt);
-    va_list ap2;
-    va_copy(ap2, ap);
-    int len = vsnprintf(NULL, 0, fmt, ap);
-    char *msg = svc_arena_alloc(ctx->arena, (size_t)len + 1);
-    vsnprintf(msg, (size_t)len + 1, fmt, ap2);
-    va_end(ap2);
+    char *msg = svc_arena_vprintf(ctx->arena, fmt, ap);
     va_end(ap);
     f->message = msg;
     f->edits = kept ? out : NULL;

@@ -95,7 +95,6 @@ bool fx_only_space_after(const fx_text *t, uint32_t pos);
 /* Where a comment starts when only blanks lie between `pos` and it on the line, else 0: fixes keep
  * every comment. */
 uint32_t fx_comment_after(const fx_text *t, uint32_t pos);
-bool fx_is_ident_char(unsigned char c);
 bool fx_is_identifier(const char *s);
 
 /* Byte ranges of the identifiers of a name/attribute chain written at [start, end)

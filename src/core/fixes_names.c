@@ -256,11 +256,6 @@ static bool at(const lexer *L, uint32_t p, char c)
     return p < L->len && L->b[p] == c;
 }
 
-static bool ident_start(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
-}
-
 /* Length of the operator at p (Python's longest match among the ones that can start there). */
 static uint32_t op_len(const lexer *L, uint32_t p)
 {
@@ -416,10 +411,10 @@ static uint32_t lex_code(lexer *L, uint32_t p, char quote, bool triple)
             L->last = T_OTHER;
             continue;
         }
-        if (ident_start(c)) {
+        if (svc_ident_start_byte(c)) {
             uint32_t s = p;
             bool prefix = true, format = false, raw = false;
-            while (p < L->len && fx_is_ident_char((unsigned char)L->b[p])) {
+            while (p < L->len && svc_ident_byte((unsigned char)L->b[p])) {
                 switch (L->b[p]) {
                 case 'f': case 'F': format = true; break;
                 case 'r': case 'R': raw = true; break;
@@ -452,7 +447,7 @@ static uint32_t lex_code(lexer *L, uint32_t p, char quote, bool triple)
             p++;
             while (p < L->len) {
                 unsigned char d = (unsigned char)L->b[p];
-                if (fx_is_ident_char(d) || d == '.') p++;
+                if (svc_ident_byte(d) || d == '.') p++;
                 else if (decimal && (d == '+' || d == '-') && (L->b[p - 1] == 'e' || L->b[p - 1] == 'E')) p++;
                 else break;
             }
@@ -496,7 +491,7 @@ static uint32_t lex_code(lexer *L, uint32_t p, char quote, bool triple)
         }
         if (interp && depth == 0 && c == '!' && !at(L, p + 1, '=')) {
             p++; /* a conversion: !r, !s, !a */
-            while (p < L->len && fx_is_ident_char((unsigned char)L->b[p])) p++;
+            while (p < L->len && svc_ident_byte((unsigned char)L->b[p])) p++;
             L->last = T_OTHER;
             continue;
         }
@@ -649,7 +644,7 @@ bool fx_name_free(fx_ctx *ctx, size_t file, const char *name, const char *expect
         if (memcmp(hit, name, n) != 0) continue;
         unsigned char before = s > t->base ? (unsigned char)b[s - 1] : ' ';
         unsigned char after = e < t->len ? (unsigned char)b[e] : ' ';
-        if ((before < 0x80 && fx_is_ident_char(before)) || (after < 0x80 && fx_is_ident_char(after)))
+        if ((before < 0x80 && svc_ident_byte(before)) || (after < 0x80 && svc_ident_byte(after)))
             continue; /* inside a longer name */
         p = e;
         const svc_ref *ref = ref_at(nm, facts, s);

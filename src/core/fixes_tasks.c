@@ -69,14 +69,6 @@ static bool is_public(const svc_facts *facts, int def)
     return true;
 }
 
-static int outermost_function(const svc_facts *facts, int scope)
-{
-    int found = -1;
-    for (int s = scope; s >= 0; s = facts->defs[s].parent)
-        if (facts->defs[s].kind == SVC_DEF_FUNCTION) found = s;
-    return found;
-}
-
 /* True when the module of `file` binds or uses `name` already. */
 static bool module_uses(fx_ctx *ctx, size_t file, const char *name)
 {
@@ -350,7 +342,7 @@ const svc_fix *fx_tasks_405(fx_ctx *ctx, const svc_diagnostic *d)
     long t = -1;
     for (size_t c = 0; c < facts->ncalls && t < 0; c++) {
         const svc_call *call = &facts->calls[c];
-        if (!svc_attr_queues_task(call->attr) || outermost_function(facts, call->scope) != fn) continue;
+        if (!svc_attr_queues_task(call->attr) || svc_facts_outermost_function(facts, call->scope) != fn) continue;
         t = svc_model_task_of_call(m, facts, call);
         for (size_t w = 0; w < m->nwrappers && t < 0; w++)
             if (m->wrappers[w].at.file == file && m->wrappers[w].call == c) t = (long)m->wrappers[w].task;

@@ -14,7 +14,7 @@ void fx_text_free(fx_text *t)
 {
     if (!t) return;
     if (t->tree) ts_tree_delete(t->tree);
-    free((char *)t->bytes);
+    free(SVC_UNCONST(char *, t->bytes));
     free(t->line_starts);
     free(t);
 }
@@ -160,17 +160,9 @@ uint32_t fx_comment_after(const fx_text *t, uint32_t pos)
     return 0;
 }
 
-bool fx_is_ident_char(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c >= 0x80;
-}
-
 bool fx_is_identifier(const char *s)
 {
-    if (!s || !*s || (*s >= '0' && *s <= '9')) return false;
-    for (const char *p = s; *p; p++)
-        if (!fx_is_ident_char((unsigned char)*p)) return false;
-    return true;
+    return s && svc_ident_name(s, strlen(s));
 }
 
 size_t fx_chain_parts(const fx_text *t, uint32_t start, uint32_t end, uint32_t (*out)[2], size_t max)
@@ -190,9 +182,9 @@ size_t fx_chain_parts(const fx_text *t, uint32_t start, uint32_t end, uint32_t (
             continue;
         }
         if (want_ident) {
-            if (!fx_is_ident_char(c) || (c >= '0' && c <= '9') || n == max) return 0;
+            if (!svc_ident_byte(c) || (c >= '0' && c <= '9') || n == max) return 0;
             uint32_t s = p;
-            while (p < end && fx_is_ident_char((unsigned char)t->bytes[p])) p++;
+            while (p < end && svc_ident_byte((unsigned char)t->bytes[p])) p++;
             out[n][0] = s;
             out[n][1] = p;
             n++;

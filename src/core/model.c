@@ -10,8 +10,6 @@
 
 #include "core/model_internal.h"
 
-/* facts.c: frees the calling thread's extraction arena (worker threads free theirs as they end). */
-void svc_facts_release_thread_memory(void);
 
 /* The end of a phase (model->stats.phases). */
 #define MARK(what) (ps.nmarks < 16 ? (void)(ps.marks[ps.nmarks] = (what), ps.mark_ns[ps.nmarks++] = svc_cache_now_ns()) : (void)0)
@@ -220,7 +218,7 @@ int svc_model_build(svc_model **out, svc_source *src, const svc_config *cfg, con
 
     svc_facts_release_thread_memory();
     for (size_t i = 0; i < m->nfiles; i++)
-        if (ps.work[i].tokens_owned) free((void *)ps.work[i].tokens);
+        if (ps.work[i].tokens_owned) free(SVC_UNCONST(void *, ps.work[i].tokens));
     free(ps.work);
     free(ps.mods);
     svc_vec_free(&first);
@@ -253,8 +251,8 @@ void svc_model_free(svc_model *m)
     /* the cache writer reads the facts: it finishes first */
     model_cache_wait(m->internal);
     for (size_t i = 0; i < m->nfiles; i++) {
-        svc_facts_free((svc_facts *)m->files[i].facts);
-        free((char *)m->files[i].read_error);
+        svc_facts_free(SVC_UNCONST(svc_facts *, m->files[i].facts));
+        free(SVC_UNCONST(char *, m->files[i].read_error));
     }
     free(m->files);
     for (size_t i = 0; i < m->nservices; i++) free(m->services[i].files);

@@ -129,7 +129,7 @@ void model_cache_update(build_ctx *b, const char *path, int64_t started_ns, bool
     for (size_t i = 0; i < m->nfiles; i++) {
         file_work *w = &ps->work[i];
         if (!w->tokens_owned) continue;
-        svc_vec_push(&cj->tokens, (uint32_t *)w->tokens);
+        svc_vec_push(&cj->tokens, SVC_UNCONST(uint32_t *, w->tokens));
         w->tokens_owned = false;
     }
     m->internal->cj = cj;

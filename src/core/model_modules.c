@@ -12,18 +12,6 @@ static int compare_strings(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static bool is_identifier(const char *s, size_t n)
-{
-    if (n == 0) return false;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (i > 0 && c >= '0' && c <= '9') ||
-                  (unsigned char)c >= 0x80;
-        if (!ok) return false;
-    }
-    return true;
-}
-
 void model_collect_folders(build_ctx *b)
 {
     svc_model *m = b->m;
@@ -67,7 +55,7 @@ static folder_name folder_dotted(build_ctx *b, const char *dir)
     if (known) return *known;
     folder_name r = none;
     const char *name = basename_of(dir);
-    if (is_identifier(name, strlen(name))) {
+    if (svc_ident_name(name, strlen(name))) {
         folder_name up = folder_dotted(b, dirname_of(b->m->arena, dir));
         if (up.top) {
             r.top = up.top;
@@ -99,7 +87,7 @@ const char *model_module_name(build_ctx *b, const char *path)
     bool is_init = strcmp(base, "__init__.py") == 0;
     folder_name dir = folder_dotted(b, dirname_of(a, path));
     if (!dir.top) {
-        if (is_init || !is_identifier(base, blen - 3)) return NULL;
+        if (is_init || !svc_ident_name(base, blen - 3)) return NULL;
         return svc_arena_strndup(a, base, blen - 3);
     }
     if (is_init) return dir.dotted;

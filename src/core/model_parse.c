@@ -144,7 +144,7 @@ static bool read_bytes(build_ctx *b, size_t i, char **bytes, size_t *len)
     svc_file *f = &b->m->files[i];
     svc_error err = SVC_ERROR_INIT;
     if (svc_source_read(b->m->source, b->ps->work[i].src, bytes, len, &err) < 0) {
-        free((char *)f->read_error);
+        free(SVC_UNCONST(char *, f->read_error));
         f->read_error = svc_xstrdup(err.message);
         return false;
     }

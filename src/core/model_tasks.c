@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/model_internal.h"
+#include "svcscope/celery.h"
 
 /* True when a callee makes tasks: `shared_task`, `<x>.task` as written (`@app.task`), Celery's own
  * `task`, or a configured decorator. A bare `task` imported from another library (invoke, fabric)
@@ -132,17 +133,6 @@ static char *unquote(svc_arena *a, const char *text)
     if (n >= 2 && (text[0] == '"' || text[0] == '\'') && text[n - 1] == text[0])
         return svc_arena_strndup(a, text + 1, n - 2);
     return NULL;
-}
-
-/* The top-level function that contains def index `scope`, or -1. */
-static int outermost_function(const svc_facts *facts, int scope)
-{
-    int found = -1;
-    while (scope >= 0) {
-        if (facts->defs[scope].kind == SVC_DEF_FUNCTION) found = scope;
-        scope = facts->defs[scope].parent;
-    }
-    return found;
 }
 
 static bool span_within(svc_span in, svc_span out)
@@ -271,14 +261,14 @@ void model_find_tasks(svc_model *m)
         const svc_facts *facts = m->files[task->at.file].facts;
         for (size_t c = 0; c < facts->ncalls; c++) {
             const svc_call *call = &facts->calls[c];
-            if (!call->attr || (strcmp(call->attr, "delay") && strcmp(call->attr, "apply_async"))) continue;
+            if (!svc_attr_queues_task(call->attr)) continue;
             if (call->ref < 0) continue;
             const svc_ref *ref = &facts->refs[call->ref];
             /* callee is `<task>.delay` where <task> is this module's task (bound at module level) */
             char *want = svc_arena_printf(m->arena, "%s.%s", task->name, call->attr);
             bool same = strcmp(ref->raw, want) == 0 && ref->binding == SVC_BIND_MODULE;
             if (!same) continue;
-            int fn = outermost_function(facts, call->scope);
+            int fn = svc_facts_outermost_function(facts, call->scope);
             if (fn < 0 || (size_t)fn == task->at.def) continue;
             if (svc_model_task_at(m, task->at.file, (size_t)fn) >= 0) continue;
             if (!task->in_tasks_service && !queues_only(facts, (size_t)fn, call)) continue;
@@ -374,7 +364,7 @@ bool svc_model_in_dispatch_function(const svc_model *m, size_t file, int scope)
 {
     const svc_file *f = &m->files[file];
     if (!m->config || !m->config->ndispatch_functions || !f->module) return false;
-    int fn = outermost_function(f->facts, scope);
+    int fn = svc_facts_outermost_function(f->facts, scope);
     if (fn < 0) return false;
     char *dotted = svc_xasprintf("%s.%s", f->module, f->facts->defs[fn].qualname);
     bool found = is_dispatch_function(m, dotted);
@@ -411,7 +401,7 @@ bool svc_model_in_misplaced_task(const svc_model *m, size_t file, int scope)
         long t = svc_model_task_at(m, file, (size_t)s);
         if (t >= 0 && !m->tasks[t].in_tasks_service) return true;
     }
-    int fn = outermost_function(facts, scope);
+    int fn = svc_facts_outermost_function(facts, scope);
     return fn >= 0 && svc_model_is_misplaced_wrapper(m, file, (size_t)fn);
 }
 

@@ -76,15 +76,6 @@ static bool scope_within(const svc_facts *facts, int scope, size_t def)
     return false;
 }
 
-/* The outermost function around a scope (a method counts: its class is not a function), or -1. */
-static int outermost_function(const svc_facts *facts, int scope)
-{
-    int found = -1;
-    for (int s = scope; s >= 0; s = facts->defs[s].parent)
-        if (facts->defs[s].kind == SVC_DEF_FUNCTION) found = s;
-    return found;
-}
-
 /* True when neither the def nor anything around it starts with `_`. */
 static bool is_public(const svc_facts *facts, int def)
 {
@@ -423,7 +414,7 @@ static void check_wrapper_name(svc_check_ctx *ctx)
                     if (m->wrappers[w].at.file == i && m->wrappers[w].call == c) t = (long)m->wrappers[w].task;
             }
             if (t < 0) continue;
-            int fn = outermost_function(facts, call->scope);
+            int fn = svc_facts_outermost_function(facts, call->scope);
             if (fn < 0 || seen[fn]) continue;
             seen[fn] = 1;
             const svc_def *d = &facts->defs[fn];

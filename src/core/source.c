@@ -734,7 +734,7 @@ svc_source_kind svc_source_kind_of(const svc_source *src) { return src->kind; }
 /* Branch and head are looked up on first use: they need git.c, which a work tree can do without. */
 static void ensure_head(const svc_source *csrc)
 {
-    svc_source *src = (svc_source *)csrc;
+    svc_source *src = SVC_UNCONST(svc_source *, csrc);
     if (src->head_read || ensure_repo(src, NULL) < 0) return;
     pthread_mutex_lock(&src->git_lock);
     if (!src->head_read) svc_repo_read_head(src->repo, &src->branch, &src->head);
@@ -776,7 +776,7 @@ long svc_source_find(const svc_source *src, const char *path)
 
 static int read_blob(const svc_source *src, const svc_source_file *f, char **bytes, size_t *len, svc_error *err)
 {
-    svc_source *mut = (svc_source *)src;
+    svc_source *mut = SVC_UNCONST(svc_source *, src);
     pthread_mutex_lock(&mut->git_lock);
     int rc = svc_repo_read_blob(src->repo, f->oid, bytes, len, f->path, err);
     pthread_mutex_unlock(&mut->git_lock);
@@ -864,7 +864,7 @@ int svc_source_changed_since(const svc_source *src, const char *rev, char ***pat
     *paths = NULL;
     *npaths = 0;
     if (!src->is_git) return svc_error_set(err, SVC_EUSAGE, "--diff needs a git repository");
-    svc_source *mut = (svc_source *)src;
+    svc_source *mut = SVC_UNCONST(svc_source *, src);
     int rc = ensure_repo(mut, err);
     if (rc < 0) return rc;
     static const svc_repo_side side_of[] = {

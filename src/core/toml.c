@@ -12,6 +12,7 @@
 #include <tree_sitter/api.h>
 
 #include "core/toml.h"
+#include "svcscope/facts.h"
 #include "svcscope/utf8.h"
 
 const TSLanguage *tree_sitter_toml(void);
@@ -701,6 +702,7 @@ int svc_toml_parse(svc_toml **out, const char *path, const char *text, size_t le
         *out = p;
         return rc;
     }
+    svc_tree_sitter_prepare();
     TSParser *parser = ts_parser_new();
     TSTree *tree = NULL;
     /* Only fails when the library and the compiled grammar disagree on ABI version. */

@@ -204,16 +204,23 @@ char *svc_arena_strdup(svc_arena *a, const char *s)
     return svc_arena_strndup(a, s, strlen(s));
 }
 
-char *svc_arena_printf(svc_arena *a, const char *fmt, ...)
+char *svc_arena_vprintf(svc_arena *a, const char *fmt, va_list ap)
 {
-    va_list ap, ap2;
-    va_start(ap, fmt);
+    va_list ap2;
     va_copy(ap2, ap);
     int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
     char *p = svc_arena_alloc(a, (size_t)n + 1);
     vsnprintf(p, (size_t)n + 1, fmt, ap2);
     va_end(ap2);
+    return p;
+}
+
+char *svc_arena_printf(svc_arena *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *p = svc_arena_vprintf(a, fmt, ap);
+    va_end(ap);
     return p;
 }
 
@@ -300,7 +307,7 @@ void *svc_map_put(svc_map *m, const char *key, void *value)
         s->value = value;
         return old;
     }
-    s->key = m->borrowed ? (char *)key : svc_xstrdup(key);
+    s->key = m->borrowed ? SVC_UNCONST(char *, key) : svc_xstrdup(key);
     s->hash = h;
     s->value = value;
     m->count++;
@@ -314,7 +321,7 @@ void **svc_map_slot(svc_map *m, const char *key, bool *created)
     map_slot *s = map_find(m->slots, m->cap, key, h);
     *created = !s->key;
     if (!s->key) {
-        s->key = m->borrowed ? (char *)key : svc_xstrdup(key);
+        s->key = m->borrowed ? SVC_UNCONST(char *, key) : svc_xstrdup(key);
         s->hash = h;
         s->value = NULL;
         m->count++;

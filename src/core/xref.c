@@ -112,17 +112,6 @@ static target *find_target(const build_ctx *b, size_t file, const char *name, si
     return t;
 }
 
-/* The outermost function that contains def `scope`, or -1. */
-static int outermost_function(const svc_facts *facts, int scope)
-{
-    int found = -1;
-    while (scope >= 0) {
-        if (facts->defs[scope].kind == SVC_DEF_FUNCTION) found = scope;
-        scope = facts->defs[scope].parent;
-    }
-    return found;
-}
-
 static bool scope_within(const svc_facts *facts, int scope, size_t def)
 {
     while (scope >= 0) {
@@ -137,7 +126,7 @@ static bool inside_own_wrapper(const svc_model *m, size_t t, size_t file, int sc
 {
     const svc_task *task = &m->tasks[t];
     if (task->at.file != file) return false;
-    int fn = outermost_function(m->files[file].facts, scope);
+    int fn = svc_facts_outermost_function(m->files[file].facts, scope);
     if (fn < 0) return false;
     for (size_t w = 0; w < task->nwrappers; w++)
         if (m->wrappers[task->wrappers[w]].at.def == (size_t)fn) return true;

@@ -102,6 +102,7 @@ static bool ensure_query(void)
     if (query_failed) return false;
     uint32_t offset;
     TSQueryError error;
+    svc_tree_sitter_prepare();
     query = ts_query_new(svc_python_language(), tui_highlights_query, tui_highlights_query_len, &offset, &error);
     if (!query) {
         query_failed = true;

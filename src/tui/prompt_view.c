@@ -71,7 +71,7 @@ static tui_reaction view_key(tui_view *view, tui_app *app, int key)
     if (key == CTRL_C) return TUI_REACT_QUIT;
     if (TUI_KEY_IS_FN(key) || key < 32 || key == 127) return TUI_REACT_NONE;
     char utf8[4];
-    size_t n = tui_utf8_encode((uint32_t)key, utf8);
+    size_t n = svc_utf8_encode((uint32_t)key, utf8);
     if (len + n >= sizeof p->text) return TUI_REACT_NONE;
     memcpy(p->text + len, utf8, n);
     p->text[len + n] = '\0';

@@ -11,7 +11,7 @@
 static void put_utf8(svc_buf *b, wchar_t wc)
 {
     char out[4];
-    svc_buf_append(b, out, tui_utf8_encode((uint32_t)wc, out));
+    svc_buf_append(b, out, svc_utf8_encode((uint32_t)wc, out));
 }
 
 static char attr_letter(attr_t attrs, short pair)

@@ -23,9 +23,6 @@ void tui_text_init(void);
 int tui_cp_width(uint32_t cp);
 size_t tui_text_width(const char *s);
 
-/* The UTF-8 bytes of a code point (up to 4, not terminated): how many. */
-size_t tui_utf8_encode(uint32_t cp, char out[4]);
-
 /* The glyph when the terminal speaks UTF-8, else the ASCII stand-in. */
 const char *tui_glyph(const char *unicode, const char *ascii);
 

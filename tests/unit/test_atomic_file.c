@@ -66,7 +66,7 @@ static void hook(const char *full, const char *moment)
 
 static svc_file_state state(const char *s)
 {
-    svc_file_state st = { .exists = s != NULL, .bytes = (char *)s, .len = s ? strlen(s) : 0, .mode = 0644 };
+    svc_file_state st = { .exists = s != NULL, .bytes = SVC_UNCONST(char *, s), .len = s ? strlen(s) : 0, .mode = 0644 };
     return st;
 }
 
