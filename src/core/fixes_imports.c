@@ -143,10 +143,7 @@ const svc_fix *fx_imports_202(fx_ctx *ctx, const svc_diagnostic *d)
     if (d->file < 0) return NULL;
     size_t file = (size_t)d->file;
     const svc_facts *facts = m->files[file].facts;
-    const svc_ref *ref = NULL;
-    for (size_t r = 0; r < facts->nrefs && !ref; r++)
-        if (facts->refs[r].span.byte == d->span.byte && facts->refs[r].span.end_byte == d->span.end_byte)
-            ref = &facts->refs[r];
+    const svc_ref *ref = fx_ref_of(facts, d);
     if (!ref || !ref->resolved || !ref->raw) return NULL;
     const fx_text *t = fx_text_of(ctx, file);
     if (!t) return NULL;

@@ -119,6 +119,8 @@ const svc_fix *fx_finish(fx_fix *fix, svc_applicability applicability, const cha
 
 /* Resolution through the model, with a fallback to the name itself when the repo does not define it. */
 const char *fx_resolve(const svc_model *m, const char *dotted);
+/* The reference a finding is about: the one whose span is the finding's, or NULL. */
+const svc_ref *fx_ref_of(const svc_facts *facts, const svc_diagnostic *d);
 /* True when a and b name the same thing of the repo (both resolve, to the same). */
 bool fx_same(const svc_model *m, const char *a, const char *b);
 size_t fx_dotted_count(const char *dotted);

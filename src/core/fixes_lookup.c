@@ -1,8 +1,16 @@
 /* What the fixers ask of dotted names and facts: resolution through the model, the parts of a
- * name, the import at a span. */
+ * name, the import or the reference at a span. */
 #include <string.h>
 
 #include "fixes_internal.h"
+
+const svc_ref *fx_ref_of(const svc_facts *facts, const svc_diagnostic *d)
+{
+    for (size_t r = 0; r < facts->nrefs; r++)
+        if (facts->refs[r].span.byte == d->span.byte && facts->refs[r].span.end_byte == d->span.end_byte)
+            return &facts->refs[r];
+    return NULL;
+}
 
 const char *fx_resolve(const svc_model *m, const char *dotted)
 {
