@@ -33,6 +33,7 @@ static tui_jump here(const tui_app *app)
     }
     long node = shown_tree_node(app);
     if (node >= 0) p.tree_key = tree_model_key(&app->tree.model, (size_t)node);
+    p.tree_top = app->tree.list.top;
     return p;
 }
 
@@ -76,7 +77,10 @@ void jumps_push(tui_app *app)
 
 static void restore(tui_app *app, const tui_jump *p)
 {
-    if (p->tree_key && tree_view_reveal_key(&app->tree, p->tree_key, app->layout.body[TUI_PANE_TREE].h)) {
+    int tree_h = app->layout.body[TUI_PANE_TREE].h;
+    if (p->tree_key && tree_view_reveal_key(&app->tree, p->tree_key, tree_h)) {
+        app->tree.list.top = p->tree_top;
+        tui_list_fit(&app->tree.list, tree_h);
         const tree_node *n = tree_view_selected(&app->tree);
         app->followed_node = n ? (long)(n - app->tree.model.items) : -1;
     }

@@ -25,6 +25,7 @@ typedef struct tui_jump {
     size_t top;          /* the source's first row shown */
     int hscroll;
     char *tree_key;      /* the tree node the panes follow (tree_model_key), or NULL */
+    size_t tree_top;     /* the tree's first row shown */
 } tui_jump;
 
 typedef struct tui_jumps {
