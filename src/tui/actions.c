@@ -76,8 +76,13 @@ void app_follow_tree(tui_app *app)
     if (!n || !app->project) return;
     long index = selected_node_index(app);
     if (index == app->followed_node) return;
+    if (n->file < 0) {
+        app->followed_node = index;
+        return;
+    }
+    /* Into another file: a jump, which back returns from. */
+    if (app->source.file >= 0 && app->source.file != n->file) jumps_push(app);
     app->followed_node = index;
-    if (n->file < 0) return;
     if (n->kind == TREE_DEF) {
         show_def(app, n->file, n->def);
         show_family(app, n->file, n->def);
@@ -89,6 +94,7 @@ void app_follow_tree(tui_app *app)
 
 void app_show_finding(tui_app *app, const svc_diagnostic *d, bool focus_source)
 {
+    jumps_push(app);
     problems_view_select(&app->problems, d, body(app, TUI_PANE_PROBLEMS).h);
     if (d->file < 0) {
         /* A finding about a folder: its place in the tree says more than any source. */
@@ -169,10 +175,69 @@ void app_open_site(tui_app *app)
 {
     const callers_row *row = callers_view_selected(&app->callers);
     if (!row || row->file < 0) return;
+    jumps_push(app);
     source_view_open(&app->source, row->file);
     source_view_goto(&app->source, row->line, SOURCE_PLACE_THIRD, body(app, TUI_PANE_SOURCE));
     reveal_in_tree(app, row->file, top_level_def_on_line(app, row->file, row->line));
     app_focus(app, TUI_PANE_SOURCE);
+}
+
+/* The first finding of a tree node: in its definition, its file, or its folder; NULL when none. */
+static const svc_diagnostic *node_finding(const tui_app *app, const tree_node *n)
+{
+    const svc_diagnostics *all = app->project->diags;
+    for (size_t i = 0; i < all->len; i++) {
+        const svc_diagnostic *d = &all->items[i];
+        if (n->file >= 0) {
+            if (d->file != n->file) continue;
+            if (n->kind != TREE_DEF) return d;
+            const svc_def *def = def_of(app, n->file, n->def);
+            if (def->span.row <= d->span.row && d->span.row <= def->span.end_row) return d;
+        } else if (n->folder && d->file < 0 && strcmp(d->path, n->folder) == 0) {
+            return d;
+        }
+    }
+    return NULL;
+}
+
+/* The rule `i` explains: of the finding selected in the problems (or of an applied fix), on the
+ * source cursor's line, or in the tree's node. */
+static const svc_rule *rule_here(const tui_app *app)
+{
+    const svc_diagnostic *d = NULL;
+    switch (app->focus) {
+    case TUI_PANE_PROBLEMS: {
+        const tui_fix_entry *e = problems_view_selected_applied(&app->problems);
+        if (e) return svc_rule_by_code(e->code);
+        d = problems_view_selected(&app->problems);
+        break;
+    }
+    case TUI_PANE_TREE: {
+        const tree_node *n = tree_view_selected(&app->tree);
+        if (n) d = node_finding(app, n);
+        break;
+    }
+    case TUI_PANE_SOURCE:
+    case TUI_PANE_CALLERS:
+    case TUI_PANE_COUNT: {
+        size_t n;
+        d = source_view_cursor_diags(&app->source, &n);
+        break;
+    }
+    }
+    return d ? d->rule : NULL;
+}
+
+void app_explain_rule(tui_app *app)
+{
+    const svc_rule *r = rule_here(app);
+    if (!r) {
+        char *say = tui_keys_say(app_scope(app, app->focus), 1, TUI_REQ_NEXT_VIOLATION, NULL, "goes to the next one, or");
+        app_message(app, false, "no finding here to explain: %s%sselect one in the problems pane", say, *say ? " " : "");
+        free(say);
+        return;
+    }
+    rule_view_open(&app->rule, r);
 }
 
 /* The file and 1-based line the focused pane points at; false when it points at no file. */
@@ -546,6 +611,7 @@ void app_fix_undo(tui_app *app)
 
 void app_show_applied(tui_app *app, const tui_fix_entry *e)
 {
+    jumps_push(app);
     if (e->is_folder) {
         tree_view_reveal_folder(&app->tree, e->path, body(app, TUI_PANE_TREE).h);
         app->followed_node = selected_node_index(app);

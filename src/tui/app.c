@@ -137,6 +137,7 @@ static int main_loop(tui_app *app, char *why, size_t size)
 static void app_free(tui_app *app)
 {
     tui_views_free(app);
+    jumps_free(&app->jumps);
     tui_fix_log_free(&app->fixlog);
     tui_project_free(app->project);
     tui_loader_abandon(app->loader);

@@ -12,10 +12,12 @@
 #include "tui/callers_view.h"
 #include "tui/fix_view.h"
 #include "tui/help.h"
+#include "tui/jumps.h"
 #include "tui/layout.h"
 #include "tui/loader.h"
 #include "tui/problems_view.h"
 #include "tui/prompt_view.h"
+#include "tui/rule_view.h"
 #include "tui/script.h"
 #include "tui/source_view.h"
 #include "tui/tree_view.h"
@@ -25,6 +27,7 @@
 /* The overlays, bottom first: the top one open takes the keys and the hint line. */
 typedef enum tui_overlay {
     TUI_OVERLAY_FIX,
+    TUI_OVERLAY_RULE,
     TUI_OVERLAY_HELP,
     TUI_OVERLAY_PROMPT,
     TUI_OVERLAY_COUNT,
@@ -54,6 +57,8 @@ typedef struct tui_app {
     tui_layout layout;
     help_view help;
     fix_view fix;                /* the fix preview or its result, over the panes */
+    fix_view rule;               /* the rule explanation (i), over the panes */
+    tui_jumps jumps;             /* the places jumps left, for going back and forward */
     tui_fix_log fixlog;          /* fixes applied in this session (the panes mark them) */
     bool reload_pending;         /* files changed while a load was under way: load again after it */
     unsigned loading_batches;    /* fixlog.batches when the load under way started */

@@ -72,6 +72,9 @@ static bool project_request(tui_app *app, tui_request req)
     case TUI_REQ_FIX: app_fix_preview(app, false); return true;
     case TUI_REQ_FIX_ALL: app_fix_preview(app, true); return true;
     case TUI_REQ_UNDO: app_fix_undo(app); return true;
+    case TUI_REQ_RULE: app_explain_rule(app); return true;
+    case TUI_REQ_JUMP_BACK: jumps_back(app); return true;
+    case TUI_REQ_JUMP_FORWARD: jumps_forward(app); return true;
     case TUI_REQ_OPEN: open_problem(app); return true;
     case TUI_REQ_OPEN_SITE: app_open_site(app); return true;
     case TUI_REQ_FIX_APPLY: app_fix_apply(app, false, false); return true;

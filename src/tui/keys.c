@@ -60,6 +60,7 @@ const char *tui_scope_title(tui_scope scope)
     case TUI_SCOPE_PROBLEMS: return "Problems";
     case TUI_SCOPE_CALLERS: return "Callers";
     case TUI_SCOPE_FIX: return "Fix preview";
+    case TUI_SCOPE_RULE: return "Rule explanation";
     case TUI_SCOPE_COUNT: break;
     }
     return "";

@@ -20,6 +20,7 @@ typedef enum tui_scope {
     TUI_SCOPE_PROBLEMS,
     TUI_SCOPE_CALLERS,
     TUI_SCOPE_FIX,          /* the fix preview overlay: only its own keys and movement */
+    TUI_SCOPE_RULE,         /* the rule explanation overlay: closing and movement */
     TUI_SCOPE_COUNT,
 } tui_scope;
 
@@ -61,6 +62,11 @@ enum { TUI_REQ_HINT = 1u << 0, TUI_REQ_HIDDEN = 1u << 1 };
       "Preview the fixes of every finding with the same code as this one, to apply them together")          \
     R(UNDO, GLOBAL, "u", 0, "",                                                                              \
       "Undo the last fix batch applied in this session (files and index), if nothing changed since")        \
+    R(RULE, GLOBAL, "i", TUI_REQ_HINT, "why",                                                              \
+      "Explain the rule of the finding selected in the problems, at the source cursor or in the tree node")  \
+    R(JUMP_BACK, GLOBAL, "<C-o> <Backspace>", TUI_REQ_HINT, "back",                                         \
+      "Go back to where the last jump left (pane, file, line and scroll)")                                  \
+    R(JUMP_FORWARD, GLOBAL, "<C-n>", 0, "", "Go forward again in the jump list, after going back")          \
     R(TREE_TOGGLE, TREE, "<Enter> <Space>", TUI_REQ_HINT, "open/close", "Expand or collapse the node")      \
     R(TREE_EXPAND, TREE, "l <Right>", 0, "", "Expand the node, or go to its first child")                   \
     R(TREE_COLLAPSE, TREE, "h <Left>", 0, "", "Collapse the node, or go to its parent")                     \
@@ -83,7 +89,8 @@ enum { TUI_REQ_HINT = 1u << 0, TUI_REQ_HIDDEN = 1u << 1 };
       "Apply an unsafe fix (a rename or a move: other code may notice)")                                    \
     R(FIX_STAGE_UNSAFE, FIX, "S", TUI_REQ_HINT, "stage unsafe", "Apply an unsafe fix and stage it")          \
     R(FIX_LEFT, FIX, "h <Left>", 0, "", "Scroll the diff left")                                              \
-    R(FIX_RIGHT, FIX, "l <Right>", 0, "", "Scroll the diff right")
+    R(FIX_RIGHT, FIX, "l <Right>", 0, "", "Scroll the diff right")                                            \
+    R(RULE_CLOSE, RULE, "q <Esc>", TUI_REQ_HINT, "close", "Close the explanation")
 
 typedef enum tui_request {
     TUI_REQ_NONE,

@@ -317,6 +317,14 @@ void source_view_goto(source_view *v, uint32_t line, source_place place, tui_rec
     fit(v, r);
 }
 
+void source_view_restore(source_view *v, uint32_t line, size_t top, int hscroll, tui_rect r)
+{
+    source_view_goto(v, line, SOURCE_PLACE_TOP, r);
+    v->top = top;
+    v->hscroll = hscroll;
+    fit(v, r);
+}
+
 /* Reopens the same file at the same line when it still exists. */
 static void view_set_project(tui_view *view, const tui_project *project)
 {

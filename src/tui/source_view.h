@@ -65,6 +65,8 @@ typedef enum source_place {
 void source_view_open(source_view *v, long file);
 /* Moves the cursor to a 0-based line and scrolls to it. */
 void source_view_goto(source_view *v, uint32_t line, source_place place, tui_rect r);
+/* Puts the cursor and the scroll back where they were (as far as the file still has the lines). */
+void source_view_restore(source_view *v, uint32_t line, size_t top, int hscroll, tui_rect r);
 
 /* The source as a pane (view.h). */
 extern const tui_view_ops source_view_ops;

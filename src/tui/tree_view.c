@@ -342,6 +342,17 @@ bool tree_view_reveal(tree_view *v, long file, long def, int height)
     return file_node >= 0 && reveal_node(v, (size_t)file_node, height);
 }
 
+bool tree_view_reveal_key(tree_view *v, const char *key, int height)
+{
+    for (size_t i = 0; i < v->model.len; i++) {
+        char *k = tree_model_key(&v->model, i);
+        bool found = strcmp(k, key) == 0;
+        free(k);
+        if (found) return reveal_node(v, i, height);
+    }
+    return false;
+}
+
 bool tree_view_reveal_folder(tree_view *v, const char *folder, int height)
 {
     /* The node with the deepest folder holding it: "services/x/tests" shows service x. */

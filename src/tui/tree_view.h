@@ -25,6 +25,8 @@ extern const tui_view_ops tree_view_ops;
 const tree_node *tree_view_selected(const tree_view *v);
 /* Selects the node of a file's def (or the file), expanding its ancestors. */
 bool tree_view_reveal(tree_view *v, long file, long def, int height);
+/* Selects the node of a tree_model_key (a place recorded before a reload, too); false when it is gone. */
+bool tree_view_reveal_key(tree_view *v, const char *key, int height);
 /* Selects the node whose folder holds `folder` most closely. */
 bool tree_view_reveal_folder(tree_view *v, const char *folder, int height);
 
