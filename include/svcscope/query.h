@@ -15,8 +15,9 @@
  * Conventions: rows and columns given to the queries are 0-based, columns in code points (as
  * in facts: a caller holding a byte column converts it with svc_utf8_codepoints over the line's
  * bytes); places in answers are 1-based (line, column in code points). Strings in answers
- * belong to the model, the cross-reference or the answer's arena; an answer lives until its
- * _free, and the model and the cross-reference outlive every answer.
+ * belong to the model, the cross-reference, the query or the answer's arena: an answer lives
+ * until its _free or the query's, whichever comes first; the model and the cross-reference
+ * outlive the query. A query is not safe to share between threads.
  */
 #ifndef SVCSCOPE_QUERY_H
 #define SVCSCOPE_QUERY_H
@@ -254,7 +255,8 @@ typedef struct svc_query_symbol {
     svc_query_kind kind;      /* SERVICE, APP, PACKAGE, MODULE, FILE, TASK, WRAPPER or EXCEPTION */
     const char *name;         /* what is matched and shown: a dotted name, a service name, an app's
                                  display name, or a file's path */
-    svc_query_place place;    /* the def's name, or line 1 of the file */
+    svc_query_place place;    /* the def's name, or line 1 of the file; a service or app without a
+                                 Python file: file (size_t)-1, path its folder, line 0 */
     long index;               /* into model services, apps, tasks, wrappers, exceptions or files */
 } svc_query_symbol;
 

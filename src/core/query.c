@@ -3,6 +3,7 @@
  * A definition is found the way the rules resolve names (svc_model_resolve), then described
  * from what the model knows about that file or def (a task, a wrapper, an exception...).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +16,8 @@ svc_query *svc_query_new(const svc_model *model, const svc_xref *xref)
     svc_query *q = svc_xcalloc(1, sizeof *q);
     q->model = model;
     q->xref = xref;
+    q->def_names = svc_map_new();
+    q->arena = svc_arena_new();
     return q;
 }
 
@@ -22,6 +25,8 @@ void svc_query_free(svc_query *q)
 {
     if (!q) return;
     svc_xref_free(q->owned_xref);
+    svc_map_free(q->def_names);
+    svc_arena_free(q->arena);
     free(q);
 }
 
@@ -75,24 +80,37 @@ const char *query_enclosing(const svc_facts *facts, int scope)
     return scope >= 0 && (size_t)scope < facts->ndefs ? facts->defs[scope].qualname : "<module>";
 }
 
-void query_definition_of_def(const svc_model *m, size_t file, size_t def, svc_query_definition *out)
+/* "module.qualname" of a def (the bare qualname in a file that is not importable). */
+static const char *def_dotted(const svc_query *q, size_t file, size_t def)
 {
-    const svc_file *f = &m->files[file];
-    const svc_def *d = &f->facts->defs[def];
+    const svc_file *f = &q->model->files[file];
+    const char *qualname = f->facts->defs[def].qualname;
+    if (!f->module) return qualname;
+    char key[48];
+    snprintf(key, sizeof key, "%zu:%zu", file, def);
+    const char *name = svc_map_get(q->def_names, key);
+    if (!name) {
+        name = svc_arena_printf(q->arena, "%s.%s", f->module, qualname);
+        svc_map_put(q->def_names, key, (void *)name);
+    }
+    return name;
+}
+
+void query_definition_of_def(const svc_query *q, size_t file, size_t def, svc_query_definition *out)
+{
+    const svc_model *m = q->model;
+    const svc_def *d = &m->files[file].facts->defs[def];
     long index;
     svc_def_role role = svc_def_role_of(m, file, def, &index);
     memset(out, 0, sizeof *out);
-    out->dotted = f->module ? svc_arena_printf(m->arena, "%s.%s", f->module, d->qualname) : d->qualname;
+    out->dotted = def_dotted(q, file, def);
     out->name = query_place(m, file, d->name_span);
     out->span = query_place(m, file, d->span);
     out->def = (long)def;
     out->index = index;
     switch (role) {
     case SVC_DEF_ROLE_TASK:
-        out->kind = SVC_QUERY_TASK;
-        /* a task made by a call is known by its assigned name */
-        out->dotted = m->tasks[index].dotted;
-        out->name = query_place(m, file, m->tasks[index].name_span);
+        out->kind = SVC_QUERY_TASK; /* (a task made by a call: its function, not the assignment) */
         break;
     case SVC_DEF_ROLE_WRAPPER: out->kind = SVC_QUERY_WRAPPER; break;
     case SVC_DEF_ROLE_EXCEPTION: out->kind = SVC_QUERY_EXCEPTION; break;
@@ -143,7 +161,7 @@ bool svc_query_define(const svc_query *q, const char *dotted, svc_query_definiti
         query_definition_of_file(m, sym->file, out);
         return true;
     case SVC_SYM_DEF:
-        query_definition_of_def(m, sym->file, (size_t)sym->def, out);
+        query_definition_of_def(q, sym->file, (size_t)sym->def, out);
         return true;
     case SVC_SYM_ASSIGN: {
         const svc_assign *as = assign_named(m->files[sym->file].facts, svc_dotted_last(name));

@@ -124,7 +124,7 @@ static svc_query_name def_name(const svc_query *q, size_t file, size_t d)
     n.place = query_place(m, file, facts->defs[d].name_span);
     n.text = facts->defs[d].name;
     n.defined = true;
-    query_definition_of_def(m, file, d, &n.definition);
+    query_definition_of_def(q, file, d, &n.definition);
     n.dotted = n.definition.dotted;
     n.kind = n.definition.kind;
     return n;

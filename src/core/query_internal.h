@@ -9,12 +9,16 @@ struct svc_query {
     const svc_model *model;     /* borrowed */
     const svc_xref *xref;       /* borrowed, or owned_xref */
     svc_xref *owned_xref;
+    /* the dotted names of defs asked about, made once ("file:def" -> name): answers asked again
+     * and again (an editor's) do not grow the model's arena */
+    svc_map *def_names;
+    svc_arena *arena;
 };
 
 /* A facts span of a file as a 1-based place. */
 svc_query_place query_place(const svc_model *m, size_t file, svc_span span);
 /* The definition of def `def` of `file` (known without resolving: non-importable files too). */
-void query_definition_of_def(const svc_model *m, size_t file, size_t def, svc_query_definition *out);
+void query_definition_of_def(const svc_query *q, size_t file, size_t def, svc_query_definition *out);
 /* The definition of a file as a module or package (service and app packages included). */
 void query_definition_of_file(const svc_model *m, size_t file, svc_query_definition *out);
 /* The task or wrapper a dotted name designates, followed through re-exports. */

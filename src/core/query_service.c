@@ -138,7 +138,7 @@ static void collect_exceptions(const svc_query *q, svc_query_service *out)
         svc_query_service_exception *o = &out->exceptions[out->nexceptions++];
         o->exception = e;
         o->exported = ex->at_root;
-        query_definition_of_def(m, ex->at.file, ex->at.def, &o->definition);
+        query_definition_of_def(q, ex->at.file, ex->at.def, &o->definition);
     }
     qsort(out->exceptions, out->nexceptions, sizeof *out->exceptions, compare_exceptions);
 }
@@ -154,7 +154,7 @@ static void collect_tasks(svc_query *q, svc_query_service *out)
         svc_query_service_task *o = &out->tasks[out->ntasks++];
         memset(o, 0, sizeof *o);
         o->task = t;
-        query_definition_of_def(m, task->at.file, task->at.def, &o->definition);
+        query_definition_of_def(q, task->at.file, task->at.def, &o->definition);
         o->direct = x->tasks[t].ndirect;
         o->nwrappers = task->nwrappers;
         o->wrappers = svc_arena_alloc(out->arena, (task->nwrappers ? task->nwrappers : 1) * sizeof *o->wrappers);
@@ -162,7 +162,7 @@ static void collect_tasks(svc_query *q, svc_query_service *out)
             size_t w = task->wrappers[i];
             o->wrappers[i].wrapper = w;
             o->wrappers[i].callers = x->wrappers[w].nsites;
-            query_definition_of_def(m, m->wrappers[w].at.file, m->wrappers[w].at.def, &o->wrappers[i].definition);
+            query_definition_of_def(q, m->wrappers[w].at.file, m->wrappers[w].at.def, &o->wrappers[i].definition);
         }
     }
 }

@@ -243,6 +243,10 @@ static void test_definition(void **state)
     expect_definition(&d, SVC_QUERY_WRAPPER, "services/tasks/email_tasks.py", 7);
     assert_true(svc_query_define(f->q, "services.billing.total", &d)); /* through `import *` */
     expect_definition(&d, SVC_QUERY_FUNCTION, "services/billing/invoices.py", 6);
+    /* asked again, the same answer without new strings */
+    svc_query_definition again;
+    assert_true(svc_query_define(f->q, "services.billing.total", &again));
+    assert_ptr_equal(again.dotted, d.dotted);
     assert_false(svc_query_define(f->q, "django.db", &d));
     assert_false(svc_query_define(f->q, "services.billing.missing", &d));
 }
