@@ -93,7 +93,8 @@ typedef enum svc_query_name_role {
 
 typedef struct svc_query_name {
     svc_query_name_role role;
-    svc_query_place place;    /* the name, or for a chain the part up to the component asked about */
+    svc_query_place place;    /* the name; for a chain, the part up to the component asked about; for
+                                 the module of a from-import, the whole statement */
     const char *text;         /* as written, for a chain up to that component: "email.send" */
     const char *dotted;       /* absolute name as the file means it ("services.notifications.email.send");
                                  NULL for a local variable or parameter, or a builtin/undefined name */
@@ -273,7 +274,8 @@ void svc_query_symbols_free(svc_query_symbols *symbols);
  * How well `pattern` matches `text` as a fuzzy finder scores it: every character of the pattern
  * must appear in order (case-insensitive); consecutive matches and matches at the start of a word
  * (after `.`, `/`, `_`, `-`, a space, or a lower-to-upper case change) score more, gaps cost, and
- * a longer text scores a little less. -1 when it does not match; an empty pattern scores 0.
+ * a longer text scores a little less. Spaces in the pattern are ignored; texts longer than 512
+ * bytes are matched on their first 512. -1 when it does not match; an empty pattern scores 0.
  * Pure; no allocation.
  */
 int svc_fuzzy_score(const char *pattern, const char *text);
