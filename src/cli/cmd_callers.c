@@ -5,25 +5,29 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "svcscope/query.h"
 #include "svcscope/util.h"
 #include "svcscope/xref.h"
 
 typedef struct callers_ctx {
     const svc_model *m;
+    svc_query *q;
     const svc_xref *x;
     svc_xref_reader *reader;
     bool no_tests;
 } callers_ctx;
 
-static bool keep_site(const callers_ctx *c, const svc_xref_site *s)
-{
-    return !c->no_tests || !c->m->files[s->file].is_test;
-}
+/* The sites of one wrapper (or, with -1, the task's direct uses) among a target's triggers. */
+typedef struct site_list {
+    const svc_query_trigger *items;
+    size_t n;
+    long wrapper;
+} site_list;
 
-static size_t count_sites(const callers_ctx *c, const svc_xref_site *sites, size_t n)
+static size_t count_sites(site_list sites)
 {
     size_t k = 0;
-    for (size_t i = 0; i < n; i++) k += keep_site(c, &sites[i]);
+    for (size_t i = 0; i < sites.n; i++) k += sites.items[i].wrapper == sites.wrapper;
     return k;
 }
 
@@ -40,10 +44,11 @@ static uint32_t def_line(const svc_model *m, svc_defref at)
 /* ---- text --------------------------------------------------------------------------- */
 
 /* A note after the source line for what is not a plain call of a wrapper. */
-static const char *site_note(const callers_ctx *c, const svc_xref_site *s, bool direct)
+static const char *site_note(const callers_ctx *c, const svc_query_trigger *t)
 {
-    if (!direct) return s->kind == SVC_XREF_VALUE ? "  [passed as a value]" : "";
-    bool outside = svc_xref_site_outside_tasks_service(c->x, s) && c->m->tasks_service >= 0;
+    const svc_xref_site *s = &t->site;
+    if (t->wrapper >= 0) return s->kind == SVC_XREF_VALUE ? "  [passed as a value]" : "";
+    bool outside = t->outside_tasks_service && c->m->tasks_service >= 0;
     switch (s->kind) {
     case SVC_XREF_DELAY: return outside ? "  [.delay outside the tasks service]" : "  [.delay]";
     case SVC_XREF_APPLY_ASYNC: return outside ? "  [.apply_async outside the tasks service]" : "  [.apply_async]";
@@ -56,13 +61,13 @@ static const char *site_note(const callers_ctx *c, const svc_xref_site *s, bool 
     return "";
 }
 
-static void print_sites(callers_ctx *c, const svc_xref_site *sites, size_t n, bool direct)
+static void print_sites(callers_ctx *c, site_list sites)
 {
-    for (size_t i = 0; i < n; i++) {
-        const svc_xref_site *s = &sites[i];
-        if (!keep_site(c, s)) continue;
+    for (size_t i = 0; i < sites.n; i++) {
+        if (sites.items[i].wrapper != sites.wrapper) continue;
+        const svc_xref_site *s = &sites.items[i].site;
         printf("%s:%u:%u: in %s: %s%s\n", svc_quoted_path(s->path), s->line, s->column, svc_quoted_text(s->enclosing),
-               svc_quoted_text(svc_xref_reader_line(c->reader, s->file, s->line)), site_note(c, s, direct));
+               svc_quoted_text(svc_xref_reader_line(c->reader, s->file, s->line)), site_note(c, &sites.items[i]));
     }
 }
 
@@ -71,20 +76,19 @@ static const char *plural(size_t n, const char *one, const char *many)
     return n == 1 ? one : many;
 }
 
-static void print_wrapper(callers_ctx *c, size_t w)
+static void print_wrapper(callers_ctx *c, size_t w, site_list sites)
 {
     const svc_wrapper *wr = &c->m->wrappers[w];
     const svc_task *task = &c->m->tasks[wr->task];
-    const svc_xref_wrapper *xw = &c->x->wrappers[w];
-    size_t n = count_sites(c, xw->sites, xw->nsites);
+    size_t n = count_sites(sites);
     printf("%s -> %s  (%zu %s)\n", svc_quoted_text(wr->dotted), svc_quoted_text(task->name), n,
            plural(n, "call site", "call sites"));
     if (n == 0) printf("  no call sites: nothing in the repository%s calls %s\n", c->no_tests ? " outside tests" : "",
                        svc_quoted_text(def_name(c->m, wr->at)));
-    print_sites(c, xw->sites, xw->nsites, false);
+    print_sites(c, sites);
 }
 
-static void print_task(callers_ctx *c, size_t t)
+static void print_task(callers_ctx *c, size_t t, const svc_query_triggers *triggers)
 {
     const svc_model *m = c->m;
     const svc_task *task = &m->tasks[t];
@@ -106,17 +110,18 @@ static void print_task(callers_ctx *c, size_t t)
                svc_quoted_text(task->name));
     size_t total = 0;
     for (size_t i = 0; i < task->nwrappers; i++) {
-        size_t w = task->wrappers[i];
+        site_list sites = { triggers->items, triggers->n, (long)task->wrappers[i] };
         putchar('\n');
-        print_wrapper(c, w);
-        total += count_sites(c, c->x->wrappers[w].sites, c->x->wrappers[w].nsites);
+        print_wrapper(c, task->wrappers[i], sites);
+        total += count_sites(sites);
     }
-    size_t nd = count_sites(c, xt->direct, xt->ndirect);
+    site_list direct = { triggers->items, triggers->n, -1 };
+    size_t nd = count_sites(direct);
     total += nd;
     if (nd) {
         printf("\ndirect uses of %s outside its wrappers  (%zu %s)\n", svc_quoted_text(def_name(m, task->at)), nd,
                plural(nd, "site", "sites"));
-        print_sites(c, xt->direct, xt->ndirect, true);
+        print_sites(c, direct);
     }
     if (total == 0)
         printf("\n%s has no callers: no wrapper of it is called and nothing calls its .delay/.apply_async%s\n"
@@ -133,12 +138,12 @@ static json_t *json_location(const svc_model *m, svc_defref at)
                      "column", (json_int_t)d->name_span.col + 1);
 }
 
-static json_t *json_sites(callers_ctx *c, const svc_xref_site *sites, size_t n)
+static json_t *json_sites(callers_ctx *c, site_list sites)
 {
     json_t *arr = json_array();
-    for (size_t i = 0; i < n; i++) {
-        const svc_xref_site *s = &sites[i];
-        if (!keep_site(c, s)) continue;
+    for (size_t i = 0; i < sites.n; i++) {
+        if (sites.items[i].wrapper != sites.wrapper) continue;
+        const svc_xref_site *s = &sites.items[i].site;
         json_t *o = json_pack("{s:s, s:I, s:I, s:s, s:s, s:s}", "filename", s->path, "row", (json_int_t)s->line,
                               "column", (json_int_t)s->column, "enclosing", s->enclosing, "kind",
                               svc_xref_kind_name(s->kind), "source", svc_xref_reader_line(c->reader, s->file, s->line));
@@ -148,16 +153,16 @@ static json_t *json_sites(callers_ctx *c, const svc_xref_site *sites, size_t n)
     return arr;
 }
 
-static json_t *json_wrapper(callers_ctx *c, size_t w)
+static json_t *json_wrapper(callers_ctx *c, size_t w, site_list sites)
 {
     const svc_wrapper *wr = &c->m->wrappers[w];
     json_t *o = json_pack("{s:s, s:s, s:s, s:o}", "name", wr->dotted, "kind", "wrapper", "task",
                           c->m->tasks[wr->task].dotted, "location", json_location(c->m, wr->at));
-    json_object_set_new(o, "sites", json_sites(c, c->x->wrappers[w].sites, c->x->wrappers[w].nsites));
+    json_object_set_new(o, "sites", json_sites(c, sites));
     return o;
 }
 
-static json_t *json_task(callers_ctx *c, size_t t)
+static json_t *json_task(callers_ctx *c, size_t t, const svc_query_triggers *triggers)
 {
     const svc_model *m = c->m;
     const svc_task *task = &m->tasks[t];
@@ -177,7 +182,7 @@ static json_t *json_task(callers_ctx *c, size_t t)
                                                (json_int_t)ce->site.line, "column", (json_int_t)ce->site.column));
     }
     json_object_set_new(o, "calls", calls);
-    json_object_set_new(o, "sites", json_sites(c, xt->direct, xt->ndirect));
+    json_object_set_new(o, "sites", json_sites(c, (site_list){ triggers->items, triggers->n, -1 }));
     return o;
 }
 
@@ -253,9 +258,9 @@ int cmd_callers(int argc, char **argv)
     free(root);
     if (rc != EXIT_CLEAN) return EXIT_ERROR;
 
-    svc_xref *x = svc_xref_build(repo.model);
+    svc_query *q = svc_query_new(repo.model, NULL);
     svc_xref_match *matches = NULL;
-    size_t n = svc_xref_lookup(x, name, &matches);
+    size_t n = svc_query_lookup(q, name, &matches);
     rc = EXIT_CLEAN;
     if (n == 0) {
         cli_error("no task or wrapper named %s; `svcscope tree` lists them", name);
@@ -264,16 +269,20 @@ int cmd_callers(int argc, char **argv)
         print_candidates(repo.model, name, matches, n);
         rc = EXIT_ERROR;
     } else {
-        callers_ctx ctx = { repo.model, x, svc_xref_reader_new(repo.model), no_tests };
+        callers_ctx ctx = { repo.model, q, svc_query_xref(q), svc_xref_reader_new(repo.model), no_tests };
+        svc_query_triggers *triggers = svc_query_triggers_new(q, matches[0], no_tests);
+        site_list wrapper_sites = { triggers->items, triggers->n, (long)matches[0].index };
         if (json) {
             json_t *arr = json_array();
             if (matches[0].is_task) {
                 const svc_task *task = &repo.model->tasks[matches[0].index];
                 for (size_t i = 0; i < task->nwrappers; i++)
-                    json_array_append_new(arr, json_wrapper(&ctx, task->wrappers[i]));
-                json_array_append_new(arr, json_task(&ctx, matches[0].index));
+                    json_array_append_new(arr, json_wrapper(&ctx, task->wrappers[i],
+                                                            (site_list){ triggers->items, triggers->n,
+                                                                         (long)task->wrappers[i] }));
+                json_array_append_new(arr, json_task(&ctx, matches[0].index, triggers));
             } else {
-                json_array_append_new(arr, json_wrapper(&ctx, matches[0].index));
+                json_array_append_new(arr, json_wrapper(&ctx, matches[0].index, wrapper_sites));
             }
             char *text = json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
             char *safe = svc_quote_json(text);
@@ -282,14 +291,15 @@ int cmd_callers(int argc, char **argv)
             free(text);
             json_decref(arr);
         } else if (matches[0].is_task) {
-            print_task(&ctx, matches[0].index);
+            print_task(&ctx, matches[0].index, triggers);
         } else {
-            print_wrapper(&ctx, matches[0].index);
+            print_wrapper(&ctx, matches[0].index, wrapper_sites);
         }
+        svc_query_triggers_free(triggers);
         svc_xref_reader_free(ctx.reader);
     }
     free(matches);
-    svc_xref_free(x);
+    svc_query_free(q);
     cli_repo_close(&repo);
     return rc;
 }

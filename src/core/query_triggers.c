@@ -1,0 +1,69 @@
+/*
+ * Who triggers a task, who calls a wrapper: the cross-reference's sites of a task's wrappers and
+ * of its direct uses, as one list with what each site does (queues or runs in-process).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/query_internal.h"
+
+size_t svc_query_lookup(svc_query *q, const char *name, svc_xref_match **out)
+{
+    return svc_xref_lookup(svc_query_xref(q), name, out);
+}
+
+typedef SVC_VEC(svc_query_trigger) trigger_vec;
+
+static void add_sites(svc_query *q, trigger_vec *v, const svc_xref_site *sites, size_t n, long wrapper, bool no_tests)
+{
+    const svc_model *m = q->model;
+    for (size_t i = 0; i < n; i++) {
+        const svc_xref_site *s = &sites[i];
+        bool in_test = m->files[s->file].is_test;
+        if (no_tests && in_test) continue;
+        svc_query_trigger t;
+        memset(&t, 0, sizeof t);
+        t.site = *s;
+        t.wrapper = wrapper;
+        /* a wrapper queues when it is called (or handed over to be called later) */
+        t.queues = wrapper >= 0 ? s->kind == SVC_XREF_CALL || s->kind == SVC_XREF_VALUE : svc_xref_kind_queues(s->kind);
+        t.outside_tasks_service = wrapper < 0 && svc_xref_site_outside_tasks_service(q->xref, s);
+        t.in_test = in_test;
+        svc_vec_push(v, t);
+    }
+}
+
+svc_query_triggers *svc_query_triggers_new(svc_query *q, svc_xref_match target, bool no_tests)
+{
+    const svc_model *m = q->model;
+    const svc_xref *x = svc_query_xref(q);
+    svc_query_triggers *out = svc_xcalloc(1, sizeof *out);
+    out->arena = svc_arena_new();
+    out->target = target;
+    trigger_vec v = { 0 };
+    if (target.is_task && target.index < m->ntasks) {
+        const svc_task *task = &m->tasks[target.index];
+        out->task = target.index;
+        for (size_t i = 0; i < task->nwrappers; i++) {
+            size_t w = task->wrappers[i];
+            add_sites(q, &v, x->wrappers[w].sites, x->wrappers[w].nsites, (long)w, no_tests);
+        }
+        add_sites(q, &v, x->tasks[target.index].direct, x->tasks[target.index].ndirect, -1, no_tests);
+    } else if (!target.is_task && target.index < m->nwrappers) {
+        out->task = m->wrappers[target.index].task;
+        add_sites(q, &v, x->wrappers[target.index].sites, x->wrappers[target.index].nsites, (long)target.index,
+                  no_tests);
+    }
+    out->n = v.len;
+    out->items = query_arena_copy(out->arena, v.items, v.len, sizeof *v.items);
+    for (size_t i = 0; i < v.len; i++) out->nqueued += v.items[i].queues;
+    svc_vec_free(&v);
+    return out;
+}
+
+void svc_query_triggers_free(svc_query_triggers *t)
+{
+    if (!t) return;
+    svc_arena_free(t->arena);
+    free(t);
+}
