@@ -91,7 +91,7 @@ static const char *def_dotted(const svc_query *q, size_t file, size_t def)
     const char *name = svc_map_get(q->def_names, key);
     if (!name) {
         name = svc_arena_printf(q->arena, "%s.%s", f->module, qualname);
-        svc_map_put(q->def_names, key, (void *)name);
+        svc_map_put(q->def_names, key, SVC_UNCONST(void *, name));
     }
     return name;
 }
