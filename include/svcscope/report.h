@@ -26,6 +26,10 @@ typedef struct svc_report_options {
 
 /* Documentation URL of a rule (the "url" field of JSON and SARIF). */
 const char *svc_rule_url(const svc_rule *rule);
+/* A rule explained as `svcscope rules CODE` prints it and the explorer's `i` shows it: code,
+ * name, severity, summary, why, the flagged and the good example (indented four spaces), the fix,
+ * how to suppress it and its docs. Malloc'd. */
+char *svc_rule_explanation(const svc_rule *rule);
 
 /* Renders diagnostics; malloc'd text. Shows the fixes computed so far (see svc_format_shows_fixes). */
 char *svc_report_render(const svc_model *m, const svc_diagnostics *d, svc_format format,

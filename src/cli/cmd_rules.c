@@ -9,29 +9,11 @@
 #include "svcscope/report.h"
 #include "svcscope/rules.h"
 
-static void print_indented(const char *text)
-{
-    const char *p = text;
-    while (*p) {
-        size_t n = strcspn(p, "\n");
-        printf("    %.*s\n", (int)n, p);
-        p += n;
-        if (*p == '\n') p++;
-    }
-}
-
 static void explain(const svc_rule *r)
 {
-    printf("%s [%s]  (%s%s)\n\n", r->code, r->name, svc_severity_name(r->severity), r->fix ? ", fixable" : "");
-    printf("%s\n\n", r->summary);
-    printf("Why: %s\n\n", r->why);
-    printf("Flagged:\n");
-    print_indented(r->bad);
-    printf("\nInstead:\n");
-    print_indented(r->good);
-    printf("\nFix: %s\n", r->fix ? r->fix : "none (the change needs a person's judgement)");
-    if (svc_rule_precedence(r->code)) printf("One finding per root cause: %s\n", svc_rule_precedence(r->code));
-    printf("Suppress on one line with `# noqa: %s`. Docs: %s\n", r->code, svc_rule_url(r));
+    char *text = svc_rule_explanation(r);
+    fputs(text, stdout);
+    free(text);
 }
 
 /* docs/rules.md: generated from the catalogue (make docs), so the docs cannot drift. */

@@ -255,6 +255,34 @@ static char *render_json(const svc_diagnostics *d)
     return dump_json(root);
 }
 
+/* ---- one rule explained --------------------------------------------------------------- */
+
+static void put_indented(svc_buf *b, const char *text)
+{
+    for (const char *p = text; *p;) {
+        size_t n = strcspn(p, "\n");
+        svc_buf_puts(b, "    ");
+        svc_buf_append(b, p, n);
+        svc_buf_putc(b, '\n');
+        p += n + (p[n] == '\n');
+    }
+}
+
+char *svc_rule_explanation(const svc_rule *r)
+{
+    svc_buf b = { 0 };
+    svc_buf_printf(&b, "%s [%s]  (%s%s)\n\n", r->code, r->name, svc_severity_name(r->severity),
+                   r->fix ? ", fixable" : "");
+    svc_buf_printf(&b, "%s\n\nWhy: %s\n\nFlagged:\n", r->summary, r->why);
+    put_indented(&b, r->bad);
+    svc_buf_puts(&b, "\nInstead:\n");
+    put_indented(&b, r->good);
+    svc_buf_printf(&b, "\nFix: %s\n", r->fix ? r->fix : "none (the change needs a person's judgement)");
+    if (svc_rule_precedence(r->code)) svc_buf_printf(&b, "One finding per root cause: %s\n", svc_rule_precedence(r->code));
+    svc_buf_printf(&b, "Suppress on one line with `# noqa: %s`. Docs: %s\n", r->code, svc_rule_url(r));
+    return svc_buf_detach(&b);
+}
+
 /* ---- SARIF 2.1.0 --------------------------------------------------------------------- */
 
 static const char *sarif_level(svc_severity s)

@@ -7,38 +7,12 @@
 #include "tui/rule_view.h"
 #include "tui/status.h"
 
-static void put_indented(svc_buf *b, const char *text)
-{
-    for (const char *p = text; *p;) {
-        size_t n = strcspn(p, "\n");
-        svc_buf_puts(b, "    ");
-        svc_buf_append(b, p, n);
-        svc_buf_putc(b, '\n');
-        p += n + (p[n] == '\n');
-    }
-}
-
-char *tui_rule_text(const svc_rule *r)
-{
-    svc_buf b = { 0 };
-    svc_buf_printf(&b, "%s [%s]  (%s%s)\n\n", r->code, r->name, svc_severity_name(r->severity),
-                   r->fix ? ", fixable" : "");
-    svc_buf_printf(&b, "%s\n\nWhy: %s\n\nFlagged:\n", r->summary, r->why);
-    put_indented(&b, r->bad);
-    svc_buf_puts(&b, "\nInstead:\n");
-    put_indented(&b, r->good);
-    svc_buf_printf(&b, "\nFix: %s\n", r->fix ? r->fix : "none (the change needs a person's judgement)");
-    if (svc_rule_precedence(r->code)) svc_buf_printf(&b, "One finding per root cause: %s\n", svc_rule_precedence(r->code));
-    svc_buf_printf(&b, "Suppress on one line with `# noqa: %s`. Docs: %s\n", r->code, svc_rule_url(r));
-    return svc_buf_detach(&b);
-}
-
 void rule_view_open(fix_view *v, const svc_rule *r)
 {
     char *title = svc_xasprintf("%s %s", r->code, r->name);
     fix_view_show_result(v, title);
     free(title);
-    char *text = tui_rule_text(r);
+    char *text = svc_rule_explanation(r);
     /* The examples keep their indentation whole (cut, not wrapped, as diff lines are); the prose wraps. */
     for (const char *p = text; *p;) {
         size_t n = strcspn(p, "\n");

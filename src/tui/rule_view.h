@@ -11,8 +11,6 @@
 #include "tui/fix_view.h"
 #include "tui/view.h"
 
-/* A rule explained, as `svcscope rules CODE` prints it. Malloc'd. */
-char *tui_rule_text(const svc_rule *r);
 /* Opens the overlay on a rule (what was open in it before goes). */
 void rule_view_open(fix_view *v, const svc_rule *r);
 
