@@ -173,24 +173,9 @@ static bool key_to_name(int key, char *buf, size_t size)
     if (TUI_KEY_IS_FN(key) || key < 32 || key == 127 || (c >= 0x80 && c < 0xA0) || c == 0xFFFD || c > 0x10FFFF ||
         size < 5)
         return false;
-    char *o = buf;
-    if (c < 0x80) {
-        *o++ = (char)c;
-    } else if (c < 0x800) {
-        *o++ = (char)(0xC0 | (c >> 6));
-        *o++ = (char)(0x80 | (c & 0x3F));
-    } else if (c < 0x10000) {
-        *o++ = (char)(0xE0 | (c >> 12));
-        *o++ = (char)(0x80 | ((c >> 6) & 0x3F));
-        *o++ = (char)(0x80 | (c & 0x3F));
-    } else {
-        *o++ = (char)(0xF0 | (c >> 18));
-        *o++ = (char)(0x80 | ((c >> 12) & 0x3F));
-        *o++ = (char)(0x80 | ((c >> 6) & 0x3F));
-        *o++ = (char)(0x80 | (c & 0x3F));
-    }
-    *o = '\0';
-    return true;
+    size_t n = svc_utf8_encode(c, buf);
+    buf[n] = '\0';
+    return n > 0;
 }
 
 /* ---- key lists ----------------------------------------------------------------------- */

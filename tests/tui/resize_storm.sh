@@ -56,7 +56,7 @@ n=0
 while [ $n -lt 8 ]; do
     tmux_ send-keys -t t Escape
     sleep 1.2
-    screen | grep -qE '┌─ (Fix|Help)|Keys' || break
+    screen | grep -qE '┌─|Keys' || break
     n=$((n + 1))
 done
 checks=$((checks + 1))
