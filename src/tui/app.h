@@ -11,6 +11,7 @@
 #include "svcscope/error.h"
 #include "tui/callers_view.h"
 #include "tui/fix_view.h"
+#include "tui/goto_view.h"
 #include "tui/help.h"
 #include "tui/jumps.h"
 #include "tui/layout.h"
@@ -30,6 +31,7 @@ typedef enum tui_overlay {
     TUI_OVERLAY_RULE,
     TUI_OVERLAY_HELP,
     TUI_OVERLAY_PROMPT,
+    TUI_OVERLAY_GOTO,
     TUI_OVERLAY_COUNT,
 } tui_overlay;
 
@@ -64,6 +66,7 @@ typedef struct tui_app {
     unsigned loading_batches;    /* fixlog.batches when the load under way started */
 
     prompt_view prompt;          /* the filter prompt, on the hint line */
+    goto_view go_to;             /* the go-to prompt, over the panes */
     tui_view overlays[TUI_OVERLAY_COUNT];  /* over the panes, bottom first (view_table.c) */
 
     /* Room for a whole core error (svc_error) and the words the explorer puts around it. */

@@ -64,6 +64,7 @@ static bool project_request(tui_app *app, tui_request req)
 {
     switch (req) {
     case TUI_REQ_FILTER: prompt_view_open(&app->prompt, app); return true;
+    case TUI_REQ_GOTO: goto_view_open(&app->go_to, app); return true;
     case TUI_REQ_NEXT_VIOLATION: app_next_finding(app, true); return true;
     case TUI_REQ_PREV_VIOLATION: app_next_finding(app, false); return true;
     case TUI_REQ_CALLERS:

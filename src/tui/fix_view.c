@@ -189,20 +189,7 @@ static void clamp(fix_view *v, size_t body)
 
 static void draw_border(int y, int x, int height, int width)
 {
-    attr_t attr = tui_attr(TUI_EL_TITLE);
-    const char *h = tui_glyph("─", "-"), *vbar = tui_glyph("│", "|");
-    for (int c = 1; c < width - 1; c++) {
-        tui_put(y, x + c, 1, h, attr);
-        tui_put(y + height - 1, x + c, 1, h, attr);
-    }
-    for (int r = 1; r < height - 1; r++) {
-        tui_put(y + r, x, 1, vbar, attr);
-        tui_put(y + r, x + width - 1, 1, vbar, attr);
-    }
-    tui_put(y, x, 1, tui_glyph("┌", "+"), attr);
-    tui_put(y, x + width - 1, 1, tui_glyph("┐", "+"), attr);
-    tui_put(y + height - 1, x, 1, tui_glyph("└", "+"), attr);
-    tui_put(y + height - 1, x + width - 1, 1, tui_glyph("┘", "+"), attr);
+    tui_box_draw(y, x, height, width, tui_attr(TUI_EL_TITLE));
 }
 
 /* Draws a line from display column `skip` on, in at most `cols` columns. */

@@ -46,6 +46,8 @@ enum { TUI_REQ_HINT = 1u << 0, TUI_REQ_HIDDEN = 1u << 1 };
     R(MOVE_LAST, GLOBAL, "G <End>", 0, "", "Go to the last line")                                            \
     R(FILTER, GLOBAL, "/", TUI_REQ_HINT, "filter",                                                          \
       "Filter the tree by name, or the problems by code/path/message (Enter keeps, Esc clears)")            \
+    R(GOTO, GLOBAL, ": <C-p>", TUI_REQ_HINT, "go to",                                                      \
+      "Go to a service, module, task, wrapper, exception, app or file by a part of its name, or path:line") \
     R(NEXT_VIOLATION, GLOBAL, "n", TUI_REQ_HINT, "next", "Jump to the next violation in the project")      \
     R(PREV_VIOLATION, GLOBAL, "N", 0, "", "Jump to the previous violation in the project")                  \
     R(CALLERS, GLOBAL, "c", TUI_REQ_HINT, "callers",                                                         \

@@ -31,6 +31,8 @@ int tui_put_cp(int y, int x, uint32_t cp, attr_t attr);
 /* Draws text in at most `cols` columns; returns the columns used. */
 int tui_put(int y, int x, int cols, const char *s, attr_t attr);
 int tui_putn(int y, int x, int cols, const char *s, size_t n, attr_t attr);
+/* A box's border (corners and lines), the inside left as it is. */
+void tui_box_draw(int y, int x, int height, int width, attr_t attr);
 /* Spaces over `cols` columns. */
 void tui_fill(int y, int x, int cols, attr_t attr);
 /*

@@ -24,6 +24,7 @@ static const struct {
     { TUI_OVERLAY_RULE, &rule_view_ops, offsetof(tui_app, rule) },
     { TUI_OVERLAY_HELP, &help_view_ops, offsetof(tui_app, help) },
     { TUI_OVERLAY_PROMPT, &prompt_view_ops, offsetof(tui_app, prompt) },
+    { TUI_OVERLAY_GOTO, &goto_view_ops, offsetof(tui_app, go_to) },
 };
 
 _Static_assert(sizeof panes / sizeof *panes == TUI_PANE_COUNT, "every pane has a row");

@@ -43,7 +43,7 @@ checks=$((checks + 1))
 sed '$d' "$EXPECTED_DIR/next_first.screen" > "$WORK/next_first"
 normalize_screen "$WORK/rebound" | sed '$d' | diff -u "$WORK/next_first" - >&2 ||
     fail "<C-n> did not do what n does by default"
-expect_in_screen rebound "C-n next  c callers  f fix"
+expect_in_screen rebound "/ filter  : go to  C-n next"
 checks=$((checks + 1))
 ! grep -q ' e edit' "$WORK/rebound" || fail "the hint line still shows e for edit"
 
