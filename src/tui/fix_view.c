@@ -187,23 +187,6 @@ static void clamp(fix_view *v, size_t body)
     if (v->top > max_top) v->top = max_top;
 }
 
-static void draw_border(int y, int x, int height, int width)
-{
-    attr_t attr = tui_attr(TUI_EL_TITLE);
-    const char *h = tui_glyph("─", "-"), *vbar = tui_glyph("│", "|");
-    for (int c = 1; c < width - 1; c++) {
-        tui_put(y, x + c, 1, h, attr);
-        tui_put(y + height - 1, x + c, 1, h, attr);
-    }
-    for (int r = 1; r < height - 1; r++) {
-        tui_put(y + r, x, 1, vbar, attr);
-        tui_put(y + r, x + width - 1, 1, vbar, attr);
-    }
-    tui_put(y, x, 1, tui_glyph("┌", "+"), attr);
-    tui_put(y, x + width - 1, 1, tui_glyph("┐", "+"), attr);
-    tui_put(y + height - 1, x, 1, tui_glyph("└", "+"), attr);
-    tui_put(y + height - 1, x + width - 1, 1, tui_glyph("┘", "+"), attr);
-}
 
 /* Draws a line from display column `skip` on, in at most `cols` columns. */
 static void put_from(int y, int x, int cols, const char *s, size_t n, int skip, attr_t attr)
@@ -237,7 +220,7 @@ static void view_draw(tui_view *view, bool focused)
     int text_x = x + 2, text_w = width - 4;
     size_t body = body_rows(height);
     clamp(v, body);
-    draw_border(y, x, height, width);
+    tui_draw_box(y, x, height, width, tui_attr(TUI_EL_TITLE));
     for (int r = 1; r < height - 1; r++) tui_fill(y + r, x + 1, width - 2, tui_attr(TUI_EL_NORMAL));
     /* The title on the top border; an unsafe fix says so in its own colour. */
     int tx = x + 2, tw = width - 4;

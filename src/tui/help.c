@@ -149,23 +149,6 @@ static void box_geometry(const help_view *h, int cols, int lines, int *y, int *x
     *y = (lines - 2 - *height) / 2;
     *x = (cols - *width) / 2;
 }
-static void draw_border(int y, int x, int height, int width)
-{
-    attr_t attr = tui_attr(TUI_EL_TITLE);
-    const char *h = tui_glyph("─", "-"), *v = tui_glyph("│", "|");
-    for (int c = 1; c < width - 1; c++) {
-        tui_put(y, x + c, 1, h, attr);
-        tui_put(y + height - 1, x + c, 1, h, attr);
-    }
-    for (int r = 1; r < height - 1; r++) {
-        tui_put(y + r, x, 1, v, attr);
-        tui_put(y + r, x + width - 1, 1, v, attr);
-    }
-    tui_put(y, x, 1, tui_glyph("┌", "+"), attr);
-    tui_put(y, x + width - 1, 1, tui_glyph("┐", "+"), attr);
-    tui_put(y + height - 1, x, 1, tui_glyph("└", "+"), attr);
-    tui_put(y + height - 1, x + width - 1, 1, tui_glyph("┘", "+"), attr);
-}
 
 static void view_draw(tui_view *view, bool focused)
 {
@@ -178,7 +161,7 @@ static void view_draw(tui_view *view, bool focused)
     if (height < 3 || width < 10) return;
     size_t body = (size_t)(height - 2);
     if (h->nrows > body && h->top > h->nrows - body) h->top = h->nrows - body;
-    draw_border(y, x, height, width);
+    tui_draw_box(y, x, height, width, tui_attr(TUI_EL_TITLE));
     for (size_t r = 0; r < body; r++) {
         int row_y = y + 1 + (int)r;
         tui_fill(row_y, x + 1, width - 2, tui_attr(TUI_EL_NORMAL));

@@ -79,6 +79,7 @@ int tui_project_open(tui_project **out, const char *root, const tui_project_call
     announce(cb, TUI_LOAD_INDEXING);
     p->xref = svc_xref_build(p->model);
     p->reader = svc_xref_reader_new(p->model);
+    p->query = svc_query_new(p->model, p->xref);
     announce(cb, TUI_LOAD_DONE);
     *out = p;
     return SVC_OK;
@@ -87,6 +88,7 @@ int tui_project_open(tui_project **out, const char *root, const tui_project_call
 void tui_project_free(tui_project *p)
 {
     if (!p) return;
+    svc_query_free(p->query);
     svc_xref_reader_free(p->reader);
     svc_xref_free(p->xref);
     svc_diagnostics_free(p->diags);

@@ -9,6 +9,7 @@
 #include "svcscope/config.h"
 #include "svcscope/diagnostic.h"
 #include "svcscope/model.h"
+#include "svcscope/query.h"
 #include "svcscope/xref.h"
 
 typedef enum tui_load_phase {
@@ -30,6 +31,7 @@ typedef struct tui_project {
     svc_diagnostics *diags;      /* sorted by path, row, column, code */
     svc_xref *xref;
     svc_xref_reader *reader;     /* source lines of call sites, read lazily */
+    svc_query *query;            /* the questions the panes ask (definitions, who triggers a task) */
     size_t counts[3];            /* findings by svc_severity */
     size_t *file_first;          /* per model file: index of its first finding */
     size_t *file_count;          /* per model file: how many findings */

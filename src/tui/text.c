@@ -126,3 +126,20 @@ size_t tui_wrap(const char *s, size_t n, int cols)
     }
     return at;
 }
+
+void tui_draw_box(int y, int x, int height, int width, attr_t attr)
+{
+    const char *h = tui_glyph("─", "-"), *v = tui_glyph("│", "|");
+    for (int c = 1; c < width - 1; c++) {
+        tui_put(y, x + c, 1, h, attr);
+        tui_put(y + height - 1, x + c, 1, h, attr);
+    }
+    for (int r = 1; r < height - 1; r++) {
+        tui_put(y + r, x, 1, v, attr);
+        tui_put(y + r, x + width - 1, 1, v, attr);
+    }
+    tui_put(y, x, 1, tui_glyph("┌", "+"), attr);
+    tui_put(y, x + width - 1, 1, tui_glyph("┐", "+"), attr);
+    tui_put(y + height - 1, x, 1, tui_glyph("└", "+"), attr);
+    tui_put(y + height - 1, x + width - 1, 1, tui_glyph("┘", "+"), attr);
+}
