@@ -6,6 +6,7 @@
 #include "env/environment.h"
 #include "svcscope/fix.h"
 #include "svcscope/rules.h"
+#include "svcscope/utf8.h"
 #include "svcscope/util.h"
 #include "tui/actions.h"
 #include "tui/editor.h"
@@ -141,6 +142,17 @@ void app_next_finding(tui_app *app, bool forward)
     app_show_finding(app, found, false);
 }
 
+/* The code-point column where the source cursor's line starts (its indentation): the line cursor's column. */
+static uint32_t line_indent(const tui_app *app)
+{
+    char *text = source_view_line_text(&app->source, app->source.cursor);
+    if (!text) return 0;
+    size_t bytes = strspn(text, " \t");
+    uint32_t column = (uint32_t)svc_utf8_codepoints(text, bytes);
+    free(text);
+    return column;
+}
+
 void app_show_callers(tui_app *app)
 {
     bool shown = false;
@@ -151,8 +163,10 @@ void app_show_callers(tui_app *app)
         break;
     }
     case TUI_PANE_SOURCE: {
-        long def = app->source.file >= 0 ? top_level_def_on_line(app, app->source.file, app->source.cursor) : -1;
-        shown = def >= 0 && show_family(app, app->source.file, def);
+        svc_xref_match match;
+        shown = app->source.file >= 0 && svc_query_task_at(app->project->query, (size_t)app->source.file,
+                                                           app->source.cursor, line_indent(app), &match);
+        if (shown) callers_view_show(&app->callers, match.is_task, match.index);
         break;
     }
     case TUI_PANE_PROBLEMS: {
@@ -180,6 +194,102 @@ void app_open_site(tui_app *app)
     source_view_goto(&app->source, row->line, SOURCE_PLACE_THIRD, body(app, TUI_PANE_SOURCE));
     reveal_in_tree(app, row->file, top_level_def_on_line(app, row->file, row->line));
     app_focus(app, TUI_PANE_SOURCE);
+}
+
+/* ---- definitions ------------------------------------------------------------------------------- */
+
+/* The definition a menu row names: its file in the source (the def's first line in view, the cursor
+ * on its name), its top-level definition in the tree. */
+static void show_definition(tui_app *app, const definitions_item *it)
+{
+    long file = svc_model_file(app->project->model, it->path);
+    if (file < 0) {
+        app_message(app, false, "%s is not in the project any more", it->path);
+        return;
+    }
+    jumps_push(app);
+    source_view_open(&app->source, file);
+    source_view_goto(&app->source, it->first - 1, SOURCE_PLACE_TOP, body(app, TUI_PANE_SOURCE));
+    app->source.cursor = it->line - 1;
+    reveal_in_tree(app, file, top_level_def_on_line(app, file, it->line - 1));
+    app_focus(app, TUI_PANE_SOURCE);
+}
+
+/* A name the menu lists: what it is defined as, unless that is the line itself (a def's own name). */
+static void add_definition(tui_app *app, const svc_query_name *n)
+{
+    const svc_query_definition *d = &n->definition;
+    const char *here = source_view_path(&app->source);
+    if (here && strcmp(d->name.path, here) == 0 && d->name.line == app->source.cursor + 1) return;
+    uint32_t first = d->span.line && d->span.line < d->name.line ? d->span.line : d->name.line;
+    definitions_menu_add(&app->definitions, n->text, svc_query_kind_name(d->kind), d->name.path, d->name.line, first);
+}
+
+/*
+ * A use the repository does not define as a whole (`Order.objects.filter`): its longest head that
+ * it defines (`Order`), asked of the core at that component's column; false when none.
+ */
+static bool add_defined_head(tui_app *app, const svc_query_name *n)
+{
+    if (n->role != SVC_QUERY_NAME_USE || !n->dotted || n->place.line != n->place.end_line) return false;
+    const svc_query *q = app->project->query;
+    for (size_t len = strlen(n->text); len > 0; len--) {
+        if (n->text[len - 1] != '.') continue;
+        uint32_t column = n->place.column - 1 + (uint32_t)svc_utf8_codepoints(n->text, len - 1) - 1;
+        svc_query_names *at = svc_query_at(q, n->place.file, n->place.line - 1, column);
+        bool found = at->n && at->items[0].role == SVC_QUERY_NAME_USE && at->items[0].defined;
+        if (found) add_definition(app, &at->items[0]);
+        svc_query_names_free(at);
+        if (found) return true;
+    }
+    return false;
+}
+
+/* Why a line leads nowhere: a name defined outside the repository, a local, or nothing named. */
+static void say_no_definition(tui_app *app, const svc_query_names *names)
+{
+    const svc_query_name *external = NULL, *local = NULL, *own = NULL;
+    for (size_t i = 0; i < names->n; i++) {
+        const svc_query_name *n = &names->items[i];
+        if (n->defined) own = n;
+        else if (n->dotted) external = n;
+        else if (!local) local = n;
+    }
+    if (external) app_message(app, false, "`%s` is defined outside the repository", external->text);
+    else if (local) app_message(app, false, "`%s` is a local or builtin name: nothing in the repository defines it", local->text);
+    else if (own) app_message(app, false, "`%s` is defined on this line", own->text);
+    else app_message(app, false, "no name on this line");
+}
+
+void app_go_to_definition(tui_app *app)
+{
+    if (app->focus != TUI_PANE_SOURCE || app->source.file < 0) return;
+    definitions_menu *menu = &app->definitions;
+    definitions_menu_clear(menu);
+    svc_query_names *names = svc_query_line(app->project->query, (size_t)app->source.file, app->source.cursor);
+    for (size_t i = 0; i < names->n; i++) {
+        const svc_query_name *n = &names->items[i];
+        if (n->defined) add_definition(app, n);
+        else add_defined_head(app, n);
+    }
+    if (menu->n == 0) say_no_definition(app, names);
+    svc_query_names_free(names);
+    if (menu->n == 1) {
+        show_definition(app, &menu->items[0]);
+        definitions_menu_clear(menu);
+    } else if (menu->n > 1) {
+        char title[64];
+        snprintf(title, sizeof title, "Definitions on line %u", app->source.cursor + 1);
+        definitions_menu_open(menu, title);
+    }
+}
+
+void app_pick_definition(tui_app *app)
+{
+    const definitions_item *it = definitions_menu_selected(&app->definitions);
+    if (!it) return;
+    definitions_menu_close(&app->definitions);
+    show_definition(app, it);
 }
 
 /* The first finding of a tree node: in its definition, its file, or its folder; NULL when none. */

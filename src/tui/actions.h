@@ -12,6 +12,10 @@ void app_show_finding(tui_app *app, const svc_diagnostic *d, bool focus_source);
 void app_next_finding(tui_app *app, bool forward);
 /* c: the callers of the task or wrapper under the focused pane's selection or cursor. */
 void app_show_callers(tui_app *app);
+/* d: the definition of the name on the source cursor's line; a menu when the line names several. */
+void app_go_to_definition(tui_app *app);
+/* Enter in the definitions menu: the definition selected. */
+void app_pick_definition(tui_app *app);
 /* i: the rule of the finding here, explained in an overlay. */
 void app_explain_rule(tui_app *app);
 /* Enter on a call site: its line in the source. */

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include "svcscope/error.h"
 #include "tui/callers_view.h"
+#include "tui/definitions_menu.h"
 #include "tui/fix_view.h"
 #include "tui/goto_view.h"
 #include "tui/help.h"
@@ -29,6 +30,7 @@
 typedef enum tui_overlay {
     TUI_OVERLAY_FIX,
     TUI_OVERLAY_RULE,
+    TUI_OVERLAY_MENU,
     TUI_OVERLAY_HELP,
     TUI_OVERLAY_PROMPT,
     TUI_OVERLAY_GOTO,
@@ -60,6 +62,7 @@ typedef struct tui_app {
     help_view help;
     fix_view fix;                /* the fix preview or its result, over the panes */
     fix_view rule;               /* the rule explanation (i), over the panes */
+    definitions_menu definitions; /* the definitions of a line (d), to pick one */
     tui_jumps jumps;             /* the places jumps left, for going back and forward */
     tui_fix_log fixlog;          /* fixes applied in this session (the panes mark them) */
     bool reload_pending;         /* files changed while a load was under way: load again after it */

@@ -61,6 +61,7 @@ const char *tui_scope_title(tui_scope scope)
     case TUI_SCOPE_CALLERS: return "Callers";
     case TUI_SCOPE_FIX: return "Fix preview";
     case TUI_SCOPE_RULE: return "Rule explanation";
+    case TUI_SCOPE_MENU: return "Definitions menu";
     case TUI_SCOPE_COUNT: break;
     }
     return "";
@@ -112,6 +113,7 @@ static int named_key(const char *name, size_t len)
         char c = name[2];
         if (c >= 'a' && c <= 'z') return c - 'a' + 1;
         if (c >= 'A' && c <= 'Z') return c - 'A' + 1;
+        if (c == ']') return TUI_KEY_CTRL_BRACKET;
     }
     return function_key(name, len);
 }
@@ -162,6 +164,10 @@ static bool key_to_name(int key, char *buf, size_t size)
         }
     if (key >= 1 && key <= 26) {
         snprintf(buf, size, "<C-%c>", 'a' + key - 1);
+        return true;
+    }
+    if (key == TUI_KEY_CTRL_BRACKET) {
+        snprintf(buf, size, "<C-]>");
         return true;
     }
     for (int n = 1; n <= 12; n++)

@@ -21,6 +21,7 @@ typedef enum tui_scope {
     TUI_SCOPE_CALLERS,
     TUI_SCOPE_FIX,          /* the fix preview overlay: only its own keys and movement */
     TUI_SCOPE_RULE,         /* the rule explanation overlay: closing and movement */
+    TUI_SCOPE_MENU,         /* the definitions menu: picking, closing and movement */
     TUI_SCOPE_COUNT,
 } tui_scope;
 
@@ -77,6 +78,8 @@ enum { TUI_REQ_HINT = 1u << 0, TUI_REQ_HIDDEN = 1u << 1 };
     R(SCROLL_LEFT, SOURCE, "h <Left>", 0, "", "Scroll left")                                                \
     R(SCROLL_RIGHT, SOURCE, "l <Right>", 0, "", "Scroll right")                                             \
     R(SOURCE_CALLERS, SOURCE, "<Enter>", 0, "", "Show the callers of the task or wrapper at the cursor")    \
+    R(DEFINITION, SOURCE, "d <C-]>", TUI_REQ_HINT, "definition",                                             \
+      "Go to the definition of the name on the cursor's line (a menu when the line holds several)")         \
     R(OPEN, PROBLEMS, "<Enter>", TUI_REQ_HINT, "open", "Show the finding in the source")                    \
     R(SORT, PROBLEMS, "s", TUI_REQ_HINT, "sort", "Sort by path, code, then severity")                       \
     R(TOGGLE_ERRORS, PROBLEMS, "1", TUI_REQ_HINT, "errors", "Show or hide errors")                          \
@@ -92,7 +95,9 @@ enum { TUI_REQ_HINT = 1u << 0, TUI_REQ_HIDDEN = 1u << 1 };
     R(FIX_STAGE_UNSAFE, FIX, "S", TUI_REQ_HINT, "stage unsafe", "Apply an unsafe fix and stage it")          \
     R(FIX_LEFT, FIX, "h <Left>", 0, "", "Scroll the diff left")                                              \
     R(FIX_RIGHT, FIX, "l <Right>", 0, "", "Scroll the diff right")                                            \
-    R(RULE_CLOSE, RULE, "q <Esc>", TUI_REQ_HINT, "close", "Close the explanation")
+    R(RULE_CLOSE, RULE, "q <Esc>", TUI_REQ_HINT, "close", "Close the explanation")                          \
+    R(MENU_PICK, MENU, "<Enter>", TUI_REQ_HINT, "go", "Go to the definition selected")                       \
+    R(MENU_CLOSE, MENU, "q <Esc>", TUI_REQ_HINT, "close", "Close the menu without going anywhere")
 
 typedef enum tui_request {
     TUI_REQ_NONE,
@@ -126,6 +131,7 @@ const char *tui_scope_title(tui_scope scope);
 #define TUI_KEY_ENTER '\n'
 #define TUI_KEY_ESC 27
 #define TUI_KEY_TAB '\t'
+#define TUI_KEY_CTRL_BRACKET 29   /* C-], as vim and ctags have it: a definition */
 
 /* Parses one key name at *text ("j", "<Enter>", "<C-d>"), advancing it; -1 when unknown. */
 int tui_key_parse(const char **text);

@@ -40,6 +40,8 @@ void tui_fill(int y, int x, int cols, attr_t attr);
  * fits when there is one, else as much as fits (at least one code point).
  */
 size_t tui_wrap(const char *s, size_t n, int cols);
+/* A box's border (an overlay's frame) of `height` rows and `width` columns at (y, x). */
+void tui_draw_box(int y, int x, int height, int width, attr_t attr);
 /* Text that keeps its tail when it has to be cut: "…/views.py". */
 int tui_put_tail(int y, int x, int cols, const char *s, attr_t attr);
 
