@@ -183,7 +183,11 @@ else
     expect_status 0
     expect_warning "orders/huge.py: larger than the 10485760 byte limit"
     checks=$((checks + 1))
-    [ $(($(date +%s) - started)) -le 30 ] || fail "the 50 MB file took more than 30 s"
+    # A hang guard, not a speed target: an unoptimised sanitizer build (SVCSCOPE_SANITIZERS=1) on a
+    # busy machine is allowed four times as long.
+    limit=30
+    [ "${SVCSCOPE_SANITIZERS:-0}" = 1 ] && limit=120
+    [ $(($(date +%s) - started)) -le $limit ] || fail "the 50 MB file took more than $limit s"
     git -C "$REPO" checkout -q -- orders/views.py
     rm -f "$REPO/orders/huge.py"
 fi
