@@ -163,7 +163,7 @@ git -C "$REPO" reset -q --hard HEAD~1
 
 # ---- a 50 MB file (slow part): skipped with a warning, at the default and the configured limits
 if [ "$SKIP_SLOW" = 1 ]; then
-    echo "50 MB file: skipped (SVCSCOPE_SKIP_SLOW=1)"
+    skip_part "the 50 MB file (SVCSCOPE_SKIP_SLOW=1)"
 else
     head -c 52428800 /dev/zero | tr '\0' '#' > "$REPO/orders/huge.py"
     before "$REPO"
