@@ -103,6 +103,7 @@ void app_show_finding(tui_app *app, const svc_diagnostic *d, bool focus_source)
         /* A finding about a folder: its place in the tree says more than any source. */
         tree_view_reveal_folder(&app->tree, d->path, body(app, TUI_PANE_TREE).h);
         app->followed_node = selected_node_index(app);
+        app->source.covered = overview_view_show(&app->overview, app->project, tree_view_selected(&app->tree));
         app_message(app, false, "%s %s", d->rule->code, d->message);
         if (focus_source) app_focus(app, TUI_PANE_TREE);
         return;
