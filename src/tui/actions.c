@@ -78,7 +78,9 @@ void app_follow_tree(tui_app *app)
     long index = selected_node_index(app);
     if (index == app->followed_node) return;
     if (n->file < 0) {
+        /* A service or an app: its overview instead of whichever file the source showed. */
         app->followed_node = index;
+        app->source.covered = overview_view_show(&app->overview, app->project, n);
         return;
     }
     /* Into another file: a jump, which back returns from. */
@@ -101,6 +103,7 @@ void app_show_finding(tui_app *app, const svc_diagnostic *d, bool focus_source)
         /* A finding about a folder: its place in the tree says more than any source. */
         tree_view_reveal_folder(&app->tree, d->path, body(app, TUI_PANE_TREE).h);
         app->followed_node = selected_node_index(app);
+        app->source.covered = overview_view_show(&app->overview, app->project, tree_view_selected(&app->tree));
         app_message(app, false, "%s %s", d->rule->code, d->message);
         if (focus_source) app_focus(app, TUI_PANE_TREE);
         return;
@@ -155,6 +158,10 @@ static uint32_t line_indent(const tui_app *app)
 
 void app_show_callers(tui_app *app)
 {
+    if (app->focus == TUI_PANE_SOURCE && app->source.covered) {
+        app_open_overview_line(app);
+        return;
+    }
     bool shown = false;
     switch (app->focus) {
     case TUI_PANE_TREE: {
@@ -194,6 +201,28 @@ void app_open_site(tui_app *app)
     source_view_goto(&app->source, row->line, SOURCE_PLACE_THIRD, body(app, TUI_PANE_SOURCE));
     reveal_in_tree(app, row->file, top_level_def_on_line(app, row->file, row->line));
     app_focus(app, TUI_PANE_SOURCE);
+}
+
+void app_open_overview_line(tui_app *app)
+{
+    const overview_row *row = overview_view_selected(&app->overview);
+    if (!row || (row->file < 0 && !row->folder)) {
+        app_message(app, false, "nothing to go to on this line");
+        return;
+    }
+    jumps_push(app);
+    if (row->file >= 0) {
+        long file = row->file;
+        uint32_t line = row->line;
+        source_view_open(&app->source, file);
+        source_view_goto(&app->source, line, SOURCE_PLACE_THIRD, body(app, TUI_PANE_SOURCE));
+        reveal_in_tree(app, file, top_level_def_on_line(app, file, line));
+        app_focus(app, TUI_PANE_SOURCE);
+        return;
+    }
+    tree_view_reveal_folder(&app->tree, row->folder, body(app, TUI_PANE_TREE).h);
+    app_follow_tree(app);
+    app_focus(app, TUI_PANE_TREE);
 }
 
 /* ---- definitions ------------------------------------------------------------------------------- */

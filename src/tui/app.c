@@ -161,6 +161,8 @@ static int run(const char *path, const tui_options *opts, svc_theme theme)
     app.focus = TUI_PANE_TREE;
     app.zoomed = TUI_PANE_COUNT;
     tui_views_init(&app);
+    app.source.cover = (tui_view){ .ops = &overview_view_ops, .state = &app.overview };
+    overview_view_ops.init(&app.source.cover);
     app.source.log = &app.fixlog;
     app.problems.log = &app.fixlog;
 

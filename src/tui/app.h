@@ -17,6 +17,7 @@
 #include "tui/jumps.h"
 #include "tui/layout.h"
 #include "tui/loader.h"
+#include "tui/overview_view.h"
 #include "tui/problems_view.h"
 #include "tui/prompt_view.h"
 #include "tui/rule_view.h"
@@ -51,6 +52,7 @@ typedef struct tui_app {
     source_view source;
     problems_view problems;
     callers_view callers;
+    overview_view overview;      /* covers the source while the tree selects a service or an app */
     tui_view panes[TUI_PANE_COUNT];   /* the panes as the frame and input see them, in Tab order (view_table.c) */
     long followed_node;          /* tree node the other panes last followed, -1 */
 

@@ -158,8 +158,7 @@ static void view_draw(tui_view *view, bool focused)
         tui_fill(y, r.x, r.w, tui_attr(TUI_EL_NORMAL));
         if (at >= v->list.count) continue;
         const callers_row *cr = &v->rows[at];
-        attr_t sel = at == v->list.selected ? tui_attr(focused ? TUI_EL_SELECTED_FOCUS : TUI_EL_SELECTED) : 0;
-        if (sel) tui_fill(y, r.x, r.w, sel);
+        attr_t sel = tui_list_draw_row(&v->list, at, y, r.x, r.w, focused);
         int x = r.x;
         if (cr->kind == CALLERS_SITE) x += tui_put(y, x, r.w, "  ", sel);
         attr_t attr = tui_attr(cr->element) | (cr->is_target ? A_UNDERLINE : 0);

@@ -31,6 +31,7 @@ static tui_jump here(const tui_app *app)
         p.top = app->source.top;
         p.hscroll = app->source.hscroll;
     }
+    p.overview = app->source.covered;
     long node = shown_tree_node(app);
     if (node >= 0) p.tree_key = tree_model_key(&app->tree.model, (size_t)node);
     p.tree_top = app->tree.list.top;
@@ -93,6 +94,7 @@ static void restore(tui_app *app, const tui_jump *p)
             app_message(app, false, "%s is not in the project any more", p->path);
         }
     }
+    if (p->overview) app->source.covered = overview_view_show(&app->overview, app->project, tree_view_selected(&app->tree));
     app_focus(app, p->focus);
 }
 

@@ -24,6 +24,7 @@ typedef struct tui_jump {
     uint32_t line;       /* the source cursor, 0-based */
     size_t top;          /* the source's first row shown */
     int hscroll;
+    bool overview;       /* the source's place showed the overview of the tree node */
     char *tree_key;      /* the tree node the panes follow (tree_model_key), or NULL */
     size_t tree_top;     /* the tree's first row shown */
 } tui_jump;

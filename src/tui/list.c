@@ -1,5 +1,6 @@
 /* List movement, as in every pager: j/k, pages, half pages, first and last. */
 #include "tui/list.h"
+#include "tui/text.h"
 
 static size_t move_by(size_t at, long delta, size_t count)
 {
@@ -80,4 +81,11 @@ tui_reaction tui_list_wheel(tui_list *l, long lines, int height)
 {
     tui_list_scroll(l, lines, height);
     return TUI_REACT_PANE;
+}
+
+attr_t tui_list_draw_row(const tui_list *l, size_t at, int y, int x, int w, bool focused)
+{
+    attr_t sel = at == l->selected ? tui_attr(focused ? TUI_EL_SELECTED_FOCUS : TUI_EL_SELECTED) : 0;
+    if (sel) tui_fill(y, x, w, sel);
+    return sel;
 }

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "tui/keys.h"
+#include "tui/theme.h"
 #include "tui/view.h"
 
 typedef struct tui_list {
@@ -21,6 +22,10 @@ void tui_list_fit(tui_list *l, int height);
 void tui_list_scroll(tui_list *l, long delta, int height);
 /* Selects the row shown at `row` of the pane's body; false when there is none. */
 bool tui_list_click(tui_list *l, int row);
+
+/* A list pane's row of item `at` (at y, from x, w columns): when `at` is selected, fills the row
+ * with the selection's attribute and returns it (for the row's text); else 0. */
+attr_t tui_list_draw_row(const tui_list *l, size_t at, int y, int x, int w, bool focused);
 
 /* A list pane's ops (view.h): a click selects a row and a double click activates it; the wheel
  * scrolls. */

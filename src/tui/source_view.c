@@ -41,15 +41,20 @@ static void close_file(source_view *v)
     free(v->error);
     const tui_project *project = v->project;
     const tui_fix_log *log = v->log;
+    tui_view cover = v->cover;
+    bool covered = v->covered;
     source_view_init(v);
     v->project = project;
     v->log = log;
+    v->cover = cover;
+    v->covered = covered;
 }
 
 static void view_free(tui_view *view)
 {
     source_view *v = view->state;
     close_file(v);
+    if (v->cover.ops) v->cover.ops->free(&v->cover);
 }
 
 const char *source_view_path(const source_view *v)
@@ -179,6 +184,7 @@ char *source_view_line_text(const source_view *v, uint32_t line)
 
 void source_view_open(source_view *v, long file)
 {
+    v->covered = false;
     if (!v->project || (file == v->file && (v->text || v->error))) return;
     close_file(v);
     if (file < 0 || (size_t)file >= v->project->model->nfiles) return;
@@ -326,10 +332,20 @@ void source_view_restore(source_view *v, uint32_t line, size_t top, int hscroll,
 }
 
 /* Reopens the same file at the same line when it still exists. */
+/* The cover, in the pane's place, when it is what the pane shows; else NULL. */
+static tui_view *shown_cover(const tui_view *view)
+{
+    source_view *v = view->state;
+    if (!v->covered || !v->cover.ops) return NULL;
+    v->cover.rect = view->rect;
+    return &v->cover;
+}
+
 static void view_set_project(tui_view *view, const tui_project *project)
 {
     source_view *v = view->state;
     tui_rect r = view->rect;
+    if (v->cover.ops) v->cover.ops->set_project(&v->cover, project);
     char *path = source_view_path(v) ? svc_xstrdup(source_view_path(v)) : NULL;
     uint32_t cursor = v->cursor;
     size_t top = v->top;
@@ -433,6 +449,11 @@ static void draw_row(const source_view *v, const source_row *row, int y, tui_rec
 
 static void view_draw(tui_view *view, bool focused)
 {
+    tui_view *cover = shown_cover(view);
+    if (cover) {
+        cover->ops->draw(cover, focused);
+        return;
+    }
     source_view *v = view->state;
     tui_rect r = view->rect;
     for (int i = 0; i < r.h; i++) tui_fill(r.y + i, r.x, r.w, tui_attr(TUI_EL_NORMAL));
@@ -451,6 +472,11 @@ static void view_draw(tui_view *view, bool focused)
 
 static void view_title(const tui_view *view, char *buf, size_t size)
 {
+    const tui_view *cover = shown_cover(view);
+    if (cover) {
+        cover->ops->title(cover, buf, size);
+        return;
+    }
     const source_view *v = view->state;
     const char *path = source_view_path(v);
     if (!path) {
@@ -480,6 +506,8 @@ static void scroll_rows(source_view *v, long delta, tui_rect r)
 
 static tui_reaction view_request(tui_view *view, struct tui_app *app, tui_request req)
 {
+    tui_view *cover = shown_cover(view);
+    if (cover) return cover->ops->request(cover, app, req);
     (void)app;
     source_view *v = view->state;
     tui_rect r = view->rect;
@@ -516,6 +544,8 @@ static tui_reaction view_request(tui_view *view, struct tui_app *app, tui_reques
 
 static tui_reaction view_click(tui_view *view, struct tui_app *app, int row, int col, bool twice)
 {
+    tui_view *cover = shown_cover(view);
+    if (cover) return cover->ops->click(cover, app, row, col, twice);
     (void)app;
     (void)col;
     (void)twice;
@@ -530,6 +560,8 @@ static tui_reaction view_click(tui_view *view, struct tui_app *app, int row, int
 
 static tui_reaction view_wheel(tui_view *view, struct tui_app *app, long delta)
 {
+    tui_view *cover = shown_cover(view);
+    if (cover) return cover->ops->wheel(cover, app, delta);
     (void)app;
     source_view *v = view->state;
     tui_rect r = view->rect;

@@ -54,6 +54,9 @@ typedef struct source_view {
     size_t top;               /* first row shown */
     int hscroll;              /* columns scrolled to the right */
     char *error;              /* why the file could not be shown */
+    tui_view cover;           /* what the pane shows instead of the file while `covered` (the
+                                 overview of the service or app the tree selects); ops NULL: none */
+    bool covered;             /* until a file is opened */
 } source_view;
 
 typedef enum source_place {
