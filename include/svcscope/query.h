@@ -199,6 +199,36 @@ typedef struct svc_query_importers {
 svc_query_importers *svc_query_importers_new(const svc_query *q, const char *module);
 void svc_query_importers_free(svc_query_importers *importers);
 
+/* ---- which apps and services import which ---------------------------------------------------- */
+
+typedef struct svc_query_dependency_node {
+    svc_query_importer_kind kind;  /* APP or SERVICE */
+    const char *name;         /* app display name or service name */
+    long index;               /* into model apps or services */
+} svc_query_dependency_node;
+
+typedef struct svc_query_dependency {
+    size_t from, to;          /* into nodes: `from` imports `to` */
+    svc_query_import_site *sites; /* sorted by path, line, column */
+    size_t n;
+} svc_query_dependency;
+
+typedef struct svc_query_dependencies {
+    svc_query_dependency_node *nodes; /* every app, then every service; each by name */
+    size_t nnodes;
+    svc_query_dependency *edges; /* by from, then to; no edge from a node to itself */
+    size_t nedges;
+    struct svc_arena *arena;
+} svc_query_dependencies;
+
+/*
+ * Every import statement of an app or a service that names another app or service (the one whose
+ * module is the longest prefix of the imported name), as edges with their sites: what
+ * svc_query_importers_new answers for one module, for the whole repository at once.
+ */
+svc_query_dependencies *svc_query_dependencies_new(const svc_query *q);
+void svc_query_dependencies_free(svc_query_dependencies *deps);
+
 /* ---- what a service offers ------------------------------------------------------------------ */
 
 typedef struct svc_query_export {

@@ -334,6 +334,35 @@ static void test_importers(void **state)
     svc_query_importers_free(imp);
 }
 
+/* Every app and service at once: the edges between them, with the sites of each. */
+static void test_dependencies(void **state)
+{
+    fixture *f = *state;
+    svc_query_dependencies *d = svc_query_dependencies_new(f->q);
+    assert_int_equal(d->nnodes, 4);
+    assert_int_equal(d->nodes[0].kind, SVC_QUERY_IMPORTER_APP);
+    assert_string_equal(d->nodes[0].name, "orders");
+    assert_string_equal(d->nodes[1].name, "billing");
+    assert_string_equal(d->nodes[2].name, "shipping");
+    assert_string_equal(d->nodes[3].name, "tasks");
+    assert_int_equal(d->nodes[3].kind, SVC_QUERY_IMPORTER_SERVICE);
+    /* scripts is neither an app nor a service; billing's own imports are no edge */
+    assert_int_equal(d->nedges, 3);
+    assert_int_equal(d->edges[0].from, 0);
+    assert_int_equal(d->edges[0].to, 1);
+    assert_int_equal(d->edges[0].n, 4);
+    assert_string_equal(d->edges[0].sites[1].imported, "services.billing.PaymentError");
+    assert_int_equal(d->edges[0].sites[3].place.line, 4);
+    assert_int_equal(d->edges[1].from, 0);
+    assert_int_equal(d->edges[1].to, 3);
+    assert_int_equal(d->edges[1].n, 1);
+    assert_int_equal(d->edges[1].sites[0].place.line, 3);
+    assert_int_equal(d->edges[2].from, 2);
+    assert_int_equal(d->edges[2].to, 1);
+    assert_string_equal(d->edges[2].sites[0].place.path, "services/shipping/labels.py");
+    svc_query_dependencies_free(d);
+}
+
 static const svc_query_export *export_named(const svc_query_service *s, const char *name)
 {
     for (size_t i = 0; i < s->nexports; i++)
@@ -467,6 +496,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_definition, setup, teardown),
         cmocka_unit_test_setup_teardown(test_triggers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_importers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dependencies, setup, teardown),
         cmocka_unit_test_setup_teardown(test_service_overview, setup, teardown),
         cmocka_unit_test_setup_teardown(test_symbols, setup, teardown),
         cmocka_unit_test(test_fuzzy_score),
