@@ -192,15 +192,35 @@ void app_show_callers(tui_app *app)
     app_focus(app, TUI_PANE_CALLERS);
 }
 
+/* A jump to a 0-based line of a file: the source on it (a third down), the tree on its definition. */
+static void open_line(tui_app *app, long file, uint32_t line)
+{
+    jumps_push(app);
+    source_view_open(&app->source, file);
+    source_view_goto(&app->source, line, SOURCE_PLACE_THIRD, body(app, TUI_PANE_SOURCE));
+    reveal_in_tree(app, file, top_level_def_on_line(app, file, line));
+    app_focus(app, TUI_PANE_SOURCE);
+}
+
 void app_open_site(tui_app *app)
 {
     const callers_row *row = callers_view_selected(&app->callers);
     if (!row || row->file < 0) return;
-    jumps_push(app);
-    source_view_open(&app->source, row->file);
-    source_view_goto(&app->source, row->line, SOURCE_PLACE_THIRD, body(app, TUI_PANE_SOURCE));
-    reveal_in_tree(app, row->file, top_level_def_on_line(app, row->file, row->line));
-    app_focus(app, TUI_PANE_SOURCE);
+    open_line(app, row->file, row->line);
+}
+
+void app_open_dependency_site(tui_app *app)
+{
+    const char *path;
+    uint32_t line;
+    if (!deps_view_selected_site(&app->deps, &path, &line)) return;
+    long file = svc_model_file(app->project->model, path);
+    if (file < 0) {
+        app_message(app, false, "%s is not in the project any more", path);
+        return;
+    }
+    deps_view_close(&app->deps);
+    open_line(app, file, line - 1);
 }
 
 void app_open_overview_line(tui_app *app)
@@ -210,16 +230,11 @@ void app_open_overview_line(tui_app *app)
         app_message(app, false, "nothing to go to on this line");
         return;
     }
-    jumps_push(app);
     if (row->file >= 0) {
-        long file = row->file;
-        uint32_t line = row->line;
-        source_view_open(&app->source, file);
-        source_view_goto(&app->source, line, SOURCE_PLACE_THIRD, body(app, TUI_PANE_SOURCE));
-        reveal_in_tree(app, file, top_level_def_on_line(app, file, line));
-        app_focus(app, TUI_PANE_SOURCE);
+        open_line(app, row->file, row->line);
         return;
     }
+    jumps_push(app);
     tree_view_reveal_folder(&app->tree, row->folder, body(app, TUI_PANE_TREE).h);
     app_follow_tree(app);
     app_focus(app, TUI_PANE_TREE);

@@ -22,6 +22,8 @@ void app_explain_rule(tui_app *app);
 void app_open_site(tui_app *app);
 /* Enter on a line of the overview: its file and line in the source, or its service or app in the tree. */
 void app_open_overview_line(tui_app *app);
+/* Enter on an import line in the dependencies view: its line in the source, the view closed. */
+void app_open_dependency_site(tui_app *app);
 /* e: $EDITOR at the focused pane's line, then a reload. */
 void app_edit(tui_app *app);
 /* f / F: the diff of the fix of the finding here, or of every fixable finding of its code. */

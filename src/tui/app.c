@@ -50,6 +50,8 @@ static void take_load(tui_app *app, bool wait)
     app->fixlog.reloaded = batches;
     for (int p = 0; p < TUI_PANE_COUNT; p++)
         if (app->panes[p].ops->set_project) app->panes[p].ops->set_project(&app->panes[p], project);
+    for (int o = 0; o < TUI_OVERLAY_COUNT; o++)
+        if (app->overlays[o].ops->set_project) app->overlays[o].ops->set_project(&app->overlays[o], project);
     const tree_node *selected = tree_view_selected(&app->tree);
     /* The panes keep what they showed: the tree selection is already followed. */
     app->followed_node = old && selected ? (long)(selected - app->tree.model.items) : -1;

@@ -11,6 +11,7 @@
 #include "svcscope/error.h"
 #include "tui/callers_view.h"
 #include "tui/definitions_menu.h"
+#include "tui/deps_view.h"
 #include "tui/fix_view.h"
 #include "tui/goto_view.h"
 #include "tui/help.h"
@@ -32,6 +33,7 @@ typedef enum tui_overlay {
     TUI_OVERLAY_FIX,
     TUI_OVERLAY_RULE,
     TUI_OVERLAY_MENU,
+    TUI_OVERLAY_DEPS,
     TUI_OVERLAY_HELP,
     TUI_OVERLAY_PROMPT,
     TUI_OVERLAY_GOTO,
@@ -65,6 +67,7 @@ typedef struct tui_app {
     fix_view fix;                /* the fix preview or its result, over the panes */
     fix_view rule;               /* the rule explanation (i), over the panes */
     definitions_menu definitions; /* the definitions of a line (d), to pick one */
+    deps_view deps;              /* which apps and services import which (D) */
     tui_jumps jumps;             /* the places jumps left, for going back and forward */
     tui_fix_log fixlog;          /* fixes applied in this session (the panes mark them) */
     bool reload_pending;         /* files changed while a load was under way: load again after it */

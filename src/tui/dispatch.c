@@ -76,6 +76,8 @@ static bool project_request(tui_app *app, tui_request req)
     case TUI_REQ_RULE: app_explain_rule(app); return true;
     case TUI_REQ_DEFINITION: app_go_to_definition(app); return true;
     case TUI_REQ_MENU_PICK: app_pick_definition(app); return true;
+    case TUI_REQ_DEPENDENCIES: deps_view_open(&app->deps, app->project); return true;
+    case TUI_REQ_DEPS_OPEN: app_open_dependency_site(app); return true;
     case TUI_REQ_JUMP_BACK: jumps_back(app); return true;
     case TUI_REQ_JUMP_FORWARD: jumps_forward(app); return true;
     case TUI_REQ_OPEN: open_problem(app); return true;

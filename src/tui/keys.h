@@ -22,6 +22,7 @@ typedef enum tui_scope {
     TUI_SCOPE_FIX,          /* the fix preview overlay: only its own keys and movement */
     TUI_SCOPE_RULE,         /* the rule explanation overlay: closing and movement */
     TUI_SCOPE_MENU,         /* the definitions menu: picking, closing and movement */
+    TUI_SCOPE_DEPS,         /* the dependencies view: opening, going back and movement */
     TUI_SCOPE_COUNT,
 } tui_scope;
 
@@ -70,6 +71,8 @@ enum { TUI_REQ_HINT = 1u << 0, TUI_REQ_HIDDEN = 1u << 1 };
     R(JUMP_BACK, GLOBAL, "<C-o> <Backspace>", TUI_REQ_HINT, "back",                                         \
       "Go back to where the last jump left (pane, file, line and scroll)")                                  \
     R(JUMP_FORWARD, GLOBAL, "<C-n>", 0, "", "Go forward again in the jump list, after going back")          \
+    R(DEPENDENCIES, GLOBAL, "D", TUI_REQ_HINT, "deps",                                                      \
+      "Show which Django apps and services import which, with the violating imports marked")               \
     R(TREE_TOGGLE, TREE, "<Enter> <Space>", TUI_REQ_HINT, "open/close", "Expand or collapse the node")      \
     R(TREE_EXPAND, TREE, "l <Right>", 0, "", "Expand the node, or go to its first child")                   \
     R(TREE_COLLAPSE, TREE, "h <Left>", 0, "", "Collapse the node, or go to its parent")                     \
@@ -97,7 +100,12 @@ enum { TUI_REQ_HINT = 1u << 0, TUI_REQ_HIDDEN = 1u << 1 };
     R(FIX_RIGHT, FIX, "l <Right>", 0, "", "Scroll the diff right")                                            \
     R(RULE_CLOSE, RULE, "q <Esc>", TUI_REQ_HINT, "close", "Close the explanation")                          \
     R(MENU_PICK, MENU, "<Enter>", TUI_REQ_HINT, "go", "Go to the definition selected")                       \
-    R(MENU_CLOSE, MENU, "q <Esc>", TUI_REQ_HINT, "close", "Close the menu without going anywhere")
+    R(MENU_CLOSE, MENU, "q <Esc>", TUI_REQ_HINT, "close", "Close the menu without going anywhere")                \
+    R(DEPS_OPEN, DEPS, "<Enter>", TUI_REQ_HINT, "open",                                                     \
+      "List the import lines of the edge selected, or open the line selected in the source")                \
+    R(DEPS_LEFT, DEPS, "h <Left>", 0, "", "Move to the column on the left")                                  \
+    R(DEPS_RIGHT, DEPS, "l <Right>", 0, "", "Move to the column on the right")                               \
+    R(DEPS_CLOSE, DEPS, "q <Esc>", TUI_REQ_HINT, "back", "Back from the import lines to the edges, or close the view")
 
 typedef enum tui_request {
     TUI_REQ_NONE,
