@@ -230,7 +230,7 @@ static void draw_list(deps_view *v, deps_box b, int rows)
 {
     tui_list_fit(&v->edges, rows);
     char buf[600];
-    tui_put(b.body_y, b.body_x, b.body_w, "Imports between apps and services, the flagged (!) first:", tui_attr(TUI_EL_NOTE));
+    tui_put(b.body_y, b.body_x, b.body_w, "Edges, the flagged (!) first:", tui_attr(TUI_EL_NOTE));
     for (int r = 0; r < rows; r++) {
         size_t i = v->edges.top + (size_t)r;
         if (i >= v->deps->nedges) break;
