@@ -198,18 +198,10 @@ const callers_row *callers_view_selected(const callers_view *v)
 
 /* ---- the view ---------------------------------------------------------------------------- */
 
-/* A double click on a site opens it, as Enter does. */
-static tui_reaction view_click(tui_view *view, struct tui_app *app, int row, int col, bool twice)
+/* Clicks and the wheel work on this list (tui_view_click, tui_view_wheel). */
+static tui_list *view_list(tui_view *view)
 {
-    (void)app;
-    (void)col;
-    return tui_list_click_activates(&((callers_view *)view->state)->list, row, twice);
-}
-
-static tui_reaction view_wheel(tui_view *view, struct tui_app *app, long lines)
-{
-    (void)app;
-    return tui_list_wheel(&((callers_view *)view->state)->list, lines, view->rect.h);
+    return &((callers_view *)view->state)->list;
 }
 
 const tui_view_ops callers_view_ops = {
@@ -222,6 +214,5 @@ const tui_view_ops callers_view_ops = {
     .title = view_title,
     .draw = view_draw,
     .request = view_request,
-    .click = view_click,
-    .wheel = view_wheel,
+    .list = view_list,
 };

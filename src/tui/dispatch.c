@@ -162,7 +162,7 @@ void dispatch_mouse(tui_app *app)
     tui_view *top = app_top_overlay(app);
     if (top) {
         /* Over the panes, only the wheel, and only in an overlay that scrolls. */
-        if (wheel && top->ops->wheel) react(app, top, TUI_PANE_COUNT, top->ops->wheel(top, app, wheel));
+        if (wheel) react(app, top, TUI_PANE_COUNT, tui_view_wheel(top, app, wheel));
         return;
     }
     bool on_title = false;
@@ -170,7 +170,7 @@ void dispatch_mouse(tui_app *app)
     if (pane == TUI_PANE_COUNT || !app->project) return;
     tui_view *v = &app->panes[pane];
     if (wheel) {
-        if (v->ops->wheel) react(app, v, pane, v->ops->wheel(v, app, wheel));
+        react(app, v, pane, tui_view_wheel(v, app, wheel));
         return;
     }
     if (!(ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED))) return;
@@ -180,6 +180,5 @@ void dispatch_mouse(tui_app *app)
         return;
     }
     app_focus(app, pane);
-    if (v->ops->click)
-        react(app, v, pane, v->ops->click(v, app, ev.y - v->rect.y, ev.x - v->rect.x, (ev.bstate & BUTTON1_DOUBLE_CLICKED) != 0));
+    react(app, v, pane, tui_view_click(v, app, ev.y - v->rect.y, ev.x - v->rect.x, (ev.bstate & BUTTON1_DOUBLE_CLICKED) != 0));
 }

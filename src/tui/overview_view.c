@@ -391,17 +391,10 @@ static tui_reaction view_request(tui_view *view, struct tui_app *app, tui_reques
     return tui_list_request(&v->list, req, view->rect.h) ? TUI_REACT_PANE : TUI_REACT_UNHANDLED;
 }
 
-static tui_reaction view_click(tui_view *view, struct tui_app *app, int row, int col, bool twice)
+/* Clicks and the wheel work on this list (tui_view_click, tui_view_wheel). */
+static tui_list *view_list(tui_view *view)
 {
-    (void)app;
-    (void)col;
-    return tui_list_click_activates(&((overview_view *)view->state)->list, row, twice);
-}
-
-static tui_reaction view_wheel(tui_view *view, struct tui_app *app, long lines)
-{
-    (void)app;
-    return tui_list_wheel(&((overview_view *)view->state)->list, lines, view->rect.h);
+    return &((overview_view *)view->state)->list;
 }
 
 static void view_init(tui_view *view)
@@ -421,6 +414,5 @@ const tui_view_ops overview_view_ops = {
     .title = view_title,
     .draw = view_draw,
     .request = view_request,
-    .click = view_click,
-    .wheel = view_wheel,
+    .list = view_list,
 };

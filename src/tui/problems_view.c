@@ -282,18 +282,10 @@ static void view_title(const tui_view *view, char *buf, size_t size)
 
 /* ---- the view ---------------------------------------------------------------------------- */
 
-/* A double click on a row opens it, as Enter does. */
-static tui_reaction view_click(tui_view *view, struct tui_app *app, int row, int col, bool twice)
+/* Clicks and the wheel work on this list (tui_view_click, tui_view_wheel). */
+static tui_list *view_list(tui_view *view)
 {
-    (void)app;
-    (void)col;
-    return tui_list_click_activates(&((problems_view *)view->state)->list, row, twice);
-}
-
-static tui_reaction view_wheel(tui_view *view, struct tui_app *app, long lines)
-{
-    (void)app;
-    return tui_list_wheel(&((problems_view *)view->state)->list, lines, view->rect.h);
+    return &((problems_view *)view->state)->list;
 }
 
 static const char *view_filter(const tui_view *view)
@@ -313,8 +305,7 @@ const tui_view_ops problems_view_ops = {
     .title = view_title,
     .draw = view_draw,
     .request = view_request,
-    .click = view_click,
-    .wheel = view_wheel,
+    .list = view_list,
     .filter = view_filter,
     .set_filter = view_set_filter,
 };

@@ -545,7 +545,7 @@ static tui_reaction view_request(tui_view *view, struct tui_app *app, tui_reques
 static tui_reaction view_click(tui_view *view, struct tui_app *app, int row, int col, bool twice)
 {
     tui_view *cover = shown_cover(view);
-    if (cover) return cover->ops->click(cover, app, row, col, twice);
+    if (cover) return tui_view_click(cover, app, row, col, twice);
     (void)app;
     (void)col;
     (void)twice;
@@ -561,7 +561,7 @@ static tui_reaction view_click(tui_view *view, struct tui_app *app, int row, int
 static tui_reaction view_wheel(tui_view *view, struct tui_app *app, long delta)
 {
     tui_view *cover = shown_cover(view);
-    if (cover) return cover->ops->wheel(cover, app, delta);
+    if (cover) return tui_view_wheel(cover, app, delta);
     (void)app;
     source_view *v = view->state;
     tui_rect r = view->rect;

@@ -393,10 +393,10 @@ static tui_reaction view_click(tui_view *view, struct tui_app *app, int row, int
     return TUI_REACT_PANE | TUI_REACT_FOLLOW;
 }
 
-static tui_reaction view_wheel(tui_view *view, struct tui_app *app, long lines)
+/* The wheel scrolls this list (tui_view_wheel); clicks are the tree's own. */
+static tui_list *view_list(tui_view *view)
 {
-    (void)app;
-    return tui_list_wheel(&((tree_view *)view->state)->list, lines, view->rect.h);
+    return &((tree_view *)view->state)->list;
 }
 
 static const char *view_filter(const tui_view *view)
@@ -415,7 +415,7 @@ const tui_view_ops tree_view_ops = {
     .draw = view_draw,
     .request = view_request,
     .click = view_click,
-    .wheel = view_wheel,
+    .list = view_list,
     .filter = view_filter,
     .set_filter = view_set_filter,
 };

@@ -69,11 +69,18 @@ typedef struct tui_view_ops {
     tui_reaction (*click)(tui_view *v, struct tui_app *app, int row, int col, bool twice);
     /* The mouse wheel turned: `lines` up (< 0) or down (curses has a macro `scroll`). */
     tui_reaction (*wheel)(tui_view *v, struct tui_app *app, long lines);
+    /* A pane that is a plain list: its rows. With `click` or `wheel` NULL, a click selects the row
+     * (a double click activates it) and the wheel scrolls the list (tui_view_click, tui_view_wheel). */
+    struct tui_list *(*list)(tui_view *v);
 
     /* The filter: its text, and the text as typed (the prompt sets it on every key). */
     const char *(*filter)(const tui_view *v);
     void (*set_filter)(tui_view *v, const char *text);
 } tui_view_ops;
+
+/* A click and a turn of the wheel on a view: its own op, else its list's, else nothing. */
+tui_reaction tui_view_click(tui_view *v, struct tui_app *app, int row, int col, bool twice);
+tui_reaction tui_view_wheel(tui_view *v, struct tui_app *app, long lines);
 
 struct tui_view {
     const tui_view_ops *ops;
