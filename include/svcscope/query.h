@@ -280,6 +280,17 @@ typedef struct svc_query_service {
 svc_query_service *svc_query_service_new(svc_query *q, size_t service);
 void svc_query_service_free(svc_query_service *s);
 
+/* The tasks a module defines, in definition order, described as in a service's overview. */
+typedef struct svc_query_tasks {
+    svc_query_service_task *items;
+    size_t n;
+    struct svc_arena *arena;
+} svc_query_tasks;
+
+/* The tasks defined in files[file] (none: n == 0); NULL for an index out of range. */
+svc_query_tasks *svc_query_module_tasks_new(svc_query *q, size_t file);
+void svc_query_tasks_free(svc_query_tasks *t);
+
 /* ---- go to: every symbol, fuzzy-ranked ---------------------------------------------------------- */
 
 typedef struct svc_query_symbol {

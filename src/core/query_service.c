@@ -143,28 +143,32 @@ static void collect_exceptions(const svc_query *q, svc_query_service *out)
     qsort(out->exceptions, out->nexceptions, sizeof *out->exceptions, compare_exceptions);
 }
 
-static void collect_tasks(svc_query *q, svc_query_service *out)
+/* A task with its wrappers, each wrapper's caller count and the task's direct uses. */
+static void describe_task(svc_query *q, struct svc_arena *arena, size_t t, svc_query_service_task *o)
 {
     const svc_model *m = q->model;
     const svc_xref *x = svc_query_xref(q);
-    out->tasks = svc_arena_alloc(out->arena, (m->ntasks ? m->ntasks : 1) * sizeof *out->tasks);
-    for (size_t t = 0; t < m->ntasks; t++) {
-        const svc_task *task = &m->tasks[t];
-        if (m->files[task->at.file].service != (int)out->service) continue;
-        svc_query_service_task *o = &out->tasks[out->ntasks++];
-        memset(o, 0, sizeof *o);
-        o->task = t;
-        query_definition_of_def(q, task->at.file, task->at.def, &o->definition);
-        o->direct = x->tasks[t].ndirect;
-        o->nwrappers = task->nwrappers;
-        o->wrappers = svc_arena_alloc(out->arena, (task->nwrappers ? task->nwrappers : 1) * sizeof *o->wrappers);
-        for (size_t i = 0; i < task->nwrappers; i++) {
-            size_t w = task->wrappers[i];
-            o->wrappers[i].wrapper = w;
-            o->wrappers[i].callers = x->wrappers[w].nsites;
-            query_definition_of_def(q, m->wrappers[w].at.file, m->wrappers[w].at.def, &o->wrappers[i].definition);
-        }
+    const svc_task *task = &m->tasks[t];
+    memset(o, 0, sizeof *o);
+    o->task = t;
+    query_definition_of_def(q, task->at.file, task->at.def, &o->definition);
+    o->direct = x->tasks[t].ndirect;
+    o->nwrappers = task->nwrappers;
+    o->wrappers = svc_arena_alloc(arena, (task->nwrappers ? task->nwrappers : 1) * sizeof *o->wrappers);
+    for (size_t i = 0; i < task->nwrappers; i++) {
+        size_t w = task->wrappers[i];
+        o->wrappers[i].wrapper = w;
+        o->wrappers[i].callers = x->wrappers[w].nsites;
+        query_definition_of_def(q, m->wrappers[w].at.file, m->wrappers[w].at.def, &o->wrappers[i].definition);
     }
+}
+
+static void collect_tasks(svc_query *q, svc_query_service *out)
+{
+    const svc_model *m = q->model;
+    out->tasks = svc_arena_alloc(out->arena, (m->ntasks ? m->ntasks : 1) * sizeof *out->tasks);
+    for (size_t t = 0; t < m->ntasks; t++)
+        if (m->files[m->tasks[t].at.file].service == (int)out->service) describe_task(q, out->arena, t, &out->tasks[out->ntasks++]);
 }
 
 svc_query_service *svc_query_service_new(svc_query *q, size_t service)
@@ -186,4 +190,23 @@ void svc_query_service_free(svc_query_service *s)
     if (!s) return;
     svc_arena_free(s->arena);
     free(s);
+}
+
+svc_query_tasks *svc_query_module_tasks_new(svc_query *q, size_t file)
+{
+    const svc_model *m = q->model;
+    if (file >= m->nfiles) return NULL;
+    svc_query_tasks *out = svc_xcalloc(1, sizeof *out);
+    out->arena = svc_arena_new();
+    out->items = svc_arena_alloc(out->arena, (m->ntasks ? m->ntasks : 1) * sizeof *out->items);
+    for (size_t t = 0; t < m->ntasks; t++)
+        if (m->tasks[t].at.file == file) describe_task(q, out->arena, t, &out->items[out->n++]);
+    return out;
+}
+
+void svc_query_tasks_free(svc_query_tasks *t)
+{
+    if (!t) return;
+    svc_arena_free(t->arena);
+    free(t);
 }

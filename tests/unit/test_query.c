@@ -414,6 +414,26 @@ static void test_service_overview(void **state)
     assert_null(svc_query_service_new(f->q, m->nservices));
 }
 
+static void test_module_tasks(void **state)
+{
+    fixture *f = *state;
+    const svc_model *m = f->repo.model;
+    svc_query_tasks *t = svc_query_module_tasks_new(f->q, file_index(m, "services/tasks/email_tasks.py"));
+    assert_int_equal(t->n, 1);
+    assert_string_equal(t->items[0].definition.dotted, "services.tasks.email_tasks._send_welcome");
+    assert_int_equal(t->items[0].definition.name.line, 4);
+    assert_int_equal(t->items[0].nwrappers, 1);
+    assert_string_equal(t->items[0].wrappers[0].definition.dotted, "services.tasks.email_tasks.delay_send_welcome");
+    assert_int_equal(t->items[0].wrappers[0].callers, 1);
+    assert_int_equal(t->items[0].direct, 1);
+    svc_query_tasks_free(t);
+    /* A module without tasks has none; a file past the end, no answer. */
+    t = svc_query_module_tasks_new(f->q, file_index(m, "services/tasks/__init__.py"));
+    assert_int_equal(t->n, 0);
+    svc_query_tasks_free(t);
+    assert_null(svc_query_module_tasks_new(f->q, m->nfiles));
+}
+
 static const svc_query_symbol *best(const svc_query_symbols *syms, const char *pattern)
 {
     svc_query_match top[4];
@@ -498,6 +518,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_importers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dependencies, setup, teardown),
         cmocka_unit_test_setup_teardown(test_service_overview, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_module_tasks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_symbols, setup, teardown),
         cmocka_unit_test(test_fuzzy_score),
         cmocka_unit_test(test_rank_many),
