@@ -93,6 +93,9 @@ void app_follow_tree(tui_app *app)
         source_view_open(&app->source, n->file);
         source_view_goto(&app->source, 0, SOURCE_PLACE_TOP, body(app, TUI_PANE_SOURCE));
     }
+    /* A module that defines tasks: its tasks and who triggers them, over its source (whose line
+     * in the overview opens it). */
+    if (n->kind == TREE_FILE) app->source.covered = overview_view_show(&app->overview, app->project, n);
 }
 
 void app_show_finding(tui_app *app, const svc_diagnostic *d, bool focus_source)
@@ -156,13 +159,22 @@ static uint32_t line_indent(const tui_app *app)
     return column;
 }
 
+bool app_task_at_cursor(const tui_app *app, svc_xref_match *match)
+{
+    return app->project && app->source.file >= 0 && !app->source.covered &&
+           svc_query_task_at(app->project->query, (size_t)app->source.file, app->source.cursor, line_indent(app), match);
+}
+
 void app_show_callers(tui_app *app)
 {
-    if (app->focus == TUI_PANE_SOURCE && app->source.covered) {
-        app_open_overview_line(app);
-        return;
-    }
     bool shown = false;
+    if (app->focus == TUI_PANE_SOURCE && app->source.covered) {
+        /* On the overview's line of a task or a wrapper. */
+        const overview_row *row = overview_view_selected(&app->overview);
+        shown = row && (row->task >= 0 || row->wrapper >= 0);
+        if (shown) callers_view_show(&app->callers, row->task >= 0, (size_t)(row->task >= 0 ? row->task : row->wrapper));
+        goto done;
+    }
     switch (app->focus) {
     case TUI_PANE_TREE: {
         const tree_node *n = tree_view_selected(&app->tree);
@@ -171,8 +183,7 @@ void app_show_callers(tui_app *app)
     }
     case TUI_PANE_SOURCE: {
         svc_xref_match match;
-        shown = app->source.file >= 0 && svc_query_task_at(app->project->query, (size_t)app->source.file,
-                                                           app->source.cursor, line_indent(app), &match);
+        shown = app_task_at_cursor(app, &match);
         if (shown) callers_view_show(&app->callers, match.is_task, match.index);
         break;
     }
@@ -185,6 +196,7 @@ void app_show_callers(tui_app *app)
     case TUI_PANE_CALLERS: shown = app->callers.has_target; break;
     case TUI_PANE_COUNT: break;
     }
+done:
     if (!shown) {
         app_message(app, false, "no task or delay_ wrapper here");
         return;
@@ -719,6 +731,11 @@ static unsigned last_batch(const tui_fix_log *log)
     for (size_t i = 0; i < log->len; i++)
         if (log->items[i].batch > last) last = log->items[i].batch;
     return last;
+}
+
+bool app_fix_can_undo(const tui_app *app)
+{
+    return last_batch(&app->fixlog) != 0;
 }
 
 void app_fix_undo(tui_app *app)

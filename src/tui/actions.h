@@ -12,6 +12,8 @@ void app_show_finding(tui_app *app, const svc_diagnostic *d, bool focus_source);
 void app_next_finding(tui_app *app, bool forward);
 /* c: the callers of the task or wrapper under the focused pane's selection or cursor. */
 void app_show_callers(tui_app *app);
+/* The task or wrapper the source cursor's line defines, calls or uses; false for none. */
+bool app_task_at_cursor(const tui_app *app, svc_xref_match *match);
 /* d: the definition of the name on the source cursor's line; a menu when the line names several. */
 void app_go_to_definition(tui_app *app);
 /* Enter in the definitions menu: the definition selected. */
@@ -32,6 +34,8 @@ void app_fix_preview(tui_app *app, bool all_of_code);
 void app_fix_apply(tui_app *app, bool stage, bool unsafe_confirmed);
 /* u: undoes the last fix batch of this session. */
 void app_fix_undo(tui_app *app);
+/* Whether a batch applied in this session is there to undo. */
+bool app_fix_can_undo(const tui_app *app);
 /* Enter on an applied fix in the problems pane: its place in the source. */
 void app_show_applied(tui_app *app, const tui_fix_entry *e);
 /* The log changed: the panes mark what it holds. */

@@ -81,5 +81,6 @@ tui_view *app_top_overlay(tui_app *app)
 
 tui_scope app_scope(const tui_app *app, tui_pane pane)
 {
+    if (pane == TUI_PANE_SOURCE && app->source.covered) return TUI_SCOPE_OVERVIEW;
     return pane < TUI_PANE_COUNT ? app->panes[pane].ops->scope : TUI_SCOPE_GLOBAL;
 }

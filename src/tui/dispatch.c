@@ -82,6 +82,7 @@ static bool project_request(tui_app *app, tui_request req)
     case TUI_REQ_JUMP_FORWARD: jumps_forward(app); return true;
     case TUI_REQ_OPEN: open_problem(app); return true;
     case TUI_REQ_OPEN_SITE: app_open_site(app); return true;
+    case TUI_REQ_OVERVIEW_OPEN: app_open_overview_line(app); return true;
     case TUI_REQ_FIX_APPLY: app_fix_apply(app, false, false); return true;
     case TUI_REQ_FIX_STAGE: app_fix_apply(app, true, false); return true;
     case TUI_REQ_FIX_APPLY_UNSAFE: app_fix_apply(app, false, true); return true;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "tui/frame.h"
+#include "tui/hints_now.h"
 #include "tui/status.h"
 #include "tui/text.h"
 #include "tui/theme.h"
@@ -149,7 +150,12 @@ static void draw_bottom(tui_app *app)
     const tui_view *keys = app_top_overlay(app);
     if (!keys) keys = &app->panes[app->focus];
     if (keys->ops->hints) keys->ops->hints(keys, app->layout.hint_row, COLS);
-    else tui_hints_draw(app->layout.hint_row, COLS, keys->ops->scope);
+    else if (keys != &app->panes[app->focus]) tui_hints_draw(app->layout.hint_row, COLS, keys->ops->scope, NULL, 0);
+    else {
+        tui_request now[TUI_HINTS_NOW_MAX];
+        size_t n = app_hints_now(app, now, TUI_HINTS_NOW_MAX);
+        tui_hints_draw(app->layout.hint_row, COLS, app_scope(app, app->focus), now, n);
+    }
 }
 
 static void draw_all(tui_app *app)

@@ -57,6 +57,7 @@ const char *tui_scope_title(tui_scope scope)
     case TUI_SCOPE_GLOBAL: return "Everywhere";
     case TUI_SCOPE_TREE: return "Tree";
     case TUI_SCOPE_SOURCE: return "Source";
+    case TUI_SCOPE_OVERVIEW: return "Overview (in the source pane's place)";
     case TUI_SCOPE_PROBLEMS: return "Problems";
     case TUI_SCOPE_CALLERS: return "Callers";
     case TUI_SCOPE_FIX: return "Fix preview";

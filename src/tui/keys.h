@@ -17,6 +17,7 @@ typedef enum tui_scope {
     TUI_SCOPE_GLOBAL,
     TUI_SCOPE_TREE,
     TUI_SCOPE_SOURCE,
+    TUI_SCOPE_OVERVIEW,     /* the source pane while it shows an overview (a service, app or tasks module) */
     TUI_SCOPE_PROBLEMS,
     TUI_SCOPE_CALLERS,
     TUI_SCOPE_FIX,          /* the fix preview overlay: only its own keys and movement */
@@ -26,8 +27,9 @@ typedef enum tui_scope {
     TUI_SCOPE_COUNT,
 } tui_scope;
 
-/* Flags of a request: shown on the hint line, or kept out of the help (reserved). */
-enum { TUI_REQ_HINT = 1u << 0, TUI_REQ_HIDDEN = 1u << 1 };
+/* Flags of a request: shown on the hint line (a minor one only when the line has room), or kept
+ * out of the help (reserved). */
+enum { TUI_REQ_HINT = 1u << 0, TUI_REQ_HIDDEN = 1u << 1, TUI_REQ_HINT_MINOR = 1u << 2 };
 
 /*
  * R(NAME, SCOPE, "default keys", flags, "hint label", "help text")
@@ -64,7 +66,7 @@ enum { TUI_REQ_HINT = 1u << 0, TUI_REQ_HIDDEN = 1u << 1 };
       "Preview the fix of the finding at the source cursor or selected in the problems, to apply it")       \
     R(FIX_ALL, GLOBAL, "F", 0, "",                                                                           \
       "Preview the fixes of every finding with the same code as this one, to apply them together")          \
-    R(UNDO, GLOBAL, "u", 0, "",                                                                              \
+    R(UNDO, GLOBAL, "u", 0, "undo",                                                                              \
       "Undo the last fix batch applied in this session (files and index), if nothing changed since")        \
     R(RULE, GLOBAL, "i", TUI_REQ_HINT, "why",                                                              \
       "Explain the rule of the finding selected in the problems, at the source cursor or in the tree node")  \
@@ -76,18 +78,20 @@ enum { TUI_REQ_HINT = 1u << 0, TUI_REQ_HIDDEN = 1u << 1 };
     R(TREE_TOGGLE, TREE, "<Enter> <Space>", TUI_REQ_HINT, "open/close", "Expand or collapse the node")      \
     R(TREE_EXPAND, TREE, "l <Right>", 0, "", "Expand the node, or go to its first child")                   \
     R(TREE_COLLAPSE, TREE, "h <Left>", 0, "", "Collapse the node, or go to its parent")                     \
-    R(TREE_EXPAND_ALL, TREE, "*", TUI_REQ_HINT, "expand all", "Expand every node")                          \
+    R(TREE_EXPAND_ALL, TREE, "*", TUI_REQ_HINT | TUI_REQ_HINT_MINOR, "expand all", "Expand every node")                          \
     R(TREE_COLLAPSE_ALL, TREE, "-", 0, "", "Collapse every node but the top-level branches")                \
     R(SCROLL_LEFT, SOURCE, "h <Left>", 0, "", "Scroll left")                                                \
     R(SCROLL_RIGHT, SOURCE, "l <Right>", 0, "", "Scroll right")                                             \
     R(SOURCE_CALLERS, SOURCE, "<Enter>", 0, "", "Show the callers of the task or wrapper at the cursor")    \
     R(DEFINITION, SOURCE, "d <C-]>", TUI_REQ_HINT, "definition",                                             \
       "Go to the definition of the name on the cursor's line (a menu when the line holds several)")         \
+    R(OVERVIEW_OPEN, OVERVIEW, "<Enter>", TUI_REQ_HINT, "open",                                              \
+      "Go to the line selected: its place in the source, or its service or app in the tree")               \
     R(OPEN, PROBLEMS, "<Enter>", TUI_REQ_HINT, "open", "Show the finding in the source")                    \
     R(SORT, PROBLEMS, "s", TUI_REQ_HINT, "sort", "Sort by path, code, then severity")                       \
-    R(TOGGLE_ERRORS, PROBLEMS, "1", TUI_REQ_HINT, "errors", "Show or hide errors")                          \
-    R(TOGGLE_WARNINGS, PROBLEMS, "2", TUI_REQ_HINT, "warnings", "Show or hide warnings")                    \
-    R(TOGGLE_INFO, PROBLEMS, "3", TUI_REQ_HINT, "info", "Show or hide info findings")                       \
+    R(TOGGLE_ERRORS, PROBLEMS, "1", TUI_REQ_HINT | TUI_REQ_HINT_MINOR, "errors", "Show or hide errors")                          \
+    R(TOGGLE_WARNINGS, PROBLEMS, "2", TUI_REQ_HINT | TUI_REQ_HINT_MINOR, "warnings", "Show or hide warnings")                    \
+    R(TOGGLE_INFO, PROBLEMS, "3", TUI_REQ_HINT | TUI_REQ_HINT_MINOR, "info", "Show or hide info findings")                       \
     R(OPEN_SITE, CALLERS, "<Enter>", TUI_REQ_HINT, "open", "Show the call site in the source")               \
     R(FIX_APPLY, FIX, "a", TUI_REQ_HINT, "apply", "Apply the fix to the files")                              \
     R(FIX_STAGE, FIX, "s", TUI_REQ_HINT, "apply+stage",                                                     \

@@ -1,4 +1,4 @@
-/* The overview of a service or a Django app: its rows, built from the query API, as a list pane. */
+/* The overview of a service, a Django app or a tasks module: its rows, built from the query API, as a list pane. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,7 +38,7 @@ static overview_row *add(builder *b, int indent, tui_element element, const char
     va_start(ap, fmt);
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
-    overview_row row = { svc_arena_strdup(b->v->arena, text), element, indent, -1, 0, NULL };
+    overview_row row = { svc_arena_strdup(b->v->arena, text), element, indent, -1, 0, NULL, -1, -1 };
     svc_vec_push(&b->rows, row);
     return &b->rows.items[b->rows.len - 1];
 }
@@ -137,6 +137,7 @@ static void add_task(builder *b, svc_query *q, const svc_query_service_task *tas
     overview_row *row = add(b, 2, TUI_EL_TASK, "%s %s  %s:%u", tui_glyph("◆", "*"), m->tasks[task->task].name,
                             task->definition.name.path, task->definition.name.line);
     at_place(row, &task->definition.name);
+    row->task = (long)task->task;
     svc_query_triggers *triggers = svc_query_triggers_new(q, (svc_xref_match){ true, task->task }, false);
     if (task->nwrappers == 0) none(b, "  no delay_ wrapper");
     for (size_t w = 0; w < task->nwrappers; w++) {
@@ -145,6 +146,7 @@ static void add_task(builder *b, svc_query *q, const svc_query_service_task *tas
         row = add(b, 4, TUI_EL_WRAPPER, "%s %s  %zu %s", tui_glyph("»", ">"), name ? name + 1 : wr->definition.dotted,
                   wr->callers, plural(wr->callers, "caller", "callers"));
         at_place(row, &wr->definition.name);
+        row->wrapper = (long)wr->wrapper;
         for (size_t i = 0; triggers && i < triggers->n; i++)
             if (triggers->items[i].wrapper == (long)wr->wrapper) add_trigger(b, &triggers->items[i]);
     }
@@ -285,6 +287,24 @@ static void build_app(builder *b)
     add_findings(b, app->path);
 }
 
+/* ---- a tasks module ------------------------------------------------------------------------- */
+
+static void build_module(builder *b)
+{
+    const tui_project *p = b->v->project;
+    const svc_model *m = p->model;
+    const svc_file *file = &m->files[b->v->index];
+    const char *service = file->service >= 0 ? m->services[file->service].name : NULL;
+    add(b, 0, TUI_EL_SERVICE, "tasks module %s%s%s", file->path, service ? "  of service " : "", service ? service : "");
+    overview_row *row = add(b, 2, TUI_EL_MODULE, "its source  %s", file->path);
+    row->file = b->v->index;
+    svc_query_tasks *tasks = svc_query_module_tasks_new(p->query, (size_t)b->v->index);
+    heading(b, "Tasks", tasks ? tasks->n : 0, NULL);
+    for (size_t i = 0; tasks && i < tasks->n; i++) add_task(b, p->query, &tasks->items[i]);
+    svc_query_tasks_free(tasks);
+    add_findings(b, file->path);
+}
+
 /* ---- the view -------------------------------------------------------------------------------- */
 
 static void build(overview_view *v)
@@ -293,36 +313,65 @@ static void build(overview_view *v)
     if (!v->project || v->index < 0) return;
     v->arena = svc_arena_new();
     builder b = { v, { 0 } };
-    if (v->is_app) build_app(&b);
-    else build_service(&b);
+    switch (v->kind) {
+    case OVERVIEW_SERVICE: build_service(&b); break;
+    case OVERVIEW_APP: build_app(&b); break;
+    case OVERVIEW_MODULE: build_module(&b); break;
+    }
     v->rows = b.rows.items;
     v->list.count = b.rows.len;
 }
 
-/* The service or app whose folder a node shows; false for other nodes. */
-static bool node_target(const svc_model *m, const tree_node *n, bool *is_app, long *index)
+static bool defines_tasks(const svc_model *m, long file)
 {
-    if (!n || !n->folder || (n->kind != TREE_SERVICE && n->kind != TREE_BRANCH && n->kind != TREE_APP)) return false;
-    *is_app = n->kind == TREE_APP;
-    size_t count = *is_app ? m->napps : m->nservices;
-    for (size_t i = 0; i < count; i++) {
-        const char *path = *is_app ? m->apps[i].path : m->services[i].path;
-        if (strcmp(path, n->folder) == 0) {
-            *index = (long)i;
-            return true;
-        }
-    }
+    for (size_t t = 0; t < m->ntasks; t++)
+        if ((long)m->tasks[t].at.file == file) return true;
     return false;
+}
+
+/* Where the overview's subject is: the folder of a service or an app, the path of a module. */
+static const char *subject_path(const svc_model *m, overview_kind kind, long index)
+{
+    switch (kind) {
+    case OVERVIEW_SERVICE: return m->services[index].path;
+    case OVERVIEW_APP: return m->apps[index].path;
+    case OVERVIEW_MODULE: return m->files[index].path;
+    }
+    return NULL;
+}
+
+/* The index of the subject at `path` in a model, or -1. */
+static long subject_at(const svc_model *m, overview_kind kind, const char *path)
+{
+    size_t count = kind == OVERVIEW_SERVICE ? m->nservices : kind == OVERVIEW_APP ? m->napps : m->nfiles;
+    for (size_t i = 0; i < count; i++)
+        if (strcmp(subject_path(m, kind, (long)i), path) == 0) return (long)i;
+    return -1;
+}
+
+/* The service, app or tasks module a node shows; false for other nodes. */
+static bool node_target(const svc_model *m, const tree_node *n, overview_kind *kind, long *index)
+{
+    if (!n) return false;
+    if (n->kind == TREE_FILE && n->file >= 0 && defines_tasks(m, n->file)) {
+        *kind = OVERVIEW_MODULE;
+        *index = n->file;
+        return true;
+    }
+    if (!n->folder || (n->kind != TREE_SERVICE && n->kind != TREE_BRANCH && n->kind != TREE_APP)) return false;
+    *kind = n->kind == TREE_APP ? OVERVIEW_APP : OVERVIEW_SERVICE;
+    *index = subject_at(m, *kind, n->folder);
+    return *index >= 0;
 }
 
 bool overview_view_show(overview_view *v, const tui_project *project, const tree_node *node)
 {
-    bool is_app;
+    overview_kind kind;
     long index;
-    if (!project || !node_target(project->model, node, &is_app, &index)) return false;
-    if (v->project == project && v->is_app == is_app && v->index == index && v->rows) return true;
+    if (!project || !node_target(project->model, node, &kind, &index)) return false;
+    if (v->project == project && v->kind == kind && v->index == index && v->rows) return true;
     v->project = project;
-    v->is_app = is_app;
+    v->kind = kind;
     v->index = index;
     build(v);
     return true;
@@ -333,23 +382,18 @@ const overview_row *overview_view_selected(const overview_view *v)
     return v->list.count ? &v->rows[v->list.selected] : NULL;
 }
 
-/* The same service or app (by folder) when it is still there; else nothing. */
+/* The same service, app or module (by path) when it is still there; else nothing. */
 static void view_set_project(tui_view *view, const tui_project *project)
 {
     overview_view *v = view->state;
-    char *folder = NULL;
-    if (v->project && v->index >= 0)
-        folder = svc_xstrdup(v->is_app ? v->project->model->apps[v->index].path : v->project->model->services[v->index].path);
+    char *path = v->project && v->index >= 0 ? svc_xstrdup(subject_path(v->project->model, v->kind, v->index)) : NULL;
     size_t selected = v->list.selected, top = v->list.top;
     clear_rows(v);
     v->project = project;
     v->index = -1;
-    if (!folder) return;
-    const svc_model *m = project->model;
-    size_t count = v->is_app ? m->napps : m->nservices;
-    for (size_t i = 0; i < count; i++)
-        if (strcmp(v->is_app ? m->apps[i].path : m->services[i].path, folder) == 0) v->index = (long)i;
-    free(folder);
+    if (!path) return;
+    v->index = subject_at(project->model, v->kind, path);
+    free(path);
     build(v);
     v->list.selected = selected;
     v->list.top = top;
@@ -380,8 +424,7 @@ static void view_title(const tui_view *view, char *buf, size_t size)
     const overview_view *v = view->state;
     buf[0] = '\0';
     if (!v->project || v->index < 0) return;
-    const svc_model *m = v->project->model;
-    snprintf(buf, size, "overview of %s/", v->is_app ? m->apps[v->index].path : m->services[v->index].path);
+    snprintf(buf, size, "overview of %s%s", subject_path(v->project->model, v->kind, v->index), v->kind == OVERVIEW_MODULE ? "" : "/");
 }
 
 static tui_reaction view_request(tui_view *view, struct tui_app *app, tui_request req)
@@ -406,8 +449,8 @@ static void view_init(tui_view *view)
 
 const tui_view_ops overview_view_ops = {
     .name = "Overview",
-    .scope = TUI_SCOPE_SOURCE,
-    .activate = TUI_REQ_SOURCE_CALLERS,
+    .scope = TUI_SCOPE_OVERVIEW,
+    .activate = TUI_REQ_OVERVIEW_OPEN,
     .init = view_init,
     .free = view_free,
     .set_project = view_set_project,

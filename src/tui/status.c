@@ -56,16 +56,19 @@ void tui_status_draw(int y, int cols, const tui_status *s)
     }
 }
 
-/*
- * "key label  " with the first key that does the request in `scope` (the help lists the others):
- * the columns it took; 0 when it does not fit, -1 when no key does the request there (no hint).
- */
+/* "key label" with the first key that does the request in `scope`: its width, 0 when no key does it there. */
+static int hint_width(const tui_request_info *r, tui_scope scope)
+{
+    char keys[64];
+    if (!tui_key_label(r->request, scope, NULL, keys, sizeof keys)) return 0;
+    return (int)tui_text_width(keys) + 1 + (int)tui_text_width(r->hint);
+}
+
+/* Draws a hint and the two spaces after it at x; returns the columns it took. */
 static int draw_hint(int y, int x, int limit, const tui_request_info *r, tui_scope scope)
 {
     char keys[64];
-    if (!tui_key_label(r->request, scope, NULL, keys, sizeof keys)) return -1;
-    int w = (int)tui_text_width(keys) + 1 + (int)tui_text_width(r->hint) + 2;
-    if (x + w > limit) return 0;
+    if (!tui_key_label(r->request, scope, NULL, keys, sizeof keys)) return 0;
     int used = tui_put(y, x, limit - x, keys, tui_attr(TUI_EL_HINT_KEY));
     used += tui_put(y, x + used, limit - x - used, " ", tui_attr(TUI_EL_HINT));
     used += tui_put(y, x + used, limit - x - used, r->hint, tui_attr(TUI_EL_HINT));
@@ -73,27 +76,113 @@ static int draw_hint(int y, int x, int limit, const tui_request_info *r, tui_sco
     return used;
 }
 
-void tui_hints_draw(int y, int cols, tui_scope scope)
+/* A hint on its way to the line: the group decides where it stands, the rank whether it fits. */
+typedef struct hint {
+    const tui_request_info *info;
+    int group;     /* 0 the pane's keys, 1 the keys that apply here now, 2 the others */
+    int rank;      /* lower is kept first when the line is short */
+    bool shown;
+} hint;
+
+static const tui_request_info *info_of(const tui_request_info *reqs, size_t count, tui_request req)
+{
+    for (size_t i = 0; i < count; i++)
+        if (reqs[i].request == req) return &reqs[i];
+    return NULL;
+}
+
+static bool listed(const tui_request *list, size_t n, tui_request req)
+{
+    for (size_t i = 0; i < n; i++)
+        if (list[i] == req) return true;
+    return false;
+}
+
+/* Help, quit and go to lead the global keys: from them a user finds every other one. */
+static int global_rank(tui_request req, size_t index)
+{
+    switch (req) {
+    case TUI_REQ_HELP: return 2000;
+    case TUI_REQ_QUIT: return 2001;
+    case TUI_REQ_GOTO: return 2002;
+    default: return 4000 + (int)index;
+    }
+}
+
+static int compare_rank(const void *a, const void *b)
+{
+    const hint *x = *(hint *const *)a, *y = *(hint *const *)b;
+    return x->rank < y->rank ? -1 : x->rank > y->rank;
+}
+
+/*
+ * The line is filled by importance: the pane's keys, then the ones that apply now, help, quit,
+ * go to, the pane's minor keys, then the global ones in table order; what does not fit is left out.
+ * The hints kept are drawn by group, so a key stays in the same part of the line as focus moves.
+ */
+void tui_hints_draw(int y, int cols, tui_scope scope, const tui_request *now, size_t nnow)
 {
     tui_fill(y, 0, cols, tui_attr(TUI_EL_HINT));
     size_t count;
     const tui_request_info *reqs = tui_requests(&count);
-    int x = 1;
-    bool full = false;
-    /* The pane's own keys first: they are what changes when focus moves. */
-    for (int pass = 0; pass < 2 && !full; pass++) {
-        tui_scope want = pass == 0 ? scope : TUI_SCOPE_GLOBAL;
-        if (pass == 1 && scope == TUI_SCOPE_GLOBAL) break;
-        for (size_t i = 0; i < count && !full; i++) {
-            if (reqs[i].scope != want || !(reqs[i].flags & TUI_REQ_HINT) || (reqs[i].flags & TUI_REQ_HIDDEN)) continue;
-            /* Stop at the first hint that does not fit: the order is the order of importance. */
-            int used = draw_hint(y, x, cols, &reqs[i], scope);
-            full = used == 0;
-            if (used > 0) x += used;
-        }
-        if (pass == 0 && scope != TUI_SCOPE_GLOBAL && x > 1 && x + 2 < cols)
-            x += tui_put(y, x, cols - x, tui_glyph("│ ", "| "), tui_attr(TUI_EL_NOTE));
+    hint *hints = calloc(count + nnow + 1, sizeof *hints);
+    hint **by_rank = calloc(count + nnow + 1, sizeof *by_rank);
+    if (!hints || !by_rank) {
+        free(hints);
+        free(by_rank);
+        return;
     }
+    size_t n = 0;
+    for (size_t i = 0; i < count; i++) {
+        const tui_request_info *r = &reqs[i];
+        bool own = scope != TUI_SCOPE_GLOBAL && r->scope == scope;
+        if ((r->scope != scope && r->scope != TUI_SCOPE_GLOBAL) || !(r->flags & TUI_REQ_HINT) || (r->flags & TUI_REQ_HIDDEN))
+            continue;
+        if (!own && listed(now, nnow, r->request)) continue;
+        int rank = own ? ((r->flags & TUI_REQ_HINT_MINOR) ? 3000 : 0) + (int)i : global_rank(r->request, i);
+        hints[n++] = (hint){ r, own ? 0 : 2, rank, false };
+    }
+    for (size_t k = 0; k < nnow; k++) {
+        const tui_request_info *r = info_of(reqs, count, now[k]);
+        if (r && r->hint[0] && !(r->scope == scope && scope != TUI_SCOPE_GLOBAL)) hints[n++] = (hint){ r, 1, 1000 + (int)k, false };
+    }
+    for (size_t i = 0; i < n; i++) by_rank[i] = &hints[i];
+    qsort(by_rank, n, sizeof *by_rank, compare_rank);
+    int room = cols - 1 - 2;   /* the margin, and the separator after the pane's keys */
+    bool minor_dropped = false;
+    for (size_t i = 0; i < n; i++) {
+        bool minor = (by_rank[i]->info->flags & TUI_REQ_HINT_MINOR) != 0;
+        int w = hint_width(by_rank[i]->info, scope);
+        if (w == 0 || (minor && minor_dropped)) continue;
+        if (w + 2 <= room) {
+            room -= w + 2;
+            by_rank[i]->shown = true;
+            continue;
+        }
+        if (!minor) break;   /* the rank is the order of importance: nothing after this one */
+        /* The minor keys go together (1, 2 and 3 of the problems) or not at all. */
+        minor_dropped = true;
+        for (size_t k = 0; k < i; k++)
+            if ((by_rank[k]->info->flags & TUI_REQ_HINT_MINOR) && by_rank[k]->shown) {
+                by_rank[k]->shown = false;
+                room += hint_width(by_rank[k]->info, scope) + 2;
+            }
+    }
+    int x = 1;
+    bool pane_keys = false;
+    for (int group = 0; group < 3; group++) {
+        for (size_t i = 0; i < n; i++) {
+            if (hints[i].group != group || !hints[i].shown) continue;
+            if (group > 0 && pane_keys) {
+                x += tui_put(y, x, cols - x, tui_glyph("│ ", "| "), tui_attr(TUI_EL_NOTE));
+                pane_keys = false;
+            }
+            x += draw_hint(y, x, cols, hints[i].info, scope);
+            if (group == 0) pane_keys = true;
+        }
+    }
+    free(hints);
+    free(by_rank);
 }
 
 void tui_hints_draw_only(int y, int cols, tui_scope scope, const tui_request *only, size_t n)
@@ -103,12 +192,12 @@ void tui_hints_draw_only(int y, int cols, tui_scope scope, const tui_request *on
     const tui_request_info *reqs = tui_requests(&count);
     int x = 1;
     for (size_t k = 0; k < n; k++) {
-        for (size_t i = 0; i < count; i++) {
-            if (reqs[i].request != only[k] || !reqs[i].hint[0]) continue;
-            int used = draw_hint(y, x, cols, &reqs[i], scope);
-            if (used == 0) return;
-            if (used > 0) x += used;
-        }
+        const tui_request_info *r = info_of(reqs, count, only[k]);
+        if (!r || !r->hint[0]) continue;
+        int w = hint_width(r, scope);
+        if (w == 0) continue;
+        if (x + w + 2 > cols) return;
+        x += draw_hint(y, x, cols, r, scope);
     }
 }
 

@@ -19,10 +19,11 @@ typedef struct tui_status {
 
 void tui_status_draw(int y, int cols, const tui_status *status);
 /*
- * Hints for the focused pane's scope, then the global ones, from the request table: each with the
- * first key that does it in that scope (none for a request without one).
+ * Hints from the request table, each with the first key that does it in `scope`: the pane's own
+ * keys first, then `now` (the keys that apply to what is selected: fix, why, back, ...), then the
+ * global ones; on a short line the least important are left out.
  */
-void tui_hints_draw(int y, int cols, tui_scope scope);
+void tui_hints_draw(int y, int cols, tui_scope scope, const tui_request *now, size_t nnow);
 /* Hints for these requests only, in this order: an overlay's keys (in `scope`) that apply now. */
 void tui_hints_draw_only(int y, int cols, tui_scope scope, const tui_request *only, size_t n);
 /* A prompt in place of the hints: "Filter tree: text". */
