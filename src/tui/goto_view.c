@@ -162,8 +162,10 @@ static void go_to_symbol(tui_app *app, const svc_query_symbol *s)
     app_follow_tree(app);
     const tree_node *n = tree_view_selected(&app->tree);
     bool def_shown = is_def && revealed && n && n->kind == TREE_DEF && n->file == (long)def.file && n->def == (long)def.def;
-    if (!def_shown && s->place.file != (size_t)-1 && s->kind != SVC_QUERY_SERVICE && s->kind != SVC_QUERY_APP) {
-        /* Not a node of its own (a file the tree leaves out, a def under a file): its line in the source. */
+    if (!def_shown && !app->source.covered && s->place.file != (size_t)-1 && s->kind != SVC_QUERY_SERVICE &&
+        s->kind != SVC_QUERY_APP) {
+        /* Not a node of its own (a file the tree leaves out, a def under a file): its line in the
+         * source. A module that has an overview (one that defines tasks) shows the overview. */
         source_view_open(&app->source, (long)s->place.file);
         source_view_goto(&app->source, s->place.line ? s->place.line - 1 : 0, SOURCE_PLACE_TOP,
                          app->layout.body[TUI_PANE_SOURCE]);

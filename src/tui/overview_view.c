@@ -130,6 +130,15 @@ static void add_trigger(builder *b, const svc_query_trigger *t)
     row->line = t->site.line ? t->site.line - 1 : 0;
 }
 
+/* The triggers through a wrapper (-1: the task's direct uses): the code's first, the tests' after. */
+static void add_triggers_of(builder *b, const svc_query_triggers *triggers, long wrapper)
+{
+    for (int tests = 0; tests < 2; tests++)
+        for (size_t i = 0; triggers && i < triggers->n; i++)
+            if (triggers->items[i].wrapper == wrapper && triggers->items[i].in_test == (tests == 1))
+                add_trigger(b, &triggers->items[i]);
+}
+
 /* A task, each wrapper with its caller count and call sites, then the task's other triggers. */
 static void add_task(builder *b, svc_query *q, const svc_query_service_task *task)
 {
@@ -147,13 +156,14 @@ static void add_task(builder *b, svc_query *q, const svc_query_service_task *tas
                   wr->callers, plural(wr->callers, "caller", "callers"));
         at_place(row, &wr->definition.name);
         row->wrapper = (long)wr->wrapper;
-        for (size_t i = 0; triggers && i < triggers->n; i++)
-            if (triggers->items[i].wrapper == (long)wr->wrapper) add_trigger(b, &triggers->items[i]);
+        add_triggers_of(b, triggers, (long)wr->wrapper);
     }
     if (task->direct) {
-        add(b, 4, TUI_EL_BRANCH, "direct uses  %zu", task->direct);
-        for (size_t i = 0; triggers && i < triggers->n; i++)
-            if (triggers->items[i].wrapper < 0) add_trigger(b, &triggers->items[i]);
+        size_t in_tests = 0;
+        for (size_t i = 0; triggers && i < triggers->n; i++) in_tests += triggers->items[i].wrapper < 0 && triggers->items[i].in_test;
+        if (in_tests) add(b, 4, TUI_EL_BRANCH, "direct uses  %zu  (%zu in tests)", task->direct, in_tests);
+        else add(b, 4, TUI_EL_BRANCH, "direct uses  %zu", task->direct);
+        add_triggers_of(b, triggers, -1);
     }
     svc_query_triggers_free(triggers);
 }
