@@ -119,33 +119,26 @@ void app_show_finding(tui_app *app, const svc_diagnostic *d, bool focus_source)
 
 void app_next_finding(tui_app *app, bool forward)
 {
-    const svc_diagnostics *all = app->project->diags;
-    const char *path = source_view_path(&app->source);
-    uint32_t line = app->source.cursor;
-    const svc_diagnostic *found = NULL, *wrapped = NULL;
-    for (size_t k = 0; k < all->len; k++) {
-        size_t i = forward ? k : all->len - 1 - k;
-        const svc_diagnostic *d = &all->items[i];
-        if (d->file < 0) continue;
-        if (!wrapped) wrapped = d;
-        int c = path ? strcmp(d->path, path) : 1;
-        bool after = c > 0 || (c == 0 && d->span.row > line);
-        bool before = c < 0 || (c == 0 && d->span.row < line);
-        if (!path) before = true;
-        if (forward ? after : before) {
-            found = d;
-            break;
-        }
-    }
-    if (!found && !wrapped) {
-        app_message(app, false, "no findings in any file");
+    /* After the finding the last step showed while the source stayed where that step left it;
+     * else from the source cursor when the source shows a file; else from the start. */
+    const char *path = app->source.covered ? NULL : source_view_path(&app->source);
+    problems_place place = { (size_t)-1, path, app->source.cursor };
+    bool stayed = app->last_step.index >= 0 && (size_t)app->last_step.index < app->project->diags->len &&
+                  app->last_step.file == (app->source.covered ? -1 : app->source.file) &&
+                  app->last_step.line == app->source.cursor;
+    if (stayed) place.index = (size_t)app->last_step.index;
+    bool wrapped;
+    const svc_diagnostic *found = problems_view_next(&app->problems, stayed || path ? &place : NULL, forward, &wrapped);
+    if (!found) {
+        app_message(app, false, "%s", app->project->diags->len ? "no finding shown: the problems' filter or severities hide them all"
+                                                                : "no findings in the project");
         return;
     }
-    if (!found) {
-        found = wrapped;
-        app_message(app, false, "search wrapped to the %s finding", forward ? "first" : "last");
-    }
     app_show_finding(app, found, false);
+    app->last_step.index = (long)(found - app->project->diags->items);
+    app->last_step.file = app->source.covered ? -1 : app->source.file;
+    app->last_step.line = app->source.cursor;
+    if (wrapped) app_message(app, false, "search wrapped to the %s finding", forward ? "first" : "last");
 }
 
 /* The code-point column where the source cursor's line starts (its indentation): the line cursor's column. */

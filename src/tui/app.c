@@ -46,6 +46,7 @@ static void take_load(tui_app *app, bool wait)
     app->load_error[0] = '\0';
     tui_project *old = app->project;
     app->project = project;
+    app->last_step.index = -1;   /* an index into the findings of the project gone */
     /* The fixes applied before this load started are in its files: their findings are gone. */
     app->fixlog.reloaded = batches;
     for (int p = 0; p < TUI_PANE_COUNT; p++)
@@ -160,6 +161,7 @@ static int run(const char *path, const tui_options *opts, svc_theme theme)
     app.opts = opts ? *opts : (tui_options)TUI_OPTIONS_INIT;
     app.root = path;
     app.followed_node = -1;
+    app.last_step.index = -1;
     app.focus = TUI_PANE_TREE;
     app.zoomed = TUI_PANE_COUNT;
     tui_views_init(&app);

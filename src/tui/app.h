@@ -70,6 +70,9 @@ typedef struct tui_app {
     deps_view deps;              /* which apps and services import which (D) */
     tui_jumps jumps;             /* the places jumps left, for going back and forward */
     tui_fix_log fixlog;          /* fixes applied in this session (the panes mark them) */
+    /* The finding ] or [ showed last (-1: none) and where the source was then: the next step starts
+     * after it while the source has not moved (a folder's finding leaves the source as it was). */
+    struct { long index; long file; uint32_t line; } last_step;
     bool reload_pending;         /* files changed while a load was under way: load again after it */
     unsigned loading_batches;    /* fixlog.batches when the load under way started */
 

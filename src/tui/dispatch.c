@@ -63,7 +63,8 @@ static void open_problem(tui_app *app)
 static bool project_request(tui_app *app, tui_request req)
 {
     switch (req) {
-    case TUI_REQ_FILTER: prompt_view_open(&app->prompt, app); return true;
+    case TUI_REQ_FILTER:
+    case TUI_REQ_SEARCH: prompt_view_open(&app->prompt, app); return true;
     case TUI_REQ_GOTO: goto_view_open(&app->go_to, app); return true;
     case TUI_REQ_NEXT_VIOLATION: app_next_finding(app, true); return true;
     case TUI_REQ_PREV_VIOLATION: app_next_finding(app, false); return true;
@@ -141,7 +142,13 @@ void dispatch_key(tui_app *app, int key)
         free(say);
         return;
     }
+    /* A jump may have to clear the tree's filter to show where it went: it says so. */
+    tui_view *tree = &app->panes[TUI_PANE_TREE];
+    char tree_filter[64];
+    snprintf(tree_filter, sizeof tree_filter, "%s", tree->ops->filter(tree));
     if (project_request(app, req)) {
+        if (tree_filter[0] && !tree->ops->filter(tree)[0] && req != TUI_REQ_FILTER && !app->message[0])
+            app_message(app, false, "the tree's filter '%s' was cleared to show the selection", tree_filter);
         app_redraw(app, TUI_REACT_ALL);
         return;
     }

@@ -49,6 +49,7 @@ size_t app_hints_now(const tui_app *app, tui_request *out, size_t max)
         out[n++] = TUI_REQ_RULE;
     }
     if (task_or_wrapper_selected(app)) out[n++] = TUI_REQ_CALLERS;
+    if (app->focus == TUI_PANE_SOURCE && !app->source.covered && app->source.search.pattern[0]) out[n++] = TUI_REQ_SEARCH_NEXT;
     if (can_go_back(&app->jumps)) out[n++] = TUI_REQ_JUMP_BACK;
     if (app_fix_can_undo(app)) out[n++] = TUI_REQ_UNDO;
     return n;

@@ -8,7 +8,8 @@
 #define TUI_HINTS_NOW_MAX 8
 
 /* Fills `out` (room for TUI_HINTS_NOW_MAX) with the requests that would act on the selection: fix
- * and why on a finding, callers on a task or wrapper, back after a jump, undo after a fix. */
+ * and why on a finding, callers on a task or wrapper, the next match of a search, back after a
+ * jump, undo after a fix. */
 size_t app_hints_now(const tui_app *app, tui_request *out, size_t max);
 
 #endif

@@ -52,8 +52,9 @@ enum { TUI_REQ_HINT = 1u << 0, TUI_REQ_HIDDEN = 1u << 1, TUI_REQ_HINT_MINOR = 1u
       "Filter the tree by name, or the problems by code/path/message (Enter keeps, Esc clears)")            \
     R(GOTO, GLOBAL, ": <C-p>", TUI_REQ_HINT, "go to",                                                      \
       "Go to a service, module, task, wrapper, exception, app or file by a part of its name, or path:line") \
-    R(NEXT_VIOLATION, GLOBAL, "n", TUI_REQ_HINT, "next", "Jump to the next violation in the project")      \
-    R(PREV_VIOLATION, GLOBAL, "N", 0, "", "Jump to the previous violation in the project")                  \
+    R(NEXT_VIOLATION, GLOBAL, "]", TUI_REQ_HINT, "next finding",                                             \
+      "Jump to the next finding the problems show (their filter and severities), from the source cursor")  \
+    R(PREV_VIOLATION, GLOBAL, "[", 0, "", "Jump to the previous finding the problems show")                 \
     R(CALLERS, GLOBAL, "c", TUI_REQ_HINT, "callers",                                                         \
       "Show who calls the task or delay_ wrapper under the selection or the cursor")                        \
     R(EDIT, GLOBAL, "e", TUI_REQ_HINT, "edit", "Open $EDITOR at the line, then reload")                     \
@@ -83,6 +84,10 @@ enum { TUI_REQ_HINT = 1u << 0, TUI_REQ_HIDDEN = 1u << 1, TUI_REQ_HINT_MINOR = 1u
     R(SCROLL_LEFT, SOURCE, "h <Left>", 0, "", "Scroll left")                                                \
     R(SCROLL_RIGHT, SOURCE, "l <Right>", 0, "", "Scroll right")                                             \
     R(SOURCE_CALLERS, SOURCE, "<Enter>", 0, "", "Show the callers of the task or wrapper at the cursor")    \
+    R(SEARCH, SOURCE, "/", TUI_REQ_HINT | TUI_REQ_HINT_MINOR, "search",                                                          \
+      "Search the source's text as you type (a capital letter matches case; Enter keeps, Esc clears)")      \
+    R(SEARCH_NEXT, SOURCE, "n", 0, "next match", "Go to the next line that matches the search")             \
+    R(SEARCH_PREV, SOURCE, "N", 0, "previous match", "Go to the previous line that matches the search")     \
     R(DEFINITION, SOURCE, "d <C-]>", TUI_REQ_HINT, "definition",                                             \
       "Go to the definition of the name on the cursor's line (a menu when the line holds several)")         \
     R(OVERVIEW_OPEN, OVERVIEW, "<Enter>", TUI_REQ_HINT, "open",                                              \

@@ -298,7 +298,7 @@ const tui_view_ops problems_view_ops = {
     .name = "Problems",
     .scope = TUI_SCOPE_PROBLEMS,
     .activate = TUI_REQ_OPEN,
-    .filter_label = "problems",
+    .filter_label = "Filter problems",
     .init = view_init,
     .free = view_free,
     .set_project = view_set_project,
@@ -309,3 +309,28 @@ const tui_view_ops problems_view_ops = {
     .filter = view_filter,
     .set_filter = view_set_filter,
 };
+
+const svc_diagnostic *problems_view_next(const problems_view *v, const problems_place *from, bool forward, bool *wrapped)
+{
+    *wrapped = false;
+    if (!v->project) return NULL;
+    const svc_diagnostics *all = v->project->diags;
+    const svc_diagnostic *first = NULL;
+    for (size_t k = 0; k < all->len; k++) {
+        size_t i = forward ? k : all->len - 1 - k;
+        const svc_diagnostic *d = &all->items[i];
+        if (!shown(v, d)) continue;
+        if (!first) first = d;
+        if (!from) return d;
+        int c;
+        if (from->index != (size_t)-1) c = i < from->index ? -1 : i > from->index;
+        else {
+            c = strcmp(d->path, from->path);
+            if (c == 0) c = d->span.row < from->line ? -1 : d->span.row > from->line;
+        }
+        if (forward ? c > 0 : c < 0) return d;
+    }
+    /* Past the end: around to the first (or the last) the problems show. */
+    *wrapped = first != NULL;
+    return first;
+}

@@ -44,6 +44,19 @@ const svc_diagnostic *problems_view_selected(const problems_view *v);
 const tui_fix_entry *problems_view_selected_applied(const problems_view *v);
 /* The log changed: rows again, the selection kept. */
 void problems_view_refresh(problems_view *v);
+/* Where "next" starts: a finding (its index in project->diags) or, index (size_t)-1, a path and line. */
+typedef struct problems_place {
+    size_t index;
+    const char *path;
+    uint32_t line;        /* 0-based */
+} problems_place;
+
+/*
+ * The next (or previous) finding the problems show (their text filter and severities), in path
+ * and line order from `from` (NULL: the first or the last), folder findings included; around
+ * the end to the first (wrapped set). NULL when they show none.
+ */
+const svc_diagnostic *problems_view_next(const problems_view *v, const problems_place *from, bool forward, bool *wrapped);
 /* Selects a finding when it is shown. */
 void problems_view_select(problems_view *v, const svc_diagnostic *d, int height);
 

@@ -1,4 +1,4 @@
-/* The filter prompt. */
+/* The filter prompt, which is also the source's search prompt. */
 #include <stdio.h>
 #include <string.h>
 
@@ -12,7 +12,9 @@
 
 void prompt_view_open(prompt_view *p, struct tui_app *app)
 {
-    p->target = app->panes[app->focus].ops->set_filter ? app->focus : TUI_PANE_TREE;
+    /* An overview in the source's place has nothing to search: the tree is filtered then. */
+    bool own = app->panes[app->focus].ops->set_filter && app_scope(app, app->focus) != TUI_SCOPE_OVERVIEW;
+    p->target = own ? app->focus : TUI_PANE_TREE;
     app_focus(app, p->target);
     const tui_view *v = &app->panes[p->target];
     p->label = v->ops->filter_label;
@@ -26,12 +28,12 @@ static bool view_is_open(const tui_view *view)
     return p->open;
 }
 
-/* "Filter tree by name: text", with the cursor after the text. */
+/* "Filter tree by name: text" (or "Search the source: text"), with the cursor after the text. */
 static void view_hints(const tui_view *view, int y, int cols)
 {
     const prompt_view *p = view->state;
     char label[64];
-    snprintf(label, sizeof label, "Filter %s: ", p->label);
+    snprintf(label, sizeof label, "%s: ", p->label);
     tui_prompt_draw(y, cols, label, p->text);
 }
 

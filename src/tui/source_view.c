@@ -5,6 +5,7 @@
 
 #include "svcscope/rules.h"
 #include "svcscope/util.h"
+#include "tui/app.h"
 #include "tui/highlight.h"
 #include "tui/source_view.h"
 #include "tui/text.h"
@@ -43,11 +44,13 @@ static void close_file(source_view *v)
     const tui_fix_log *log = v->log;
     tui_view cover = v->cover;
     bool covered = v->covered;
+    source_search search = v->search;
     source_view_init(v);
     v->project = project;
     v->log = log;
     v->cover = cover;
     v->covered = covered;
+    v->search = search;
 }
 
 static void view_free(tui_view *view)
@@ -361,6 +364,75 @@ static void view_set_project(tui_view *view, const tui_project *project)
     fit(v, r);
 }
 
+/* ---- search --------------------------------------------------------------------------------- */
+
+static bool line_has_match(const source_view *v, uint32_t line)
+{
+    size_t b, end;
+    line_bytes(v, line, &b, &end);
+    return source_search_in(v->text, end, b, v->search.pattern) >= 0;
+}
+
+/*
+ * The next line with a match from `line` (itself included when `inclusive`), going forward or
+ * back and wrapping around the file; false when no line has one.
+ */
+static bool search_line(const source_view *v, uint32_t line, bool forward, bool inclusive, uint32_t *found, bool *wrapped)
+{
+    *wrapped = false;
+    if (!v->search.pattern[0] || v->nlines == 0) return false;
+    for (uint32_t k = inclusive ? 0 : 1; k <= v->nlines; k++) {
+        uint32_t at = forward ? (line + k) % v->nlines : (line + v->nlines - k % v->nlines) % v->nlines;
+        if (line_has_match(v, at)) {
+            *wrapped = forward ? at < line || (at == line && !inclusive) : at > line || (at == line && !inclusive);
+            *found = at;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The prompt's text (view.h's filter): the cursor goes to the first match from where the search began. */
+static void view_set_search(tui_view *view, const char *text)
+{
+    source_view *v = view->state;
+    if (!text || !*text) {
+        v->search.pattern[0] = '\0';
+        return;
+    }
+    if (!v->search.pattern[0]) v->search.origin = v->cursor;
+    snprintf(v->search.pattern, sizeof v->search.pattern, "%s", text);
+    uint32_t line;
+    bool wrapped;
+    if (search_line(v, v->search.origin, true, true, &line, &wrapped)) source_view_goto(v, line, SOURCE_PLACE_THIRD, view->rect);
+}
+
+static const char *view_search(const tui_view *view)
+{
+    const source_view *v = view->state;
+    return v->search.pattern;
+}
+
+/* n and N: the next or previous line with a match, saying so when the search wrapped or found none. */
+static tui_reaction search_step(source_view *v, struct tui_app *app, bool forward, tui_rect r)
+{
+    uint32_t line;
+    bool wrapped;
+    if (!v->search.pattern[0]) {
+        char *say = tui_keys_say(TUI_SCOPE_SOURCE, 1, TUI_REQ_SEARCH, NULL, "searches the source");
+        app_message(app, false, "no search%s%s", *say ? ": " : "", say);
+        free(say);
+        return TUI_REACT_STATUS;
+    }
+    if (!search_line(v, v->cursor, forward, false, &line, &wrapped)) {
+        app_message(app, false, "no line matches /%s", v->search.pattern);
+        return TUI_REACT_STATUS;
+    }
+    source_view_goto(v, line, SOURCE_PLACE_THIRD, r);
+    if (wrapped) app_message(app, false, "search wrapped to the %s", forward ? "top" : "bottom");
+    return TUI_REACT_PANE | (wrapped ? TUI_REACT_STATUS : 0);
+}
+
 /* ---- drawing ------------------------------------------------------------------------------ */
 
 static const tui_element severity_element[3] = { TUI_EL_INFO, TUI_EL_WARNING, TUI_EL_ERROR };
@@ -388,15 +460,34 @@ static attr_t char_attr(const source_view *v, size_t byte, uint32_t line, uint32
     return tui_attr((tui_element)v->styles[byte]);
 }
 
+/* The search's matches on a line, as byte ranges [start, end) of the text; at most `max`. */
+static size_t line_matches(const source_view *v, size_t b, size_t end, size_t (*ranges)[2], size_t max)
+{
+    size_t n = 0, plen = strlen(v->search.pattern);
+    for (size_t from = b; plen && n < max;) {
+        long at = source_search_in(v->text, end, from, v->search.pattern);
+        if (at < 0) break;
+        ranges[n][0] = (size_t)at;
+        ranges[n][1] = (size_t)at + plen;
+        n++;
+        from = (size_t)at + plen;
+    }
+    return n;
+}
+
 static void draw_code(const source_view *v, uint32_t line, int y, int x, int width)
 {
     size_t b, end;
     line_bytes(v, line, &b, &end);
+    size_t matches[64][2];
+    size_t nmatches = line_matches(v, b, end, matches, 64), next_match = 0;
     int col = 0;
     for (uint32_t cpcol = 0; b < end && col < v->hscroll + width; cpcol++) {
         uint32_t cp;
         size_t len = svc_utf8_decode(v->text + b, end - b, &cp);
         attr_t attr = char_attr(v, b, line, cpcol);
+        while (next_match < nmatches && matches[next_match][1] <= b) next_match++;
+        if (next_match < nmatches && matches[next_match][0] <= b) attr |= A_REVERSE;
         int w = cp == '\t' ? TAB_WIDTH - col % TAB_WIDTH : tui_cp_width(cp);
         bool whole = col >= v->hscroll && col + w <= v->hscroll + width;
         if (cp == '\t' || !whole) {
@@ -483,8 +574,19 @@ static void view_title(const tui_view *view, char *buf, size_t size)
         buf[0] = '\0';
         return;
     }
-    if (v->ndiags) snprintf(buf, size, "%s:%u  %zu finding%s", path, v->cursor + 1, v->ndiags, v->ndiags == 1 ? "" : "s");
-    else snprintf(buf, size, "%s:%u", path, v->cursor + 1);
+    int n;
+    if (v->ndiags) n = snprintf(buf, size, "%s:%u  %zu finding%s", path, v->cursor + 1, v->ndiags, v->ndiags == 1 ? "" : "s");
+    else n = snprintf(buf, size, "%s:%u", path, v->cursor + 1);
+    if (v->search.pattern[0] && n > 0 && (size_t)n < size) {
+        size_t lines = 0, at = 0;
+        for (uint32_t line = 0; line < v->nlines; line++) {
+            if (!line_has_match(v, line)) continue;
+            lines++;
+            if (line <= v->cursor) at = lines;
+        }
+        if (lines) snprintf(buf + n, size - (size_t)n, "  /%s  line %zu of %zu", v->search.pattern, at, lines);
+        else snprintf(buf + n, size - (size_t)n, "  /%s  no match", v->search.pattern);
+    }
 }
 
 /* ---- requests ------------------------------------------------------------------------------ */
@@ -508,7 +610,6 @@ static tui_reaction view_request(tui_view *view, struct tui_app *app, tui_reques
 {
     tui_view *cover = shown_cover(view);
     if (cover) return cover->ops->request(cover, app, req);
-    (void)app;
     source_view *v = view->state;
     tui_rect r = view->rect;
     layout(v, r.w);
@@ -536,6 +637,8 @@ static tui_reaction view_request(tui_view *view, struct tui_app *app, tui_reques
     case TUI_REQ_MOVE_LAST: v->cursor = v->nlines ? v->nlines - 1 : 0; break;
     case TUI_REQ_SCROLL_LEFT: v->hscroll = v->hscroll > 8 ? v->hscroll - 8 : 0; break;
     case TUI_REQ_SCROLL_RIGHT: v->hscroll += 8; break;
+    case TUI_REQ_SEARCH_NEXT: return search_step(v, app, true, r);
+    case TUI_REQ_SEARCH_PREV: return search_step(v, app, false, r);
     default: return TUI_REACT_UNHANDLED;
     }
     fit(v, r);
@@ -587,6 +690,9 @@ static void view_init(tui_view *view)
 const tui_view_ops source_view_ops = {
     .name = "Source",
     .scope = TUI_SCOPE_SOURCE,
+    .filter_label = "Search the source",
+    .filter = view_search,
+    .set_filter = view_set_search,
     .init = view_init,
     .free = view_free,
     .set_project = view_set_project,

@@ -12,6 +12,7 @@
 #include "tui/keys.h"
 #include "tui/layout.h"
 #include "tui/project.h"
+#include "tui/source_search.h"
 #include "tui/view.h"
 
 typedef struct source_row {
@@ -57,6 +58,7 @@ typedef struct source_view {
     tui_view cover;           /* what the pane shows instead of the file while `covered` (the
                                  overview of the service or app the tree selects); ops NULL: none */
     bool covered;             /* until a file is opened */
+    source_search search;     /* the text searched with `/` (kept from file to file) */
 } source_view;
 
 typedef enum source_place {

@@ -98,13 +98,14 @@ static bool listed(const tui_request *list, size_t n, tui_request req)
     return false;
 }
 
-/* Help, quit and go to lead the global keys: from them a user finds every other one. */
+/* Help, quit, go to and the next pane lead the global keys: from them a user finds every other one. */
 static int global_rank(tui_request req, size_t index)
 {
     switch (req) {
     case TUI_REQ_HELP: return 2000;
     case TUI_REQ_QUIT: return 2001;
     case TUI_REQ_GOTO: return 2002;
+    case TUI_REQ_NEXT_PANE: return 2003;
     default: return 4000 + (int)index;
     }
 }
@@ -117,7 +118,7 @@ static int compare_rank(const void *a, const void *b)
 
 /*
  * The line is filled by importance: the pane's keys, then the ones that apply now, help, quit,
- * go to, the pane's minor keys, then the global ones in table order; what does not fit is left out.
+ * go to, the next pane, the pane's minor keys, then the global ones in table order; what does not fit is left out.
  * The hints kept are drawn by group, so a key stays in the same part of the line as focus moves.
  */
 void tui_hints_draw(int y, int cols, tui_scope scope, const tui_request *now, size_t nnow)
@@ -144,7 +145,8 @@ void tui_hints_draw(int y, int cols, tui_scope scope, const tui_request *now, si
     }
     for (size_t k = 0; k < nnow; k++) {
         const tui_request_info *r = info_of(reqs, count, now[k]);
-        if (r && r->hint[0] && !(r->scope == scope && scope != TUI_SCOPE_GLOBAL)) hints[n++] = (hint){ r, 1, 1000 + (int)k, false };
+        bool in_pane_keys = r && r->scope == scope && scope != TUI_SCOPE_GLOBAL && (r->flags & TUI_REQ_HINT);
+        if (r && r->hint[0] && !in_pane_keys) hints[n++] = (hint){ r, 1, 1000 + (int)k, false };
     }
     for (size_t i = 0; i < n; i++) by_rank[i] = &hints[i];
     qsort(by_rank, n, sizeof *by_rank, compare_rank);

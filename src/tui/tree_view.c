@@ -408,7 +408,7 @@ static const char *view_filter(const tui_view *view)
 const tui_view_ops tree_view_ops = {
     .name = "Tree",
     .scope = TUI_SCOPE_TREE,
-    .filter_label = "tree by name",
+    .filter_label = "Filter tree by name",
     .free = view_free,
     .set_project = view_set_project,
     .title = view_title,

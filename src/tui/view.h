@@ -45,7 +45,7 @@ typedef struct tui_view_ops {
     const char *name;            /* a pane's title and tab ("Tree"); what an overlay is */
     tui_scope scope;             /* its keys are looked up there, then globally; the hint line shows its hints */
     tui_request activate;        /* what a double click does (what Enter does there), or TUI_REQ_NONE */
-    const char *filter_label;    /* with a filter: what it filters, for the prompt ("tree by name"); NULL */
+    const char *filter_label;    /* with a filter: the prompt's label ("Filter tree by name", "Search the source"); NULL */
     bool cursor;                 /* the terminal cursor shows where `hints` left it (a prompt) */
 
     void (*init)(tui_view *v);

@@ -13,6 +13,7 @@ c
 :save-display callers_wrapper
 <Enter>
 :save-display callers_site
+<S-Tab>
 /regenerate_invoice_pdf
 <Enter>
 c

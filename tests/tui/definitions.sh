@@ -9,7 +9,7 @@ demo_repo
 SCREEN=100x30
 run_script <<'KEYS'
 :wait-loaded
-nnnnnnn
+]]]]]]]
 <Tab>
 kkkkkkkkkkkkkkkkkkkkkkk
 :save-display def_before

@@ -11,7 +11,7 @@ chmod +x "$WORK/editor"
 export EDITOR="$WORK/editor" EDITOR_LOG="$WORK/editor.log"
 run_script <<'KEYS'
 :wait-loaded
-n
+]
 <Tab>
 e
 :wait-loaded

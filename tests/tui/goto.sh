@@ -8,7 +8,7 @@ demo_repo
 SCREEN=130x34
 run_script <<'KEYS'
 :wait-loaded
-n
+]
 :save-display goto_before
 <Colon>
 welc

@@ -7,7 +7,7 @@ demo_repo
 SCREEN=100x30
 run_script <<'KEYS'
 :wait-loaded
-n
+]
 <Tab><Tab>
 jjjj
 :save-display jump_before
@@ -21,7 +21,7 @@ jjjj
 :save-display jump_newest
 <Backspace>
 :save-display jump_backspace
-n
+]
 <C-n>
 :save-display jump_dropped
 KEYS

@@ -7,14 +7,14 @@ demo_repo
 SCREEN=100x30
 run_script <<'KEYS'
 :wait-loaded
-n
+]
 :save-display next_first
-n
-n
+]
+]
 :save-display next_third
-N
-N
-N
+[
+[
+[
 :save-display next_wrapped
 KEYS
 expect_status 0

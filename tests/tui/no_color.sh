@@ -6,7 +6,7 @@
 demo_repo
 cat > "$WORK/keys" <<'KEYS'
 :wait-loaded
-n
+]
 :save-display screen
 :save-attrs attrs
 KEYS

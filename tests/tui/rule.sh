@@ -18,7 +18,7 @@ G
 :resize 80x24
 q
 :save-display rule_closed
-n
+]
 <S-Tab>
 i
 :save-display rule_source

@@ -13,7 +13,7 @@ mkdir -p "$XDG_CONFIG_HOME/svcscope"
 
 # ---- keys: the user's keys do the requests, and the defaults they replace do not ------------
 cat > "$CONFIG" <<'TOML'
-# n is free after this: next-violation has only C-n
+# ] is free after this: next-violation has only C-n
 [keys]
 next-violation = "<C-n>"
 callers = "c e"          # e is taken from edit, which is left without a key
@@ -24,26 +24,28 @@ SCREEN=100x30
 run_script <<'KEYS'
 :wait-loaded
 :save-display before
-n
+]
 Q
 j
 :save-display after_n
 <C-n>
 :save-display rebound
+:resize 140x30
+:save-display rebound_wide
 KEYS
 expect_status 0
 checks=$((checks + 1))
 [ -f "$WORK/after_n" ] || fail "Q quit the explorer: it is not bound any more"
 checks=$((checks + 1))
-cmp -s "$WORK/before" "$WORK/after_n" || fail "n, Q or j still did something: $(diff "$WORK/before" "$WORK/after_n")"
-# The jump n makes by default, with the user's key in the hints.
+cmp -s "$WORK/before" "$WORK/after_n" || fail "], Q or j still did something: $(diff "$WORK/before" "$WORK/after_n")"
+# The jump ] makes by default, with the user's key in the hints.
 expect_screen user_config_rebound rebound
-# All but the hint line is what n shows by default (tests/tui/next_violation.sh).
+# All but the hint line is what ] shows by default (tests/tui/next_violation.sh).
 checks=$((checks + 1))
 sed '$d' "$EXPECTED_DIR/next_first.screen" > "$WORK/next_first"
 normalize_screen "$WORK/rebound" | sed '$d' | diff -u "$WORK/next_first" - >&2 ||
-    fail "<C-n> did not do what n does by default"
-expect_in_screen rebound "/ filter  : go to  C-n next"
+    fail "<C-n> did not do what ] does by default"
+expect_in_screen rebound_wide "C-n next finding"
 checks=$((checks + 1))
 ! grep -q ' e edit' "$WORK/rebound" || fail "the hint line still shows e for edit"
 
@@ -60,7 +62,7 @@ KEYS
 expect_status 0
 expect_screen user_config_help help
 expect_in_screen help "keys (Esc closes, Down/k scroll)"
-expect_in_screen help "C-n               Jump to the next violation in the project"
+expect_in_screen help "C-n               Jump to the next finding the problems show"
 expect_in_screen help "(no key)          Open \$EDITOR at the line, then reload"
 expect_in_screen help "c, e              Show who calls the task"
 expect_in_screen help_scrolled "│ Everywhere"
@@ -70,7 +72,7 @@ checks=$((checks + 1))
 # ---- themes -----------------------------------------------------------------------------------
 cat > "$WORK/keys" <<'KEYS'
 :wait-loaded
-n
+]
 :save-display screen
 :save-attrs attrs
 KEYS
