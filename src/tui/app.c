@@ -141,6 +141,7 @@ static void app_free(tui_app *app)
 {
     tui_views_free(app);
     jumps_free(&app->jumps);
+    tui_message_log_free(&app->message_log);
     tui_fix_log_free(&app->fixlog);
     tui_project_free(app->project);
     tui_loader_abandon(app->loader);

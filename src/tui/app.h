@@ -21,6 +21,7 @@
 #include "tui/overview_view.h"
 #include "tui/problems_view.h"
 #include "tui/prompt_view.h"
+#include "tui/message_log.h"
 #include "tui/rule_view.h"
 #include "tui/script.h"
 #include "tui/source_view.h"
@@ -32,6 +33,7 @@
 typedef enum tui_overlay {
     TUI_OVERLAY_FIX,
     TUI_OVERLAY_RULE,
+    TUI_OVERLAY_MESSAGES,
     TUI_OVERLAY_MENU,
     TUI_OVERLAY_DEPS,
     TUI_OVERLAY_HELP,
@@ -66,6 +68,8 @@ typedef struct tui_app {
     help_view help;
     fix_view fix;                /* the fix preview or its result, over the panes */
     fix_view rule;               /* the rule explanation (i), over the panes */
+    fix_view messages;           /* the message log (M), over the panes */
+    tui_message_log message_log; /* every status message since the start */
     definitions_menu definitions; /* the definitions of a line (d), to pick one */
     deps_view deps;              /* which apps and services import which (D) */
     tui_jumps jumps;             /* the places jumps left, for going back and forward */

@@ -15,6 +15,7 @@ void app_message(tui_app *app, bool is_error, const char *fmt, ...)
     vsnprintf(app->message, sizeof app->message, fmt, ap);
     va_end(ap);
     app->message_is_error = is_error;
+    tui_message_log_add(&app->message_log, is_error, app->message);
     app_redraw(app, TUI_REACT_STATUS);
 }
 

@@ -204,6 +204,13 @@ static tui_list *view_list(tui_view *view)
     return &((callers_view *)view->state)->list;
 }
 
+/* The row selected whole (a call site's source line is cut in the pane). */
+static void view_detail(const tui_view *view, char *buf, size_t size)
+{
+    const callers_row *row = callers_view_selected(view->state);
+    snprintf(buf, size, "%s", row && row->text ? row->text : "");
+}
+
 const tui_view_ops callers_view_ops = {
     .name = "Callers",
     .scope = TUI_SCOPE_CALLERS,
@@ -215,4 +222,5 @@ const tui_view_ops callers_view_ops = {
     .draw = view_draw,
     .request = view_request,
     .list = view_list,
+    .detail = view_detail,
 };

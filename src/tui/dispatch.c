@@ -36,6 +36,7 @@ static bool global_request(tui_app *app, tui_request req)
     switch (req) {
     case TUI_REQ_QUIT: app->quit = true; return true;
     case TUI_REQ_HELP: help_view_open(&app->help); return true;
+    case TUI_REQ_MESSAGES: message_log_view_open(&app->messages, &app->message_log); return true;
     case TUI_REQ_NEXT_PANE: cycle_focus(app, 1); return true;
     case TUI_REQ_PREV_PANE: cycle_focus(app, -1); return true;
     case TUI_REQ_RELOAD: app_reload(app); return true;

@@ -86,6 +86,27 @@ static void draw_loading(tui_app *app, tui_rect r)
     }
 }
 
+/* The lines under a list pane: its selected item whole, wrapped; the end cut with "…" when even they are short. */
+static void draw_detail(tui_app *app, tui_pane pane)
+{
+    tui_rect r = app->layout.detail[pane];
+    const tui_view *v = &app->panes[pane];
+    if (r.h <= 0) return;
+    for (int i = 0; i < r.h; i++) tui_fill(r.y + i, r.x, r.w, tui_attr(TUI_EL_DETAIL));
+    char text[2048] = "";
+    if (v->ops->detail) v->ops->detail(v, text, sizeof text);
+    size_t n = strlen(text), at = 0;
+    for (int row = 0; row < r.h && at < n; row++) {
+        bool last = row == r.h - 1;
+        int width = r.w - 2 - (last ? 2 : 0);
+        size_t part = tui_wrap(text + at, n - at, width > 1 ? width : 1);
+        int x = tui_putn(r.y + row, r.x + 1, r.w - 2, text + at, part, tui_attr(TUI_EL_DETAIL));
+        at += part;
+        while (at < n && text[at] == ' ') at++;
+        if (last && at < n) tui_put(r.y + row, r.x + 1 + x + 1, r.w - 2 - x - 1, "…", tui_attr(TUI_EL_DETAIL));
+    }
+}
+
 static void draw_pane(tui_app *app, tui_pane pane)
 {
     tui_view *v = &app->panes[pane];
@@ -97,6 +118,7 @@ static void draw_pane(tui_app *app, tui_pane pane)
         return;
     }
     v->ops->draw(v, app->focus == pane);
+    draw_detail(app, pane);
 }
 
 static void draw_separators(const tui_layout *l)

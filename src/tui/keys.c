@@ -61,7 +61,7 @@ const char *tui_scope_title(tui_scope scope)
     case TUI_SCOPE_PROBLEMS: return "Problems";
     case TUI_SCOPE_CALLERS: return "Callers";
     case TUI_SCOPE_FIX: return "Fix preview";
-    case TUI_SCOPE_RULE: return "Rule explanation";
+    case TUI_SCOPE_RULE: return "Rule explanation, message log";
     case TUI_SCOPE_MENU: return "Definitions menu";
     case TUI_SCOPE_DEPS: return "Dependencies";
     case TUI_SCOPE_COUNT: break;

@@ -21,7 +21,7 @@ typedef enum tui_scope {
     TUI_SCOPE_PROBLEMS,
     TUI_SCOPE_CALLERS,
     TUI_SCOPE_FIX,          /* the fix preview overlay: only its own keys and movement */
-    TUI_SCOPE_RULE,         /* the rule explanation overlay: closing and movement */
+    TUI_SCOPE_RULE,         /* the rule explanation and the message log: closing and movement */
     TUI_SCOPE_MENU,         /* the definitions menu: picking, closing and movement */
     TUI_SCOPE_DEPS,         /* the dependencies view: opening, going back and movement */
     TUI_SCOPE_COUNT,
@@ -76,6 +76,8 @@ enum { TUI_REQ_HINT = 1u << 0, TUI_REQ_HIDDEN = 1u << 1, TUI_REQ_HINT_MINOR = 1u
     R(JUMP_FORWARD, GLOBAL, "<C-n>", 0, "", "Go forward again in the jump list, after going back")          \
     R(DEPENDENCIES, GLOBAL, "D", TUI_REQ_HINT, "deps",                                                      \
       "Show which Django apps and services import which, with the violating imports marked")               \
+    R(MESSAGES, GLOBAL, "M", 0, "messages",                                                                 \
+      "Show every status message since the start, whole (the status line cuts long ones)")                 \
     R(TREE_TOGGLE, TREE, "<Enter> <Space>", TUI_REQ_HINT, "open/close", "Expand or collapse the node")      \
     R(TREE_EXPAND, TREE, "l <Right>", 0, "", "Expand the node, or go to its first child")                   \
     R(TREE_COLLAPSE, TREE, "h <Left>", 0, "", "Collapse the node, or go to its parent")                     \
@@ -107,7 +109,7 @@ enum { TUI_REQ_HINT = 1u << 0, TUI_REQ_HIDDEN = 1u << 1, TUI_REQ_HINT_MINOR = 1u
     R(FIX_STAGE_UNSAFE, FIX, "S", TUI_REQ_HINT, "stage unsafe", "Apply an unsafe fix and stage it")          \
     R(FIX_LEFT, FIX, "h <Left>", 0, "", "Scroll the diff left")                                              \
     R(FIX_RIGHT, FIX, "l <Right>", 0, "", "Scroll the diff right")                                            \
-    R(RULE_CLOSE, RULE, "q <Esc>", TUI_REQ_HINT, "close", "Close the explanation")                          \
+    R(RULE_CLOSE, RULE, "q <Esc>", TUI_REQ_HINT, "close", "Close the explanation or the message log")                          \
     R(MENU_PICK, MENU, "<Enter>", TUI_REQ_HINT, "go", "Go to the definition selected")                       \
     R(MENU_CLOSE, MENU, "q <Esc>", TUI_REQ_HINT, "close", "Close the menu without going anywhere")                \
     R(DEPS_OPEN, DEPS, "<Enter>", TUI_REQ_HINT, "open",                                                     \

@@ -15,11 +15,23 @@ static int left_width(int band, int cols)
     return band == 0 ? clamp(cols * 36 / 100, 28, 56) : cols * 58 / 100;
 }
 
+/* The panes whose rows are cut to the width: the problems and the callers. */
+static const bool has_detail[TUI_PANE_COUNT] = { [TUI_PANE_PROBLEMS] = true, [TUI_PANE_CALLERS] = true };
+
+/* Rows under a list pane for its selected item whole: 2, 3 in a taller pane, none in a short one. */
+static int detail_rows(tui_pane pane, int body_h)
+{
+    if (!has_detail[pane] || body_h < 6) return 0;
+    return body_h >= 7 ? 3 : 2;
+}
+
 static void place_pane(tui_layout *l, tui_pane pane, int y, int x, int h, int w)
 {
     l->shown[pane] = true;
     l->title[pane] = (tui_rect){ y, x, 1, w };
-    l->body[pane] = (tui_rect){ y + 1, x, h - 1, w };
+    int detail = detail_rows(pane, h - 1);
+    l->body[pane] = (tui_rect){ y + 1, x, h - 1 - detail, w };
+    l->detail[pane] = (tui_rect){ y + h - detail, x, detail, w };
 }
 
 /* The pane of a group to show: the one focused last, the first in Tab order when none was. */
@@ -78,6 +90,7 @@ void tui_layout_compute(tui_layout *l, int cols, int lines, const tui_place plac
         tui_pane stand_in = zoomed != TUI_PANE_COUNT ? zoomed : front_of(l, l->group[p], focused_at);
         l->title[p] = l->title[stand_in];
         l->body[p] = l->body[stand_in];
+        l->detail[p] = l->detail[stand_in];
     }
     for (int p = 0; p < TUI_PANE_COUNT; p++)
         for (int q = 0; q < TUI_PANE_COUNT && zoomed == TUI_PANE_COUNT; q++)

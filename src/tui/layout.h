@@ -42,6 +42,7 @@ typedef struct tui_layout {
     int group[TUI_PANE_COUNT];     /* panes with the same group share a place on the screen */
     tui_rect title[TUI_PANE_COUNT];
     tui_rect body[TUI_PANE_COUNT];
+    tui_rect detail[TUI_PANE_COUNT]; /* under a list pane's body: its selected item whole (h 0: none) */
     int separator_x[2];            /* column of the vertical line in the top and bottom rows, -1 */
     int top_h;                     /* rows of the top area, titles included */
     int status_row, hint_row;

@@ -294,6 +294,21 @@ static const char *view_filter(const tui_view *view)
     return v->filter;
 }
 
+/* The finding selected whole, its message first (the row cuts it), then code, rule, severity and place. */
+static void view_detail(const tui_view *view, char *buf, size_t size)
+{
+    static const char *const severity[3] = { "info", "warning", "error" };
+    const problems_view *v = view->state;
+    const svc_diagnostic *d = problems_view_selected(v);
+    const tui_fix_entry *e = problems_view_selected_applied(v);
+    buf[0] = '\0';
+    if (d)
+        snprintf(buf, size, "%s  (%s %s, %s, %s:%u:%u)", d->message, d->rule->code, d->rule->name, severity[d->severity],
+                 d->path, d->span.row + 1, d->span.col + 1);
+    else if (e)
+        snprintf(buf, size, "%s  (%s %s, %s)", e->message, e->code, tui_fix_entry_word(e), e->path);
+}
+
 const tui_view_ops problems_view_ops = {
     .name = "Problems",
     .scope = TUI_SCOPE_PROBLEMS,
@@ -308,6 +323,7 @@ const tui_view_ops problems_view_ops = {
     .list = view_list,
     .filter = view_filter,
     .set_filter = view_set_filter,
+    .detail = view_detail,
 };
 
 const svc_diagnostic *problems_view_next(const problems_view *v, const problems_place *from, bool forward, bool *wrapped)

@@ -1,4 +1,5 @@
-/* The rule explanation overlay. */
+/* The rule explanation overlay; the message log (message_log.c) is one of its kind. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +26,22 @@ void rule_view_open(fix_view *v, const svc_rule *r)
     free(text);
 }
 
+void message_log_view_open(fix_view *v, const tui_message_log *log)
+{
+    char title[64];
+    snprintf(title, sizeof title, "Messages  %zu", log->len);
+    fix_view_show_result(v, title);
+    if (log->len == 0) fix_view_add_note(v, TUI_EL_NOTE, "No message yet: what the status line says goes here too.");
+    for (size_t i = 0; i < log->len; i++) {
+        char at[16];
+        struct tm tm;
+        if (!localtime_r(&log->items[i].at, &tm) || strftime(at, sizeof at, "%H:%M:%S", &tm) == 0) snprintf(at, sizeof at, "--:--:--");
+        char *line = svc_xasprintf("%s  %s", at, log->items[i].text);
+        fix_view_add_note(v, log->items[i].is_error ? TUI_EL_ERROR : TUI_EL_NORMAL, line);
+        free(line);
+    }
+}
+
 /* ---- the view ---------------------------------------------------------------------------- */
 
 static void view_hints(const tui_view *view, int y, int cols)
@@ -40,6 +57,7 @@ static tui_reaction view_request(tui_view *view, struct tui_app *app, tui_reques
     switch (req) {
     case TUI_REQ_RULE_CLOSE:
     case TUI_REQ_RULE:
+    case TUI_REQ_MESSAGES:
     case TUI_REQ_CANCEL: fix_view_close(view->state); return TUI_REACT_ALL;
     case TUI_REQ_QUIT:
     case TUI_REQ_HELP:

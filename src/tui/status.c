@@ -49,11 +49,31 @@ void tui_status_draw(int y, int cols, const tui_status *s)
     if (s->counts && n > 0 && (size_t)n < sizeof left)
         n += snprintf(left + n, sizeof left - (size_t)n, "  %zu error%s, %zu warning%s, %zu info", s->counts[2],
                       s->counts[2] == 1 ? "" : "s", s->counts[1], s->counts[1] == 1 ? "" : "s", s->counts[0]);
-    int x = tui_put(y, 0, limit, left, attr | A_BOLD);
-    if (s->message && *s->message && limit - x > 3) {
-        x += tui_put(y, x, limit - x, "  ", attr);
-        tui_put(y, x, limit - x, s->message, s->message_is_error ? tui_attr(TUI_EL_STATUS_ERROR) : attr);
+    bool message = s->message && *s->message;
+    int message_w = message ? (int)tui_text_width(s->message) : 0;
+    if (!message || (int)tui_text_width(left) + 2 + message_w <= limit) {
+        int x = tui_put(y, 0, limit, left, attr | A_BOLD);
+        if (message) {
+            x += tui_put(y, x, limit - x, "  ", attr);
+            tui_put(y, x, limit - x, s->message, s->message_is_error ? tui_attr(TUI_EL_STATUS_ERROR) : attr);
+        }
+        return;
     }
+    /* A message that does not fit beside the repository takes the line; one too long for the whole
+     * line ends at a word, with the key of the message log, which has it whole. */
+    attr_t message_attr = s->message_is_error ? tui_attr(TUI_EL_STATUS_ERROR) : attr;
+    int room = limit - 1;
+    if (message_w <= room) {
+        tui_put(y, 1, room, s->message, message_attr);
+        return;
+    }
+    char keys[64], more[96];
+    if (tui_key_label(TUI_REQ_MESSAGES, TUI_SCOPE_GLOBAL, NULL, keys, sizeof keys)) snprintf(more, sizeof more, " … %s: whole", keys);
+    else snprintf(more, sizeof more, " …");
+    int more_w = (int)tui_text_width(more);
+    size_t fits = tui_wrap(s->message, strlen(s->message), room - more_w > 1 ? room - more_w : 1);
+    int x = 1 + tui_putn(y, 1, room - more_w, s->message, fits, message_attr);
+    tui_put(y, x, limit - x, more, attr | A_BOLD);
 }
 
 /* "key label" with the first key that does the request in `scope`: its width, 0 when no key does it there. */

@@ -14,6 +14,7 @@
 /* E(NAME, foreground, background, colour attributes, monochrome attributes); -1 = terminal default. */
 #define TUI_THEME(E)                                                         \
     E(NORMAL, -1, -1, A_NORMAL, A_NORMAL)                                    \
+    E(DETAIL, COLOR_CYAN, -1, A_NORMAL, A_DIM)                               \
     E(TITLE, COLOR_CYAN, -1, A_BOLD, A_BOLD | A_UNDERLINE)                   \
     E(TITLE_FOCUS, COLOR_BLACK, COLOR_CYAN, A_BOLD, A_REVERSE | A_BOLD)      \
     E(SELECTED, COLOR_WHITE, COLOR_BLUE, A_NORMAL, A_BOLD)                   \
@@ -73,6 +74,7 @@
     L(SELECTED, COLOR_BLACK, COLOR_CYAN, A_NORMAL)           \
     L(SELECTED_FOCUS, COLOR_WHITE, COLOR_BLUE, A_BOLD)       \
     L(HINT_KEY, COLOR_BLUE, -1, A_BOLD)                      \
+    L(DETAIL, COLOR_BLUE, -1, A_NORMAL)                      \
     L(PROMPT, COLOR_MAGENTA, -1, A_BOLD)                     \
     L(NOTE, -1, -1, A_DIM)                                   \
     L(WARNING, COLOR_MAGENTA, -1, A_BOLD)                    \

@@ -59,6 +59,8 @@ typedef struct tui_view_ops {
     void (*title)(const tui_view *v, char *buf, size_t size);
     /* Draws the view in v->rect; `focused`: it has the keys. */
     void (*draw)(tui_view *v, bool focused);
+    /* A list pane's selected item whole, for the detail lines under it (layout's `detail`); "" for none. */
+    void (*detail)(const tui_view *v, char *buf, size_t size);
     /* The hint line (row y) while the view has the keys; NULL: the hints of `scope`. */
     void (*hints)(const tui_view *v, int y, int cols);
 

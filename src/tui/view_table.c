@@ -22,6 +22,7 @@ static const struct {
 } overlays[] = {
     { TUI_OVERLAY_FIX, &fix_view_ops, offsetof(tui_app, fix) },
     { TUI_OVERLAY_RULE, &rule_view_ops, offsetof(tui_app, rule) },
+    { TUI_OVERLAY_MESSAGES, &rule_view_ops, offsetof(tui_app, messages) },
     { TUI_OVERLAY_MENU, &definitions_menu_ops, offsetof(tui_app, definitions) },
     { TUI_OVERLAY_DEPS, &deps_view_ops, offsetof(tui_app, deps) },
     { TUI_OVERLAY_HELP, &help_view_ops, offsetof(tui_app, help) },
