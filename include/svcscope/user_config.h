@@ -9,6 +9,11 @@
  *     next-pane = ["<Tab>", "w"] # or an array of key names
  *     zoom = ""                  # no key at all
  *
+ *     [layout]                   # the explorer writes these when panes are resized
+ *     tree-width = 30            # percent of the columns, 10 to 90, or "auto"
+ *     bottom-height = 40         # percent of the panes' rows that the bottom ones take, or "auto"
+ *     problems-width = 58        # percent of the columns the problems take beside the callers
+ *
  * No curses here: the file is read into plain data and the explorer applies it. Request
  * names and key names are checked by the explorer, which knows them (src/tui/keys.h);
  * each entry keeps its line so that a message can point at it. Project settings stay in
@@ -36,11 +41,17 @@ typedef struct svc_user_key {
     unsigned line;  /* 1-based line of the entry in the file */
 } svc_user_key;
 
+/* [layout]: percentages from 10 to 90; 0 is "auto" (the explorer decides). */
+typedef struct svc_layout_sizes {
+    int tree_width, bottom_height, problems_width;
+} svc_layout_sizes;
+
 typedef struct svc_user_config {
     svc_theme theme;      /* SVC_THEME_DEFAULT unless the file says otherwise */
     bool theme_set;
     unsigned theme_line;  /* 0 when not set */
     svc_user_key *keys;   /* in file order; a request appears at most once */
+    svc_layout_sizes layout;
     size_t nkeys;
     char *source_file;    /* the file it was read from, or NULL (defaults) */
 } svc_user_config;
@@ -67,6 +78,13 @@ int svc_user_config_load(svc_user_config *uc, const svc_user_dirs *dirs, svc_err
 int svc_user_config_load_file(svc_user_config *uc, const char *path, svc_error *err);
 /* Same, from a buffer (`path` is used in messages). */
 int svc_user_config_parse(svc_user_config *uc, const char *path, const char *text, size_t len, svc_error *err);
+
+/*
+ * Sets the [layout] keys (0: "auto") in the file at svc_user_config_path(dirs),
+ * keeping every other byte of it; creates the file (and its folders) when missing. SVC_ECONFIG
+ * (nothing written) when the file does not read as TOML or writes `layout` in another form.
+ */
+int svc_user_config_save_layout(const svc_user_dirs *dirs, const svc_layout_sizes *sizes, svc_error *err);
 
 /* The `[keys]` entry for a request, or NULL. `request` may be written either way:
  * "next-pane", "next_pane" or the X-macro's "NEXT_PANE" all find the same entry. */

@@ -1,7 +1,8 @@
 /*
  * The user's preferences for the explorer: $XDG_CONFIG_HOME/svcscope/config.toml.
  *
- * A small schema on purpose: two keys (`theme` and the `[keys]` table), over the same TOML
+ * A small schema on purpose: three keys (`theme`, the `[keys]` and the `[layout]` tables; the
+ * explorer writes the last itself: user_config_write.c), over the same TOML
  * reader as pyproject.toml (core/toml.h). Anything else in the file is an error that names
  * the line, so a typo is seen rather than silently ignored.
  */
@@ -126,7 +127,7 @@ static int reader_error(uparse *p)
     if (pr->kind == SVC_TOML_ESYNTAX) return complain(p, pr->line, "not valid TOML");
     if (pr->kind == SVC_TOML_EESCAPE) return bad_escape(p, pr->line);
     if (pr->header && pr->header_array)
-        return complain(p, pr->line, "unknown array of tables (known: theme, and the [keys] table)");
+        return complain(p, pr->line, "unknown array of tables (known: theme, and the [keys] and [layout] tables)");
     if (pr->header && strcmp(pr->table, "keys") == 0) return complain(p, pr->line, "[keys] is defined twice");
     if (pr->header) return complain(p, pr->line, "unknown table [%s] (known: [keys])", pr->header);
     if (pr->kind == SVC_TOML_EDUPLICATE && strcmp(pr->table, "keys") == 0)
@@ -239,7 +240,7 @@ static bool named_by_header(const svc_toml_value *v)
 static int unknown_header(uparse *p, const svc_toml_value *t)
 {
     if (t->header_array)
-        return complain(p, t->header_line, "unknown array of tables (known: theme, and the [keys] table)");
+        return complain(p, t->header_line, "unknown array of tables (known: theme, and the [keys] and [layout] tables)");
     return complain(p, t->header_line, "unknown table [%s] (known: [keys])", t->header);
 }
 
@@ -251,9 +252,35 @@ static void read_keys(uparse *p, const svc_toml_value *table)
         if (has_nul(e->key, e->klen)) bad_escape(p, v->line);
         else if (named_by_header(v)) unknown_header(p, v);
         else if (v->origin == SVC_TOML_DOTTED && table->origin == SVC_TOML_DOTTED)
-            complain(p, v->line, "unknown key \"keys\" (known: theme, and the [keys] table)");
+            complain(p, v->line, "unknown key \"keys\" (known: theme, and the [keys] and [layout] tables)");
         else if (v->origin == SVC_TOML_DOTTED) complain(p, v->line, "keys: a request name cannot be dotted");
         else read_key_entry(p, e->key, v);
+    }
+}
+
+/* [layout]: a percentage from 10 to 90, or "auto" (0). */
+static void read_size(uparse *p, const char *name, const svc_toml_value *v, int *out)
+{
+    if (v->kind == SVC_TOML_STRING && strcmp(v->str, "auto") == 0) {
+        *out = 0;
+        return;
+    }
+    if (v->kind != SVC_TOML_INTEGER || v->integer < 10 || v->integer > 90) {
+        complain(p, v->line, "layout: %s: expected a percentage from 10 to 90 or \"auto\", got %s", name,
+                 svc_toml_describe(p->doc, v));
+        return;
+    }
+    *out = (int)v->integer;
+}
+
+static void read_layout(uparse *p, const svc_toml_value *table)
+{
+    for (const svc_toml_entry *e = table->head; e; e = e->next) {
+        svc_layout_sizes *l = &p->out->layout;
+        if (strcmp(e->key, "tree-width") == 0) read_size(p, e->key, e->value, &l->tree_width);
+        else if (strcmp(e->key, "bottom-height") == 0) read_size(p, e->key, e->value, &l->bottom_height);
+        else if (strcmp(e->key, "problems-width") == 0) read_size(p, e->key, e->value, &l->problems_width);
+        else complain(p, e->value->line, "layout: unknown key \"%s\" (known: tree-width, bottom-height, problems-width)", e->key);
     }
 }
 
@@ -261,14 +288,16 @@ static void read_document(uparse *p)
 {
     for (const svc_toml_entry *e = svc_toml_root(p->doc)->head; e; e = e->next) {
         const svc_toml_value *v = e->value;
-        bool keys = strcmp(e->key, "keys") == 0;
+        bool keys = strcmp(e->key, "keys") == 0, layout = strcmp(e->key, "layout") == 0;
         if (has_nul(e->key, e->klen)) bad_escape(p, v->line);
-        else if (named_by_header(v) && !(keys && v->origin == SVC_TOML_HEADER && !v->header_array))
+        else if (named_by_header(v) && !((keys || layout) && v->origin == SVC_TOML_HEADER && !v->header_array))
             unknown_header(p, v);
+        else if (layout && v->kind == SVC_TOML_TABLE && v->origin == SVC_TOML_HEADER) read_layout(p, v);
+        else if (layout) complain(p, v->line, "layout: expected a [layout] table");
         else if (keys && v->kind == SVC_TOML_TABLE) read_keys(p, v);
         else if (keys) complain(p, v->line, "keys: expected a table ([keys] with request = \"keys\" lines)");
         else if (strcmp(e->key, "theme") == 0 && v->origin != SVC_TOML_DOTTED) read_theme(p, v);
-        else complain(p, v->line, "unknown key \"%s\" (known: theme, and the [keys] table)", e->key);
+        else complain(p, v->line, "unknown key \"%s\" (known: theme, and the [keys] and [layout] tables)", e->key);
     }
 }
 

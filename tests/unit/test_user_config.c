@@ -145,7 +145,7 @@ static void test_errors_name_line_and_key(void **state)
     expect_error("theme = \"dark\"\n", "config.toml:1: theme: \"dark\" is not a theme (default, mono or light)");
     expect_error("\ntheme = 3\n", "config.toml:2: theme: expected a string (\"default\", \"mono\" or \"light\"), got 3");
     expect_error("theme = \"mono\"\ntheme = \"light\"\n", "config.toml:2: theme: defined twice (first on line 1)");
-    expect_error("colour = \"red\"\n", "config.toml:1: unknown key \"colour\" (known: theme, and the [keys] table)");
+    expect_error("colour = \"red\"\n", "config.toml:1: unknown key \"colour\" (known: theme, and the [keys] and [layout] tables)");
     expect_error("[colors]\nx = 1\n", "config.toml:1: unknown table [colors] (known: [keys])");
     expect_error("[keys]\nquit = \"q\"\n[keys]\n", "config.toml:3: [keys] is defined twice");
     expect_error("[keys]\nquit = 1\n", "config.toml:2: keys: quit: expected a string of key names (like \"q <C-c>\"), got 1");
@@ -156,7 +156,7 @@ static void test_errors_name_line_and_key(void **state)
                  "config.toml:2: keys: \"a b\" is not a request name (like \"next-pane\"; `?` in svcscope lists them)");
     expect_error("[keys]\ntree.quit = \"q\"\n", "config.toml:2: keys: a request name cannot be dotted");
     expect_error("keys = \"q\"\n", "config.toml:1: keys: expected a table ([keys] with request = \"keys\" lines)");
-    expect_error("[[keys]]\n", "config.toml:1: unknown array of tables (known: theme, and the [keys] table)");
+    expect_error("[[keys]]\n", "config.toml:1: unknown array of tables (known: theme, and the [keys] and [layout] tables)");
     expect_error("theme = \"mono\n", "config.toml:1: not valid TOML");
     expect_error("[keys]\nquit = \"\\uD800\"\n", "config.toml:2: not valid TOML: a bad escape in a string");
 }
@@ -168,17 +168,17 @@ static void test_errors_in_file_order(void **state)
     (void)state;
     /* [keys.a.b] adds to the keys table of line 1, but comes after line 2 */
     expect_error("keys.quit = \"Q\"\nper-file = 1\n[keys.a.b]\n",
-                 "config.toml:2: unknown key \"per-file\" (known: theme, and the [keys] table)");
+                 "config.toml:2: unknown key \"per-file\" (known: theme, and the [keys] and [layout] tables)");
     expect_error("[keys]\nquit = \"q\"\n[keys.sub]\nx = 1\n", "config.toml:3: unknown table [keys.sub] (known: [keys])");
     expect_error("[a.b]\n[a]\n", "config.toml:1: unknown table [a.b] (known: [keys])");
-    expect_error("[[x.y]]\n", "config.toml:1: unknown array of tables (known: theme, and the [keys] table)");
-    expect_error("keys = {}\n[[keys]]\n", "config.toml:2: unknown array of tables (known: theme, and the [keys] table)");
+    expect_error("[[x.y]]\n", "config.toml:1: unknown array of tables (known: theme, and the [keys] and [layout] tables)");
+    expect_error("keys = {}\n[[keys]]\n", "config.toml:2: unknown array of tables (known: theme, and the [keys] and [layout] tables)");
     /* The same key twice, and the same request spelled twice */
     expect_error("[keys]\nquit = \"q\"\nquit = \"x\"\n", "config.toml:3: keys: quit is defined twice (first on line 2)");
     expect_error("keys = {}\nkeys = {}\n", "config.toml:2: keys: defined twice");
     expect_error("keys = { quit = \"q\", \"QUIT\" = \"x\" }\n", "config.toml:1: keys: QUIT is defined twice (first on line 1)");
     /* The key before its value; the value's type before what the reader made of it */
-    expect_error("colour = \"\\uD800\"\n", "config.toml:1: unknown key \"colour\" (known: theme, and the [keys] table)");
+    expect_error("colour = \"\\uD800\"\n", "config.toml:1: unknown key \"colour\" (known: theme, and the [keys] and [layout] tables)");
     expect_error("theme = 99999999999999999999\n",
                  "config.toml:1: theme: expected a string (\"default\", \"mono\" or \"light\"), got 99999999999999999999");
     expect_error("[keys]\nquit = [2, \"\\uD800\"]\n", "config.toml:2: keys: quit: expected key names in a string, got 2");
@@ -188,8 +188,8 @@ static void test_errors_in_file_order(void **state)
     expect_error("theme = \"a\\u0000b\"\n", "config.toml:1: not valid TOML: a bad escape in a string");
     expect_error("[keys]\n\"a\\u0000\" = \"q\"\n", "config.toml:2: not valid TOML: a bad escape in a string");
     /* Dotted keys below theme and keys */
-    expect_error("keys.a.b = 1\n", "config.toml:1: unknown key \"keys\" (known: theme, and the [keys] table)");
-    expect_error("theme.x = 1\n", "config.toml:1: unknown key \"theme\" (known: theme, and the [keys] table)");
+    expect_error("keys.a.b = 1\n", "config.toml:1: unknown key \"keys\" (known: theme, and the [keys] and [layout] tables)");
+    expect_error("theme.x = 1\n", "config.toml:1: unknown key \"theme\" (known: theme, and the [keys] and [layout] tables)");
     /* TOML is UTF-8 */
     expect_error("# caf\xe9\n", "config.toml:1: not valid UTF-8");
 }
@@ -257,6 +257,73 @@ static void test_path_and_load(void **state)
     free(dir);
 }
 
+/* The settings file's text, read back. */
+static char *settings(const char *dir)
+{
+    return tl_read(dir, "svcscope/config.toml");
+}
+
+static void test_save_layout(void **state)
+{
+    (void)state;
+    char *dir = tl_tempdir();
+    svc_user_dirs dirs = { .config_home = dir };
+    svc_error err = SVC_ERROR_INIT;
+    svc_user_config uc;
+    svc_user_config_init(&uc);
+
+    /* No file (no folder either): one with the table. */
+    assert_int_equal(svc_user_config_save_layout(&dirs, &(svc_layout_sizes){ 30, 0, 0 }, &err), SVC_OK);
+    char *text = settings(dir);
+    assert_string_equal(text, "[layout]\ntree-width = 30\nbottom-height = \"auto\"\nproblems-width = \"auto\"\n");
+    free(text);
+    assert_int_equal(svc_user_config_load(&uc, &dirs, &err), SVC_OK);
+    assert_int_equal(uc.layout.tree_width, 30);
+    assert_int_equal(uc.layout.bottom_height, 0);
+
+    /* The user's file: every other byte stays, the table goes at the end. */
+    tl_write(dir, "svcscope/config.toml", "# mine\ntheme = \"mono\"  # dark room\n\n[keys]\nquit = \"q\"");
+    assert_int_equal(svc_user_config_save_layout(&dirs, &(svc_layout_sizes){ 25, 45, 60 }, &err), SVC_OK);
+    text = settings(dir);
+    assert_string_equal(text, "# mine\ntheme = \"mono\"  # dark room\n\n[keys]\nquit = \"q\"\n\n[layout]\ntree-width = 25\n"
+                              "bottom-height = 45\nproblems-width = 60\n");
+    free(text);
+
+    /* A table written by hand, with a comment and a table after it: values in place, the missing
+     * key added to the table (not to the one after it). */
+    tl_write(dir, "svcscope/config.toml", "[layout]\ntree-width = 40 # wide\n\n[keys]\nquit = \"q\"\n");
+    assert_int_equal(svc_user_config_save_layout(&dirs, &(svc_layout_sizes){ 35, 50, 0 }, &err), SVC_OK);
+    text = settings(dir);
+    assert_string_equal(text, "[layout]\ntree-width = 35 # wide\nbottom-height = 50\nproblems-width = \"auto\"\n\n[keys]\nquit = \"q\"\n");
+    free(text);
+    assert_int_equal(svc_user_config_load(&uc, &dirs, &err), SVC_OK);
+    assert_int_equal(uc.layout.tree_width, 35);
+    assert_int_equal(uc.layout.bottom_height, 50);
+    /* Saving the same sizes again changes nothing. */
+    assert_int_equal(svc_user_config_save_layout(&dirs, &(svc_layout_sizes){ 35, 50, 0 }, &err), SVC_OK);
+    text = settings(dir);
+    assert_string_equal(text, "[layout]\ntree-width = 35 # wide\nbottom-height = 50\nproblems-width = \"auto\"\n\n[keys]\nquit = \"q\"\n");
+    free(text);
+
+    /* Forms it does not rewrite, and files it cannot read: refused, the file as it was. */
+    const char *refused[] = { "layout = { tree-width = 30 }\n", "layout.tree-width = 30\n", "theme = \n" };
+    for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
+        tl_write(dir, "svcscope/config.toml", refused[i]);
+        assert_int_equal(svc_user_config_save_layout(&dirs, &(svc_layout_sizes){ 30, 40, 0 }, &err), SVC_ECONFIG);
+        text = settings(dir);
+        assert_string_equal(text, refused[i]);
+        free(text);
+    }
+
+    /* Out of range on reading: the line and the key. */
+    tl_write(dir, "svcscope/config.toml", "[layout]\ntree-width = 95\n");
+    assert_int_equal(svc_user_config_load(&uc, &dirs, &err), SVC_ECONFIG);
+    assert_non_null(strstr(err.message, ":2: layout: tree-width: expected a percentage from 10 to 90"));
+    svc_user_config_free(&uc);
+    tl_rmrf(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -268,6 +335,7 @@ int main(void)
         cmocka_unit_test(test_errors_in_file_order),
         cmocka_unit_test(test_failed_parse_keeps_previous),
         cmocka_unit_test(test_path_and_load),
+        cmocka_unit_test(test_save_layout),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
