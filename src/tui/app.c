@@ -53,6 +53,8 @@ static void take_load(tui_app *app, bool wait)
         if (app->panes[p].ops->set_project) app->panes[p].ops->set_project(&app->panes[p], project);
     for (int o = 0; o < TUI_OVERLAY_COUNT; o++)
         if (app->overlays[o].ops->set_project) app->overlays[o].ops->set_project(&app->overlays[o], project);
+    /* The tree's width may follow its names, which this project's are. */
+    app_relayout(app);
     const tree_node *selected = tree_view_selected(&app->tree);
     /* The panes keep what they showed: the tree selection is already followed. */
     app->followed_node = old && selected ? (long)(selected - app->tree.model.items) : -1;
@@ -155,7 +157,7 @@ static bool use_color(const tui_options *opts)
     return !opts->no_color && !(no_color && *no_color);
 }
 
-static int run(const char *path, const tui_options *opts, svc_theme theme)
+static int run(const char *path, const tui_options *opts, svc_theme theme, svc_layout_sizes sizes)
 {
     tui_app app;
     memset(&app, 0, sizeof app);
@@ -165,6 +167,8 @@ static int run(const char *path, const tui_options *opts, svc_theme theme)
     app.last_step.index = -1;
     app.focus = TUI_PANE_TREE;
     app.zoomed = TUI_PANE_COUNT;
+    app.sizes = sizes;
+    app.drag.band = -1;
     tui_views_init(&app);
     app.source.cover = (tui_view){ .ops = &overview_view_ops, .state = &app.overview };
     overview_view_ops.init(&app.source.cover);
@@ -233,8 +237,9 @@ int tui_run(const char *path, const tui_options *opts)
     svc_user_config uc;
     if (!load_user_settings(&uc)) return 2;
     svc_theme theme = uc.theme;
+    svc_layout_sizes sizes = uc.layout;
     svc_user_config_free(&uc);
-    int rc = run(path, opts, theme);
+    int rc = run(path, opts, theme, sizes);
     tui_keys_free();
     return rc;
 }

@@ -65,6 +65,8 @@ typedef struct tui_app {
     unsigned focus_count;
     tui_pane zoomed;             /* TUI_PANE_COUNT when not zoomed */
     tui_layout layout;
+    svc_layout_sizes sizes;      /* the user's pane sizes ([layout] of the settings; 0 is auto) */
+    struct { int band; int from; } drag;   /* a separator being dragged: band 0 top, 1 bottom, 2 between them; -1 none */
     help_view help;
     fix_view fix;                /* the fix preview or its result, over the panes */
     fix_view rule;               /* the rule explanation (i), over the panes */

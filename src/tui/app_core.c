@@ -40,7 +40,8 @@ void app_relayout(tui_app *app)
 {
     tui_place place[TUI_PANE_COUNT];
     for (int p = 0; p < TUI_PANE_COUNT; p++) place[p] = app->panes[p].place;
-    tui_layout_compute(&app->layout, COLS, LINES, place, app->focused_at, app->zoomed);
+    tui_sizes sizes = { app->sizes, app->project ? tree_view_width_needed(&app->tree) : 0 };
+    tui_layout_compute(&app->layout, COLS, LINES, place, app->focused_at, app->zoomed, &sizes);
     for (int p = 0; p < TUI_PANE_COUNT; p++) app->panes[p].rect = app->layout.body[p];
     for (int o = 0; o < TUI_OVERLAY_COUNT; o++) app->overlays[o].rect = (tui_rect){ 0, 0, LINES, COLS };
     app_redraw(app, TUI_REACT_ALL);

@@ -5,6 +5,7 @@
 
 #include "tui/actions.h"
 #include "tui/dispatch.h"
+#include "tui/resize.h"
 #include "tui/terminal.h"
 
 static void cycle_focus(tui_app *app, int step)
@@ -37,6 +38,11 @@ static bool global_request(tui_app *app, tui_request req)
     case TUI_REQ_QUIT: app->quit = true; return true;
     case TUI_REQ_HELP: help_view_open(&app->help); return true;
     case TUI_REQ_MESSAGES: message_log_view_open(&app->messages, &app->message_log); return true;
+    case TUI_REQ_RESIZE_LEFT: app_resize(app, -2, 0); return true;
+    case TUI_REQ_RESIZE_RIGHT: app_resize(app, 2, 0); return true;
+    case TUI_REQ_RESIZE_UP: app_resize(app, 0, -1); return true;
+    case TUI_REQ_RESIZE_DOWN: app_resize(app, 0, 1); return true;
+    case TUI_REQ_RESIZE_RESET: app_resize_reset(app); return true;
     case TUI_REQ_NEXT_PANE: cycle_focus(app, 1); return true;
     case TUI_REQ_PREV_PANE: cycle_focus(app, -1); return true;
     case TUI_REQ_RELOAD: app_reload(app); return true;
@@ -174,6 +180,12 @@ void dispatch_mouse(tui_app *app)
         if (wheel) react(app, top, TUI_PANE_COUNT, tui_view_wheel(top, app, wheel));
         return;
     }
+    /* A line between panes: pressed, then released where it goes. */
+    if (ev.bstate & BUTTON1_RELEASED) {
+        app_drag_end(app, ev.y, ev.x);
+        return;
+    }
+    if ((ev.bstate & BUTTON1_PRESSED) && app_drag_start(app, ev.y, ev.x)) return;
     bool on_title = false;
     tui_pane pane = tui_layout_pane_at(&app->layout, ev.y, ev.x, &on_title);
     if (pane == TUI_PANE_COUNT || !app->project) return;

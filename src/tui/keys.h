@@ -76,6 +76,12 @@ enum { TUI_REQ_HINT = 1u << 0, TUI_REQ_HIDDEN = 1u << 1, TUI_REQ_HINT_MINOR = 1u
     R(JUMP_FORWARD, GLOBAL, "<C-n>", 0, "", "Go forward again in the jump list, after going back")          \
     R(DEPENDENCIES, GLOBAL, "D", TUI_REQ_HINT, "deps",                                                      \
       "Show which Django apps and services import which, with the violating imports marked")               \
+    R(RESIZE_LEFT, GLOBAL, "H", 0, "",                                                                      \
+      "Move the line between the focused pane and its neighbour left (kept in the settings)")              \
+    R(RESIZE_RIGHT, GLOBAL, "L", 0, "", "Move the line between the focused pane and its neighbour right")   \
+    R(RESIZE_UP, GLOBAL, "K", 0, "", "Move the line between the top and the bottom panes up")               \
+    R(RESIZE_DOWN, GLOBAL, "J", 0, "", "Move the line between the top and the bottom panes down")           \
+    R(RESIZE_RESET, GLOBAL, "=", 0, "", "Give the panes their automatic sizes again")                       \
     R(MESSAGES, GLOBAL, "M", 0, "messages",                                                                 \
       "Show every status message since the start, whole (the status line cuts long ones)")                 \
     R(TREE_TOGGLE, TREE, "<Enter> <Space>", TUI_REQ_HINT, "open/close", "Expand or collapse the node")      \

@@ -4,15 +4,24 @@
 /* Per band (top, bottom): from how many columns its two places go side by side. */
 static const int min_split[2] = { 70, 120 };
 
+/* From this width the tree may take more than its usual share when its names need it. */
+#define WIDE_COLS 120
+
 static int clamp(int v, int lo, int hi)
 {
     return v < lo ? lo : v > hi ? hi : v;
 }
 
-/* Columns of a band's left place when the two are side by side. */
-static int left_width(int band, int cols)
+/* Columns of a band's left place when the two are side by side: the user's share, else auto. */
+static int left_width(int band, int cols, const tui_sizes *sizes)
 {
-    return band == 0 ? clamp(cols * 36 / 100, 28, 56) : cols * 58 / 100;
+    int user = band == 0 ? sizes->user.tree_width : sizes->user.problems_width;
+    if (user > 0) return clamp((cols * user + 50) / 100, 20, cols - 21);
+    if (band == 1) return cols * 58 / 100;
+    int base = clamp(cols * 36 / 100, 28, 56);
+    /* A wide screen gives the tree what its names need, up to two fifths of it. */
+    if (cols < WIDE_COLS || sizes->tree_need <= base) return base;
+    return clamp(sizes->tree_need, base, cols * 2 / 5);
 }
 
 /* The panes whose rows are cut to the width: the problems and the callers. */
@@ -45,7 +54,7 @@ static tui_pane front_of(const tui_layout *l, int group, const unsigned focused_
 
 /* The panes of a band: each place a group side by side when there is room, else the band one group. */
 static void band(tui_layout *l, int b, const tui_place place[TUI_PANE_COUNT], const unsigned focused_at[TUI_PANE_COUNT],
-                 int y, int h)
+                 int y, int h, const tui_sizes *sizes)
 {
     bool used[2] = { false, false };
     for (int p = 0; p < TUI_PANE_COUNT; p++)
@@ -58,14 +67,14 @@ static void band(tui_layout *l, int b, const tui_place place[TUI_PANE_COUNT], co
         if (front != TUI_PANE_COUNT) place_pane(l, front, y, 0, h, l->cols);
         return;
     }
-    int left_w = left_width(b, l->cols);
+    int left_w = left_width(b, l->cols, sizes);
     place_pane(l, front_of(l, 2 * b, focused_at), y, 0, h, left_w);
     place_pane(l, front_of(l, 2 * b + 1, focused_at), y, left_w + 1, h, l->cols - left_w - 1);
     l->separator_x[b] = left_w;
 }
 
 void tui_layout_compute(tui_layout *l, int cols, int lines, const tui_place place[TUI_PANE_COUNT],
-                        const unsigned focused_at[TUI_PANE_COUNT], tui_pane zoomed)
+                        const unsigned focused_at[TUI_PANE_COUNT], tui_pane zoomed, const tui_sizes *sizes)
 {
     *l = (tui_layout){ .cols = cols, .lines = lines };
     l->separator_x[0] = l->separator_x[1] = -1;
@@ -79,10 +88,11 @@ void tui_layout_compute(tui_layout *l, int cols, int lines, const tui_place plac
         place_pane(l, zoomed, 0, 0, body_h, cols);
         l->top_h = body_h;
     } else {
-        int bottom_h = clamp(body_h * 2 / 5, 3, 20);
+        int share = sizes->user.bottom_height;
+        int bottom_h = share > 0 ? clamp((body_h * share + 50) / 100, 3, body_h - 3) : clamp(body_h * 2 / 5, 3, 20);
         l->top_h = body_h - bottom_h;
-        band(l, 0, place, focused_at, 0, l->top_h);
-        band(l, 1, place, focused_at, l->top_h, bottom_h);
+        band(l, 0, place, focused_at, 0, l->top_h, sizes);
+        band(l, 1, place, focused_at, l->top_h, bottom_h, sizes);
     }
     /* A hidden pane keeps the size it would have in front, so it can scroll to a line meanwhile. */
     for (int p = 0; p < TUI_PANE_COUNT; p++) {

@@ -10,6 +10,8 @@
 
 #include <stdbool.h>
 
+#include "svcscope/user_config.h"
+
 #define TUI_MIN_COLS 40
 #define TUI_MIN_LINES 10
 
@@ -48,13 +50,21 @@ typedef struct tui_layout {
     int status_row, hint_row;
 } tui_layout;
 
+/* What sizes the panes: the user's (percentages; 0 is auto) and what the tree's names need. */
+typedef struct tui_sizes {
+    svc_layout_sizes user;
+    int tree_need;                 /* columns the tree's widest node takes; 0 before a load */
+} tui_sizes;
+
 /*
  * `place` is each pane's place; `focused_at` when each pane last had the focus (larger is
  * later): of the panes that share a place, the one focused last is shown, the first in Tab
- * order when none was. `zoomed` is the pane shown alone, or TUI_PANE_COUNT.
+ * order when none was. `zoomed` is the pane shown alone, or TUI_PANE_COUNT. Auto sizes: the
+ * tree 36% of the columns (28 to 56), and from 120 columns as wide as its names need up to two
+ * fifths of them; the bottom two fifths of the rows (3 to 20); the problems 58% of the bottom row.
  */
 void tui_layout_compute(tui_layout *l, int cols, int lines, const tui_place place[TUI_PANE_COUNT],
-                        const unsigned focused_at[TUI_PANE_COUNT], tui_pane zoomed);
+                        const unsigned focused_at[TUI_PANE_COUNT], tui_pane zoomed, const tui_sizes *sizes);
 /* The pane whose title or body holds the cell, or TUI_PANE_COUNT. */
 tui_pane tui_layout_pane_at(const tui_layout *l, int y, int x, bool *on_title);
 /* The next pane (in Tab order) of the place `pane` shares, or `pane` itself. */

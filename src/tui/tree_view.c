@@ -419,3 +419,18 @@ const tui_view_ops tree_view_ops = {
     .filter = view_filter,
     .set_filter = view_set_filter,
 };
+
+int tree_view_width_needed(const tree_view *v)
+{
+    int need = 0;
+    for (size_t i = 0; i < v->model.len; i++) {
+        const tree_node *n = &v->model.items[i];
+        char counts[64];
+        format_counts(n->counts, counts, sizeof counts);
+        /* expander and space, "◆ task " for a definition, the label, two spaces and the counts, a margin */
+        int w = n->depth * 2 + 2 + (n->kind == TREE_DEF ? 2 + (int)strlen(look_of(n->role)->marker) + 1 : 0) +
+                (int)tui_text_width(n->label) + (counts[0] ? 2 + (int)strlen(counts) : 0) + 1;
+        if (w > need) need = w;
+    }
+    return need;
+}

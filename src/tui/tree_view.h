@@ -29,5 +29,7 @@ bool tree_view_reveal(tree_view *v, long file, long def, int height);
 bool tree_view_reveal_key(tree_view *v, const char *key, int height);
 /* Selects the node whose folder holds `folder` most closely. */
 bool tree_view_reveal_folder(tree_view *v, const char *folder, int height);
+/* The columns the widest node takes (indentation, glyph, label and counts), notes left out. */
+int tree_view_width_needed(const tree_view *v);
 
 #endif

@@ -2,24 +2,10 @@
 # A resize storm: the terminal is resized 50 times in a row, to sizes from 1x1 to 200x60, while
 # keys are typed. The explorer survives it, draws the layout of the last size, and q still gives
 # the shell back cleanly. A real terminal (tmux); skipped without tmux.
-command -v tmux >/dev/null 2>&1 || { echo "resize_storm: tmux not installed, skipped"; exit 77; }
 . "$TOP_SRCDIR/tests/tui/lib.sh"
+. "$TOP_SRCDIR/tests/tui/tmux_lib.sh"
 
 demo_repo
-SOCKET="svcscope-storm-$$"
-tmux_() { tmux -L "$SOCKET" -f /dev/null "$@"; }
-trap 'tmux_ kill-server 2>/dev/null; rm -rf "$WORK"' EXIT
-screen() { tmux_ capture-pane -p -t t; }
-pane() { tmux_ list-panes -t t -F "$1"; }
-wait_for() {
-    i=0
-    while [ $i -lt 100 ]; do
-        screen | grep -qF -- "$1" && return 0
-        sleep 0.1
-        i=$((i + 1))
-    done
-    return 1
-}
 
 tmux_ new-session -d -s t -x 100 -y 30 "sleep 600" || { echo "resize_storm: tmux cannot start, skipped"; exit 77; }
 tmux_ set-option -g remain-on-exit on
