@@ -112,10 +112,155 @@ static void add_services_root(tree_model *t, const svc_model *m)
     close_node(t, root);
 }
 
+/* ---- grouping ------------------------------------------------------------------------ */
+
+/* Branches that can run to hundreds of files (every task of a codebase without a services
+ * package, the files with findings nothing else shows) group them by where they live, so the
+ * branch reads as a map. A few files read best as they are: a group of one is noise. Groups
+ * start open when, open, the branch fits in GROUPS_OPEN_MAX_ROWS rows. */
+#define GROUP_MIN_FILES 7
+#define GROUPS_OPEN_MAX_ROWS 20
+
+/* A file (file >= 0) or a folder with findings to place under a branch. */
+typedef struct grouped_item {
+    const char *path;
+    long file;
+    const char *group;   /* the folder of its group; NULL at the top of the branch */
+    tree_kind group_kind;
+    size_t tasks;        /* tasks it defines that the branch shows */
+} grouped_item;
+
+typedef struct grouped_items {
+    grouped_item *items;
+    size_t len, cap;
+} grouped_items;
+
+/* Its Django app, else its service, else its top-level folder; NULL for what is at the root. */
+static void place_in_group(tree_model *t, const svc_model *m, grouped_item *item)
+{
+    if (item->file >= 0) {
+        const svc_file *f = &m->files[item->file];
+        if (f->app >= 0) {
+            item->group = m->apps[f->app].path;
+            item->group_kind = TREE_APP;
+            return;
+        }
+        if (f->service >= 0) {
+            item->group = m->services[f->service].path;
+            item->group_kind = TREE_SERVICE;
+            return;
+        }
+    }
+    item->group_kind = TREE_FOLDER;
+    const char *slash = strchr(item->path, '/');
+    if (slash) item->group = svc_arena_strndup(t->arena, item->path, (size_t)(slash - item->path));
+    else if (item->file < 0 && strcmp(item->path, ".") != 0) item->group = item->path;
+    else item->group = NULL;
+}
+
+static void add_item(tree_model *t, const svc_model *m, grouped_items *list, const char *path, long file)
+{
+    svc_vec_reserve(list, 1);
+    grouped_item *item = &list->items[list->len++];
+    memset(item, 0, sizeof *item);
+    item->path = path;
+    item->file = file;
+    place_in_group(t, m, item);
+}
+
+/* Groups in path order, then what is at the top of the branch; by path inside. */
+static int compare_items(const void *a, const void *b)
+{
+    const grouped_item *x = a, *y = b;
+    if (!x->group != !y->group) return x->group ? -1 : 1;
+    int by_group = x->group ? strcmp(x->group, y->group) : 0;
+    if (by_group) return by_group;
+    if (x->group_kind != y->group_kind) return (int)x->group_kind - (int)y->group_kind;
+    return strcmp(x->path, y->path);
+}
+
+static bool same_group(const grouped_item *a, const grouped_item *b)
+{
+    return a->group && b->group && a->group_kind == b->group_kind && strcmp(a->group, b->group) == 0;
+}
+
+static char *plural(size_t count, const char *one, const char *many)
+{
+    return svc_xasprintf("%zu %s", count, count == 1 ? one : many);
+}
+
+static void add_item_node(tree_model *t, const svc_model *m, const grouped_item *item, long parent, bool only_tasks)
+{
+    const char *label = item->group ? relative(item->path, item->group) : item->path;
+    if (item->file >= 0) {
+        if (!only_tasks) {
+            add_file(t, m, (size_t)item->file, parent, label, false);
+            return;
+        }
+        size_t n = open_node(t, TREE_FILE, parent, label, NULL);
+        t->items[n].file = item->file;
+        add_defs(t, m, (size_t)item->file, (long)n, true);
+        close_node(t, n);
+        return;
+    }
+    if (item->group && strcmp(item->path, item->group) == 0) return; /* the group is this folder */
+    char *folder_label = svc_xasprintf("%s/", label);
+    size_t n = open_node(t, TREE_FOLDER, parent, folder_label, NULL);
+    free(folder_label);
+    t->items[n].folder = svc_arena_strdup(t->arena, item->path);
+    leaf(t, n);
+}
+
+/* The items under `branch`, in groups that count their tasks (`only_tasks`) or files. Groups of
+ * the tasks branch stand for files another branch shows whole: they hold no folder finding. */
+static void add_grouped(tree_model *t, const svc_model *m, grouped_items *list, size_t branch, bool only_tasks)
+{
+    if (list->len < GROUP_MIN_FILES)
+        for (size_t i = 0; i < list->len; i++) list->items[i].group = NULL;
+    qsort(list->items, list->len, sizeof *list->items, compare_items);
+    size_t groups = 0;
+    for (size_t i = 0; i < list->len; i++)
+        groups += list->items[i].group && (i == 0 || !same_group(&list->items[i - 1], &list->items[i]));
+    bool open = groups + list->len <= GROUPS_OPEN_MAX_ROWS;
+    for (size_t i = 0; i < list->len;) {
+        const grouped_item *first = &list->items[i];
+        if (!first->group) {
+            add_item_node(t, m, first, (long)branch, only_tasks);
+            i++;
+            continue;
+        }
+        size_t end = i + 1, tasks = first->tasks, files = first->file >= 0;
+        for (; end < list->len && same_group(first, &list->items[end]); end++) {
+            tasks += list->items[end].tasks;
+            files += list->items[end].file >= 0;
+        }
+        char *label = svc_xasprintf("%s/", first->group);
+        char *note = only_tasks ? plural(tasks, "task", "tasks") : files ? plural(files, "file", "files") : NULL;
+        size_t group = open_node(t, first->group_kind, (long)branch, label, note);
+        free(label);
+        free(note);
+        t->items[group].folder = svc_arena_strdup(t->arena, first->group);
+        t->items[group].grouping = only_tasks;
+        t->items[group].expanded = open;
+        for (; i < end; i++) add_item_node(t, m, &list->items[i], (long)group, only_tasks);
+        close_node(t, group);
+    }
+    free(list->items);
+}
+
 static void add_tasks(tree_model *t, const svc_model *m, bool migration)
 {
+    grouped_items files = { 0 };
     size_t count = 0;
-    for (size_t i = 0; i < m->ntasks; i++) count += migration || !m->tasks[i].in_tasks_service;
+    /* Tasks are sorted by file: one item per run of tasks. */
+    for (size_t i = 0; i < m->ntasks; i++) {
+        const svc_task *task = &m->tasks[i];
+        if (!migration && task->in_tasks_service) continue;
+        count++;
+        if (!files.len || files.items[files.len - 1].file != (long)task->at.file)
+            add_item(t, m, &files, m->files[task->at.file].path, (long)task->at.file);
+        files.items[files.len - 1].tasks++;
+    }
     if (count == 0) return;
     char *note = migration ? svc_xasprintf("(%zu)", count)
                            : m->tasks_service >= 0
@@ -123,18 +268,7 @@ static void add_tasks(tree_model *t, const svc_model *m, bool migration)
                                  : svc_xasprintf("(%zu, no tasks service)", count);
     size_t branch = open_node(t, TREE_BRANCH, -1, migration ? "Celery tasks" : "Misplaced tasks", note);
     free(note);
-    /* Tasks are sorted by file: one file node per run of tasks. */
-    long last_file = -1;
-    for (size_t i = 0; i < m->ntasks; i++) {
-        const svc_task *task = &m->tasks[i];
-        if (!migration && task->in_tasks_service) continue;
-        if ((long)task->at.file == last_file) continue;
-        last_file = (long)task->at.file;
-        size_t n = open_node(t, TREE_FILE, (long)branch, m->files[task->at.file].path, NULL);
-        t->items[n].file = last_file;
-        add_defs(t, m, task->at.file, (long)n, true);
-        close_node(t, n);
-    }
+    add_grouped(t, m, &files, branch, true);
     close_node(t, branch);
 }
 
@@ -173,7 +307,7 @@ static long folder_owner(const tree_model *t, size_t from, size_t to, const char
     size_t best_len = 0;
     for (size_t i = from; i < to; i++) {
         const char *folder = t->items[i].folder;
-        if (!folder || !folder_contains(folder, path)) continue;
+        if (!folder || t->items[i].grouping || !folder_contains(folder, path)) continue;
         size_t len = strlen(folder) + 1;
         if (best < 0 || len > best_len) {
             best = (long)i;
@@ -222,25 +356,17 @@ static void count_findings(tree_model *t, size_t from, const tui_project *p, boo
 static void add_others(tree_model *t, const tui_project *p, const bool *placed)
 {
     const svc_model *m = p->model;
-    size_t count = 0;
-    for (size_t k = 0; k < p->diags->len; k++) count += !placed[k];
-    if (count == 0) return;
-    size_t branch = open_node(t, TREE_BRANCH, -1, "Other files", NULL);
+    grouped_items list = { 0 };
     const char *last = NULL;
     for (size_t k = 0; k < p->diags->len; k++) {
         const svc_diagnostic *d = &p->diags->items[k];
         if (placed[k] || (last && strcmp(last, d->path) == 0)) continue;
         last = d->path;
-        if (d->file >= 0) {
-            add_file(t, m, (size_t)d->file, (long)branch, d->path, false);
-        } else {
-            char *label = svc_xasprintf("%s/", d->path);
-            size_t n = open_node(t, TREE_FOLDER, (long)branch, label, NULL);
-            free(label);
-            t->items[n].folder = svc_arena_strdup(t->arena, d->path);
-            leaf(t, n);
-        }
+        add_item(t, m, &list, d->path, d->file >= 0 ? (long)d->file : -1);
     }
+    if (list.len == 0) return;
+    size_t branch = open_node(t, TREE_BRANCH, -1, "Other files", NULL);
+    add_grouped(t, m, &list, branch, false);
     close_node(t, branch);
 }
 

@@ -1,7 +1,8 @@
 /*
  * The tree the explorer shows, built from a project: services root → services → modules →
  * definitions, the tasks service, Celery tasks (all of them in migration mode, else those
- * outside the tasks service), the Django apps, and other files that have findings.
+ * outside the tasks service), the Django apps, and other files that have findings. The tasks
+ * and the other files are grouped by Django app, else service, else top-level folder.
  * Nodes are stored in preorder, so a node's subtree is the range [index, end).
  */
 #ifndef SVCSCOPE_TUI_TREE_MODEL_H
@@ -35,6 +36,8 @@ typedef struct tree_node {
     unsigned counts[3];      /* findings by severity, its subtree included */
     bool expanded;
     bool is_test;
+    bool grouping;           /* groups files whose own place is another branch's node: the
+                                folder's findings and going to the folder land there */
 } tree_node;
 
 typedef struct tree_model {

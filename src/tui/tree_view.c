@@ -360,7 +360,7 @@ bool tree_view_reveal_folder(tree_view *v, const char *folder, int height)
     size_t best_len = 0;
     for (size_t i = 0; i < v->model.len; i++) {
         const char *f = v->model.items[i].folder;
-        if (!f) continue;
+        if (!f || v->model.items[i].grouping) continue;
         size_t n = strlen(f);
         bool holds = strcmp(f, folder) == 0 || (strncmp(folder, f, n) == 0 && folder[n] == '/');
         if (holds && (best < 0 || n > best_len)) {
