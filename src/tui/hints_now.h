@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include "tui/app.h"
 
-#define TUI_HINTS_NOW_MAX 8
+#define TUI_HINTS_NOW_MAX 8   /* room for every request app_hints_now can give */
 
 /* Fills `out` (room for TUI_HINTS_NOW_MAX) with the requests that would act on the selection: fix
  * and why on a finding, callers on a task or wrapper, the next match of a search, back after a

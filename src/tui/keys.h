@@ -58,14 +58,14 @@ enum { TUI_REQ_HINT = 1u << 0, TUI_REQ_HIDDEN = 1u << 1, TUI_REQ_HINT_MINOR = 1u
     R(CALLERS, GLOBAL, "c", TUI_REQ_HINT, "callers",                                                         \
       "Show who calls the task or delay_ wrapper under the selection or the cursor")                        \
     R(EDIT, GLOBAL, "e", TUI_REQ_HINT, "edit", "Open $EDITOR at the line, then reload")                     \
-    R(RELOAD, GLOBAL, "R", 0, "", "Reload the repository and check it again")                               \
-    R(ZOOM, GLOBAL, "z", 0, "", "Zoom the focused pane to the whole screen, or back")                      \
+    R(RELOAD, GLOBAL, "R", TUI_REQ_HINT | TUI_REQ_HINT_MINOR, "reload", "Reload the repository and check it again")                               \
+    R(ZOOM, GLOBAL, "z", TUI_REQ_HINT | TUI_REQ_HINT_MINOR, "zoom", "Zoom the focused pane to the whole screen, or back")                      \
     R(CANCEL, GLOBAL, "<Esc>", 0, "", "Close the overlay or prompt; clear the filter")                      \
     R(REDRAW, GLOBAL, "<C-l>", 0, "", "Redraw the screen")                                                  \
     R(SUSPEND, GLOBAL, "<C-z>", 0, "", "Suspend to the shell (fg resumes)")                                 \
     R(FIX, GLOBAL, "f", TUI_REQ_HINT, "fix",                                                                \
       "Preview the fix of the finding at the source cursor or selected in the problems, to apply it")       \
-    R(FIX_ALL, GLOBAL, "F", 0, "",                                                                           \
+    R(FIX_ALL, GLOBAL, "F", 0, "fix all",                                                                           \
       "Preview the fixes of every finding with the same code as this one, to apply them together")          \
     R(UNDO, GLOBAL, "u", 0, "undo",                                                                              \
       "Undo the last fix batch applied in this session (files and index), if nothing changed since")        \

@@ -119,8 +119,9 @@ static bool listed(const tui_request *list, size_t n, tui_request req)
 }
 
 /* Help, quit, go to and the next pane lead the global keys: from them a user finds every other one. */
-static int global_rank(tui_request req, size_t index)
+static int global_rank(tui_request req, unsigned flags, size_t index)
 {
+    if (flags & TUI_REQ_HINT_MINOR) return 6000 + (int)index;
     switch (req) {
     case TUI_REQ_HELP: return 2000;
     case TUI_REQ_QUIT: return 2001;
@@ -138,7 +139,8 @@ static int compare_rank(const void *a, const void *b)
 
 /*
  * The line is filled by importance: the pane's keys, then the ones that apply now, help, quit,
- * go to, the next pane, the pane's minor keys, then the global ones in table order; what does not fit is left out.
+ * go to, the next pane, the pane's minor keys, then the global ones in table order and the global
+ * minor ones (zoom, reload) last; what does not fit is left out.
  * The hints kept are drawn by group, so a key stays in the same part of the line as focus moves.
  */
 void tui_hints_draw(int y, int cols, tui_scope scope, const tui_request *now, size_t nnow)
@@ -160,20 +162,23 @@ void tui_hints_draw(int y, int cols, tui_scope scope, const tui_request *now, si
         if ((r->scope != scope && r->scope != TUI_SCOPE_GLOBAL) || !(r->flags & TUI_REQ_HINT) || (r->flags & TUI_REQ_HIDDEN))
             continue;
         if (!own && listed(now, nnow, r->request)) continue;
-        int rank = own ? ((r->flags & TUI_REQ_HINT_MINOR) ? 3000 : 0) + (int)i : global_rank(r->request, i);
+        int rank = own ? ((r->flags & TUI_REQ_HINT_MINOR) ? 3000 : 0) + (int)i : global_rank(r->request, r->flags, i);
         hints[n++] = (hint){ r, own ? 0 : 2, rank, false };
     }
     for (size_t k = 0; k < nnow; k++) {
         const tui_request_info *r = info_of(reqs, count, now[k]);
         bool in_pane_keys = r && r->scope == scope && scope != TUI_SCOPE_GLOBAL && (r->flags & TUI_REQ_HINT);
-        if (r && r->hint[0] && !in_pane_keys) hints[n++] = (hint){ r, 1, 1000 + (int)k, false };
+        /* Fix all is worth less room than help and the next pane; the others of the selection more. */
+        int rank = (now[k] == TUI_REQ_FIX_ALL ? 2500 : 1000) + (int)k;
+        if (r && r->hint[0] && !in_pane_keys) hints[n++] = (hint){ r, 1, rank, false };
     }
     for (size_t i = 0; i < n; i++) by_rank[i] = &hints[i];
     qsort(by_rank, n, sizeof *by_rank, compare_rank);
     int room = cols - 1 - 2;   /* the margin, and the separator after the pane's keys */
     bool minor_dropped = false;
     for (size_t i = 0; i < n; i++) {
-        bool minor = (by_rank[i]->info->flags & TUI_REQ_HINT_MINOR) != 0;
+        /* The pane's minor keys go together; a global minor one (zoom) only when there is room. */
+        bool minor = by_rank[i]->group == 0 && (by_rank[i]->info->flags & TUI_REQ_HINT_MINOR);
         int w = hint_width(by_rank[i]->info, scope);
         if (w == 0 || (minor && minor_dropped)) continue;
         if (w + 2 <= room) {
@@ -181,11 +186,12 @@ void tui_hints_draw(int y, int cols, tui_scope scope, const tui_request *now, si
             by_rank[i]->shown = true;
             continue;
         }
-        if (!minor) break;   /* the rank is the order of importance: nothing after this one */
+        if (!minor && by_rank[i]->rank < 6000) break;   /* the rank is the order of importance: nothing after this one */
+        if (!minor) continue;
         /* The minor keys go together (1, 2 and 3 of the problems) or not at all. */
         minor_dropped = true;
         for (size_t k = 0; k < i; k++)
-            if ((by_rank[k]->info->flags & TUI_REQ_HINT_MINOR) && by_rank[k]->shown) {
+            if (by_rank[k]->group == 0 && (by_rank[k]->info->flags & TUI_REQ_HINT_MINOR) && by_rank[k]->shown) {
                 by_rank[k]->shown = false;
                 room += hint_width(by_rank[k]->info, scope) + 2;
             }
