@@ -358,7 +358,10 @@ static void view_set_project(tui_view *view, const tui_project *project)
     long file = svc_model_file(project->model, path);
     free(path);
     if (file < 0) return;
+    /* Opening the file again does not take the place of an overview shown over it. */
+    bool covered = v->covered;
     source_view_open(v, file);
+    v->covered = covered;
     v->cursor = cursor;
     v->top = top;
     fit(v, r);

@@ -42,4 +42,15 @@ expect_in_screen module_source "Source  services/tasks/email_tasks.py:1"
 # cleanup.py, the tasks module above it, has its own overview; __init__.py (no task) its source.
 expect_in_screen module_cleanup "overview of services/tasks/cleanup.py"
 expect_in_screen module_init "Source  services/tasks/__init__.py:1"
+
+# A reload keeps the overview shown over a file opened before it (it used to show the file).
+run_script <<'KEYS'
+:wait-loaded
+jjjjj
+R
+:wait-loaded
+:save-display reloaded
+KEYS
+expect_status 0
+expect_in_screen reloaded "overview of services/notifications/"
 finish
