@@ -86,7 +86,7 @@ static int plan(const svc_toml *doc, const char *text, size_t len, const int val
             svc_buf_printf(&b, "%s = %s\n", names[k], value);
             free(value);
         }
-        edits[(*n)++] = (edit){ len, 0, svc_buf_detach(&b) };
+        edits[(*n)++] = (edit){ .at = len, .insert = svc_buf_detach(&b) };
         return SVC_OK;
     }
     if (layout->kind != SVC_TOML_TABLE || layout->origin != SVC_TOML_HEADER)
@@ -103,14 +103,14 @@ static int plan(const svc_toml *doc, const char *text, size_t len, const int val
         const svc_toml_value *v = svc_toml_get(layout, names[k], strlen(names[k]));
         char *value = value_text(values[k]);
         if (v && v->src_end > v->src_start && v->src_end <= len && v->origin == SVC_TOML_WRITTEN) {
-            edits[(*n)++] = (edit){ v->src_start, v->src_end - v->src_start, value };
+            edits[(*n)++] = (edit){ .at = v->src_start, .remove = v->src_end - v->src_start, .insert = value };
         } else if (v) {
             free(value);
             return svc_error_set(err, SVC_ECONFIG, "%s:%u: layout.%s is not a plain value: the sizes are not saved", path,
                                  v->line, names[k]);
         } else {
             const char *nl = end > 0 && text[end - 1] != '\n' ? "\n" : "";
-            edits[(*n)++] = (edit){ end, 0, svc_xasprintf("%s%s = %s\n", nl, names[k], value) };
+            edits[(*n)++] = (edit){ .at = end, .insert = svc_xasprintf("%s%s = %s\n", nl, names[k], value) };
             free(value);
         }
     }
