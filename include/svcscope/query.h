@@ -150,10 +150,15 @@ typedef struct svc_query_triggers {
                                  a wrapper: its sites; each group sorted by path, line, column */
     size_t n;
     size_t nqueued;           /* items that queue */
+    const svc_beat_entry **beat; /* a task: the beat schedule entries that queue it (model order:
+                                 path, line, column); its signature in an `add_periodic_task` call is
+                                 one of these, not an item; a wrapper: none (beat queues the task) */
+    size_t nbeat;
     struct svc_arena *arena;
 } svc_query_triggers;
 
-/* Who triggers a task (or calls a wrapper). no_tests: leave out sites in test modules. */
+/* Who triggers a task (or calls a wrapper): its call sites, and for a task its beat schedule
+ * entries. no_tests: leave out sites in test modules. */
 svc_query_triggers *svc_query_triggers_new(svc_query *q, svc_xref_match target, bool no_tests);
 void svc_query_triggers_free(svc_query_triggers *t);
 
