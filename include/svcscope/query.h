@@ -161,6 +161,18 @@ typedef struct svc_query_triggers {
  * entries. no_tests: leave out sites in test modules. */
 svc_query_triggers *svc_query_triggers_new(svc_query *q, svc_xref_match target, bool no_tests);
 void svc_query_triggers_free(svc_query_triggers *t);
+/* True for a direct trigger that queues the task outside the tasks service (.delay, .apply_async,
+ * send_task: what SVC402 flags), when the repository has a tasks service. */
+bool svc_query_trigger_flagged(const svc_query *q, const svc_query_trigger *t);
+/* What a trigger does, worded as `svcscope callers` and the explorer show it: "passed as a
+ * value", ".delay outside the tasks service", "called in-process, not queued"...; NULL for a
+ * plain call of a wrapper. */
+const char *svc_query_trigger_label(const svc_query *q, const svc_query_trigger *t);
+/* What made a beat entry: "beat schedule entry" or "add_periodic_task". */
+const char *svc_query_beat_label(const svc_beat_entry *entry);
+/* True when callee `i` of a task's body calls what an earlier callee already calls (each function
+ * a task runs is shown once). */
+bool svc_query_callee_repeats(const svc_xref_task *task, size_t i);
 
 /* ---- who imports a module or a service --------------------------------------------------- */
 

@@ -43,31 +43,15 @@ static uint32_t def_line(const svc_model *m, svc_defref at)
 
 /* ---- text --------------------------------------------------------------------------- */
 
-/* A note after the source line for what is not a plain call of a wrapper. */
-static const char *site_note(const callers_ctx *c, const svc_query_trigger *t)
-{
-    const svc_xref_site *s = &t->site;
-    if (t->wrapper >= 0) return s->kind == SVC_XREF_VALUE ? "  [passed as a value]" : "";
-    bool outside = t->outside_tasks_service && c->m->tasks_service >= 0;
-    switch (s->kind) {
-    case SVC_XREF_DELAY: return outside ? "  [.delay outside the tasks service]" : "  [.delay]";
-    case SVC_XREF_APPLY_ASYNC: return outside ? "  [.apply_async outside the tasks service]" : "  [.apply_async]";
-    case SVC_XREF_SIGNATURE: return "  [signature]";
-    case SVC_XREF_APPLY: return "  [.apply: runs in-process, not queued]";
-    case SVC_XREF_SEND_TASK: return outside ? "  [send_task outside the tasks service]" : "  [send_task]";
-    case SVC_XREF_VALUE: return "  [used as a value]";
-    case SVC_XREF_CALL: return "  [called in-process, not queued]";
-    }
-    return "";
-}
-
 static void print_sites(callers_ctx *c, site_list sites)
 {
     for (size_t i = 0; i < sites.n; i++) {
         if (sites.items[i].wrapper != sites.wrapper) continue;
         const svc_xref_site *s = &sites.items[i].site;
-        printf("%s:%u:%u: in %s: %s%s\n", svc_quoted_path(s->path), s->line, s->column, svc_quoted_text(s->enclosing),
-               svc_quoted_text(svc_xref_reader_line(c->reader, s->file, s->line)), site_note(c, &sites.items[i]));
+        const char *label = svc_query_trigger_label(c->q, &sites.items[i]);
+        printf("%s:%u:%u: in %s: %s%s%s%s\n", svc_quoted_path(s->path), s->line, s->column, svc_quoted_text(s->enclosing),
+               svc_quoted_text(svc_xref_reader_line(c->reader, s->file, s->line)), label ? "  [" : "", label ? label : "",
+               label ? "]" : "");
     }
 }
 
@@ -105,7 +89,7 @@ static void print_wrapper_beat_note(callers_ctx *c, size_t w)
 /* The note after a beat entry's source line: what made it an entry, and its name. */
 static const char *beat_note(const svc_beat_entry *e, char *buf, size_t size)
 {
-    const char *what = e->origin == SVC_BEAT_PERIODIC_TASK ? "add_periodic_task" : "beat schedule entry";
+    const char *what = svc_query_beat_label(e);
     if (e->name) snprintf(buf, size, "  [%s \"%s\"]", what, svc_quoted_text(e->name));
     else snprintf(buf, size, "  [%s]", what);
     return buf;
@@ -136,9 +120,7 @@ static void print_task(callers_ctx *c, size_t t, const svc_query_triggers *trigg
     putchar('\n');
     for (size_t i = 0; i < xt->ncallees; i++) {
         const svc_xref_callee *ce = &xt->callees[i];
-        bool seen = false;
-        for (size_t k = 0; k < i && !seen; k++) seen = strcmp(xt->callees[k].dotted, ce->dotted) == 0;
-        if (seen) continue;
+        if (svc_query_callee_repeats(xt, i)) continue;
         printf("  runs %s  (%s:%u)\n", svc_quoted_text(ce->dotted), svc_quoted_path(m->files[ce->def.file].path),
                def_line(m, ce->def));
     }

@@ -82,6 +82,42 @@ svc_query_triggers *svc_query_triggers_new(svc_query *q, svc_xref_match target, 
     return out;
 }
 
+bool svc_query_trigger_flagged(const svc_query *q, const svc_query_trigger *t)
+{
+    if (t->wrapper >= 0 || !t->outside_tasks_service || q->model->tasks_service < 0) return false;
+    svc_xref_kind k = t->site.kind;
+    return k == SVC_XREF_DELAY || k == SVC_XREF_APPLY_ASYNC || k == SVC_XREF_SEND_TASK;
+}
+
+const char *svc_query_trigger_label(const svc_query *q, const svc_query_trigger *t)
+{
+    svc_xref_kind k = t->site.kind;
+    if (t->wrapper >= 0) return k == SVC_XREF_VALUE ? "passed as a value" : NULL;
+    bool outside = svc_query_trigger_flagged(q, t);
+    switch (k) {
+    case SVC_XREF_DELAY: return outside ? ".delay outside the tasks service" : ".delay";
+    case SVC_XREF_APPLY_ASYNC: return outside ? ".apply_async outside the tasks service" : ".apply_async";
+    case SVC_XREF_SIGNATURE: return "signature";
+    case SVC_XREF_APPLY: return ".apply: runs in-process, not queued";
+    case SVC_XREF_SEND_TASK: return outside ? "send_task outside the tasks service" : "send_task";
+    case SVC_XREF_VALUE: return "used as a value";
+    case SVC_XREF_CALL: return "called in-process, not queued";
+    }
+    return NULL;
+}
+
+const char *svc_query_beat_label(const svc_beat_entry *entry)
+{
+    return entry->origin == SVC_BEAT_PERIODIC_TASK ? "add_periodic_task" : "beat schedule entry";
+}
+
+bool svc_query_callee_repeats(const svc_xref_task *task, size_t i)
+{
+    for (size_t k = 0; k < i; k++)
+        if (strcmp(task->callees[k].dotted, task->callees[i].dotted) == 0) return true;
+    return false;
+}
+
 void svc_query_triggers_free(svc_query_triggers *t)
 {
     if (!t) return;
