@@ -1559,7 +1559,11 @@ static void add_schedule_entry(extractor *ex, TSNode key, TSNode entry, int scop
     if (!node_ok(task)) return;
     svc_schedule_entry e = { 0 };
     e.name = node_ok(key) ? string_value(ex, key) : NULL;
-    e.task = string_value(ex, task);
+    /* a long name is often split over lines: ("services.tasks" ".x") */
+    TSNode literal = task;
+    while (kind_of(literal) == K_PARENTHESIZED_EXPRESSION && ts_node_named_child_count(literal) == 1)
+        literal = ts_node_named_child(literal, 0);
+    e.task = string_value(ex, literal);
     e.task_text = text_trunc(ex, task, 200);
     e.scope = facts_scope_def(ex, scope);
     e.span = span_of(ex, task);

@@ -22,21 +22,21 @@ static void test_schedule_facts(void **state)
                            "    'built': {'task': tasks.cleanup.name},\n"                  /* 4 */
                            "    'no-task': {'schedule': 1},\n"                             /* 5 */
                            "}\n"
-                           "app.conf.beat_schedule = {'hourly': {'task': 'a.hourly'}}\n"   /* 7 */
-                           "app.conf['beat_schedule'] = {'conf': {'task': 'a.conf'}}\n"    /* 8 */
-                           "app.conf.update(beat_schedule={'upd': {'task': 'a.upd'}})\n"   /* 9 */
-                           "CELERY_BEAT_SCHEDULE['one'] = {'task': 'a.one'}\n"             /* 10 */
-                           "CELERY_BEAT_SCHEDULE.update({'more': {'task': 'a.more'}})\n"  /* 11 */
-                           "OTHER = {'x': {'task': 'not.beat'}}\n"                         /* 12 */
-                           "class Settings:\n"                                             /* 13 */
-                           "    CELERYBEAT_SCHEDULE = dict(old={'task': 'a.old'})\n");     /* 14 */
+                           "app.conf.beat_schedule = {'hourly': {'task': ('a.'\n'hourly')}}\n" /* 7 */
+                           "app.conf['beat_schedule'] = {'conf': {'task': 'a.conf'}}\n"    /* 9 */
+                           "app.conf.update(beat_schedule={'upd': {'task': 'a.upd'}})\n"   /* 10 */
+                           "CELERY_BEAT_SCHEDULE['one'] = {'task': 'a.one'}\n"             /* 11 */
+                           "CELERY_BEAT_SCHEDULE.update({'more': {'task': 'a.more'}})\n"  /* 12 */
+                           "OTHER = {'x': {'task': 'not.beat'}}\n"                         /* 13 */
+                           "class Settings:\n"                                             /* 14 */
+                           "    CELERYBEAT_SCHEDULE = dict(old={'task': 'a.old'})\n");     /* 15 */
     static const struct {
         const char *name, *task;
         uint32_t row;
     } want[] = {
         { "nightly", "a.nightly", 1 }, { "odd", "a.odd", 2 }, { "built", NULL, 3 }, { "hourly", "a.hourly", 6 },
-        { "conf", "a.conf", 7 },       { "upd", "a.upd", 8 }, { "one", "a.one", 9 }, { "more", "a.more", 10 },
-        { "old", "a.old", 13 },
+        { "conf", "a.conf", 8 },       { "upd", "a.upd", 9 }, { "one", "a.one", 10 }, { "more", "a.more", 11 },
+        { "old", "a.old", 14 },
     };
     size_t n = sizeof want / sizeof want[0];
     assert_int_equal(f->nschedule, n);
