@@ -127,9 +127,10 @@ void svc_query_names_free(svc_query_names *names);
 /* Tasks and wrappers a typed name designates (svc_xref_lookup's rules); *out malloc'd. */
 size_t svc_query_lookup(svc_query *q, const char *name, svc_xref_match **out);
 /*
- * The task or wrapper at a position: its def (the name or anywhere inside its body), or a use of
+ * The task or wrapper at a position: its def (the name or anywhere inside its body), a use of
  * it (`delay_x(...)`, `mod.delay_x`, `task.delay(...)`, `task.s()`...), followed through imports
- * and re-exports. False when the position holds neither.
+ * and re-exports, or a beat schedule entry that names the task (on the entry's "task" line).
+ * False when the position holds neither.
  */
 bool svc_query_task_at(svc_query *q, size_t file, uint32_t row, uint32_t column, svc_xref_match *out);
 

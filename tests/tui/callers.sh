@@ -26,6 +26,10 @@ c
 <End>
 <Enter>
 :save-display callers_beat_opened
+# c on another entry's "task" line: the callers of the task it names
+jjjj
+c
+:save-display callers_beat_from_source
 KEYS
 expect_status 0
 expect_screen callers_wrapper
@@ -40,4 +44,7 @@ expect_in_screen callers_beat "beat schedule  1 entry"
 expect_in_screen callers_beat "[beat schedule entry \"retry-failed-payments\"] shop"
 expect_screen callers_beat_opened
 expect_in_screen callers_beat_opened "Source  shop/celery.py:28"
+expect_screen callers_beat_from_source
+expect_in_screen callers_beat_from_source "Callers  task _mark_overdue_invoices"
+expect_in_screen callers_beat_from_source "[beat schedule entry \"mark-overdue-invoices\"]"
 finish

@@ -226,6 +226,16 @@ static void test_triggers(void **state)
     assert_string_equal(t->beat[0]->path, "shop/celery.py");
     svc_query_triggers_free(t);
 
+    /* `c` on an entry's line: the task it names (none for a name no task has) */
+    svc_xref_match at;
+    size_t celery = (size_t)svc_model_file(r.model, "shop/celery.py");
+    assert_true(svc_query_task_at(q, celery, 5, 30, &at));
+    assert_true(at.is_task);
+    assert_int_equal(at.index, task.index);
+    assert_true(svc_query_task_at(q, celery, 6, 4, &at));
+    assert_string_equal(r.model->tasks[at.index].dotted, "services.tasks.email_tasks._monthly");
+    assert_false(svc_query_task_at(q, celery, 7, 30, &at));
+
     svc_xref_match wrapper = { false, r.model->tasks[task.index].wrappers[0] };
     t = svc_query_triggers_new(q, wrapper, false);
     assert_int_equal(t->nbeat, 0);
