@@ -172,6 +172,22 @@ typedef struct svc_noqa {
                               bare); several directives in one comment: from the first to the last */
 } svc_noqa;
 
+/*
+ * An entry of a Celery beat schedule written as a literal: the values of `CELERY_BEAT_SCHEDULE =
+ * {...}` (any name ending in `BEAT_SCHEDULE`), `app.conf.beat_schedule = {...}`,
+ * `app.conf["beat_schedule"] = {...}`, `app.conf.update(beat_schedule={...})`,
+ * `CELERY_BEAT_SCHEDULE["name"] = {...}` and `CELERY_BEAT_SCHEDULE.update({...})`, in any scope
+ * (a settings class, an `on_after_configure` handler), each entry a dict literal or `dict(...)`
+ * with a "task" key. (`add_periodic_task` calls are calls: the model reads them from `calls`.)
+ */
+typedef struct svc_schedule_entry {
+    const char *name;      /* the entry's key when it is a string literal, else NULL */
+    const char *task;      /* the "task" value when it is a string literal, else NULL */
+    const char *task_text; /* the "task" value as written (truncated to 200 bytes) */
+    int scope;             /* enclosing def index, -1 at module level */
+    svc_span span;         /* the "task" value */
+} svc_schedule_entry;
+
 typedef struct svc_facts {
     const char *path;
     const char *module;        /* dotted module name given at extraction, may be NULL */
@@ -193,6 +209,7 @@ typedef struct svc_facts {
                                   settings class, as django-configurations writes them) */
     const svc_noqa *noqa;      size_t nnoqa;      /* sorted by row */
     const svc_span *errors;    size_t nerrors;    /* where parsing failed (ERROR/MISSING nodes) */
+    const svc_schedule_entry *schedule; size_t nschedule; /* beat schedule entries, in source order */
 
     struct svc_arena *arena;
 } svc_facts;

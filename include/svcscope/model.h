@@ -108,6 +108,30 @@ typedef struct svc_exception {
     bool at_root;                /* importable from the service's __init__.py */
 } svc_exception;
 
+typedef enum svc_beat_origin {
+    SVC_BEAT_SCHEDULE,       /* an entry of a `beat_schedule` / `CELERY_BEAT_SCHEDULE` dict literal */
+    SVC_BEAT_PERIODIC_TASK,  /* an `add_periodic_task(schedule, signature, name=...)` call */
+} svc_beat_origin;
+
+/* A Celery beat schedule entry: something celery beat queues on a schedule. */
+typedef struct svc_beat_entry {
+    svc_beat_origin origin;
+    const char *name;            /* the entry's key, add_periodic_task's name="...", or NULL */
+    const char *task_name;       /* the task as the entry names it: the registered name as written (a
+                                    "task" string, `signature("...")`), else the registered name of the
+                                    task object it names (`t.s()`, "task": t.name), else the text as
+                                    written */
+    bool by_name;                /* named by a registered-name string: `task` < 0 then means no task of
+                                    the repo is registered under task_name */
+    long task;                   /* index into tasks, -1 when none matches */
+    size_t file;                 /* index into files */
+    const char *path;
+    uint32_t line, column;       /* 1-based, column in code points: the "task" value, or the signature */
+    svc_span span;               /* the same, 0-based, with its end */
+    int scope;                   /* enclosing def index, -1 at module level */
+    const char *enclosing;       /* its qualname, "<module>" at module level */
+} svc_beat_entry;
+
 typedef enum svc_symbol_kind {
     SVC_SYM_MODULE,     /* a module or package of the repo */
     SVC_SYM_DEF,        /* a top-level def or class, or a method (dotted through the class) */
@@ -179,6 +203,8 @@ typedef struct svc_model {
     size_t nwrappers;
     svc_exception *exceptions;
     size_t nexceptions;
+    svc_beat_entry *beat;        /* beat schedule entries, sorted by path, line, column */
+    size_t nbeat;
     char **folders;              /* every folder of the source (repo-relative), sorted */
     size_t nfolders;
     struct svc_map *symbols;     /* dotted name -> svc_symbol* */
@@ -247,6 +273,10 @@ long svc_model_task_named(const svc_model *model, const char *dotted);
 /* Index of the task a `<app>.send_task("<registered name>", ...)` call queues, or -1: the literal
  * name is looked up among the tasks' registered names (decorator `name=`, else module + function). */
 long svc_model_task_sent(const svc_model *model, const svc_facts *facts, const svc_call *call);
+/* Index of the task registered under name[0..n) (decorator `name=`, else module + function), or -1. */
+long svc_model_task_registered(const svc_model *model, const char *name, size_t n);
+/* The beat schedule entries that queue task `task`, into *out (malloc'd; NULL when none). */
+size_t svc_model_beat_of_task(const svc_model *model, size_t task, const svc_beat_entry ***out);
 /* Index of the task a call of a config `dispatch-functions` helper queues (its first argument), or -1. */
 long svc_model_task_dispatched(const svc_model *model, const svc_facts *facts, const svc_call *call);
 /* True when code at (file, scope) is inside a config `dispatch-functions` helper. */

@@ -127,9 +127,10 @@ void svc_query_names_free(svc_query_names *names);
 /* Tasks and wrappers a typed name designates (svc_xref_lookup's rules); *out malloc'd. */
 size_t svc_query_lookup(svc_query *q, const char *name, svc_xref_match **out);
 /*
- * The task or wrapper at a position: its def (the name or anywhere inside its body), or a use of
+ * The task or wrapper at a position: its def (the name or anywhere inside its body), a use of
  * it (`delay_x(...)`, `mod.delay_x`, `task.delay(...)`, `task.s()`...), followed through imports
- * and re-exports. False when the position holds neither.
+ * and re-exports, or a beat schedule entry that names the task (on the entry's "task" line).
+ * False when the position holds neither.
  */
 bool svc_query_task_at(svc_query *q, size_t file, uint32_t row, uint32_t column, svc_xref_match *out);
 
@@ -150,12 +151,29 @@ typedef struct svc_query_triggers {
                                  a wrapper: its sites; each group sorted by path, line, column */
     size_t n;
     size_t nqueued;           /* items that queue */
+    const svc_beat_entry **beat; /* a task: the beat schedule entries that queue it (model order:
+                                 path, line, column); its signature in an `add_periodic_task` call is
+                                 one of these, not an item; a wrapper: none (beat queues the task) */
+    size_t nbeat;
     struct svc_arena *arena;
 } svc_query_triggers;
 
-/* Who triggers a task (or calls a wrapper). no_tests: leave out sites in test modules. */
+/* Who triggers a task (or calls a wrapper): its call sites, and for a task its beat schedule
+ * entries. no_tests: leave out sites in test modules. */
 svc_query_triggers *svc_query_triggers_new(svc_query *q, svc_xref_match target, bool no_tests);
 void svc_query_triggers_free(svc_query_triggers *t);
+/* True for a direct trigger that queues the task outside the tasks service (.delay, .apply_async,
+ * send_task: what SVC402 flags), when the repository has a tasks service. */
+bool svc_query_trigger_flagged(const svc_query *q, const svc_query_trigger *t);
+/* What a trigger does, worded as `svcscope callers` and the explorer show it: "passed as a
+ * value", ".delay outside the tasks service", "called in-process, not queued"...; NULL for a
+ * plain call of a wrapper. */
+const char *svc_query_trigger_label(const svc_query *q, const svc_query_trigger *t);
+/* What made a beat entry: "beat schedule entry" or "add_periodic_task". */
+const char *svc_query_beat_label(const svc_beat_entry *entry);
+/* True when callee `i` of a task's body calls what an earlier callee already calls (each function
+ * a task runs is shown once). */
+bool svc_query_callee_repeats(const svc_xref_task *task, size_t i);
 
 /* ---- who imports a module or a service --------------------------------------------------- */
 

@@ -43,31 +43,15 @@ static uint32_t def_line(const svc_model *m, svc_defref at)
 
 /* ---- text --------------------------------------------------------------------------- */
 
-/* A note after the source line for what is not a plain call of a wrapper. */
-static const char *site_note(const callers_ctx *c, const svc_query_trigger *t)
-{
-    const svc_xref_site *s = &t->site;
-    if (t->wrapper >= 0) return s->kind == SVC_XREF_VALUE ? "  [passed as a value]" : "";
-    bool outside = t->outside_tasks_service && c->m->tasks_service >= 0;
-    switch (s->kind) {
-    case SVC_XREF_DELAY: return outside ? "  [.delay outside the tasks service]" : "  [.delay]";
-    case SVC_XREF_APPLY_ASYNC: return outside ? "  [.apply_async outside the tasks service]" : "  [.apply_async]";
-    case SVC_XREF_SIGNATURE: return "  [signature]";
-    case SVC_XREF_APPLY: return "  [.apply: runs in-process, not queued]";
-    case SVC_XREF_SEND_TASK: return outside ? "  [send_task outside the tasks service]" : "  [send_task]";
-    case SVC_XREF_VALUE: return "  [used as a value]";
-    case SVC_XREF_CALL: return "  [called in-process, not queued]";
-    }
-    return "";
-}
-
 static void print_sites(callers_ctx *c, site_list sites)
 {
     for (size_t i = 0; i < sites.n; i++) {
         if (sites.items[i].wrapper != sites.wrapper) continue;
         const svc_xref_site *s = &sites.items[i].site;
-        printf("%s:%u:%u: in %s: %s%s\n", svc_quoted_path(s->path), s->line, s->column, svc_quoted_text(s->enclosing),
-               svc_quoted_text(svc_xref_reader_line(c->reader, s->file, s->line)), site_note(c, &sites.items[i]));
+        const char *label = svc_query_trigger_label(c->q, &sites.items[i]);
+        printf("%s:%u:%u: in %s: %s%s%s%s\n", svc_quoted_path(s->path), s->line, s->column, svc_quoted_text(s->enclosing),
+               svc_quoted_text(svc_xref_reader_line(c->reader, s->file, s->line)), label ? "  [" : "", label ? label : "",
+               label ? "]" : "");
     }
 }
 
@@ -88,6 +72,43 @@ static void print_wrapper(callers_ctx *c, size_t w, site_list sites)
     print_sites(c, sites);
 }
 
+/* Beat queues the task, never its wrapper: a wrapper's callers say where to look. */
+static void print_wrapper_beat_note(callers_ctx *c, size_t w)
+{
+    const svc_task *task = &c->m->tasks[c->m->wrappers[w].task];
+    const svc_beat_entry **beat = NULL;
+    size_t n = svc_model_beat_of_task(c->m, c->m->wrappers[w].task, &beat);
+    size_t shown = 0;
+    for (size_t i = 0; i < n; i++) shown += !(c->no_tests && c->m->files[beat[i]->file].is_test);
+    free(beat);
+    if (shown)
+        printf("\ncelery beat also queues %s (%zu beat schedule %s): svcscope callers %s\n",
+               svc_quoted_text(task->name), shown, plural(shown, "entry", "entries"), svc_quoted_text(task->dotted));
+}
+
+/* The note after a beat entry's source line: what made it an entry, and its name. */
+static const char *beat_note(const svc_beat_entry *e, char *buf, size_t size)
+{
+    const char *what = svc_query_beat_label(e);
+    if (e->name) snprintf(buf, size, "  [%s \"%s\"]", what, svc_quoted_text(e->name));
+    else snprintf(buf, size, "  [%s]", what);
+    return buf;
+}
+
+/* The beat schedule entries that queue the task: celery beat queues it by its registered name. */
+static void print_beat(callers_ctx *c, const svc_query_triggers *triggers)
+{
+    if (!triggers->nbeat) return;
+    printf("\nbeat schedule  (%zu %s)\n", triggers->nbeat, plural(triggers->nbeat, "entry", "entries"));
+    for (size_t i = 0; i < triggers->nbeat; i++) {
+        const svc_beat_entry *e = triggers->beat[i];
+        char note[512];
+        printf("%s:%u:%u: in %s: %s%s\n", svc_quoted_path(e->path), e->line, e->column,
+               svc_quoted_text(e->enclosing), svc_quoted_text(svc_xref_reader_line(c->reader, e->file, e->line)),
+               beat_note(e, note, sizeof note));
+    }
+}
+
 static void print_task(callers_ctx *c, size_t t, const svc_query_triggers *triggers)
 {
     const svc_model *m = c->m;
@@ -99,9 +120,7 @@ static void print_task(callers_ctx *c, size_t t, const svc_query_triggers *trigg
     putchar('\n');
     for (size_t i = 0; i < xt->ncallees; i++) {
         const svc_xref_callee *ce = &xt->callees[i];
-        bool seen = false;
-        for (size_t k = 0; k < i && !seen; k++) seen = strcmp(xt->callees[k].dotted, ce->dotted) == 0;
-        if (seen) continue;
+        if (svc_query_callee_repeats(xt, i)) continue;
         printf("  runs %s  (%s:%u)\n", svc_quoted_text(ce->dotted), svc_quoted_path(m->files[ce->def.file].path),
                def_line(m, ce->def));
     }
@@ -123,9 +142,11 @@ static void print_task(callers_ctx *c, size_t t, const svc_query_triggers *trigg
                plural(nd, "site", "sites"));
         print_sites(c, direct);
     }
-    if (total == 0)
-        printf("\n%s has no callers: no wrapper of it is called and nothing calls its .delay/.apply_async%s\n"
-               "(only Celery beat or send_task by its registered name could still run it)\n",
+    print_beat(c, triggers);
+    if (total == 0 && triggers->nbeat == 0)
+        printf("\n%s has no callers: no wrapper of it is called, nothing calls its .delay/.apply_async%s\n"
+               "and no beat schedule entry names it (only send_task with a name built at run time could\n"
+               "still run it)\n",
                svc_quoted_text(task->dotted), c->no_tests ? " outside tests" : "");
 }
 
@@ -162,6 +183,27 @@ static json_t *json_wrapper(callers_ctx *c, size_t w, site_list sites)
     return o;
 }
 
+/* The task's beat schedule entries: {name, task, origin, filename, row, column, enclosing, source}. */
+static json_t *json_beat(callers_ctx *c, const svc_query_triggers *triggers)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < triggers->nbeat; i++) {
+        const svc_beat_entry *e = triggers->beat[i];
+        json_t *o = json_object();
+        json_object_set_new(o, "name", e->name ? json_string(e->name) : json_null());
+        json_object_set_new(o, "task", json_string(e->task_name));
+        json_object_set_new(o, "origin", json_string(e->origin == SVC_BEAT_PERIODIC_TASK ? "add_periodic_task"
+                                                                                          : "beat_schedule"));
+        json_object_set_new(o, "filename", json_string(e->path));
+        json_object_set_new(o, "row", json_integer((json_int_t)e->line));
+        json_object_set_new(o, "column", json_integer((json_int_t)e->column));
+        json_object_set_new(o, "enclosing", json_string(e->enclosing));
+        json_object_set_new(o, "source", json_string(svc_xref_reader_line(c->reader, e->file, e->line)));
+        json_array_append_new(arr, o);
+    }
+    return arr;
+}
+
 static json_t *json_task(callers_ctx *c, size_t t, const svc_query_triggers *triggers)
 {
     const svc_model *m = c->m;
@@ -183,6 +225,7 @@ static json_t *json_task(callers_ctx *c, size_t t, const svc_query_triggers *tri
     }
     json_object_set_new(o, "calls", calls);
     json_object_set_new(o, "sites", json_sites(c, (site_list){ triggers->items, triggers->n, -1 }));
+    json_object_set_new(o, "beat", json_beat(c, triggers));
     return o;
 }
 
@@ -229,8 +272,9 @@ int cmd_callers(int argc, char **argv)
             "(delay_send_welcome, _send_welcome), dotted (services.tasks.email_tasks.delay_send_welcome,\n"
             "email_tasks.delay_send_welcome), PATH:NAME, or a task's Celery name. For a task: each of\n"
             "its wrappers with their call sites, the direct .delay/.apply_async (and other uses) outside\n"
-            "the wrappers, and the functions of the repository its body runs. For a wrapper: its call\n"
-            "sites. Names are resolved (aliases, relative imports, re-exports, wrappers passed as values),\n"
+            "the wrappers, the Celery beat schedule entries that queue it (beat_schedule and\n"
+            "CELERY_BEAT_SCHEDULE dicts, add_periodic_task), and the functions of the repository its body\n"
+            "runs. For a wrapper: its call sites. Names are resolved (aliases, relative imports, re-exports, wrappers passed as values),\n"
             "not grepped. PATH (default: .) is any folder of the project.\n"
             "\n",
         .epilogue = "\n"
@@ -294,6 +338,7 @@ int cmd_callers(int argc, char **argv)
             print_task(&ctx, matches[0].index, triggers);
         } else {
             print_wrapper(&ctx, matches[0].index, wrapper_sites);
+            print_wrapper_beat_note(&ctx, matches[0].index);
         }
         svc_query_triggers_free(triggers);
         svc_xref_reader_free(ctx.reader);

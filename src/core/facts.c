@@ -88,6 +88,8 @@ enum node_kind {
     K_BINARY_OPERATOR,
     K_TYPE,
     K_TYPE_ALIAS_STATEMENT,
+    K_DICTIONARY,
+    K_PAIR,
 };
 
 static const struct {
@@ -159,6 +161,8 @@ static const struct {
     { "binary_operator", K_BINARY_OPERATOR },
     { "type", K_TYPE },
     { "type_alias_statement", K_TYPE_ALIAS_STATEMENT },
+    { "dictionary", K_DICTIONARY },
+    { "pair", K_PAIR },
 };
 
 enum field {
@@ -181,13 +185,15 @@ enum field {
     F_MODULE_NAME,
     F_CAUSE,
     F_OPERATOR,
+    F_KEY,
+    F_SUBSCRIPT,
     F_COUNT
 };
 
 static const char *const field_names[F_COUNT] = {
     "name", "alias", "value", "object", "attribute", "function", "arguments", "left", "right",
     "type", "body", "parameters", "return_type", "type_parameters", "superclasses", "definition",
-    "module_name", "cause", "operator",
+    "module_name", "cause", "operator", "key", "subscript",
 };
 
 #define MAX_SYMBOLS 2048
@@ -934,6 +940,8 @@ static void all_mutation(extractor *ex, TSNode fn, TSNode arglist, const svc_cal
     }
 }
 
+static void record_schedule_call(extractor *ex, TSNode fn, TSNode args, const svc_call *c, int scope);
+
 static void begin_call(extractor *ex, TSNode node, frame *f)
 {
     svc_call c = { 0 };
@@ -974,6 +982,7 @@ static void begin_call(extractor *ex, TSNode node, frame *f)
     if (f->scope == 0 && c.attr && !ts_node_is_null(fn) && !ts_node_is_null(args) &&
         kind_of(args) == K_ARGUMENT_LIST)
         all_mutation(ex, fn, args, &c);
+    if (!ts_node_is_null(fn) && !ts_node_is_null(args)) record_schedule_call(ex, fn, args, &c, f->scope);
     f->aux = (int)ex->calls.len;
     svc_vec_push(&ex->calls, c);
 }
@@ -1472,6 +1481,176 @@ static void enter_pattern(extractor *ex, frame *f, TSNode node)
     }
 }
 
+/* ---- Celery beat schedules ---------------------------------------------------------- */
+
+/* A name a beat schedule is set under: `beat_schedule` (app.conf's), or one ending in
+ * `BEAT_SCHEDULE` (Django settings: CELERY_BEAT_SCHEDULE, the older CELERYBEAT_SCHEDULE). */
+static bool is_beat_word(const char *s, uint32_t n)
+{
+    return (n == 13 && memcmp(s, "beat_schedule", 13) == 0) ||
+           (n >= 13 && memcmp(s + n - 13, "BEAT_SCHEDULE", 13) == 0);
+}
+
+/* `x`, `a.b.x` or the string `"x"` (a subscript's key) where x is a beat schedule's name. */
+static bool names_beat_schedule(const extractor *ex, TSNode n)
+{
+    if (!node_ok(n)) return false;
+    uint8_t k = kind_of(n);
+    if (k == K_ATTRIBUTE) {
+        n = field_child(n, F_ATTRIBUTE);
+        if (!node_ok(n)) return false;
+        k = kind_of(n);
+    }
+    uint32_t len;
+    const char *s = src_at(ex, n, &len);
+    if (k == K_IDENTIFIER) return is_beat_word(s, len);
+    /* a plain one-part literal: "beat_schedule" or 'CELERY_BEAT_SCHEDULE' */
+    return k == K_STRING && len >= 2 && (s[0] == '"' || s[0] == '\'') && s[len - 1] == s[0] &&
+           is_beat_word(s + 1, len - 2);
+}
+
+/* The argument list of a `dict(...)` call, or a null node. */
+static TSNode dict_call_args(const extractor *ex, TSNode call)
+{
+    TSNode none = { 0 };
+    TSNode fn = field_child(call, F_FUNCTION), args = field_child(call, F_ARGUMENTS);
+    if (!node_ok(fn) || kind_of(fn) != K_IDENTIFIER || !node_text_is(ex, fn, "dict")) return none;
+    return args;
+}
+
+/* The value of `key` in a dict literal `{... "key": value ...}` or `dict(... key=value ...)`, or
+ * a null node. Uses ex->v_items. */
+static TSNode dict_value(extractor *ex, TSNode dict, const char *key)
+{
+    TSNode none = { 0 };
+    uint8_t k = kind_of(dict);
+    if (k == K_CALL) {
+        TSNode args = dict_call_args(ex, dict);
+        if (!node_ok(args)) return none;
+        gather(ex, args, &ex->v_items);
+        for (size_t i = 0; i < ex->v_items.len; i++) {
+            TSNode arg = ex->v_items.items[i];
+            if (kind_of(arg) != K_KEYWORD_ARGUMENT) continue;
+            TSNode name = field_child(arg, F_NAME);
+            if (node_ok(name) && node_text_is(ex, name, key)) return field_child(arg, F_VALUE);
+        }
+        return none;
+    }
+    if (k != K_DICTIONARY) return none;
+    gather(ex, dict, &ex->v_items);
+    for (size_t i = 0; i < ex->v_items.len; i++) {
+        TSNode pair = ex->v_items.items[i];
+        if (kind_of(pair) != K_PAIR) continue;
+        TSNode name = field_child(pair, F_KEY);
+        uint32_t len;
+        const char *s = node_ok(name) && kind_of(name) == K_STRING ? src_at(ex, name, &len) : NULL;
+        if (s && len == strlen(key) + 2 && (s[0] == '"' || s[0] == '\'') && s[len - 1] == s[0] &&
+            memcmp(s + 1, key, len - 2) == 0)
+            return field_child(pair, F_VALUE);
+    }
+    return none;
+}
+
+/* One entry `key: {"task": ..., ...}` of a schedule; key may be a null node. */
+static void add_schedule_entry(extractor *ex, TSNode key, TSNode entry, int scope)
+{
+    if (!node_ok(entry)) return;
+    TSNode task = dict_value(ex, entry, "task");
+    if (!node_ok(task)) return;
+    svc_schedule_entry e = { 0 };
+    e.name = node_ok(key) ? string_value(ex, key) : NULL;
+    /* a long name is often split over lines: ("services.tasks" ".x") */
+    TSNode literal = task;
+    while (kind_of(literal) == K_PARENTHESIZED_EXPRESSION && ts_node_named_child_count(literal) == 1)
+        literal = ts_node_named_child(literal, 0);
+    e.task = string_value(ex, literal);
+    e.task_text = text_trunc(ex, task, 200);
+    e.scope = facts_scope_def(ex, scope);
+    e.span = span_of(ex, task);
+    svc_vec_push(&ex->schedule, e);
+}
+
+/* Every entry of a schedule's value: a dict literal `{"name": {...}}` or `dict(name={...})`. */
+static void add_schedule(extractor *ex, TSNode value, int scope)
+{
+    while (node_ok(value) && kind_of(value) == K_PARENTHESIZED_EXPRESSION && ts_node_named_child_count(value) == 1)
+        value = ts_node_named_child(value, 0);
+    if (!node_ok(value)) return;
+    uint8_t k = kind_of(value);
+    node_vec *entries = &ex->v_schedule;
+    if (k == K_DICTIONARY) {
+        gather(ex, value, entries);
+    } else if (k == K_CALL) {
+        TSNode args = dict_call_args(ex, value);
+        if (!node_ok(args)) return;
+        gather(ex, args, entries);
+    } else {
+        return;
+    }
+    /* entries are copied out: add_schedule_entry reuses the gathering vectors */
+    size_t n = entries->len;
+    TSNode *copy = svc_xmalloc((n ? n : 1) * sizeof *copy);
+    memcpy(copy, entries->items, n * sizeof *copy);
+    for (size_t i = 0; i < n; i++) {
+        uint8_t ek = kind_of(copy[i]);
+        if (ek == K_PAIR) {
+            TSNode key = field_child(copy[i], F_KEY);
+            add_schedule_entry(ex, node_ok(key) && kind_of(key) == K_STRING ? key : (TSNode){ 0 },
+                               field_child(copy[i], F_VALUE), scope);
+        } else if (ek == K_KEYWORD_ARGUMENT) {
+            /* dict(name={...}): the key is an identifier, which string_value does not read */
+            TSNode entry = field_child(copy[i], F_VALUE);
+            size_t before = ex->schedule.len;
+            add_schedule_entry(ex, (TSNode){ 0 }, entry, scope);
+            TSNode name = field_child(copy[i], F_NAME);
+            if (ex->schedule.len > before && node_ok(name))
+                ex->schedule.items[before].name = text_trunc(ex, name, 1000);
+        }
+    }
+    free(copy);
+}
+
+/* `SCHEDULE = {...}`, `app.conf.beat_schedule = {...}`, `conf["beat_schedule"] = {...}` (a whole
+ * schedule), or `SCHEDULE["name"] = {...}` (one entry); in any scope. */
+static void record_schedule_assignment(extractor *ex, TSNode node, int scope)
+{
+    TSNode left = field_child(node, F_LEFT), right = field_child(node, F_RIGHT);
+    if (!node_ok(left) || !node_ok(right) || kind_of(right) == K_ASSIGNMENT) return;
+    if (kind_of(left) == K_SUBSCRIPT) {
+        TSNode object = field_child(left, F_VALUE), key = field_child(left, F_SUBSCRIPT);
+        if (names_beat_schedule(ex, key)) add_schedule(ex, right, scope);
+        else if (names_beat_schedule(ex, object) && node_ok(key) && kind_of(key) == K_STRING)
+            add_schedule_entry(ex, key, right, scope);
+        return;
+    }
+    if (names_beat_schedule(ex, left)) add_schedule(ex, right, scope);
+}
+
+/* `app.conf.update(beat_schedule={...})`, `Celery(..., beat_schedule={...})` and
+ * `SCHEDULE.update({...})`. */
+static void record_schedule_call(extractor *ex, TSNode fn, TSNode args, const svc_call *c, int scope)
+{
+    if (kind_of(args) != K_ARGUMENT_LIST) return;
+    bool updates_schedule = c->attr && strcmp(c->attr, "update") == 0 && kind_of(fn) == K_ATTRIBUTE &&
+                            names_beat_schedule(ex, field_child(fn, F_OBJECT));
+    bool any_keyword = false;
+    for (size_t i = 0; i < c->nargs && !any_keyword; i++)
+        any_keyword = c->args[i].keyword && is_beat_word(c->args[i].keyword, (uint32_t)strlen(c->args[i].keyword));
+    if (!updates_schedule && !any_keyword) return;
+    gather(ex, args, &ex->v_args);
+    size_t n = ex->v_args.len;
+    TSNode *copy = svc_xmalloc((n ? n : 1) * sizeof *copy);
+    memcpy(copy, ex->v_args.items, n * sizeof *copy);
+    for (size_t i = 0; i < n; i++) {
+        uint8_t k = kind_of(copy[i]);
+        if (k == K_KEYWORD_ARGUMENT && names_beat_schedule(ex, field_child(copy[i], F_NAME)))
+            add_schedule(ex, field_child(copy[i], F_VALUE), scope);
+        else if (updates_schedule && (k == K_DICTIONARY || k == K_CALL))
+            add_schedule(ex, copy[i], scope);
+    }
+    free(copy);
+}
+
 static void enter_load(extractor *ex, frame *f, TSNode node)
 {
     switch (f->kind) {
@@ -1530,6 +1709,7 @@ static void enter_load(extractor *ex, frame *f, TSNode node)
         f->child_flags = f->flags & SVC_REF_EXCEPT;
         return;
     case K_ASSIGNMENT:
+        record_schedule_assignment(ex, node, f->scope);
         if (f->scope == 0 && !(f->bits & FB_CHAINED)) record_assignment(ex, node);
         else if (ex->scopes.items[f->scope].kind == S_CLASS) record_class_apps(ex, node);
         f->mode = M_ASSIGNMENT;

@@ -88,6 +88,8 @@ static void finish(extractor *ex)
     f->nnoqa = ex->noqa.len;
     f->errors = ARENA_COPY(ex, ex->errors);
     f->nerrors = ex->errors.len;
+    f->schedule = ARENA_COPY(ex, ex->schedule);
+    f->nschedule = ex->schedule.len;
 }
 
 static void free_extractor(extractor *ex)
@@ -108,6 +110,7 @@ static void free_extractor(extractor *ex)
     svc_vec_free(&ex->class_apps);
     svc_vec_free(&ex->noqa);
     svc_vec_free(&ex->errors);
+    svc_vec_free(&ex->schedule);
     svc_vec_free(&ex->scopes);
     svc_vec_free(&ex->bindings);
     svc_vec_free(&ex->links);
@@ -116,8 +119,9 @@ static void free_extractor(extractor *ex)
     svc_vec_free(&ex->tmp_params);
     svc_vec_free(&ex->tmp_strings);
     svc_vec_free(&ex->tmp_codes);
-    node_vec *vecs[] = { &ex->v_args, &ex->v_def, &ex->v_imports, &ex->v_targets, &ex->v_pair_t, &ex->v_pair_v,
-                         &ex->v_stack, &ex->v_items, &ex->v_spine, &ex->v_string, &ex->v_concat, &ex->v_dotted };
+    node_vec *vecs[] = { &ex->v_args,  &ex->v_def,    &ex->v_imports, &ex->v_targets, &ex->v_pair_t,
+                         &ex->v_pair_v, &ex->v_stack, &ex->v_items, &ex->v_spine, &ex->v_string,
+                         &ex->v_concat, &ex->v_dotted, &ex->v_schedule };
     for (size_t i = 0; i < sizeof vecs / sizeof vecs[0]; i++) svc_vec_free(vecs[i]);
     svc_buf_free(&ex->strbuf);
 }

@@ -122,6 +122,13 @@
     _(STRS, codes, ncodes)                                                                                           \
     _(VALUE, svc_span, span)
 
+#define SVC_SCHEDULE_ENTRY_FIELDS(_)                                                                                 \
+    _(STR, name)                                                                                                     \
+    _(STR, task)                                                                                                     \
+    _(STR, task_text)                                                                                                \
+    _(INDEX, scope, facts->ndefs)                                                                                    \
+    _(VALUE, svc_span, span)
+
 #define SVC_FACTS_FIELDS(_)                                                                                          \
     _(STR, path)                                                                                                     \
     _(STR, module)                                                                                                   \
@@ -140,6 +147,7 @@
     _(STRS, class_apps, nclass_apps)                                                                                 \
     _(ARRAY, svc_noqa, noqa, nnoqa)                                                                                  \
     _(ARRAY, svc_span, errors, nerrors)                                                                              \
+    _(ARRAY, svc_schedule_entry, schedule, nschedule)                                                                \
     _(UNSAVED, struct svc_arena, arena)
 
 /* Each structure with its list, a structure before those that hold it (the cache's layout
@@ -155,6 +163,7 @@
     _(svc_call, SVC_CALL_FIELDS)                                                                                     \
     _(svc_assign, SVC_ASSIGN_FIELDS)                                                                                 \
     _(svc_noqa, SVC_NOQA_FIELDS)                                                                                     \
+    _(svc_schedule_entry, SVC_SCHEDULE_ENTRY_FIELDS)                                                                 \
     _(svc_facts, SVC_FACTS_FIELDS)
 
 #endif

@@ -89,6 +89,7 @@ typedef struct extractor {
     str_vec class_apps;
     SVC_VEC(svc_noqa) noqa;
     SVC_VEC(svc_span) errors;
+    SVC_VEC(svc_schedule_entry) schedule;
     SVC_VEC(scope_rec) scopes;
     SVC_VEC(binding) bindings;
     int32_t *slots;
@@ -102,7 +103,7 @@ typedef struct extractor {
     str_vec tmp_strings;
     str_vec tmp_codes;
     node_vec v_args, v_def, v_imports, v_targets, v_pair_t, v_pair_v, v_stack, v_items, v_spine, v_string,
-        v_concat, v_dotted;
+        v_concat, v_dotted, v_schedule;
     svc_buf strbuf;
 } extractor;
 

@@ -203,6 +203,7 @@ int svc_model_build(svc_model **out, svc_source *src, const svc_config *cfg, con
     }
     MARK("symbols+taint");
     model_find_exceptions(m);
+    model_find_beat(m);
     MARK("exceptions");
 
     for (size_t i = 0; i < m->nfiles; i++) {
@@ -260,6 +261,7 @@ void svc_model_free(svc_model *m)
     for (size_t i = 0; i < m->napps; i++) free(m->apps[i].files);
     free(m->apps);
     model_free_tasks(m);
+    model_free_beat(m);
     free(m->exceptions);
     free(m->folders);
     svc_map_free(m->symbols);

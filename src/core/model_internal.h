@@ -10,6 +10,7 @@
  *   model_apps.c        Django apps (app_evidence.c judges the classes)
  *   model_symbols.c     dotted names -> what they are, and the lookups through them
  *   model_tasks.c       Celery tasks and their wrappers, and the lookups of tasks
+ *   model_beat.c        Celery beat schedule entries (dict literals, add_periodic_task)
  *   model_exceptions.c  exception classes
  *   model_cache.c       writing the facts cache back
  * Calls go one way: model_symbols.c uses nothing else of the model, so app_evidence.c can
@@ -221,6 +222,12 @@ void model_find_tasks(svc_model *m);
 void model_free_tasks(svc_model *m);
 /* True when a module-level assignment binds a task decorator (`retrying = shared_task(bind=True)`). */
 bool model_is_task_alias(const svc_model *m, const svc_facts *facts, const svc_assign *as);
+
+/* ---- model_beat.c --------------------------------------------------------------------- */
+
+/* The beat schedule entries of every file (m->beat), once the tasks are known. */
+void model_find_beat(svc_model *m);
+void model_free_beat(svc_model *m);
 
 /* ---- model_exceptions.c ------------------------------------------------------------------ */
 

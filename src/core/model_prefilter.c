@@ -84,6 +84,10 @@ void model_choose_words(build_ctx *b)
     }
     /* SVC401-407: tasks (decorators end in these names) and .delay/.apply_async calls */
     for (size_t i = 0; task_words[i]; i++) add_word(ps, &ps->base_words, task_words[i], strlen(task_words[i]));
+    /* beat schedules (m->beat): their entries say "task", add_periodic_task calls may not */
+    static const char *const beat_words[] = { "add_periodic_task", "beat_schedule", "CELERY_BEAT_SCHEDULE",
+                                              "CELERYBEAT_SCHEDULE", NULL };
+    for (size_t i = 0; beat_words[i]; i++) add_word(ps, &ps->base_words, beat_words[i], strlen(beat_words[i]));
     /* SVC900: a `# noqa` comment may name an svcscope code that suppresses nothing */
     static const char *const noqa_words[] = { "noqa", "NOQA", "Noqa", NULL };
     for (size_t i = 0; noqa_words[i]; i++) add_word(ps, &ps->base_words, noqa_words[i], strlen(noqa_words[i]));

@@ -334,9 +334,14 @@ long svc_model_task_sent(const svc_model *m, const svc_facts *facts, const svc_c
     const char *text = first->text;
     size_t n = strlen(text);
     if (n < 2 || (text[0] != '"' && text[0] != '\'') || text[n - 1] != text[0]) return -1;
+    return svc_model_task_registered(m, text + 1, n - 2);
+}
+
+long svc_model_task_registered(const svc_model *m, const char *name, size_t n)
+{
     for (size_t t = 0; t < m->ntasks; t++) {
         const char *reg = m->tasks[t].registered_name;
-        if (reg && strlen(reg) == n - 2 && strncmp(reg, text + 1, n - 2) == 0) return (long)t;
+        if (reg && strlen(reg) == n && strncmp(reg, name, n) == 0) return (long)t;
     }
     return -1;
 }

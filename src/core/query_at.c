@@ -318,6 +318,12 @@ bool svc_query_task_at(svc_query *q, size_t file, uint32_t row, uint32_t column,
     svc_query_names_free(at);
     for (size_t r = 0; r < facts->nrefs && !found; r++)
         if (span_holds(facts->refs[r].span, row, column)) found = ref_match(q, a, file, r, out);
+    /* a beat schedule entry's "task" value (or add_periodic_task signature) on the line */
+    for (size_t i = 0; i < m->nbeat && !found; i++)
+        if (m->beat[i].file == file && m->beat[i].span.row == row && m->beat[i].task >= 0) {
+            *out = (svc_xref_match){ true, (size_t)m->beat[i].task };
+            found = true;
+        }
     /* anywhere else on the line: the first use on it that designates one */
     for (size_t r = 0; r < facts->nrefs && !found; r++)
         if (facts->refs[r].span.row == row) found = ref_match(q, a, file, r, out);

@@ -1,4 +1,4 @@
-/* The callers pane. */
+/* The callers pane: what `svcscope callers` shows, as a list whose rows Enter opens. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,42 +35,88 @@ static const svc_def *def_of(const svc_model *m, svc_defref at)
     return &m->files[at.file].facts->defs[at.def];
 }
 
-static const char *site_marker(svc_xref_kind kind)
+static const char *plural(size_t n, const char *one, const char *many)
 {
-    switch (kind) {
-    case SVC_XREF_CALL: return "";
-    case SVC_XREF_VALUE: return "[value] ";
-    case SVC_XREF_DELAY: return "[.delay] ";
-    case SVC_XREF_APPLY_ASYNC: return "[.apply_async] ";
-    case SVC_XREF_SIGNATURE: return "[signature] ";
-    case SVC_XREF_APPLY: return "[.apply, in-process] ";
-    case SVC_XREF_SEND_TASK: return "[send_task] ";
-    }
-    return "";
+    return n == 1 ? one : many;
 }
 
-static void push_site(callers_view *v, row_vec *rows, const svc_xref_site *s, bool direct)
+static void push_row(row_vec *rows, callers_row_kind kind, tui_element element, long file,
+                     uint32_t line, const char *text)
 {
-    const tui_project *p = v->project;
-    const char *line = svc_xref_reader_line(p->reader, s->file, s->line);
-    bool flagged = direct && svc_xref_site_outside_tasks_service(p->xref, s);
-    callers_row row = { CALLERS_SITE, NULL, flagged ? TUI_EL_DELAY_SITE : TUI_EL_NORMAL, flagged, false,
-                        (long)s->file, s->line ? s->line - 1 : 0 };
-    /* The markers first: they are what a narrow pane must not cut. */
-    row.text = svc_arena_printf(v->arena, "%s %s%s:%u: in %s: %s", flagged ? "!" : " ", direct ? site_marker(s->kind) : "",
-                                s->path, s->line, s->enclosing, line);
+    callers_row row = { kind, text, element, false, false, file, line };
     svc_vec_push(rows, row);
 }
 
+/* A site as `svcscope callers` prints it, its label (the CLI's note) first: what a narrow pane
+ * must not cut. `!` marks a direct trigger outside the tasks service (SVC402). */
+static void push_site(callers_view *v, row_vec *rows, const svc_query_trigger *t)
+{
+    const tui_project *p = v->project;
+    const svc_xref_site *s = &t->site;
+    const char *line = svc_xref_reader_line(p->reader, s->file, s->line);
+    bool flagged = svc_query_trigger_flagged(p->query, t);
+    const char *label = svc_query_trigger_label(p->query, t);
+    callers_row row = { CALLERS_SITE, NULL, flagged ? TUI_EL_DELAY_SITE : TUI_EL_NORMAL, flagged, false,
+                        (long)s->file, s->line ? s->line - 1 : 0 };
+    row.text = svc_arena_printf(v->arena, "%s %s%s%s%s:%u:%u: in %s: %s", flagged ? "!" : " ", label ? "[" : "",
+                                label ? label : "", label ? "] " : "", s->path, s->line, s->column, s->enclosing, line);
+    svc_vec_push(rows, row);
+}
+
+/* The sites of one wrapper, or with -1 the task's direct uses; how many. */
+static size_t push_sites(callers_view *v, row_vec *rows, const svc_query_triggers *tr, long wrapper)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < tr->n; i++)
+        if (tr->items[i].wrapper == wrapper) {
+            push_site(v, rows, &tr->items[i]);
+            n++;
+        }
+    return n;
+}
+
+static size_t count_sites(const svc_query_triggers *tr, long wrapper)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < tr->n; i++) n += tr->items[i].wrapper == wrapper;
+    return n;
+}
+
+static void push_beat(callers_view *v, row_vec *rows, const svc_beat_entry *e)
+{
+    const char *line = svc_xref_reader_line(v->project->reader, e->file, e->line);
+    const char *text = svc_arena_printf(v->arena, "  [%s%s%s%s] %s:%u:%u: in %s: %s", svc_query_beat_label(e),
+                                        e->name ? " \"" : "", e->name ? e->name : "", e->name ? "\"" : "", e->path,
+                                        e->line, e->column, e->enclosing, line);
+    push_row(rows, CALLERS_BEAT, TUI_EL_NORMAL, (long)e->file, e->line - 1, text);
+}
+
+/* What the task's body runs, each function once (`svcscope callers`' "runs" lines). */
+static void push_runs(callers_view *v, row_vec *rows, size_t t)
+{
+    const svc_model *m = v->project->model;
+    const svc_xref_task *xt = &v->project->xref->tasks[t];
+    for (size_t i = 0; i < xt->ncallees; i++) {
+        if (svc_query_callee_repeats(xt, i)) continue;
+        const svc_xref_callee *ce = &xt->callees[i];
+        uint32_t row = def_of(m, ce->def)->name_span.row;
+        push_row(rows, CALLERS_RUNS, TUI_EL_NORMAL, (long)ce->def.file, row,
+                 svc_arena_printf(v->arena, "  runs %s  %s:%u", ce->dotted, m->files[ce->def.file].path, row + 1));
+    }
+}
+
+/* The task's whole family, as `svcscope callers TASK` shows it: the task and what it runs, each
+ * wrapper with its call sites, the direct uses, the beat schedule entries. A wrapper asked about
+ * is underlined and its first site selected. */
 static void build(callers_view *v)
 {
     clear_rows(v);
     if (!v->project || !v->has_target) return;
     v->arena = svc_arena_new();
     const svc_model *m = v->project->model;
-    const svc_xref *x = v->project->xref;
     size_t t = v->target_is_task ? v->target : m->wrappers[v->target].task;
     const svc_task *task = &m->tasks[t];
+    svc_query_triggers *tr = svc_query_triggers_new(v->project->query, (svc_xref_match){ true, t }, false);
     row_vec rows = { 0 };
     size_t select = 0;
 
@@ -80,35 +126,44 @@ static void build(callers_view *v)
                                  m->files[task->at.file].path, head.line + 1,
                                  task->in_tasks_service ? "" : "  (outside the tasks service)");
     svc_vec_push(&rows, head);
+    push_runs(v, &rows, t);
+    if (task->nwrappers == 0)
+        push_row(&rows, CALLERS_NOTE, TUI_EL_NOTE, -1, 0,
+                 svc_arena_printf(v->arena, "  no wrapper: nothing in %s calls %s.delay", m->files[task->at.file].path,
+                                  task->name));
 
     for (size_t i = 0; i < task->nwrappers; i++) {
         size_t w = task->wrappers[i];
         const svc_wrapper *wr = &m->wrappers[w];
-        const svc_xref_wrapper *xw = &x->wrappers[w];
+        size_t n = count_sites(tr, (long)w);
         bool is_target = !v->target_is_task && w == v->target;
         if (is_target) select = rows.len;
         callers_row group = { CALLERS_WRAPPER, NULL, TUI_EL_WRAPPER, false, is_target, (long)wr->at.file,
                               def_of(m, wr->at)->name_span.row };
-        group.text = svc_arena_printf(v->arena, "%s wrap %s  %zu caller%s", tui_glyph("»", ">"),
-                                      def_of(m, wr->at)->name, xw->nsites, xw->nsites == 1 ? "" : "s");
+        group.text = svc_arena_printf(v->arena, "%s wrap %s  %zu %s", tui_glyph("»", ">"), def_of(m, wr->at)->name, n,
+                                      plural(n, "call site", "call sites"));
         svc_vec_push(&rows, group);
-        for (size_t s = 0; s < xw->nsites; s++) push_site(v, &rows, &xw->sites[s], false);
-        if (xw->nsites == 0) {
-            callers_row note = { CALLERS_NOTE, "    nobody calls it", TUI_EL_NOTE, false, false, -1, 0 };
-            svc_vec_push(&rows, note);
-        }
+        if (push_sites(v, &rows, tr, (long)w) == 0)
+            push_row(&rows, CALLERS_NOTE, TUI_EL_NOTE, -1, 0,
+                     svc_arena_printf(v->arena, "    no call sites: nothing in the repository calls %s",
+                                      def_of(m, wr->at)->name));
     }
-    if (task->nwrappers == 0) {
-        callers_row note = { CALLERS_NOTE, "  no delay_ wrapper", TUI_EL_NOTE, false, false, -1, 0 };
-        svc_vec_push(&rows, note);
+    size_t direct = count_sites(tr, -1);
+    if (direct) {
+        push_row(&rows, CALLERS_DIRECT, TUI_EL_BRANCH, -1, 0,
+                 svc_arena_printf(v->arena, "direct uses of %s outside its wrappers  %zu %s",
+                                  def_of(m, task->at)->name, direct, plural(direct, "site", "sites")));
+        push_sites(v, &rows, tr, -1);
     }
-    const svc_xref_task *xt = &x->tasks[t];
-    if (xt->ndirect) {
-        callers_row group = { CALLERS_DIRECT, NULL, TUI_EL_BRANCH, false, false, -1, 0 };
-        group.text = svc_arena_printf(v->arena, "direct uses of %s  %zu", def_of(m, task->at)->name, xt->ndirect);
-        svc_vec_push(&rows, group);
-        for (size_t s = 0; s < xt->ndirect; s++) push_site(v, &rows, &xt->direct[s], true);
+    if (tr->nbeat) {
+        push_row(&rows, CALLERS_BEAT_HEAD, TUI_EL_BRANCH, -1, 0,
+                 svc_arena_printf(v->arena, "beat schedule  %zu %s", tr->nbeat, plural(tr->nbeat, "entry", "entries")));
+        for (size_t i = 0; i < tr->nbeat; i++) push_beat(v, &rows, tr->beat[i]);
     }
+    if (tr->n == 0 && tr->nbeat == 0)
+        push_row(&rows, CALLERS_NOTE, TUI_EL_NOTE, -1, 0,
+                 "no callers: nothing queues or calls it, and no beat schedule entry names it");
+    svc_query_triggers_free(tr);
     v->rows = rows.items;
     v->list.count = rows.len;
     /* The first call site of the wrapper asked about, else its heading. */
@@ -160,7 +215,7 @@ static void view_draw(tui_view *view, bool focused)
         const callers_row *cr = &v->rows[at];
         attr_t sel = tui_list_draw_row(&v->list, at, y, r.x, r.w, focused);
         int x = r.x;
-        if (cr->kind == CALLERS_SITE) x += tui_put(y, x, r.w, "  ", sel);
+        if (cr->kind == CALLERS_SITE || cr->kind == CALLERS_BEAT) x += tui_put(y, x, r.w, "  ", sel);
         attr_t attr = tui_attr(cr->element) | (cr->is_target ? A_UNDERLINE : 0);
         tui_put(y, x, r.x + r.w - x, cr->text, sel ? sel : attr);
     }
@@ -179,8 +234,9 @@ static void view_title(const tui_view *view, char *buf, size_t size)
         snprintf(buf, size, "task %s", t->name);
     } else {
         const svc_wrapper *w = &m->wrappers[v->target];
-        snprintf(buf, size, "%s  %zu caller%s", m->files[w->at.file].facts->defs[w->at.def].name,
-                 v->project->xref->wrappers[v->target].nsites, v->project->xref->wrappers[v->target].nsites == 1 ? "" : "s");
+        size_t n = v->project->xref->wrappers[v->target].nsites;
+        snprintf(buf, size, "%s  %zu %s", m->files[w->at.file].facts->defs[w->at.def].name, n,
+                 plural(n, "call site", "call sites"));
     }
 }
 

@@ -1,7 +1,10 @@
 /*
- * The callers pane: for a task or a delay_ wrapper, the whole family from svc_xref: the task,
- * each wrapper with its call sites (`path:line: in enclosing: source line`), and the direct
- * uses of the task (.delay, .apply_async, signatures), marked when outside the tasks service.
+ * The callers pane: for a task or a delay_ wrapper, what `svcscope callers TASK` shows, from the
+ * query API (svc_query_triggers_new): the task and the functions its body runs, each wrapper with
+ * its call sites (`path:line:col: in enclosing: source line`), the direct uses of the task, and
+ * the beat schedule entries that queue it; each site labelled as the CLI labels it ("[passed as a
+ * value]", "[.delay outside the tasks service]", "[called in-process, not queued]"), with `!`
+ * where SVC402 flags it.
  */
 #ifndef SVCSCOPE_TUI_CALLERS_VIEW_H
 #define SVCSCOPE_TUI_CALLERS_VIEW_H
@@ -16,9 +19,12 @@
 
 typedef enum callers_row_kind {
     CALLERS_TASK,       /* the task itself */
+    CALLERS_RUNS,       /* a function the task's body runs */
     CALLERS_WRAPPER,    /* a wrapper, heading its sites */
     CALLERS_DIRECT,     /* heading of the direct uses */
     CALLERS_SITE,       /* a use */
+    CALLERS_BEAT_HEAD,  /* heading of the beat schedule entries */
+    CALLERS_BEAT,       /* a beat schedule entry */
     CALLERS_NOTE,       /* "no callers" */
 } callers_row_kind;
 
@@ -26,7 +32,7 @@ typedef struct callers_row {
     callers_row_kind kind;
     const char *text;
     tui_element element;
-    bool flagged;        /* a direct trigger outside the tasks service (SVC402) */
+    bool flagged;        /* a direct trigger that queues outside the tasks service (SVC402) */
     bool is_target;      /* the task or wrapper asked about */
     long file;           /* where Enter goes, -1 for none */
     uint32_t line;       /* 0-based */

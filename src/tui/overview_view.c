@@ -108,38 +108,42 @@ static void add_exceptions(builder *b, const svc_query_service *s)
     }
 }
 
-static const char *trigger_kind(const svc_query_trigger *t)
+static void add_trigger(builder *b, svc_query *q, const svc_query_trigger *t)
 {
-    switch (t->site.kind) {
-    case SVC_XREF_CALL: return t->wrapper >= 0 ? "" : "  [called in-process]";
-    case SVC_XREF_VALUE: return "  [value]";
-    case SVC_XREF_DELAY: return "  [.delay]";
-    case SVC_XREF_APPLY_ASYNC: return "  [.apply_async]";
-    case SVC_XREF_SIGNATURE: return "  [signature]";
-    case SVC_XREF_APPLY: return "  [.apply, in-process]";
-    case SVC_XREF_SEND_TASK: return "  [send_task]";
-    }
-    return "";
-}
-
-static void add_trigger(builder *b, const svc_query_trigger *t)
-{
-    overview_row *row = add(b, 6, t->outside_tasks_service ? TUI_EL_DELAY_SITE : TUI_EL_NORMAL, "%s:%u  in %s%s%s",
-                            t->site.path, t->site.line, t->site.enclosing, trigger_kind(t), t->in_test ? "  (test)" : "");
+    /* The words of `svcscope callers` and the callers pane, from the one place that has them. */
+    const char *label = svc_query_trigger_label(q, t);
+    overview_row *row = add(b, 6, svc_query_trigger_flagged(q, t) ? TUI_EL_DELAY_SITE : TUI_EL_NORMAL, "%s:%u  in %s%s%s%s%s",
+                            t->site.path, t->site.line, t->site.enclosing, label ? "  [" : "", label ? label : "",
+                            label ? "]" : "", t->in_test ? "  (test)" : "");
     row->file = (long)t->site.file;
     row->line = t->site.line ? t->site.line - 1 : 0;
 }
 
+/* A task's beat schedule entries: what queues it with no code calling it. */
+static void add_beat(builder *b, const svc_query_triggers *triggers)
+{
+    if (!triggers || triggers->nbeat == 0) return;
+    add(b, 4, TUI_EL_BRANCH, "beat schedule  %zu", triggers->nbeat);
+    for (size_t i = 0; i < triggers->nbeat; i++) {
+        const svc_beat_entry *e = triggers->beat[i];
+        overview_row *row = add(b, 6, TUI_EL_NORMAL, "%s:%u  %s%s%s%s", e->path, e->line, svc_query_beat_label(e),
+                                e->name ? " \"" : "", e->name ? e->name : "", e->name ? "\"" : "");
+        row->file = (long)e->file;
+        row->line = e->line ? e->line - 1 : 0;
+    }
+}
+
 /* The triggers through a wrapper (-1: the task's direct uses): the code's first, the tests' after. */
-static void add_triggers_of(builder *b, const svc_query_triggers *triggers, long wrapper)
+static void add_triggers_of(builder *b, svc_query *q, const svc_query_triggers *triggers, long wrapper)
 {
     for (int tests = 0; tests < 2; tests++)
         for (size_t i = 0; triggers && i < triggers->n; i++)
             if (triggers->items[i].wrapper == wrapper && triggers->items[i].in_test == (tests == 1))
-                add_trigger(b, &triggers->items[i]);
+                add_trigger(b, q, &triggers->items[i]);
 }
 
-/* A task, each wrapper with its caller count and call sites, then the task's other triggers. */
+/* A task, each wrapper with its caller count and call sites, then the task's other triggers and
+ * its beat schedule entries. */
 static void add_task(builder *b, svc_query *q, const svc_query_service_task *task)
 {
     const svc_model *m = b->v->project->model;
@@ -156,15 +160,16 @@ static void add_task(builder *b, svc_query *q, const svc_query_service_task *tas
                   wr->callers, plural(wr->callers, "caller", "callers"));
         at_place(row, &wr->definition.name);
         row->wrapper = (long)wr->wrapper;
-        add_triggers_of(b, triggers, (long)wr->wrapper);
+        add_triggers_of(b, q, triggers, (long)wr->wrapper);
     }
     if (task->direct) {
         size_t in_tests = 0;
         for (size_t i = 0; triggers && i < triggers->n; i++) in_tests += triggers->items[i].wrapper < 0 && triggers->items[i].in_test;
         if (in_tests) add(b, 4, TUI_EL_BRANCH, "direct uses  %zu  (%zu in tests)", task->direct, in_tests);
         else add(b, 4, TUI_EL_BRANCH, "direct uses  %zu", task->direct);
-        add_triggers_of(b, triggers, -1);
+        add_triggers_of(b, q, triggers, -1);
     }
+    add_beat(b, triggers);
     svc_query_triggers_free(triggers);
 }
 

@@ -57,5 +57,5 @@ c
 KEYS
 expect_status 0
 expect_screen def_callers_site
-expect_in_screen def_callers_site "Callers]  delay_refresh_payment_status  1 caller"
+expect_in_screen def_callers_site "Callers]  delay_refresh_payment_status  1 call site"
 finish

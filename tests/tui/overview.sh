@@ -33,7 +33,8 @@ expect_screen overview_site
 expect_screen overview_back
 expect_screen overview_app
 expect_in_screen overview_service "Imported by  9 imports"
-expect_in_screen overview_tasks "delay_send_welcome_email  2 callers"
+expect_in_screen overview_tasks "delay_mark_overdue_invoices  0 callers"
+expect_in_screen overview_tasks "shop/celery.py:32  beat schedule entry \"mark-overdue-invoices\""
 expect_in_screen overview_site "Source  orders/views.py:60"
 expect_in_screen overview_app "overview of orders/"
 finish

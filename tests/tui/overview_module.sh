@@ -36,7 +36,7 @@ expect_screen module_callers
 expect_screen module_source
 expect_in_screen module_overview "overview of services/tasks/email_tasks.py"
 expect_in_screen module_overview "delay_send_welcome_email  2 callers"
-expect_in_screen module_overview "accounts/views.py:25  in SignUpView.form_valid  [value]"
+expect_in_screen module_overview "accounts/views.py:25  in SignUpView.form_valid  [passed as a va"
 expect_in_screen module_callers "[Callers]  task _send_welcome_email"
 expect_in_screen module_source "Source  services/tasks/email_tasks.py:1"
 # cleanup.py, the tasks module above it, has its own overview; __init__.py (no task) its source.

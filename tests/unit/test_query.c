@@ -294,6 +294,18 @@ static void test_triggers(void **state)
     assert_int_equal(t->items[1].wrapper, -1);
     assert_true(t->items[1].outside_tasks_service);
     assert_int_equal(t->nqueued, 2);
+    /* labelled as `svcscope callers` and the explorer word them; the .delay outside is flagged */
+    assert_null(svc_query_trigger_label(f->q, &t->items[0]));
+    assert_false(svc_query_trigger_flagged(f->q, &t->items[0]));
+    assert_string_equal(svc_query_trigger_label(f->q, &t->items[1]), ".delay outside the tasks service");
+    assert_true(svc_query_trigger_flagged(f->q, &t->items[1]));
+    svc_query_trigger in_process = t->items[1];
+    in_process.site.kind = SVC_XREF_CALL;
+    assert_string_equal(svc_query_trigger_label(f->q, &in_process), "called in-process, not queued");
+    assert_false(svc_query_trigger_flagged(f->q, &in_process));
+    svc_query_trigger value = t->items[0];
+    value.site.kind = SVC_XREF_VALUE;
+    assert_string_equal(svc_query_trigger_label(f->q, &value), "passed as a value");
     svc_query_triggers_free(t);
 }
 
