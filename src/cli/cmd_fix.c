@@ -151,7 +151,8 @@ int cmd_fix(int argc, char **argv)
                     "Applies the fixes of the violations found in PATHs (default: the whole project): the safe\n"
                     "ones, and the unsafe ones too with --unsafe. Files are written atomically with their mode,\n"
                     "line endings and encoding kept; a file changed since svcscope read it is left alone, and a\n"
-                    "fix that would break the syntax is not applied. Each fix says why when it is refused.\n"
+                    "fix that would break the syntax is not applied. Each fix says why when it is refused,\n"
+                    "and each finding whose rule has a fix but that gets none here says why (\"no fix: ...\").\n"
                     "\n",
         .epilogue = "\n"
                     "The undo history is kept in .git/svcscope/undo (outside git: ~/.local/state/svcscope/undo).\n"
