@@ -1528,6 +1528,29 @@ static void test_402_module_name_taken(void **state)
     drop_repo(root);
 }
 
+static void test_402_relative_import_of_the_task(void **state)
+{
+    (void)state;
+    /* `email_tasks` in the path of the relative import names the very module the fix imports */
+    const tl_file extra[] = { { "services/billing/invoices.py", "from ..tasks.email_tasks import _send_welcome\n"
+                                                                "\n"
+                                                                "\n"
+                                                                "def total(order):\n"
+                                                                "    _send_welcome.delay(order.user_id)\n" },
+                              { NULL, NULL } };
+    char *root = make_repo(wrapped_tasks);
+    tl_write_files(root, extra);
+    char *msg = apply_one(root, "SVC402", "services/billing/invoices.py", 5, SVC_FIX_UNSAFE);
+    free(msg);
+    assert_file(root, "services/billing/invoices.py",
+                "from services.tasks import email_tasks\n"
+                "\n"
+                "\n"
+                "def total(order):\n"
+                "    email_tasks.delay_send_welcome(order.user_id)\n");
+    drop_repo(root);
+}
+
 static void test_402_says_why_not(void **state)
 {
     (void)state;
@@ -1660,6 +1683,7 @@ int main(void)
         cmocka_unit_test(test_402_imports_tasks_module_and_adds_wrapper),
         cmocka_unit_test(test_402_and_404_add_one_wrapper),
         cmocka_unit_test(test_402_module_name_taken),
+        cmocka_unit_test(test_402_relative_import_of_the_task),
         cmocka_unit_test(test_402_says_why_not),
         cmocka_unit_test(test_402_wrapper_takes_options),
     };
