@@ -32,10 +32,12 @@
  *    (under any alias), else a new `from services.tasks import email_tasks` (only for a depth-3
  *    tasks module whose name is free in the file, and not when the tasks module's own imports
  *    reach the file while the file does not import it yet: that would add an import cycle). An
- *    import of the task that only this call used is removed. Every call left without a fix says
- *    why (fx_no_fix): a task outside the tasks service (SVC401 moves it first), `send_task`, a
- *    dispatch function or a `.delay` passed as a value, options no wrapper takes, arguments that
- *    are not literals, a cycle, a name taken.
+ *    import of the task that only this call used is removed. A task's `.delay` passed as a value
+ *    (`on_commit(partial(t.delay, x))`) becomes the wrapper the same way (it takes the same
+ *    arguments); `.apply_async` passed as a value does not (its callers give argument tuples).
+ *    Every call left without a fix says why (fx_no_fix): a task outside the tasks service (SVC401
+ *    moves it first), `send_task`, a dispatch function, `.apply_async` passed as a value, options
+ *    no wrapper takes, arguments that are not literals, a cycle, a name taken.
  *  - SVC405 (UNSAFE): the new name is the one the diagnostic gives: `delay_<task>` (task name without
  *    leading underscores) when the function delays a task of its own module and no top-level def
  *    has that name, else `delay_<function name>`. The rename goes through fx_rename_def, so call
@@ -666,7 +668,21 @@ static bool imports_module(const svc_facts *facts, const char *module)
     return false;
 }
 
-/* Why a call that queues a task by other means than `<task>.delay/.apply_async(...)` gets no fix. */
+/* The reference a finding about a task's `.delay`/`.apply_async` passed as a value is at, or NULL. */
+static const svc_ref *queuing_value_at(const svc_facts *facts, const svc_diagnostic *d)
+{
+    for (size_t r = 0; r < facts->nrefs; r++) {
+        const svc_ref *ref = &facts->refs[r];
+        if (ref->span.byte != d->span.byte || ref->span.end_byte != d->span.end_byte || !ref->resolved ||
+            (ref->flags & (SVC_REF_CALLED | SVC_REF_STORE)))
+            continue;
+        const char *dot = strrchr(ref->resolved, '.');
+        if (dot && svc_attr_queues_task(dot + 1)) return ref;
+    }
+    return NULL;
+}
+
+/* Why a call that queues a task by name or through a helper gets no fix. */
 static const svc_fix *queued_otherwise(fx_ctx *ctx, const svc_facts *facts, const svc_diagnostic *d)
 {
     for (size_t c = 0; c < facts->ncalls; c++) {
@@ -676,7 +692,7 @@ static const svc_fix *queued_otherwise(fx_ctx *ctx, const svc_facts *facts, cons
             return fx_no_fix(ctx, "`send_task` queues the task by its name: call its `delay_` wrapper by hand");
         return fx_no_fix(ctx, "the task is queued through a dispatch function: call its `delay_` wrapper by hand");
     }
-    return fx_no_fix(ctx, "the task's `.delay`/`.apply_async` is passed as a value: pass its `delay_` wrapper by hand");
+    return NULL;
 }
 
 /* The wrapper to call: a public `delay_` function at module level that forwards the task's
@@ -724,10 +740,30 @@ const svc_fix *fx_tasks_402(fx_ctx *ctx, const svc_diagnostic *d)
         if (facts->calls[c].callee_span.byte == d->span.byte && facts->calls[c].callee_span.end_byte == d->span.end_byte &&
             svc_attr_queues_task(facts->calls[c].attr))
             call = &facts->calls[c];
-    if (!call) return queued_otherwise(ctx, facts, d);
-    long ti = call->ref < 0 ? -1 : svc_model_task_of_call(m, facts, call);
+    /* the queueing reference: the callee of `<task>.delay(...)`, or `<task>.delay` passed as a value */
+    const svc_ref *ref = NULL;
+    const char *attr;
+    long ti = -1;
+    if (call) {
+        attr = call->attr;
+        if (call->ref >= 0) {
+            ref = &facts->refs[call->ref];
+            ti = svc_model_task_of_call(m, facts, call);
+        }
+    } else {
+        ref = queuing_value_at(facts, d);
+        if (!ref) return queued_otherwise(ctx, facts, d);
+        attr = svc_dotted_last(ref->resolved);
+        if (strcmp(attr, "delay") != 0)
+            return fx_no_fix(ctx, "`.%s` is passed as a value: what calls it gives argument tuples, which a wrapper "
+                                  "does not take; change it by hand",
+                             attr);
+        char *object = svc_xstrndup(ref->resolved, (size_t)(attr - 1 - ref->resolved));
+        ti = svc_model_task_named(m, object);
+        free(object);
+    }
     if (ti < 0)
-        return fx_no_fix(ctx, "`.%s` is called on something that is not known to be a task of the repo", call->attr);
+        return fx_no_fix(ctx, "`.%s` is called on something that is not known to be a task of the repo", attr);
     const svc_task *task = &m->tasks[ti];
     const svc_def *td = def_of(m, task->at);
     const char *tmod = m->files[task->at.file].module;
@@ -742,7 +778,7 @@ const svc_fix *fx_tasks_402(fx_ctx *ctx, const svc_diagnostic *d)
     /* what the call passes */
     queued_args q = { 0 };
     const svc_fix *out = NULL;
-    bool apply_async = strcmp(call->attr, "apply_async") == 0;
+    bool apply_async = call && strcmp(attr, "apply_async") == 0;
     if (apply_async && !read_apply_async(ctx, file, call, &q)) {
         queued_args_free(&q);
         return NULL;
@@ -802,7 +838,6 @@ const svc_fix *fx_tasks_402(fx_ctx *ctx, const svc_diagnostic *d)
 
     fx_fix fix;
     fx_init(&fix, ctx);
-    const svc_ref *ref = &facts->refs[call->ref];
     size_t nr = fx_dotted_count(ref->raw), ns = fx_dotted_count(ref->resolved);
     uint32_t parts[64][2];
     size_t np = fx_chain_parts(t, ref->span.byte, ref->span.end_byte, parts, 64);
@@ -884,8 +919,12 @@ const svc_fix *fx_tasks_402(fx_ctx *ctx, const svc_diagnostic *d)
                   wname, task->name);
         fx_fail(&fix);
     }
-    out = fx_finish(&fix, SVC_FIX_UNSAFE, "Call `%s` instead of `.%s` on the task%s", shown ? shown : wname, call->attr,
-                    pending ? " (and add it next to the task)" : "");
+    if (call)
+        out = fx_finish(&fix, SVC_FIX_UNSAFE, "Call `%s` instead of `.%s` on the task%s", shown ? shown : wname, attr,
+                        pending ? " (and add it next to the task)" : "");
+    else
+        out = fx_finish(&fix, SVC_FIX_UNSAFE, "Pass `%s` instead of the task's `.delay`%s", shown ? shown : wname,
+                        pending ? " (and add it next to the task)" : "");
     if (!out) fx_no_fix(ctx, "the fix's edits would overlap");
     free(args);
     free(import_stmt);

@@ -1551,6 +1551,37 @@ static void test_402_relative_import_of_the_task(void **state)
     drop_repo(root);
 }
 
+static void test_402_delay_passed_as_value(void **state)
+{
+    (void)state;
+    const tl_file extra[] = { { "orders/signals.py", "from functools import partial\n"
+                                                     "\n"
+                                                     "from services.tasks.email_tasks import _send_welcome, _notify\n"
+                                                     "\n"
+                                                     "\n"
+                                                     "def on_save(user, on_commit):\n"
+                                                     "    on_commit(partial(_send_welcome.delay, user.id))\n"
+                                                     "    on_commit(partial(_notify.apply_async, (user.id,)))\n" },
+                              { NULL, NULL } };
+    char *root = make_repo(wrapped_tasks);
+    tl_write_files(root, extra);
+    assert_no_fix_because(root, "SVC402", "orders/signals.py", 8, "`.apply_async` is passed as a value");
+    char *msg = apply_one(root, "SVC402", "orders/signals.py", 7, SVC_FIX_UNSAFE);
+    assert_string_equal(msg, "Pass `email_tasks.delay_send_welcome` instead of the task's `.delay`");
+    free(msg);
+    assert_file(root, "orders/signals.py",
+                "from functools import partial\n"
+                "\n"
+                "from services.tasks.email_tasks import _notify\n"
+                "from services.tasks import email_tasks\n"
+                "\n"
+                "\n"
+                "def on_save(user, on_commit):\n"
+                "    on_commit(partial(email_tasks.delay_send_welcome, user.id))\n"
+                "    on_commit(partial(_notify.apply_async, (user.id,)))\n");
+    drop_repo(root);
+}
+
 static void test_402_says_why_not(void **state)
 {
     (void)state;
@@ -1684,6 +1715,7 @@ int main(void)
         cmocka_unit_test(test_402_and_404_add_one_wrapper),
         cmocka_unit_test(test_402_module_name_taken),
         cmocka_unit_test(test_402_relative_import_of_the_task),
+        cmocka_unit_test(test_402_delay_passed_as_value),
         cmocka_unit_test(test_402_says_why_not),
         cmocka_unit_test(test_402_wrapper_takes_options),
     };
