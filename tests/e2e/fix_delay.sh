@@ -2,7 +2,8 @@
 # `svcscope fix --select SVC402 --unsafe` as a migration batch: `.delay`/`.apply_async` calls become
 # calls of the tasks' `delay_` wrappers (added when missing), with the tasks module imported once
 # (an existing import reused under its alias); calls it cannot express are listed with the reason
-# and stay; --diff previews, --stage stages only the changed files, --undo restores exactly, and a
+# and stay (a task outside the tasks service queueing another is left to SVC401); --diff previews,
+# --stage stages only the changed files, --undo restores exactly, and a
 # second run changes nothing.
 . "$TOP_SRCDIR/tests/e2e/lib.sh"
 
@@ -91,6 +92,19 @@ def on_save(order):
     _sync_stock.delay(order.sku)
     _sync_stock.apply_async((order.sku, 2))
 '
+write orders/tasks.py 'from services.tasks.stock_tasks import _sync_stock
+from shop.celery import app
+
+
+def schedule_all(skus):
+    for sku in skus:
+        _sync_stock.delay(sku)
+
+
+@app.task
+def refresh(sku):
+    _sync_stock.delay(sku)
+'
 write orders/notes.txt 'not python
 '
 git_commit_all
@@ -108,6 +122,9 @@ expect_out "+    return _notify.delay(user_id, *extra, urgent=urgent, **meta)"
 expect_out "+from services.tasks import stock_tasks"
 expect_out "+    stock_tasks.delay_sync_stock(order.sku)"
 expect_out "+    stock_tasks.delay_sync_stock(order.sku, 2)"
+expect_out "+        stock_tasks.delay_sync_stock(sku)"
+# a task outside the tasks service queueing another: SVC401's, it moves with the task
+expect_no_out "+    stock_tasks.delay_sync_stock(sku)"
 expect_no_out "+from services.tasks import email_tasks"
 expect_err "no fix: orders/views.py:13:5: SVC402 \`.apply_async\` passes \`countdown\`, and task \`_notify\` has no \`delay_\` wrapper to take it"
 expect_err "no fix: orders/views.py:15:5: SVC402 \`.apply_async\`'s args are \`payload\`, not a literal list or tuple"
@@ -123,12 +140,13 @@ checks=$((checks + 1))
 printf 'more notes\n' >> "$REPO/orders/notes.txt"
 run fix --select SVC402 --unsafe --stage "$REPO"
 expect_status 1
-expect_out "Fixed 6 violations (3 left: run svcscope check)."
+expect_out "Fixed 7 violations (3 left: run svcscope check)."
 expect_out "3 findings have no fix (the reasons are above)."
 run_git() { OUT=$(git -C "$REPO" "$@" 2>&1); }
 run_git diff --cached --name-only
 checks=$((checks + 1))
 [ "$OUT" = "orders/signals.py
+orders/tasks.py
 orders/views.py
 services/tasks/email_tasks.py" ] || fail "staged files: $OUT"
 run_git diff --name-only
@@ -146,7 +164,7 @@ grep -q '^from services.tasks.stock_tasks import _sync_stock$' "$REPO/orders/vie
 
 # every changed file still compiles
 if command -v python3 >/dev/null 2>&1; then
-    for f in orders/signals.py orders/views.py services/tasks/email_tasks.py; do
+    for f in orders/signals.py orders/tasks.py orders/views.py services/tasks/email_tasks.py; do
         checks=$((checks + 1))
         python3 -m py_compile "$REPO/$f" 2>"$WORK/compile" || fail "$f does not compile: $(cat "$WORK/compile")"
     done
@@ -172,7 +190,7 @@ checks=$((checks + 1))
 # undo: the work tree and the index exactly as before the batch
 run fix --undo "$REPO"
 expect_status 0
-expect_out "Undid the newest fix batch: 3 files restored."
+expect_out "Undid the newest fix batch: 4 files restored."
 run_git status --porcelain
 checks=$((checks + 1))
 [ "$OUT" = " M orders/notes.txt" ] || fail "after undo: $OUT"
