@@ -401,9 +401,10 @@ static bool positional_kind(svc_param_kind k) { return k == SVC_PARAM_NORMAL || 
 
 /*
  * True when `wrapper` forwards the task's parameters: the same names and kinds in the same order
- * (`self` of bind=True aside), plus optional parameters named after execution options
- * (`def delay_x(order_id, countdown=None)`) that no positional argument can reach: keyword-only,
- * or after every positional parameter of the task.
+ * (`self` of bind=True aside; optional where the task's are), plus optional parameters named after
+ * execution options (`def delay_x(order_id, countdown=None)`) that no argument meant for the task
+ * can reach: keyword-only or after every positional parameter and `*args` of the task, and only
+ * when the task has no `**kwargs`.
  */
 static bool forwards_params(const svc_def *wrapper, const svc_def *task, bool bind)
 {
@@ -413,14 +414,18 @@ static bool forwards_params(const svc_def *wrapper, const svc_def *task, bool bi
     for (size_t p = 0; p < wrapper->nparams; p++) {
         const svc_param *a = &wrapper->params[p];
         if (tp < task->nparams && a->kind == task->params[tp].kind && strcmp(a->name, task->params[tp].name) == 0) {
+            if (task->params[tp].default_text && !a->default_text) return false; /* a call may leave it out */
             tp++;
             continue;
         }
         if (!a->default_text || !execution_option(a->name) || !(positional_kind(a->kind) || a->kind == SVC_PARAM_KWONLY))
             return false;
         for (size_t q = start; q < task->nparams; q++) {
-            if (strcmp(task->params[q].name, a->name) == 0) return false;
-            if (q >= tp && a->kind != SVC_PARAM_KWONLY && positional_kind(task->params[q].kind)) return false;
+            /* the task's own parameter of that name, or its **kwargs, would take the keyword */
+            if (strcmp(task->params[q].name, a->name) == 0 || task->params[q].kind == SVC_PARAM_KWARGS) return false;
+            if (q >= tp && a->kind != SVC_PARAM_KWONLY &&
+                (positional_kind(task->params[q].kind) || task->params[q].kind == SVC_PARAM_VARARGS))
+                return false;
         }
     }
     return tp == task->nparams;

@@ -1649,14 +1649,29 @@ static void test_402_wrapper_takes_options(void **state)
                                            "\n"
                                            "\n"
                                            "def delay_sync(sku, count=1, countdown=None, queue=None):\n"
-                                           "    return _sync.apply_async((sku, count), countdown=countdown, queue=queue)\n" },
+                                           "    return _sync.apply_async((sku, count), countdown=countdown, queue=queue)\n"
+                                           "\n"
+                                           "\n"
+                                           "@app.task\n"
+                                           "def _sync_many(sku, *more):\n"
+                                           "    pass\n"
+                                           "\n"
+                                           "\n"
+                                           "def delay_sync_many(sku, countdown=None, *more):\n"
+                                           "    return _sync_many.apply_async((sku, *more), countdown=countdown)\n" },
         { "orders/signals.py", "from services.tasks.stock_tasks import _sync\n"
                                "\n"
                                "\n"
                                "def on_save(order):\n"
                                "    _sync.apply_async((order.sku,), {'count': 2}, countdown=10, queue='slow')\n"
                                "    _sync.delay(order.sku)\n"
-                               "    _sync.apply_async((order.sku,), eta=order.when)\n" },
+                               "    _sync.apply_async((order.sku,), eta=order.when)\n"
+                               "\n"
+                               "\n"
+                               "def on_delete(order):\n"
+                               "    from services.tasks.stock_tasks import _sync_many\n"
+                               "\n"
+                               "    _sync_many.delay(order.sku, order.other_sku)\n" },
         { NULL, NULL } };
     char *root = make_repo(wrapped_tasks);
     tl_write_files(root, extra);
@@ -1669,8 +1684,17 @@ static void test_402_wrapper_takes_options(void **state)
                 "def on_save(order):\n"
                 "    stock_tasks.delay_sync(order.sku, count=2, countdown=10, queue='slow')\n"
                 "    stock_tasks.delay_sync(order.sku)\n"
-                "    _sync.apply_async((order.sku,), eta=order.when)\n");
+                "    _sync.apply_async((order.sku,), eta=order.when)\n"
+                "\n"
+                "\n"
+                "def on_delete(order):\n"
+                "    from services.tasks.stock_tasks import _sync_many\n"
+                "\n"
+                "    _sync_many.delay(order.sku, order.other_sku)\n");
     assert_no_fix_because(root, "SVC402", "orders/signals.py", 8, "passes `eta`, which `delay_sync` does not take");
+    /* `countdown` would take the second argument */
+    assert_no_fix_because(root, "SVC402", "orders/signals.py", 14,
+                          "the `delay_` wrapper of task `_sync_many` does not take the task's parameters");
     drop_repo(root);
 }
 
