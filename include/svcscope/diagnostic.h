@@ -69,6 +69,9 @@ typedef struct svc_diagnostic {
     const char *context;     /* enclosing definition's qualname, or NULL (for baselines) */
     const svc_fix *fix;      /* NULL when none, or not computed yet */
     bool fix_computed;       /* svc_diagnostics_compute_fixes has been through it: `fix` is final */
+    const char *no_fix;      /* when the rule has a fix but this finding gets none, why, if the fixer
+                                says ("`.apply_async` passes `countdown`, which `delay_x` does not
+                                take"); else NULL */
 } svc_diagnostic;
 
 /* A growing list of diagnostics; strings and fixes live in its arena. */

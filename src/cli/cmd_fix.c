@@ -19,6 +19,20 @@ static void print_messages(const svc_fix_result *r)
     for (size_t i = 0; i < r->nmessages; i++) cli_error("not fixed: %s", r->messages[i]);
 }
 
+/* The findings whose rule has a fix but that get none, with the fixer's reason: what the batch
+ * leaves for a person to do, and why. */
+static size_t print_no_fix(const svc_diagnostics *diags)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < diags->len; i++) {
+        const svc_diagnostic *d = &diags->items[i];
+        if (d->fix || !d->no_fix) continue;
+        cli_error("no fix: %s:%u:%u: %s %s", d->path, d->span.row + 1, d->span.col + 1, d->rule->code, d->no_fix);
+        n++;
+    }
+    return n;
+}
+
 static int run_undo(const char *path)
 {
     char *root = cli_find_root(path);
@@ -137,7 +151,8 @@ int cmd_fix(int argc, char **argv)
                     "Applies the fixes of the violations found in PATHs (default: the whole project): the safe\n"
                     "ones, and the unsafe ones too with --unsafe. Files are written atomically with their mode,\n"
                     "line endings and encoding kept; a file changed since svcscope read it is left alone, and a\n"
-                    "fix that would break the syntax is not applied. Each fix says why when it is refused.\n"
+                    "fix that would break the syntax is not applied. Each fix says why when it is refused,\n"
+                    "and each finding whose rule has a fix but that gets none here says why (\"no fix: ...\").\n"
                     "\n",
         .epilogue = "\n"
                     "The undo history is kept in .git/svcscope/undo (outside git: ~/.local/state/svcscope/undo).\n"
@@ -205,6 +220,7 @@ int cmd_fix(int argc, char **argv)
                 if (f->applicability == SVC_FIX_UNSAFE && !unsafe) left_unsafe++;
                 else svc_vec_push(&fixes, f);
             }
+            size_t no_fix = print_no_fix(diags);
             svc_error err = SVC_ERROR_INIT;
             if (diff) {
                 char *text = svc_fix_diff(repo.model, fixes.items, fixes.len, &err);
@@ -240,6 +256,9 @@ int cmd_fix(int argc, char **argv)
                 svc_fix_result_free(&res);
                 free(what);
             }
+            if (no_fix)
+                fprintf(diff ? stderr : stdout, "%zu %s no fix (the reasons are above).\n", no_fix,
+                        plural(no_fix, "finding has", "findings have"));
             if (left_unsafe)
                 fprintf(diff ? stderr : stdout, "%zu unsafe %s left out: --unsafe applies %s.\n", left_unsafe,
                         plural(left_unsafe, "fix", "fixes"), plural(left_unsafe, "it", "them"));

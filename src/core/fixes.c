@@ -45,13 +45,28 @@
  *
  * Never computed: fixes that would edit a file that is binary, unreadable or already has syntax
  * errors. Decisions for each code are at the top of its family file.
+ *
+ * A fixer that gives no fix may say why (fx_no_fix): the reason becomes the finding's `no_fix`, so
+ * that `svcscope fix` can list what a batch leaves for a person to do, and why (SVC402 says it for
+ * every call it leaves: execution options, arguments that are not literals, an import cycle, ...).
  */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "svcscope/fix.h"
 #include "svcscope/rules.h"
 #include "fixes_internal.h"
+
+const svc_fix *fx_no_fix(fx_ctx *ctx, const char *fmt, ...)
+{
+    if (ctx->no_fix) return NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    ctx->no_fix = svc_arena_vprintf(ctx->arena, fmt, ap);
+    va_end(ap);
+    return NULL;
+}
 
 /* Drops a file's text, what fx_name_free learnt of it with it. */
 static void drop_text(fx_ctx *ctx, size_t file)
@@ -101,7 +116,9 @@ void svc_diagnostics_compute_fixes(const svc_model *model, svc_diagnostics *diag
         d->fix_computed = true;
         if (d->fix || !d->rule || !d->rule->fixer) continue;
         bound_memory(&ctx);
+        ctx.no_fix = NULL;
         d->fix = d->rule->fixer(&ctx, d);
+        if (!d->fix) d->no_fix = ctx.no_fix;
     }
     for (size_t i = 0; i < model->nfiles; i++) drop_text(&ctx, i);
     free(ctx.texts);

@@ -54,6 +54,7 @@ struct svc_fix_ctx {
     size_t live_trees;       /* parsed trees held, and bytes of texts held: dropped between */
     size_t live_bytes;       /* diagnostics when they grow large */
     size_t name_walks;       /* fx_name_free questions the facts and the tokens could not answer */
+    const char *no_fix;      /* why the running fixer gives no fix (fx_no_fix), in the arena, or NULL */
 };
 
 typedef struct fx_fix {
@@ -114,6 +115,10 @@ void fx_fail(fx_fix *fix);
  * when the fix failed, is empty, or its edits overlap. */
 const svc_fix *fx_finish(fx_fix *fix, svc_applicability applicability, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* Says why the running fixer gives no fix for its finding (kept as the diagnostic's `no_fix` when
+ * it returns none; the first reason given wins). Returns NULL, for `return fx_no_fix(...)`. */
+const svc_fix *fx_no_fix(fx_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* ---- names and facts (fixes_lookup.c; service depth and prefix: service_names.h) -------------- */
 

@@ -20,8 +20,9 @@
  *     before it (a `.`), the one after it (a lone `=`) and the brackets around it:
  *       - no identifier token there (a string, a comment, a number): nothing to judge;
  *       - in an import statement outside the imported names: the module of `from m import` is
- *         skipped by the walk, the dotted name of a relative `from .m import` is not (it is not a
- *         reference either): not free;
+ *         skipped by the walk, the dotted name of a relative `from .m import` only when the
+ *         modules it names on the way are `expected` or inside it (relative_path_names: it binds
+ *         nothing else), else not free;
  *       - inside an f-string interpolation: after a `.` it is an attribute name; else the walk;
  *       - after a `.`: an attribute name, skipped (unless the file has a `case` clause, whose
  *         dotted patterns are not attributes: the walk);
@@ -137,6 +138,25 @@ static bool ref_ok(const svc_model *m, const svc_facts *facts, const svc_ref *fo
            fx_same(m, facts->imports[found->import_index].target, expected);
 }
 
+/*
+ * True when an identifier `name` at byte `s`, in the module path of a relative import
+ * (`from ..core.tasks import x`), names no other module than `expected` on the way: such a path
+ * binds nothing in the file (in a package's own `__init__.py`, `from .m import x` binds `m`, to
+ * that very module), so binding `name` to `expected` changes the meaning of nothing there.
+ */
+static bool relative_path_names(const svc_facts *facts, uint32_t s, const char *name, const char *expected)
+{
+    for (size_t k = 0; k < facts->nimports; k++) {
+        const svc_import *imp = &facts->imports[k];
+        if (s < imp->stmt_span.byte || s >= imp->stmt_span.end_byte) continue;
+        if (!expected || imp->level == 0 || imp->unresolved || !imp->module) return false;
+        size_t n = strlen(expected);
+        return strncmp(imp->module, expected, n) == 0 && (imp->module[n] == '\0' || imp->module[n] == '.') &&
+               strcmp(svc_dotted_last(expected), name) == 0;
+    }
+    return false;
+}
+
 /* The imports that bind `name`, or may (`from x import *`): false when one forbids the name. */
 static bool imports_allow(const svc_model *m, const svc_facts *facts, const char *name, const char *expected)
 {
@@ -199,7 +219,7 @@ static bool walk_free(fx_ctx *ctx, size_t file, const char *name, const char *ex
             const char *ptype = ts_node_is_null(parent) ? "" : ts_node_type(parent);
             bool skip = (strcmp(ptype, "attribute") == 0 && field_is(parent, "attribute", n)) ||
                         (strcmp(ptype, "keyword_argument") == 0 && field_is(parent, "name", n)) ||
-                        inside_import_statement(n);
+                        inside_import_statement(n) || relative_path_names(facts, s, name, expected);
             if (!skip && !ref_ok(m, facts, ref_at(nm, facts, s), expected)) {
                 free_ok = false;
                 break;
@@ -584,14 +604,15 @@ static bool in_parameters(const fx_text *t, const svc_facts *facts, const fx_ide
 
 /* A place that no reference explains and that is not in an imported name's span. */
 static verdict judge(const fx_text *t, const struct fx_names *nm, const svc_facts *facts, uint32_t s, uint32_t e,
-                     const char *name)
+                     const char *name, const char *expected)
 {
     const fx_ident *id = ident_at(nm, s);
     if (!id) return V_SKIP; /* in a string, a comment, a number */
     if (id->end != e) return V_UNSURE;
     for (size_t k = 0; k < facts->nimports; k++) {
         const svc_import *imp = &facts->imports[k];
-        if (s >= imp->stmt_span.byte && s < imp->stmt_span.end_byte) return imp->level > 0 ? V_BAD : V_SKIP;
+        if (s >= imp->stmt_span.byte && s < imp->stmt_span.end_byte)
+            return imp->level == 0 || relative_path_names(facts, s, name, expected) ? V_SKIP : V_BAD;
     }
     if (id->flags & ID_IN_FSTRING) return (id->flags & ID_PREV_DOT) ? V_SKIP : V_UNSURE;
     if (id->flags & ID_PREV_DOT) return nm->has_case ? V_UNSURE : V_SKIP;
@@ -661,7 +682,7 @@ bool fx_name_free(fx_ctx *ctx, size_t file, const char *name, const char *expect
         for (size_t k = 0; k < facts->nimports && !imported; k++)
             imported = s >= facts->imports[k].span.byte && s < facts->imports[k].span.end_byte;
         if (imported) continue;
-        verdict v = lexed(ctx, t, nm, facts) ? judge(t, nm, facts, s, e, name) : V_UNSURE;
+        verdict v = lexed(ctx, t, nm, facts) ? judge(t, nm, facts, s, e, name, expected) : V_UNSURE;
         if (v == V_BAD) return false;
         if (v == V_UNSURE) unsure = true;
     }

@@ -112,7 +112,9 @@ static const svc_rule catalogue[] = {
       "There should never be a `.delay` call in the code besides inside the tasks service.",
       "_send_receipt.delay(order.id)",
       "email_tasks.delay_send_receipt(order.id)",
-      "Call the task's `delay_` wrapper instead and fix the imports.",
+      "Call the task's `delay_` wrapper instead (added next to the task when it has none) and import its tasks "
+      "module; `.apply_async` only with literal args/kwargs, and execution options only when the wrapper takes "
+      "them.",
       fx_tasks_402 },
     { "SVC403", "public-task", SVC_SEVERITY_ERROR,
       "A Celery task's name does not start with `_`.",

@@ -250,6 +250,25 @@ static void assert_no_fix(const char *root, const char *code, const char *path, 
     tl_repo_close(&repo);
 }
 
+/* The finding at path:row has no fix, and says why with `reason` in its words. */
+static void assert_no_fix_because(const char *root, const char *code, const char *path, unsigned row,
+                                  const char *reason)
+{
+    tl_repo repo;
+    tl_repo_open(&repo, root);
+    svc_diagnostics *d = check_fixes(repo.model, code);
+    if (fix_of(d, code, path, row)) fail_msg("unexpected fix for %s at %s:%u", code, path, row);
+    const char *why = NULL;
+    for (size_t i = 0; i < d->len; i++)
+        if (strcmp(d->items[i].rule->code, code) == 0 && strcmp(d->items[i].path, path) == 0 &&
+            d->items[i].span.row + 1 == row)
+            why = d->items[i].no_fix;
+    if (!why || !strstr(why, reason))
+        fail_msg("%s at %s:%u: expected a reason with \"%s\", got \"%s\"", code, path, row, reason, why ? why : "(none)");
+    svc_diagnostics_free(d);
+    tl_repo_close(&repo);
+}
+
 /* After a fix: no `code` finding left in `path` (NULL: anywhere), every file parses, and what is
  * left has no fix that changes anything. */
 static void assert_fixed(const char *root, const char *code, const char *path)
@@ -1505,7 +1524,177 @@ static void test_402_module_name_taken(void **state)
                               { NULL, NULL } };
     char *root = make_repo(wrapped_tasks);
     tl_write_files(root, extra);
-    assert_no_fix(root, "SVC402", "orders/signals.py", 5);
+    assert_no_fix_because(root, "SVC402", "orders/signals.py", 5, "`email_tasks` already names something else");
+    drop_repo(root);
+}
+
+static void test_402_relative_import_of_the_task(void **state)
+{
+    (void)state;
+    /* `email_tasks` in the path of the relative import names the very module the fix imports */
+    const tl_file extra[] = { { "services/billing/invoices.py", "from ..tasks.email_tasks import _send_welcome\n"
+                                                                "\n"
+                                                                "\n"
+                                                                "def total(order):\n"
+                                                                "    _send_welcome.delay(order.user_id)\n" },
+                              { NULL, NULL } };
+    char *root = make_repo(wrapped_tasks);
+    tl_write_files(root, extra);
+    char *msg = apply_one(root, "SVC402", "services/billing/invoices.py", 5, SVC_FIX_UNSAFE);
+    free(msg);
+    assert_file(root, "services/billing/invoices.py",
+                "from services.tasks import email_tasks\n"
+                "\n"
+                "\n"
+                "def total(order):\n"
+                "    email_tasks.delay_send_welcome(order.user_id)\n");
+    drop_repo(root);
+}
+
+static void test_402_delay_passed_as_value(void **state)
+{
+    (void)state;
+    const tl_file extra[] = { { "orders/signals.py", "from functools import partial\n"
+                                                     "\n"
+                                                     "from services.tasks.email_tasks import _send_welcome, _notify\n"
+                                                     "\n"
+                                                     "\n"
+                                                     "def on_save(user, on_commit):\n"
+                                                     "    on_commit(partial(_send_welcome.delay, user.id))\n"
+                                                     "    on_commit(partial(_notify.apply_async, (user.id,)))\n" },
+                              { NULL, NULL } };
+    char *root = make_repo(wrapped_tasks);
+    tl_write_files(root, extra);
+    assert_no_fix_because(root, "SVC402", "orders/signals.py", 8, "`.apply_async` is passed as a value");
+    char *msg = apply_one(root, "SVC402", "orders/signals.py", 7, SVC_FIX_UNSAFE);
+    assert_string_equal(msg, "Pass `email_tasks.delay_send_welcome` instead of the task's `.delay`");
+    free(msg);
+    assert_file(root, "orders/signals.py",
+                "from functools import partial\n"
+                "\n"
+                "from services.tasks.email_tasks import _notify\n"
+                "from services.tasks import email_tasks\n"
+                "\n"
+                "\n"
+                "def on_save(user, on_commit):\n"
+                "    on_commit(partial(email_tasks.delay_send_welcome, user.id))\n"
+                "    on_commit(partial(_notify.apply_async, (user.id,)))\n");
+    drop_repo(root);
+}
+
+static void test_402_says_why_not(void **state)
+{
+    (void)state;
+    const tl_file extra[] = {
+        { "services/tasks/stock_tasks.py", "from shop.celery import app\n"
+                                           "from orders import views\n"
+                                           "\n"
+                                           "\n"
+                                           "@app.task\n"
+                                           "def _sync(sku):\n"
+                                           "    return views\n"
+                                           "\n"
+                                           "\n"
+                                           "def delay_sync(sku, countdown=None):\n"
+                                           "    return _sync.apply_async((sku,), countdown=countdown)\n" },
+        { "orders/tasks.py", "from shop.celery import app\n"
+                             "\n"
+                             "\n"
+                             "@app.task\n"
+                             "def refresh(order_id):\n"
+                             "    pass\n" },
+        { "orders/signals.py", "from services.tasks import email_tasks\n"
+                               "from orders.tasks import refresh\n"
+                               "\n"
+                               "\n"
+                               "def on_save(order, payload):\n"
+                               "    email_tasks._send_receipt.apply_async((1,), countdown=10)\n"
+                               "    email_tasks._send_receipt.apply_async(payload)\n"
+                               "    email_tasks._send_receipt.apply_async((2,), {'copy': True}, 'id')\n"
+                               "    email_tasks._send_receipt.apply_async(*payload)\n"
+                               "    refresh.delay(order.id)\n"
+                               "    payload.delay(3)\n"
+                               "    email_tasks._notify.apply_async((4,), queue='slow')\n" },
+        { "orders/views.py", "def show(order):\n"
+                             "    from services.tasks.stock_tasks import _sync\n"
+                             "    _sync.delay(order.sku)\n"
+                             "    _sync.apply_async((order.sku,), countdown=5)\n" },
+        { NULL, NULL } };
+    char *root = make_repo(wrapped_tasks);
+    tl_write_files(root, extra);
+    assert_no_fix_because(root, "SVC402", "orders/signals.py", 6,
+                          "`.apply_async` passes `countdown`, which `delay_send_receipt` does not take");
+    assert_no_fix_because(root, "SVC402", "orders/signals.py", 7, "args are `payload`, not a literal list or tuple");
+    assert_no_fix_because(root, "SVC402", "orders/signals.py", 8, "execution options by position");
+    assert_no_fix_because(root, "SVC402", "orders/signals.py", 9, "is given `*payload`");
+    assert_no_fix_because(root, "SVC402", "orders/signals.py", 10, "task `refresh` is not in the tasks service yet");
+    assert_no_fix_because(root, "SVC402", "orders/signals.py", 11, "not known to be a task");
+    assert_no_fix_because(root, "SVC402", "orders/signals.py", 12,
+                          "passes `queue`, and task `_notify` has no `delay_` wrapper to take it");
+    /* stock_tasks imports orders.views: importing it there at module level would be a cycle */
+    assert_no_fix_because(root, "SVC402", "orders/views.py", 3, "would make an import cycle");
+    drop_repo(root);
+}
+
+static void test_402_wrapper_takes_options(void **state)
+{
+    (void)state;
+    const tl_file extra[] = {
+        { "services/tasks/stock_tasks.py", "from shop.celery import app\n"
+                                           "\n"
+                                           "\n"
+                                           "@app.task\n"
+                                           "def _sync(sku, count=1):\n"
+                                           "    pass\n"
+                                           "\n"
+                                           "\n"
+                                           "def delay_sync(sku, count=1, countdown=None, queue=None):\n"
+                                           "    return _sync.apply_async((sku, count), countdown=countdown, queue=queue)\n"
+                                           "\n"
+                                           "\n"
+                                           "@app.task\n"
+                                           "def _sync_many(sku, *more):\n"
+                                           "    pass\n"
+                                           "\n"
+                                           "\n"
+                                           "def delay_sync_many(sku, countdown=None, *more):\n"
+                                           "    return _sync_many.apply_async((sku, *more), countdown=countdown)\n" },
+        { "orders/signals.py", "from services.tasks.stock_tasks import _sync\n"
+                               "\n"
+                               "\n"
+                               "def on_save(order):\n"
+                               "    _sync.apply_async((order.sku,), {'count': 2}, countdown=10, queue='slow')\n"
+                               "    _sync.delay(order.sku)\n"
+                               "    _sync.apply_async((order.sku,), eta=order.when)\n"
+                               "\n"
+                               "\n"
+                               "def on_delete(order):\n"
+                               "    from services.tasks.stock_tasks import _sync_many\n"
+                               "\n"
+                               "    _sync_many.delay(order.sku, order.other_sku)\n" },
+        { NULL, NULL } };
+    char *root = make_repo(wrapped_tasks);
+    tl_write_files(root, extra);
+    assert_int_equal(apply_all(root, "SVC402", NULL), 2);
+    assert_file(root, "orders/signals.py",
+                "from services.tasks.stock_tasks import _sync\n"
+                "from services.tasks import stock_tasks\n"
+                "\n"
+                "\n"
+                "def on_save(order):\n"
+                "    stock_tasks.delay_sync(order.sku, count=2, countdown=10, queue='slow')\n"
+                "    stock_tasks.delay_sync(order.sku)\n"
+                "    _sync.apply_async((order.sku,), eta=order.when)\n"
+                "\n"
+                "\n"
+                "def on_delete(order):\n"
+                "    from services.tasks.stock_tasks import _sync_many\n"
+                "\n"
+                "    _sync_many.delay(order.sku, order.other_sku)\n");
+    assert_no_fix_because(root, "SVC402", "orders/signals.py", 8, "passes `eta`, which `delay_sync` does not take");
+    /* `countdown` would take the second argument */
+    assert_no_fix_because(root, "SVC402", "orders/signals.py", 14,
+                          "the `delay_` wrapper of task `_sync_many` does not take the task's parameters");
     drop_repo(root);
 }
 
@@ -1549,6 +1738,10 @@ int main(void)
         cmocka_unit_test(test_402_imports_tasks_module_and_adds_wrapper),
         cmocka_unit_test(test_402_and_404_add_one_wrapper),
         cmocka_unit_test(test_402_module_name_taken),
+        cmocka_unit_test(test_402_relative_import_of_the_task),
+        cmocka_unit_test(test_402_delay_passed_as_value),
+        cmocka_unit_test(test_402_says_why_not),
+        cmocka_unit_test(test_402_wrapper_takes_options),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
