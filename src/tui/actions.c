@@ -474,6 +474,8 @@ static void say_no_fix(tui_app *app, const svc_diagnostic *d)
 {
     if (!d->rule->fix)
         app_message(app, false, "no automatic fix for %s: needs a person's judgement", d->rule->code);
+    else if (d->no_fix)
+        app_message(app, false, "no automatic fix for %s here: %s", d->rule->code, d->no_fix);
     else
         app_message(app, false, "no automatic fix for %s here (svcscope cannot be sure of one): %s", d->rule->code,
                     d->rule->fix);

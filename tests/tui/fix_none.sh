@@ -25,7 +25,7 @@ KEYS
 expect_status 0
 expect_screen fix_none
 expect_in_screen fix_none "no automatic fix for SVC203: needs a person's judgement"
-expect_in_screen fix_none_here "no automatic fix for SVC402 here (svcscope cannot be sure of one): Call the task's \`delay_\` wrapper instead"
+expect_in_screen fix_none_here "no automatic fix for SVC402 here: task \`regenerate_invoice_pdf\` is not in the tasks service yet"
 expect_in_screen fix_none_line "no finding on this line: ] goes to the next one, or select one in the problems pane"
 checks=$((checks + 1))
 [ -z "$(git -C "$REPO" status --porcelain)" ] || fail "the repository changed: $(git -C "$REPO" status --porcelain)"
