@@ -275,6 +275,25 @@ static void build_service(builder *b)
 
 /* ---- an app ---------------------------------------------------------------------------------- */
 
+/* The tasks an app's modules define (every task, before a codebase has a tasks service), with
+ * who triggers each. */
+static void add_app_tasks(builder *b, const char *folder)
+{
+    const tui_project *p = b->v->project;
+    const svc_model *m = p->model;
+    size_t heading_row = b->rows.len, count = 0;
+    add(b, 0, TUI_EL_BRANCH, "Tasks");
+    for (size_t f = 0; f < m->nfiles; f++) {
+        if (!folder_contains(folder, m->files[f].path)) continue;
+        svc_query_tasks *tasks = svc_query_module_tasks_new(p->query, f);
+        for (size_t i = 0; tasks && i < tasks->n; i++) add_task(b, p->query, &tasks->items[i]);
+        count += tasks ? tasks->n : 0;
+        svc_query_tasks_free(tasks);
+    }
+    b->rows.items[heading_row].text = svc_arena_printf(b->v->arena, "Tasks  %zu", count);
+    if (count == 0) none(b, "it defines no Celery task");
+}
+
 static void build_app(builder *b)
 {
     const svc_model *m = b->v->project->model;
@@ -299,6 +318,7 @@ static void build_app(builder *b)
     b->rows.items[heading_row].text = svc_arena_printf(b->v->arena, "Services used  %zu  (%zu %s)", used, imports,
                                                        plural(imports, "import", "imports"));
     if (used == 0) none(b, "it imports no service");
+    add_app_tasks(b, app->path);
     add_findings(b, app->path);
 }
 
