@@ -158,39 +158,41 @@ bool app_task_at_cursor(const tui_app *app, svc_xref_match *match)
            svc_query_task_at(app->project->query, (size_t)app->source.file, app->source.cursor, line_indent(app), match);
 }
 
-void app_show_callers(tui_app *app)
+/* Shows the callers of what the focused pane selects; false when it selects no task or wrapper. */
+static bool show_selected_family(tui_app *app)
 {
-    bool shown = false;
-    if (app->focus == TUI_PANE_SOURCE && app->source.covered) {
-        /* On the overview's line of a task or a wrapper. */
-        const overview_row *row = overview_view_selected(&app->overview);
-        shown = row && (row->task >= 0 || row->wrapper >= 0);
-        if (shown) callers_view_show(&app->callers, row->task >= 0, (size_t)(row->task >= 0 ? row->task : row->wrapper));
-        goto done;
-    }
     switch (app->focus) {
     case TUI_PANE_TREE: {
         const tree_node *n = tree_view_selected(&app->tree);
-        shown = n && n->kind == TREE_DEF && show_family(app, n->file, n->def);
-        break;
+        return n && n->kind == TREE_DEF && show_family(app, n->file, n->def);
     }
     case TUI_PANE_SOURCE: {
+        if (app->source.covered) {
+            /* On the overview's line of a task or a wrapper. */
+            const overview_row *row = overview_view_selected(&app->overview);
+            if (!row || (row->task < 0 && row->wrapper < 0)) return false;
+            callers_view_show(&app->callers, row->task >= 0, (size_t)(row->task >= 0 ? row->task : row->wrapper));
+            return true;
+        }
         svc_xref_match match;
-        shown = app_task_at_cursor(app, &match);
-        if (shown) callers_view_show(&app->callers, match.is_task, match.index);
-        break;
+        if (!app_task_at_cursor(app, &match)) return false;
+        callers_view_show(&app->callers, match.is_task, match.index);
+        return true;
     }
     case TUI_PANE_PROBLEMS: {
         const svc_diagnostic *d = problems_view_selected(&app->problems);
         long def = d && d->file >= 0 ? top_level_def_at(app, d->file, d->span.byte) : -1;
-        shown = def >= 0 && show_family(app, d->file, def);
-        break;
+        return def >= 0 && show_family(app, d->file, def);
     }
-    case TUI_PANE_CALLERS: shown = app->callers.has_target; break;
+    case TUI_PANE_CALLERS: return app->callers.has_target;
     case TUI_PANE_COUNT: break;
     }
-done:
-    if (!shown) {
+    return false;
+}
+
+void app_show_callers(tui_app *app)
+{
+    if (!show_selected_family(app)) {
         app_message(app, false, "no task or delay_ wrapper here");
         return;
     }
