@@ -1,27 +1,32 @@
 #!/bin/sh
 # svcscope's benchmark: `make bench` (docs/performance.md says what is measured and why).
 #
-# For each scale in BENCH_SCALES it generates a synthetic Django + Celery project
-# (bench/generate.py; reused while the generator is unchanged), then measures:
+# For each project in BENCH_PROJECTS (SHAPE:SCALE; shapes: `services`, a codebase that follows the
+# convention, bench/generate.py; `migration`, one that does not yet, shaped like a large real
+# backend, bench/generate_migration.py) it generates a synthetic Django + Celery project (reused
+# while the generator is unchanged), then measures:
 #   floor        bench/floor: every .py parsed with tree-sitter-python on one thread, nothing else
 #   full         svcscope check with neither cache nor pre-filter (everything parsed, all cores)
 #   cold         svcscope check, no cache file (pre-filter on, cache written)
 #   warm         svcscope check, nothing changed since the last run
 #   one changed  svcscope check after editing one file (a services module, a library module, a view)
+#   ruff         ruff's WebAssembly build (npm dev dependency) checking every file on one thread: a
+#                side-by-side anchor from the same machine and run (bench/ruff.cjs; skipped
+#                without node or the package)
 # and checks that every output equals the `full` one byte for byte (and, after the edits, the
 # `full` output of the edited tree). Times are the median of the runs (wall clock; CPU is user +
 # system); peak RSS the largest of the svcscope runs. The OS page cache is warm (the project was
 # just generated or read): what is measured is svcscope's own work, not the disk.
 set -u
 : "${SVCSCOPE:?}" "${FLOOR:?}" "${MEASURE:?}" "${BENCH_OUT:?}"
-BENCH_SCALES=${BENCH_SCALES:-1 2 4}
+BENCH_PROJECTS=${BENCH_PROJECTS:-services:1 services:2 services:4 migration:1}
 COLD_RUNS=${BENCH_COLD_RUNS:-3}
 WARM_RUNS=${BENCH_WARM_RUNS:-7}
 HERE=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$BENCH_OUT"
 LOG="$BENCH_OUT/bench.log"
 : >"$LOG"
-gen_stamp=$(cksum <"$HERE/generate.py" | cut -d' ' -f1)
+TOP=$(cd "$HERE/.." && pwd)
 failures=0
 
 # run [-o FILE] CMD...: measures a command; sets WALL CPU RSS STATUS (ms, ms, KiB)
@@ -64,12 +69,20 @@ echo "svcscope benchmark: $(nproc 2>/dev/null || echo '?') cores, load average $
 echo "(median of $COLD_RUNS cold, $WARM_RUNS warm and 3 one-changed runs; details in $LOG)"
 echo
 ROWS=""
-for scale in $BENCH_SCALES; do
-    dir="$BENCH_OUT/scale-$scale"
-    stamp="$BENCH_OUT/scale-$scale.stamp"
+for project in $BENCH_PROJECTS; do
+    shape=${project%%:*}
+    scale=${project#*:}
+    case $shape in
+    services) generator="$HERE/generate.py" ;;
+    migration) generator="$HERE/generate_migration.py" ;;
+    *) echo "bench: unknown shape '$shape' in BENCH_PROJECTS (services or migration)" >&2; exit 2 ;;
+    esac
+    gen_stamp=$(cksum <"$generator" | cut -d' ' -f1)
+    dir="$BENCH_OUT/$shape-$scale"
+    stamp="$BENCH_OUT/$shape-$scale.stamp"
     if [ ! -d "$dir/.git" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$gen_stamp" ]; then
-        echo "generating the ${scale}x project..."
-        python3 "$HERE/generate.py" "$dir" --scale "$scale" >>"$LOG" || exit 1
+        echo "generating the $shape ${scale}x project..."
+        python3 "$generator" "$dir" --scale "$scale" >>"$LOG" || exit 1
         echo "$gen_stamp" >"$stamp"
     fi
     # the edited files of a previous run go back to what is committed
@@ -94,7 +107,7 @@ for scale in $BENCH_SCALES; do
     full_cpu=$CPU
     rss_all=$RSS
     run -o "$BENCH_OUT/out.json" "$SVCSCOPE" check --no-cache --format json "$dir"
-    same "$BENCH_OUT/ref.json" "$BENCH_OUT/out.json" "${scale}x --no-cache"
+    same "$BENCH_OUT/ref.json" "$BENCH_OUT/out.json" "$shape ${scale}x --no-cache"
     nocache_ms=$WALL
 
     walls=""
@@ -103,7 +116,7 @@ for scale in $BENCH_SCALES; do
     for i in $(seq "$COLD_RUNS"); do
         rm -rf "$dir/.git/svcscope"
         run -o "$BENCH_OUT/out.json" "$SVCSCOPE" check --format json "$dir"
-        same "$BENCH_OUT/ref.json" "$BENCH_OUT/out.json" "${scale}x cold"
+        same "$BENCH_OUT/ref.json" "$BENCH_OUT/out.json" "$shape ${scale}x cold"
         walls="$walls $WALL"
         cpus="$cpus $CPU"
         rsss="$rsss $RSS"
@@ -116,7 +129,7 @@ for scale in $BENCH_SCALES; do
     cpus=""
     for i in $(seq "$WARM_RUNS"); do
         run -o "$BENCH_OUT/out.json" "$SVCSCOPE" check --format json "$dir"
-        same "$BENCH_OUT/ref.json" "$BENCH_OUT/out.json" "${scale}x warm"
+        same "$BENCH_OUT/ref.json" "$BENCH_OUT/out.json" "$shape ${scale}x warm"
         walls="$walls $WALL"
         cpus="$cpus $CPU"
         rsss="$rsss $RSS"
@@ -124,10 +137,17 @@ for scale in $BENCH_SCALES; do
     warm_ms=$(median $walls)
     warm_cpu=$(median $cpus)
 
-    # one file changed: a services module, a library module nothing reads, a view
-    svc_file=$(cd "$dir" && ls services/*/*.py | grep -v __init__ | grep -v /test | head -n 1)
-    lib_file=$(cd "$dir" && ls libs/*/*.py | grep -v __init__ | head -n 1)
-    view_file=$(cd "$dir" && ls */views.py | head -n 1)
+    # one file changed: a services module (a tasks module), a library module nothing reads (an
+    # app's utilities), a view
+    if [ "$shape" = services ]; then
+        svc_file=$(cd "$dir" && ls services/*/*.py | grep -v __init__ | grep -v /test | head -n 1)
+        lib_file=$(cd "$dir" && ls libs/*/*.py | grep -v __init__ | head -n 1)
+        view_file=$(cd "$dir" && ls */views.py | head -n 1)
+    else
+        svc_file=$(cd "$dir" && ls proj/*/tasks.py | head -n 1)
+        lib_file=$(cd "$dir" && ls proj/*/utils.py | head -n 1)
+        view_file=$(cd "$dir" && ls proj/*/views.py | head -n 1)
+    fi
     walls=""
     cpus=""
     n=0
@@ -142,8 +162,16 @@ for scale in $BENCH_SCALES; do
     one_ms=$(median $walls)
     one_cpu=$(median $cpus)
     SVCSCOPE_NO_CACHE=1 SVCSCOPE_NO_PREFILTER=1 run -o "$BENCH_OUT/ref.json" "$SVCSCOPE" check --format json "$dir"
-    same "$BENCH_OUT/ref.json" "$BENCH_OUT/out.json" "${scale}x after editing $svc_file, $lib_file, $view_file"
+    same "$BENCH_OUT/ref.json" "$BENCH_OUT/out.json" "$shape ${scale}x after editing $svc_file, $lib_file, $view_file"
     for f in $svc_file $lib_file $view_file; do restore "$dir" "$f"; done
+
+    # the anchor: ruff's wasm build over the same files, when node and the package are there
+    ruff_ms="-"
+    if command -v node >/dev/null 2>&1 && [ -d "$TOP/node_modules/@astral-sh/ruff-wasm-nodejs" ]; then
+        r=$(NODE_PATH="$TOP/node_modules" node "$HERE/ruff.cjs" "$dir" 2>>"$LOG")
+        echo "ruff: $r" >>"$LOG"
+        ruff_ms=$(echo "$r" | sed -n 's/.*wall_ms=\([0-9]*\).*/\1/p')
+    fi
 
     rss_mb=$(max $rsss | awk '{ printf "%.0f", $1 / 1024 }')
     rss_all_mb=$(echo "$rss_all" | awk '{ printf "%.0f", $1 / 1024 }')
@@ -151,18 +179,18 @@ for scale in $BENCH_SCALES; do
     ratio=$(echo "$cold_ms $floor_ms" | awk '{ printf "%.3f", $1 / $2 }')
     cpu_ratio=$(echo "$cold_cpu $floor_cpu_ms" | awk '{ printf "%.3f", $1 / $2 }')
     us_line=$(echo "$cold_cpu $lines" | awk '{ printf "%.2f", $1 * 1000 / $2 }')
-    printf '%sx: %s files, %s lines, %s MB; floor %s ms (cpu %s); full %s ms (cpu %s, %s MB); --no-cache %s ms\n' \
-        "$scale" "$files" "$lines" "$mb" "$floor_ms" "$floor_cpu_ms" "$full_ms" "$full_cpu" "$rss_all_mb" "$nocache_ms"
+    printf '%s %sx: %s files, %s lines, %s MB; floor %s ms (cpu %s); full %s ms (cpu %s, %s MB); --no-cache %s ms\n' \
+        "$shape" "$scale" "$files" "$lines" "$mb" "$floor_ms" "$floor_cpu_ms" "$full_ms" "$full_cpu" "$rss_all_mb" "$nocache_ms"
     printf '    cold %s ms (cpu %s), warm %s ms (cpu %s), one changed %s ms (cpu %s); peak RSS %s MB; cache %s MB\n' \
         "$cold_ms" "$cold_cpu" "$warm_ms" "$warm_cpu" "$one_ms" "$one_cpu" "$rss_mb" "$cache_mb"
-    printf '    cold/floor %s (cpu %s); cold cpu per line %s us\n' "$ratio" "$cpu_ratio" "$us_line"
-    ROWS="$ROWS| ${scale}x | $files | $lines | $mb | $floor_ms | $full_ms | $cold_ms / $cold_cpu | $warm_ms / $warm_cpu | $one_ms / $one_cpu | $ratio ($cpu_ratio) | $rss_mb |
+    printf '    cold/floor %s (cpu %s); cold cpu per line %s us; ruff (wasm, one thread) %s ms\n' "$ratio" "$cpu_ratio" "$us_line" "$ruff_ms"
+    ROWS="$ROWS| $shape ${scale}x | $files | $lines | $mb | $floor_ms | $full_ms | $cold_ms / $cold_cpu | $warm_ms / $warm_cpu | $one_ms / $one_cpu | $ratio ($cpu_ratio) | $rss_mb | $ruff_ms |
 "
 done
 
 echo
-echo "| scale | files | lines | MB | floor ms | full ms | cold ms (cpu) | warm ms (cpu) | one changed ms (cpu) | cold/floor (cpu) | peak RSS MB |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| project | files | lines | MB | floor ms | full ms | cold ms (cpu) | warm ms (cpu) | one changed ms (cpu) | cold/floor (cpu) | peak RSS MB | ruff wasm ms |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
 printf '%s' "$ROWS"
 echo
 if [ "$failures" -gt 0 ]; then
