@@ -578,8 +578,11 @@ def git(root, *args):
                    env=env, check=True, stdout=subprocess.DEVNULL)
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def run_generator(make_project, doc):
+    """The command line of a generator: OUT_DIR [--scale S] [--seed N] [--no-git]. make_project(out,
+    scale, seed) returns an object whose generate() writes the project and which counts its
+    .files and .lines."""
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
     ap.add_argument("out")
     ap.add_argument("--scale", type=float, default=1.0)
     ap.add_argument("--seed", type=int, default=1)
@@ -588,7 +591,7 @@ def main():
     if os.path.exists(args.out):
         shutil.rmtree(args.out)
     os.makedirs(args.out)
-    p = Project(args.out, args.scale, args.seed)
+    p = make_project(args.out, args.scale, args.seed)
     p.generate()
     size = 0
     for dirpath, _, names in os.walk(args.out):
@@ -606,6 +609,10 @@ def main():
         git(args.out, "add", "-A")
         git(args.out, "commit", "-q", "-m", "synthetic project")
     print("%s: %d Python files, %d lines, %d bytes" % (args.out, p.files, p.lines, size))
+
+
+def main():
+    run_generator(Project, __doc__)
 
 
 if __name__ == "__main__":

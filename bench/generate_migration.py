@@ -13,11 +13,10 @@ import Order`); a Celery app (`celeryconf.py`) imported by every tasks module; `
 CELERY_BEAT_SCHEDULE. At scale 1 about 3,700 files and 26 MB. The same (scale, seed) writes the same
 bytes. Python 3 stdlib only.
 """
-import argparse
 import os
 import random
-import shutil
-import subprocess
+
+from generate import run_generator
 
 WORDS = (
     "account address app attribute channel checkout core csv discount giftcard invoice menu "
@@ -38,12 +37,16 @@ class Project:
         while len(self.apps) < self.napps:
             self.apps.append("%s%d" % (WORDS[len(self.apps) % len(WORDS)], len(self.apps)))
         self.tasks = {}
+        self.files = self.lines = 0
 
     def write(self, rel, text):
         path = os.path.join(self.root, rel)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "w", encoding="utf-8") as f:
             f.write(text)
+        if rel.endswith(".py"):
+            self.files += 1
+            self.lines += text.count("\n")
 
     def filler(self, n):
         """n lines of ordinary code that never touches tasks."""
@@ -108,9 +111,7 @@ class Project:
             self.write(gql + "/mutations/m_%d.py" % m, self.cross_imports(app, 3) + call + self.filler(self.rng.randint(150, 500)))
         self.write(gql + "/mutations/__init__.py", "")
 
-    def run(self):
-        if os.path.isdir(self.root):
-            shutil.rmtree(self.root)
+    def generate(self):
         self.write("manage.py", "import os\nimport sys\n")
         self.write("proj/__init__.py", "")
         self.write("proj/graphql/__init__.py", "")
@@ -124,23 +125,8 @@ class Project:
                    % ("".join('    "proj.%s",\n' % a for a in self.apps), beat))
 
 
-def git(root, *args):
-    subprocess.run(["git", "-C", root, "-c", "user.name=bench", "-c", "user.email=bench@example.com", *args],
-                   check=True, stdout=subprocess.DEVNULL)
-
-
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("out")
-    ap.add_argument("--scale", type=float, default=1.0)
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--no-git", action="store_true", help="leave a plain folder")
-    args = ap.parse_args()
-    Project(args.out, args.scale, args.seed).run()
-    if not args.no_git:
-        git(args.out, "init", "-q")
-        git(args.out, "add", "-A")
-        git(args.out, "commit", "-q", "-m", "generated")
+    run_generator(Project, __doc__)
 
 
 if __name__ == "__main__":
