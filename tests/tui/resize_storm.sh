@@ -7,19 +7,8 @@ command -v tmux >/dev/null 2>&1 || { echo "resize_storm: tmux not installed, ski
 
 demo_repo
 SOCKET="svcscope-storm-$$"
-tmux_() { tmux -L "$SOCKET" -f /dev/null "$@"; }
+. "$TOP_SRCDIR/tests/tui/tmux_lib.sh"
 trap 'tmux_ kill-server 2>/dev/null; rm -rf "$WORK"' EXIT
-screen() { tmux_ capture-pane -p -t t; }
-pane() { tmux_ list-panes -t t -F "$1"; }
-wait_for() {
-    i=0
-    while [ $i -lt 100 ]; do
-        screen | grep -qF -- "$1" && return 0
-        sleep 0.1
-        i=$((i + 1))
-    done
-    return 1
-}
 
 tmux_ new-session -d -s t -x 100 -y 30 "sleep 600" || { echo "resize_storm: tmux cannot start, skipped"; exit 77; }
 tmux_ set-option -g remain-on-exit on

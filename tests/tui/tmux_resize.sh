@@ -6,30 +6,8 @@ command -v tmux >/dev/null 2>&1 || { echo "tmux_resize: tmux not installed, skip
 
 demo_repo
 SOCKET="svcscope-test-$$"
-tmux_() { tmux -L "$SOCKET" -f /dev/null "$@"; }
+. "$TOP_SRCDIR/tests/tui/tmux_lib.sh"
 trap 'tmux_ kill-server 2>/dev/null; rm -rf "$WORK"' EXIT
-
-screen() { tmux_ capture-pane -p -t t; }
-pane() { tmux_ list-panes -t t -F "$1"; }
-
-# wait_for TEXT: up to 10 s for the pane to show TEXT
-wait_for() {
-    i=0
-    while [ $i -lt 100 ]; do
-        screen | grep -qF -- "$1" && return 0
-        sleep 0.1
-        i=$((i + 1))
-    done
-    return 1
-}
-
-expect_screen_text() {
-    checks=$((checks + 1))
-    wait_for "$1" || fail "$2: the pane does not show '$1'
---- pane ---
-$(screen)
-------------"
-}
 
 wait_dead() {
     i=0
