@@ -1,4 +1,7 @@
-/* Width-aware text drawing for the TUI. */
+/*
+ * Width-aware text drawing for the TUI, rows scrolled sideways, and text cut to a width so that
+ * two rows never read alike.
+ */
 #include <langinfo.h>
 #include <stdlib.h>
 #include <string.h>
@@ -183,6 +186,34 @@ int tui_pen_put(tui_pen *p, const char *s, attr_t attr)
 
 /* ---- paths elided in the middle -------------------------------------------------------------- */
 
+/* How many bytes of `s` fit in `cols` columns, whole code points. */
+static size_t head_fitting(const char *s, int cols)
+{
+    size_t at = 0, n = strlen(s);
+    int used = 0;
+    while (at < n) {
+        uint32_t cp;
+        size_t len = svc_utf8_decode(s + at, n - at, &cp);
+        int w = tui_cp_width(cp);
+        if (used + w > cols) break;
+        used += w;
+        at += len;
+    }
+    return at;
+}
+
+/* The shortest tail of `s` that fills at most `cols` columns, whole code points. */
+static const char *tail_fitting(const char *s, int cols)
+{
+    const char *tail = s;
+    while (*tail && (int)tui_text_width(tail) > cols) {
+        uint32_t cp;
+        tail += svc_utf8_decode(tail, strlen(tail), &cp);
+    }
+    return tail;
+}
+
+
 /* The components of a path: start offsets and lengths, in `s`. */
 typedef struct components {
     const char *s;
@@ -338,13 +369,8 @@ char *tui_path_elide(const char *path, int cols, const char *const *others, size
     } else {
         /* Not even the file name fits: its tail. */
         const char *ellipsis = tui_glyph("…", "...");
-        const char *tail = path;
         int budget = cols - (int)tui_text_width(ellipsis);
-        while (*tail && (int)tui_text_width(tail) > (budget > 0 ? budget : 0)) {
-            uint32_t cp;
-            tail += svc_utf8_decode(tail, strlen(tail), &cp);
-        }
-        out = svc_xasprintf("%s%s", budget > 0 ? ellipsis : "", tail);
+        out = svc_xasprintf("%s%s", budget > 0 ? ellipsis : "", tail_fitting(path, budget > 0 ? budget : 0));
     }
     free(keep);
     free(head);
@@ -352,4 +378,47 @@ char *tui_path_elide(const char *path, int cols, const char *const *others, size
     free(other);
     components_free(&c);
     return out;
+}
+
+/* ---- names cut so that they stay apart --------------------------------------------------------- */
+
+/* Width in columns of the first `n` bytes of `s`. */
+static int width_of(const char *s, size_t n)
+{
+    char *part = svc_xstrndup(s, n);
+    int w = (int)tui_text_width(part);
+    free(part);
+    return w;
+}
+
+char *tui_name_elide(const char *name, int cols, const char *const *others, size_t nothers)
+{
+    if ((int)tui_text_width(name) <= cols) return svc_xstrdup(name);
+    const char *ellipsis = tui_glyph("…", "...");
+    int ew = (int)tui_text_width(ellipsis);
+    int budget = cols - ew;
+    if (budget <= 0) return svc_xstrndup(name, head_fitting(name, cols > 0 ? cols : 0));
+    size_t head = head_fitting(name, budget);
+    /* The longest start it shares with another name shown whose cut would read the same. */
+    size_t common = 0;
+    for (size_t k = 0; k < nothers; k++) {
+        if (!others[k] || strcmp(others[k], name) == 0 || strncmp(others[k], name, head) != 0) continue;
+        size_t n = head;
+        while (name[n] && others[k][n] == name[n]) n++;
+        if (n > common) common = n;
+    }
+    if (!common) return svc_xasprintf("%.*s%s", (int)head, name, ellipsis);
+    while (common > 0 && (name[common] & 0xC0) == 0x80) common--;
+    /* A little of the start, then from where it differs: "sen…confirm…" and "sen…refund_…". */
+    size_t start = head_fitting(name, budget / 3 > 0 ? budget / 3 : 1);
+    const char *rest = name + common;
+    int room = budget - width_of(name, start);
+    if (!*rest || room - ew < 1) {
+        /* it is the other's start, or no room for the part that differs: its end */
+        int head_w = budget / 2;
+        return svc_xasprintf("%.*s%s%s", (int)head_fitting(name, head_w), name, ellipsis,
+                             tail_fitting(name, budget - head_w));
+    }
+    if ((int)tui_text_width(rest) <= room) return svc_xasprintf("%.*s%s%s", (int)start, name, ellipsis, rest);
+    return svc_xasprintf("%.*s%s%.*s%s", (int)start, name, ellipsis, (int)head_fitting(rest, room - ew), rest, ellipsis);
 }

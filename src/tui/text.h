@@ -69,5 +69,11 @@ int tui_pen_putn(tui_pen *p, const char *s, size_t n, attr_t attr);
  * When not even the file name fits, its tail. Returns a new string (a copy when `path` fits).
  */
 char *tui_path_elide(const char *path, int cols, const char *const *others, size_t nothers);
+/*
+ * A name (not a path) in at most `cols` columns: cut at the end with an ellipsis, or, when
+ * another name of `others` starts the same, in the middle so that its end shows
+ * ("populat…ers_task"). Returns a new string.
+ */
+char *tui_name_elide(const char *name, int cols, const char *const *others, size_t nothers);
 
 #endif

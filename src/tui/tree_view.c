@@ -197,13 +197,13 @@ static void draw_label(const tree_view *v, tui_pen *pen, const char *label, attr
     tui_pen_put(pen, hit + len, selected ? selected : attr);
 }
 
-/* The paths among the labels of the rows on screen: what a path label is elided against. */
-typedef struct shown_paths {
-    const char **items;
-    size_t len;
-} shown_paths;
+/* The labels of the rows on screen, and the paths among them: what a label is cut against. */
+typedef struct shown_labels {
+    const char **labels, **paths;
+    size_t nlabels, npaths;
+} shown_labels;
 
-static void draw_row(tree_view *v, size_t row, int y, tui_rect r, bool focused, const shown_paths *paths)
+static void draw_row(tree_view *v, size_t row, int y, tui_rect r, bool focused, const shown_labels *shown)
 {
     size_t i = v->rows[row];
     const tree_node *n = &v->model.items[i];
@@ -232,11 +232,11 @@ static void draw_row(tree_view *v, size_t row, int y, tui_rect r, bool focused, 
         tui_pen_put(&pen, look->marker, sel ? sel : attr);
         tui_pen_put(&pen, " ", sel);
     }
-    /* A path is elided in the middle to what the pane shows (more of it as the row scrolls), never
-     * to the point of reading like another row's; a name that does not fit is cut (and scrolls). */
+    /* A label is cut to what the pane shows (more of it as the row scrolls), never to the point
+     * of reading like another row's: a path in the middle, a name at the end or in the middle. */
     int room = limit + v->list.hscroll - pen.at;
-    char *label = strchr(n->label, '/') ? tui_path_elide(n->label, room, paths->items, paths->len)
-                                        : svc_xstrdup(n->label);
+    char *label = strchr(n->label, '/') ? tui_path_elide(n->label, room, shown->paths, shown->npaths)
+                                        : tui_name_elide(n->label, room, shown->labels, shown->nlabels);
     draw_label(v, &pen, label, attr, sel);
     free(label);
     /* A note is shown whole or not at all: a cut note reads as nonsense. */
@@ -255,17 +255,20 @@ static void view_draw(tui_view *view, bool focused)
     tree_view *v = view->state;
     tui_rect r = view->rect;
     tui_list_draw_begin(&v->list, r.h);
-    shown_paths paths = { svc_xmalloc((size_t)(r.h > 0 ? r.h : 1) * sizeof *paths.items), 0 };
+    size_t rows = (size_t)(r.h > 0 ? r.h : 1);
+    shown_labels shown = { svc_xmalloc(rows * sizeof *shown.labels), svc_xmalloc(rows * sizeof *shown.paths), 0, 0 };
     for (int row = 0; row < r.h && v->list.top + (size_t)row < v->list.count; row++) {
         const char *label = v->model.items[v->rows[v->list.top + (size_t)row]].label;
-        if (strchr(label, '/')) paths.items[paths.len++] = label;
+        shown.labels[shown.nlabels++] = label;
+        if (strchr(label, '/')) shown.paths[shown.npaths++] = label;
     }
     for (int row = 0; row < r.h; row++) {
         size_t at = v->list.top + (size_t)row;
-        if (at < v->list.count) draw_row(v, at, r.y + row, r, focused, &paths);
+        if (at < v->list.count) draw_row(v, at, r.y + row, r, focused, &shown);
         else tui_fill(r.y + row, r.x, r.w, tui_attr(TUI_EL_NORMAL));
     }
-    free(paths.items);
+    free(shown.labels);
+    free(shown.paths);
     if (v->list.count == 0 && r.h > 0)
         tui_put(r.y, r.x + 1, r.w - 1, filtering(v) ? "no name matches the filter" : "(empty)", tui_attr(TUI_EL_NOTE));
 }

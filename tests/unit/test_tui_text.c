@@ -12,12 +12,43 @@ static void use_locale(const char *name)
     tui_text_init();
 }
 
-static void expect_elided(const char *path, int cols, const char *const *others, size_t n, const char *want)
+typedef char *cut_fn(const char *text, int cols, const char *const *others, size_t nothers);
+
+/* `cut` gives `want` for `text` in `cols` columns, which it fits in. */
+static void expect_cut(cut_fn *cut, const char *text, int cols, const char *const *others, size_t n, const char *want)
 {
-    char *got = tui_path_elide(path, cols, others, n);
+    char *got = cut(text, cols, others, n);
     assert_string_equal(got, want);
     assert_true((int)tui_text_width(got) <= cols);
     free(got);
+}
+
+/* At every width from `from` to `to`, `cut` gives each of `shown` (cut against all of them) a text
+ * that fits and that no other one gets. */
+static void expect_all_distinct(cut_fn *cut, const char *const *shown, size_t n, int from, int to)
+{
+    char **out = calloc(n, sizeof *out);
+    assert_non_null(out);
+    for (int cols = from; cols <= to; cols++) {
+        for (size_t i = 0; i < n; i++) out[i] = cut(shown[i], cols, shown, n);
+        for (size_t i = 0; i < n; i++) {
+            assert_true((int)tui_text_width(out[i]) <= cols);
+            for (size_t j = i + 1; j < n; j++)
+                if (strcmp(out[i], out[j]) == 0) fail_msg("%d columns: %s and %s both read %s", cols, shown[i], shown[j], out[i]);
+        }
+        for (size_t i = 0; i < n; i++) free(out[i]);
+    }
+    free(out);
+}
+
+static void expect_elided(const char *path, int cols, const char *const *others, size_t n, const char *want)
+{
+    expect_cut(tui_path_elide, path, cols, others, n, want);
+}
+
+static void expect_name(const char *name, int cols, const char *const *others, size_t n, const char *want)
+{
+    expect_cut(tui_name_elide, name, cols, others, n, want);
 }
 
 static void test_a_path_that_fits_is_left_whole(void **state)
@@ -42,13 +73,8 @@ static void test_the_folder_that_differs_survives(void **state)
     (void)state;
     use_locale("C.UTF-8");
     const char *shown[] = { "lib/kombu/asynchronous/transport.py", "lib/kombu/synchronous/transport.py" };
-    char *a = tui_path_elide(shown[0], 28, shown, 2);
-    char *b = tui_path_elide(shown[1], 28, shown, 2);
-    assert_string_equal(a, "…/asynchronous/transport.py");
-    assert_string_equal(b, "…/synchronous/transport.py");
-    assert_string_not_equal(a, b);
-    free(a);
-    free(b);
+    expect_elided(shown[0], 28, shown, 2, "…/asynchronous/transport.py");
+    expect_elided(shown[1], 28, shown, 2, "…/synchronous/transport.py");
 }
 
 static void test_a_differing_folder_too_long_keeps_the_head_that_differs(void **state)
@@ -100,15 +126,41 @@ static void test_every_pair_of_distinct_paths_reads_differently(void **state)
         "saleor/channel/tasks/saleor3_22.py",            "lib/asynchronous/transport.py",
         "lib/synchronous/transport.py",                  "transport.py",
     };
-    size_t n = sizeof shown / sizeof *shown;
-    for (int cols = 20; cols <= 50; cols++) {
-        char *out[sizeof shown / sizeof *shown];
-        for (size_t i = 0; i < n; i++) out[i] = tui_path_elide(shown[i], cols, shown, n);
-        for (size_t i = 0; i < n; i++)
-            for (size_t j = i + 1; j < n; j++)
-                if (strcmp(out[i], out[j]) == 0) fail_msg("%d columns: %s and %s both read %s", cols, shown[i], shown[j], out[i]);
-        for (size_t i = 0; i < n; i++) free(out[i]);
-    }
+    expect_all_distinct(tui_path_elide, shown, sizeof shown / sizeof *shown, 20, 50);
+}
+
+static void test_a_name_cut_says_so(void **state)
+{
+    (void)state;
+    use_locale("C.UTF-8");
+    expect_name("populate_user_number_of_orders_task", 35, NULL, 0, "populate_user_number_of_orders_task");
+    expect_name("populate_user_number_of_orders_task", 12, NULL, 0, "populate_us…");
+    use_locale("C");
+    expect_name("populate_user_number_of_orders_task", 12, NULL, 0, "populate_...");
+}
+
+static void test_names_that_start_alike_are_cut_in_the_middle(void **state)
+{
+    (void)state;
+    use_locale("C.UTF-8");
+    const char *shown[] = { "update_products_discounted_prices_task", "update_products_search_vector_task" };
+    /* a little of the start, then from where they differ */
+    expect_name(shown[0], 16, shown, 2, "updat…discounte…");
+    expect_name(shown[1], 16, shown, 2, "updat…search_ve…");
+    /* alone on screen, the head is enough */
+    expect_name(shown[0], 16, shown, 1, "update_products…");
+}
+
+static void test_every_pair_of_distinct_names_reads_differently(void **state)
+{
+    (void)state;
+    use_locale("C.UTF-8");
+    const char *shown[] = {
+        "send_order_confirmed_email_task", "send_order_refund_email_task", "send_gift_card_email_task",
+        "send_order_canceled_email_task",  "send_password_reset_email",    "send_order",
+        "send_order_confirmation",         "update_products_discounted_prices_task",
+    };
+    expect_all_distinct(tui_name_elide, shown, sizeof shown / sizeof *shown, 10, 40);
 }
 
 int main(void)
@@ -121,6 +173,9 @@ int main(void)
         cmocka_unit_test(test_folders_every_path_shares_go_first),
         cmocka_unit_test(test_ascii_ellipsis_without_utf8),
         cmocka_unit_test(test_every_pair_of_distinct_paths_reads_differently),
+        cmocka_unit_test(test_a_name_cut_says_so),
+        cmocka_unit_test(test_names_that_start_alike_are_cut_in_the_middle),
+        cmocka_unit_test(test_every_pair_of_distinct_names_reads_differently),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
