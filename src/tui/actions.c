@@ -780,15 +780,16 @@ void app_fix_undo(tui_app *app)
 void app_show_applied(tui_app *app, const tui_fix_entry *e)
 {
     jumps_push(app);
+    const char *path = tui_fix_entry_path(&app->fixlog, e);
     if (e->is_folder) {
-        tree_view_reveal_folder(&app->tree, e->path, body(app, TUI_PANE_TREE).h);
+        tree_view_reveal_folder(&app->tree, path, body(app, TUI_PANE_TREE).h);
         app->followed_node = selected_node_index(app);
         app_focus(app, TUI_PANE_TREE);
         return;
     }
-    long file = svc_model_file(app->project->model, e->path);
+    long file = svc_model_file(app->project->model, path);
     if (file < 0) {
-        app_message(app, false, "%s is not in the project any more", e->path);
+        app_message(app, false, "%s is not in the project any more", path);
         return;
     }
     source_view_open(&app->source, file);

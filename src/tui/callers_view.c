@@ -206,7 +206,7 @@ static void view_draw(tui_view *view, bool focused)
 {
     callers_view *v = view->state;
     tui_rect r = view->rect;
-    tui_list_fit(&v->list, r.h);
+    tui_list_draw_begin(&v->list, r.h);
     for (int row = 0; row < r.h; row++) {
         int y = r.y + row;
         size_t at = v->list.top + (size_t)row;
@@ -214,10 +214,11 @@ static void view_draw(tui_view *view, bool focused)
         if (at >= v->list.count) continue;
         const callers_row *cr = &v->rows[at];
         attr_t sel = tui_list_draw_row(&v->list, at, y, r.x, r.w, focused);
-        int x = r.x;
-        if (cr->kind == CALLERS_SITE || cr->kind == CALLERS_BEAT) x += tui_put(y, x, r.w, "  ", sel);
+        tui_pen pen = tui_list_pen(&v->list, y, r.x, r.w);
+        if (cr->kind == CALLERS_SITE || cr->kind == CALLERS_BEAT) tui_pen_put(&pen, "  ", sel);
         attr_t attr = tui_attr(cr->element) | (cr->is_target ? A_UNDERLINE : 0);
-        tui_put(y, x, r.x + r.w - x, cr->text, sel ? sel : attr);
+        tui_pen_put(&pen, cr->text, sel ? sel : attr);
+        tui_list_pen_end(&v->list, &pen);
     }
     if (r.h > 0 && !v->has_target)
         tui_put(r.y, r.x + 1, r.w - 1, "Select a task or a delay_ wrapper (c shows its callers).", tui_attr(TUI_EL_NOTE));

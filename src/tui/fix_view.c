@@ -82,7 +82,7 @@ void fix_view_add_note(fix_view *v, tui_element element, const char *text)
 
 void fix_view_add_item(fix_view *v, tui_element element, const char *text)
 {
-    push_line(v, svc_xasprintf("%s %s", tui_glyph("✗", "!"), text), element, true, 2);
+    push_line(v, svc_xasprintf("%s %s", tui_glyph("✗", "x"), text), element, true, 2);
 }
 
 /* A diff line as shown: tabs expanded, a CR at the end dropped, other control bytes kept (drawn as escapes). */
@@ -365,11 +365,25 @@ void tui_fix_log_free(tui_fix_log *log)
         tui_fix_entry *e = &log->items[i];
         free(e->code);
         free(e->path);
+        free(e->moved_to);
         free(e->line_text);
         free(e->message);
     }
     free(log->items);
     memset(log, 0, sizeof *log);
+}
+
+/* Where the fix's moves take `path` (the file or folder moved, or a file inside it), or NULL. */
+static char *moved_path(const svc_fix *fix, const char *path)
+{
+    for (size_t i = 0; fix && i < fix->nops; i++) {
+        const svc_file_op *op = &fix->ops[i];
+        if (op->kind != SVC_FILE_MOVE) continue;
+        size_t n = strlen(op->path);
+        if (strcmp(path, op->path) == 0) return svc_xstrdup(op->to);
+        if (strncmp(path, op->path, n) == 0 && path[n] == '/') return svc_xasprintf("%s%s", op->to, path + n);
+    }
+    return NULL;
 }
 
 void tui_fix_log_add(tui_fix_log *log, const svc_diagnostic *d, const char *line_text, bool staged)
@@ -381,6 +395,7 @@ void tui_fix_log_add(tui_fix_log *log, const svc_diagnostic *d, const char *line
     tui_fix_entry *e = &log->items[log->len++];
     e->code = svc_xstrdup(d->rule->code);
     e->path = svc_xstrdup(d->path);
+    e->moved_to = moved_path(d->fix, d->path);
     e->is_folder = d->is_folder;
     e->row = d->span.row;
     e->col = d->span.col;
@@ -401,6 +416,7 @@ void tui_fix_log_drop_batch(tui_fix_log *log, unsigned batch)
         }
         free(e->code);
         free(e->path);
+        free(e->moved_to);
         free(e->line_text);
         free(e->message);
     }
@@ -424,6 +440,11 @@ bool tui_fix_entry_done(const tui_fix_log *log, const tui_fix_entry *e)
     return e->batch <= log->reloaded;
 }
 
+const char *tui_fix_entry_path(const tui_fix_log *log, const tui_fix_entry *e)
+{
+    return e->moved_to && tui_fix_entry_done(log, e) ? e->moved_to : e->path;
+}
+
 const char *tui_fix_entry_word(const tui_fix_entry *e)
 {
     return e->staged ? "staged" : "fixed";
@@ -431,6 +452,6 @@ const char *tui_fix_entry_word(const tui_fix_entry *e)
 
 const char *tui_fix_entry_mark(const tui_fix_entry *e)
 {
-    if (e->staged) return tui_glyph("✓ staged", "+ staged");
-    return tui_glyph("✓ fixed", "+ fixed");
+    if (e->staged) return tui_glyph("✓ staged", "v staged");
+    return tui_glyph("✓ fixed", "v fixed");
 }

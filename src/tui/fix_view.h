@@ -75,6 +75,7 @@ extern const tui_view_ops fix_view_ops;
 typedef struct tui_fix_entry {
     char *code;
     char *path;               /* the finding's path (a folder for folder findings) */
+    char *moved_to;           /* where a move fix took that path, or NULL */
     bool is_folder;
     uint32_t row, col;        /* the finding's place, 0-based, when it was fixed */
     char *line_text;          /* the text of that line then (to find it again after a reload), or NULL */
@@ -100,7 +101,10 @@ void tui_fix_log_drop_batch(tui_fix_log *log, unsigned batch);
 const tui_fix_entry *tui_fix_log_match(const tui_fix_log *log, const svc_diagnostic *d);
 /* True for an entry whose finding is gone from the screen (applied before the last reload). */
 bool tui_fix_entry_done(const tui_fix_log *log, const tui_fix_entry *e);
-/* "✓ staged" or "✓ fixed" (ASCII "+ staged" without UTF-8). */
+/* Where the entry's finding is on screen: its path, or where a move took it once the project was
+ * loaded after the fix. */
+const char *tui_fix_entry_path(const tui_fix_log *log, const tui_fix_entry *e);
+/* "✓ staged" or "✓ fixed" (ASCII "v staged" without UTF-8). */
 const char *tui_fix_entry_mark(const tui_fix_entry *e);
 /* "staged" or "fixed". */
 const char *tui_fix_entry_word(const tui_fix_entry *e);

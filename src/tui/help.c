@@ -89,12 +89,15 @@ void help_view_open(help_view *h)
     add(&lines, TUI_EL_TITLE, NULL, svc_xstrdup("Markers"));
     add(&lines, TUI_EL_NORMAL, NULL,
         svc_xasprintf("%s task, %s delay_ wrapper, %s exception, %s def, %s class", tui_glyph("◆", "*"),
-                      tui_glyph("»", ">"), tui_glyph("✗", "!"), tui_glyph("ƒ", "-"), tui_glyph("◇", "o")));
+                      tui_glyph("»", ">"), tui_glyph("✗", "x"), tui_glyph("ƒ", "f"), tui_glyph("◇", "o")));
+    add(&lines, TUI_EL_NORMAL, NULL,
+        svc_xasprintf("%s open, %s closed; a path cut in the middle (%s) keeps its file name and the folders that differ",
+                      tui_glyph("▾", "-"), tui_glyph("▸", "+"), tui_glyph("…", "...")));
     add(&lines, TUI_EL_NORMAL, NULL, svc_xstrdup("E error, W warning, I info; 2E 1W counts 2 errors and 1 warning"));
     add(&lines, TUI_EL_NORMAL, NULL, svc_xstrdup("! a direct .delay or .apply_async outside the tasks service"));
     add(&lines, TUI_EL_NORMAL, NULL,
         svc_xasprintf("%s staged, %s fixed: a fix applied in this session (staged, or in the files only)",
-                      tui_glyph("✓", "+"), tui_glyph("✓", "+")));
+                      tui_glyph("✓", "v"), tui_glyph("✓", "v")));
     h->lines = lines.items;
     h->nlines = lines.len;
     h->top = 0;

@@ -84,6 +84,8 @@ enum { TUI_REQ_HINT = 1u << 0, TUI_REQ_HIDDEN = 1u << 1, TUI_REQ_HINT_MINOR = 1u
     R(RESIZE_RESET, GLOBAL, "=", 0, "", "Give the panes their automatic sizes again")                       \
     R(MESSAGES, GLOBAL, "M", 0, "messages",                                                                 \
       "Show every status message since the start, whole (the status line cuts long ones)")                 \
+    R(LIST_LEFT, GLOBAL, "<LT>", 0, "", "Scroll the focused list or the source left")                           \
+    R(LIST_RIGHT, GLOBAL, ">", 0, "", "Scroll the focused list or the source right, to read long rows")         \
     R(TREE_TOGGLE, TREE, "<Enter> <Space>", TUI_REQ_HINT, "open/close", "Expand or collapse the node")      \
     R(TREE_EXPAND, TREE, "l <Right>", 0, "", "Expand the node, or go to its first child")                   \
     R(TREE_COLLAPSE, TREE, "h <Left>", 0, "", "Collapse the node, or go to its parent")                     \
@@ -105,6 +107,10 @@ enum { TUI_REQ_HINT = 1u << 0, TUI_REQ_HIDDEN = 1u << 1, TUI_REQ_HINT_MINOR = 1u
     R(TOGGLE_ERRORS, PROBLEMS, "1", TUI_REQ_HINT | TUI_REQ_HINT_MINOR, "errors", "Show or hide errors")                          \
     R(TOGGLE_WARNINGS, PROBLEMS, "2", TUI_REQ_HINT | TUI_REQ_HINT_MINOR, "warnings", "Show or hide warnings")                    \
     R(TOGGLE_INFO, PROBLEMS, "3", TUI_REQ_HINT | TUI_REQ_HINT_MINOR, "info", "Show or hide info findings")                       \
+    R(PROBLEMS_LEFT, PROBLEMS, "h <Left>", 0, "", "Scroll the problems left")                                \
+    R(PROBLEMS_RIGHT, PROBLEMS, "l <Right>", 0, "", "Scroll the problems right")                             \
+    R(CALLERS_LEFT, CALLERS, "h <Left>", 0, "", "Scroll the callers left")                                   \
+    R(CALLERS_RIGHT, CALLERS, "l <Right>", 0, "", "Scroll the callers right")                                \
     R(OPEN_SITE, CALLERS, "<Enter>", TUI_REQ_HINT, "open", "Show the call site in the source")               \
     R(FIX_APPLY, FIX, "a", TUI_REQ_HINT, "apply", "Apply the fix to the files")                              \
     R(FIX_STAGE, FIX, "s", TUI_REQ_HINT, "apply+stage",                                                     \

@@ -1,4 +1,4 @@
-/* List movement, as in every pager: j/k, pages, half pages, first and last. */
+/* List movement, as in every pager: j/k, pages, half pages, first and last; and sideways. */
 #include "tui/list.h"
 #include "tui/text.h"
 
@@ -25,10 +25,24 @@ void tui_list_fit(tui_list *l, int height)
     if (l->count < (size_t)height) l->top = 0;
 }
 
+/* Columns a list scrolls sideways per key. */
+enum { SIDEWAYS_STEP = 8 };
+
 bool tui_list_request(tui_list *l, tui_request req, int height)
 {
     long page = height > 1 ? height - 1 : 1;
     switch (req) {
+    case TUI_REQ_LIST_LEFT:
+    case TUI_REQ_PROBLEMS_LEFT:
+    case TUI_REQ_CALLERS_LEFT: l->hscroll = l->hscroll > SIDEWAYS_STEP ? l->hscroll - SIDEWAYS_STEP : 0; return true;
+    case TUI_REQ_LIST_RIGHT:
+    case TUI_REQ_PROBLEMS_RIGHT:
+    case TUI_REQ_CALLERS_RIGHT:
+        /* No further than the widest row needs. */
+        l->hscroll = l->hscroll + SIDEWAYS_STEP < l->overflow ? l->hscroll + SIDEWAYS_STEP
+                     : l->overflow > l->hscroll                ? l->overflow
+                                                               : l->hscroll;
+        return true;
     case TUI_REQ_MOVE_DOWN: l->selected = move_by(l->selected, 1, l->count); break;
     case TUI_REQ_MOVE_UP: l->selected = move_by(l->selected, -1, l->count); break;
     case TUI_REQ_PAGE_DOWN:
@@ -88,4 +102,20 @@ attr_t tui_list_draw_row(const tui_list *l, size_t at, int y, int x, int w, bool
     attr_t sel = at == l->selected ? tui_attr(focused ? TUI_EL_SELECTED_FOCUS : TUI_EL_SELECTED) : 0;
     if (sel) tui_fill(y, x, w, sel);
     return sel;
+}
+
+void tui_list_draw_begin(tui_list *l, int height)
+{
+    tui_list_fit(l, height);
+    l->overflow = 0;
+}
+
+tui_pen tui_list_pen(const tui_list *l, int y, int x, int cols)
+{
+    return tui_pen_at(y, x, cols, l->hscroll);
+}
+
+void tui_list_pen_end(tui_list *l, const tui_pen *p)
+{
+    if (p->at - p->cols > l->overflow) l->overflow = p->at - p->cols;
 }

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "tui/keys.h"
+#include "tui/text.h"
 #include "tui/theme.h"
 #include "tui/view.h"
 
@@ -12,9 +13,11 @@ typedef struct tui_list {
     size_t count;     /* rows */
     size_t selected;  /* row, < count when count > 0 */
     size_t top;       /* first row shown */
+    int hscroll;      /* columns scrolled sideways */
+    int overflow;     /* how far the widest row of the last drawing went past the pane */
 } tui_list;
 
-/* Applies a movement request; false when `req` is not one. */
+/* Applies a movement request (sideways too); false when `req` is not one. */
 bool tui_list_request(tui_list *l, tui_request req, int height);
 /* Keeps the selection in range and on screen. */
 void tui_list_fit(tui_list *l, int height);
@@ -22,6 +25,14 @@ void tui_list_fit(tui_list *l, int height);
 void tui_list_scroll(tui_list *l, long delta, int height);
 /* Selects the row shown at `row` of the pane's body; false when there is none. */
 bool tui_list_click(tui_list *l, int row);
+
+/* Starts drawing the list in a pane `height` rows high: the selection on screen, the width of
+ * the rows measured again (tui_list_pen_end). */
+void tui_list_draw_begin(tui_list *l, int height);
+/* A pen (text.h) for a row of the list: `cols` columns at (y, x), scrolled sideways as the list is. */
+tui_pen tui_list_pen(const tui_list *l, int y, int x, int cols);
+/* The row is laid out: how wide it was counts for how far the list scrolls right. */
+void tui_list_pen_end(tui_list *l, const tui_pen *p);
 
 /* A list pane's row of item `at` (at y, from x, w columns): when `at` is selected, fills the row
  * with the selection's attribute and returns it (for the row's text); else 0. */

@@ -50,7 +50,8 @@ static bool applied_shown(const problems_view *v, const tui_fix_entry *e)
 {
     if (!tui_fix_entry_done(v->log, e)) return false;
     if (!v->filter[0]) return true;
-    return contains_ci(e->code, v->filter) || contains_ci(e->path, v->filter) || contains_ci(e->message, v->filter);
+    return contains_ci(e->code, v->filter) || contains_ci(tui_fix_entry_path(v->log, e), v->filter) ||
+           contains_ci(e->message, v->filter);
 }
 
 /* qsort has no context argument: the diagnostics being sorted. */
@@ -174,23 +175,14 @@ static tui_reaction view_request(tui_view *view, struct tui_app *app, tui_reques
 
 /* ---- drawing ---------------------------------------------------------------------------- */
 
-static void location(const svc_diagnostic *d, char *buf, size_t size)
-{
-    snprintf(buf, size, "%s:%u:%u", d->path, d->span.row + 1, d->span.col + 1);
-}
-
-static void entry_location(const tui_fix_entry *e, char *buf, size_t size)
-{
-    if (e->is_folder) snprintf(buf, size, "%s", e->path);
-    else snprintf(buf, size, "%s:%u:%u", e->path, e->row + 1, e->col + 1);
-}
-
-/* What a row shows: a mark (severity letter or ✓), the code, where, a note ("staged") and the message. */
+/* What a row shows: a mark (severity letter or ✓), the code, where (a path and ":row:col"), a note
+ * ("staged") and the message. */
 typedef struct problem_row {
     const char *mark;
     tui_element mark_element;
     const char *code;
-    char loc[512];
+    const char *path;
+    char place[32];
     const char *note;
     const char *message;
 } problem_row;
@@ -201,19 +193,22 @@ static void row_of(const problems_view *v, size_t at, problem_row *out)
     if (at < v->nfindings) {
         const svc_diagnostic *d = &v->project->diags->items[v->order[at]];
         const tui_fix_entry *e = tui_fix_log_match(v->log, d);
-        out->mark = e ? tui_glyph("✓", "+") : letters[d->severity];
+        out->mark = e ? tui_glyph("✓", "v") : letters[d->severity];
         out->mark_element = e ? TUI_EL_FIXED : severity_element[d->severity];
         out->code = d->rule->code;
-        location(d, out->loc, sizeof out->loc);
+        out->path = d->path;
+        snprintf(out->place, sizeof out->place, ":%u:%u", d->span.row + 1, d->span.col + 1);
         out->note = e ? tui_fix_entry_word(e) : NULL;
         out->message = d->message;
         return;
     }
     const tui_fix_entry *e = &v->log->items[v->applied[at - v->nfindings]];
-    out->mark = tui_glyph("✓", "+");
+    out->mark = tui_glyph("✓", "v");
     out->mark_element = TUI_EL_FIXED;
     out->code = e->code;
-    entry_location(e, out->loc, sizeof out->loc);
+    out->path = tui_fix_entry_path(v->log, e);
+    if (e->is_folder) out->place[0] = '\0';
+    else snprintf(out->place, sizeof out->place, ":%u:%u", e->row + 1, e->col + 1);
     out->note = tui_fix_entry_word(e);
     out->message = e->message;
 }
@@ -222,16 +217,21 @@ static void view_draw(tui_view *view, bool focused)
 {
     problems_view *v = view->state;
     tui_rect r = view->rect;
-    tui_list_fit(&v->list, r.h);
-    /* The location column is as wide as the longest one shown, up to 45% of the pane. */
+    tui_list_draw_begin(&v->list, r.h);
+    /* The location column is as wide as the longest one shown, up to 45% of the pane (and as much
+     * more as the list is scrolled sideways: scrolling unfolds the paths first); paths are elided in
+     * the middle against the others shown. */
     int loc_w = 0;
     problem_row pr;
+    const char **paths = svc_xmalloc((size_t)(r.h > 0 ? r.h : 1) * sizeof *paths);
+    size_t npaths = 0;
     for (size_t i = v->list.top; i < v->list.count && i < v->list.top + (size_t)r.h; i++) {
         row_of(v, i, &pr);
-        int w = (int)tui_text_width(pr.loc);
+        paths[npaths++] = pr.path;
+        int w = (int)(tui_text_width(pr.path) + strlen(pr.place));
         if (w > loc_w) loc_w = w;
     }
-    if (loc_w > r.w * 45 / 100) loc_w = r.w * 45 / 100;
+    if (loc_w > r.w * 45 / 100 + v->list.hscroll) loc_w = r.w * 45 / 100 + v->list.hscroll;
     for (int row = 0; row < r.h; row++) {
         int y = r.y + row;
         size_t at = v->list.top + (size_t)row;
@@ -243,21 +243,26 @@ static void view_draw(tui_view *view, bool focused)
         attr_t mark = sel ? sel : tui_attr(pr.mark_element);
         /* Applied fixes are not findings any more: their code is not in a severity's colour. */
         attr_t code = sel ? sel : at < v->nfindings ? mark : tui_attr(TUI_EL_NORMAL);
-        int x = r.x;
-        x += tui_put(y, x, r.w, pr.mark, mark);
-        x += tui_put(y, x, r.x + r.w - x, " ", sel);
-        x += tui_put(y, x, r.x + r.w - x, pr.code, code);
-        x += tui_put(y, x, r.x + r.w - x, " ", sel);
-        int avail = r.x + r.w - x < loc_w ? r.x + r.w - x : loc_w;
-        tui_put_tail(y, x, avail, pr.loc, sel ? sel : tui_attr(TUI_EL_NORMAL));
-        x += avail;
-        x += tui_put(y, x, r.x + r.w - x, "  ", sel);
+        tui_pen pen = tui_list_pen(&v->list, y, r.x, r.w);
+        tui_pen_put(&pen, pr.mark, mark);
+        tui_pen_put(&pen, " ", sel);
+        tui_pen_put(&pen, pr.code, code);
+        tui_pen_put(&pen, " ", sel);
+        int place_w = (int)strlen(pr.place);
+        char *path = tui_path_elide(pr.path, loc_w - place_w, paths, npaths);
+        int loc_used = tui_pen_put(&pen, path, sel ? sel : tui_attr(TUI_EL_NORMAL));
+        loc_used += tui_pen_put(&pen, pr.place, sel ? sel : tui_attr(TUI_EL_NORMAL));
+        free(path);
+        for (; loc_used < loc_w; loc_used++) tui_pen_put(&pen, " ", sel);
+        tui_pen_put(&pen, "  ", sel);
         if (pr.note) {
-            x += tui_put(y, x, r.x + r.w - x, pr.note, sel ? sel : tui_attr(TUI_EL_FIXED));
-            x += tui_put(y, x, r.x + r.w - x, "  ", sel);
+            tui_pen_put(&pen, pr.note, sel ? sel : tui_attr(TUI_EL_FIXED));
+            tui_pen_put(&pen, "  ", sel);
         }
-        tui_put(y, x, r.x + r.w - x, pr.message, sel ? sel : tui_attr(TUI_EL_NORMAL));
+        tui_pen_put(&pen, pr.message, sel ? sel : tui_attr(TUI_EL_NORMAL));
+        tui_list_pen_end(&v->list, &pen);
     }
+    free(paths);
     if (v->list.count == 0 && r.h > 0)
         tui_put(r.y, r.x + 1, r.w - 1,
                 v->project && v->project->diags->len ? "no finding matches the filter" : "no findings",
@@ -274,7 +279,7 @@ static void view_title(const tui_view *view, char *buf, size_t size)
     if (v->log && v->log->len && n > 0 && (size_t)n < size) {
         size_t staged = 0;
         for (size_t i = 0; i < v->log->len; i++) staged += v->log->items[i].staged;
-        n += snprintf(buf + n, size - (size_t)n, "  %s %zu fixed", tui_glyph("✓", "+"), v->log->len);
+        n += snprintf(buf + n, size - (size_t)n, "  %s %zu fixed", tui_glyph("✓", "v"), v->log->len);
         if (staged && n > 0 && (size_t)n < size) n += snprintf(buf + n, size - (size_t)n, " (%zu staged)", staged);
     }
     if (v->filter[0] && n > 0 && (size_t)n < size) snprintf(buf + n, size - (size_t)n, "  filter: %s", v->filter);

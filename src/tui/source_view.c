@@ -125,7 +125,7 @@ static bool relocate(const source_view *v, const tui_fix_entry *e, uint32_t *lin
 bool source_view_fixed_line(const source_view *v, const tui_fix_entry *e, uint32_t *line)
 {
     const char *path = source_view_path(v);
-    return path && v->text && strcmp(path, e->path) == 0 && relocate(v, e, line);
+    return path && v->text && strcmp(path, tui_fix_entry_path(v->log, e)) == 0 && relocate(v, e, line);
 }
 
 /* The gutter marks and the applied fixes of the file, from the findings and the session's log. */
@@ -144,7 +144,7 @@ static void compute_marks(source_view *v)
     for (size_t i = 0; v->log && path && i < v->log->len; i++) {
         const tui_fix_entry *e = &v->log->items[i];
         uint32_t line;
-        if (strcmp(e->path, path) != 0 || !relocate(v, e, &line)) continue;
+        if (strcmp(tui_fix_entry_path(v->log, e), path) != 0 || !relocate(v, e, &line)) continue;
         v->fixed = svc_xrealloc(v->fixed, (v->nfixed + 1) * sizeof *v->fixed);
         /* by line, the log's order kept among equals */
         size_t at = v->nfixed;
@@ -452,15 +452,21 @@ static bool span_covers(const svc_span *s, uint32_t line, uint32_t col)
     return true;
 }
 
-/* The attribute of a character: its syntax colour, or the mark of the worst finding covering it. */
-static attr_t char_attr(const source_view *v, size_t byte, uint32_t line, uint32_t col)
+/* What a character is drawn as: its syntax colour, or the mark of the worst finding covering it. */
+static tui_element char_element(const source_view *v, size_t byte, uint32_t line, uint32_t col)
 {
     int worst = -1;
     for (size_t i = 0; i < v->ndiags; i++)
         if ((int)v->diags[i].severity > worst && span_covers(&v->diags[i].span, line, col))
             worst = (int)v->diags[i].severity;
-    if (worst >= 0) return tui_attr(span_element[worst]);
-    return tui_attr((tui_element)v->styles[byte]);
+    if (worst >= 0) return span_element[worst];
+    return (tui_element)v->styles[byte];
+}
+
+/* An element's attribute on `line`: the cursor line is marked across the whole row. */
+static attr_t line_attr(const source_view *v, uint32_t line, tui_element element)
+{
+    return line == v->cursor ? tui_attr_cursor_line(element) : tui_attr(element);
 }
 
 /* The search's matches on a line, as byte ranges [start, end) of the text; at most `max`. */
@@ -488,7 +494,7 @@ static void draw_code(const source_view *v, uint32_t line, int y, int x, int wid
     for (uint32_t cpcol = 0; b < end && col < v->hscroll + width; cpcol++) {
         uint32_t cp;
         size_t len = svc_utf8_decode(v->text + b, end - b, &cp);
-        attr_t attr = char_attr(v, b, line, cpcol);
+        attr_t attr = line_attr(v, line, char_element(v, b, line, cpcol));
         while (next_match < nmatches && matches[next_match][1] <= b) next_match++;
         if (next_match < nmatches && matches[next_match][0] <= b) attr |= A_REVERSE;
         int w = cp == '\t' ? TAB_WIDTH - col % TAB_WIDTH : tui_cp_width(cp);
@@ -508,7 +514,8 @@ static void draw_code(const source_view *v, uint32_t line, int y, int x, int wid
 static void draw_row(const source_view *v, const source_row *row, int y, tui_rect r, bool focused)
 {
     int gutter = gutter_width(v);
-    tui_fill(y, r.x, r.w, tui_attr(TUI_EL_NORMAL));
+    bool on_cursor_line = row->diag < 0 && row->fixed < 0 && row->line == v->cursor;
+    tui_fill(y, r.x, r.w, on_cursor_line ? tui_attr_cursor_line(TUI_EL_NORMAL) : tui_attr(TUI_EL_NORMAL));
     if (row->fixed >= 0) {
         /* a fix applied in this session: "✓ staged SVC404 ..." */
         attr_t attr = tui_attr(TUI_EL_FIXED);
@@ -521,9 +528,9 @@ static void draw_row(const source_view *v, const source_row *row, int y, tui_rec
         int mark = v->line_mark[row->line];
         if (mark >= 0) {
             char letter[2] = { severity_letter[mark], 0 };
-            tui_put(y, r.x, 1, letter, tui_attr(severity_element[mark]) | A_BOLD);
+            tui_put(y, r.x, 1, letter, line_attr(v, row->line, severity_element[mark]) | A_BOLD);
         } else if (mark == -2) {
-            tui_put(y, r.x, 1, tui_glyph("✓", "+"), tui_attr(TUI_EL_FIXED));
+            tui_put(y, r.x, 1, tui_glyph("✓", "v"), line_attr(v, row->line, TUI_EL_FIXED));
         }
         char number[16];
         snprintf(number, sizeof number, "%*u", gutter - 3, row->line + 1);
@@ -638,8 +645,10 @@ static tui_reaction view_request(tui_view *view, struct tui_app *app, tui_reques
         break;
     case TUI_REQ_MOVE_FIRST: v->cursor = 0; break;
     case TUI_REQ_MOVE_LAST: v->cursor = v->nlines ? v->nlines - 1 : 0; break;
-    case TUI_REQ_SCROLL_LEFT: v->hscroll = v->hscroll > 8 ? v->hscroll - 8 : 0; break;
-    case TUI_REQ_SCROLL_RIGHT: v->hscroll += 8; break;
+    case TUI_REQ_SCROLL_LEFT:
+    case TUI_REQ_LIST_LEFT: v->hscroll = v->hscroll > 8 ? v->hscroll - 8 : 0; break;
+    case TUI_REQ_SCROLL_RIGHT:
+    case TUI_REQ_LIST_RIGHT: v->hscroll += 8; break;
     case TUI_REQ_SEARCH_NEXT: return search_step(v, app, true, r);
     case TUI_REQ_SEARCH_PREV: return search_step(v, app, false, r);
     default: return TUI_REACT_UNHANDLED;

@@ -4,8 +4,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tui/terminal.h"
+/* After our headers: term.h defines `lines` and `columns` as macros. */
+#include <term.h>
+#undef lines
+#undef columns
 
 static volatile sig_atomic_t active;
 static SCREEN *screen;
@@ -72,14 +77,32 @@ static bool open_headless(const tui_term_options *opts, char *why, size_t size)
     return true;
 }
 
+/*
+ * Whether TERM names a terminal the explorer can draw on: known to terminfo, and able to put the
+ * cursor anywhere and clear the screen (TERM=dumb, an editor's shell buffer, cannot: curses would
+ * draw a blank or garbled screen there).
+ */
+static bool terminal_usable(void)
+{
+    int err = 0;
+    if (setupterm(NULL, fileno(stdout), &err) != OK) return false;
+    const char *move = tigetstr("cup"), *clear = tigetstr("clear");
+    bool usable = move && move != (char *)-1 && clear && clear != (char *)-1;
+    del_curterm(cur_term);
+    return usable;
+}
+
 /* newterm rather than initscr: initscr exits the process when TERM is unusable. */
 static bool open_terminal(char *why, size_t size)
 {
     const char *term = getenv("TERM");
-    screen = newterm(NULL, stdout, stdin);
+    if (terminal_usable()) screen = newterm(NULL, stdout, stdin);
     if (!screen) {
-        snprintf(why, size, "cannot use this terminal (TERM=%s); try TERM=xterm-256color",
-                 term && *term ? term : "(unset)");
+        snprintf(why, size,
+                 "this terminal (%s%s) cannot show the explorer: it cannot move the cursor or clear the "
+                 "screen. `svcscope check` lists the findings and `svcscope tree` prints the tree; or run the "
+                 "explorer in a terminal such as TERM=xterm-256color",
+                 term && *term ? "TERM=" : "TERM is not set", term && *term ? term : "");
         return false;
     }
     return true;

@@ -45,4 +45,35 @@ void tui_draw_box(int y, int x, int height, int width, attr_t attr);
 /* Text that keeps its tail when it has to be cut: "…/views.py". */
 int tui_put_tail(int y, int x, int cols, const char *s, attr_t attr);
 
+/*
+ * A row of a list scrolled sideways: text is laid out from column 0 as if the row were endless,
+ * and what falls in [skip, skip + cols) is drawn at x (a wide character cut by an edge as blanks).
+ * `at` is the row's width so far, drawn or not.
+ */
+typedef struct tui_pen {
+    int y, x, cols, skip;
+    int at;
+} tui_pen;
+
+tui_pen tui_pen_at(int y, int x, int cols, int skip);
+/* Lays out text at the pen; returns its width (all of it, not only what shows). */
+int tui_pen_put(tui_pen *p, const char *s, attr_t attr);
+int tui_pen_putn(tui_pen *p, const char *s, size_t n, attr_t attr);
+
+/*
+ * `path` in at most `cols` columns, elided in the middle by whole folders so that it never reads
+ * like another path of the same list (`others`, the paths shown with it; may hold `path` itself):
+ * the file name stays, then the nearest folder in which it differs from another path with the
+ * same file name, then the folders not every path shown shares (outermost first), then the rest,
+ * nearest the file name first; each run of folders left out is an ellipsis ("saleor/…/asynchronous/transport.py").
+ * When not even the file name fits, its tail. Returns a new string (a copy when `path` fits).
+ */
+char *tui_path_elide(const char *path, int cols, const char *const *others, size_t nothers);
+/*
+ * A name (not a path) in at most `cols` columns: cut at the end with an ellipsis, or, when
+ * another name of `others` starts the same, in the middle so that its end shows
+ * ("populat…ers_task"). Returns a new string.
+ */
+char *tui_name_elide(const char *name, int cols, const char *const *others, size_t nothers);
+
 #endif

@@ -27,6 +27,10 @@ static const light_style light_styles[TUI_EL_COUNT] = {
 
 static bool color;
 static attr_t attrs[TUI_EL_COUNT];
+static attr_t cursor_line_attrs[TUI_EL_COUNT];
+
+/* 256-colour palette greys: text that matters less, and the cursor line's background. */
+enum { GREY_TEXT_DARK = 245, GREY_TEXT_LIGHT = 242, CURSOR_LINE_DARK = 236, CURSOR_LINE_LIGHT = 254 };
 
 void tui_theme_init(bool use_color, svc_theme theme)
 {
@@ -34,9 +38,14 @@ void tui_theme_init(bool use_color, svc_theme theme)
             COLOR_PAIRS > TUI_EL_COUNT;
     bool default_colors = color && use_default_colors() == OK;
     bool light = theme == SVC_THEME_LIGHT;
+    bool palette = color && COLORS >= 256;
+    /* The cursor line has a background of its own where a second set of pairs fits; else it is
+     * underlined (8 colours, as vim's cursorline), or reverse in monochrome. */
+    bool cursor_pairs = palette && COLOR_PAIRS > 2 * TUI_EL_COUNT;
     for (int i = 0; i < TUI_EL_COUNT; i++) {
         if (!color) {
             attrs[i] = styles[i].mono_attrs;
+            cursor_line_attrs[i] = attrs[i] | A_REVERSE;
             continue;
         }
         short fg = styles[i].fg, bg = styles[i].bg;
@@ -46,6 +55,10 @@ void tui_theme_init(bool use_color, svc_theme theme)
             bg = light_styles[i].bg;
             color_attrs = light_styles[i].attrs;
         }
+        if (fg == TUI_GREY) {
+            fg = palette ? (light ? GREY_TEXT_LIGHT : GREY_TEXT_DARK) : -1;
+            if (!palette) color_attrs |= A_DIM;
+        }
         /* Without default colours, -1 means the classic white on black (black on white when light). */
         if (!default_colors) {
             if (fg < 0) fg = light ? COLOR_BLACK : COLOR_WHITE;
@@ -53,10 +66,22 @@ void tui_theme_init(bool use_color, svc_theme theme)
         }
         init_pair((short)(i + 1), fg, bg);
         attrs[i] = color_attrs | (i == TUI_EL_NORMAL ? 0 : COLOR_PAIR(i + 1));
+        if (cursor_pairs) {
+            short pair = (short)(TUI_EL_COUNT + i + 1);
+            init_pair(pair, fg, light ? CURSOR_LINE_LIGHT : CURSOR_LINE_DARK);
+            cursor_line_attrs[i] = color_attrs | COLOR_PAIR(pair);
+        } else {
+            cursor_line_attrs[i] = attrs[i] | A_UNDERLINE;
+        }
     }
 }
 
 attr_t tui_attr(tui_element element)
 {
     return attrs[element];
+}
+
+attr_t tui_attr_cursor_line(tui_element element)
+{
+    return cursor_line_attrs[element];
 }

@@ -11,6 +11,13 @@
 
 #include "svcscope/user_config.h"
 
+/*
+ * Grey, for what matters less (notes, line numbers): a grey of the 256-colour palette where the
+ * terminal has one, else the terminal's own colour, dim. Never black: bold black is invisible on
+ * terminals that do not brighten bold (and black on a black background everywhere).
+ */
+#define TUI_GREY (-2)
+
 /* E(NAME, foreground, background, colour attributes, monochrome attributes); -1 = terminal default. */
 #define TUI_THEME(E)                                                         \
     E(NORMAL, -1, -1, A_NORMAL, A_NORMAL)                                    \
@@ -26,7 +33,7 @@
     E(HINT, -1, -1, A_NORMAL, A_NORMAL)                                      \
     E(HINT_KEY, COLOR_CYAN, -1, A_BOLD, A_BOLD)                              \
     E(PROMPT, COLOR_YELLOW, -1, A_BOLD, A_BOLD)                              \
-    E(NOTE, COLOR_BLACK, -1, A_BOLD, A_DIM)                                  \
+    E(NOTE, TUI_GREY, -1, A_NORMAL, A_DIM)                                  \
     E(ERROR, COLOR_RED, -1, A_BOLD, A_BOLD)                                  \
     E(WARNING, COLOR_YELLOW, -1, A_NORMAL, A_UNDERLINE)                      \
     E(INFO, COLOR_CYAN, -1, A_NORMAL, A_NORMAL)                              \
@@ -36,7 +43,7 @@
     E(SPAN_ERROR, COLOR_RED, -1, A_UNDERLINE | A_BOLD, A_UNDERLINE | A_BOLD) \
     E(SPAN_WARNING, COLOR_YELLOW, -1, A_UNDERLINE, A_UNDERLINE)              \
     E(SPAN_INFO, COLOR_CYAN, -1, A_UNDERLINE, A_UNDERLINE)                   \
-    E(LINE_NUMBER, COLOR_BLACK, -1, A_BOLD, A_DIM)                           \
+    E(LINE_NUMBER, TUI_GREY, -1, A_NORMAL, A_DIM)                           \
     E(KEYWORD, COLOR_MAGENTA, -1, A_BOLD, A_BOLD)                            \
     E(STRING, COLOR_GREEN, -1, A_NORMAL, A_NORMAL)                           \
     E(COMMENT, COLOR_BLUE, -1, A_NORMAL, A_DIM)                              \
@@ -65,7 +72,7 @@
 /*
  * The light scheme (theme = "light" in the user settings): the colour column above, but for the
  * elements listed here. On a light background white, yellow and cyan text fade out: such text
- * turns blue, magenta or the terminal's own colour, and the grey of notes turns dim.
+ * turns blue, magenta or the terminal's own colour, and greys are darker.
  * L(NAME, foreground, background, colour attributes).
  */
 #define TUI_THEME_LIGHT(L)                                   \
@@ -76,14 +83,14 @@
     L(HINT_KEY, COLOR_BLUE, -1, A_BOLD)                      \
     L(DETAIL, COLOR_BLUE, -1, A_NORMAL)                      \
     L(PROMPT, COLOR_MAGENTA, -1, A_BOLD)                     \
-    L(NOTE, -1, -1, A_DIM)                                   \
+    L(NOTE, TUI_GREY, -1, A_NORMAL)                                   \
     L(WARNING, COLOR_MAGENTA, -1, A_BOLD)                    \
     L(INFO, COLOR_BLUE, -1, A_NORMAL)                        \
     L(MESSAGE_WARNING, COLOR_MAGENTA, -1, A_NORMAL)          \
     L(MESSAGE_INFO, COLOR_BLUE, -1, A_NORMAL)                \
     L(SPAN_WARNING, COLOR_MAGENTA, -1, A_UNDERLINE)          \
     L(SPAN_INFO, COLOR_BLUE, -1, A_UNDERLINE)                \
-    L(LINE_NUMBER, -1, -1, A_DIM)                            \
+    L(LINE_NUMBER, TUI_GREY, -1, A_NORMAL)                            \
     L(NUMBER, COLOR_BLUE, -1, A_NORMAL)                      \
     L(BUILTIN, COLOR_BLUE, -1, A_NORMAL)                     \
     L(TYPE, COLOR_MAGENTA, -1, A_NORMAL)                     \
@@ -105,5 +112,8 @@ typedef enum tui_element {
  */
 void tui_theme_init(bool use_color, svc_theme theme);
 attr_t tui_attr(tui_element element);
+/* The element on the source's cursor line: the same text on a grey background (256 colours),
+ * underlined (8 colours) or in reverse (monochrome). */
+attr_t tui_attr_cursor_line(tui_element element);
 
 #endif

@@ -133,11 +133,11 @@ typedef struct role_look {
 static const role_look *look_of(svc_def_role role)
 {
     static const role_look looks[] = {
-        [SVC_DEF_ROLE_FUNCTION] = { "ƒ", "-", "def", TUI_EL_MODULE },
+        [SVC_DEF_ROLE_FUNCTION] = { "ƒ", "f", "def", TUI_EL_MODULE },
         [SVC_DEF_ROLE_CLASS] = { "◇", "o", "class", TUI_EL_MODULE },
         [SVC_DEF_ROLE_TASK] = { "◆", "*", "task", TUI_EL_TASK },
         [SVC_DEF_ROLE_WRAPPER] = { "»", ">", "wrap", TUI_EL_WRAPPER },
-        [SVC_DEF_ROLE_EXCEPTION] = { "✗", "!", "exc", TUI_EL_EXCEPTION },
+        [SVC_DEF_ROLE_EXCEPTION] = { "✗", "x", "exc", TUI_EL_EXCEPTION },
     };
     return &looks[role];
 }
@@ -184,18 +184,26 @@ static void draw_counts(int y, int x, const unsigned counts[3], attr_t override)
 }
 
 /* The label, with the part matching the filter marked. */
-static int draw_label(const tree_view *v, int y, int x, int cols, const char *label, attr_t attr, attr_t selected)
+static void draw_label(const tree_view *v, tui_pen *pen, const char *label, attr_t attr, attr_t selected)
 {
     const char *hit = filtering(v) ? find_ci(label, v->filter) : NULL;
-    if (!hit) return tui_put(y, x, cols, label, selected ? selected : attr);
+    if (!hit) {
+        tui_pen_put(pen, label, selected ? selected : attr);
+        return;
+    }
     size_t before = (size_t)(hit - label), len = strlen(v->filter);
-    int used = tui_putn(y, x, cols, label, before, selected ? selected : attr);
-    used += tui_putn(y, x + used, cols - used, hit, len, selected ? selected | A_UNDERLINE : tui_attr(TUI_EL_MATCH));
-    used += tui_put(y, x + used, cols - used, hit + len, selected ? selected : attr);
-    return used;
+    tui_pen_putn(pen, label, before, selected ? selected : attr);
+    tui_pen_putn(pen, hit, len, selected ? selected | A_UNDERLINE : tui_attr(TUI_EL_MATCH));
+    tui_pen_put(pen, hit + len, selected ? selected : attr);
 }
 
-static void draw_row(const tree_view *v, size_t row, int y, tui_rect r, bool focused)
+/* The labels of the rows on screen, and the paths among them: what a label is cut against. */
+typedef struct shown_labels {
+    const char **labels, **paths;
+    size_t nlabels, npaths;
+} shown_labels;
+
+static void draw_row(tree_view *v, size_t row, int y, tui_rect r, bool focused, const shown_labels *shown)
 {
     size_t i = v->rows[row];
     const tree_node *n = &v->model.items[i];
@@ -207,27 +215,38 @@ static void draw_row(const tree_view *v, size_t row, int y, tui_rect r, bool foc
     format_counts(n->counts, counts, sizeof counts);
     int counts_w = (int)strlen(counts);
     int limit = r.w - (counts_w ? counts_w + 2 : 1);
-    int x = 0;
-    x += n->depth * 2 < limit ? n->depth * 2 : limit;
+    if (limit < 0) limit = 0;
+    /* The row scrolls sideways under the counts, which stay put. */
+    tui_pen pen = tui_list_pen(&v->list, y, r.x, limit);
+    for (int d = 0; d < n->depth; d++) tui_pen_put(&pen, "  ", sel);
     bool has_children = n->end > i + 1;
     bool open = row + 1 < v->list.count && v->model.items[v->rows[row + 1]].parent == (long)i;
     const char *expander = !has_children ? " " : open ? tui_glyph("▾", "-") : tui_glyph("▸", "+");
-    x += tui_put(y, r.x + x, limit - x, expander, sel ? sel : tui_attr(TUI_EL_NOTE));
-    x += tui_put(y, r.x + x, limit - x, " ", sel);
+    tui_pen_put(&pen, expander, sel ? sel : tui_attr(TUI_EL_NOTE));
+    tui_pen_put(&pen, " ", sel);
     attr_t attr = tui_attr(label_element(n));
     if (n->kind == TREE_DEF) {
         const role_look *look = look_of(n->role);
-        x += tui_put(y, r.x + x, limit - x, tui_glyph(look->glyph, look->ascii), sel ? sel : attr);
-        x += tui_put(y, r.x + x, limit - x, " ", sel);
-        x += tui_put(y, r.x + x, limit - x, look->marker, sel ? sel : attr);
-        x += tui_put(y, r.x + x, limit - x, " ", sel);
+        tui_pen_put(&pen, tui_glyph(look->glyph, look->ascii), sel ? sel : attr);
+        tui_pen_put(&pen, " ", sel);
+        tui_pen_put(&pen, look->marker, sel ? sel : attr);
+        tui_pen_put(&pen, " ", sel);
     }
-    x += draw_label(v, y, r.x + x, limit - x, n->label, attr, sel);
+    /* A label is cut to what the pane shows (more of it as the row scrolls), never to the point
+     * of reading like another row's: a path in the middle, a name at the end or in the middle. */
+    int room = limit + v->list.hscroll - pen.at;
+    char *label = strchr(n->label, '/') ? tui_path_elide(n->label, room, shown->paths, shown->npaths)
+                                        : tui_name_elide(n->label, room, shown->labels, shown->nlabels);
+    draw_label(v, &pen, label, attr, sel);
+    free(label);
     /* A note is shown whole or not at all: a cut note reads as nonsense. */
-    if (n->note && (int)tui_text_width(n->note) + 2 <= limit - x) {
-        x += tui_put(y, r.x + x, limit - x, "  ", sel);
-        x += tui_put(y, r.x + x, limit - x, n->note, sel ? sel : tui_attr(TUI_EL_NOTE));
+    if (n->note && pen.at + (int)tui_text_width(n->note) + 2 <= limit + v->list.hscroll) {
+        tui_pen_put(&pen, "  ", sel);
+        tui_pen_put(&pen, n->note, sel ? sel : tui_attr(TUI_EL_NOTE));
+    } else if (n->note) {
+        pen.at += (int)tui_text_width(n->note) + 2;   /* a note left out still asks for room to the right */
     }
+    tui_list_pen_end(&v->list, &pen);
     if (counts_w && counts_w + 1 <= r.w) draw_counts(y, r.x + r.w - counts_w - 1, n->counts, sel);
 }
 
@@ -235,12 +254,21 @@ static void view_draw(tui_view *view, bool focused)
 {
     tree_view *v = view->state;
     tui_rect r = view->rect;
-    tui_list_fit(&v->list, r.h);
+    tui_list_draw_begin(&v->list, r.h);
+    size_t rows = (size_t)(r.h > 0 ? r.h : 1);
+    shown_labels shown = { svc_xmalloc(rows * sizeof *shown.labels), svc_xmalloc(rows * sizeof *shown.paths), 0, 0 };
+    for (int row = 0; row < r.h && v->list.top + (size_t)row < v->list.count; row++) {
+        const char *label = v->model.items[v->rows[v->list.top + (size_t)row]].label;
+        shown.labels[shown.nlabels++] = label;
+        if (strchr(label, '/')) shown.paths[shown.npaths++] = label;
+    }
     for (int row = 0; row < r.h; row++) {
         size_t at = v->list.top + (size_t)row;
-        if (at < v->list.count) draw_row(v, at, r.y + row, r, focused);
+        if (at < v->list.count) draw_row(v, at, r.y + row, r, focused, &shown);
         else tui_fill(r.y + row, r.x, r.w, tui_attr(TUI_EL_NORMAL));
     }
+    free(shown.labels);
+    free(shown.paths);
     if (v->list.count == 0 && r.h > 0)
         tui_put(r.y, r.x + 1, r.w - 1, filtering(v) ? "no name matches the filter" : "(empty)", tui_attr(TUI_EL_NOTE));
 }

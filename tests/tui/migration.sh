@@ -121,7 +121,7 @@ expect_screen migration_others
 expect_screen migration_goto_app
 expect_screen migration_small
 expect_in_screen migration "▾ orders/  3 tasks"
-expect_in_screen migration "    ▸ migrations/tasks/backfill."
+expect_in_screen migration "    ▸ migrations/…/backfill.py"
 expect_in_screen migration_others "  ▾ scripts/  3 files"
 expect_in_screen migration_others "      rebuild.py"
 expect_in_screen migration_others "  manage_jobs.py"

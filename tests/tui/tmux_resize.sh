@@ -6,14 +6,6 @@
 
 demo_repo
 
-expect_screen_text() {
-    checks=$((checks + 1))
-    wait_for "$1" || fail "$2: the pane does not show '$1'
---- pane ---
-$(screen)
-------------"
-}
-
 wait_dead() {
     i=0
     while [ $i -lt 100 ] && [ "$(pane '#{pane_dead}')" != 1 ]; do
