@@ -17,6 +17,7 @@
 #include "tui/help.h"
 #include "tui/jumps.h"
 #include "tui/layout.h"
+#include "tui/live.h"
 #include "tui/loader.h"
 #include "tui/overview_view.h"
 #include "tui/problems_view.h"
@@ -72,6 +73,7 @@ typedef struct tui_app {
     tui_fix_log fixlog;          /* fixes applied in this session (the panes mark them) */
     bool reload_pending;         /* files changed while a load was under way: load again after it */
     unsigned loading_batches;    /* fixlog.batches when the load under way started */
+    tui_live live;               /* following changes made outside (live.h) */
 
     prompt_view prompt;          /* the filter prompt, on the hint line */
     goto_view go_to;             /* the go-to prompt, over the panes */

@@ -6,23 +6,8 @@ command -v tmux >/dev/null 2>&1 || { echo "resize_storm: tmux not installed, ski
 . "$TOP_SRCDIR/tests/tui/lib.sh"
 
 demo_repo
-SOCKET="svcscope-storm-$$"
-tmux_() { tmux -L "$SOCKET" -f /dev/null "$@"; }
-trap 'tmux_ kill-server 2>/dev/null; rm -rf "$WORK"' EXIT
-screen() { tmux_ capture-pane -p -t t; }
-pane() { tmux_ list-panes -t t -F "$1"; }
-wait_for() {
-    i=0
-    while [ $i -lt 100 ]; do
-        screen | grep -qF -- "$1" && return 0
-        sleep 0.1
-        i=$((i + 1))
-    done
-    return 1
-}
-
-tmux_ new-session -d -s t -x 100 -y 30 "sleep 600" || { echo "resize_storm: tmux cannot start, skipped"; exit 77; }
-tmux_ set-option -g remain-on-exit on
+. "$TOP_SRCDIR/tests/tui/tmux_lib.sh"
+tmux_start resize_storm 100 30
 # EDITOR=true: a key that opens the editor (e) comes back at once. ESCDELAY=1000: on a loaded
 # machine a key sequence must not be split into Esc and stray letters. Home and End are not sent:
 # tmux sends End as ESC [ F, which xterm's terminfo does not know, and its F would open a preview.

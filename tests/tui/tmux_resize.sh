@@ -5,41 +5,7 @@ command -v tmux >/dev/null 2>&1 || { echo "tmux_resize: tmux not installed, skip
 . "$TOP_SRCDIR/tests/tui/lib.sh"
 
 demo_repo
-SOCKET="svcscope-test-$$"
-tmux_() { tmux -L "$SOCKET" -f /dev/null "$@"; }
-trap 'tmux_ kill-server 2>/dev/null; rm -rf "$WORK"' EXIT
-
-screen() { tmux_ capture-pane -p -t t; }
-pane() { tmux_ list-panes -t t -F "$1"; }
-
-# wait_for TEXT: up to 10 s for the pane to show TEXT
-wait_for() {
-    i=0
-    while [ $i -lt 100 ]; do
-        screen | grep -qF -- "$1" && return 0
-        sleep 0.1
-        i=$((i + 1))
-    done
-    return 1
-}
-
-expect_screen_text() {
-    checks=$((checks + 1))
-    wait_for "$1" || fail "$2: the pane does not show '$1'
---- pane ---
-$(screen)
-------------"
-}
-
-wait_dead() {
-    i=0
-    while [ $i -lt 100 ] && [ "$(pane '#{pane_dead}')" != 1 ]; do
-        sleep 0.1
-        i=$((i + 1))
-    done
-    checks=$((checks + 1))
-    [ "$(pane '#{pane_dead}')" = 1 ] || fail "$1 did not end svcscope"
-}
+. "$TOP_SRCDIR/tests/tui/tmux_lib.sh"
 
 # tmux records the exit status when it reaps the process, which can come well after it marks
 # the pane dead; a status it never recorded is not held against svcscope.
@@ -56,9 +22,7 @@ start_explorer() {
     tmux_ respawn-pane -k -t t "exec env TERM=xterm-256color LC_ALL=C.UTF-8 '$SVCSCOPE' '$REPO'"
 }
 
-# The pane first runs a command that waits, so remain-on-exit is on before svcscope starts.
-tmux_ new-session -d -s t -x 100 -y 30 "sleep 600" || { echo "tmux_resize: tmux cannot start, skipped"; exit 77; }
-tmux_ set-option -g remain-on-exit on
+tmux_start tmux_resize 100 30
 start_explorer
 
 expect_screen_text "errors," "loaded at 100x30"
