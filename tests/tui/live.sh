@@ -83,12 +83,33 @@ checks=$((checks + 1))
 expect_in_screen new_folder "orders/more/late.py:2"
 expect_in_screen added "reloaded: git index changed"
 expect_in_screen checkout "(detached)"
+# orders/extra.py, orders/more/late.py and the edit of invoices.py go
+expect_in_screen checkout "reloaded: HEAD moved, 3 files changed"
 expect_in_screen checkout "reloaded: HEAD moved"
 checks=$((checks + 1))
 ! grep -qF "orders/extra.py" "$WORK/checkout" || fail "the checkout's removal of orders/extra.py does not show"
 
-# A fix preview whose file changes says so, and applying it is refused; closed, the reload shows.
+# A checkout of 200 files: one reload, which counts them.
 demo_repo_again() { rm -rf "$REPO"; demo_repo; }
+demo_repo_again
+git -C "$REPO" checkout -q -b bulk
+i=0
+while [ $i -lt 200 ]; do
+    printf 'VALUE = %d\n' $i > "$REPO/orders/bulk_$i.py"
+    i=$((i + 1))
+done
+git -C "$REPO" add -A && git -C "$REPO" commit -q -m bulk && git -C "$REPO" checkout -q main
+run_script <<'KEYS'
+:wait-loaded
+:exec cd demo && git checkout -q bulk
+:wait-live
+:save-display bulk
+KEYS
+expect_status 0
+expect_in_screen bulk "reloaded: HEAD moved, 200 files changed"
+expect_in_screen bulk "bulk@"
+
+# A fix preview whose file changes says so, and applying it is refused; closed, the reload shows.
 demo_repo_again
 run_script <<'KEYS'
 :wait-loaded
