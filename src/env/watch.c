@@ -5,49 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include "env/watch_internal.h"
-
-int64_t env_watch_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* A small file's first line, malloc'd without its newline, or NULL. */
-static char *first_line(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    if (!f) return NULL;
-    char buf[1024];
-    char *line = fgets(buf, sizeof buf, f) ? svc_xstrdup(buf) : NULL;
-    fclose(f);
-    if (line) line[strcspn(line, "\r\n")] = '\0';
-    return line;
-}
-
-char *watch_head_ref(const env_watch *w)
-{
-    if (!w->git_dir) return NULL;
-    char *path = svc_xasprintf("%sHEAD", w->git_dir);
-    char *line = first_line(path);
-    free(path);
-    if (!line || strncmp(line, "ref: ", 5) != 0) {
-        free(line);
-        return NULL;
-    }
-    char *ref = svc_xstrdup(line + 5);
-    free(line);
-    return ref;
-}
 
 /* The common git dir: a worktree's git dir names it in `commondir` (often relatively). */
 static char *find_common_dir(const char *git_dir)
 {
     char *path = svc_xasprintf("%scommondir", git_dir);
-    char *line = first_line(path);
+    char *line = watch_first_line(path);
     free(path);
     if (!line || !*line) {
         free(line);
@@ -69,8 +34,9 @@ static void use_polling(env_watch *w)
 env_watch *env_watch_open(const char *root, const char *git_dir, const env_watch_options *opts, char *why, size_t size)
 {
     struct stat st;
-    if (stat(root, &st) < 0 || !S_ISDIR(st.st_mode)) {
-        snprintf(why, size, "cannot watch %s: %s", root, errno ? strerror(errno) : "not a folder");
+    bool found = stat(root, &st) == 0;
+    if (!found || !S_ISDIR(st.st_mode)) {
+        snprintf(why, size, "cannot watch %s: %s", root, found ? "not a folder" : strerror(errno));
         return NULL;
     }
     env_watch *w = svc_xcalloc(1, sizeof *w);
@@ -86,12 +52,11 @@ env_watch *env_watch_open(const char *root, const char *git_dir, const env_watch
     w->max_watches = opts->max_watches;
     w->git_wd = w->common_wd = -1;
     svc_vec_push(&w->folders, svc_xstrdup(""));
-#ifdef HAVE_SYS_INOTIFY_H
-    w->inotify = !opts->poll_only && watch_inotify_start(w);
-#else
     w->inotify = false;
+#ifdef HAVE_SYS_INOTIFY_H
+    /* watch_inotify_sync turns inotify off itself when it gives up. */
+    if (!opts->poll_only && watch_inotify_start(w)) w->inotify = watch_inotify_sync(w);
 #endif
-    if (w->inotify && !watch_inotify_sync(w)) w->inotify = false;
     if (!w->inotify) use_polling(w);
     return w;
 }

@@ -52,6 +52,8 @@ struct env_watch {
     char **refs_wd_prefix;       /* "refs/heads/..." of each, parallel to refs_wds */
 };
 
+/* A small file's first line, malloc'd without its newline, or NULL. */
+char *watch_first_line(const char *path);
 /* The ref HEAD names ("refs/heads/main"), malloc'd, or NULL when detached or unreadable. */
 char *watch_head_ref(const env_watch *w);
 

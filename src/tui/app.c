@@ -72,8 +72,10 @@ static void take_load(tui_app *app, bool wait)
 /*
  * Waits for a key, or for what else has to be shown: a load's progress, a change the watcher saw
  * (live.h). With nothing going on it blocks: no CPU while idle. Curses reads the terminal
- * itself, so the watcher's descriptor is waited on with the terminal's by poll(), and curses then
- * asked without waiting; keys it already holds (several read at once) are taken first.
+ * itself, so an inotify descriptor is waited on with the terminal's by poll(), and curses then
+ * asked without waiting; keys it already holds (several read at once) are taken first. Without
+ * a descriptor (polling, as on macOS, whose poll() does not take terminals) curses waits alone,
+ * until the next look of the watcher at the latest.
  */
 static int wait_key(tui_app *app, wint_t *wch)
 {
@@ -81,7 +83,7 @@ static int wait_key(tui_app *app, wint_t *wch)
     int live_wait = tui_live_timeout_ms(app);
     if (live_wait >= 0 && (wait < 0 || live_wait < wait)) wait = live_wait;
     int live_fd = tui_live_fd(app);
-    if (live_fd < 0 && live_wait < 0) {
+    if (live_fd < 0) {
         timeout(wait);
         return get_wch(wch);
     }
@@ -90,7 +92,7 @@ static int wait_key(tui_app *app, wint_t *wch)
     if (rc != ERR) return rc;
     /* A signal (SIGWINCH: curses then has KEY_RESIZE) ends the wait too. */
     struct pollfd fds[2] = { { STDIN_FILENO, POLLIN, 0 }, { live_fd, POLLIN, 0 } };
-    poll(fds, live_fd >= 0 ? 2 : 1, wait);
+    poll(fds, 2, wait);
     return get_wch(wch);
 }
 
@@ -208,6 +210,7 @@ static int run(const char *path, const tui_options *opts, svc_theme theme)
     app.source.log = &app.fixlog;
     app.problems.log = &app.fixlog;
     app.live.off = app.opts.no_watch;
+    app.on_load_start = tui_live_load_started;
 
     char why[1200] = "";
     tui_term_options to = { false, 80, 24 };

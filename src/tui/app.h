@@ -74,6 +74,9 @@ typedef struct tui_app {
     bool reload_pending;         /* files changed while a load was under way: load again after it */
     unsigned loading_batches;    /* fixlog.batches when the load under way started */
     tui_live live;               /* following changes made outside (live.h) */
+    /* Told when a load starts (live.h takes the changes it covers); NULL: nobody. A pointer, so
+     * that the app's core does not call the layers above it. */
+    void (*on_load_start)(struct tui_app *app);
 
     prompt_view prompt;          /* the filter prompt, on the hint line */
     goto_view go_to;             /* the go-to prompt, over the panes */

@@ -152,11 +152,6 @@ void tui_live_load_started(tui_app *app)
     forget_changes(&live->seen);
 }
 
-void tui_live_own_change(tui_app *app)
-{
-    app->live.own_change = true;
-}
-
 void tui_live_take_summary(tui_app *app, char *out, size_t size)
 {
     snprintf(out, size, "%s", app->live.loading);

@@ -38,7 +38,8 @@ typedef struct tui_live {
     bool git_busy;               /* a git command was still writing when they were due */
     live_changes seen;
     bool asked;                  /* a reload of them was asked: the next load says what it reloads */
-    bool own_change;             /* the explorer changed files (a fix): the next load says nothing of it */
+    bool own_change;             /* the explorer changed files (a fix; set by app_reload_after_change): the next
+                                    load says nothing of it */
     char loading[200];           /* what the load under way will say when it is taken, or "" */
 } tui_live;
 
@@ -48,8 +49,6 @@ struct tui_app;
 void tui_live_project_loaded(struct tui_app *app);
 /* When a load starts: what it will read covers every change seen until now. */
 void tui_live_load_started(struct tui_app *app);
-/* The explorer is about to change files itself (applying or undoing a fix). */
-void tui_live_own_change(struct tui_app *app);
 /* What the load just finished was for ("" when not a live reload), into out; forgets it. */
 void tui_live_take_summary(struct tui_app *app, char *out, size_t size);
 

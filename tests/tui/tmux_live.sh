@@ -1,7 +1,8 @@
 #!/bin/sh
 # Live reload in a real terminal (tmux): an edit, `git add`, a commit and a checkout made from
 # outside show on the explorer's screen within a couple of seconds, with no key sent; a checkout
-# of 200 files is followed; idle, the explorer does not wake up; keys still work afterwards.
+# of 200 files is followed; idle, the explorer does not wake up; keys still work afterwards; and
+# the same by polling.
 command -v tmux >/dev/null 2>&1 || { echo "tmux_live: tmux not installed, skipped"; exit 77; }
 . "$TOP_SRCDIR/tests/tui/lib.sh"
 
@@ -54,4 +55,13 @@ fi
 # Keys still reach it.
 tmux_ send-keys -t t q
 wait_dead "q after the live reloads"
+
+# Polling, as on macOS (no inotify: curses waits for keys alone, until the next look): an edit
+# shows within the polling second and the debounce, and keys still work.
+tmux_ respawn-pane -k -t t "exec env TERM=xterm-256color LC_ALL=C.UTF-8 SVCSCOPE_WATCH=poll '$SVCSCOPE' '$REPO'"
+expect_screen_text "errors," "loaded with polling"
+printf 'from services.billing.invoices import _p\n' > "$REPO/orders/polled.py"
+expect_screen_text "reloaded: orders/polled.py changed" "an edit seen by polling" 3
+tmux_ send-keys -t t q
+wait_dead "q with polling"
 finish
