@@ -81,16 +81,23 @@ static void on_change(void *ctx, env_watch_change change, const char *path)
 static void describe(const live_changes *c, char *out, size_t size)
 {
     out[0] = '\0';
+    if (c->overflow) {
+        snprintf(out, size, "many changes at once");
+        return;
+    }
     size_t nfiles = c->files ? svc_map_count(c->files) : 0;
     char files[300] = "";
-    if (nfiles == 1) snprintf(files, sizeof files, "%s changed", c->first);
-    else if (nfiles > 1) snprintf(files, sizeof files, "%zu files changed", nfiles);
-    if (c->overflow) snprintf(out, size, "many changes at once");
-    else if (c->head && nfiles) snprintf(out, size, "HEAD moved, %zu file%s changed", nfiles, nfiles == 1 ? "" : "s");
-    else if (c->head) snprintf(out, size, "HEAD moved");
-    else if (nfiles) snprintf(out, size, "%s", files);
-    else if (c->index) snprintf(out, size, "git index changed");
-    else if (c->folders) snprintf(out, size, "folders changed");
+    if (nfiles == 1 && !c->head) snprintf(files, sizeof files, "%s changed", c->first);
+    else if (nfiles) snprintf(files, sizeof files, "%zu file%s changed", nfiles, nfiles == 1 ? "" : "s");
+    /* HEAD moving rewrites the index too: saying it would add nothing. */
+    const char *parts[] = { c->head ? "HEAD moved" : "", files, c->folders && !nfiles ? "folders changed" : "",
+                            c->index && !c->head ? "git index changed" : "" };
+    size_t len = 0;
+    for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) {
+        if (!*parts[i] || len >= size) continue;
+        int n = snprintf(out + len, size - len, "%s%s", len ? ", " : "", parts[i]);
+        if (n > 0) len += (size_t)n;
+    }
 }
 
 static void read_changes(tui_app *app)

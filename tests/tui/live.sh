@@ -188,6 +188,32 @@ expect_in_screen broken "could not load"
 expect_in_screen repaired "reloaded: pyproject.toml changed"
 expect_in_screen repaired "errors,"
 
+# A folder removed and restored, then the whole project removed: followed, and no crash.
+demo_repo_again
+run_script <<'KEYS'
+:wait-loaded
+:exec rm -rf demo/orders
+:wait-live
+:save-display removed
+:exec cd demo && git checkout -q -- orders
+:wait-live
+:save-display restored
+:exec printf 'from services.billing.invoices import _q\n' >> demo/orders/views.py
+:wait-live
+:save-display restored_edit
+:exec rm -rf demo
+:wait-live
+:save-display gone
+KEYS
+expect_status 0
+checks=$((checks + 1))
+! grep -qF "orders/views.py" "$WORK/removed" || fail "the findings of the removed orders/ are still shown"
+expect_in_screen restored "reloaded: folders changed, git index changed"
+expect_in_screen restored "orders/views.py"
+expect_in_screen restored_edit "reloaded: orders/views.py changed"
+expect_in_screen gone "could not load"
+demo_repo_again
+
 # A folder that is not a git repository.
 rm -rf "$REPO/.git"
 run_script <<'KEYS'
