@@ -658,7 +658,7 @@ void app_fix_apply(tui_app *app, bool stage, bool unsafe_confirmed)
     fix_view *v = &app->fix;
     if (v->state != FIX_VIEW_PREVIEW || v->ndiags == 0) return;
     if (v->stale) {
-        app_message(app, true, "not applied: files changed since this preview (close it; the reload shows the fix as things are now)");
+        app_message(app, true, "not applied: files changed since this preview (close it; preview the fix again after the reload)");
         return;
     }
     if (v->unsafe && !unsafe_confirmed) {

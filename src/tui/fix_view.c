@@ -110,10 +110,10 @@ void fix_view_mark_stale(fix_view *v, const char *path)
 {
     if (v->state != FIX_VIEW_PREVIEW || v->stale) return;
     v->stale = true;
-    char *note = path ? svc_xasprintf("%s changed since this preview: it cannot be applied. Close it; after the reload "
-                                      "the fix shows again as things are now.", path)
-                      : svc_xstrdup("The repository changed since this preview (HEAD moved, or many files at once): it cannot be applied. "
-                                    "Close it; after the reload the fix shows again as things are now.");
+    char *note = path ? svc_xasprintf("%s changed since this preview: it cannot be applied. Close it, and preview "
+                                      "the fix again after the reload, as things are then.", path)
+                      : svc_xstrdup("The repository changed since this preview (HEAD moved, or many files at once): it "
+                                    "cannot be applied. Close it, and preview the fix again after the reload, as things are then.");
     /* First, where it is seen without scrolling. */
     push_line(v, note, TUI_EL_ERROR, true, 0);
     fix_line last = v->lines[v->nlines - 1];
