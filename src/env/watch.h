@@ -55,6 +55,10 @@ void env_watch_begin_files(env_watch *w);
 void env_watch_add_file(env_watch *w, const char *path);
 void env_watch_end_files(env_watch *w);
 
+/* Whether the file `path` (relative) differs from what a listing's lstat saw (its times in ns): a
+ * change made before the watch began, while the project loaded. */
+bool env_watch_file_changed(const env_watch *w, const char *path, int64_t mtime_ns, int64_t ctime_ns);
+
 /* The descriptor that becomes readable on a change, or -1 when polling. */
 int env_watch_fd(const env_watch *w);
 /* How long a caller may block before env_watch_read should look again: -1 (forever, the

@@ -4,6 +4,7 @@
  * ENV_WATCH_POLL_MS, which is why inotify is preferred where it exists.
  */
 #include <dirent.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -73,19 +74,39 @@ static void add_entry(env_watch *w, const char *path, bool is_folder, watch_stam
 {
     watch_entry e = { svc_xstrdup(path), is_folder, stamp };
     svc_vec_push(&w->entries, e);
-    svc_map_put(w->known, path, (void *)1);
+    svc_map_put(w->known, path, (void *)(uintptr_t)w->entries.len);
+}
+
+/* A path watched before keeps the stamp last seen, so that a change made meanwhile (while the
+ * project loaded) is still reported; a new one is stat'ed now. */
+static watch_stamp stamp_kept(const env_watch *w, const svc_map *old_known, const watch_entry *old, const char *path)
+{
+    uintptr_t at = old_known ? (uintptr_t)svc_map_get(old_known, path) : 0;
+    return at ? old[at - 1].stamp : stamp_rel(w, path);
 }
 
 void watch_poll_snapshot(env_watch *w)
 {
-    for (size_t i = 0; i < w->entries.len; i++) free(w->entries.items[i].path);
-    w->entries.len = 0;
-    svc_map_free(w->known);
+    watch_entry *old = w->entries.items;
+    size_t nold = w->entries.len;
+    svc_map *old_known = w->known;
+    memset(&w->entries, 0, sizeof w->entries);
     w->known = svc_map_new();
-    for (size_t i = 0; i < w->folders.len; i++) add_entry(w, w->folders.items[i], true, stamp_rel(w, w->folders.items[i]));
-    for (size_t i = 0; i < w->files.len; i++) add_entry(w, w->files.items[i], false, stamp_rel(w, w->files.items[i]));
-    git_stamps(w, w->git_stamps);
+    for (size_t i = 0; i < w->folders.len; i++)
+        add_entry(w, w->folders.items[i], true, stamp_kept(w, old_known, old, w->folders.items[i]));
+    for (size_t i = 0; i < w->files.len; i++)
+        add_entry(w, w->files.items[i], false, stamp_kept(w, old_known, old, w->files.items[i]));
+    if (!old_known) git_stamps(w, w->git_stamps);
+    for (size_t i = 0; i < nold; i++) free(old[i].path);
+    free(old);
+    svc_map_free(old_known);
     w->next_poll_ms = env_watch_now_ms() + ENV_WATCH_POLL_MS;
+}
+
+bool env_watch_file_changed(const env_watch *w, const char *path, int64_t mtime_ns, int64_t ctime_ns)
+{
+    watch_stamp s = stamp_rel(w, path);
+    return !s.exists || s.mtime_ns != mtime_ns || s.ctime_ns != ctime_ns;
 }
 
 /*

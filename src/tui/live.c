@@ -137,11 +137,21 @@ void tui_live_project_loaded(tui_app *app)
         free(live->root);
         live->root = NULL;
     }
-    if (!live->watch && !open_watch(app, root, src ? svc_source_git_dir(src) : NULL)) return;
+    bool opened = !live->watch;
+    if (opened && !open_watch(app, root, src ? svc_source_git_dir(src) : NULL)) return;
     if (src) {
         env_watch_begin_files(live->watch);
         for (size_t i = 0; i < svc_source_count(src); i++) env_watch_add_file(live->watch, svc_source_at(src, i)->path);
         env_watch_end_files(live->watch);
+    }
+    /* What changed while this first load ran, before anything was watched: the listing says how
+     * each file was when the load began. */
+    for (size_t i = 0; opened && src && i < svc_source_count(src); i++) {
+        const svc_source_file *f = svc_source_at(src, i);
+        if (f->has_stat && env_watch_file_changed(live->watch, f->path, f->mtime_ns, f->ctime_ns)) {
+            on_change(app, ENV_WATCH_FILE, f->path);
+            break;
+        }
     }
     const char *note = env_watch_take_note(live->watch);
     if (note) app_message(app, true, "%s", note);

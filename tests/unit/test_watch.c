@@ -179,6 +179,36 @@ static void test_watch_limit_falls_back_to_polling(void **state)
     free(root);
 }
 
+/* Changes made while a project loads, before the watch looks: a listing's times tell them (the
+ * first load), and polling keeps what it last saw across a new list of files (each load). */
+static void test_changes_during_a_load(void **state)
+{
+    (void)state;
+    char *root = make_repo();
+    char *path = svc_xasprintf("%s/pkg/a.py", root);
+    struct stat st;
+    assert_int_equal(lstat(path, &st), 0);
+    int64_t mtime = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+    int64_t ctime = (int64_t)st.st_ctim.tv_sec * 1000000000 + st.st_ctim.tv_nsec;
+    env_watch *w = open_watch(root, true, 0);
+    assert_false(env_watch_file_changed(w, "pkg/a.py", mtime, ctime));
+    poll(NULL, 0, 20);
+    tl_write(root, "pkg/a.py", "A = 2\n");
+    assert_true(env_watch_file_changed(w, "pkg/a.py", mtime, ctime));
+    assert_true(env_watch_file_changed(w, "pkg/gone.py", mtime, ctime));
+    /* A new list of files (a load finished) while the change is not reported yet. */
+    env_watch_begin_files(w);
+    env_watch_add_file(w, "pkg/a.py");
+    env_watch_add_file(w, "top.py");
+    env_watch_end_files(w);
+    seen s = { "" };
+    assert_true(wait_for(w, &s, "F:pkg/a.py"));
+    env_watch_free(w);
+    free(path);
+    tl_rmrf(root);
+    free(root);
+}
+
 /* A folder outside git, and one that is not there. */
 static void test_plain_and_missing_folders(void **state)
 {
@@ -213,6 +243,7 @@ int main(void)
         cmocka_unit_test(test_polling),
         cmocka_unit_test(test_new_folders),
         cmocka_unit_test(test_watch_limit_falls_back_to_polling),
+        cmocka_unit_test(test_changes_during_a_load),
         cmocka_unit_test(test_plain_and_missing_folders),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
