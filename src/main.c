@@ -42,10 +42,11 @@ static char *usage_synopsis(void)
  */
 static int explore(int argc, char **argv)
 {
-    bool demo = false, no_color = false, version = false;
+    bool demo = false, no_color = false, no_watch = false, version = false;
     const cli_option options[] = {
         { "demo", .help = "copy the bundled demo project into a temporary git repo and open it", .flag = &demo },
         { "no-color", .help = "no colour in the explorer (also when NO_COLOR is set)", .flag = &no_color },
+        { "no-watch", .help = "do not follow changes made outside the explorer (R reloads)", .flag = &no_watch },
         { "help", 'h', .help = "show this help (COMMAND --help for a command's options)", .shows_help = true },
         { "version", .help = "print the version", .stop = true, .flag = &version },
         { NULL },
@@ -83,6 +84,7 @@ static int explore(int argc, char **argv)
         char *root = cli_find_root(path ? path : ".");
         tui_options opts = TUI_OPTIONS_INIT;
         opts.no_color = no_color;
+        opts.no_watch = no_watch;
         rc = root ? tui_run(root, &opts) : EXIT_ERROR;
         free(root);
     }

@@ -44,6 +44,10 @@ typedef struct svc_source_options {
 
 #define SVC_SOURCE_OPTIONS_INIT { SVC_SOURCE_WORKTREE, NULL, 0, NULL }
 
+/* Folders a plain-folder walk never enters (VCS folders, tool caches, environments: `.git`,
+ * `node_modules`, `.venv`, `__pycache__`...), whatever the config says. */
+bool svc_source_skips_folder(const char *name);
+
 /* Opens `path` (a folder inside a git work tree, the work tree itself, or any folder). */
 int svc_source_open(svc_source **out, const char *path, const svc_source_options *opts, svc_error *err);
 void svc_source_free(svc_source *src);

@@ -3,6 +3,7 @@
  * `$XDG_CONFIG_HOME/svcscope/config.toml` (default `~/.config/svcscope/config.toml`).
  *
  *     theme = "light"            # "default", "mono" or "light"
+ *     watch = false              # no live reload (as --no-watch)
  *
  *     [keys]                     # request = "keys" (key names separated by spaces)
  *     quit = "q <C-c>"
@@ -50,6 +51,7 @@ typedef struct svc_user_config {
     svc_theme theme;      /* SVC_THEME_DEFAULT unless the file says otherwise */
     bool theme_set;
     unsigned theme_line;  /* 0 when not set */
+    bool watch;           /* follow changes made outside the explorer (true unless the file says false) */
     svc_user_key *keys;   /* in file order; a request appears at most once */
     svc_layout_sizes layout;
     size_t nkeys;

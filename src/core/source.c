@@ -47,8 +47,7 @@ struct svc_source {
     pthread_mutex_t git_lock; /* git objects are not shared across threads without a lock */
 };
 
-/* Folders a plain-folder walk never enters: tool caches and environments. */
-static bool skipped_folder(const char *name)
+bool svc_source_skips_folder(const char *name)
 {
     static const char *const names[] = {
         ".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", "node_modules", "__pycache__",
@@ -107,7 +106,7 @@ static int walk_folder(svc_source *src, svc_buf *rel, svc_error *err)
         /* lstat: symlinks are never followed, so a link loop cannot trap the walk. */
         if (lstat(full, &st) == 0) {
             if (S_ISDIR(st.st_mode)) {
-                if (!skipped_folder(d->d_name)) walk_folder(src, rel, err);
+                if (!svc_source_skips_folder(d->d_name)) walk_folder(src, rel, err);
             } else if (S_ISREG(st.st_mode)) {
                 set_stat(add_file(src, rel->data, (uint64_t)st.st_size, NULL), &st);
             }

@@ -1,8 +1,8 @@
 /*
  * The user's preferences for the explorer: $XDG_CONFIG_HOME/svcscope/config.toml.
  *
- * A small schema on purpose: three keys (`theme`, the `[keys]` and the `[layout]` tables; the
- * explorer writes the last itself: user_config_write.c), over the same TOML
+ * A small schema on purpose: four keys (`theme`, `watch`, the `[keys]` and the `[layout]`
+ * tables; the explorer writes the last itself: user_config_write.c), over the same TOML
  * reader as pyproject.toml (core/toml.h). Anything else in the file is an error that names
  * the line, so a typo is seen rather than silently ignored.
  */
@@ -25,6 +25,8 @@
 #define MAX_USER_CONFIG_BYTES (1024u * 1024)
 
 static const char *const THEME_NAMES[] = { "default", "mono", "light" };
+/* What an unknown key or table is told. */
+#define KNOWN_KEYS "theme, watch, and the [keys] and [layout] tables"
 
 const char *svc_theme_name(svc_theme theme)
 {
@@ -45,6 +47,7 @@ void svc_user_config_init(svc_user_config *uc)
 {
     memset(uc, 0, sizeof *uc);
     uc->theme = SVC_THEME_DEFAULT;
+    uc->watch = true;
 }
 
 void svc_user_config_free(svc_user_config *uc)
@@ -127,7 +130,7 @@ static int reader_error(uparse *p)
     if (pr->kind == SVC_TOML_ESYNTAX) return complain(p, pr->line, "not valid TOML");
     if (pr->kind == SVC_TOML_EESCAPE) return bad_escape(p, pr->line);
     if (pr->header && pr->header_array)
-        return complain(p, pr->line, "unknown array of tables (known: theme, and the [keys] and [layout] tables)");
+        return complain(p, pr->line, "unknown array of tables (known: " KNOWN_KEYS ")");
     if (pr->header && strcmp(pr->table, "keys") == 0) return complain(p, pr->line, "[keys] is defined twice");
     if (pr->header) return complain(p, pr->line, "unknown table [%s] (known: [keys])", pr->header);
     if (pr->kind == SVC_TOML_EDUPLICATE && strcmp(pr->table, "keys") == 0)
@@ -231,6 +234,14 @@ static int read_theme(uparse *p, const svc_toml_value *value)
     return SVC_OK;
 }
 
+static int read_watch(uparse *p, const svc_toml_value *value)
+{
+    if (value->kind != SVC_TOML_BOOLEAN)
+        return complain(p, value->line, "watch: expected true or false, got %s", svc_toml_describe(p->doc, value));
+    p->out->watch = value->boolean;
+    return SVC_OK;
+}
+
 static bool named_by_header(const svc_toml_value *v)
 {
     return v->origin == SVC_TOML_HEADER || v->origin == SVC_TOML_IMPLICIT;
@@ -240,7 +251,7 @@ static bool named_by_header(const svc_toml_value *v)
 static int unknown_header(uparse *p, const svc_toml_value *t)
 {
     if (t->header_array)
-        return complain(p, t->header_line, "unknown array of tables (known: theme, and the [keys] and [layout] tables)");
+        return complain(p, t->header_line, "unknown array of tables (known: " KNOWN_KEYS ")");
     return complain(p, t->header_line, "unknown table [%s] (known: [keys])", t->header);
 }
 
@@ -252,7 +263,7 @@ static void read_keys(uparse *p, const svc_toml_value *table)
         if (has_nul(e->key, e->klen)) bad_escape(p, v->line);
         else if (named_by_header(v)) unknown_header(p, v);
         else if (v->origin == SVC_TOML_DOTTED && table->origin == SVC_TOML_DOTTED)
-            complain(p, v->line, "unknown key \"keys\" (known: theme, and the [keys] and [layout] tables)");
+            complain(p, v->line, "unknown key \"keys\" (known: " KNOWN_KEYS ")");
         else if (v->origin == SVC_TOML_DOTTED) complain(p, v->line, "keys: a request name cannot be dotted");
         else read_key_entry(p, e->key, v);
     }
@@ -297,7 +308,8 @@ static void read_document(uparse *p)
         else if (keys && v->kind == SVC_TOML_TABLE) read_keys(p, v);
         else if (keys) complain(p, v->line, "keys: expected a table ([keys] with request = \"keys\" lines)");
         else if (strcmp(e->key, "theme") == 0 && v->origin != SVC_TOML_DOTTED) read_theme(p, v);
-        else complain(p, v->line, "unknown key \"%s\" (known: theme, and the [keys] and [layout] tables)", e->key);
+        else if (strcmp(e->key, "watch") == 0 && v->origin != SVC_TOML_DOTTED) read_watch(p, v);
+        else complain(p, v->line, "unknown key \"%s\" (known: " KNOWN_KEYS ")", e->key);
     }
 }
 

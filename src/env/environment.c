@@ -31,6 +31,10 @@ static void read_settings(void)
     settings.debug = env_switch_on("SVCSCOPE_DEBUG");
     settings.debug_files = getenv("SVCSCOPE_DEBUG_FILES") != NULL;
     settings.sync_cache_write = env_switch_on("SVCSCOPE_DEBUG_SYNC_CACHE_WRITE");
+    const char *watch = getenv("SVCSCOPE_WATCH");
+    settings.watch_poll = watch && strcmp(watch, "poll") == 0;
+    const char *limit = getenv("SVCSCOPE_DEBUG_WATCH_LIMIT");
+    settings.watch_limit = limit && *limit ? (unsigned)strtoul(limit, NULL, 10) : 0;
 }
 
 const env_settings *env_get(void)

@@ -18,6 +18,8 @@ typedef struct env_settings {
     bool debug;             /* SVCSCOPE_DEBUG: the pre-filter's rounds on stderr */
     bool debug_files;       /* SVCSCOPE_DEBUG_FILES (set at all): with the files each round parsed */
     bool sync_cache_write;  /* SVCSCOPE_DEBUG_SYNC_CACHE_WRITE: the cache is written before the build returns */
+    bool watch_poll;        /* SVCSCOPE_WATCH=poll: the explorer's live reload polls instead of using inotify */
+    unsigned watch_limit;   /* SVCSCOPE_DEBUG_WATCH_LIMIT: fewer inotify watches than the kernel allows (tests of the fallback) */
     const char *git_index_file; /* GIT_INDEX_FILE: in a hook of `git commit -a`, the index being committed */
 } env_settings;
 

@@ -666,6 +666,10 @@ void app_fix_apply(tui_app *app, bool stage, bool unsafe_confirmed)
 {
     fix_view *v = &app->fix;
     if (v->state != FIX_VIEW_PREVIEW || v->ndiags == 0) return;
+    if (v->stale) {
+        app_message(app, true, "not applied: files changed since this preview (close it; preview the fix again after the reload)");
+        return;
+    }
     if (v->unsafe && !unsafe_confirmed) {
         char *say = tui_keys_say(TUI_SCOPE_FIX, 3, TUI_REQ_FIX_APPLY_UNSAFE, NULL, "applies it",
                                  TUI_REQ_FIX_STAGE_UNSAFE, NULL, "applies and stages it", TUI_REQ_FIX_CANCEL, "<Esc>",

@@ -1,9 +1,11 @@
 /* The explorer: start-up, loading, the main loop (terminal or script input), and the end. */
 #include <locale.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "env/environment.h"
 #include "env/print_error.h"
@@ -19,6 +21,8 @@
 #include "tui/view_table.h"
 
 #define LOADING_POLL_MS 100
+/* How long `:wait-live` waits for a change to be seen and its reload to start. */
+#define SCRIPT_LIVE_LIMIT_MS 5000
 
 /*
  * Takes a finished load (waiting for it when asked) and shows it in every pane. Not while a fix
@@ -31,6 +35,8 @@ static void take_load(tui_app *app, bool wait)
     if (app->fix.state == FIX_VIEW_PREVIEW) return;
     if (!app->loader || !tui_loader_finish(app->loader, wait, &project, &err)) return;
     app->loader = NULL;
+    char reloaded[sizeof app->live.loading];
+    tui_live_take_summary(app, reloaded, sizeof reloaded);
     app_redraw(app, TUI_REACT_ALL);
     unsigned batches = app->loading_batches;
     if (app->reload_pending) {
@@ -41,6 +47,7 @@ static void take_load(tui_app *app, bool wait)
     if (!project) {
         snprintf(app->load_error, sizeof app->load_error, "%s", err.message);
         app_message(app, true, "could not load: %s", err.message);
+        tui_live_project_loaded(app);
         return;
     }
     app->load_error[0] = '\0';
@@ -59,16 +66,43 @@ static void take_load(tui_app *app, bool wait)
     /* The panes keep what they showed: the tree selection is already followed. */
     app->followed_node = old && selected ? (long)(selected - app->tree.model.items) : -1;
     tui_project_free(old);
+    tui_live_project_loaded(app);
+    if (reloaded[0]) app_message(app, false, "reloaded: %s", reloaded);
 }
 
 /* ---- input ------------------------------------------------------------------------------------ */
 
+/*
+ * Waits for a key, or for what else has to be shown: a load's progress, a change the watcher saw
+ * (live.h). With nothing going on it blocks: no CPU while idle. Curses reads the terminal
+ * itself, so an inotify descriptor is waited on with the terminal's by poll(), and curses then
+ * asked without waiting; keys it already holds (several read at once) are taken first. Without
+ * a descriptor (polling, as on macOS, whose poll() does not take terminals) curses waits alone,
+ * until the next look of the watcher at the latest.
+ */
+static int wait_key(tui_app *app, wint_t *wch)
+{
+    int wait = app->loader ? LOADING_POLL_MS : -1;
+    int live_wait = tui_live_timeout_ms(app);
+    if (live_wait >= 0 && (wait < 0 || live_wait < wait)) wait = live_wait;
+    int live_fd = tui_live_fd(app);
+    if (live_fd < 0) {
+        timeout(wait);
+        return get_wch(wch);
+    }
+    timeout(0);
+    int rc = get_wch(wch);
+    if (rc != ERR) return rc;
+    /* A signal (SIGWINCH: curses then has KEY_RESIZE) ends the wait too. */
+    struct pollfd fds[2] = { { STDIN_FILENO, POLLIN, 0 }, { live_fd, POLLIN, 0 } };
+    poll(fds, 2, wait);
+    return get_wch(wch);
+}
+
 static void read_terminal(tui_app *app)
 {
-    /* Block while idle; poll while a load runs so its progress and completion show. */
-    timeout(app->loader ? LOADING_POLL_MS : -1);
     wint_t wch;
-    int rc = get_wch(&wch);
+    int rc = wait_key(app, &wch);
     if (rc == ERR) return;
     if (rc == KEY_CODE_YES) {
         if (wch == KEY_RESIZE) {
@@ -104,6 +138,11 @@ static bool run_script_step(tui_app *app, char *why, size_t size)
          * a fix preview is open, which keeps the project on screen. */
         while (app->loader && app->fix.state != FIX_VIEW_PREVIEW) take_load(app, true);
         break;
+    case TUI_STEP_WAIT_LIVE:
+        /* The watcher's changes (after :exec), debounced, then their load taken as above. */
+        if (!tui_live_wait_reload(app, SCRIPT_LIVE_LIMIT_MS, why, size)) return false;
+        while (app->loader && app->fix.state != FIX_VIEW_PREVIEW) take_load(app, true);
+        break;
     case TUI_STEP_RESIZE:
         tui_term_resize(step.cols, step.lines);
         app_relayout(app);
@@ -129,6 +168,8 @@ static int main_loop(tui_app *app, char *why, size_t size)
     while (!app->quit) {
         /* While a load runs, its progress shows. */
         if (app->loader) app_redraw(app, TUI_REACT_ALL);
+        /* Scripts take the watcher's changes at :wait-live only, so screens do not depend on timing. */
+        if (!app->headless) tui_live_tick(app);
         take_load(app, false);
         frame_draw(app);
         if (!app->headless) read_terminal(app);
@@ -147,6 +188,7 @@ static void app_free(tui_app *app)
     tui_fix_log_free(&app->fixlog);
     tui_project_free(app->project);
     tui_loader_abandon(app->loader);
+    tui_live_free(&app->live);
     tui_script_free(app->script);
     tui_highlight_cleanup();
 }
@@ -174,6 +216,8 @@ static int run(const char *path, const tui_options *opts, svc_theme theme, svc_l
     overview_view_ops.init(&app.source.cover);
     app.source.log = &app.fixlog;
     app.problems.log = &app.fixlog;
+    app.live.off = app.opts.no_watch;
+    app.on_load_start = tui_live_load_started;
 
     char why[1200] = "";
     tui_term_options to = { false, 80, 24 };
@@ -238,8 +282,10 @@ int tui_run(const char *path, const tui_options *opts)
     if (!load_user_settings(&uc)) return 2;
     svc_theme theme = uc.theme;
     svc_layout_sizes sizes = uc.layout;
+    tui_options with_settings = opts ? *opts : (tui_options)TUI_OPTIONS_INIT;
+    if (!uc.watch) with_settings.no_watch = true;
     svc_user_config_free(&uc);
-    int rc = run(path, opts, theme, sizes);
+    int rc = run(path, &with_settings, theme, sizes);
     tui_keys_free();
     return rc;
 }

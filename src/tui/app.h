@@ -17,6 +17,7 @@
 #include "tui/help.h"
 #include "tui/jumps.h"
 #include "tui/layout.h"
+#include "tui/live.h"
 #include "tui/loader.h"
 #include "tui/overview_view.h"
 #include "tui/problems_view.h"
@@ -81,6 +82,10 @@ typedef struct tui_app {
     struct { long index; long file; uint32_t line; } last_step;
     bool reload_pending;         /* files changed while a load was under way: load again after it */
     unsigned loading_batches;    /* fixlog.batches when the load under way started */
+    tui_live live;               /* following changes made outside (live.h) */
+    /* Told when a load starts (live.h takes the changes it covers); NULL: nobody. A pointer, so
+     * that the app's core does not call the layers above it. */
+    void (*on_load_start)(struct tui_app *app);
 
     prompt_view prompt;          /* the filter prompt, on the hint line */
     goto_view go_to;             /* the go-to prompt, over the panes */

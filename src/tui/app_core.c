@@ -65,11 +65,13 @@ void app_reload(tui_app *app)
     app->loading_batches = app->fixlog.batches;
     app->loader = tui_loader_start(app->root, &err);
     if (!app->loader) app_message(app, true, "%s", err.message);
+    else if (app->on_load_start) app->on_load_start(app);
     app_redraw(app, TUI_REACT_ALL);
 }
 
 void app_reload_after_change(tui_app *app)
 {
+    app->live.own_change = true;
     if (app->loader) app->reload_pending = true;
     else app_reload(app);
 }

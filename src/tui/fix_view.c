@@ -85,6 +85,43 @@ void fix_view_add_item(fix_view *v, tui_element element, const char *text)
     push_line(v, svc_xasprintf("%s %s", tui_glyph("✗", "x"), text), element, true, 2);
 }
 
+/* Whether the text after `prefix` of a diff header line is `path`. */
+static bool header_names(const char *line, const char *prefix, const char *path)
+{
+    size_t n = strlen(prefix);
+    return strncmp(line, prefix, n) == 0 && strcmp(line + n, path) == 0;
+}
+
+bool fix_view_names_file(const fix_view *v, const char *path)
+{
+    if (v->state != FIX_VIEW_PREVIEW) return false;
+    for (size_t i = 0; i < v->ndiags; i++)
+        if (strcmp(v->diags[i]->path, path) == 0) return true;
+    for (size_t i = 0; i < v->nlines; i++) {
+        const char *t = v->lines[i].text;
+        if (header_names(t, "--- a/", path) || header_names(t, "+++ b/", path) || header_names(t, "rename from ", path) ||
+            header_names(t, "rename to ", path))
+            return true;
+    }
+    return false;
+}
+
+void fix_view_mark_stale(fix_view *v, const char *path)
+{
+    if (v->state != FIX_VIEW_PREVIEW || v->stale) return;
+    v->stale = true;
+    char *note = path ? svc_xasprintf("%s changed since this preview: it cannot be applied. Close it, and preview "
+                                      "the fix again after the reload, as things are then.", path)
+                      : svc_xstrdup("The repository changed since this preview (HEAD moved, or many files at once): it "
+                                    "cannot be applied. Close it, and preview the fix again after the reload, as things are then.");
+    /* First, where it is seen without scrolling. */
+    push_line(v, note, TUI_EL_ERROR, true, 0);
+    fix_line last = v->lines[v->nlines - 1];
+    memmove(v->lines + 1, v->lines, (v->nlines - 1) * sizeof *v->lines);
+    v->lines[0] = last;
+    v->top = 0;
+}
+
 /* A diff line as shown: tabs expanded, a CR at the end dropped, other control bytes kept (drawn as escapes). */
 static char *display_line(const char *s, size_t n)
 {

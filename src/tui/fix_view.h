@@ -43,6 +43,7 @@ typedef struct fix_view {
     fix_view_state state;
     char *title;
     bool unsafe;                     /* the preview holds an unsafe fix: A / S apply it */
+    bool stale;                      /* PREVIEW: one of its files changed since: it cannot be applied */
     const svc_diagnostic **diags;    /* PREVIEW: the findings whose fixes are shown (of the project on screen) */
     size_t ndiags;
     fix_line *lines;
@@ -65,6 +66,11 @@ void fix_view_add_item(fix_view *v, tui_element element, const char *text);
 /* A unified diff, one line per row, coloured by its first column. */
 void fix_view_add_diff(fix_view *v, const char *diff);
 void fix_view_close(fix_view *v);
+/* Whether the preview writes (or renames) the file `path`. */
+bool fix_view_names_file(const fix_view *v, const char *path);
+/* One of its files changed since the preview (`path`, or NULL when HEAD moved or too much changed to
+ * tell): it says so first. */
+void fix_view_mark_stale(fix_view *v, const char *path);
 
 /* The overlay as a view (view.h): a box over the panes (above the status and hint lines), scrolled by
  * movement; its own keys close it, and those that apply are the app's (actions.c). */

@@ -84,6 +84,10 @@ static bool command(tui_script *s, const char *cmd, tui_step *step, char *why, s
         step->arg = arg;
         return true;
     }
+    if (IS("wait-live")) {
+        step->kind = TUI_STEP_WAIT_LIVE;
+        return true;
+    }
     if (IS("wait-loaded")) {
         step->kind = TUI_STEP_WAIT_LOADED;
         return true;

@@ -13,6 +13,7 @@ typedef enum tui_step_kind {
     TUI_STEP_SAVE_DISPLAY,   /* arg: file */
     TUI_STEP_SAVE_ATTRS,     /* arg: file */
     TUI_STEP_WAIT_LOADED,
+    TUI_STEP_WAIT_LIVE,      /* the changes the watcher saw, reloaded (fails after 5 s without any) */
     TUI_STEP_RESIZE,         /* cols, lines */
     TUI_STEP_EXEC,           /* arg: a shell command, run to its end (tests change files with it) */
     TUI_STEP_END,

@@ -110,7 +110,8 @@ static void view_set_project(tui_view *view, const tui_project *project)
     if (was_expanded) svc_map_free(was_expanded);
     free(selected_key);
     compute_matches(v);
-    compute_rows(v, select, 1 << 20);
+    /* The scroll too (a live reload keeps the view): the rows are fitted to the pane as it is. */
+    compute_rows(v, select, view->rect.h > 0 ? view->rect.h : 1 << 20);
 }
 
 static void view_free(tui_view *view)

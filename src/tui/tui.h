@@ -15,9 +15,10 @@
 
 typedef struct tui_options {
     bool no_color;            /* --no-color; NO_COLOR in the environment does the same */
+    bool no_watch;            /* --no-watch: no live reload (`watch = false` in the user config does the same) */
 } tui_options;
 
-#define TUI_OPTIONS_INIT { false }
+#define TUI_OPTIONS_INIT { false, false }
 
 /*
  * Runs the explorer on the project rooted at `path` until the user quits. With SVCSCOPE_SCRIPT

@@ -2,13 +2,12 @@
 # A resize storm: the terminal is resized 50 times in a row, to sizes from 1x1 to 200x60, while
 # keys are typed. The explorer survives it, draws the layout of the last size, and q still gives
 # the shell back cleanly. A real terminal (tmux); skipped without tmux.
+command -v tmux >/dev/null 2>&1 || { echo "resize_storm: tmux not installed, skipped"; exit 77; }
 . "$TOP_SRCDIR/tests/tui/lib.sh"
-. "$TOP_SRCDIR/tests/tui/tmux_lib.sh"
 
 demo_repo
-
-tmux_ new-session -d -s t -x 100 -y 30 "sleep 600" || { echo "resize_storm: tmux cannot start, skipped"; exit 77; }
-tmux_ set-option -g remain-on-exit on
+. "$TOP_SRCDIR/tests/tui/tmux_lib.sh"
+tmux_start resize_storm 100 30
 # EDITOR=true: a key that opens the editor (e) comes back at once. ESCDELAY=1000: on a loaded
 # machine a key sequence must not be split into Esc and stray letters. Home and End are not sent:
 # tmux sends End as ESC [ F, which xterm's terminfo does not know, and its F would open a preview.

@@ -2,6 +2,7 @@
 # Dragging the lines between panes with the mouse, in a real terminal (tmux, which hands the
 # explorer xterm's mouse reports): the tree's right edge, and the bottom panes' title row; each
 # size goes into the user settings.
+command -v tmux >/dev/null 2>&1 || { echo "tmux_drag: tmux not installed, skipped"; exit 77; }
 . "$TOP_SRCDIR/tests/tui/lib.sh"
 . "$TOP_SRCDIR/tests/tui/tmux_lib.sh"
 
@@ -11,7 +12,8 @@ CONFIG="$XDG_CONFIG_HOME/svcscope/config.toml"
 # mouse BUTTON-EVENT COL ROW: an SGR mouse report (1-based), M pressed, m released
 mouse() { tmux_ send-keys -t t -l "$(printf '\033[<0;%d;%d%s' "$2" "$3" "$1")"; sleep 0.3; }
 
-tmux_start 100x30 "exec env TERM=xterm-256color LC_ALL=C.UTF-8 XDG_CONFIG_HOME='$XDG_CONFIG_HOME' '$SVCSCOPE' '$REPO'"
+tmux_start tmux_drag 100 30
+tmux_ respawn-pane -k -t t "exec env TERM=xterm-256color LC_ALL=C.UTF-8 XDG_CONFIG_HOME='$XDG_CONFIG_HOME' '$SVCSCOPE' '$REPO'"
 checks=$((checks + 1))
 wait_for "errors," || fail "the explorer did not start: $(screen)"
 line=$(screen | sed -n 1p | awk -F'│' '{ print length($1) }')

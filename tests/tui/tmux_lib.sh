@@ -1,20 +1,24 @@
-# The explorer in a real terminal: tests that run it in tmux source this after lib.sh. It gives
-# tmux_ (a server on a private socket, $SOCKET, of the test's own unless set before), screen (the
-# pane's text; CAPTURE holds extra flags of capture-pane: -J joins the lines the pane wrapped),
-# pane FORMAT, wait_for TEXT, expect_screen_text TEXT WHAT and tmux_start; the server goes when
-# the test ends. Without tmux, or when it cannot start, the test is skipped.
-command -v tmux >/dev/null 2>&1 || { echo "$TEST_NAME: tmux not installed, skipped"; exit 77; }
-
-SOCKET=${SOCKET:-"svcscope-$TEST_NAME-$$"}
+# tmux tests of the explorer: the real program in a real terminal, its screen read back with
+# capture-pane. Sourced after lib.sh, once the test has checked that tmux is installed.
+SOCKET=${SOCKET:-"svcscope-test-$$"}
 tmux_() { tmux -L "$SOCKET" -f /dev/null "$@"; }
 trap 'tmux_ kill-server 2>/dev/null; rm -rf "$WORK"' EXIT
+
+# CAPTURE: extra flags of capture-pane (-J joins the lines the pane wrapped)
 screen() { tmux_ capture-pane -p ${CAPTURE:-} -t t; }
 pane() { tmux_ list-panes -t t -F "$1"; }
 
-# wait_for TEXT: up to 10 s for the pane to show TEXT
+# tmux_start TEST COLS LINES: a session "t" whose pane first runs a command that waits, so that
+# remain-on-exit is on before svcscope starts in it (respawn-pane); exit 77 when tmux cannot start.
+tmux_start() {
+    tmux_ new-session -d -s t -x "$2" -y "$3" "sleep 600" || { echo "$1: tmux cannot start, skipped"; exit 77; }
+    tmux_ set-option -g remain-on-exit on
+}
+
+# wait_for TEXT [SECONDS]: the pane shows TEXT within SECONDS (default 10)
 wait_for() {
     i=0
-    while [ $i -lt 100 ]; do
+    while [ $i -lt $((${2:-10} * 10)) ]; do
         screen | grep -qF -- "$1" && return 0
         sleep 0.1
         i=$((i + 1))
@@ -22,16 +26,22 @@ wait_for() {
     return 1
 }
 
-# expect_screen_text TEXT WHAT: the pane shows TEXT within 10 s, else WHAT fails
+# expect_screen_text TEXT WHAT [SECONDS]: a check that the pane shows TEXT within SECONDS
 expect_screen_text() {
     checks=$((checks + 1))
-    wait_for "$1" || fail "$2: the pane does not show '$1'
+    wait_for "$1" "${3:-10}" || fail "$2: the pane does not show '$1'
 --- pane ---
 $(screen)
 ------------"
 }
 
-# tmux_start COLSxLINES COMMAND: a session "t" of that size running COMMAND
-tmux_start() {
-    tmux_ new-session -d -s t -x "${1%x*}" -y "${1#*x}" "$2" || { echo "$TEST_NAME: tmux cannot start, skipped"; exit 77; }
+# wait_dead WHAT: a check that svcscope ends within 10 s (after WHAT)
+wait_dead() {
+    i=0
+    while [ $i -lt 100 ] && [ "$(pane '#{pane_dead}')" != 1 ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    checks=$((checks + 1))
+    [ "$(pane '#{pane_dead}')" = 1 ] || fail "$1 did not end svcscope"
 }

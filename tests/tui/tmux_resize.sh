@@ -1,20 +1,11 @@
 #!/bin/sh
 # The explorer in a real terminal (tmux): the layout follows the window size, a window that
 # is too small gets the "too small" screen, q gives the shell back, and so does a SIGTERM.
+command -v tmux >/dev/null 2>&1 || { echo "tmux_resize: tmux not installed, skipped"; exit 77; }
 . "$TOP_SRCDIR/tests/tui/lib.sh"
-. "$TOP_SRCDIR/tests/tui/tmux_lib.sh"
 
 demo_repo
-
-wait_dead() {
-    i=0
-    while [ $i -lt 100 ] && [ "$(pane '#{pane_dead}')" != 1 ]; do
-        sleep 0.1
-        i=$((i + 1))
-    done
-    checks=$((checks + 1))
-    [ "$(pane '#{pane_dead}')" = 1 ] || fail "$1 did not end svcscope"
-}
+. "$TOP_SRCDIR/tests/tui/tmux_lib.sh"
 
 # tmux records the exit status when it reaps the process, which can come well after it marks
 # the pane dead; a status it never recorded is not held against svcscope.
@@ -31,9 +22,7 @@ start_explorer() {
     tmux_ respawn-pane -k -t t "exec env TERM=xterm-256color LC_ALL=C.UTF-8 '$SVCSCOPE' '$REPO'"
 }
 
-# The pane first runs a command that waits, so remain-on-exit is on before svcscope starts.
-tmux_ new-session -d -s t -x 100 -y 30 "sleep 600" || { echo "tmux_resize: tmux cannot start, skipped"; exit 77; }
-tmux_ set-option -g remain-on-exit on
+tmux_start tmux_resize 100 30
 start_explorer
 
 expect_screen_text "errors," "loaded at 100x30"

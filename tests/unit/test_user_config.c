@@ -86,6 +86,22 @@ static void test_theme(void **state)
     assert_string_equal(svc_theme_name(SVC_THEME_LIGHT), "light");
 }
 
+static void test_watch(void **state)
+{
+    (void)state;
+    svc_user_config uc;
+    expect_ok(&uc, "# nothing\n");
+    assert_true(uc.watch);
+    svc_user_config_free(&uc);
+    expect_ok(&uc, "watch = false\n");
+    assert_false(uc.watch);
+    svc_user_config_free(&uc);
+    expect_ok(&uc, "watch = true\n");
+    assert_true(uc.watch);
+    svc_user_config_free(&uc);
+    expect_error("watch = \"no\"\n", "config.toml:1: watch: expected true or false, got \"no\"");
+}
+
 static void test_keys_table(void **state)
 {
     (void)state;
@@ -145,7 +161,7 @@ static void test_errors_name_line_and_key(void **state)
     expect_error("theme = \"dark\"\n", "config.toml:1: theme: \"dark\" is not a theme (default, mono or light)");
     expect_error("\ntheme = 3\n", "config.toml:2: theme: expected a string (\"default\", \"mono\" or \"light\"), got 3");
     expect_error("theme = \"mono\"\ntheme = \"light\"\n", "config.toml:2: theme: defined twice (first on line 1)");
-    expect_error("colour = \"red\"\n", "config.toml:1: unknown key \"colour\" (known: theme, and the [keys] and [layout] tables)");
+    expect_error("colour = \"red\"\n", "config.toml:1: unknown key \"colour\" (known: theme, watch, and the [keys] and [layout] tables)");
     expect_error("[colors]\nx = 1\n", "config.toml:1: unknown table [colors] (known: [keys])");
     expect_error("[keys]\nquit = \"q\"\n[keys]\n", "config.toml:3: [keys] is defined twice");
     expect_error("[keys]\nquit = 1\n", "config.toml:2: keys: quit: expected a string of key names (like \"q <C-c>\"), got 1");
@@ -156,7 +172,7 @@ static void test_errors_name_line_and_key(void **state)
                  "config.toml:2: keys: \"a b\" is not a request name (like \"next-pane\"; `?` in svcscope lists them)");
     expect_error("[keys]\ntree.quit = \"q\"\n", "config.toml:2: keys: a request name cannot be dotted");
     expect_error("keys = \"q\"\n", "config.toml:1: keys: expected a table ([keys] with request = \"keys\" lines)");
-    expect_error("[[keys]]\n", "config.toml:1: unknown array of tables (known: theme, and the [keys] and [layout] tables)");
+    expect_error("[[keys]]\n", "config.toml:1: unknown array of tables (known: theme, watch, and the [keys] and [layout] tables)");
     expect_error("theme = \"mono\n", "config.toml:1: not valid TOML");
     expect_error("[keys]\nquit = \"\\uD800\"\n", "config.toml:2: not valid TOML: a bad escape in a string");
 }
@@ -168,17 +184,17 @@ static void test_errors_in_file_order(void **state)
     (void)state;
     /* [keys.a.b] adds to the keys table of line 1, but comes after line 2 */
     expect_error("keys.quit = \"Q\"\nper-file = 1\n[keys.a.b]\n",
-                 "config.toml:2: unknown key \"per-file\" (known: theme, and the [keys] and [layout] tables)");
+                 "config.toml:2: unknown key \"per-file\" (known: theme, watch, and the [keys] and [layout] tables)");
     expect_error("[keys]\nquit = \"q\"\n[keys.sub]\nx = 1\n", "config.toml:3: unknown table [keys.sub] (known: [keys])");
     expect_error("[a.b]\n[a]\n", "config.toml:1: unknown table [a.b] (known: [keys])");
-    expect_error("[[x.y]]\n", "config.toml:1: unknown array of tables (known: theme, and the [keys] and [layout] tables)");
-    expect_error("keys = {}\n[[keys]]\n", "config.toml:2: unknown array of tables (known: theme, and the [keys] and [layout] tables)");
+    expect_error("[[x.y]]\n", "config.toml:1: unknown array of tables (known: theme, watch, and the [keys] and [layout] tables)");
+    expect_error("keys = {}\n[[keys]]\n", "config.toml:2: unknown array of tables (known: theme, watch, and the [keys] and [layout] tables)");
     /* The same key twice, and the same request spelled twice */
     expect_error("[keys]\nquit = \"q\"\nquit = \"x\"\n", "config.toml:3: keys: quit is defined twice (first on line 2)");
     expect_error("keys = {}\nkeys = {}\n", "config.toml:2: keys: defined twice");
     expect_error("keys = { quit = \"q\", \"QUIT\" = \"x\" }\n", "config.toml:1: keys: QUIT is defined twice (first on line 1)");
     /* The key before its value; the value's type before what the reader made of it */
-    expect_error("colour = \"\\uD800\"\n", "config.toml:1: unknown key \"colour\" (known: theme, and the [keys] and [layout] tables)");
+    expect_error("colour = \"\\uD800\"\n", "config.toml:1: unknown key \"colour\" (known: theme, watch, and the [keys] and [layout] tables)");
     expect_error("theme = 99999999999999999999\n",
                  "config.toml:1: theme: expected a string (\"default\", \"mono\" or \"light\"), got 99999999999999999999");
     expect_error("[keys]\nquit = [2, \"\\uD800\"]\n", "config.toml:2: keys: quit: expected key names in a string, got 2");
@@ -188,8 +204,8 @@ static void test_errors_in_file_order(void **state)
     expect_error("theme = \"a\\u0000b\"\n", "config.toml:1: not valid TOML: a bad escape in a string");
     expect_error("[keys]\n\"a\\u0000\" = \"q\"\n", "config.toml:2: not valid TOML: a bad escape in a string");
     /* Dotted keys below theme and keys */
-    expect_error("keys.a.b = 1\n", "config.toml:1: unknown key \"keys\" (known: theme, and the [keys] and [layout] tables)");
-    expect_error("theme.x = 1\n", "config.toml:1: unknown key \"theme\" (known: theme, and the [keys] and [layout] tables)");
+    expect_error("keys.a.b = 1\n", "config.toml:1: unknown key \"keys\" (known: theme, watch, and the [keys] and [layout] tables)");
+    expect_error("theme.x = 1\n", "config.toml:1: unknown key \"theme\" (known: theme, watch, and the [keys] and [layout] tables)");
     /* TOML is UTF-8 */
     expect_error("# caf\xe9\n", "config.toml:1: not valid UTF-8");
 }
@@ -329,6 +345,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_empty_file_is_defaults),
         cmocka_unit_test(test_theme),
+        cmocka_unit_test(test_watch),
         cmocka_unit_test(test_keys_table),
         cmocka_unit_test(test_keys_other_spellings),
         cmocka_unit_test(test_errors_name_line_and_key),
