@@ -204,6 +204,14 @@ typedef struct shown_labels {
     size_t nlabels, npaths;
 } shown_labels;
 
+/* Whether more than one row on screen shows this label. */
+static bool label_repeats(const shown_labels *shown, const char *label)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < shown->nlabels && count < 2; i++) count += strcmp(shown->labels[i], label) == 0;
+    return count > 1;
+}
+
 static void draw_row(tree_view *v, size_t row, int y, tui_rect r, bool focused, const shown_labels *shown)
 {
     size_t i = v->rows[row];
@@ -240,13 +248,30 @@ static void draw_row(tree_view *v, size_t row, int y, tui_rect r, bool focused, 
                                         : tui_name_elide(n->label, room, shown->labels, shown->nlabels);
     draw_label(v, &pen, label, attr, sel);
     free(label);
-    /* A note is shown whole or not at all: a cut note reads as nonsense. */
-    if (n->note && pen.at + (int)tui_text_width(n->note) + 2 <= limit + v->list.hscroll) {
-        tui_pen_put(&pen, "  ", sel);
-        tui_pen_put(&pen, n->note, sel ? sel : tui_attr(TUI_EL_NOTE));
-    } else if (n->note) {
-        pen.at += (int)tui_text_width(n->note) + 2;   /* a note left out still asks for room to the right */
+    /* A definition whose name another row on screen shows too says which file it is in. */
+    char *where = NULL;
+    int room_for_note = limit + v->list.hscroll - pen.at - 2 - 3;
+    if (n->kind == TREE_DEF && n->parent >= 0 && label_repeats(shown, n->label) && room_for_note >= 6) {
+        /* The file's name, cut to the room left: its start (a migration's number) tells files apart. */
+        const char *file = v->model.items[n->parent].label;
+        const char *base = strrchr(file, '/') && strrchr(file, '/')[1] ? strrchr(file, '/') + 1 : file;
+        char *cut = tui_name_elide(base, room_for_note, NULL, 0);
+        where = svc_xasprintf("in %s", cut);
+        free(cut);
     }
+    char *both = where && n->note ? svc_xasprintf("%s, %s", where, n->note) : NULL;
+    const char *note = both ? both : n->note ? n->note : where;
+    /* Where the file is told and the whole note does not fit, the file alone. */
+    if (both && pen.at + (int)tui_text_width(both) + 2 > limit + v->list.hscroll) note = where;
+    /* A note is shown whole or not at all: a cut note reads as nonsense. */
+    if (note && pen.at + (int)tui_text_width(note) + 2 <= limit + v->list.hscroll) {
+        tui_pen_put(&pen, "  ", sel);
+        tui_pen_put(&pen, note, sel ? sel : tui_attr(TUI_EL_NOTE));
+    } else if (note) {
+        pen.at += (int)tui_text_width(note) + 2;   /* a note left out still asks for room to the right */
+    }
+    free(both);
+    free(where);
     tui_list_pen_end(&v->list, &pen);
     if (counts_w && counts_w + 1 <= r.w) draw_counts(y, r.x + r.w - counts_w - 1, n->counts, sel);
 }

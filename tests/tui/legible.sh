@@ -122,4 +122,27 @@ expect_screen moved_opened
 expect_in_screen moved_problems "✓ SVC103 …/tests/test_credentials.py:1:1  fixed"
 expect_in_screen moved_opened "Source  services/integrations/tests/test_credentials.py:1"
 expect_in_screen moved_opened "✓ fixed SVC103 Move"
+# Definitions of one name in different files: each says which file it is in, so the rows differ.
+REPO="$WORK/repo_same_names"
+mkdir -p "$REPO/jobs"
+for name in nightly weekly; do
+    cat > "$REPO/jobs/$name.py" <<PY
+from celery import shared_task
+
+
+@shared_task
+def run():
+    return None
+PY
+done
+git_commit_all "same names"
+SCREEN=120x30
+run_script <<'KEYS'
+:wait-loaded
+*
+:save-display same_names
+KEYS
+expect_status 0
+expect_in_screen same_names "◆ task run  in nightly.py"
+expect_in_screen same_names "◆ task run  in weekly.py"
 finish
