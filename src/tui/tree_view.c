@@ -202,14 +202,16 @@ static void draw_label(const tree_view *v, tui_pen *pen, const char *label, attr
 typedef struct shown_labels {
     const char **labels, **paths;
     size_t nlabels, npaths;
+    long *files;          /* per label: the file of its node, -1 */
 } shown_labels;
 
-/* Whether more than one row on screen shows this label. */
-static bool label_repeats(const shown_labels *shown, const char *label)
+/* Whether another row on screen shows this label for another file (the same node under two
+ * branches is not a repeat: its rows already say the same true thing). */
+static bool label_repeats(const shown_labels *shown, const char *label, long file)
 {
-    size_t count = 0;
-    for (size_t i = 0; i < shown->nlabels && count < 2; i++) count += strcmp(shown->labels[i], label) == 0;
-    return count > 1;
+    for (size_t i = 0; i < shown->nlabels; i++)
+        if (shown->files[i] != file && strcmp(shown->labels[i], label) == 0) return true;
+    return false;
 }
 
 static void draw_row(tree_view *v, size_t row, int y, tui_rect r, bool focused, const shown_labels *shown)
@@ -251,7 +253,7 @@ static void draw_row(tree_view *v, size_t row, int y, tui_rect r, bool focused, 
     /* A definition whose name another row on screen shows too says which file it is in. */
     char *where = NULL;
     int room_for_note = limit + v->list.hscroll - pen.at - 2 - 3;
-    if (n->kind == TREE_DEF && n->parent >= 0 && label_repeats(shown, n->label) && room_for_note >= 6) {
+    if (n->kind == TREE_DEF && n->parent >= 0 && label_repeats(shown, n->label, n->file) && room_for_note >= 6) {
         /* The file's name, cut to the room left: its start (a migration's number) tells files apart. */
         const char *file = v->model.items[n->parent].label;
         const char *base = strrchr(file, '/') && strrchr(file, '/')[1] ? strrchr(file, '/') + 1 : file;
@@ -282,9 +284,12 @@ static void view_draw(tui_view *view, bool focused)
     tui_rect r = view->rect;
     tui_list_draw_begin(&v->list, r.h);
     size_t rows = (size_t)(r.h > 0 ? r.h : 1);
-    shown_labels shown = { svc_xmalloc(rows * sizeof *shown.labels), svc_xmalloc(rows * sizeof *shown.paths), 0, 0 };
+    shown_labels shown = { svc_xmalloc(rows * sizeof *shown.labels), svc_xmalloc(rows * sizeof *shown.paths), 0, 0,
+                           svc_xmalloc(rows * sizeof *shown.files) };
     for (int row = 0; row < r.h && v->list.top + (size_t)row < v->list.count; row++) {
-        const char *label = v->model.items[v->rows[v->list.top + (size_t)row]].label;
+        const tree_node *node = &v->model.items[v->rows[v->list.top + (size_t)row]];
+        const char *label = node->label;
+        shown.files[shown.nlabels] = node->file;
         shown.labels[shown.nlabels++] = label;
         if (strchr(label, '/')) shown.paths[shown.npaths++] = label;
     }
@@ -295,6 +300,7 @@ static void view_draw(tui_view *view, bool focused)
     }
     free(shown.labels);
     free(shown.paths);
+    free(shown.files);
     if (v->list.count == 0 && r.h > 0)
         tui_put(r.y, r.x + 1, r.w - 1, filtering(v) ? "no name matches the filter" : "(empty)", tui_attr(TUI_EL_NOTE));
 }
