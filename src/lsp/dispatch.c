@@ -29,6 +29,7 @@ static const method methods[] = {
     { "workspace/symbol", lsp_workspace_symbol, NULL },
     { "textDocument/prepareCallHierarchy", lsp_prepare_call_hierarchy, NULL },
     { "callHierarchy/incomingCalls", lsp_incoming_calls, NULL },
+    { "callHierarchy/outgoingCalls", lsp_outgoing_calls, NULL },
 };
 
 static const method *method_named(const char *name)

@@ -93,6 +93,7 @@ json_t *lsp_code_action(lsp_server *s, json_t *params, lsp_error *err);
 json_t *lsp_workspace_symbol(lsp_server *s, json_t *params, lsp_error *err);
 json_t *lsp_prepare_call_hierarchy(lsp_server *s, json_t *params, lsp_error *err);
 json_t *lsp_incoming_calls(lsp_server *s, json_t *params, lsp_error *err);
+json_t *lsp_outgoing_calls(lsp_server *s, json_t *params, lsp_error *err);
 
 /* Publishes the findings of every file that has some, and clears those that had some. */
 void lsp_publish_diagnostics(lsp_server *s);

@@ -302,6 +302,14 @@ def main():
         places = sorted((c["from"]["uri"].rsplit(repo + "/", 1)[-1], c["fromRanges"][0]["start"]["line"]) for c in calls)
         check(("accounts/views.py", 25) in places and ("services/tasks/tests/test_email_tasks.py", 11) in places,
               "incoming calls list the call sites: %s" % places)
+        r = s.request("callHierarchy/outgoingCalls", {"item": items[0]})
+        to = [c["to"]["name"] for c in (r or {}).get("result") or []]
+        check(to == ["services.tasks.email_tasks._send_welcome_email"], "a wrapper's outgoing call is its task: %s" % to)
+        if to:
+            r = s.request("callHierarchy/outgoingCalls", {"item": r["result"][0]["to"]})
+            to = [c["to"]["name"] for c in (r or {}).get("result") or []]
+            check(to == ["services.notifications.email.send_welcome_email"],
+                  "a task's outgoing calls are what its body calls: %s" % to)
 
     r = s.request("shutdown", None)
     s.notify("exit", None)
