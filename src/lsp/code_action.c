@@ -1,7 +1,8 @@
 /*
  * textDocument/codeAction: for each finding in the range asked about, its fix as a quick fix (the
- * core's fixes, as `svcscope fix` applies them; safe ones preferred, unsafe ones say so), and
- * "add `# noqa: CODE`" on its line. Edits become a WorkspaceEdit: `changes` for text edits
+ * core's fixes, as `svcscope fix` applies them; safe ones preferred, unsafe ones say so),
+ * "add `# noqa: CODE`" on its line, and when the file has other findings of its rule with safe
+ * fixes, "fix all CODE in this file". Edits become a WorkspaceEdit: `changes` for text edits
  * alone, `documentChanges` when the fix also creates or moves files (edits first, as the core
  * names files before its own moves).
  */
@@ -107,6 +108,67 @@ static json_t *noqa_edit(lsp_server *s, const svc_diagnostic *d, const char *tex
     return edit;
 }
 
+static int compare_edits(const void *a, const void *b)
+{
+    const svc_edit *x = a, *y = b;
+    int c = strcmp(x->path, y->path);
+    if (c) return c;
+    return x->start < y->start ? -1 : x->start > y->start ? 1 : 0;
+}
+
+static bool same_edit(const svc_edit *a, const svc_edit *b)
+{
+    return strcmp(a->path, b->path) == 0 && a->start == b->start && a->end == b->end && strcmp(a->text, b->text) == 0;
+}
+
+/* Two different edits that touch the same bytes (or insert at the same place). */
+static bool clash(const svc_edit *a, const svc_edit *b)
+{
+    if (strcmp(a->path, b->path) != 0 || same_edit(a, b)) return false;
+    if (a->start == a->end && b->start == b->end) return a->start == b->start;
+    return a->start < b->end && b->start < a->end;
+}
+
+/*
+ * The safe fixes of `rule`'s findings in the file that edit text only, as one action: a fix whose
+ * edits clash with those of a fix taken before is left out whole and identical edits are made
+ * once, as `svcscope fix` merges a batch. NULL when fewer than two fixes are taken.
+ */
+static json_t *fix_all_action(lsp_server *s, const lsp_target *t, const svc_rule *rule)
+{
+    const svc_diagnostics *diags = s->ws.diags;
+    SVC_VEC(svc_edit) taken = { 0 };
+    json_t *covered = json_array();
+    for (size_t i = 0; i < diags->len; i++) {
+        const svc_diagnostic *d = &diags->items[i];
+        if (d->file != (long)t->file || d->rule != rule || !d->fix || d->fix->applicability != SVC_FIX_SAFE ||
+            d->fix->nops)
+            continue;
+        bool refused = false;
+        for (size_t e = 0; e < d->fix->nedits && !refused; e++)
+            for (size_t k = 0; k < taken.len && !refused; k++) refused = clash(&d->fix->edits[e], &taken.items[k]);
+        if (refused) continue;
+        for (size_t e = 0; e < d->fix->nedits; e++) {
+            bool known = false;
+            for (size_t k = 0; k < taken.len && !known; k++) known = same_edit(&d->fix->edits[e], &taken.items[k]);
+            if (!known) svc_vec_push(&taken, d->fix->edits[e]);
+        }
+        json_array_append_new(covered, lsp_diagnostic_json(s, d, t->text, t->len));
+    }
+    json_t *action = NULL;
+    if (json_array_size(covered) >= 2) {
+        qsort(taken.items, taken.len, sizeof *taken.items, compare_edits);
+        svc_fix all = { SVC_FIX_SAFE, NULL, taken.items, taken.len, NULL, 0 };
+        char *title = svc_xasprintf("%s: fix all %zu in this file", rule->code, json_array_size(covered));
+        action = json_pack("{s:s, s:s, s:O, s:o}", "title", title, "kind", "quickfix", "diagnostics", covered, "edit",
+                           workspace_edit(s, &all));
+        free(title);
+    }
+    json_decref(covered);
+    svc_vec_free(&taken);
+    return action;
+}
+
 static bool overlaps(const svc_span *sp, uint32_t row, uint32_t col, uint32_t end_row, uint32_t end_col)
 {
     if (sp->end_row < row || (sp->end_row == row && sp->end_col < col)) return false;
@@ -126,9 +188,14 @@ json_t *lsp_code_action(lsp_server *s, json_t *params, lsp_error *err)
                                           (uint32_t)json_integer_value(json_object_get(from, "character")));
     uint32_t end_col = lsp_position_to_column(t.text, t.len, s->encoding, end_row,
                                               (uint32_t)json_integer_value(json_object_get(to, "character")));
+    if (row == end_row && col == end_col) {  /* a cursor, not a selection: the findings of its line */
+        col = 0;
+        end_col = UINT32_MAX;
+    }
     svc_diagnostics *diags = s->ws.diags;
     json_t *actions = json_array();
     bool fixes_computed = false;
+    SVC_VEC(const svc_rule *) rules = { 0 };  /* of the findings in the range, each once */
     for (size_t i = 0; diags && i < diags->len; i++) {
         svc_diagnostic *d = &diags->items[i];
         if (d->file != (long)t.file || d->is_folder || !overlaps(&d->span, row, col, end_row, end_col)) continue;
@@ -149,7 +216,15 @@ json_t *lsp_code_action(lsp_server *s, json_t *params, lsp_error *err)
                                                  "diagnostics", lsp_diagnostic_json(s, d, t.text, t.len), "edit",
                                                  noqa_edit(s, d, t.text, t.len)));
         free(title);
+        bool seen = false;
+        for (size_t k = 0; k < rules.len && !seen; k++) seen = rules.items[k] == d->rule;
+        if (!seen) svc_vec_push(&rules, d->rule);
     }
+    for (size_t k = 0; k < rules.len; k++) {
+        json_t *all = fix_all_action(s, &t, rules.items[k]);
+        if (all) json_array_append_new(actions, all);
+    }
+    svc_vec_free(&rules);
     lsp_target_free(&t);
     return actions;
 }

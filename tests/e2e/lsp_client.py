@@ -149,9 +149,14 @@ def apply_edits(text, edits):
     def offset(pos):
         return sum(len(l) + 1 for l in lines[:pos["line"]]) + pos["character"]
 
-    for e in sorted(edits, key=lambda e: offset(e["range"]["start"]), reverse=True):
-        text = text[:offset(e["range"]["start"])] + e["newText"] + text[offset(e["range"]["end"]):]
-    return text
+    # in order of start (edits at the same place in the order given), each over the original text
+    out, at = [], 0
+    for e in sorted(edits, key=lambda e: offset(e["range"]["start"])):
+        start, end = offset(e["range"]["start"]), offset(e["range"]["end"])
+        check(start >= at, "edits overlap: %s" % edits)
+        out.append(text[at:start] + e["newText"])
+        at = max(at, end)
+    return "".join(out) + text[at:]
 
 
 def lifecycle_statuses(binary, repo):
@@ -265,6 +270,28 @@ def main():
         s.diagnostics(views, lambda d: [x["range"]["start"]["line"] for x in d if x["code"] == "SVC201"] == [1],
                       "a deep import typed in the buffer is found on line 2")
 
+        # three deep imports in the buffer: one action fixes them all
+        three = views_text.replace("from functools import partial\n", "from functools import partial\n"
+                                   "from services.billing.invoices import render_invoice_pdf\n"
+                                   "from services.notifications.email import send_welcome_email\n", 1)
+        three += "\n\ndef use():\n    render_invoice_pdf(1)\n    send_welcome_email(2)\n"
+        s.notify("textDocument/didChange", {"textDocument": {"uri": views, "version": 4},
+                                            "contentChanges": [{"text": three}]})
+        s.diagnostics(views, lambda d: len([x for x in d if x["code"] == "SVC201"]) == 3, "three SVC201 in the buffer")
+        r = s.request("textDocument/codeAction", {"textDocument": {"uri": views},
+                                                  "range": {"start": {"line": 2, "character": 0},
+                                                            "end": {"line": 2, "character": 0}},
+                                                  "context": {"diagnostics": []}})
+        fix_all = [a for a in (r or {}).get("result") or [] if "fix all" in a["title"]]
+        if check(fix_all and fix_all[0]["title"] == "SVC201: fix all 3 in this file", "a fix-all action: %s" % r):
+            fixed = apply_edits(three, fix_all[0]["edit"]["changes"][views])
+            for want in ("from services.billing import invoices\n", "from services.notifications import email\n",
+                         "from services.integrations import google_calendar\n", "    invoices.render_invoice_pdf(1)\n",
+                         "    email.send_welcome_email(2)\n", "google_calendar.get_credentials(self"):
+                check(want in fixed, "fix all: %r in\n%s" % (want, fixed))
+        s.notify("textDocument/didChange", {"textDocument": {"uri": views, "version": 5},
+                                            "contentChanges": [{"text": views_text}]})
+
     # cross-file, unsaved: exporting RefundError in the open __init__.py clears SVC301 in errors.py
     init_path = os.path.join(repo, "services/billing/__init__.py")
     errors_uri = uri_of(os.path.join(repo, "services/billing/errors.py"))
@@ -300,7 +327,7 @@ def main():
         r = s.request("callHierarchy/incomingCalls", {"item": items[0]})
         calls = (r or {}).get("result") or []
         places = sorted((c["from"]["uri"].rsplit(repo + "/", 1)[-1], c["fromRanges"][0]["start"]["line"]) for c in calls)
-        check(("accounts/views.py", 25) in places and ("services/tasks/tests/test_email_tasks.py", 11) in places,
+        check(("accounts/views.py", 24) in places and ("services/tasks/tests/test_email_tasks.py", 11) in places,
               "incoming calls list the call sites: %s" % places)
         r = s.request("callHierarchy/outgoingCalls", {"item": items[0]})
         to = [c["to"]["name"] for c in (r or {}).get("result") or []]
