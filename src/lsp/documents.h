@@ -2,6 +2,7 @@
 #ifndef SVCSCOPE_LSP_DOCUMENTS_H
 #define SVCSCOPE_LSP_DOCUMENTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -11,6 +12,7 @@ typedef struct lsp_document {
     char *text;       /* NUL-terminated; len bytes */
     size_t len;
     int64_t version;
+    bool refused;     /* the checker does not read it (too large, binary): the user was told */
 } lsp_document;
 
 typedef struct lsp_documents {

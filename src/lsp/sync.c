@@ -14,6 +14,21 @@ static void changed(lsp_server *s)
     s->diagnostics_due = true;
 }
 
+/* A buffer the checker will not read (as such a file on disk): said to the user, once per state. */
+static void say_if_unreadable(lsp_server *s, lsp_document *doc)
+{
+    uint64_t limit = s->ws.source ? svc_source_max_file_size(s->ws.source) : s->ws.config.max_file_size;
+    const char *why = NULL;
+    if (limit && doc->len > limit) why = "is larger than max-file-size";
+    else if (memchr(doc->text, '\0', doc->len)) why = "holds NUL bytes (binary)";
+    if (why && !doc->refused) {
+        lsp_notify(s, "window/showMessage", json_pack("{s:i, s:s+++}", "type", LSP_LOG_WARNING, "message", doc->uri,
+                                                      " ", why, ": svcscope does not check it"));
+        lsp_log(s, LSP_LOG_WARNING, "%s %s: not checked", doc->uri, why);
+    }
+    doc->refused = why != NULL;
+}
+
 static const char *uri_of(json_t *params)
 {
     return json_string_value(json_object_get(json_object_get(params, "textDocument"), "uri"));
@@ -25,8 +40,9 @@ void lsp_did_open(lsp_server *s, json_t *params)
     const char *uri = json_string_value(json_object_get(doc, "uri"));
     json_t *text = json_object_get(doc, "text");
     if (!uri || !json_is_string(text)) return;
-    lsp_documents_open(&s->docs, uri, json_string_value(text), json_string_length(text),
-                       json_integer_value(json_object_get(doc, "version")));
+    lsp_document *opened = lsp_documents_open(&s->docs, uri, json_string_value(text), json_string_length(text),
+                                              json_integer_value(json_object_get(doc, "version")));
+    say_if_unreadable(s, opened);
     changed(s);
 }
 
@@ -69,6 +85,7 @@ void lsp_did_change(lsp_server *s, json_t *params)
         if (end < start) end = start;
         splice(doc, start, end, json_string_value(text), json_string_length(text), version);
     }
+    say_if_unreadable(s, doc);
     changed(s);
 }
 

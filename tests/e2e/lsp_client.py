@@ -130,6 +130,18 @@ class Server:
         check(False, "%s (last published for %s: %s)" % (what, uri, json.dumps(last)))
         return last
 
+    def notification(self, method, predicate, what):
+        """Waits for a notification `method` whose params satisfy predicate(params)."""
+        deadline = time.time() + TIMEOUT
+        while time.time() < deadline:
+            m = self.next_message(deadline)
+            if m is None:
+                break
+            if m.get("method") == method and predicate(m["params"]):
+                return m["params"]
+        check(False, what)
+        return None
+
     def wait(self):
         try:
             return self.proc.wait(timeout=TIMEOUT)
@@ -314,6 +326,14 @@ def main():
     s.notify("workspace/didChangeWatchedFiles", {"changes": [{"uri": admin, "type": 2}]})
     s.diagnostics(admin, lambda d: "SVC201" in codes(d) and "SVC302" not in codes(d),
                   "orders/admin.py re-checked after didChangeWatchedFiles")
+
+    # a binary buffer is not checked, and the user is told; the server goes on
+    binary_path = os.path.join(repo, "orders/models.py")
+    s.notify("textDocument/didOpen", {"textDocument": {"uri": uri_of(binary_path), "languageId": "python",
+                                                       "version": 1, "text": "x = 1\u0000\n"}})
+    s.notification("window/showMessage", lambda p: p["message"].endswith("holds NUL bytes (binary): svcscope does not check it")
+                   and p["type"] == 2, "a binary buffer is said to be left unchecked")
+    s.notify("textDocument/didClose", {"textDocument": {"uri": uri_of(binary_path)}})
 
     r = s.request("workspace/symbol", {"query": "delay_send_welcome"})
     names = [x["name"] for x in (r or {}).get("result") or []]
