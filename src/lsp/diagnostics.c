@@ -23,12 +23,39 @@ static int lsp_severity(svc_severity severity)
     return 3;
 }
 
+/* The definition of the name a finding sits on (svc_query_at, the explorer's `d`) when it is
+ * somewhere else: "`services.billing.errors.PaymentError` is defined here". NULL otherwise. */
+static json_t *related_definition(lsp_server *s, const svc_diagnostic *d)
+{
+    if (d->file < 0 || d->is_folder || !s->ws.query) return NULL;
+    svc_query_names *names = svc_query_at(s->ws.query, (size_t)d->file, d->span.row, d->span.col);
+    json_t *related = NULL;
+    if (names && names->n > 0 && names->items[0].defined) {
+        const svc_query_definition *def = &names->items[0].definition;
+        const svc_query_place *p = &def->name;
+        bool elsewhere = p->file != (size_t)d->file || p->line != d->span.row + 1;
+        if (elsewhere && p->file != (size_t)-1) {
+            char *message = svc_xasprintf("`%s` is defined here", def->dotted);
+            related = json_pack("[{s:o, s:s}]", "location",
+                                lsp_location_of_place(s, p->file, p->line, p->column, p->end_line, p->end_column),
+                                "message", message);
+            free(message);
+        }
+    }
+    svc_query_names_free(names);
+    return related;
+}
+
 json_t *lsp_diagnostic_json(lsp_server *s, const svc_diagnostic *d, const char *text, size_t len)
 {
-    return json_pack("{s:o, s:i, s:s, s:{s:s}, s:s, s:s}", "range",
-                     lsp_range_of_span(s, text, len, d->span.row, d->span.col, d->span.end_row, d->span.end_col),
-                     "severity", lsp_severity(d->severity), "code", d->rule->code, "codeDescription", "href",
-                     svc_rule_url(d->rule), "source", "svcscope", "message", d->message);
+    json_t *diagnostic = json_pack("{s:o, s:i, s:s, s:{s:s}, s:s, s:s}", "range",
+                                   lsp_range_of_span(s, text, len, d->span.row, d->span.col, d->span.end_row,
+                                                     d->span.end_col),
+                                   "severity", lsp_severity(d->severity), "code", d->rule->code, "codeDescription",
+                                   "href", svc_rule_url(d->rule), "source", "svcscope", "message", d->message);
+    json_t *related = related_definition(s, d);
+    if (related) json_object_set_new(diagnostic, "relatedInformation", related);
+    return diagnostic;
 }
 
 /* uri -> [Diagnostic] for every file with findings, and every open document (maybe []). */

@@ -243,6 +243,10 @@ def main():
         check(d["severity"] in (1, 2) and d["source"] == "svcscope", "severity and source: %s" % d)
         check(d["codeDescription"]["href"].endswith("docs/rules.md#svc201"),
               "code description links docs/rules.md: %s" % d["codeDescription"])
+        related = d.get("relatedInformation") or [{}]
+        check(related[0].get("location", {}).get("uri", "").endswith("/services/integrations/google_calendar/credentials.py")
+              and "get_credentials` is defined here" in related[0].get("message", ""),
+              "related information: the definition the finding is about: %s" % related)
     # the response carries something else: still answered while diagnostics are published
     r = s.request("textDocument/definition", {"textDocument": {"uri": views},
                                               "position": {"line": 24, "character": 40}})
