@@ -18,6 +18,7 @@ static const cli_command commands[] = {
     { "graph", cmd_graph, "draw tasks, wrappers and who triggers them (--format dot|mermaid)" },
     { "tree", cmd_tree, "print the services tree: services, modules, tasks, wrappers, exceptions, apps" },
     { "install-hook", cmd_install_hook, "install a git pre-commit hook that checks the files of each commit" },
+    { "lsp", cmd_lsp, "the language server for editors (LSP on stdin/stdout)" },
 };
 
 /* The top of `svcscope --help`: the usage lines and the commands; the options follow. */

@@ -81,6 +81,14 @@ uint64_t svc_source_max_file_size(const svc_source *src);
 /* Reads a file's bytes (malloc'd, NUL-terminated beyond len). Thread-safe. */
 int svc_source_read(const svc_source *src, size_t i, char **bytes, size_t *len, svc_error *err);
 
+/*
+ * Makes a listed file hold `bytes` instead of what the source stores (an editor's unsaved buffer):
+ * svc_source_read returns a copy of them from then on, and the file's size is theirs with neither a
+ * blob id nor a stat, so caches key it by its content. The bytes are copied. SVC_ENOTFOUND when the
+ * source does not list `path` (a new file is read once it is saved and listed).
+ */
+int svc_source_set_content(svc_source *src, const char *path, const char *bytes, size_t len, svc_error *err);
+
 /* Paths changed between `rev` and the source's content (for --diff), sorted; caller frees. */
 int svc_source_changed_since(const svc_source *src, const char *rev, char ***paths, size_t *npaths, svc_error *err);
 void svc_source_free_paths(char **paths, size_t npaths);

@@ -25,6 +25,8 @@
 typedef struct source_entry {
     svc_source_file pub;
     char *path_owned;
+    char *content;      /* svc_source_set_content: what the file holds instead of its bytes on disk */
+    size_t content_len;
 } source_entry;
 
 struct svc_source {
@@ -709,7 +711,10 @@ int svc_source_open(svc_source **out, const char *path, const svc_source_options
 void svc_source_free(svc_source *src)
 {
     if (!src) return;
-    for (size_t i = 0; i < src->files.len; i++) free(src->files.items[i].path_owned);
+    for (size_t i = 0; i < src->files.len; i++) {
+        free(src->files.items[i].path_owned);
+        free(src->files.items[i].content);
+    }
     svc_vec_free(&src->files);
     for (size_t i = 0; i < src->skipped.len; i++) free(src->skipped.items[i]);
     svc_vec_free(&src->skipped);
@@ -827,6 +832,14 @@ int svc_source_read(const svc_source *src, size_t i, char **bytes, size_t *len, 
     *len = 0;
     const svc_source_file *f = svc_source_at(src, i);
     if (!f) return svc_error_set(err, SVC_ENOTFOUND, "no file number %zu", i);
+    const source_entry *e = &src->files.items[i];
+    if (e->content && f->size <= src->max_file_size) {
+        *bytes = svc_xmalloc(e->content_len + 1);
+        memcpy(*bytes, e->content, e->content_len);
+        (*bytes)[e->content_len] = '\0';
+        *len = e->content_len;
+        return 0;
+    }
     if (f->size > src->max_file_size)
         return svc_error_set(err, SVC_EIO, "%s: larger than the %llu byte limit (max-file-size), skipped",
                              f->path, (unsigned long long)src->max_file_size);
@@ -842,6 +855,23 @@ int svc_source_read(const svc_source *src, size_t i, char **bytes, size_t *len, 
         return rc;
     }
     return read_blob(src, f, bytes, len, err);
+}
+
+int svc_source_set_content(svc_source *src, const char *path, const char *bytes, size_t len, svc_error *err)
+{
+    long i = svc_source_find(src, path);
+    if (i < 0) return svc_error_set(err, SVC_ENOTFOUND, "%s: not a file of the source", path);
+    source_entry *e = &src->files.items[i];
+    free(e->content);
+    e->content = svc_xmalloc(len + 1);
+    memcpy(e->content, bytes, len);
+    e->content[len] = '\0';
+    e->content_len = len;
+    /* Neither the blob id nor the stat describes these bytes: caches key them by their content. */
+    e->pub.size = len;
+    e->pub.has_oid = false;
+    e->pub.has_stat = false;
+    return 0;
 }
 
 typedef SVC_VEC(char *) path_vec;

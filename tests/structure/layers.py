@@ -6,7 +6,10 @@
 - the core uses no curses, does not read the environment and does not print to stderr (it takes
   its options from its callers and reports through return values; only an out-of-memory abort
   may print, in OOM_PRINTERS);
-- only the git wrapper (GIT_OWNERS) calls libgit2, only the TUI calls curses.
+- only the git wrapper (GIT_OWNERS) calls libgit2, only the TUI calls curses;
+- the language server (src/lsp) uses the core only: nothing of the CLI or the explorer, and the
+  core nothing of it; it never prints on stdout (its protocol stream, written by the transport
+  with write(2)).
 
 Usage: layers.py BUILDDIR (the folder holding the svcscope binary and src/)."""
 import glob
@@ -18,6 +21,7 @@ GIT_OWNERS = {"git.o"}
 OOM_PRINTERS = {"util.o"}
 ENV_READERS = {"getenv", "secure_getenv", "setenv", "unsetenv", "putenv", "environ"}
 PRINTERS = {"stderr", "stdout", "printf", "puts", "perror", "vprintf"}
+STDOUT_PRINTERS = {"stdout", "printf", "puts", "vprintf", "putchar"}
 CURSES = {"initscr", "newterm", "endwin", "wrefresh", "doupdate", "waddnstr", "mvwaddnstr",
           "wgetch", "keypad", "start_color", "init_pair", "stdscr", "curs_set", "wattr_on"}
 
@@ -80,11 +84,12 @@ def main():
     cli = sorted(glob.glob(os.path.join(build, "src/cli/*.o")) + glob.glob(os.path.join(build, "src/env/*.o")) +
                  glob.glob(os.path.join(build, "src/*main.o")))
     tui = sorted(glob.glob(os.path.join(build, "src/tui/*.o")))
+    lsp = sorted(glob.glob(os.path.join(build, "src/lsp/*.o")))
     if not core or not cli:
         print("layers: no object files under %s/src (build first)" % build)
         return 77
     failures = []
-    for name, objs in (("core", core), ("CLI", cli), ("explorer", tui)):
+    for name, objs in (("core", core), ("CLI", cli), ("explorer", tui), ("language server", lsp)):
         found, _, _ = cycles(objs)
         for comp in found:
             failures.append("a cycle between the %s's object files: %s" % (name, " <-> ".join(comp)))
@@ -102,7 +107,24 @@ def main():
             git = sorted(s for s in undefined if s.startswith("git_"))
             if git:
                 failures.append("libgit2 outside the git wrapper: %s uses %s" % (base, ", ".join(git[:5])))
-    for o in cli + tui:
+    defined_by = {}
+    for layer, objs in (("CLI", cli), ("explorer", tui), ("language server", lsp)):
+        for o in objs:
+            for s in symbols(o)[0]:
+                defined_by[s] = (layer, os.path.basename(o))
+    for o in core + lsp:
+        base = os.path.basename(o)
+        _, undefined = symbols(o)
+        for s in sorted(undefined):
+            layer, where = defined_by.get(s, (None, None))
+            if layer and not (o in lsp and layer == "language server"):
+                failures.append("%s uses %s of the %s (%s)" % (base, s, layer, where))
+        if o in lsp:
+            for s in sorted(undefined & STDOUT_PRINTERS):
+                failures.append("the language server prints on stdout: %s uses %s" % (base, s))
+            for s in sorted(undefined & CURSES):
+                failures.append("the language server uses curses: %s uses %s" % (base, s))
+    for o in cli + tui + lsp:
         _, undefined = symbols(o)
         for s in sorted(s for s in undefined if s.startswith("git_")):
             failures.append("libgit2 outside the git wrapper: %s uses %s" % (os.path.basename(o), s))
@@ -110,8 +132,8 @@ def main():
         print("FAIL layers: " + f)
     if failures:
         return 1
-    print("layers: %d core, %d CLI and %d explorer object files, no cycle, no leak between layers"
-          % (len(core), len(cli), len(tui)))
+    print("layers: %d core, %d CLI, %d explorer and %d language server object files, no cycle, no leak between layers"
+          % (len(core), len(cli), len(tui), len(lsp)))
     return 0
 
 
