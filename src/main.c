@@ -11,6 +11,7 @@
 #include "tui/tui.h"
 
 static const cli_command commands[] = {
+    { "init", cmd_init, "propose a [tool.svcscope] table for the codebase and write it into pyproject.toml" },
     { "check", cmd_check, "check the repository against the convention (CI, pre-commit)" },
     { "fix", cmd_fix, "apply the fixes (--diff to preview, --stage to stage only them, --undo)" },
     { "rules", cmd_rules, "list the rules, or explain one: svcscope rules SVC201" },

@@ -24,6 +24,7 @@ int cmd_rules(int argc, char **argv);
 int cmd_callers(int argc, char **argv);
 int cmd_graph(int argc, char **argv);
 int cmd_install_hook(int argc, char **argv);
+int cmd_init(int argc, char **argv);
 
 /* Copies the bundled demo into a fresh temporary git repo; prints and returns its path (malloc'd). */
 char *demo_create(void);
