@@ -80,7 +80,7 @@ expect_only --baseline --help --yes
 complete_bash svcscope tree --
 expect_only $("$SVCSCOPE" tree --help | sed -n 's/^ *\(-h, \)\{0,1\}\(--[a-z][a-z-]*\).*/\2/p')
 complete_bash svcscope --
-expect_only --demo --help --version
+expect_only --demo --help --keep --version
 
 # Options that take a file complete files.
 mkdir -p "$WORK/proj"
