@@ -154,6 +154,8 @@ int cmd_init(int argc, char **argv)
     } else {
         print_changes(&edit, shown);
     }
+    if (edit.had_table && plan.migration_mode)
+        printf("No services package: migration mode (only the task rules, SVC401 and SVC402, run).\n");
     bool baseline_kept = baseline_rel && !changes && file_exists(root, baseline_rel);
     if (changes) {
         bool interactive = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);

@@ -356,6 +356,8 @@ int svc_init_edit_prepare(svc_init_edit *edit, const char *root, const svc_init_
         edit->mode = st.st_mode & 07777;
     } else if (e == ENOENT) {
         edit->before = svc_xstrdup("");
+    } else if (e == EINVAL || e == ELOOP) {
+        return svc_error_set(err, SVC_EIO, "pyproject.toml is not a regular file (a link?): it is not rewritten");
     } else {
         return svc_error_set(err, SVC_EIO, "%s: %s", edit->path, strerror(e));
     }

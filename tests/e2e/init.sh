@@ -99,6 +99,7 @@ cp "$REPO/pyproject.toml" "$WORK/legacy.after"
 run init --yes "$REPO"
 expect_status 0
 expect_out 'nothing to change'
+expect_out 'No services package: migration mode'
 expect_file_is "$REPO/pyproject.toml" "$WORK/legacy.after"
 
 # ---- a services package, a custom decorator, and a pyproject.toml with other tools' tables ----
@@ -265,6 +266,17 @@ run init --yes "$REPO"
 expect_status 2
 expect_err 'pyproject.toml:2: max-task-statements: expected a whole number'
 expect_file_is "$REPO/pyproject.toml" "$WORK/inline.before"
+
+# A pyproject.toml that is a link is not written through.
+printf '[project]\nname = "x"\n' >"$WORK/elsewhere.toml"
+rm "$REPO/pyproject.toml"
+ln -s "$WORK/elsewhere.toml" "$REPO/pyproject.toml"
+run init --yes "$REPO"
+expect_status 2
+expect_err 'pyproject.toml is not a regular file (a link?): it is not rewritten'
+checks=$((checks + 1))
+[ -L "$REPO/pyproject.toml" ] && [ "$(cat "$WORK/elsewhere.toml")" = '[project]
+name = "x"' ] || fail "the link or its target changed"
 
 run init --yes --baseline /tmp "$REPO"
 expect_status 2
