@@ -74,7 +74,7 @@ _svcscope()
 
     if [[ -z $cmd ]]; then
         if [[ $cur == -* ]]; then
-            COMPREPLY=($(compgen -W '--demo --help --version' -- "$cur"))
+            COMPREPLY=($(compgen -W '--demo --keep --help --version' -- "$cur"))
         else
             COMPREPLY=($(compgen -W "$commands" -- "$cur"))
             # No command: svcscope PATH opens the explorer there.

@@ -11,6 +11,7 @@
 #include "tui/tui.h"
 
 static const cli_command commands[] = {
+    { "init", cmd_init, "propose a [tool.svcscope] table for the codebase and write it into pyproject.toml" },
     { "check", cmd_check, "check the repository against the convention (CI, pre-commit)" },
     { "fix", cmd_fix, "apply the fixes (--diff to preview, --stage to stage only them, --undo)" },
     { "rules", cmd_rules, "list the rules, or explain one: svcscope rules SVC201" },
@@ -25,7 +26,7 @@ static const cli_command commands[] = {
 static char *usage_synopsis(void)
 {
     svc_buf b = { 0 };
-    svc_buf_puts(&b, "usage: svcscope [--demo] [--no-color] [PATH]\n"
+    svc_buf_puts(&b, "usage: svcscope [--demo [--keep]] [--no-color] [PATH]\n"
                      "       svcscope COMMAND [OPTIONS] [PATH]\n"
                      "\n"
                      "Sees and enforces the services architecture of a Django + Celery repository.\n"
@@ -43,9 +44,10 @@ static char *usage_synopsis(void)
  */
 static int explore(int argc, char **argv)
 {
-    bool demo = false, no_color = false, no_watch = false, version = false;
+    bool demo = false, keep = false, no_color = false, no_watch = false, version = false;
     const cli_option options[] = {
         { "demo", .help = "copy the bundled demo project into a temporary git repo and open it", .flag = &demo },
+        { "keep", .help = "with --demo: keep the copy on exit (else it is removed)", .flag = &keep },
         { "no-color", .help = "no colour in the explorer (also when NO_COLOR is set)", .flag = &no_color },
         { "no-watch", .help = "do not follow changes made outside the explorer (R reloads)", .flag = &no_watch },
         { "help", 'h', .help = "show this help (COMMAND --help for a command's options)", .shows_help = true },
@@ -53,7 +55,13 @@ static int explore(int argc, char **argv)
         { NULL },
     };
     char *synopsis = usage_synopsis();
-    const cli_args_spec spec = { .command = NULL, .options = options, .synopsis = synopsis, .help_column = 15 };
+    static const cli_requirement requirements[] = {
+        { "keep", "demo", "--keep keeps the temporary copy --demo makes" },
+        { NULL },
+    };
+    const cli_args_spec spec = {
+        .command = NULL, .options = options, .requirements = requirements, .synopsis = synopsis, .help_column = 15,
+    };
     int first_operand, status;
     bool go_on = cli_args_parse(&spec, argc, argv, &first_operand, &status);
     free(synopsis);
@@ -71,7 +79,7 @@ static int explore(int argc, char **argv)
         cli_error("--demo opens its own copy of the demo: no PATH with it");
         return EXIT_ERROR;
     }
-    char *dir = demo ? demo_create() : NULL;
+    char *dir = demo ? demo_create(keep) : NULL;
     if (demo && !dir) return EXIT_ERROR;
     if (dir) path = dir;
     int rc;
@@ -89,6 +97,7 @@ static int explore(int argc, char **argv)
         rc = root ? tui_run(root, &opts) : EXIT_ERROR;
         free(root);
     }
+    if (dir) demo_finish(dir, keep);
     free(dir);
     return rc;
 }

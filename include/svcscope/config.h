@@ -40,6 +40,8 @@ typedef struct svc_config {
     size_t nper_file_ignores;
     uint64_t max_file_size;   /* `max-file-size`: files larger are skipped with a warning; 0 = the
                                  default (svc_source_options, 10 MiB) */
+    char *baseline;           /* `baseline`: repo-relative file of recorded findings `check` does not
+                                 report (as --baseline), or NULL */
     char *source_file;        /* pyproject.toml it was read from, or NULL */
     uint32_t *key_lines;      /* line of each key in source_file (svc_config_key_line), or NULL */
 } svc_config;

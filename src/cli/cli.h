@@ -25,9 +25,13 @@ int cmd_callers(int argc, char **argv);
 int cmd_graph(int argc, char **argv);
 int cmd_install_hook(int argc, char **argv);
 int cmd_lsp(int argc, char **argv);
+int cmd_init(int argc, char **argv);
 
-/* Copies the bundled demo into a fresh temporary git repo; prints and returns its path (malloc'd). */
-char *demo_create(void);
+/* Copies the bundled demo into a fresh temporary git repo; prints and returns its path (malloc'd),
+ * and whether it is removed on exit (!keep). */
+char *demo_create(bool keep);
+/* After the demo: removes the copy, or with `keep` says where it stays. */
+void demo_finish(const char *dir, bool keep);
 
 /* Splits "a,b , c" into a NULL-terminated list (appending to *list); cli_free_list frees it. */
 void cli_split_list(const char *text, char ***list, size_t *n);

@@ -205,9 +205,14 @@ int cmd_check(int argc, char **argv)
 
         svc_diagnostics *diags = ok ? svc_check(repo.model, &co) : NULL;
         svc_error err = SVC_ERROR_INIT;
-        if (diags && baseline) {
+        /* The config's `baseline` (relative to the root) when the command line names none. */
+        char *config_baseline = !baseline && !write_baseline && repo.config.baseline
+                                    ? svc_xasprintf("%s/%s", root, repo.config.baseline)
+                                    : NULL;
+        const char *baseline_in_force = baseline ? baseline : config_baseline;
+        if (diags && baseline_in_force) {
             svc_baseline *b = NULL;
-            if (svc_baseline_load(&b, baseline, &err) < 0) {
+            if (svc_baseline_load(&b, baseline_in_force, &err) < 0) {
                 cli_error("check: %s", err.message);
                 ok = false;
             } else {
@@ -247,6 +252,7 @@ int cmd_check(int argc, char **argv)
                     unread == 1 ? "file or folder" : "files or folders");
             status = EXIT_ERROR;
         }
+        free(config_baseline);
         svc_diagnostics_free(diags);
         for (size_t k = 0; k < only.len; k++) free(only.items[k]);
         svc_vec_free(&only);

@@ -1,7 +1,9 @@
-/* svcscope --demo: the bundled demo project in a fresh temporary git repository. */
+/* svcscope --demo: the bundled demo project in a fresh temporary git repository, removed on
+ * exit unless --keep. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,7 +92,7 @@ static int copy_tree(const char *from, const char *to)
     return rc;
 }
 
-char *demo_create(void)
+char *demo_create(bool keep)
 {
     char *demo = find_demo();
     if (!demo) {
@@ -118,6 +120,26 @@ char *demo_create(void)
         free(dir);
         return NULL;
     }
-    cli_error("demo project copied to %s (a git repo with one commit)", svc_quoted_path(dir));
+    cli_error("demo project copied to %s (a git repo with one commit%s)", svc_quoted_path(dir),
+              keep ? "" : "; removed on exit, --keep keeps it");
     return dir;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path) < 0 && errno != ENOENT ? -1 : 0;
+}
+
+void demo_finish(const char *dir, bool keep)
+{
+    if (keep) {
+        cli_error("the demo project stays in %s (--keep)", svc_quoted_path(dir));
+        return;
+    }
+    /* Depth first, links not followed: only what the copy and git made is removed. */
+    if (nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS) < 0)
+        cli_error("--demo: could not remove %s: %s", svc_quoted_path(dir), strerror(errno));
 }

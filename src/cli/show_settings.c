@@ -45,6 +45,11 @@ static const char *value_of(svc_buf *v, const svc_config *cfg, const char *key, 
         svc_buf_printf(v, "\"%s\"", cfg->tasks_service);
     } else if (strcmp(key, "task-decorators") == 0) {
         put_list(v, (const char *const *)cfg->task_decorators, cfg->ntask_decorators);
+    } else if (strcmp(key, "dispatch-functions") == 0) {
+        put_list(v, (const char *const *)cfg->dispatch_functions, cfg->ndispatch_functions);
+    } else if (strcmp(key, "baseline") == 0) {
+        if (cfg->baseline) svc_buf_printf(v, "\"%s\"", cfg->baseline);
+        else svc_buf_puts(v, "(none)");
     } else if (strcmp(key, "apps") == 0) {
         if (cfg->apps_set) put_list(v, (const char *const *)cfg->apps, cfg->napps);
         else svc_buf_puts(v, "(detected)");

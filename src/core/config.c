@@ -69,6 +69,7 @@ void svc_config_free(svc_config *cfg)
     free_strv(cfg->exclude, cfg->nexclude);
     free_strv(cfg->extend_exclude, cfg->nextend_exclude);
     free_pfi(cfg->per_file_ignores, cfg->nper_file_ignores);
+    free(cfg->baseline);
     free(cfg->source_file);
     free(cfg->key_lines);
     memset(cfg, 0, sizeof *cfg);
@@ -126,13 +127,14 @@ enum {
     K_EXTEND_EXCLUDE,
     K_PER_FILE_IGNORES,
     K_DISPATCH_FUNCTIONS,
+    K_BASELINE,
     K_COUNT
 };
 
 static const char *const KEY_NAMES[K_COUNT + 1] = {
     "services-root", "tasks-service", "task-decorators", "apps",    "glue-modules",
     "max-task-statements", "max-file-size", "select", "ignore", "exclude", "extend-exclude", "per-file-ignores",
-    "dispatch-functions", NULL,
+    "dispatch-functions", "baseline", NULL,
 };
 
 const char *const *svc_config_keys(void)
@@ -256,8 +258,10 @@ static int item_glob(svc_toml *p, const char *key, const svc_toml_value *v, cons
     return SVC_OK;
 }
 
-/* Repo-relative folder: "./" and trailing "/" dropped; absolute or ".." paths refused. */
-static int item_folder(svc_toml *p, const char *key, const svc_toml_value *v, const char *s, char **out)
+/* Repo-relative path: "./" and trailing "/" dropped; absolute or ".." paths refused, in words
+ * that name what the key holds (`what`) and an example. */
+static int item_relative(svc_toml *p, const char *key, const svc_toml_value *v, const char *s, char **out,
+                         const char *what, const char *example)
 {
     const char *orig = s;
     while (s[0] == '.' && s[1] == '/') s += 2;
@@ -272,11 +276,21 @@ static int item_folder(svc_toml *p, const char *key, const svc_toml_value *v, co
     }
     if (!ok)
         return svc_toml_fail(p, v->line,
-                       "%s: %s is not a folder inside the repository "
-                       "(write it relative to the root, like \"backend/services\")",
-                       key, svc_toml_quote(p, orig, strlen(orig)));
+                       "%s: %s is not a %s inside the repository "
+                       "(write it relative to the root, like \"%s\")",
+                       key, svc_toml_quote(p, orig, strlen(orig)), what, example);
     *out = svc_xstrndup(s, n);
     return SVC_OK;
+}
+
+static int item_folder(svc_toml *p, const char *key, const svc_toml_value *v, const char *s, char **out)
+{
+    return item_relative(p, key, v, s, out, "folder", "backend/services");
+}
+
+static int item_path(svc_toml *p, const char *key, const svc_toml_value *v, const char *s, char **out)
+{
+    return item_relative(p, key, v, s, out, "file", ".svcscope-baseline.json");
 }
 
 static int item_module(svc_toml *p, const char *key, const svc_toml_value *v, const char *s, char **out)
@@ -378,6 +392,9 @@ static int read_key(svc_toml *p, int k, const svc_toml_value *v, svc_config *cfg
         free(cfg->tasks_service);
         cfg->tasks_service = svc_xstrdup(s);
         return SVC_OK;
+    case K_BASELINE:
+        if ((rc = want_string(p, key, v, &s))) return rc;
+        return item_path(p, key, v, s, &cfg->baseline);
     case K_TASK_DECORATORS:
         return want_strv(p, key, v, item_decorator, &cfg->task_decorators, &cfg->ntask_decorators);
     case K_DISPATCH_FUNCTIONS:
@@ -468,6 +485,7 @@ static void commit(svc_config *cfg, svc_config *staged, const bool set[K_COUNT])
 {
     if (set[K_SERVICES_ROOT]) swap_str(&cfg->services_root, &staged->services_root);
     if (set[K_TASKS_SERVICE]) swap_str(&cfg->tasks_service, &staged->tasks_service);
+    if (set[K_BASELINE]) swap_str(&cfg->baseline, &staged->baseline);
     if (set[K_TASK_DECORATORS])
         swap_strv(&cfg->task_decorators, &cfg->ntask_decorators, &staged->task_decorators, &staged->ntask_decorators);
     if (set[K_DISPATCH_FUNCTIONS])

@@ -74,11 +74,13 @@ for cmd in $("$SVCSCOPE" --help | awk '/^commands:/ { on = 1; next } on && /^$/ 
 done
 complete_bash svcscope install-hook --
 expect_only --baseline --force --help --print
+complete_bash svcscope init --
+expect_only --baseline --help --yes
 # Another command's options are whatever its --help defines (option lines and usage brackets).
 complete_bash svcscope tree --
 expect_only $("$SVCSCOPE" tree --help | sed -n 's/^ *\(-h, \)\{0,1\}\(--[a-z][a-z-]*\).*/\2/p')
 complete_bash svcscope --
-expect_only --demo --help --version
+expect_only --demo --help --keep --version
 
 # Options that take a file complete files.
 mkdir -p "$WORK/proj"
@@ -105,6 +107,8 @@ if command -v zsh >/dev/null 2>&1 && zsh -c 'zmodload zsh/zpty' 2>/dev/null; the
     expect_only dot mermaid
     complete_zsh svcscope install-hook --
     expect_only --baseline --force --help --print
+    complete_zsh svcscope init --
+    expect_only --baseline --help --yes
 else
     skip_part "zsh (with zpty) is not installed: the zsh completion"
 fi

@@ -145,6 +145,10 @@ def check_lines(path, before, after, ranges):
 
 def main():
     shutil.copytree(DEMO, REPO, ignore=shutil.ignore_patterns("__pycache__"))
+    # The copy is a work tree to edit, even from a read-only source tree (make distcheck's).
+    for folder, _, files in os.walk(REPO):
+        for name in [folder] + [os.path.join(folder, f) for f in files]:
+            os.chmod(name, os.stat(name).st_mode | 0o200)
     with open(os.path.join(REPO, "orders", "legacy.py"), "w") as f:
         f.write("import os  # noqa: SVC201, F401\n\n\ndef where():\n    return os.sep  # noqa: SVC4\n")
     counter = [0]

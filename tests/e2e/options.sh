@@ -94,7 +94,7 @@ expect_usage_error "svcscope: unknown option '-x' (see svcscope --help)" -x
 expect_usage_error "svcscope: option '--demo' takes no value (see svcscope --help)" --demo=yes
 run --no-color --help
 expect_status 0
-expect_out "usage: svcscope [--demo] [--no-color] [PATH]"
+expect_out "usage: svcscope [--demo [--keep]] [--no-color] [PATH]"
 
 # An abbreviation that fits one option is that option; one that fits several says which.
 run tree --form json .

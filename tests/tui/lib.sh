@@ -14,6 +14,7 @@ SCREEN=80x24
 demo_repo() {
     REPO="$WORK/demo"
     cp -R "$TOP_SRCDIR/examples/demo" "$REPO"
+    chmod -R u+w "$REPO" # a work tree to edit, even from a read-only source tree (make distcheck's)
     find "$REPO" -name __pycache__ -prune -exec rm -rf {} +
     git_commit_all "demo"
 }

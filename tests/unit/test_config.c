@@ -532,6 +532,24 @@ static void test_bom_and_crlf(void **state)
 
 /* ---- errors: svcscope keys ---------------------------------------------------- */
 
+/* `baseline`: a file relative to the root, as `svcscope init --baseline` writes it. */
+static void test_baseline_key(void **state)
+{
+    (void)state;
+    svc_config cfg;
+    expect_ok(&cfg, "[tool.svcscope]\nbaseline = \"./ci/svcscope-baseline.json\"\n");
+    assert_string_equal(cfg.baseline, "ci/svcscope-baseline.json");
+    assert_int_equal(svc_config_key_line(&cfg, "baseline"), 2);
+    svc_config_free(&cfg);
+    expect_ok(&cfg, "[tool.svcscope]\n");
+    assert_null(cfg.baseline);
+    svc_config_free(&cfg);
+    expect_error("[tool.svcscope]\nbaseline = \"../elsewhere.json\"\n",
+                 "pyproject.toml:2: baseline: \"../elsewhere.json\" is not a file inside the repository (write it "
+                 "relative to the root, like \".svcscope-baseline.json\")");
+    expect_error("[tool.svcscope]\nbaseline = true\n", "pyproject.toml:2: baseline: expected a string, got true");
+}
+
 static void test_error_max_task_statements(void **state)
 {
     (void)state;
@@ -571,7 +589,7 @@ static void test_error_unknown_key_suggests(void **state)
     expect_error("[tool.svcscope]\ncolour = true\n",
                  "pyproject.toml:2: unknown key \"colour\" in [tool.svcscope] (known keys: services-root, "
                  "tasks-service, task-decorators, apps, glue-modules, max-task-statements, max-file-size, select, "
-                 "ignore, exclude, extend-exclude, per-file-ignores, dispatch-functions)");
+                 "ignore, exclude, extend-exclude, per-file-ignores, dispatch-functions, baseline)");
     expect_error("[tool.svcscope]\nmax_file_size = 1\n",
                  "pyproject.toml:2: unknown key \"max_file_size\" in [tool.svcscope] (did you mean \"max-file-size\"?)");
     /* A sub-table other than per-file-ignores is an unknown key too, at its header. */
@@ -868,6 +886,7 @@ int main(void)
         cmocka_unit_test(test_other_tables_ignored),
         cmocka_unit_test(test_bom_and_crlf),
         cmocka_unit_test(test_error_max_task_statements),
+        cmocka_unit_test(test_baseline_key),
         cmocka_unit_test(test_error_unknown_key_suggests),
         cmocka_unit_test(test_error_bad_codes),
         cmocka_unit_test(test_error_wrong_types),
