@@ -159,6 +159,15 @@ static const svc_rule catalogue[] = {
       "# services/accounts/users.py\ndef deactivate_user(user): ...",
       NULL,
       NULL },
+    { "SVC601", "task-call-mismatch", SVC_SEVERITY_ERROR,
+      "A call that queues a task (`.delay`, `.apply_async`, a `delay_` wrapper, a signature, a dispatch "
+      "function) passes arguments that cannot bind to the task's (or wrapper's) parameters.",
+      "A `delay_` wrapper gives the task an API whose mistakes show where they are made, not on the worker.",
+      "@app.task\ndef _send_receipt(order_id, copy=False): ...\n\n_send_receipt.delay(order_id, False, True)\n"
+      "_send_receipt.apply_async(kwargs={\"order\": order_id})",
+      "_send_receipt.delay(order_id, copy=True)\n_send_receipt.apply_async(args=[order_id])",
+      NULL,
+      NULL },
     { "SVC900", "unused-noqa", SVC_SEVERITY_INFO,
       "An svcscope code in a `# noqa` comment suppresses no finding on its line.",
       "Suppressions that suppress nothing hide the next real finding on that line; keep them honest.",

@@ -36,6 +36,7 @@ void svc_check_imports(svc_check_ctx *ctx);     /* SVC201-SVC203 */
 void svc_check_exceptions(svc_check_ctx *ctx);  /* SVC301-SVC303 */
 void svc_check_tasks(svc_check_ctx *ctx);       /* SVC401-SVC407 */
 void svc_check_logic(svc_check_ctx *ctx);       /* SVC501 */
+void svc_check_celery_calls(svc_check_ctx *ctx); /* SVC601, SVC602, SVC604, SVC606 */
 void svc_check_hygiene(svc_check_ctx *ctx);     /* SVC900: reads what the others found, so runs last */
 
 /* ---- calls (rules_calls.c) ----------------------------------------------------------------- */

@@ -1,0 +1,403 @@
+/*
+ * Celery safety rules about the calls that queue a task, SVC601, SVC602, SVC604 and SVC606: the
+ * failures a `delay_` wrapper exists to prevent, which otherwise show only on the worker. Read
+ * from the model (tasks, wrappers, config dispatch functions) and the files' facts.
+ *
+ * Decisions where spec/RULES.md is silent:
+ *  - SVC601 binds a call's arguments as Python does, and says nothing when it cannot know them: a
+ *    `*args`/`**kwargs` at the call, `.apply_async`'s `args`/`kwargs` given as anything but a list,
+ *    tuple or dict literal (a dict's keys string literals), a text the facts cut short. Signatures
+ *    (`.s`, `.si`, `.signature`) may be partial (a chain prepends the previous result; a caller
+ *    may add more): only too many positional arguments and unknown or duplicate keywords are
+ *    reported for them, never a missing argument. A dispatch function's call binds the arguments
+ *    after the task the way the helper passes them: when the helper takes `*args`/`**kwargs`, as
+ *    the task's own; else as `.apply_async`'s (`args`, `kwargs`).
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "svcscope/celery.h"
+#include "svcscope/util.h"
+#include "rules_internal.h"
+
+/* ---- what a call passes ------------------------------------------------------------ */
+
+/* The arguments a call gives the task: positional count and keyword names; `known` false when
+ * they cannot be read (a star argument, a non-literal `args=`). */
+typedef struct passed_args {
+    bool known;
+    size_t npositional;
+    SVC_VEC(char *) keywords; /* malloc'd */
+} passed_args;
+
+static void passed_args_free(passed_args *p)
+{
+    for (size_t i = 0; i < p->keywords.len; i++) free(p->keywords.items[i]);
+    svc_vec_free(&p->keywords);
+}
+
+/* Skips a string literal starting at s[i] (prefix letters already passed); returns the index after
+ * it, or 0 when it does not close. */
+static size_t skip_string(const char *s, size_t i)
+{
+    char q = s[i];
+    bool triple = s[i + 1] == q && s[i + 2] == q;
+    i += triple ? 3 : 1;
+    while (s[i]) {
+        if (s[i] == '\\' && s[i + 1]) {
+            i += 2;
+            continue;
+        }
+        if (s[i] == q && (!triple || (s[i + 1] == q && s[i + 2] == q))) return i + (triple ? 3 : 1);
+        if (!triple && s[i] == '\n') return 0;
+        i++;
+    }
+    return 0;
+}
+
+/*
+ * Splits the text of a list/tuple/dict literal into its top-level items: each item's [start, end)
+ * into `starts`/`ends` (whitespace trimmed). Returns false when the text is not such a literal or
+ * cannot be read (unbalanced, cut short). A parenthesized value without a comma is not a tuple.
+ */
+typedef SVC_VEC(size_t) offset_vec;
+
+static bool literal_items(const char *s, char open, offset_vec *starts, offset_vec *ends)
+{
+    char close = open == '[' ? ']' : open == '(' ? ')' : '}';
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\n' || s[n - 1] == '\t' || s[n - 1] == '\r')) n--;
+    size_t i = 0;
+    while (s[i] == ' ' || s[i] == '\n' || s[i] == '\t') i++;
+    if (s[i] != open || n == 0 || s[n - 1] != close) return false;
+    int depth = 0;
+    size_t item = i + 1;
+    bool comma = false;
+    for (i = i + 1; i < n - 1; i++) {
+        char c = s[i];
+        if (c == '"' || c == '\'') {
+            size_t after = skip_string(s, i);
+            if (!after || after > n - 1) return false;
+            i = after - 1;
+        } else if (c == '#') {
+            while (i < n - 1 && s[i] != '\n') i++;
+        } else if (c == '(' || c == '[' || c == '{') {
+            depth++;
+        } else if (c == ')' || c == ']' || c == '}') {
+            if (--depth < 0) return false;
+        } else if (c == ',' && depth == 0) {
+            svc_vec_push(starts, item);
+            svc_vec_push(ends, i);
+            item = i + 1;
+            comma = true;
+        }
+    }
+    if (depth != 0) return false;
+    svc_vec_push(starts, item);
+    svc_vec_push(ends, n - 1);
+    /* trim, drop empty items (a trailing comma, an empty literal) and comments */
+    size_t kept = 0;
+    for (size_t k = 0; k < starts->len; k++) {
+        size_t a = starts->items[k], b = ends->items[k];
+        for (;;) {
+            while (a < b && (s[a] == ' ' || s[a] == '\n' || s[a] == '\t' || s[a] == '\r')) a++;
+            if (a < b && s[a] == '#') {
+                while (a < b && s[a] != '\n') a++;
+                continue;
+            }
+            break;
+        }
+        while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\n' || s[b - 1] == '\t' || s[b - 1] == '\r')) b--;
+        if (a == b) continue;
+        starts->items[kept] = a;
+        ends->items[kept++] = b;
+    }
+    starts->len = ends->len = kept;
+    return open != '(' || comma || kept == 0;
+}
+
+/* Reads `.apply_async`'s `args` value (a list or tuple literal, or None) into p. */
+static bool read_args_literal(const char *text, passed_args *p)
+{
+    if (strcmp(text, "None") == 0) return true;
+    offset_vec starts = { 0 }, ends = { 0 };
+    bool ok = literal_items(text, '[', &starts, &ends) || literal_items(text, '(', &starts, &ends);
+    for (size_t k = 0; ok && k < starts.len; k++)
+        if (text[starts.items[k]] == '*') ok = false;
+    if (ok) p->npositional += starts.len;
+    svc_vec_free(&starts);
+    svc_vec_free(&ends);
+    return ok;
+}
+
+/* Reads `.apply_async`'s `kwargs` value (a dict literal with string keys, or None) into p. */
+static bool read_kwargs_literal(const char *text, passed_args *p)
+{
+    if (strcmp(text, "None") == 0) return true;
+    offset_vec starts = { 0 }, ends = { 0 };
+    bool ok = literal_items(text, '{', &starts, &ends);
+    for (size_t k = 0; ok && k < starts.len; k++) {
+        size_t a = starts.items[k], b = ends.items[k];
+        char q = text[a];
+        if (q != '"' && q != '\'') {
+            ok = false;
+            break;
+        }
+        size_t after = skip_string(text, a);
+        if (!after || after > b || (after - a >= 6 && text[a + 1] == q && text[a + 2] == q)) {
+            ok = false;
+            break;
+        }
+        size_t rest = after;
+        while (rest < b && (text[rest] == ' ' || text[rest] == '\n' || text[rest] == '\t')) rest++;
+        if (rest >= b || text[rest] != ':') {
+            ok = false;
+            break;
+        }
+        char *key = svc_xstrndup(text + a + 1, after - a - 2);
+        if (strchr(key, '\\')) {
+            free(key);
+            ok = false;
+            break;
+        }
+        svc_vec_push(&p->keywords, key);
+    }
+    svc_vec_free(&starts);
+    svc_vec_free(&ends);
+    return ok;
+}
+
+/* The arguments args[from..] of a call pass to the function they bind to directly. */
+static void read_direct(const svc_call *call, size_t from, passed_args *p)
+{
+    p->known = true;
+    for (size_t a = from; a < call->nargs; a++) {
+        const char *kw = call->args[a].keyword;
+        if (!kw) p->npositional++;
+        else if (strcmp(kw, "*") == 0 || strcmp(kw, "**") == 0) p->known = false;
+        else svc_vec_push(&p->keywords, svc_xstrdup(kw));
+    }
+}
+
+/* The arguments args[from..] of a call pass as `.apply_async(args, kwargs, **options)` does. */
+static void read_apply_async(const svc_call *call, size_t from, passed_args *p)
+{
+    p->known = true;
+    const char *args = NULL, *kwargs = NULL;
+    size_t positional = 0;
+    for (size_t a = from; a < call->nargs; a++) {
+        const svc_arg *arg = &call->args[a];
+        if (!arg->keyword) {
+            if (positional == 0) args = arg->text;
+            else if (positional == 1) kwargs = arg->text;
+            positional++;
+        } else if (strcmp(arg->keyword, "*") == 0 || strcmp(arg->keyword, "**") == 0) {
+            p->known = false;
+        } else if (strcmp(arg->keyword, "args") == 0) {
+            args = arg->text;
+        } else if (strcmp(arg->keyword, "kwargs") == 0) {
+            kwargs = arg->text;
+        }
+    }
+    if (!p->known) return;
+    if (args && !read_args_literal(args, p)) p->known = false;
+    if (p->known && kwargs && !read_kwargs_literal(kwargs, p)) p->known = false;
+}
+
+/* ---- binding (SVC601) -------------------------------------------------------------- */
+
+static bool positional_param(svc_param_kind k) { return k == SVC_PARAM_NORMAL || k == SVC_PARAM_POSONLY; }
+
+/*
+ * Binds `p` to the parameters of `d` (the first dropped when `skip_self`) as Python would; on
+ * failure writes why into *why (malloc'd) and returns false. `partial`: a signature, which may
+ * leave parameters out.
+ */
+static bool bind_args(const svc_def *d, bool skip_self, const passed_args *p, bool partial, char **why)
+{
+    size_t start = skip_self && d->nparams && positional_param(d->params[0].kind) ? 1 : 0;
+    size_t npos = 0;
+    bool varargs = false, varkw = false;
+    for (size_t i = start; i < d->nparams; i++) {
+        if (positional_param(d->params[i].kind)) npos++;
+        if (d->params[i].kind == SVC_PARAM_VARARGS) varargs = true;
+        if (d->params[i].kind == SVC_PARAM_KWARGS) varkw = true;
+    }
+    if (p->npositional > npos && !varargs) {
+        *why = svc_xasprintf("%zu positional argument%s where it takes %s%zu", p->npositional,
+                             p->npositional == 1 ? "" : "s", npos ? "at most " : "", npos);
+        return false;
+    }
+    bool *bound = calloc(d->nparams + 1, sizeof *bound);
+    size_t given = p->npositional;
+    for (size_t i = start; i < d->nparams && given; i++)
+        if (positional_param(d->params[i].kind)) {
+            bound[i] = true;
+            given--;
+        }
+    bool ok = true;
+    for (size_t k = 0; k < p->keywords.len && ok; k++) {
+        const char *kw = p->keywords.items[k];
+        for (size_t j = 0; j < k && ok; j++)
+            if (strcmp(p->keywords.items[j], kw) == 0) {
+                *why = svc_xasprintf("keyword `%s` given twice", kw);
+                ok = false;
+            }
+        if (!ok) break;
+        size_t i = start;
+        while (i < d->nparams && !((d->params[i].kind == SVC_PARAM_NORMAL || d->params[i].kind == SVC_PARAM_KWONLY) &&
+                                   strcmp(d->params[i].name, kw) == 0))
+            i++;
+        if (i < d->nparams) {
+            if (bound[i]) {
+                *why = svc_xasprintf("`%s` given both by position and by keyword", kw);
+                ok = false;
+            }
+            bound[i] = true;
+        } else if (!varkw) {
+            *why = svc_xasprintf("no parameter `%s`", kw);
+            ok = false;
+        }
+    }
+    for (size_t i = start; ok && !partial && i < d->nparams; i++) {
+        const svc_param *pm = &d->params[i];
+        if (bound[i] || pm->default_text || pm->kind == SVC_PARAM_VARARGS || pm->kind == SVC_PARAM_KWARGS) continue;
+        *why = svc_xasprintf("required argument `%s` missing", pm->name);
+        ok = false;
+    }
+    free(bound);
+    return ok;
+}
+
+/* ---- what a call queues ------------------------------------------------------------ */
+
+/* Dotted wrapper name -> index + 1 into model wrappers. */
+static svc_map *wrapper_map(const svc_model *m)
+{
+    svc_map *map = svc_map_new();
+    for (size_t w = 0; w < m->nwrappers; w++) svc_map_put(map, m->wrappers[w].dotted, (void *)(w + 1));
+    return map;
+}
+
+/* The wrapper a plain call calls (`delay_x(...)`, `email_tasks.delay_x(...)`), or -1. */
+static long wrapper_of_call(const svc_model *m, svc_map *wrappers, const svc_facts *facts, const svc_call *call)
+{
+    if (call->ref < 0) return -1;
+    const svc_ref *ref = &facts->refs[call->ref];
+    if (!ref->resolved || ref->binding == SVC_BIND_LOCAL) return -1;
+    void *hit = svc_map_get(wrappers, ref->resolved);
+    if (!hit) {
+        const char *final = svc_model_resolve(m, ref->resolved);
+        if (final) hit = svc_map_get(wrappers, final);
+    }
+    return hit ? (long)(uintptr_t)hit - 1 : -1;
+}
+
+/* What a call that queues a task is. */
+typedef enum queue_kind { Q_NONE, Q_DELAY, Q_APPLY_ASYNC, Q_SIGNATURE, Q_WRAPPER, Q_DISPATCH } queue_kind;
+
+typedef struct queued {
+    queue_kind kind;
+    long task;    /* index into model tasks */
+    long wrapper; /* Q_WRAPPER: index into model wrappers */
+} queued;
+
+static queued queued_by(const svc_model *m, svc_map *wrappers, const svc_facts *facts, const svc_call *call)
+{
+    queued q = { Q_NONE, -1, -1 };
+    const char *attr = call->attr ? call->attr : "";
+    if (strcmp(attr, "delay") == 0 || strcmp(attr, "apply_async") == 0 || strcmp(attr, "s") == 0 ||
+        strcmp(attr, "si") == 0 || strcmp(attr, "signature") == 0) {
+        q.task = svc_model_task_of_call(m, facts, call);
+        if (q.task >= 0)
+            q.kind = attr[0] == 'd' ? Q_DELAY : attr[0] == 'a' ? Q_APPLY_ASYNC : Q_SIGNATURE;
+        return q;
+    }
+    q.wrapper = wrapper_of_call(m, wrappers, facts, call);
+    if (q.wrapper >= 0) {
+        q.kind = Q_WRAPPER;
+        q.task = (long)m->wrappers[q.wrapper].task;
+        return q;
+    }
+    q.task = svc_model_task_dispatched(m, facts, call);
+    if (q.task >= 0) q.kind = Q_DISPATCH;
+    return q;
+}
+
+static const svc_def *def_at(const svc_model *m, svc_defref at)
+{
+    return &m->files[at.file].facts->defs[at.def];
+}
+
+/* The name findings give a task: its def's, or the assigned name of a task made by a call. */
+static const char *task_label(const svc_model *m, const svc_task *t)
+{
+    return t->by_call ? t->name : def_at(m, t->at)->name;
+}
+
+/* ---- SVC601 ------------------------------------------------------------------------ */
+
+/* True when the dispatch helper a call calls takes the task's arguments as `*args`/`**kwargs`. */
+static bool dispatch_takes_varargs(const svc_model *m, const svc_facts *facts, const svc_call *call)
+{
+    svc_defref at;
+    const svc_ref *ref = &facts->refs[call->ref];
+    if (!svc_model_find_def(m, ref->resolved, &at)) return false;
+    const svc_def *d = def_at(m, at);
+    for (size_t i = 0; i < d->nparams; i++)
+        if (d->params[i].kind == SVC_PARAM_VARARGS || d->params[i].kind == SVC_PARAM_KWARGS) return true;
+    return false;
+}
+
+static void check_call_mismatch(svc_check_ctx *ctx, svc_map *wrappers, size_t file, const svc_call *call)
+{
+    const svc_model *m = ctx->model;
+    const svc_facts *facts = m->files[file].facts;
+    queued q = queued_by(m, wrappers, facts, call);
+    if (q.kind == Q_NONE) return;
+    const svc_task *task = &m->tasks[q.task];
+    if (task->by_call) return; /* `t = app.task(f)`: the def may take what the task machinery adds */
+    passed_args p = { 0 };
+    switch (q.kind) {
+    case Q_APPLY_ASYNC: read_apply_async(call, 0, &p); break;
+    case Q_DISPATCH:
+        if (dispatch_takes_varargs(m, facts, call)) read_direct(call, 1, &p);
+        else read_apply_async(call, 1, &p);
+        break;
+    default: read_direct(call, 0, &p); break;
+    }
+    char *why = NULL;
+    if (p.known) {
+        const svc_def *target = q.kind == Q_WRAPPER ? def_at(m, m->wrappers[q.wrapper].at) : def_at(m, task->at);
+        bool skip_self = q.kind != Q_WRAPPER && task->bind;
+        if (!bind_args(target, skip_self, &p, q.kind == Q_SIGNATURE, &why)) {
+            if (q.kind == Q_WRAPPER)
+                svc_report(ctx, "SVC601", file, call->callee_span,
+                           "`%s` cannot take these arguments: %s; the call fails at run time", target->name, why);
+            else
+                svc_report(ctx, "SVC601", file, call->callee_span,
+                           "Task `%s` cannot take the arguments of this `%s%s` call: %s; it fails on the worker, "
+                           "not here",
+                           task_label(m, task), q.kind == Q_DISPATCH ? "" : ".",
+                           q.kind == Q_DISPATCH ? facts->refs[call->ref].raw : call->attr, why);
+        }
+    }
+    free(why);
+    passed_args_free(&p);
+}
+
+/* ---- the family ---------------------------------------------------------------------- */
+
+void svc_check_celery_calls(svc_check_ctx *ctx)
+{
+    const svc_model *m = ctx->model;
+    if (!m->ntasks) return;
+    svc_map *wrappers = wrapper_map(m);
+    for (size_t i = 0; i < m->nfiles; i++) {
+        const svc_facts *facts = m->files[i].facts;
+        if (!facts) continue;
+        for (size_t c = 0; c < facts->ncalls; c++) check_call_mismatch(ctx, wrappers, i, &facts->calls[c]);
+    }
+    svc_map_free(wrappers);
+}

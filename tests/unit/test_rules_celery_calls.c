@@ -1,0 +1,140 @@
+/* The Celery safety rules about calls that queue a task (SVC601, SVC602, SVC604, SVC606) on
+ * fixture repositories made in the test. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "testlib.h"
+#include "svcscope/util.h"
+
+#define TASKS "services/tasks/email_tasks.py"
+#define VIEWS "orders/views.py"
+
+static const tl_file shop[] = {
+    { "pyproject.toml", "[tool.svcscope]\ndispatch-functions = [\"shop.queueing.dispatch\", \"shop.queueing.send\"]\n" },
+    { "shop/__init__.py", "" },
+    { "shop/celery.py", "from celery import Celery\napp = Celery('shop')\n" },
+    { "shop/queueing.py",
+      "def dispatch(task, *args, **kwargs):\n    return task.delay(*args, **kwargs)\n\n"
+      "def send(task, args=None, kwargs=None):\n    return task.apply_async(args, kwargs)\n" },
+    { "shop/settings.py", "INSTALLED_APPS = ['orders']\n" },
+    { "orders/__init__.py", "" },
+    { "orders/views.py",
+      "from services.tasks import email_tasks\n"                  /* 1 */
+      "from services.tasks.email_tasks import _send, _flex, _only\n"
+      "from shop.queueing import dispatch, send\n"
+      "\n"
+      "def checkout(request, ids, opts):\n"                       /* 5 */
+      "    _send.delay(1, 2, 3)\n"                                /* 6: too many */
+      "    _send.delay()\n"                                       /* 7: missing */
+      "    _send.delay(1, nope=2)\n"                              /* 8: unknown keyword */
+      "    _send.delay(1, order_id=2)\n"                          /* 9: duplicate */
+      "    _send.delay(1, lang='fr')\n"                           /* 10: keyword-only: fine */
+      "    _send.delay(*ids)\n"                                   /* 11: starred: unknown */
+      "    _send.apply_async(args=[1, 2, 3])\n"                   /* 12: too many */
+      "    _send.apply_async([1], {'lang': 'x', 'zz': 1})\n"      /* 13: unknown keyword */
+      "    _send.apply_async(args=ids)\n"                         /* 14: not a literal */
+      "    _send.apply_async(kwargs={'order_id': 1}, countdown=3)\n" /* 15: fine */
+      "    _send.apply_async((1,), countdown=3)\n"                /* 16: fine */
+      "    _send.s()\n"                                           /* 17: partial: fine */
+      "    _send.s(1, 2, 3)\n"                                    /* 18: too many */
+      "    _send.si(x=1)\n"                                       /* 19: unknown keyword */
+      "    email_tasks.delay_send(1, 2, 3)\n"                     /* 20: wrapper, too many */
+      "    email_tasks.delay_send(copy=True)\n"                   /* 21: wrapper, missing */
+      "    email_tasks.delay_send(1)\n"                           /* 22: fine */
+      "    _flex.delay(1, 2, a=3)\n"                              /* 23: *args/**kwargs: fine */
+      "    _only.delay(a=1, b=2)\n"                               /* 24: positional-only by keyword */
+      "    _only.delay(1, b=2)\n"                                 /* 25: fine */
+      "    _send.apply_async(kwargs={**opts})\n"                  /* 26: unknown */
+      "    dispatch(_send, 1, 2, 3)\n"                            /* 27: too many */
+      "    dispatch(_send, 1)\n"                                  /* 28: fine */
+      "    send(_send, args=[1], kwargs={'bad': 1})\n"            /* 29: unknown keyword */
+      "    send(_send, [1])\n"                                    /* 30: fine */
+      "    _send.delay()  # noqa: SVC601\n" },                    /* 31: suppressed */
+    { "services/__init__.py", "" },
+    { "services/tasks/__init__.py", "" },
+    { TASKS,
+      "from shop.celery import app\n"                             /* 1 */
+      "\n"
+      "@app.task(bind=True)\n"
+      "def _send(self, order_id, copy=False, *, lang='en'):\n"
+      "    pass\n"                                                /* 5 */
+      "\n"
+      "def delay_send(order_id, copy=False):\n"
+      "    return _send.delay(order_id, copy)\n"
+      "\n"
+      "@app.task\n"                                               /* 10 */
+      "def _flex(*args, **kwargs):\n"
+      "    pass\n"
+      "\n"
+      "def delay_flex(x):\n"
+      "    return _flex.delay(x)\n"                               /* 15 */
+      "\n"
+      "@app.task\n"
+      "def _only(a, /, b):\n"
+      "    pass\n"
+      "\n"                                                        /* 20 */
+      "def delay_only(a, b):\n"
+      "    return _only.delay(a)\n" },                            /* 22: missing b */
+    { NULL, NULL },
+};
+
+typedef struct fixture {
+    char *root;
+    tl_repo repo;
+} fixture;
+
+static int setup_shop(void **state)
+{
+    fixture *fx = calloc(1, sizeof *fx);
+    fx->root = tl_tempdir();
+    tl_write_files(fx->root, shop);
+    tl_repo_open(&fx->repo, fx->root);
+    *state = fx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *fx = *state;
+    tl_repo_close(&fx->repo);
+    tl_rmrf(fx->root);
+    free(fx->root);
+    free(fx);
+    return 0;
+}
+
+static void test_task_call_mismatch(void **state)
+{
+    fixture *fx = *state;
+    svc_diagnostics *d = tl_check(fx->repo.model, "SVC601");
+    static const unsigned flagged[] = { 6, 7, 8, 9, 12, 13, 18, 19, 20, 21, 24, 27, 29 };
+    size_t nflagged = sizeof flagged / sizeof *flagged;
+    for (size_t i = 0; i < nflagged; i++) {
+        if (tl_count(d, "SVC601", VIEWS, flagged[i]) != 1) tl_dump(d);
+        assert_int_equal(tl_count(d, "SVC601", VIEWS, flagged[i]), 1);
+    }
+    assert_int_equal(tl_count(d, "SVC601", TASKS, 22), 1); /* a wrapper that leaves an argument out */
+    assert_int_equal(tl_count(d, "SVC601", NULL, 0), nflagged + 1);
+    const svc_diagnostic *x = tl_find(d, "SVC601", VIEWS, 6);
+    assert_int_equal(x->severity, SVC_SEVERITY_ERROR);
+    assert_int_equal(x->span.col, 4);
+    assert_non_null(strstr(x->message, "`_send`"));
+    assert_non_null(strstr(x->message, "3 positional arguments where it takes at most 2")); /* self dropped */
+    assert_non_null(strstr(tl_find(d, "SVC601", VIEWS, 7)->message, "required argument `order_id` missing"));
+    assert_non_null(strstr(tl_find(d, "SVC601", VIEWS, 8)->message, "no parameter `nope`"));
+    assert_non_null(strstr(tl_find(d, "SVC601", VIEWS, 9)->message, "`order_id` given both by position and by keyword"));
+    assert_non_null(strstr(tl_find(d, "SVC601", VIEWS, 13)->message, "no parameter `zz`"));
+    assert_non_null(strstr(tl_find(d, "SVC601", VIEWS, 20)->message, "`delay_send` cannot take these arguments"));
+    assert_non_null(strstr(tl_find(d, "SVC601", VIEWS, 24)->message, "no parameter `a`"));
+    assert_non_null(strstr(tl_find(d, "SVC601", VIEWS, 27)->message, "`dispatch` call"));
+    assert_non_null(strstr(tl_find(d, "SVC601", VIEWS, 29)->message, "no parameter `bad`"));
+    svc_diagnostics_free(d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_task_call_mismatch, setup_shop, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
