@@ -188,6 +188,17 @@ typedef struct svc_schedule_entry {
     svc_span span;         /* the "task" value */
 } svc_schedule_entry;
 
+/*
+ * One context manager of a `with` statement (each of `with a(), b():` is one), for rules that ask
+ * what runs inside it (`with transaction.atomic():`). The body runs inside it at run time, except
+ * for defs and classes nested in it: what they hold runs when called.
+ */
+typedef struct svc_with_item {
+    int scope;             /* enclosing def index, -1 at module level */
+    svc_span value;        /* the context expression, without its `as` target */
+    svc_span body;         /* the with statement's block */
+} svc_with_item;
+
 typedef struct svc_facts {
     const char *path;
     const char *module;        /* dotted module name given at extraction, may be NULL */
@@ -210,6 +221,7 @@ typedef struct svc_facts {
     const svc_noqa *noqa;      size_t nnoqa;      /* sorted by row */
     const svc_span *errors;    size_t nerrors;    /* where parsing failed (ERROR/MISSING nodes) */
     const svc_schedule_entry *schedule; size_t nschedule; /* beat schedule entries, in source order */
+    const svc_with_item *with_items; size_t nwith_items;  /* in source order */
 
     struct svc_arena *arena;
 } svc_facts;

@@ -90,6 +90,7 @@ enum node_kind {
     K_TYPE_ALIAS_STATEMENT,
     K_DICTIONARY,
     K_PAIR,
+    K_WITH_STATEMENT,
 };
 
 static const struct {
@@ -163,6 +164,7 @@ static const struct {
     { "type_alias_statement", K_TYPE_ALIAS_STATEMENT },
     { "dictionary", K_DICTIONARY },
     { "pair", K_PAIR },
+    { "with_statement", K_WITH_STATEMENT },
 };
 
 enum field {
@@ -1651,6 +1653,28 @@ static void record_schedule_call(extractor *ex, TSNode fn, TSNode args, const sv
     free(copy);
 }
 
+/* The context managers of a `with` statement, each with the statement's block. */
+static void record_with_items(extractor *ex, TSNode node, int scope)
+{
+    TSNode body = field_child(node, F_BODY);
+    if (!node_ok(body)) return;
+    uint32_t n = ts_node_named_child_count(node);
+    for (uint32_t i = 0; i < n; i++) {
+        TSNode clause = ts_node_named_child(node, i);
+        if (strcmp(ts_node_type(clause), "with_clause") != 0) continue;
+        uint32_t m = ts_node_named_child_count(clause);
+        for (uint32_t k = 0; k < m; k++) {
+            TSNode item = ts_node_named_child(clause, k);
+            if (strcmp(ts_node_type(item), "with_item") != 0) continue;
+            TSNode value = field_child(item, F_VALUE);
+            if (node_ok(value) && kind_of(value) == K_AS_PATTERN) value = ts_node_named_child(value, 0);
+            if (!node_ok(value)) continue;
+            svc_with_item w = { facts_scope_def(ex, scope), span_of(ex, value), span_of(ex, body) };
+            svc_vec_push(&ex->with_items, w);
+        }
+    }
+}
+
 static void enter_load(extractor *ex, frame *f, TSNode node)
 {
     switch (f->kind) {
@@ -1728,6 +1752,10 @@ static void enter_load(extractor *ex, frame *f, TSNode node)
         return;
     case K_WHILE_STATEMENT:
         mark_loop(ex, f->scope);
+        f->mode = M_LOAD;
+        return;
+    case K_WITH_STATEMENT:
+        record_with_items(ex, node, f->scope);
         f->mode = M_LOAD;
         return;
     case K_EXCEPT_CLAUSE:

@@ -168,6 +168,15 @@ static const svc_rule catalogue[] = {
       "_send_receipt.delay(order_id, copy=True)\n_send_receipt.apply_async(args=[order_id])",
       NULL,
       NULL },
+    { "SVC602", "delay-in-transaction", SVC_SEVERITY_WARNING,
+      "A task is queued inside `transaction.atomic` and not through `transaction.on_commit`: the worker can "
+      "run before the commit, or for a row that is rolled back.",
+      "Code runs before a task is queued: queue it once the data it reads is committed.",
+      "with transaction.atomic():\n    order.save()\n    _send_receipt.delay(order.id)",
+      "with transaction.atomic():\n    order.save()\n    transaction.on_commit(lambda: _send_receipt.delay(order.id))",
+      "Wrap the call in `transaction.on_commit(lambda: ...)` (adding `from django.db import transaction` when "
+      "needed); the task is then queued only if the transaction commits.",
+      fx_celery_602 },
     { "SVC900", "unused-noqa", SVC_SEVERITY_INFO,
       "An svcscope code in a `# noqa` comment suppresses no finding on its line.",
       "Suppressions that suppress nothing hide the next real finding on that line; keep them honest.",

@@ -146,3 +146,40 @@ char *svc_callee_one_line(const svc_call *call)
     }
     return svc_buf_detach(&b);
 }
+
+/* The `using=` argument's text among a call's or decorator's arguments, or NULL. */
+static const char *using_argument(const svc_arg *args, size_t nargs)
+{
+    for (size_t i = 0; i < nargs; i++)
+        if (args[i].keyword && strcmp(args[i].keyword, "using") == 0) return args[i].text;
+    return NULL;
+}
+
+bool svc_call_in_atomic(const svc_facts *facts, const svc_call *call, uint32_t *row, const char **using_db)
+{
+    static const char atomic[] = "django.db.transaction.atomic";
+    for (size_t w = 0; w < facts->nwith_items; w++) {
+        const svc_with_item *wi = &facts->with_items[w];
+        if (wi->scope != call->scope || call->span.byte < wi->body.byte || call->span.end_byte > wi->body.end_byte)
+            continue;
+        for (size_t c = 0; c < facts->ncalls; c++) {
+            const svc_call *cm = &facts->calls[c];
+            if (cm->span.byte != wi->value.byte || cm->span.end_byte != wi->value.end_byte || cm->ref < 0) continue;
+            const char *r = facts->refs[cm->ref].resolved;
+            if (!r || strcmp(r, atomic) != 0) continue;
+            *row = wi->value.row;
+            *using_db = using_argument(cm->args, cm->nargs);
+            return true;
+        }
+    }
+    if (call->scope < 0) return false;
+    const svc_def *d = &facts->defs[call->scope];
+    for (size_t k = 0; k < d->ndecorators; k++) {
+        const svc_decorator *dec = &d->decorators[k];
+        if (!dec->callee || strcmp(dec->callee, atomic) != 0) continue;
+        *row = dec->span.row;
+        *using_db = dec->is_call ? using_argument(dec->args, dec->nargs) : NULL;
+        return true;
+    }
+    return false;
+}

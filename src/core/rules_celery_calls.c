@@ -12,6 +12,13 @@
  *    reported for them, never a missing argument. A dispatch function's call binds the arguments
  *    after the task the way the helper passes them: when the helper takes `*args`/`**kwargs`, as
  *    the task's own; else as `.apply_async`'s (`args`, `kwargs`).
+ *  - SVC602 knows `django.db.transaction.atomic` by its resolved name (any import spelling), as
+ *    the context manager of a `with` (with or without `using=`) in the same function as the call,
+ *    or as a decorator (bare or called) of the innermost function around it; a def nested in the
+ *    block runs when called, not inside it. A call inside the arguments of an `on_commit(...)`
+ *    call (`transaction.on_commit(lambda: t.delay(x))`) is safe. A `delay_` wrapper or dispatch
+ *    function that itself calls `on_commit` is safe to call inside a transaction; signatures are
+ *    not queued until called.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -387,6 +394,66 @@ static void check_call_mismatch(svc_check_ctx *ctx, svc_map *wrappers, size_t fi
     passed_args_free(&p);
 }
 
+/* ---- SVC602 ------------------------------------------------------------------------ */
+
+#define ON_COMMIT "django.db.transaction.on_commit"
+
+static bool span_within(svc_span inner, svc_span outer)
+{
+    return inner.byte >= outer.byte && inner.end_byte <= outer.end_byte;
+}
+
+/* The resolved name of a call's callee, or NULL. */
+static const char *callee_resolved(const svc_facts *facts, const svc_call *call)
+{
+    return call->ref >= 0 ? facts->refs[call->ref].resolved : NULL;
+}
+
+static bool is_on_commit(const svc_facts *facts, const svc_call *call)
+{
+    const char *r = callee_resolved(facts, call);
+    return (r && strcmp(r, ON_COMMIT) == 0) || (call->attr && strcmp(call->attr, "on_commit") == 0);
+}
+
+/* True when the call is inside the arguments of an `on_commit(...)` call. */
+static bool inside_on_commit(const svc_facts *facts, const svc_call *call)
+{
+    for (size_t c = 0; c < facts->ncalls; c++)
+        if (is_on_commit(facts, &facts->calls[c]) && span_within(call->span, facts->calls[c].args_span)) return true;
+    return false;
+}
+
+/* True when the body of def (file, def) calls `on_commit` (then what it queues waits for the commit). */
+static bool def_calls_on_commit(const svc_model *m, svc_defref at)
+{
+    const svc_facts *facts = m->files[at.file].facts;
+    const svc_def *d = &facts->defs[at.def];
+    for (size_t c = 0; c < facts->ncalls; c++)
+        if (is_on_commit(facts, &facts->calls[c]) && span_within(facts->calls[c].span, d->body_span)) return true;
+    return false;
+}
+
+static void check_delay_in_transaction(svc_check_ctx *ctx, svc_map *wrappers, size_t file, const svc_call *call)
+{
+    const svc_model *m = ctx->model;
+    const svc_facts *facts = m->files[file].facts;
+    queued q = queued_by(m, wrappers, facts, call);
+    if (q.kind == Q_NONE || q.kind == Q_SIGNATURE) return;
+    uint32_t row;
+    const char *using_db;
+    if (!svc_call_in_atomic(facts, call, &row, &using_db) || inside_on_commit(facts, call)) return;
+    if (q.kind == Q_WRAPPER && def_calls_on_commit(m, m->wrappers[q.wrapper].at)) return;
+    if (q.kind == Q_DISPATCH) {
+        svc_defref at;
+        if (svc_model_find_def(m, facts->refs[call->ref].resolved, &at) && def_calls_on_commit(m, at)) return;
+    }
+    const char *label = task_label(m, &m->tasks[q.task]);
+    svc_report(ctx, "SVC602", file, call->callee_span,
+               "Task `%s` is queued inside the transaction opened on line %u: the worker can run before the "
+               "commit, or for a row that is rolled back; queue it in `transaction.on_commit(lambda: ...)`",
+               label, row + 1);
+}
+
 /* ---- the family ---------------------------------------------------------------------- */
 
 void svc_check_celery_calls(svc_check_ctx *ctx)
@@ -397,7 +464,10 @@ void svc_check_celery_calls(svc_check_ctx *ctx)
     for (size_t i = 0; i < m->nfiles; i++) {
         const svc_facts *facts = m->files[i].facts;
         if (!facts) continue;
-        for (size_t c = 0; c < facts->ncalls; c++) check_call_mismatch(ctx, wrappers, i, &facts->calls[c]);
+        for (size_t c = 0; c < facts->ncalls; c++) {
+            check_call_mismatch(ctx, wrappers, i, &facts->calls[c]);
+            check_delay_in_transaction(ctx, wrappers, i, &facts->calls[c]);
+        }
     }
     svc_map_free(wrappers);
 }

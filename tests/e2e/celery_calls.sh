@@ -35,6 +35,23 @@ def checkout(order_id, more):
 '
 git_commit_all
 
+# A rule's findings in the other output formats and in `rules`: code, name, severity (error or
+# warning), the first finding's "path:line:col", and a line of its good example.
+check_formats() {
+    run check --select SVC6 --format json "$REPO"
+    expect_out "\"code\": \"$1\""
+    expect_out "\"name\": \"$2\""
+    expect_out "\"severity\": \"$3\""
+    run check --select "$1" --format sarif "$REPO"
+    expect_out "\"ruleId\": \"$1\""
+    run check --select "$1" --format github "$REPO"
+    expect_out "::$3 file=${4%%:*},line=$(echo "$4" | cut -d: -f2),col=${4##*:},"
+    run rules "$1"
+    expect_status 0
+    expect_out "$2"
+    expect_out "$5"
+}
+
 # ---- SVC601 task-call-mismatch
 run check --select SVC601 "$REPO"
 expect_status 1
@@ -44,17 +61,106 @@ expect_no_out 'views.py:8:'
 expect_no_out 'views.py:9:'
 expect_no_out 'views.py:10:'
 expect_out 'Found 2 violations (0 fixable).'
-run check --select SVC6 --format json "$REPO"
-expect_out '"code": "SVC601"'
-expect_out '"name": "task-call-mismatch"'
-expect_out '"severity": "error"'
-run check --select SVC601 --format sarif "$REPO"
-expect_out '"ruleId": "SVC601"'
-run check --select SVC601 --format github "$REPO"
-expect_out '::error file=orders/views.py,line=6,col=5,'
-run rules SVC601
-expect_status 0
-expect_out 'task-call-mismatch'
-expect_out '_send_receipt.delay(order_id, copy=True)'
+check_formats SVC601 task-call-mismatch error orders/views.py:6:5 '_send_receipt.delay(order_id, copy=True)'
+
+# ---- SVC602 delay-in-transaction
+write orders/checkout.py 'from functools import partial
+
+from django.db import transaction as tx
+from django.db.transaction import atomic
+
+from services.tasks import email_tasks
+from services.tasks.email_tasks import _send_receipt
+
+
+def place(order):
+    with tx.atomic(using="orders"):
+        order.save()
+        email_tasks.delay_send_receipt(order.id)
+        tx.on_commit(lambda: email_tasks.delay_send_receipt(order.id))
+        tx.on_commit(partial(email_tasks.delay_send_receipt, order.id))
+
+        def later():
+            email_tasks.delay_send_receipt(order.id)
+
+        tx.on_commit(later)
+    email_tasks.delay_send_receipt(order.id)
+'
+write orders/refunds.py 'from django.db.transaction import atomic
+
+from services.tasks import email_tasks
+
+
+@atomic
+def refund(order):
+    order.save()
+    email_tasks.delay_send_receipt(order.id)
+    receipt = email_tasks.delay_send_receipt(order.id)
+    return receipt
+
+
+@atomic()
+def refund_all(orders):
+    for order in orders:
+        email_tasks.delay_send_receipt(order.id)
+    email_tasks.delay_send_receipt(
+        orders[0].id,
+    )
+'
+git_commit_all
+run check --select SVC602 "$REPO"
+expect_status 1
+expect_out 'orders/checkout.py:13:9: SVC602 [delay-in-transaction] Task `_send_receipt` is queued inside the transaction opened on line 11: the worker can run before the commit'
+expect_out 'orders/refunds.py:9:5: SVC602 [delay-in-transaction] Task `_send_receipt` is queued inside the transaction opened on line 6'
+expect_out 'orders/refunds.py:10:15: SVC602'
+expect_out 'orders/refunds.py:17:9: SVC602'
+expect_out 'orders/refunds.py:18:5: SVC602'
+expect_no_out 'checkout.py:14:'
+expect_no_out 'checkout.py:15:'
+expect_no_out 'checkout.py:18:'
+expect_no_out 'checkout.py:21:'
+expect_out 'Found 5 violations (3 fixable).'
+check_formats SVC602 delay-in-transaction warning orders/refunds.py:9:5 \
+    'transaction.on_commit(lambda: _send_receipt.delay(order.id))'
+run check --select SVC602 --format json "$REPO"
+expect_out '"applicability": "unsafe"'
+
+run fix --select SVC602 --unsafe --diff "$REPO"
+expect_out '+        tx.on_commit(lambda: email_tasks.delay_send_receipt(order.id), using="orders")'
+expect_out '+    transaction.on_commit(lambda: email_tasks.delay_send_receipt(order.id))'
+expect_out '+from django.db import transaction'
+expect_err "the call's result is used"
+expect_err 'the call is inside a loop'
+[ -z "$(git -C "$REPO" status --porcelain)" ] || fail "--diff wrote files"
+checks=$((checks + 1))
+
+run fix --select SVC602 --unsafe "$REPO"
+expect_out 'Fixed 3 violations (2 left: run svcscope check).'
+checks=$((checks + 1))
+[ "$(grep -c '^from django.db import transaction$' "$REPO/orders/refunds.py")" -eq 1 ] || fail "the import is not added once:
+$(cat "$REPO/orders/refunds.py")"
+checks=$((checks + 1))
+want='@atomic()
+def refund_all(orders):
+    for order in orders:
+        email_tasks.delay_send_receipt(order.id)
+    transaction.on_commit(lambda: email_tasks.delay_send_receipt(
+        orders[0].id,
+    ))'
+tail -7 "$REPO/orders/refunds.py" >"$WORK/tail"
+[ "$(cat "$WORK/tail")" = "$want" ] || fail "fixed refund_all:
+$(cat "$WORK/tail")"
+if command -v python3 >/dev/null 2>&1; then
+    for f in orders/checkout.py orders/refunds.py; do
+        checks=$((checks + 1))
+        python3 -m py_compile "$REPO/$f" 2>"$WORK/compile" || fail "$f does not compile: $(cat "$WORK/compile")"
+    done
+fi
+run check --select SVC602 "$REPO"
+expect_out 'Found 2 violations (0 fixable).'
+cp "$REPO/orders/refunds.py" "$WORK/before"
+run fix --select SVC602 --unsafe "$REPO"
+checks=$((checks + 1))
+cmp -s "$REPO/orders/refunds.py" "$WORK/before" || fail "a second fix changed the file"
 
 finish

@@ -78,20 +78,74 @@ static const tl_file shop[] = {
     { NULL, NULL },
 };
 
+#define TXN "orders/txn.py"
+
+static const tl_file transactions[] = {
+    { "shop/__init__.py", "" },
+    { "shop/celery.py", "from celery import Celery\napp = Celery('shop')\n" },
+    { "orders/__init__.py", "" },
+    { TXN,
+      "from functools import partial\n"                          /* 1 */
+      "from django.db import transaction\n"
+      "from django.db.transaction import atomic as atom\n"
+      "from services.tasks.email_tasks import _send, delay_send, delay_send_later\n"
+      "\n"                                                        /* 5 */
+      "def a(order):\n"
+      "    with transaction.atomic():\n"
+      "        _send.delay(order.id)\n"                          /* 8: flagged */
+      "        delay_send(order.id)\n"                           /* 9: flagged (a wrapper) */
+      "        delay_send_later(order.id)\n"                     /* 10: its wrapper waits for the commit */
+      "        transaction.on_commit(lambda: _send.delay(1))\n"  /* 11 */
+      "        transaction.on_commit(partial(_send.delay, 1))\n" /* 12 */
+      "        def later():\n"
+      "            _send.delay(order.id)\n"                      /* 14: a nested def */
+      "        transaction.on_commit(later)\n"
+      "        _send.s(1)\n"                                     /* 16: a signature is not queued */
+      "    _send.delay(order.id)\n"                              /* 17: after the block */
+      "\n"
+      "def b(order):\n"
+      "    with atom(using='other') as t, open('x'):\n"          /* 20 */
+      "        _send.apply_async((1,))\n"                        /* 21: flagged */
+      "\n"
+      "@atom\n"
+      "def c(order):\n"
+      "    _send.delay(order.id)  # noqa: SVC602\n"              /* 25: suppressed */
+      "\n"
+      "@transaction.atomic(using='x')\n"
+      "def d(order):\n"
+      "    r = _send.delay(order.id)\n"                          /* 29: flagged */
+      "\n"
+      "def e(order):\n"
+      "    with open('x'):\n"
+      "        _send.delay(order.id)\n" },                       /* 33: not a transaction */
+    { "services/__init__.py", "" },
+    { "services/tasks/__init__.py", "" },
+    { "services/tasks/email_tasks.py",
+      "from django.db import transaction\n"
+      "from shop.celery import app\n\n"
+      "@app.task\ndef _send(order_id):\n    pass\n\n"
+      "def delay_send(order_id):\n    return _send.delay(order_id)\n\n"
+      "def delay_send_later(order_id):\n    transaction.on_commit(lambda: _send.delay(order_id))\n" },
+    { NULL, NULL },
+};
+
 typedef struct fixture {
     char *root;
     tl_repo repo;
 } fixture;
 
-static int setup_shop(void **state)
+static int open_fixture(void **state, const tl_file *files)
 {
     fixture *fx = calloc(1, sizeof *fx);
     fx->root = tl_tempdir();
-    tl_write_files(fx->root, shop);
+    tl_write_files(fx->root, files);
     tl_repo_open(&fx->repo, fx->root);
     *state = fx;
     return 0;
 }
+
+static int setup_shop(void **state) { return open_fixture(state, shop); }
+static int setup_transactions(void **state) { return open_fixture(state, transactions); }
 
 static int teardown(void **state)
 {
@@ -131,10 +185,42 @@ static void test_task_call_mismatch(void **state)
     svc_diagnostics_free(d);
 }
 
+static void test_with_items_are_facts(void **state)
+{
+    fixture *fx = *state;
+    const svc_facts *facts = tl_file_named(fx->repo.model, TXN)->facts;
+    assert_int_equal(facts->nwith_items, 4); /* `with a, b:` is two */
+    assert_int_equal(facts->with_items[0].value.row, 6);
+    assert_int_equal(facts->with_items[0].body.row, 7);
+    assert_int_equal(facts->with_items[1].value.col, 9); /* `atom(...)`, its `as t` left out */
+    assert_int_equal(facts->with_items[1].value.end_col, 28);
+    assert_int_equal(facts->with_items[2].value.row, 19);
+}
+
+static void test_delay_in_transaction(void **state)
+{
+    fixture *fx = *state;
+    svc_diagnostics *d = tl_check(fx->repo.model, "SVC602");
+    static const unsigned flagged[] = { 8, 9, 21, 29 };
+    size_t nflagged = sizeof flagged / sizeof *flagged;
+    for (size_t i = 0; i < nflagged; i++) {
+        if (tl_count(d, "SVC602", TXN, flagged[i]) != 1) tl_dump(d);
+        assert_int_equal(tl_count(d, "SVC602", TXN, flagged[i]), 1);
+    }
+    assert_int_equal(d->len, nflagged);
+    const svc_diagnostic *x = tl_find(d, "SVC602", TXN, 8);
+    assert_int_equal(x->severity, SVC_SEVERITY_WARNING);
+    assert_non_null(strstr(x->message, "transaction opened on line 7"));
+    assert_non_null(strstr(tl_find(d, "SVC602", TXN, 29)->message, "opened on line 27"));
+    svc_diagnostics_free(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_task_call_mismatch, setup_shop, teardown),
+        cmocka_unit_test_setup_teardown(test_with_items_are_facts, setup_transactions, teardown),
+        cmocka_unit_test_setup_teardown(test_delay_in_transaction, setup_transactions, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
