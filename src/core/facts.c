@@ -1653,6 +1653,48 @@ static void record_schedule_call(extractor *ex, TSNode fn, TSNode args, const sv
     free(copy);
 }
 
+static void add_local_assign(extractor *ex, TSNode name, int def, TSNode value, TSNode call, bool first_item)
+{
+    svc_local_assign a = { 0 };
+    a.scope = def;
+    a.name = text_trunc(ex, name, 1000);
+    a.value_text = text_trunc(ex, value, 100);
+    a.first_item = first_item;
+    a.value_call = -1;
+    a.span = span_of(ex, name);
+    svc_vec_push(&ex->local_assigns, a);
+    uint32_t byte = ts_node_is_null(call) ? UINT32_MAX : ts_node_start_byte(call) + ex->base;
+    svc_vec_push(&ex->local_call_byte, byte);
+}
+
+/* `x = v`, `x = v[0]` and `x, y = v` in a function (chained targets aside): what each name gets. */
+static void record_local_assignment(extractor *ex, TSNode node, int def)
+{
+    TSNode left = field_child(node, F_LEFT), value = field_child(node, F_RIGHT);
+    if (!node_ok(left) || !node_ok(value) || kind_of(value) == K_ASSIGNMENT) return;
+    while (kind_of(value) == K_PARENTHESIZED_EXPRESSION && ts_node_named_child_count(value) == 1)
+        value = ts_node_named_child(value, 0);
+    TSNode call = kind_of(value) == K_CALL ? value : (TSNode){ 0 };
+    if (kind_of(left) == K_IDENTIFIER) {
+        bool first = false;
+        if (kind_of(value) == K_SUBSCRIPT) {
+            TSNode object = field_child(value, F_VALUE), index = field_child(value, F_SUBSCRIPT);
+            uint32_t len = 0;
+            const char *s = node_ok(index) ? src_at(ex, index, &len) : NULL;
+            if (node_ok(object) && kind_of(object) == K_CALL && s && len == 1 && s[0] == '0') {
+                call = object;
+                first = true;
+            }
+        }
+        add_local_assign(ex, left, def, value, call, first);
+        return;
+    }
+    if (!is_target_sequence(kind_of(left)) || ts_node_is_null(call)) return;
+    gather(ex, left, &ex->v_pair_t);
+    if (ex->v_pair_t.len && kind_of(ex->v_pair_t.items[0]) == K_IDENTIFIER && node_ok(ex->v_pair_t.items[0]))
+        add_local_assign(ex, ex->v_pair_t.items[0], def, value, call, true);
+}
+
 /* The context managers of a `with` statement, each with the statement's block. */
 static void record_with_items(extractor *ex, TSNode node, int scope)
 {
@@ -1733,6 +1775,8 @@ static void enter_load(extractor *ex, frame *f, TSNode node)
         f->child_flags = f->flags & SVC_REF_EXCEPT;
         return;
     case K_ASSIGNMENT:
+        if (ex->scopes.items[f->scope].kind == S_FUNCTION && !(f->bits & FB_CHAINED))
+            record_local_assignment(ex, node, facts_scope_def(ex, f->scope));
         record_schedule_assignment(ex, node, f->scope);
         if (f->scope == 0 && !(f->bits & FB_CHAINED)) record_assignment(ex, node);
         else if (ex->scopes.items[f->scope].kind == S_CLASS) record_class_apps(ex, node);

@@ -177,6 +177,15 @@ static const svc_rule catalogue[] = {
       "Wrap the call in `transaction.on_commit(lambda: ...)` (adding `from django.db import transaction` when "
       "needed); the task is then queued only if the transaction commits.",
       fx_celery_602 },
+    { "SVC604", "model-instance-argument", SVC_SEVERITY_WARNING,
+      "A Django model instance is passed to a task or a `delay_` wrapper: it may not serialize, and the "
+      "worker gets the row as it was when queued.",
+      "The `delay_` API is \"designed for usability without the restrictions imposed by a Celery task (eg.: no "
+      "passing of objects that are complex to serialize)\": pass primary keys.",
+      "order = Order.objects.get(pk=order_id)\ndelay_send_receipt(order)",
+      "order = Order.objects.get(pk=order_id)\ndelay_send_receipt(order.pk)",
+      NULL,
+      NULL },
     { "SVC900", "unused-noqa", SVC_SEVERITY_INFO,
       "An svcscope code in a `# noqa` comment suppresses no finding on its line.",
       "Suppressions that suppress nothing hide the next real finding on that line; keep them honest.",

@@ -19,6 +19,14 @@
  *    call (`transaction.on_commit(lambda: t.delay(x))`) is safe. A `delay_` wrapper or dispatch
  *    function that itself calls `on_commit` is safe to call inside a transaction; signatures are
  *    not queued until called.
+ *  - SVC604 follows names within the function that makes the call: the last plain assignment of
+ *    the name before the call decides (`order = order.pk` makes it a key again), else a
+ *    parameter's annotation. A model query is a call through a manager (`.objects.` in the
+ *    callee: `Order.objects.filter(...).first()` too, not through `.values(...)`/`.values_list(...)`,
+ *    which give plain values); `request.user`, `self.request.user` and
+ *    `self.object` count written as they are or through a name. It looks at every value the call
+ *    passes: arguments, signatures' too, and the items of `.apply_async`'s literal `args` and
+ *    `kwargs` (reported at that argument).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -26,6 +34,7 @@
 
 #include "svcscope/celery.h"
 #include "svcscope/util.h"
+#include "core/app_evidence.h"
 #include "rules_internal.h"
 
 /* ---- what a call passes ------------------------------------------------------------ */
@@ -454,6 +463,153 @@ static void check_delay_in_transaction(svc_check_ctx *ctx, svc_map *wrappers, si
                label, row + 1);
 }
 
+/* ---- SVC604 ------------------------------------------------------------------------ */
+
+static bool identifier(const char *s)
+{
+    if (!(*s == '_' || (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z'))) return false;
+    for (; *s; s++)
+        if (!(*s == '_' || (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')))
+            return false;
+    return true;
+}
+
+static bool instance_expression(const char *text)
+{
+    return strcmp(text, "request.user") == 0 || strcmp(text, "self.request.user") == 0 ||
+           strcmp(text, "self.object") == 0;
+}
+
+/* What a call returns a model instance of, as written for the message ("Order.objects.get"), or
+ * NULL: a model query (`first_item`: its first item, as `get_or_create` returns a pair), or
+ * `get_object_or_404`. */
+static const char *instance_source(const svc_facts *facts, const svc_call *call, bool first_item)
+{
+    static const char *const single[] = { "get", "create", "first", "last", "latest", "earliest", NULL };
+    const char *attr = call->attr ? call->attr : "";
+    const char *callee = call->callee_text ? call->callee_text : "";
+    /* `.values(...)`, `.values_list(...)`, `.dates(...)`: rows as plain values, not instances */
+    bool plain_values = strstr(callee, ".values(") || strstr(callee, ".values_list(") || strstr(callee, ".dates(") ||
+                        strstr(callee, ".datetimes(");
+    if (strstr(callee, ".objects.") && !plain_values) {
+        if (strcmp(attr, "get_or_create") == 0) return first_item ? callee : NULL;
+        for (size_t i = 0; single[i]; i++)
+            if (strcmp(attr, single[i]) == 0) return first_item ? NULL : callee;
+    }
+    const char *r = callee_resolved(facts, call);
+    if (!first_item && r && strcmp(svc_dotted_last(r), "get_object_or_404") == 0) return callee;
+    return NULL;
+}
+
+/* The resolved name of an annotation written as a plain chain in the file, or NULL. */
+static const char *annotation_resolved(const svc_facts *facts, const char *annotation)
+{
+    for (size_t r = 0; r < facts->nrefs; r++) {
+        const svc_ref *ref = &facts->refs[r];
+        if (ref->resolved && ref->binding != SVC_BIND_LOCAL && strcmp(ref->raw, annotation) == 0) return ref->resolved;
+    }
+    return NULL;
+}
+
+/* Where the name `text` in function `scope` got a model instance before `byte`, said for the
+ * message ("from `Order.objects.get(...)`", "annotated `Order`"; in `arena`), or NULL. */
+static const char *name_holds_instance(const svc_model *m, const svc_facts *facts, svc_arena *arena, int scope,
+                                       const char *text, uint32_t byte)
+{
+    if (scope < 0 || !identifier(text)) return NULL;
+    const svc_local_assign *last = NULL;
+    for (size_t i = 0; i < facts->nlocal_assigns; i++) {
+        const svc_local_assign *a = &facts->local_assigns[i];
+        if (a->scope == scope && a->span.byte < byte && strcmp(a->name, text) == 0) last = a;
+    }
+    if (last) {
+        if (!last->first_item && instance_expression(last->value_text))
+            return svc_arena_printf(arena, "from `%s`", last->value_text);
+        const char *source =
+            last->value_call >= 0 ? instance_source(facts, &facts->calls[last->value_call], last->first_item) : NULL;
+        return source ? svc_arena_printf(arena, "from `%s(...)`", source) : NULL;
+    }
+    const svc_def *d = &facts->defs[scope];
+    for (size_t p = 0; p < d->nparams; p++) {
+        if (strcmp(d->params[p].name, text) != 0 || !d->params[p].annotation) continue;
+        const char *resolved = annotation_resolved(facts, d->params[p].annotation);
+        if (resolved && svc_app_evidence_names_model(m, resolved))
+            return svc_arena_printf(arena, "annotated `%s`", d->params[p].annotation);
+    }
+    return NULL;
+}
+
+static void report_instance(svc_check_ctx *ctx, size_t file, const svc_call *call, const queued *q, const char *text,
+                            svc_span at)
+{
+    const svc_model *m = ctx->model;
+    const svc_facts *facts = m->files[file].facts;
+    const char *source =
+        instance_expression(text) ? NULL : name_holds_instance(m, facts, ctx->out->arena, call->scope, text, call->span.byte);
+    if (!instance_expression(text) && !source) return;
+    const char *target = q->kind == Q_WRAPPER ? def_at(m, m->wrappers[q->wrapper].at)->name
+                                              : task_label(m, &m->tasks[q->task]);
+    if (source)
+        svc_report(ctx, "SVC604", file, at,
+                   "`%s` is a model instance (%s) passed to `%s`: it may not serialize, and the worker gets "
+                   "the row as it was when queued; pass `%s.pk` and fetch it in the task",
+                   text, source, target, text);
+    else
+        svc_report(ctx, "SVC604", file, at,
+                   "`%s` is a model instance passed to `%s`: it may not serialize, and the worker gets the row as "
+                   "it was when queued; pass `%s.pk` and fetch it in the task",
+                   text, target, text);
+}
+
+/* Each value of a list/tuple literal's items, or of a dict literal's pairs, reported at `at`. */
+static void check_literal_values(svc_check_ctx *ctx, size_t file, const svc_call *call, const queued *q,
+                                 const char *text, svc_span at)
+{
+    offset_vec starts = { 0 }, ends = { 0 };
+    bool dict = literal_items(text, '{', &starts, &ends);
+    if (!dict) {
+        starts.len = ends.len = 0;
+        if (!literal_items(text, '[', &starts, &ends)) {
+            starts.len = ends.len = 0;
+            literal_items(text, '(', &starts, &ends);
+        }
+    }
+    for (size_t k = 0; k < starts.len; k++) {
+        size_t a = starts.items[k], b = ends.items[k];
+        if (dict) {
+            size_t after = (text[a] == '"' || text[a] == '\'') ? skip_string(text, a) : 0;
+            if (!after || after >= b) continue;
+            a = after;
+            while (a < b && (text[a] == ' ' || text[a] == ':' || text[a] == '\n')) a++;
+        }
+        char *value = svc_xstrndup(text + a, b - a);
+        report_instance(ctx, file, call, q, value, at);
+        free(value);
+    }
+    svc_vec_free(&starts);
+    svc_vec_free(&ends);
+}
+
+static void check_model_instances(svc_check_ctx *ctx, svc_map *wrappers, size_t file, const svc_call *call)
+{
+    const svc_model *m = ctx->model;
+    const svc_facts *facts = m->files[file].facts;
+    queued q = queued_by(m, wrappers, facts, call);
+    if (q.kind == Q_NONE) return;
+    size_t from = q.kind == Q_DISPATCH ? 1 : 0;
+    size_t positional = 0;
+    for (size_t a = from; a < call->nargs; a++) {
+        const svc_arg *arg = &call->args[a];
+        const char *kw = arg->keyword;
+        if (kw && (strcmp(kw, "*") == 0 || strcmp(kw, "**") == 0)) continue;
+        bool literal = q.kind == Q_APPLY_ASYNC &&
+                       (kw ? strcmp(kw, "args") == 0 || strcmp(kw, "kwargs") == 0 : positional < 2);
+        if (!kw) positional++;
+        if (literal) check_literal_values(ctx, file, call, &q, arg->text, arg->span);
+        else if (q.kind != Q_APPLY_ASYNC) report_instance(ctx, file, call, &q, arg->text, arg->span);
+    }
+}
+
 /* ---- the family ---------------------------------------------------------------------- */
 
 void svc_check_celery_calls(svc_check_ctx *ctx)
@@ -467,6 +623,7 @@ void svc_check_celery_calls(svc_check_ctx *ctx)
         for (size_t c = 0; c < facts->ncalls; c++) {
             check_call_mismatch(ctx, wrappers, i, &facts->calls[c]);
             check_delay_in_transaction(ctx, wrappers, i, &facts->calls[c]);
+            check_model_instances(ctx, wrappers, i, &facts->calls[c]);
         }
     }
     svc_map_free(wrappers);

@@ -163,4 +163,30 @@ run fix --select SVC602 --unsafe "$REPO"
 checks=$((checks + 1))
 cmp -s "$REPO/orders/refunds.py" "$WORK/before" || fail "a second fix changed the file"
 
+# ---- SVC604 model-instance-argument
+write orders/models.py 'from django.db import models
+
+
+class Order(models.Model):
+    pass
+'
+write orders/resend.py 'from orders.models import Order
+from services.tasks import email_tasks
+
+
+def resend(request, order_id, order: Order):
+    found = Order.objects.get(pk=order_id)
+    email_tasks.delay_send_receipt(found)
+    email_tasks.delay_send_receipt(found.pk)
+    email_tasks.delay_send_receipt(order)
+    email_tasks.delay_send_receipt(request.user)  # noqa: SVC604
+'
+git_commit_all
+run check --select SVC604 "$REPO"
+expect_status 1
+expect_out 'orders/resend.py:7:36: SVC604 [model-instance-argument] `found` is a model instance (from `Order.objects.get(...)`) passed to `delay_send_receipt`: it may not serialize, and the worker gets the row as it was when queued; pass `found.pk` and fetch it in the task'
+expect_out 'orders/resend.py:9:36: SVC604 [model-instance-argument] `order` is a model instance (annotated `Order`)'
+expect_out 'Found 2 violations (0 fixable).'
+check_formats SVC604 model-instance-argument warning orders/resend.py:7:36 'delay_send_receipt(order.pk)'
+
 finish

@@ -79,6 +79,7 @@ static const tl_file shop[] = {
 };
 
 #define TXN "orders/txn.py"
+#define INST "orders/inst.py"
 
 static const tl_file transactions[] = {
     { "shop/__init__.py", "" },
@@ -118,6 +119,40 @@ static const tl_file transactions[] = {
       "def e(order):\n"
       "    with open('x'):\n"
       "        _send.delay(order.id)\n" },                       /* 33: not a transaction */
+    { "orders/models.py",
+      "from django.db import models\n\nclass Order(models.Model):\n    pass\n\nclass Helper:\n    pass\n" },
+    { INST,
+      "from django.shortcuts import get_object_or_404\n"        /* 1 */
+      "from orders.models import Helper, Order\n"
+      "from services.tasks.email_tasks import _send, delay_send\n"
+      "\n"
+      "def v(request, order_id, o: Order, h: Helper):\n"         /* 5 */
+      "    order = Order.objects.get(pk=order_id)\n"
+      "    _send.delay(order)\n"                                 /* 7: flagged */
+      "    delay_send(order.pk)\n"                               /* 8 */
+      "    first = Order.objects.filter(x=1).first()\n"
+      "    delay_send(first)\n"                                  /* 10: flagged */
+      "    pair, created = Order.objects.get_or_create(pk=1)\n"
+      "    delay_send(pair)\n"                                   /* 12: flagged */
+      "    whole = Order.objects.get_or_create(pk=1)\n"
+      "    delay_send(whole)\n"                                  /* 14: a pair, not an instance */
+      "    item = Order.objects.get_or_create(pk=1)[0]\n"
+      "    delay_send(order_id=item)\n"                          /* 16: flagged */
+      "    g = get_object_or_404(Order, pk=1)\n"
+      "    _send.apply_async(args=[g], countdown=1)\n"           /* 18: flagged */
+      "    _send.apply_async(kwargs={'order_id': g})\n"          /* 19: flagged */
+      "    _send.delay(request.user)\n"                          /* 20: flagged */
+      "    u = request.user\n"
+      "    _send.s(u)\n"                                         /* 22: flagged */
+      "    _send.delay(o)\n"                                     /* 23: flagged (annotated) */
+      "    _send.delay(h)\n"                                     /* 24: not a model */
+      "    order = order.pk\n"
+      "    _send.delay(order)\n"                                 /* 26: a key again */
+      "    qs = Order.objects.filter(x=1)\n"
+      "    _send.delay(qs)\n"                                    /* 28: a queryset */
+      "    _send.delay(self.object)  # noqa: SVC604\n"           /* 29: suppressed */
+      "    pk = Order.objects.filter(x=1).values_list('pk', flat=True).first()\n"
+      "    _send.delay(pk)\n" },                                 /* 31: a plain value */
     { "services/__init__.py", "" },
     { "services/tasks/__init__.py", "" },
     { "services/tasks/email_tasks.py",
@@ -157,16 +192,22 @@ static int teardown(void **state)
     return 0;
 }
 
+/* Each of rows[] of the file has exactly one finding of the code. */
+static void expect_flagged(const svc_diagnostics *d, const char *code, const char *path, const unsigned *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (tl_count(d, code, path, rows[i]) != 1) tl_dump(d);
+        assert_int_equal(tl_count(d, code, path, rows[i]), 1);
+    }
+}
+
 static void test_task_call_mismatch(void **state)
 {
     fixture *fx = *state;
     svc_diagnostics *d = tl_check(fx->repo.model, "SVC601");
     static const unsigned flagged[] = { 6, 7, 8, 9, 12, 13, 18, 19, 20, 21, 24, 27, 29 };
     size_t nflagged = sizeof flagged / sizeof *flagged;
-    for (size_t i = 0; i < nflagged; i++) {
-        if (tl_count(d, "SVC601", VIEWS, flagged[i]) != 1) tl_dump(d);
-        assert_int_equal(tl_count(d, "SVC601", VIEWS, flagged[i]), 1);
-    }
+    expect_flagged(d, "SVC601", VIEWS, flagged, nflagged);
     assert_int_equal(tl_count(d, "SVC601", TASKS, 22), 1); /* a wrapper that leaves an argument out */
     assert_int_equal(tl_count(d, "SVC601", NULL, 0), nflagged + 1);
     const svc_diagnostic *x = tl_find(d, "SVC601", VIEWS, 6);
@@ -203,10 +244,7 @@ static void test_delay_in_transaction(void **state)
     svc_diagnostics *d = tl_check(fx->repo.model, "SVC602");
     static const unsigned flagged[] = { 8, 9, 21, 29 };
     size_t nflagged = sizeof flagged / sizeof *flagged;
-    for (size_t i = 0; i < nflagged; i++) {
-        if (tl_count(d, "SVC602", TXN, flagged[i]) != 1) tl_dump(d);
-        assert_int_equal(tl_count(d, "SVC602", TXN, flagged[i]), 1);
-    }
+    expect_flagged(d, "SVC602", TXN, flagged, nflagged);
     assert_int_equal(d->len, nflagged);
     const svc_diagnostic *x = tl_find(d, "SVC602", TXN, 8);
     assert_int_equal(x->severity, SVC_SEVERITY_WARNING);
@@ -215,12 +253,53 @@ static void test_delay_in_transaction(void **state)
     svc_diagnostics_free(d);
 }
 
+static void test_model_instance_argument(void **state)
+{
+    fixture *fx = *state;
+    svc_diagnostics *d = tl_check(fx->repo.model, "SVC604");
+    static const unsigned flagged[] = { 7, 10, 12, 16, 18, 19, 20, 22, 23 };
+    size_t nflagged = sizeof flagged / sizeof *flagged;
+    expect_flagged(d, "SVC604", INST, flagged, nflagged);
+    assert_int_equal(d->len, nflagged);
+    const svc_diagnostic *x = tl_find(d, "SVC604", INST, 7);
+    assert_int_equal(x->severity, SVC_SEVERITY_WARNING);
+    assert_int_equal(x->span.col, 16); /* the argument */
+    assert_non_null(strstr(x->message, "`order` is a model instance (from `Order.objects.get(...)`) passed to `_send`"));
+    assert_non_null(strstr(x->message, "pass `order.pk`"));
+    assert_non_null(strstr(tl_find(d, "SVC604", INST, 10)->message, "passed to `delay_send`"));
+    assert_non_null(strstr(tl_find(d, "SVC604", INST, 22)->message, "(from `request.user`)"));
+    assert_non_null(strstr(tl_find(d, "SVC604", INST, 23)->message, "(annotated `Order`)"));
+    svc_diagnostics_free(d);
+}
+
+static void test_local_assigns_are_facts(void **state)
+{
+    fixture *fx = *state;
+    const svc_facts *facts = tl_file_named(fx->repo.model, INST)->facts;
+    const svc_local_assign *pair = NULL, *item = NULL;
+    for (size_t i = 0; i < facts->nlocal_assigns; i++) {
+        if (strcmp(facts->local_assigns[i].name, "pair") == 0) pair = &facts->local_assigns[i];
+        if (strcmp(facts->local_assigns[i].name, "item") == 0) item = &facts->local_assigns[i];
+        assert_string_not_equal(facts->local_assigns[i].name, "created"); /* only a tuple's first name */
+    }
+    assert_non_null(pair);
+    assert_true(pair->first_item);
+    assert_int_equal(pair->span.row, 10);
+    assert_string_equal(facts->calls[pair->value_call].attr, "get_or_create");
+    assert_non_null(item);
+    assert_true(item->first_item);
+    assert_string_equal(item->value_text, "Order.objects.get_or_create(pk=1)[0]");
+    assert_string_equal(facts->calls[item->value_call].attr, "get_or_create");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_task_call_mismatch, setup_shop, teardown),
         cmocka_unit_test_setup_teardown(test_with_items_are_facts, setup_transactions, teardown),
         cmocka_unit_test_setup_teardown(test_delay_in_transaction, setup_transactions, teardown),
+        cmocka_unit_test_setup_teardown(test_model_instance_argument, setup_transactions, teardown),
+        cmocka_unit_test_setup_teardown(test_local_assigns_are_facts, setup_transactions, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
