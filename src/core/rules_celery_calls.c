@@ -27,6 +27,10 @@
  *    `self.object` count written as they are or through a name. It looks at every value the call
  *    passes: arguments, signatures' too, and the items of `.apply_async`'s literal `args` and
  *    `kwargs` (reported at that argument).
+ *  - SVC606 looks at `.get()`/`.wait()`/`.join()` in a task's body (defs nested in it included) on
+ *    a call that sends work to the workers, written in place or through a name the function last
+ *    bound to one: `.delay(...)`/`.apply_async(...)` of anything (inside a task that is Celery's),
+ *    and a canvas (`group`/`chain`/`chord` of celery, called, delayed or applied).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -463,6 +467,19 @@ static void check_delay_in_transaction(svc_check_ctx *ctx, svc_map *wrappers, si
                label, row + 1);
 }
 
+/* The last plain assignment that function `scope` makes to name[0..len) before `byte`, or NULL. */
+static const svc_local_assign *last_assignment(const svc_facts *facts, int scope, const char *name, size_t len,
+                                               uint32_t byte)
+{
+    const svc_local_assign *last = NULL;
+    for (size_t i = 0; i < facts->nlocal_assigns; i++) {
+        const svc_local_assign *a = &facts->local_assigns[i];
+        if (a->scope == scope && a->span.byte < byte && strlen(a->name) == len && strncmp(a->name, name, len) == 0)
+            last = a;
+    }
+    return last;
+}
+
 /* ---- SVC604 ------------------------------------------------------------------------ */
 
 static bool identifier(const char *s)
@@ -517,11 +534,7 @@ static const char *name_holds_instance(const svc_model *m, const svc_facts *fact
                                        const char *text, uint32_t byte)
 {
     if (scope < 0 || !identifier(text)) return NULL;
-    const svc_local_assign *last = NULL;
-    for (size_t i = 0; i < facts->nlocal_assigns; i++) {
-        const svc_local_assign *a = &facts->local_assigns[i];
-        if (a->scope == scope && a->span.byte < byte && strcmp(a->name, text) == 0) last = a;
-    }
+    const svc_local_assign *last = last_assignment(facts, scope, text, strlen(text), byte);
     if (last) {
         if (!last->first_item && instance_expression(last->value_text))
             return svc_arena_printf(arena, "from `%s`", last->value_text);
@@ -610,6 +623,81 @@ static void check_model_instances(svc_check_ctx *ctx, svc_map *wrappers, size_t 
     }
 }
 
+/* ---- SVC606 ------------------------------------------------------------------------ */
+
+static bool is_canvas(const svc_facts *facts, const svc_call *call)
+{
+    static const char *const canvases[] = { "celery.group", "celery.chain", "celery.chord", "celery.canvas.group",
+                                            "celery.canvas.chain", "celery.canvas.chord", NULL };
+    const char *r = callee_resolved(facts, call);
+    for (size_t i = 0; r && canvases[i]; i++)
+        if (strcmp(r, canvases[i]) == 0) return true;
+    return false;
+}
+
+/* The call whose span starts at `byte` and ends at or before `end`, the outermost one, or NULL. */
+static const svc_call *call_spanning(const svc_facts *facts, uint32_t byte, uint32_t end)
+{
+    const svc_call *best = NULL;
+    for (size_t c = 0; c < facts->ncalls; c++) {
+        const svc_call *x = &facts->calls[c];
+        if (x->span.byte == byte && x->span.end_byte <= end && (!best || x->span.end_byte > best->span.end_byte))
+            best = x;
+    }
+    return best;
+}
+
+/* True when the call sends work to the workers and gives a result to wait for: `.delay(...)`,
+ * `.apply_async(...)`, or a canvas called (`group(...)()`) or queued. */
+static bool sends_work(const svc_facts *facts, const svc_call *call)
+{
+    const char *attr = call->attr ? call->attr : "";
+    if (strcmp(attr, "delay") == 0 || strcmp(attr, "apply_async") == 0) return true;
+    const svc_call *callee = call_spanning(facts, call->callee_span.byte, call->callee_span.end_byte);
+    return callee && callee->span.end_byte == call->callee_span.end_byte && is_canvas(facts, callee);
+}
+
+/* The task whose body (or a def nested in it) holds code at (file, scope), or -1. */
+static long task_around(const svc_model *m, size_t file, int scope)
+{
+    const svc_facts *facts = m->files[file].facts;
+    for (int s = scope; s >= 0; s = facts->defs[s].parent) {
+        long t = svc_model_task_at(m, file, (size_t)s);
+        if (t >= 0) return t;
+    }
+    return -1;
+}
+
+static void check_blocking_result(svc_check_ctx *ctx, size_t file, const svc_call *call)
+{
+    const svc_model *m = ctx->model;
+    const svc_facts *facts = m->files[file].facts;
+    const char *attr = call->attr ? call->attr : "";
+    if (strcmp(attr, "get") != 0 && strcmp(attr, "wait") != 0 && strcmp(attr, "join") != 0) return;
+    if (call->scope < 0) return;
+    long t = task_around(m, file, call->scope);
+    if (t < 0) return;
+    const svc_call *object = call_spanning(facts, call->callee_span.byte, call->callee_span.end_byte - 1);
+    bool waits = object && sends_work(facts, object);
+    if (!waits && call->ref >= 0) {
+        /* `result.get()` where the function last bound `result` to such a call */
+        const svc_ref *ref = &facts->refs[call->ref];
+        size_t head = strcspn(ref->raw, ".");
+        const char *tail = ref->raw + head; /* `.get`: the name itself is the result, not one of its attributes */
+        if (ref->binding == SVC_BIND_LOCAL && tail[0] == '.' && strcmp(tail + 1, attr) == 0) {
+            const svc_local_assign *last = last_assignment(facts, call->scope, ref->raw, head, call->span.byte);
+            waits = last && !last->first_item && last->value_call >= 0 &&
+                    sends_work(facts, &facts->calls[last->value_call]);
+        }
+    }
+    if (!waits) return;
+    svc_report(ctx, "SVC606", file, call->callee_span,
+               "Task `%s` waits with `.%s()` for work it queued: a worker that blocks on another task can "
+               "deadlock when every pool slot waits (Celery: never launch synchronous subtasks); chain the tasks "
+               "or pass a callback with `link=`",
+               task_label(m, &m->tasks[t]), attr);
+}
+
 /* ---- the family ---------------------------------------------------------------------- */
 
 void svc_check_celery_calls(svc_check_ctx *ctx)
@@ -624,6 +712,7 @@ void svc_check_celery_calls(svc_check_ctx *ctx)
             check_call_mismatch(ctx, wrappers, i, &facts->calls[c]);
             check_delay_in_transaction(ctx, wrappers, i, &facts->calls[c]);
             check_model_instances(ctx, wrappers, i, &facts->calls[c]);
+            check_blocking_result(ctx, i, &facts->calls[c]);
         }
     }
     svc_map_free(wrappers);

@@ -189,4 +189,31 @@ expect_out 'orders/resend.py:9:36: SVC604 [model-instance-argument] `order` is a
 expect_out 'Found 2 violations (0 fixable).'
 check_formats SVC604 model-instance-argument warning orders/resend.py:7:36 'delay_send_receipt(order.pk)'
 
+# ---- SVC606 blocking-result-in-task
+write services/tasks/report_tasks.py 'from celery import group
+
+from shop.celery import app
+from services.tasks.email_tasks import _send_receipt
+
+
+@app.task
+def _close_day(order_ids):
+    results = group(_send_receipt.s(i) for i in order_ids)()
+    results.join()
+    _send_receipt.delay(order_ids[0]).get()  # noqa: SVC606
+    return {}.get("x")
+
+
+def delay_close_day(order_ids):
+    return _close_day.delay(order_ids)
+'
+git_commit_all
+run check --select SVC606 "$REPO"
+expect_status 1
+expect_out 'services/tasks/report_tasks.py:10:5: SVC606 [blocking-result-in-task] Task `_close_day` waits with `.join()` for work it queued'
+expect_out 'Found 1 violation (0 fixable).'
+check_formats SVC606 blocking-result-in-task warning services/tasks/report_tasks.py:10:5 'chain(_total.s(), _report.s()).delay()'
+run check --select SVC6 "$REPO"
+expect_out 'Found 7 violations (0 fixable).'
+
 finish

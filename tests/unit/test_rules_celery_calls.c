@@ -80,6 +80,7 @@ static const tl_file shop[] = {
 
 #define TXN "orders/txn.py"
 #define INST "orders/inst.py"
+#define REPORTS "services/tasks/report_tasks.py"
 
 static const tl_file transactions[] = {
     { "shop/__init__.py", "" },
@@ -153,6 +154,32 @@ static const tl_file transactions[] = {
       "    _send.delay(self.object)  # noqa: SVC604\n"           /* 29: suppressed */
       "    pk = Order.objects.filter(x=1).values_list('pk', flat=True).first()\n"
       "    _send.delay(pk)\n" },                                 /* 31: a plain value */
+    { REPORTS,
+      "from celery import chain, group\n"                         /* 1 */
+      "from shop.celery import app\n"
+      "from services.tasks.email_tasks import _send\n"
+      "\n"
+      "@app.task\n"                                                /* 5 */
+      "def _close_day(ids):\n"
+      "    _send.delay(1).get()\n"                                /* 7: flagged */
+      "    r = _send.apply_async((1,))\n"
+      "    r.get(timeout=5)\n"                                    /* 9: flagged */
+      "    g = group(_send.s(i) for i in ids)()\n"
+      "    g.join()\n"                                            /* 11: flagged */
+      "    chain(_send.s(1), _send.s()).apply_async().wait()\n"   /* 12: flagged */
+      "    d = {}\n"
+      "    d.get('x')\n"                                          /* 14: a dict */
+      "    r = 3\n"
+      "    r.get()\n"                                             /* 16: rebound */
+      "    def inner():\n"
+      "        return _send.delay(2).get()\n"                     /* 18: flagged (in the task) */
+      "    _send.delay(3).get()  # noqa: SVC606\n"                /* 19: suppressed */
+      "\n"
+      "def delay_close_day(ids):\n"
+      "    return _close_day.delay(ids)\n"
+      "\n"
+      "def not_a_task():\n"
+      "    _send.delay(1).get()\n" },                             /* 25: not in a task */
     { "services/__init__.py", "" },
     { "services/tasks/__init__.py", "" },
     { "services/tasks/email_tasks.py",
@@ -272,6 +299,21 @@ static void test_model_instance_argument(void **state)
     svc_diagnostics_free(d);
 }
 
+static void test_blocking_result_in_task(void **state)
+{
+    fixture *fx = *state;
+    svc_diagnostics *d = tl_check(fx->repo.model, "SVC606");
+    static const unsigned flagged[] = { 7, 9, 11, 12, 18 };
+    size_t nflagged = sizeof flagged / sizeof *flagged;
+    expect_flagged(d, "SVC606", REPORTS, flagged, nflagged);
+    assert_int_equal(d->len, nflagged);
+    const svc_diagnostic *x = tl_find(d, "SVC606", REPORTS, 7);
+    assert_int_equal(x->severity, SVC_SEVERITY_WARNING);
+    assert_non_null(strstr(x->message, "Task `_close_day` waits with `.get()`"));
+    assert_non_null(strstr(tl_find(d, "SVC606", REPORTS, 11)->message, "`.join()`"));
+    svc_diagnostics_free(d);
+}
+
 static void test_local_assigns_are_facts(void **state)
 {
     fixture *fx = *state;
@@ -300,6 +342,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_delay_in_transaction, setup_transactions, teardown),
         cmocka_unit_test_setup_teardown(test_model_instance_argument, setup_transactions, teardown),
         cmocka_unit_test_setup_teardown(test_local_assigns_are_facts, setup_transactions, teardown),
+        cmocka_unit_test_setup_teardown(test_blocking_result_in_task, setup_transactions, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
