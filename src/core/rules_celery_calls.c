@@ -11,7 +11,9 @@
  *    may add more): only too many positional arguments and unknown or duplicate keywords are
  *    reported for them, never a missing argument. A dispatch function's call binds the arguments
  *    after the task the way the helper passes them: when the helper takes `*args`/`**kwargs`, as
- *    the task's own; else as `.apply_async`'s (`args`, `kwargs`).
+ *    the task's own; else as `.apply_async`'s (`args`, `kwargs`). A task (or wrapper) with a
+ *    decorator besides the task's is left alone: the decorator may change what the function takes
+ *    (inject a keyword-only argument, take `*args`).
  *  - SVC602 knows `django.db.transaction.atomic` by its resolved name (any import spelling), as
  *    the context manager of a `with` (with or without `using=`) in the same function as the call,
  *    or as a decorator (bare or called) of the innermost function around it; a def nested in the
@@ -378,6 +380,9 @@ static void check_call_mismatch(svc_check_ctx *ctx, svc_map *wrappers, size_t fi
     if (q.kind == Q_NONE) return;
     const svc_task *task = &m->tasks[q.task];
     if (task->by_call) return; /* `t = app.task(f)`: the def may take what the task machinery adds */
+    const svc_def *target = q.kind == Q_WRAPPER ? def_at(m, m->wrappers[q.wrapper].at) : def_at(m, task->at);
+    /* another decorator than the task's may change the signature (inject an argument, take *args) */
+    if (target->ndecorators > (q.kind == Q_WRAPPER ? 0u : 1u)) return;
     passed_args p = { 0 };
     switch (q.kind) {
     case Q_APPLY_ASYNC: read_apply_async(call, 0, &p); break;
@@ -389,7 +394,6 @@ static void check_call_mismatch(svc_check_ctx *ctx, svc_map *wrappers, size_t fi
     }
     char *why = NULL;
     if (p.known) {
-        const svc_def *target = q.kind == Q_WRAPPER ? def_at(m, m->wrappers[q.wrapper].at) : def_at(m, task->at);
         bool skip_self = q.kind != Q_WRAPPER && task->bind;
         if (!bind_args(target, skip_self, &p, q.kind == Q_SIGNATURE, &why)) {
             if (q.kind == Q_WRAPPER)

@@ -74,7 +74,15 @@ static const tl_file shop[] = {
       "    pass\n"
       "\n"                                                        /* 20 */
       "def delay_only(a, b):\n"
-      "    return _only.delay(a)\n" },                            /* 22: missing b */
+      "    return _only.delay(a)\n"                              /* 22: missing b */
+      "\n"
+      "@app.task\n"
+      "@inject_context\n"
+      "def _injected(a, *, context):\n"
+      "    pass\n"
+      "\n"
+      "def delay_injected(a):\n"
+      "    return _injected.delay(a)\n" },                        /* 30: the decorator gives `context` */
     { NULL, NULL },
 };
 
