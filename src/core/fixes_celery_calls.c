@@ -78,7 +78,7 @@ const svc_fix *fx_celery_602(fx_ctx *ctx, const svc_diagnostic *d)
         fx_add_import(&fix, file, "from django.db import transaction", call->scope >= 0 ? UINT32_MAX : call->span.byte);
     uint32_t row;
     const char *using_db = NULL;
-    svc_call_in_atomic(facts, call, &row, &using_db);
+    svc_call_in_atomic(ctx->m, facts, call, &row, &using_db);
     char *open = svc_xasprintf("%s(lambda: ", on_commit);
     char *close = using_db ? svc_xasprintf(", using=%s)", using_db) : svc_xstrdup(")");
     fx_edit(&fix, file, call->span.byte, call->span.byte, open);

@@ -15,7 +15,8 @@
  *    decorator besides the task's is left alone: the decorator may change what the function takes
  *    (inject a keyword-only argument, take `*args`).
  *  - SVC602 knows `django.db.transaction.atomic` by its resolved name (any import spelling), as
- *    the context manager of a `with` (with or without `using=`) in the same function as the call,
+ *    the context manager of a `with` (with or without `using=`) in the same function as the call
+ *    (or a `@contextmanager` function of the repo that opens it: `with traced_atomic():`),
  *    or as a decorator (bare or called) of the innermost function around it; a def nested in the
  *    block runs when called, not inside it. A call inside the arguments of an `on_commit(...)`
  *    call (`transaction.on_commit(lambda: t.delay(x))`) is safe. A `delay_` wrapper or dispatch
@@ -458,7 +459,7 @@ static void check_delay_in_transaction(svc_check_ctx *ctx, svc_map *wrappers, si
     if (q.kind == Q_NONE || q.kind == Q_SIGNATURE) return;
     uint32_t row;
     const char *using_db;
-    if (!svc_call_in_atomic(facts, call, &row, &using_db) || inside_on_commit(facts, call)) return;
+    if (!svc_call_in_atomic(m, facts, call, &row, &using_db) || inside_on_commit(facts, call)) return;
     if (q.kind == Q_WRAPPER && def_calls_on_commit(m, m->wrappers[q.wrapper].at)) return;
     if (q.kind == Q_DISPATCH) {
         svc_defref at;

@@ -49,9 +49,11 @@ char *svc_callee_one_line(const svc_call *call);
 /* True when the call writes through the Django ORM (SVC407 and SVC501 share the notion). */
 bool svc_orm_write_call(const svc_model *m, const svc_facts *facts, const svc_call *call);
 /* True when the call runs inside Django's `transaction.atomic` (any import spelling): the block of
- * a `with` in the same function (a def nested in the block runs when called, not inside it), or a
- * decorator of the innermost function around it, bare or called. *row is the atomic's 0-based
- * row; *using_db the text of its `using=` argument, or NULL. (SVC602 and its fix.) */
-bool svc_call_in_atomic(const svc_facts *facts, const svc_call *call, uint32_t *row, const char **using_db);
+ * a `with` in the same function (a def nested in the block runs when called, not inside it), of
+ * atomic itself or of a `@contextmanager` function of the repo that opens it, or a decorator of the
+ * innermost function around it: atomic bare or called, or such a function called. *row is the atomic's 0-based row; *using_db the
+ * text of its `using=` argument, or NULL. (SVC602 and its fix.) */
+bool svc_call_in_atomic(const svc_model *m, const svc_facts *facts, const svc_call *call, uint32_t *row,
+                        const char **using_db);
 
 #endif

@@ -88,6 +88,7 @@ static const tl_file shop[] = {
 
 #define TXN "orders/txn.py"
 #define INST "orders/inst.py"
+#define TRACED "orders/traced.py"
 #define REPORTS "services/tasks/report_tasks.py"
 
 static const tl_file transactions[] = {
@@ -128,6 +129,23 @@ static const tl_file transactions[] = {
       "def e(order):\n"
       "    with open('x'):\n"
       "        _send.delay(order.id)\n" },                       /* 33: not a transaction */
+    { "shop/tracing.py",
+      "from contextlib import contextmanager\nfrom django.db import transaction\n\n"
+      "@contextmanager\ndef traced_atomic():\n    with transaction.atomic():\n        yield\n\n"
+      "@contextmanager\ndef traced(name):\n    yield\n" },
+    { TRACED,
+      "from shop.tracing import traced, traced_atomic\n"          /* 1 */
+      "from services.tasks.email_tasks import _send\n"
+      "\n"
+      "def a(order):\n"
+      "    with traced_atomic():\n"                              /* 5 */
+      "        _send.delay(order.id)\n"                          /* 6: flagged */
+      "    with traced('x'):\n"
+      "        _send.delay(order.id)\n"                          /* 8: no transaction */
+      "\n"
+      "@traced_atomic()\n"                                       /* 10 */
+      "def b(order):\n"
+      "    _send.delay(order.id)\n" },                           /* 12: flagged */
     { "orders/models.py",
       "from django.db import models\n\nclass Order(models.Model):\n    pass\n\nclass Helper:\n    pass\n" },
     { INST,
@@ -280,7 +298,9 @@ static void test_delay_in_transaction(void **state)
     static const unsigned flagged[] = { 8, 9, 21, 29 };
     size_t nflagged = sizeof flagged / sizeof *flagged;
     expect_flagged(d, "SVC602", TXN, flagged, nflagged);
-    assert_int_equal(d->len, nflagged);
+    static const unsigned traced[] = { 6, 12 }; /* a project's own context manager that opens atomic */
+    expect_flagged(d, "SVC602", TRACED, traced, 2);
+    assert_int_equal(d->len, nflagged + 2);
     const svc_diagnostic *x = tl_find(d, "SVC602", TXN, 8);
     assert_int_equal(x->severity, SVC_SEVERITY_WARNING);
     assert_non_null(strstr(x->message, "transaction opened on line 7"));
