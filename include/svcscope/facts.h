@@ -188,6 +188,30 @@ typedef struct svc_schedule_entry {
     svc_span span;         /* the "task" value */
 } svc_schedule_entry;
 
+/*
+ * One context manager of a `with` statement (each of `with a(), b():` is one), for rules that ask
+ * what runs inside it (`with transaction.atomic():`). The body runs inside it at run time, except
+ * for defs and classes nested in it: what they hold runs when called.
+ */
+typedef struct svc_with_item {
+    int scope;             /* enclosing def index, -1 at module level */
+    svc_span value;        /* the context expression, without its `as` target */
+    svc_span body;         /* the with statement's block */
+} svc_with_item;
+
+/*
+ * A name a function binds by a plain assignment (`x = v`, `x, y = v`, `x = v[0]`), for rules that
+ * follow a value within the function: SVC604 asks which names hold a model instance.
+ */
+typedef struct svc_local_assign {
+    int scope;             /* the function's def index */
+    const char *name;
+    const char *value_text; /* the value as written, cut to 100 bytes */
+    int value_call;        /* index into calls of the call the name gets (or gets the first item of), or -1 */
+    bool first_item;       /* the name gets the value's first item: `x = v[0]`, `x, y = v` */
+    svc_span span;         /* the name */
+} svc_local_assign;
+
 typedef struct svc_facts {
     const char *path;
     const char *module;        /* dotted module name given at extraction, may be NULL */
@@ -210,6 +234,8 @@ typedef struct svc_facts {
     const svc_noqa *noqa;      size_t nnoqa;      /* sorted by row */
     const svc_span *errors;    size_t nerrors;    /* where parsing failed (ERROR/MISSING nodes) */
     const svc_schedule_entry *schedule; size_t nschedule; /* beat schedule entries, in source order */
+    const svc_with_item *with_items; size_t nwith_items;  /* in source order */
+    const svc_local_assign *local_assigns; size_t nlocal_assigns; /* in source order */
 
     struct svc_arena *arena;
 } svc_facts;

@@ -83,6 +83,11 @@ bool svc_app_evidence_is_appconfig(const svc_model *m, size_t file, size_t def)
     return class_reaches(m, file, def, WANT_APPCONFIG, 0);
 }
 
+bool svc_app_evidence_names_model(const svc_model *m, const char *dotted)
+{
+    return base_reaches(m, dotted, WANT_MODEL, 0);
+}
+
 bool svc_app_evidence_appconfig(const svc_model *m, size_t file)
 {
     return any_class_reaches(m, file, WANT_APPCONFIG);

@@ -17,5 +17,8 @@ bool svc_app_evidence_is_appconfig(const svc_model *m, size_t file, size_t def);
  * model, a DataLoader in a file named models.py, or an abstract model (`class Meta: abstract =
  * True`, a mixin) is no evidence. */
 bool svc_app_evidence_model(const svc_model *m, size_t file);
+/* True when a resolved dotted name is a Django model class by the same evidence (SVC604 asks of
+ * a parameter's annotation). */
+bool svc_app_evidence_names_model(const svc_model *m, const char *dotted);
 
 #endif

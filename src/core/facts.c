@@ -90,6 +90,7 @@ enum node_kind {
     K_TYPE_ALIAS_STATEMENT,
     K_DICTIONARY,
     K_PAIR,
+    K_WITH_STATEMENT,
 };
 
 static const struct {
@@ -163,6 +164,7 @@ static const struct {
     { "type_alias_statement", K_TYPE_ALIAS_STATEMENT },
     { "dictionary", K_DICTIONARY },
     { "pair", K_PAIR },
+    { "with_statement", K_WITH_STATEMENT },
 };
 
 enum field {
@@ -1651,6 +1653,70 @@ static void record_schedule_call(extractor *ex, TSNode fn, TSNode args, const sv
     free(copy);
 }
 
+static void add_local_assign(extractor *ex, TSNode name, int def, TSNode value, TSNode call, bool first_item)
+{
+    svc_local_assign a = { 0 };
+    a.scope = def;
+    a.name = text_trunc(ex, name, 1000);
+    a.value_text = text_trunc(ex, value, 100);
+    a.first_item = first_item;
+    a.value_call = -1;
+    a.span = span_of(ex, name);
+    svc_vec_push(&ex->local_assigns, a);
+    uint32_t byte = ts_node_is_null(call) ? UINT32_MAX : ts_node_start_byte(call) + ex->base;
+    svc_vec_push(&ex->local_call_byte, byte);
+}
+
+/* `x = v`, `x = v[0]` and `x, y = v` in a function (chained targets aside): what each name gets. */
+static void record_local_assignment(extractor *ex, TSNode node, int def)
+{
+    TSNode left = field_child(node, F_LEFT), value = field_child(node, F_RIGHT);
+    if (!node_ok(left) || !node_ok(value) || kind_of(value) == K_ASSIGNMENT) return;
+    while (kind_of(value) == K_PARENTHESIZED_EXPRESSION && ts_node_named_child_count(value) == 1)
+        value = ts_node_named_child(value, 0);
+    TSNode call = kind_of(value) == K_CALL ? value : (TSNode){ 0 };
+    if (kind_of(left) == K_IDENTIFIER) {
+        bool first = false;
+        if (kind_of(value) == K_SUBSCRIPT) {
+            TSNode object = field_child(value, F_VALUE), index = field_child(value, F_SUBSCRIPT);
+            uint32_t len = 0;
+            const char *s = node_ok(index) ? src_at(ex, index, &len) : NULL;
+            if (node_ok(object) && kind_of(object) == K_CALL && s && len == 1 && s[0] == '0') {
+                call = object;
+                first = true;
+            }
+        }
+        add_local_assign(ex, left, def, value, call, first);
+        return;
+    }
+    if (!is_target_sequence(kind_of(left)) || ts_node_is_null(call)) return;
+    gather(ex, left, &ex->v_pair_t);
+    if (ex->v_pair_t.len && kind_of(ex->v_pair_t.items[0]) == K_IDENTIFIER && node_ok(ex->v_pair_t.items[0]))
+        add_local_assign(ex, ex->v_pair_t.items[0], def, value, call, true);
+}
+
+/* The context managers of a `with` statement, each with the statement's block. */
+static void record_with_items(extractor *ex, TSNode node, int scope)
+{
+    TSNode body = field_child(node, F_BODY);
+    if (!node_ok(body)) return;
+    uint32_t n = ts_node_named_child_count(node);
+    for (uint32_t i = 0; i < n; i++) {
+        TSNode clause = ts_node_named_child(node, i);
+        if (strcmp(ts_node_type(clause), "with_clause") != 0) continue;
+        uint32_t m = ts_node_named_child_count(clause);
+        for (uint32_t k = 0; k < m; k++) {
+            TSNode item = ts_node_named_child(clause, k);
+            if (strcmp(ts_node_type(item), "with_item") != 0) continue;
+            TSNode value = field_child(item, F_VALUE);
+            if (node_ok(value) && kind_of(value) == K_AS_PATTERN) value = ts_node_named_child(value, 0);
+            if (!node_ok(value)) continue;
+            svc_with_item w = { facts_scope_def(ex, scope), span_of(ex, value), span_of(ex, body) };
+            svc_vec_push(&ex->with_items, w);
+        }
+    }
+}
+
 static void enter_load(extractor *ex, frame *f, TSNode node)
 {
     switch (f->kind) {
@@ -1709,6 +1775,8 @@ static void enter_load(extractor *ex, frame *f, TSNode node)
         f->child_flags = f->flags & SVC_REF_EXCEPT;
         return;
     case K_ASSIGNMENT:
+        if (ex->scopes.items[f->scope].kind == S_FUNCTION && !(f->bits & FB_CHAINED))
+            record_local_assignment(ex, node, facts_scope_def(ex, f->scope));
         record_schedule_assignment(ex, node, f->scope);
         if (f->scope == 0 && !(f->bits & FB_CHAINED)) record_assignment(ex, node);
         else if (ex->scopes.items[f->scope].kind == S_CLASS) record_class_apps(ex, node);
@@ -1728,6 +1796,10 @@ static void enter_load(extractor *ex, frame *f, TSNode node)
         return;
     case K_WHILE_STATEMENT:
         mark_loop(ex, f->scope);
+        f->mode = M_LOAD;
+        return;
+    case K_WITH_STATEMENT:
+        record_with_items(ex, node, f->scope);
         f->mode = M_LOAD;
         return;
     case K_EXCEPT_CLAUSE:

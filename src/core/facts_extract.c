@@ -48,21 +48,29 @@ static int compare_noqa(const void *a, const void *b)
     return x->row < y->row ? -1 : x->row > y->row;
 }
 
-/* Links each assignment whose value is a call to that call (calls are in source order). */
+/* The index of the call that starts at `byte` (calls are in source order), or -1. */
+static int call_at_byte(const extractor *ex, uint32_t byte)
+{
+    if (byte == UINT32_MAX) return -1;
+    size_t lo = 0, hi = ex->calls.len;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ex->calls.items[mid].span.byte < byte) lo = mid + 1;
+        else hi = mid;
+    }
+    /* calls nested at the same start (`f()(x)`): the outermost, the one met first, comes first */
+    return lo < ex->calls.len && ex->calls.items[lo].span.byte == byte ? (int)lo : -1;
+}
+
+/* Links each assignment whose value is a call to that call. */
 static void link_assign_calls(extractor *ex)
 {
     for (size_t i = 0; i < ex->assigns.len; i++) {
-        uint32_t byte = ex->assign_call_byte.items[i];
-        if (byte == UINT32_MAX) continue;
-        size_t lo = 0, hi = ex->calls.len;
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (ex->calls.items[mid].span.byte < byte) lo = mid + 1;
-            else hi = mid;
-        }
-        /* calls nested at the same start (`f()(x)`): the outermost, the one met first, comes first */
-        if (lo < ex->calls.len && ex->calls.items[lo].span.byte == byte) ex->assigns.items[i].value_call = (int)lo;
+        int c = call_at_byte(ex, ex->assign_call_byte.items[i]);
+        if (c >= 0) ex->assigns.items[i].value_call = c;
     }
+    for (size_t i = 0; i < ex->local_assigns.len; i++)
+        ex->local_assigns.items[i].value_call = call_at_byte(ex, ex->local_call_byte.items[i]);
 }
 
 static void finish(extractor *ex)
@@ -90,6 +98,10 @@ static void finish(extractor *ex)
     f->nerrors = ex->errors.len;
     f->schedule = ARENA_COPY(ex, ex->schedule);
     f->nschedule = ex->schedule.len;
+    f->with_items = ARENA_COPY(ex, ex->with_items);
+    f->nwith_items = ex->with_items.len;
+    f->local_assigns = ARENA_COPY(ex, ex->local_assigns);
+    f->nlocal_assigns = ex->local_assigns.len;
 }
 
 static void free_extractor(extractor *ex)
@@ -111,6 +123,9 @@ static void free_extractor(extractor *ex)
     svc_vec_free(&ex->noqa);
     svc_vec_free(&ex->errors);
     svc_vec_free(&ex->schedule);
+    svc_vec_free(&ex->with_items);
+    svc_vec_free(&ex->local_assigns);
+    svc_vec_free(&ex->local_call_byte);
     svc_vec_free(&ex->scopes);
     svc_vec_free(&ex->bindings);
     svc_vec_free(&ex->links);

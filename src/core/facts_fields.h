@@ -129,6 +129,19 @@
     _(INDEX, scope, facts->ndefs)                                                                                    \
     _(VALUE, svc_span, span)
 
+#define SVC_WITH_ITEM_FIELDS(_)                                                                                      \
+    _(INDEX, scope, facts->ndefs)                                                                                    \
+    _(VALUE, svc_span, value)                                                                                        \
+    _(VALUE, svc_span, body)
+
+#define SVC_LOCAL_ASSIGN_FIELDS(_)                                                                                   \
+    _(INDEX, scope, facts->ndefs)                                                                                    \
+    _(STR, name)                                                                                                     \
+    _(STR, value_text)                                                                                               \
+    _(INDEX, value_call, facts->ncalls)                                                                              \
+    _(VALUE, bool, first_item)                                                                                       \
+    _(VALUE, svc_span, span)
+
 #define SVC_FACTS_FIELDS(_)                                                                                          \
     _(STR, path)                                                                                                     \
     _(STR, module)                                                                                                   \
@@ -148,6 +161,8 @@
     _(ARRAY, svc_noqa, noqa, nnoqa)                                                                                  \
     _(ARRAY, svc_span, errors, nerrors)                                                                              \
     _(ARRAY, svc_schedule_entry, schedule, nschedule)                                                                \
+    _(ARRAY, svc_with_item, with_items, nwith_items)                                                                 \
+    _(ARRAY, svc_local_assign, local_assigns, nlocal_assigns)                                                        \
     _(UNSAVED, struct svc_arena, arena)
 
 /* Each structure with its list, a structure before those that hold it (the cache's layout
@@ -164,6 +179,8 @@
     _(svc_assign, SVC_ASSIGN_FIELDS)                                                                                 \
     _(svc_noqa, SVC_NOQA_FIELDS)                                                                                     \
     _(svc_schedule_entry, SVC_SCHEDULE_ENTRY_FIELDS)                                                                 \
+    _(svc_with_item, SVC_WITH_ITEM_FIELDS)                                                                           \
+    _(svc_local_assign, SVC_LOCAL_ASSIGN_FIELDS)                                                                     \
     _(svc_facts, SVC_FACTS_FIELDS)
 
 #endif

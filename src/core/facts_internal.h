@@ -90,6 +90,9 @@ typedef struct extractor {
     SVC_VEC(svc_noqa) noqa;
     SVC_VEC(svc_span) errors;
     SVC_VEC(svc_schedule_entry) schedule;
+    SVC_VEC(svc_with_item) with_items;
+    SVC_VEC(svc_local_assign) local_assigns;
+    SVC_VEC(uint32_t) local_call_byte; /* start byte of each local assignment's call, else UINT32_MAX */
     SVC_VEC(scope_rec) scopes;
     SVC_VEC(binding) bindings;
     int32_t *slots;

@@ -159,6 +159,41 @@ static const svc_rule catalogue[] = {
       "# services/accounts/users.py\ndef deactivate_user(user): ...",
       NULL,
       NULL },
+    { "SVC601", "task-call-mismatch", SVC_SEVERITY_ERROR,
+      "A call that queues a task (`.delay`, `.apply_async`, a `delay_` wrapper, a signature, a dispatch "
+      "function) passes arguments that cannot bind to the task's (or wrapper's) parameters.",
+      "A `delay_` wrapper gives the task an API whose mistakes show where they are made, not on the worker.",
+      "@app.task\ndef _send_receipt(order_id, copy=False): ...\n\n_send_receipt.delay(order_id, False, True)\n"
+      "_send_receipt.apply_async(kwargs={\"order\": order_id})",
+      "_send_receipt.delay(order_id, copy=True)\n_send_receipt.apply_async(args=[order_id])",
+      NULL,
+      NULL },
+    { "SVC602", "delay-in-transaction", SVC_SEVERITY_WARNING,
+      "A task is queued inside `transaction.atomic` and not through `transaction.on_commit`: the worker can "
+      "run before the commit, or for a row that is rolled back.",
+      "Code runs before a task is queued: queue it once the data it reads is committed.",
+      "with transaction.atomic():\n    order.save()\n    _send_receipt.delay(order.id)",
+      "with transaction.atomic():\n    order.save()\n    transaction.on_commit(lambda: _send_receipt.delay(order.id))",
+      "Wrap the call in `transaction.on_commit(lambda: ...)` (adding `from django.db import transaction` when "
+      "needed); the task is then queued only if the transaction commits.",
+      fx_celery_602 },
+    { "SVC604", "model-instance-argument", SVC_SEVERITY_WARNING,
+      "A Django model instance is passed to a task or a `delay_` wrapper: it may not serialize, and the "
+      "worker gets the row as it was when queued.",
+      "The `delay_` API is \"designed for usability without the restrictions imposed by a Celery task (eg.: no "
+      "passing of objects that are complex to serialize)\": pass primary keys.",
+      "order = Order.objects.get(pk=order_id)\ndelay_send_receipt(order)",
+      "order = Order.objects.get(pk=order_id)\ndelay_send_receipt(order.pk)",
+      NULL,
+      NULL },
+    { "SVC606", "blocking-result-in-task", SVC_SEVERITY_WARNING,
+      "A task waits (`.get()`, `.wait()`, `.join()`) for the result of a task, group or chain it queued: the "
+      "pool can deadlock.",
+      "A task body hands off and returns; Celery: \"never launch synchronous subtasks\".",
+      "@app.task\ndef _close_day():\n    _total.delay().get()",
+      "@app.task\ndef _close_day():\n    chain(_total.s(), _report.s()).delay()",
+      NULL,
+      NULL },
     { "SVC900", "unused-noqa", SVC_SEVERITY_INFO,
       "An svcscope code in a `# noqa` comment suppresses no finding on its line.",
       "Suppressions that suppress nothing hide the next real finding on that line; keep them honest.",

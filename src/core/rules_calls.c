@@ -146,3 +146,73 @@ char *svc_callee_one_line(const svc_call *call)
     }
     return svc_buf_detach(&b);
 }
+
+/* The `using=` argument's text among a call's or decorator's arguments, or NULL. */
+static const char *using_argument(const svc_arg *args, size_t nargs)
+{
+    for (size_t i = 0; i < nargs; i++)
+        if (args[i].keyword && strcmp(args[i].keyword, "using") == 0) return args[i].text;
+    return NULL;
+}
+
+static const char atomic[] = "django.db.transaction.atomic";
+
+/* True when def (file, def) is a `@contextlib.contextmanager` function of the repo whose body opens
+ * `transaction.atomic` with a `with` (where it yields, in practice): a project's own spelling of
+ * the atomic block, `with traced_atomic_transaction():`. */
+static bool atomic_context_manager(const svc_model *m, svc_defref at)
+{
+    const svc_facts *facts = m->files[at.file].facts;
+    const svc_def *d = &facts->defs[at.def];
+    bool contextmanager = false;
+    for (size_t k = 0; k < d->ndecorators; k++)
+        if (d->decorators[k].callee && strcmp(d->decorators[k].callee, "contextlib.contextmanager") == 0)
+            contextmanager = true;
+    if (!contextmanager) return false;
+    for (size_t w = 0; w < facts->nwith_items; w++) {
+        const svc_with_item *wi = &facts->with_items[w];
+        if (wi->scope != (int)at.def) continue;
+        for (size_t c = 0; c < facts->ncalls; c++) {
+            const svc_call *cm = &facts->calls[c];
+            if (cm->span.byte == wi->value.byte && cm->span.end_byte == wi->value.end_byte && cm->ref >= 0 &&
+                facts->refs[cm->ref].resolved && strcmp(facts->refs[cm->ref].resolved, atomic) == 0)
+                return true;
+        }
+    }
+    return false;
+}
+
+bool svc_call_in_atomic(const svc_model *m, const svc_facts *facts, const svc_call *call, uint32_t *row,
+                        const char **using_db)
+{
+    for (size_t w = 0; w < facts->nwith_items; w++) {
+        const svc_with_item *wi = &facts->with_items[w];
+        if (wi->scope != call->scope || call->span.byte < wi->body.byte || call->span.end_byte > wi->body.end_byte)
+            continue;
+        for (size_t c = 0; c < facts->ncalls; c++) {
+            const svc_call *cm = &facts->calls[c];
+            if (cm->span.byte != wi->value.byte || cm->span.end_byte != wi->value.end_byte || cm->ref < 0) continue;
+            const char *r = facts->refs[cm->ref].resolved;
+            svc_defref helper;
+            bool own = r && strcmp(r, atomic) == 0;
+            if (!own && !(r && svc_model_find_def(m, r, &helper) && atomic_context_manager(m, helper))) continue;
+            *row = wi->value.row;
+            *using_db = own ? using_argument(cm->args, cm->nargs) : NULL;
+            return true;
+        }
+    }
+    if (call->scope < 0) return false;
+    const svc_def *d = &facts->defs[call->scope];
+    for (size_t k = 0; k < d->ndecorators; k++) {
+        const svc_decorator *dec = &d->decorators[k];
+        if (!dec->callee) continue;
+        bool own = strcmp(dec->callee, atomic) == 0;
+        svc_defref helper; /* `@traced_atomic()`: a context manager decorates when called */
+        if (!own && !(dec->is_call && svc_model_find_def(m, dec->callee, &helper) && atomic_context_manager(m, helper)))
+            continue;
+        *row = dec->span.row;
+        *using_db = own && dec->is_call ? using_argument(dec->args, dec->nargs) : NULL;
+        return true;
+    }
+    return false;
+}

@@ -36,6 +36,7 @@ void svc_check_imports(svc_check_ctx *ctx);     /* SVC201-SVC203 */
 void svc_check_exceptions(svc_check_ctx *ctx);  /* SVC301-SVC303 */
 void svc_check_tasks(svc_check_ctx *ctx);       /* SVC401-SVC407 */
 void svc_check_logic(svc_check_ctx *ctx);       /* SVC501 */
+void svc_check_celery_calls(svc_check_ctx *ctx); /* SVC601, SVC602, SVC604, SVC606 */
 void svc_check_hygiene(svc_check_ctx *ctx);     /* SVC900: reads what the others found, so runs last */
 
 /* ---- calls (rules_calls.c) ----------------------------------------------------------------- */
@@ -47,5 +48,12 @@ char *svc_callee_object(const svc_facts *facts, const svc_call *call);
 char *svc_callee_one_line(const svc_call *call);
 /* True when the call writes through the Django ORM (SVC407 and SVC501 share the notion). */
 bool svc_orm_write_call(const svc_model *m, const svc_facts *facts, const svc_call *call);
+/* True when the call runs inside Django's `transaction.atomic` (any import spelling): the block of
+ * a `with` in the same function (a def nested in the block runs when called, not inside it), of
+ * atomic itself or of a `@contextmanager` function of the repo that opens it, or a decorator of the
+ * innermost function around it: atomic bare or called, or such a function called. *row is the atomic's 0-based row; *using_db the
+ * text of its `using=` argument, or NULL. (SVC602 and its fix.) */
+bool svc_call_in_atomic(const svc_model *m, const svc_facts *facts, const svc_call *call, uint32_t *row,
+                        const char **using_db);
 
 #endif

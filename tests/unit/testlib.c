@@ -148,3 +148,14 @@ void tl_dump(const svc_diagnostics *d)
         fprintf(stderr, "  %s:%u:%u: %s %s\n", d->items[i].path, d->items[i].span.row + 1, d->items[i].span.col + 1,
                 d->items[i].rule->code, d->items[i].message);
 }
+
+const svc_diagnostic *tl_find(const svc_diagnostics *d, const char *code, const char *path, unsigned row)
+{
+    for (size_t i = 0; i < d->len; i++)
+        if (strcmp(d->items[i].rule->code, code) == 0 && strcmp(d->items[i].path, path) == 0 &&
+            d->items[i].span.row + 1 == row)
+            return &d->items[i];
+    tl_dump(d);
+    fail_msg("no %s at %s:%u", code, path, row);
+    return NULL;
+}

@@ -51,5 +51,7 @@ svc_diagnostics *tl_check(const svc_model *m, const char *select);
 size_t tl_count(const svc_diagnostics *d, const char *code, const char *path, unsigned row);
 /* Prints the findings (for a failing test's output). */
 void tl_dump(const svc_diagnostics *d);
+/* The first finding with this code, path and 1-based row; fails the test (printing them all) when none. */
+const svc_diagnostic *tl_find(const svc_diagnostics *d, const char *code, const char *path, unsigned row);
 
 #endif
