@@ -77,6 +77,7 @@ svc_diagnostics *svc_check(const svc_model *model, const svc_check_options *opts
     svc_check_exceptions(&ctx);
     svc_check_tasks(&ctx);
     svc_check_logic(&ctx);
+    svc_check_registration(&ctx);
     svc_check_hygiene(&ctx);
 
     size_t kept = 0;

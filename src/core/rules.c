@@ -159,6 +159,16 @@ static const svc_rule catalogue[] = {
       "# services/accounts/users.py\ndef deactivate_user(user): ...",
       NULL,
       NULL },
+    { "SVC607", "unknown-scheduled-task", SVC_SEVERITY_ERROR,
+      "A beat schedule entry names a task that no task of the repo is registered under.",
+      "A task is queued by its registered Celery name; celery beat queues the name its entry gives, and the "
+      "worker rejects a name no task is registered under.",
+      "app.conf.beat_schedule = {\n    \"expire\": {\"task\": \"services.tasks.cleanup_tasks.expire_orders\", "
+      "\"schedule\": 3600},\n}   # the task is _expire_orders",
+      "app.conf.beat_schedule = {\n    \"expire\": {\"task\": \"services.tasks.cleanup_tasks._expire_orders\", "
+      "\"schedule\": 3600},\n}",
+      NULL,
+      NULL },
     { "SVC900", "unused-noqa", SVC_SEVERITY_INFO,
       "An svcscope code in a `# noqa` comment suppresses no finding on its line.",
       "Suppressions that suppress nothing hide the next real finding on that line; keep them honest.",

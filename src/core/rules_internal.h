@@ -36,6 +36,7 @@ void svc_check_imports(svc_check_ctx *ctx);     /* SVC201-SVC203 */
 void svc_check_exceptions(svc_check_ctx *ctx);  /* SVC301-SVC303 */
 void svc_check_tasks(svc_check_ctx *ctx);       /* SVC401-SVC407 */
 void svc_check_logic(svc_check_ctx *ctx);       /* SVC501 */
+void svc_check_registration(svc_check_ctx *ctx); /* SVC603, SVC605, SVC607 */
 void svc_check_hygiene(svc_check_ctx *ctx);     /* SVC900: reads what the others found, so runs last */
 
 /* ---- calls (rules_calls.c) ----------------------------------------------------------------- */
