@@ -210,6 +210,11 @@ typedef struct svc_facts {
     const svc_noqa *noqa;      size_t nnoqa;      /* sorted by row */
     const svc_span *errors;    size_t nerrors;    /* where parsing failed (ERROR/MISSING nodes) */
     const svc_schedule_entry *schedule; size_t nschedule; /* beat schedule entries, in source order */
+    const char *const *celery_imports; size_t ncelery_imports; /* modules a Celery app imports by name:
+                                  string items of list/tuple values set as `imports`/`include`
+                                  (`app.conf.imports = ...`, `Celery(..., include=[...])`,
+                                  `app.conf.update(imports=...)`) or under a name ending in
+                                  `IMPORTS`/`INCLUDE` (CELERY_IMPORTS), in any scope */
 
     struct svc_arena *arena;
 } svc_facts;

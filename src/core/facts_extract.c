@@ -90,6 +90,8 @@ static void finish(extractor *ex)
     f->nerrors = ex->errors.len;
     f->schedule = ARENA_COPY(ex, ex->schedule);
     f->nschedule = ex->schedule.len;
+    f->celery_imports = ARENA_COPY(ex, ex->celery_imports);
+    f->ncelery_imports = ex->celery_imports.len;
 }
 
 static void free_extractor(extractor *ex)
@@ -111,6 +113,7 @@ static void free_extractor(extractor *ex)
     svc_vec_free(&ex->noqa);
     svc_vec_free(&ex->errors);
     svc_vec_free(&ex->schedule);
+    svc_vec_free(&ex->celery_imports);
     svc_vec_free(&ex->scopes);
     svc_vec_free(&ex->bindings);
     svc_vec_free(&ex->links);

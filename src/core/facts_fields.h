@@ -148,6 +148,7 @@
     _(ARRAY, svc_noqa, noqa, nnoqa)                                                                                  \
     _(ARRAY, svc_span, errors, nerrors)                                                                              \
     _(ARRAY, svc_schedule_entry, schedule, nschedule)                                                                \
+    _(STRS, celery_imports, ncelery_imports)                                                                         \
     _(UNSAVED, struct svc_arena, arena)
 
 /* Each structure with its list, a structure before those that hold it (the cache's layout

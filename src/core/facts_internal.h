@@ -90,6 +90,7 @@ typedef struct extractor {
     SVC_VEC(svc_noqa) noqa;
     SVC_VEC(svc_span) errors;
     SVC_VEC(svc_schedule_entry) schedule;
+    str_vec celery_imports;
     SVC_VEC(scope_rec) scopes;
     SVC_VEC(binding) bindings;
     int32_t *slots;

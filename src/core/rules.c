@@ -159,6 +159,15 @@ static const svc_rule catalogue[] = {
       "# services/accounts/users.py\ndef deactivate_user(user): ...",
       NULL,
       NULL },
+    { "SVC603", "task-module-not-registered", SVC_SEVERITY_ERROR,
+      "A `*_tasks.py` module of the tasks service is imported by nothing the Celery worker imports.",
+      "The worker registers the tasks of the modules it imports; a task it never registered fails as "
+      "\"Received unregistered task\".",
+      "# services/tasks/__init__.py\nfrom . import email_tasks\n# services/tasks/billing_tasks.py is in no "
+      "include=/imports, and autodiscover_tasks() looks for <app>.tasks",
+      "# services/tasks/__init__.py\nfrom . import billing_tasks, email_tasks",
+      "Add `from . import <module>` to `services/tasks/__init__.py`.",
+      fx_registration_603 },
     { "SVC607", "unknown-scheduled-task", SVC_SEVERITY_ERROR,
       "A beat schedule entry names a task that no task of the repo is registered under.",
       "A task is queued by its registered Celery name; celery beat queues the name its entry gives, and the "

@@ -2,9 +2,21 @@
  * Task registration rules: what the worker and celery beat know a task by. A Celery worker finds
  * a task by its registered name, in the modules the app imports; a name nothing is registered
  * under fails only on the worker ("Received unregistered task").
+ *   SVC603 task-module-not-registered: a tasks module of the tasks service the worker never imports.
  *   SVC607 unknown-scheduled-task: a beat schedule entry names a task the repo does not register.
  *
  * Decisions where spec/RULES.md is silent:
+ *  - SVC603 runs only when the repo constructs a Celery app (a `Celery(...)` call): without one, how
+ *    the worker is configured is not in the repo. The worker imports, and what those import at
+ *    module level, transitively: the tasks service's `__init__.py` (as the rule says), the modules
+ *    listed as `include`/`imports` (facts' celery_imports: `Celery(include=...)`, `app.conf.imports`,
+ *    `app.conf.update(...)`, CELERY_IMPORTS), and those `autodiscover_tasks(packages, related_name)`
+ *    finds: `<package>.<related_name>` (default `tasks`; `related_name=None`: the package itself)
+ *    for each package of a literal list, or of INSTALLED_APPS (and the Django apps the model
+ *    found) when the packages are not a literal (none given, `lambda: settings.INSTALLED_APPS`).
+ *    A module is judged when it is named `*_tasks.py`, sits in the tasks service (tests aside) and
+ *    defines a task; the finding sits on its first task's name, and the fix (fixes_tasks.c) adds
+ *    `from . import <module>` to the tasks service's `__init__.py` for a module directly in it.
  *  - SVC607 judges the entries that name their task by a registered-name string (a schedule dict's
  *    `"task": "..."`, `signature("...")`); an entry naming a task object (`t.s()`, `"task": t.name`)
  *    names whatever the object is, and an object that is not a task of the repo is another
@@ -87,7 +99,168 @@ static void check_unknown_scheduled_task(svc_check_ctx *ctx)
     }
 }
 
+/* ---- SVC603 -------------------------------------------------------------------- */
+
+typedef SVC_VEC(char *) name_vec; /* owned strings */
+
+static bool constructs_celery_app(const svc_model *m)
+{
+    for (size_t f = 0; f < m->nfiles; f++) {
+        const svc_facts *facts = m->files[f].facts;
+        for (size_t c = 0; facts && c < facts->ncalls; c++)
+            if (facts->calls[c].attr && strcmp(facts->calls[c].attr, "Celery") == 0) return true;
+    }
+    return false;
+}
+
+/* The string literals inside `text` (a list or tuple as written), unquoted, appended to `out`
+ * (malloc'd). False when `text` is not a list or tuple literal. */
+static bool literal_strings(const char *text, name_vec *out)
+{
+    if (!text || (text[0] != '[' && text[0] != '(')) return false;
+    for (const char *p = text; *p; p++) {
+        if (*p != '"' && *p != '\'') continue;
+        const char *end = strchr(p + 1, *p);
+        if (!end) break;
+        svc_vec_push(out, svc_xstrndup(p + 1, (size_t)(end - p - 1)));
+        p = end;
+    }
+    return true;
+}
+
+static const svc_arg *argument(const svc_call *call, const char *keyword, size_t position)
+{
+    size_t positional = 0;
+    for (size_t a = 0; a < call->nargs; a++) {
+        const svc_arg *arg = &call->args[a];
+        if (arg->keyword && strcmp(arg->keyword, keyword) == 0) return arg;
+        if (!arg->keyword && positional++ == position) return arg;
+    }
+    return NULL;
+}
+
+/* The packages autodiscover_tasks is given when they are not a literal: INSTALLED_APPS's strings and
+ * the Django apps the model found (malloc'd copies). */
+static void installed_apps(const svc_model *m, name_vec *out)
+{
+    for (size_t i = 0; i < m->napps; i++) svc_vec_push(out, svc_xstrdup(m->apps[i].module));
+    for (size_t f = 0; f < m->nfiles; f++) {
+        const svc_facts *facts = m->files[f].facts;
+        for (size_t a = 0; facts && a < facts->nassigns; a++)
+            if (strcmp(facts->assigns[a].name, "INSTALLED_APPS") == 0)
+                for (size_t k = 0; k < facts->assigns[a].nstrings; k++)
+                    svc_vec_push(out, svc_xstrdup(facts->assigns[a].strings[k]));
+    }
+}
+
+/* The modules `autodiscover_tasks(...)` at `call` imports, appended to `roots` (malloc'd). */
+static void autodiscovered(const svc_model *m, const svc_call *call, name_vec *roots)
+{
+    name_vec packages = { 0 };
+    const svc_arg *given = argument(call, "packages", 0);
+    if (!given || !literal_strings(given->text, &packages)) installed_apps(m, &packages);
+    const svc_arg *related = argument(call, "related_name", 1);
+    char *related_name = NULL;
+    bool none = related && strcmp(related->text, "None") == 0;
+    size_t n = related ? strlen(related->text) : 0;
+    if (related && n >= 2 && (related->text[0] == '"' || related->text[0] == '\'') && related->text[n - 1] == related->text[0])
+        related_name = svc_xstrndup(related->text + 1, n - 2);
+    else if (!related)
+        related_name = svc_xstrdup("tasks");
+    for (size_t i = 0; i < packages.len; i++) {
+        if (none) svc_vec_push(roots, svc_xstrdup(packages.items[i]));
+        else if (related_name) svc_vec_push(roots, svc_xasprintf("%s.%s", packages.items[i], related_name));
+        free(packages.items[i]);
+    }
+    free(related_name);
+    svc_vec_free(&packages);
+}
+
+static long file_of_module(const svc_model *m, const char *dotted)
+{
+    const svc_symbol *sym = dotted ? svc_model_symbol(m, dotted) : NULL;
+    return sym && sym->kind == SVC_SYM_MODULE ? (long)sym->file : -1;
+}
+
+static void reach(const svc_model *m, const char *dotted, bool *reached, size_t *queue, size_t *nqueue)
+{
+    long f = file_of_module(m, dotted);
+    if (f < 0 || reached[f]) return;
+    reached[f] = true;
+    queue[(*nqueue)++] = (size_t)f;
+}
+
+/* The files the worker imports: the roots, then what they import at module level, transitively. */
+static bool *imported_by_worker(const svc_model *m, const svc_service *tasks)
+{
+    bool *reached = svc_xcalloc(m->nfiles ? m->nfiles : 1, sizeof *reached);
+    size_t *queue = svc_xcalloc(m->nfiles ? m->nfiles : 1, sizeof *queue);
+    size_t nqueue = 0;
+    if (tasks->init_file >= 0) {
+        reached[tasks->init_file] = true;
+        queue[nqueue++] = (size_t)tasks->init_file;
+    }
+    name_vec roots = { 0 };
+    for (size_t f = 0; f < m->nfiles; f++) {
+        const svc_facts *facts = m->files[f].facts;
+        if (!facts) continue;
+        for (size_t k = 0; k < facts->ncelery_imports; k++) svc_vec_push(&roots, svc_xstrdup(facts->celery_imports[k]));
+        for (size_t c = 0; c < facts->ncalls; c++)
+            if (facts->calls[c].attr && strcmp(facts->calls[c].attr, "autodiscover_tasks") == 0)
+                autodiscovered(m, &facts->calls[c], &roots);
+    }
+    for (size_t i = 0; i < roots.len; i++) {
+        reach(m, roots.items[i], reached, queue, &nqueue);
+        free(roots.items[i]);
+    }
+    svc_vec_free(&roots);
+    for (size_t q = 0; q < nqueue; q++) {
+        const svc_facts *facts = m->files[queue[q]].facts;
+        for (size_t k = 0; facts && k < facts->nimports; k++) {
+            const svc_import *imp = &facts->imports[k];
+            if (imp->scope != -1 || imp->unresolved) continue;
+            reach(m, imp->module, reached, queue, &nqueue);
+            if (imp->kind == SVC_IMPORT_FROM) reach(m, imp->target, reached, queue, &nqueue);
+        }
+    }
+    free(queue);
+    return reached;
+}
+
+static bool is_tasks_module_name(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t n = strlen(base);
+    return n > 9 && strcmp(base + n - 9, "_tasks.py") == 0;
+}
+
+static void check_task_module_registered(svc_check_ctx *ctx)
+{
+    const svc_model *m = ctx->model;
+    if (m->tasks_service < 0 || !constructs_celery_app(m)) return;
+    const svc_service *tasks = &m->services[m->tasks_service];
+    bool *reached = imported_by_worker(m, tasks);
+    long last_file = -1;
+    for (size_t t = 0; t < m->ntasks; t++) { /* sorted by file: the first task of each file */
+        const svc_task *task = &m->tasks[t];
+        const svc_file *f = &m->files[task->at.file];
+        if ((long)task->at.file == last_file) continue;
+        last_file = (long)task->at.file;
+        if (!task->in_tasks_service || f->is_test || !f->module || reached[task->at.file] ||
+            !is_tasks_module_name(f->path))
+            continue;
+        svc_report(ctx, "SVC603", task->at.file, task->name_span,
+                   "Tasks module `%s` is never imported by the Celery worker: not by `%s/__init__.py`, not in the "
+                   "app's `include`/`imports`, not found by `autodiscover_tasks`; its tasks (`%s` first) fail as "
+                   "\"Received unregistered task\"",
+                   f->module, tasks->path, task->name);
+    }
+    free(reached);
+}
+
 void svc_check_registration(svc_check_ctx *ctx)
 {
+    check_task_module_registered(ctx);
     check_unknown_scheduled_task(ctx);
 }

@@ -87,10 +87,101 @@ static void test_unknown_scheduled_task(void **state)
     free(root);
 }
 
+/* A tasks module: one task, `_<name>`, and its wrapper. */
+static char *tasks_module(const char *name)
+{
+    return svc_xasprintf("from celery import shared_task\n\n@shared_task\ndef _%s():\n    pass\n\n"
+                         "def delay_%s():\n    return _%s.delay()\n", name, name, name);
+}
+
+/* Which of the tasks modules a/b/c/d/e_tasks.py SVC603 reports, with this celery.py. */
+static void expect_unregistered(const char *celery_py, const char *expected)
+{
+    char *root = tl_tempdir();
+    static const tl_file base[] = {
+        { "services/__init__.py", "" },
+        { "services/tasks/__init__.py", "from .a_tasks import delay_a\n" },
+        { "services/tasks/tests/__init__.py", "" },
+        { "services/tasks/tests/test_x.py", "from services.tasks import e_tasks\n" },
+        { "settings.py", "INSTALLED_APPS = [\"services.tasks\", \"billing\"]\n" },
+        { NULL, NULL },
+    };
+    tl_write_files(root, base);
+    const char *names[] = { "a", "b", "c", "d", "e" };
+    for (size_t i = 0; i < 5; i++) {
+        char *path = svc_xasprintf("services/tasks/%s_tasks.py", names[i]);
+        char *text = tasks_module(names[i]);
+        tl_write(root, path, text);
+        free(path);
+        free(text);
+    }
+    tl_write(root, "proj/__init__.py", "");
+    tl_write(root, "proj/celery.py", celery_py);
+    tl_write(root, "proj/worker.py", "from services.tasks import d_tasks\n");
+    tl_repo r;
+    tl_repo_open(&r, root);
+    svc_diagnostics *d = tl_check(r.model, "SVC603");
+    svc_buf got = { 0 };
+    for (size_t i = 0; i < d->len; i++) svc_buf_printf(&got, "%s%s", got.len ? " " : "", d->items[i].path);
+    if (strcmp(got.data ? got.data : "", expected) != 0) tl_dump(d);
+    assert_string_equal(got.data ? got.data : "", expected);
+    svc_buf_free(&got);
+    svc_diagnostics_free(d);
+    tl_repo_close(&r);
+    tl_rmrf(root);
+    free(root);
+}
+
+static void test_task_module_not_registered(void **state)
+{
+    (void)state;
+    /* a.py through the __init__ (importing a name of it imports it); b, c, d, e reported */
+    expect_unregistered("from celery import Celery\napp = Celery(\"proj\")\napp.autodiscover_tasks()\n",
+                        "services/tasks/b_tasks.py services/tasks/c_tasks.py services/tasks/d_tasks.py "
+                        "services/tasks/e_tasks.py");
+    /* include=, app.conf.imports, app.conf.update(imports=...), and what an imported module imports */
+    expect_unregistered("from celery import Celery\n"
+                        "app = Celery(\"proj\", include=[\"services.tasks.b_tasks\"])\n"
+                        "app.conf.imports = (\"services.tasks.c_tasks\",)\n"
+                        "app.conf.update(include=[\"proj.worker\"])\n",
+                        "services/tasks/e_tasks.py");
+    /* autodiscover: a literal package list with related_name, INSTALLED_APPS with related_name */
+    expect_unregistered("from celery import Celery\nfrom django.conf import settings\napp = Celery(\"proj\")\n"
+                        "app.autodiscover_tasks([\"services.tasks\"], related_name=\"b_tasks\")\n"
+                        "app.autodiscover_tasks(lambda: settings.INSTALLED_APPS, \"c_tasks\")\n",
+                        "services/tasks/d_tasks.py services/tasks/e_tasks.py");
+    /* no Celery app in the repo: nothing known, nothing reported */
+    expect_unregistered("from proj.app_factory import make_app\napp = make_app()\n", "");
+}
+
+static void test_celery_imports_facts(void **state)
+{
+    (void)state;
+    char *root = tl_tempdir();
+    tl_write(root, "celeryconfig.py",
+             "imports = (\"a.one\", \"a.two\")\n"
+             "CELERY_IMPORTS = [\"b\"] + [\"c\"]\n"
+             "app.conf[\"include\"] = [\"d\"]\n"
+             "app.conf.update(imports=[\"e\"], task_routes={\"x\": \"y\"})\n"
+             "model.dump(include=[\"not\"])\n"       /* another API's keyword */
+             "other = [\"not\"]\n");
+    tl_repo r;
+    tl_repo_open(&r, root);
+    const svc_facts *f = tl_file_named(r.model, "celeryconfig.py")->facts;
+    assert_int_equal(f->ncelery_imports, 6);
+    const char *want[] = { "a.one", "a.two", "b", "c", "d", "e" };
+    for (size_t i = 0; i < 6; i++) assert_string_equal(f->celery_imports[i], want[i]);
+    tl_repo_close(&r);
+    tl_rmrf(root);
+    free(root);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_unknown_scheduled_task),
+        cmocka_unit_test(test_task_module_not_registered),
+        cmocka_unit_test(test_celery_imports_facts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
