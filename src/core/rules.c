@@ -168,6 +168,17 @@ static const svc_rule catalogue[] = {
       "# services/tasks/__init__.py\nfrom . import billing_tasks, email_tasks",
       "Add `from . import <module>` to `services/tasks/__init__.py`.",
       fx_registration_603 },
+    { "SVC605", "task-name-changed", SVC_SEVERITY_ERROR,
+      "With `--diff REV`: a task's registered Celery name changed since REV (renamed or moved without "
+      "`name=`), or it takes a new parameter without a default.",
+      "Queued messages and beat entries name a task by its registered name and pass the arguments it took; "
+      "a worker running the new code rejects the old name and cannot bind the old arguments.",
+      "# at REV: services/tasks/email_tasks.py\n@app.task\ndef _send(user_id): ...\n"
+      "# now: services/tasks/mail_tasks.py (moved)\n@app.task\ndef _send(user_id): ...",
+      "# now: services/tasks/mail_tasks.py\n@app.task(name=\"services.tasks.email_tasks._send\")\n"
+      "def _send(user_id): ...",
+      "Add `name=\"<old registered name>\"` to the task's decorator.",
+      fx_registration_605 },
     { "SVC607", "unknown-scheduled-task", SVC_SEVERITY_ERROR,
       "A beat schedule entry names a task that no task of the repo is registered under.",
       "A task is queued by its registered Celery name; celery beat queues the name its entry gives, and the "

@@ -13,10 +13,11 @@
 #include "svcscope/model.h"
 #include "svcscope/rules.h"
 
-/* What a family's check function gets: the model and where to report. */
+/* What a family's check function gets: the model, where to report, and the run's options. */
 typedef struct svc_check_ctx {
     const svc_model *model;
     svc_diagnostics *out;
+    const svc_check_options *opts; /* may be NULL */
 } svc_check_ctx;
 
 /* ---- reporting (diagnostics.c) ------------------------------------------------------------ */

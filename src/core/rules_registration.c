@@ -3,6 +3,7 @@
  * a task by its registered name, in the modules the app imports; a name nothing is registered
  * under fails only on the worker ("Received unregistered task").
  *   SVC603 task-module-not-registered: a tasks module of the tasks service the worker never imports.
+ *   SVC605 task-name-changed: with --diff REV, a task's registered name or required parameters changed.
  *   SVC607 unknown-scheduled-task: a beat schedule entry names a task the repo does not register.
  *
  * Decisions where spec/RULES.md is silent:
@@ -17,6 +18,15 @@
  *    A module is judged when it is named `*_tasks.py`, sits in the tasks service (tests aside) and
  *    defines a task; the finding sits on its first task's name, and the fix (fixes_tasks.c) adds
  *    `from . import <module>` to the tasks service's `__init__.py` for a module directly in it.
+ *  - SVC605 compares the tasks of REV's model (svc_check_options.before) with today's. A task of
+ *    REV whose registered name no task registers any more is looked for today in its file, followed
+ *    through git's rename detection: by the same name, else the same name without leading
+ *    underscores (SVC403's rename), else the one task of the file that REV did not have, when the
+ *    file lost exactly one; a task that is gone is not a rename and is not reported (its callers
+ *    fail on their own). A task registered under the same name as at REV is reported when it has a
+ *    required parameter (no default, not `*args`/`**kwargs`, not `self` of bind=True) that it did
+ *    not have at REV, or had with a default. The finding sits on today's task name; the fix (fixes_registration.c) reads
+ *    the old name back from the message.
  *  - SVC607 judges the entries that name their task by a registered-name string (a schedule dict's
  *    `"task": "..."`, `signature("...")`); an entry naming a task object (`t.s()`, `"task": t.name`)
  *    names whatever the object is, and an object that is not a task of the repo is another
@@ -259,8 +269,117 @@ static void check_task_module_registered(svc_check_ctx *ctx)
     free(reached);
 }
 
+/* ---- SVC605 -------------------------------------------------------------------- */
+
+static const svc_def *task_def(const svc_model *m, const svc_task *t)
+{
+    return &m->files[t->at.file].facts->defs[t->at.def];
+}
+
+/* A parameter a caller must pass: no default, not a star parameter, not the `self` of bind=True. */
+static bool required_param(const svc_task *t, const svc_def *def, size_t i)
+{
+    const svc_param *p = &def->params[i];
+    if (p->default_text || (p->kind != SVC_PARAM_NORMAL && p->kind != SVC_PARAM_POSONLY && p->kind != SVC_PARAM_KWONLY))
+        return false;
+    return !(t->bind && i == 0);
+}
+
+/* The first required parameter of `now` that `then` did not have, or had with a default, or NULL. */
+static const char *added_required_param(const svc_model *m, const svc_task *now, const svc_model *b,
+                                        const svc_task *then)
+{
+    const svc_def *dn = task_def(m, now), *dt = task_def(b, then);
+    for (size_t i = 0; i < dn->nparams; i++) {
+        if (!required_param(now, dn, i)) continue;
+        bool had = false;
+        for (size_t k = 0; k < dt->nparams && !had; k++)
+            had = strcmp(dt->params[k].name, dn->params[i].name) == 0 && required_param(then, dt, k);
+        if (!had) return dn->params[i].name;
+    }
+    return NULL;
+}
+
+static const char *path_now(const svc_check_options *o, const char *then)
+{
+    for (size_t i = 0; i < o->nrenamed; i++)
+        if (strcmp(o->renamed_from[i], then) == 0) return o->renamed_to[i];
+    return then;
+}
+
+/* True when file `file` of `m` has a task named `name`, or so named but for leading underscores. */
+static bool task_in_file_named(const svc_model *m, size_t file, const char *name)
+{
+    for (size_t t = 0; t < m->ntasks; t++)
+        if (m->tasks[t].at.file == file &&
+            strcmp(without_underscores(m->tasks[t].name), without_underscores(name)) == 0)
+            return true;
+    return false;
+}
+
+/* Today's task for REV's task `then` (see the decisions above), or -1. */
+static long counterpart(const svc_model *m, const svc_check_options *o, const svc_task *then)
+{
+    const svc_model *b = o->before;
+    long file = svc_model_file(m, path_now(o, b->files[then->at.file].path));
+    if (file < 0) return -1;
+    long same = -1, bare = -1, new_task = -1;
+    size_t nnew = 0;
+    for (size_t t = 0; t < m->ntasks; t++) {
+        const svc_task *now = &m->tasks[t];
+        if ((long)now->at.file != file) continue;
+        if (strcmp(now->name, then->name) == 0) same = (long)t;
+        else if (strcmp(without_underscores(now->name), without_underscores(then->name)) == 0) bare = (long)t;
+        if (!task_in_file_named(b, then->at.file, now->name)) {
+            new_task = (long)t;
+            nnew++;
+        }
+    }
+    if (same >= 0) return same;
+    if (bare >= 0) return bare;
+    size_t lost = 0;
+    for (size_t t = 0; t < b->ntasks; t++)
+        lost += b->tasks[t].at.file == then->at.file && !task_in_file_named(m, (size_t)file, b->tasks[t].name);
+    return lost == 1 && nnew == 1 ? new_task : -1;
+}
+
+static void check_task_name_changed(svc_check_ctx *ctx)
+{
+    const svc_model *m = ctx->model;
+    const svc_check_options *o = ctx->opts;
+    if (!o || !o->before) return;
+    const svc_model *b = o->before;
+    const char *rev = o->before_rev ? o->before_rev : "the compared revision";
+    for (size_t i = 0; i < b->ntasks; i++) {
+        const svc_task *then = &b->tasks[i];
+        const char *old_name = then->registered_name;
+        if (!old_name) continue;
+        long kept = svc_model_task_registered(m, old_name, strlen(old_name));
+        if (kept >= 0) {
+            const svc_task *now = &m->tasks[kept];
+            const char *param = added_required_param(m, now, b, then);
+            if (param)
+                svc_report(ctx, "SVC605", now->at.file, now->name_span,
+                           "Task `%s` takes a new parameter `%s` without a default since %s: messages queued "
+                           "before (and beat entries) carry no value for it and fail on the worker; give it a default",
+                           now->name, param, rev);
+            continue;
+        }
+        long t = counterpart(m, o, then);
+        if (t < 0) continue;
+        const svc_task *now = &m->tasks[t];
+        const char *new_name = now->registered_name ? now->registered_name : now->dotted;
+        svc_report(ctx, "SVC605", now->at.file, now->name_span,
+                   "Task `%s` was registered as `%s` at %s and is now `%s`: queued messages and beat entries that "
+                   "name `%s` fail as unregistered; keep the old name with `name=\"%s\"` (as SVC403's fix does "
+                   "when it renames a task)",
+                   now->name, old_name, rev, new_name, old_name, old_name);
+    }
+}
+
 void svc_check_registration(svc_check_ctx *ctx)
 {
+    check_task_name_changed(ctx);
     check_task_module_registered(ctx);
     check_unknown_scheduled_task(ctx);
 }

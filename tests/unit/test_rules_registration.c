@@ -176,12 +176,72 @@ static void test_celery_imports_facts(void **state)
     free(root);
 }
 
+/* SVC605 on the models of two revisions, as `check --diff REV` builds them. */
+static void test_task_name_changed(void **state)
+{
+    (void)state;
+    char *root = tl_tempdir();
+    tl_write(root, "services/__init__.py", "");
+    tl_write(root, "services/tasks/__init__.py", "");
+    tl_write(root, "services/tasks/a_tasks.py",
+             "from celery import shared_task\n\n@shared_task\ndef send(x):\n    pass\n\n"
+             "@shared_task\ndef _old(x):\n    pass\n\n"
+             "@shared_task(name=\"fixed\")\ndef _named(x, y=1):\n    pass\n");
+    tl_git(root, "init -q");
+    tl_git(root, "add -A");
+    tl_git(root, "commit -q -m one");
+    /* SVC403's rename without name=, another rename, a default dropped behind name= */
+    tl_write(root, "services/tasks/a_tasks.py",
+             "from celery import shared_task\n\n@shared_task\ndef _send(x):\n    pass\n\n"
+             "@shared_task\ndef _new(x):\n    pass\n\n"
+             "@shared_task(name=\"fixed\")\ndef _named(x, y):\n    pass\n");
+    tl_repo before, now;
+    tl_repo_open_kind(&before, root, SVC_SOURCE_COMMIT, "HEAD");
+    tl_repo_open(&now, root);
+    svc_check_options o = { 0 };
+    const char *sel[] = { "SVC605" };
+    o.select = sel;
+    o.nselect = 1;
+    o.before = before.model;
+    o.before_rev = "HEAD";
+    svc_diagnostics *d = svc_check(now.model, &o);
+    if (d->len != 3) tl_dump(d);
+    assert_int_equal(tl_count(d, "SVC605", "services/tasks/a_tasks.py", 4), 1);
+    assert_non_null(strstr(message_at(d, "SVC605", "services/tasks/a_tasks.py", 4),
+                           "registered as `services.tasks.a_tasks.send` at HEAD"));
+    assert_non_null(strstr(message_at(d, "SVC605", "services/tasks/a_tasks.py", 8),
+                           "registered as `services.tasks.a_tasks._old` at HEAD and is now "
+                           "`services.tasks.a_tasks._new`"));
+    assert_non_null(strstr(message_at(d, "SVC605", "services/tasks/a_tasks.py", 12),
+                           "takes a new parameter `y` without a default since HEAD"));
+    svc_diagnostics_free(d);
+    /* two tasks gone and one new: which was renamed is not known, nothing said about them */
+    tl_write(root, "services/tasks/a_tasks.py",
+             "from celery import shared_task\n\n@shared_task\ndef _other(x):\n    pass\n\n"
+             "@shared_task(name=\"fixed\")\ndef _named(x, y=2):\n    pass\n");
+    tl_repo_close(&now);
+    tl_repo_open(&now, root);
+    d = svc_check(now.model, &o);
+    if (d->len) tl_dump(d);
+    assert_int_equal(d->len, 0);
+    svc_diagnostics_free(d);
+    /* without the earlier model: nothing */
+    d = tl_check(now.model, "SVC605");
+    assert_int_equal(d->len, 0);
+    svc_diagnostics_free(d);
+    tl_repo_close(&now);
+    tl_repo_close(&before);
+    tl_rmrf(root);
+    free(root);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_unknown_scheduled_task),
         cmocka_unit_test(test_task_module_not_registered),
         cmocka_unit_test(test_celery_imports_facts),
+        cmocka_unit_test(test_task_name_changed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
