@@ -29,7 +29,7 @@
 #include "svcscope/user_dirs.h"
 
 /* Bump when the extractor's output or the file layout changes (the struct sizes are checked too). */
-#define SVC_CACHE_VERSION 9
+#define SVC_CACHE_VERSION 10
 
 typedef struct svc_cache svc_cache;
 

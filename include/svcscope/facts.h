@@ -236,6 +236,11 @@ typedef struct svc_facts {
     const svc_schedule_entry *schedule; size_t nschedule; /* beat schedule entries, in source order */
     const svc_with_item *with_items; size_t nwith_items;  /* in source order */
     const svc_local_assign *local_assigns; size_t nlocal_assigns; /* in source order */
+    const char *const *celery_imports; size_t ncelery_imports; /* modules a Celery app imports by name:
+                                  string items of list/tuple values set as `imports`/`include`
+                                  (`app.conf.imports = ...`, `Celery(..., include=[...])`,
+                                  `app.conf.update(imports=...)`) or under a name ending in
+                                  `IMPORTS`/`INCLUDE` (CELERY_IMPORTS), in any scope */
 
     struct svc_arena *arena;
 } svc_facts;

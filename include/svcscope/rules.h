@@ -46,6 +46,13 @@ typedef struct svc_check_options {
     const char *const *only_paths;  /* report only findings in these paths/folders (CLI PATH args, --diff) */
     size_t nonly_paths;
     bool only_paths_set;            /* true even when the list is empty (--diff with no change) */
+    /* SVC605: the model of the revision compared with (--diff REV), what it is called, and the files
+     * moved since (renamed_from[i] then, renamed_to[i] now); NULL/0 when there is none. */
+    const svc_model *before;
+    const char *before_rev;
+    const char *const *renamed_from;
+    const char *const *renamed_to;
+    size_t nrenamed;
 } svc_check_options;
 
 /*

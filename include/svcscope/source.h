@@ -92,5 +92,9 @@ int svc_source_set_content(svc_source *src, const char *path, const char *bytes,
 /* Paths changed between `rev` and the source's content (for --diff), sorted; caller frees. */
 int svc_source_changed_since(const svc_source *src, const char *rev, char ***paths, size_t *npaths, svc_error *err);
 void svc_source_free_paths(char **paths, size_t npaths);
+/* Files moved between `rev` and the source's content, as git's rename detection finds them: the
+ * path at `rev` in (*from)[i], the path now in (*to)[i]; free both with svc_source_free_paths. */
+int svc_source_renamed_since(const svc_source *src, const char *rev, char ***from, char ***to, size_t *n,
+                             svc_error *err);
 
 #endif

@@ -203,6 +203,28 @@ int cmd_check(int argc, char **argv)
         co.nonly_paths = only.len;
         if (only.len) co.only_paths_set = true;
 
+        /* SVC605: the tasks at REV, and the files moved since */
+        cli_repo before = { 0 };
+        char **renamed_from = NULL, **renamed_to = NULL;
+        size_t nrenamed = 0;
+        if (ok && diff_rev) {
+            cli_repo_options bo = ro;
+            bo.kind = SVC_SOURCE_COMMIT;
+            bo.rev = diff_rev;
+            svc_error err = SVC_ERROR_INIT;
+            if (cli_repo_open(&before, &bo) != EXIT_CLEAN ||
+                svc_source_renamed_since(repo.source, diff_rev, &renamed_from, &renamed_to, &nrenamed, &err) < 0) {
+                if (err.message[0]) cli_error("check: --diff %s", err.message);
+                ok = false;
+            } else {
+                co.before = before.model;
+                co.before_rev = diff_rev;
+                co.renamed_from = (const char *const *)renamed_from;
+                co.renamed_to = (const char *const *)renamed_to;
+                co.nrenamed = nrenamed;
+            }
+        }
+
         svc_diagnostics *diags = ok ? svc_check(repo.model, &co) : NULL;
         svc_error err = SVC_ERROR_INIT;
         /* The config's `baseline` (relative to the root) when the command line names none. */
@@ -254,6 +276,9 @@ int cmd_check(int argc, char **argv)
         }
         free(config_baseline);
         svc_diagnostics_free(diags);
+        if (before.model) cli_repo_close(&before);
+        svc_source_free_paths(renamed_from, nrenamed);
+        svc_source_free_paths(renamed_to, nrenamed);
         for (size_t k = 0; k < only.len; k++) free(only.items[k]);
         svc_vec_free(&only);
         cli_repo_close(&repo);

@@ -71,13 +71,14 @@ static bool in_paths(const svc_check_options *opts, const char *path)
 svc_diagnostics *svc_check(const svc_model *model, const svc_check_options *opts)
 {
     svc_diagnostics *all = svc_diagnostics_new();
-    svc_check_ctx ctx = { model, all };
+    svc_check_ctx ctx = { model, all, opts };
     svc_check_layout(&ctx);
     svc_check_imports(&ctx);
     svc_check_exceptions(&ctx);
     svc_check_tasks(&ctx);
     svc_check_logic(&ctx);
     svc_check_celery_calls(&ctx);
+    svc_check_registration(&ctx);
     svc_check_hygiene(&ctx);
 
     size_t kept = 0;

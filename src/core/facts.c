@@ -943,6 +943,7 @@ static void all_mutation(extractor *ex, TSNode fn, TSNode arglist, const svc_cal
 }
 
 static void record_schedule_call(extractor *ex, TSNode fn, TSNode args, const svc_call *c, int scope);
+static void record_celery_imports_call(extractor *ex, TSNode args, const svc_call *c);
 
 static void begin_call(extractor *ex, TSNode node, frame *f)
 {
@@ -985,6 +986,7 @@ static void begin_call(extractor *ex, TSNode node, frame *f)
         kind_of(args) == K_ARGUMENT_LIST)
         all_mutation(ex, fn, args, &c);
     if (!ts_node_is_null(fn) && !ts_node_is_null(args)) record_schedule_call(ex, fn, args, &c, f->scope);
+    if (!ts_node_is_null(args)) record_celery_imports_call(ex, args, &c);
     f->aux = (int)ex->calls.len;
     svc_vec_push(&ex->calls, c);
 }
@@ -1493,8 +1495,9 @@ static bool is_beat_word(const char *s, uint32_t n)
            (n >= 13 && memcmp(s + n - 13, "BEAT_SCHEDULE", 13) == 0);
 }
 
-/* `x`, `a.b.x` or the string `"x"` (a subscript's key) where x is a beat schedule's name. */
-static bool names_beat_schedule(const extractor *ex, TSNode n)
+/* `x`, `a.b.x` or the string `"x"` (a subscript's key) where `is_word(x)`: how a setting is named
+ * (a beat schedule, the modules the Celery app imports). */
+static bool names_setting(const extractor *ex, TSNode n, bool (*is_word)(const char *, uint32_t))
 {
     if (!node_ok(n)) return false;
     uint8_t k = kind_of(n);
@@ -1505,10 +1508,15 @@ static bool names_beat_schedule(const extractor *ex, TSNode n)
     }
     uint32_t len;
     const char *s = src_at(ex, n, &len);
-    if (k == K_IDENTIFIER) return is_beat_word(s, len);
+    if (k == K_IDENTIFIER) return is_word(s, len);
     /* a plain one-part literal: "beat_schedule" or 'CELERY_BEAT_SCHEDULE' */
     return k == K_STRING && len >= 2 && (s[0] == '"' || s[0] == '\'') && s[len - 1] == s[0] &&
-           is_beat_word(s + 1, len - 2);
+           is_word(s + 1, len - 2);
+}
+
+static bool names_beat_schedule(const extractor *ex, TSNode n)
+{
+    return names_setting(ex, n, is_beat_word);
 }
 
 /* The argument list of a `dict(...)` call, or a null node. */
@@ -1609,6 +1617,55 @@ static void add_schedule(extractor *ex, TSNode value, int scope)
                 ex->schedule.items[before].name = text_trunc(ex, name, 1000);
         }
     }
+    free(copy);
+}
+
+/* ---- modules the Celery app imports by name -------------------------------------------- */
+
+/* A name the Celery app's task modules are listed under: `imports`/`include` (app.conf's, Celery()'s
+ * keywords) or one ending in `IMPORTS`/`INCLUDE` (Django settings: CELERY_IMPORTS). */
+static bool is_imports_word(const char *s, uint32_t n)
+{
+    if (n == 7 && (memcmp(s, "imports", 7) == 0 || memcmp(s, "include", 7) == 0)) return true;
+    return n >= 7 && (memcmp(s + n - 7, "IMPORTS", 7) == 0 || memcmp(s + n - 7, "INCLUDE", 7) == 0);
+}
+
+static bool names_imports_setting(const extractor *ex, TSNode n)
+{
+    return names_setting(ex, n, is_imports_word);
+}
+
+static void add_celery_imports(extractor *ex, TSNode value)
+{
+    if (!node_ok(value) || !sequence_strings(ex, value)) return;
+    for (size_t i = 0; i < ex->tmp_strings.len; i++) svc_vec_push(&ex->celery_imports, ex->tmp_strings.items[i]);
+}
+
+/* `CELERY_IMPORTS = (...)`, `app.conf.imports = [...]`, `conf["include"] += [...]`; in any scope. */
+static void record_celery_imports_assignment(extractor *ex, TSNode node)
+{
+    TSNode left = field_child(node, F_LEFT), right = field_child(node, F_RIGHT);
+    if (!node_ok(left) || !node_ok(right) || kind_of(right) == K_ASSIGNMENT) return;
+    if (kind_of(left) == K_SUBSCRIPT) left = field_child(left, F_SUBSCRIPT);
+    if (names_imports_setting(ex, left)) add_celery_imports(ex, right);
+}
+
+/* `Celery("proj", include=[...])` and `app.conf.update(imports=(...))`. */
+static void record_celery_imports_call(extractor *ex, TSNode args, const svc_call *c)
+{
+    if (kind_of(args) != K_ARGUMENT_LIST || !c->attr) return;
+    if (strcmp(c->attr, "Celery") != 0 && strcmp(c->attr, "update") != 0) return;
+    bool any_keyword = false;
+    for (size_t i = 0; i < c->nargs && !any_keyword; i++)
+        any_keyword = c->args[i].keyword && is_imports_word(c->args[i].keyword, (uint32_t)strlen(c->args[i].keyword));
+    if (!any_keyword) return;
+    gather(ex, args, &ex->v_args);
+    size_t n = ex->v_args.len;
+    TSNode *copy = svc_xmalloc((n ? n : 1) * sizeof *copy);
+    memcpy(copy, ex->v_args.items, n * sizeof *copy);
+    for (size_t i = 0; i < n; i++)
+        if (kind_of(copy[i]) == K_KEYWORD_ARGUMENT && names_imports_setting(ex, field_child(copy[i], F_NAME)))
+            add_celery_imports(ex, field_child(copy[i], F_VALUE));
     free(copy);
 }
 
@@ -1778,11 +1835,13 @@ static void enter_load(extractor *ex, frame *f, TSNode node)
         if (ex->scopes.items[f->scope].kind == S_FUNCTION && !(f->bits & FB_CHAINED))
             record_local_assignment(ex, node, facts_scope_def(ex, f->scope));
         record_schedule_assignment(ex, node, f->scope);
+        record_celery_imports_assignment(ex, node);
         if (f->scope == 0 && !(f->bits & FB_CHAINED)) record_assignment(ex, node);
         else if (ex->scopes.items[f->scope].kind == S_CLASS) record_class_apps(ex, node);
         f->mode = M_ASSIGNMENT;
         return;
     case K_AUGMENTED_ASSIGNMENT:
+        record_celery_imports_assignment(ex, node);
         if (f->scope == 0) record_augmented(ex, node);
         else if (ex->scopes.items[f->scope].kind == S_CLASS) record_class_apps(ex, node);
         f->mode = M_AUGASSIGN;

@@ -102,6 +102,8 @@ static void finish(extractor *ex)
     f->nwith_items = ex->with_items.len;
     f->local_assigns = ARENA_COPY(ex, ex->local_assigns);
     f->nlocal_assigns = ex->local_assigns.len;
+    f->celery_imports = ARENA_COPY(ex, ex->celery_imports);
+    f->ncelery_imports = ex->celery_imports.len;
 }
 
 static void free_extractor(extractor *ex)
@@ -126,6 +128,7 @@ static void free_extractor(extractor *ex)
     svc_vec_free(&ex->with_items);
     svc_vec_free(&ex->local_assigns);
     svc_vec_free(&ex->local_call_byte);
+    svc_vec_free(&ex->celery_imports);
     svc_vec_free(&ex->scopes);
     svc_vec_free(&ex->bindings);
     svc_vec_free(&ex->links);

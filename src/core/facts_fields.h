@@ -163,6 +163,7 @@
     _(ARRAY, svc_schedule_entry, schedule, nschedule)                                                                \
     _(ARRAY, svc_with_item, with_items, nwith_items)                                                                 \
     _(ARRAY, svc_local_assign, local_assigns, nlocal_assigns)                                                        \
+    _(STRS, celery_imports, ncelery_imports)                                                                         \
     _(UNSAVED, struct svc_arena, arena)
 
 /* Each structure with its list, a structure before those that hold it (the cache's layout

@@ -93,6 +93,7 @@ typedef struct extractor {
     SVC_VEC(svc_with_item) with_items;
     SVC_VEC(svc_local_assign) local_assigns;
     SVC_VEC(uint32_t) local_call_byte; /* start byte of each local assignment's call, else UINT32_MAX */
+    str_vec celery_imports;
     SVC_VEC(scope_rec) scopes;
     SVC_VEC(binding) bindings;
     int32_t *slots;

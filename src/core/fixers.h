@@ -24,6 +24,8 @@ const svc_fix *fx_tasks_403(fx_ctx *ctx, const svc_diagnostic *d);
 const svc_fix *fx_tasks_404(fx_ctx *ctx, const svc_diagnostic *d);
 const svc_fix *fx_tasks_405(fx_ctx *ctx, const svc_diagnostic *d);
 const svc_fix *fx_celery_602(fx_ctx *ctx, const svc_diagnostic *d);
+const svc_fix *fx_registration_603(fx_ctx *ctx, const svc_diagnostic *d);
+const svc_fix *fx_registration_605(fx_ctx *ctx, const svc_diagnostic *d);
 const svc_fix *fx_hygiene_900(fx_ctx *ctx, const svc_diagnostic *d);
 
 #endif

@@ -196,4 +196,8 @@ void fx_rename_def(fx_fix *fix, size_t file, size_t def, const char *new_name);
 /* Frees the index of references by their parts (ctx->parts). */
 void fx_parts_free(struct fx_parts *parts);
 
+/* Adds `name="<name>"` to the decorator that makes `task` a task (fixes_tasks.c): 1 when added, 0
+ * when it already passes a `name=`, -1 when it passes `**options` or no decorator made it. */
+int fx_name_task(fx_fix *fix, const svc_model *m, const svc_task *task, const char *name);
+
 #endif

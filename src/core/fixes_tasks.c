@@ -273,6 +273,43 @@ const svc_fix *fx_tasks_404(fx_ctx *ctx, const svc_diagnostic *d)
     return out;
 }
 
+/* Adds `name="<name>"` to the decorator that makes `task` a task: 1 when added, 0 when it already
+ * passes a `name=` (not a literal, or the model would know it), -1 when it passes `**options` (a
+ * name may hide in it) or no decorator made it. Shared with SVC605's fix. */
+int fx_name_task(fx_fix *fix, const svc_model *m, const svc_task *task, const char *name)
+{
+    const svc_def *def = def_of(m, task->at);
+    const svc_decorator *dec = NULL;
+    for (size_t i = 0; i < def->ndecorators && !dec; i++)
+        if (def->decorators[i].callee && strcmp(def->decorators[i].callee, task->decorator) == 0)
+            dec = &def->decorators[i];
+    if (!dec) return -1;
+    bool has_name = false;
+    for (size_t a = 0; a < dec->nargs; a++) {
+        const char *kw = dec->args[a].keyword;
+        if (kw && strcmp(kw, "**") == 0) return -1;
+        if (kw && strcmp(kw, "name") == 0) has_name = true;
+    }
+    if (has_name) return 0;
+    char *arg = svc_xasprintf("name=\"%s\"", name);
+    char *text;
+    uint32_t at;
+    if (!dec->is_call) {
+        text = svc_xasprintf("(%s)", arg);
+        at = dec->span.end_byte;
+    } else if (dec->nargs) {
+        text = svc_xasprintf(", %s", arg);
+        at = dec->args[dec->nargs - 1].span.end_byte;
+    } else {
+        text = svc_xstrdup(arg);
+        at = dec->args_span.byte + 1;
+    }
+    fx_edit(fix, task->at.file, at, at, text);
+    free(text);
+    free(arg);
+    return 1;
+}
+
 /* ---- SVC403 --------------------------------------------------------------------------------------- */
 
 const svc_fix *fx_tasks_403(fx_ctx *ctx, const svc_diagnostic *d)
@@ -292,37 +329,9 @@ const svc_fix *fx_tasks_403(fx_ctx *ctx, const svc_diagnostic *d)
     /* keep the Celery name */
     bool named = false;
     if (!task->celery_name) {
-        const svc_decorator *dec = NULL;
-        for (size_t i = 0; i < def->ndecorators && !dec; i++)
-            if (def->decorators[i].callee && strcmp(def->decorators[i].callee, task->decorator) == 0)
-                dec = &def->decorators[i];
-        if (!dec) fx_fail(&fix);
-        bool has_name = false, splat = false;
-        for (size_t a = 0; dec && a < dec->nargs; a++) {
-            const char *kw = dec->args[a].keyword;
-            if (kw && strcmp(kw, "name") == 0) has_name = true;
-            if (kw && strcmp(kw, "**") == 0) splat = true;
-        }
-        if (dec && !has_name) {
-            if (splat) fx_fail(&fix);
-            char *arg = svc_xasprintf("name=\"%s\"", task->dotted);
-            char *text;
-            uint32_t at;
-            if (!dec->is_call) {
-                text = svc_xasprintf("(%s)", arg);
-                at = dec->span.end_byte;
-            } else if (dec->nargs) {
-                text = svc_xasprintf(", %s", arg);
-                at = dec->args[dec->nargs - 1].span.end_byte;
-            } else {
-                text = svc_xstrdup(arg);
-                at = dec->args_span.byte + 1;
-            }
-            fx_edit(&fix, task->at.file, at, at, text);
-            named = true;
-            free(text);
-            free(arg);
-        }
+        int added = fx_name_task(&fix, m, task, task->dotted);
+        if (added < 0) fx_fail(&fix);
+        named = added > 0;
     }
     /* the wrapper, when SVC404 asks for one */
     char *wname = svc_xasprintf("delay_%s", bare_name(def->name));

@@ -312,24 +312,52 @@ int svc_repo_tree_files(svc_repo *repo, const svc_repo_tree *tree, svc_repo_file
     return 0;
 }
 
-int svc_repo_changed_files(svc_repo *repo, const svc_repo_tree *from, svc_repo_side to, const svc_repo_tree *to_tree,
-                           svc_repo_path_fn *each, void *ctx, svc_error *err)
+/* The diff between `from` and `to` (`to_tree` when SVC_REPO_SIDE_TREE), untracked files included. */
+static int diff_of(git_diff **diff, svc_repo *repo, const svc_repo_tree *from, svc_repo_side to,
+                   const svc_repo_tree *to_tree, svc_error *err)
 {
-    git_diff *diff = NULL;
     git_diff_options opts;
     git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
     opts.flags = GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS;
     int rc = 0;
     switch (to) {
-    case SVC_REPO_SIDE_WORKDIR: rc = git_diff_tree_to_workdir_with_index(&diff, repo->git, from->git, &opts); break;
-    case SVC_REPO_SIDE_INDEX: rc = git_diff_tree_to_index(&diff, repo->git, from->git, NULL, &opts); break;
-    case SVC_REPO_SIDE_TREE: rc = git_diff_tree_to_tree(&diff, repo->git, from->git, to_tree->git, &opts); break;
+    case SVC_REPO_SIDE_WORKDIR: rc = git_diff_tree_to_workdir_with_index(diff, repo->git, from->git, &opts); break;
+    case SVC_REPO_SIDE_INDEX: rc = git_diff_tree_to_index(diff, repo->git, from->git, NULL, &opts); break;
+    case SVC_REPO_SIDE_TREE: rc = git_diff_tree_to_tree(diff, repo->git, from->git, to_tree->git, &opts); break;
     }
-    if (rc < 0) return fail(err, "computing the changed files");
+    return rc < 0 ? fail(err, "computing the changed files") : 0;
+}
+
+int svc_repo_changed_files(svc_repo *repo, const svc_repo_tree *from, svc_repo_side to, const svc_repo_tree *to_tree,
+                           svc_repo_path_fn *each, void *ctx, svc_error *err)
+{
+    git_diff *diff = NULL;
+    if (diff_of(&diff, repo, from, to, to_tree, err) < 0) return -1;
     size_t n = git_diff_num_deltas(diff);
     for (size_t i = 0; i < n; i++) {
         const git_diff_delta *d = git_diff_get_delta(diff, i);
         if (d->status != GIT_DELTA_DELETED) each(d->new_file.path, ctx);
+    }
+    git_diff_free(diff);
+    return 0;
+}
+
+int svc_repo_renamed_files(svc_repo *repo, const svc_repo_tree *from, svc_repo_side to, const svc_repo_tree *to_tree,
+                           svc_repo_rename_fn *each, void *ctx, svc_error *err)
+{
+    git_diff *diff = NULL;
+    if (diff_of(&diff, repo, from, to, to_tree, err) < 0) return -1;
+    git_diff_find_options find;
+    git_diff_find_options_init(&find, GIT_DIFF_FIND_OPTIONS_VERSION);
+    find.flags = GIT_DIFF_FIND_RENAMES | GIT_DIFF_FIND_FOR_UNTRACKED;
+    if (git_diff_find_similar(diff, &find) < 0) {
+        git_diff_free(diff);
+        return fail(err, "finding renamed files");
+    }
+    size_t n = git_diff_num_deltas(diff);
+    for (size_t i = 0; i < n; i++) {
+        const git_diff_delta *d = git_diff_get_delta(diff, i);
+        if (d->status == GIT_DELTA_RENAMED) each(d->old_file.path, d->new_file.path, ctx);
     }
     git_diff_free(diff);
     return 0;

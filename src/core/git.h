@@ -103,6 +103,12 @@ typedef void svc_repo_path_fn(const char *git_path, void *ctx);
 int svc_repo_changed_files(svc_repo *repo, const svc_repo_tree *from, svc_repo_side to, const svc_repo_tree *to_tree,
                            svc_repo_path_fn *each, void *ctx, svc_error *err);
 
+/* Calls `each` with the old and the new git path of every file renamed (moved) between `from` and
+ * `to`, as git's rename detection finds them (untracked files count in the work tree). */
+typedef void svc_repo_rename_fn(const char *old_path, const char *new_path, void *ctx);
+int svc_repo_renamed_files(svc_repo *repo, const svc_repo_tree *from, svc_repo_side to, const svc_repo_tree *to_tree,
+                           svc_repo_rename_fn *each, void *ctx, svc_error *err);
+
 /* ---- the index ------------------------------------------------------------------------------- */
 
 typedef struct svc_repo_index svc_repo_index;

@@ -88,6 +88,11 @@ void model_choose_words(build_ctx *b)
     static const char *const beat_words[] = { "add_periodic_task", "beat_schedule", "CELERY_BEAT_SCHEDULE",
                                               "CELERYBEAT_SCHEDULE", NULL };
     for (size_t i = 0; beat_words[i]; i++) add_word(ps, &ps->base_words, beat_words[i], strlen(beat_words[i]));
+    /* SVC603: the Celery app and the modules it is told to import (facts' celery_imports) */
+    static const char *const app_setup_words[] = { "Celery", "autodiscover_tasks", "imports", "include",
+                                                   "CELERY_IMPORTS", "CELERY_INCLUDE", NULL };
+    for (size_t i = 0; app_setup_words[i]; i++)
+        add_word(ps, &ps->base_words, app_setup_words[i], strlen(app_setup_words[i]));
     /* SVC900: a `# noqa` comment may name an svcscope code that suppresses nothing */
     static const char *const noqa_words[] = { "noqa", "NOQA", "Noqa", NULL };
     for (size_t i = 0; noqa_words[i]; i++) add_word(ps, &ps->base_words, noqa_words[i], strlen(noqa_words[i]));
@@ -137,7 +142,7 @@ uint64_t model_prefilter_fingerprint(build_ctx *b)
     svc_model *m = b->m;
     struct parse_state *ps = b->ps;
     uint64_t h = 1469598103934665603ull;
-    h = fnv64_str(h, "prefilter 2"); /* 2: task decorator aliases are followed */
+    h = fnv64_str(h, "prefilter 3"); /* 2: task decorator aliases are followed; 3: Celery app setup words */
     h = fnv64_str(h, m->services_root);
     h = fnv64_str(h, m->services_module);
     for (size_t i = 0; i < ps->base_words.len; i++) h = fnv64(h, &ps->base_words.items[i].hash, 4);

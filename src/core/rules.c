@@ -177,6 +177,15 @@ static const svc_rule catalogue[] = {
       "Wrap the call in `transaction.on_commit(lambda: ...)` (adding `from django.db import transaction` when "
       "needed); the task is then queued only if the transaction commits.",
       fx_celery_602 },
+    { "SVC603", "task-module-not-registered", SVC_SEVERITY_ERROR,
+      "A `*_tasks.py` module of the tasks service is imported by nothing the Celery worker imports.",
+      "The worker registers the tasks of the modules it imports; a task it never registered fails as "
+      "\"Received unregistered task\".",
+      "# services/tasks/__init__.py\nfrom . import email_tasks\n# services/tasks/billing_tasks.py is in no "
+      "include=/imports, and autodiscover_tasks() looks for <app>.tasks",
+      "# services/tasks/__init__.py\nfrom . import billing_tasks, email_tasks",
+      "Add `from . import <module>` to `services/tasks/__init__.py`.",
+      fx_registration_603 },
     { "SVC604", "model-instance-argument", SVC_SEVERITY_WARNING,
       "A Django model instance is passed to a task or a `delay_` wrapper: it may not serialize, and the "
       "worker gets the row as it was when queued.",
@@ -186,12 +195,33 @@ static const svc_rule catalogue[] = {
       "order = Order.objects.get(pk=order_id)\ndelay_send_receipt(order.pk)",
       NULL,
       NULL },
+    { "SVC605", "task-name-changed", SVC_SEVERITY_ERROR,
+      "With `--diff REV`: a task's registered Celery name changed since REV (renamed or moved without "
+      "`name=`), or it takes a new parameter without a default.",
+      "Queued messages and beat entries name a task by its registered name and pass the arguments it took; "
+      "a worker running the new code rejects the old name and cannot bind the old arguments.",
+      "# at REV: services/tasks/email_tasks.py\n@app.task\ndef _send(user_id): ...\n"
+      "# now: services/tasks/mail_tasks.py (moved)\n@app.task\ndef _send(user_id): ...",
+      "# now: services/tasks/mail_tasks.py\n@app.task(name=\"services.tasks.email_tasks._send\")\n"
+      "def _send(user_id): ...",
+      "Add `name=\"<old registered name>\"` to the task's decorator.",
+      fx_registration_605 },
     { "SVC606", "blocking-result-in-task", SVC_SEVERITY_WARNING,
       "A task waits (`.get()`, `.wait()`, `.join()`) for the result of a task, group or chain it queued: the "
       "pool can deadlock.",
       "A task body hands off and returns; Celery: \"never launch synchronous subtasks\".",
       "@app.task\ndef _close_day():\n    _total.delay().get()",
       "@app.task\ndef _close_day():\n    chain(_total.s(), _report.s()).delay()",
+      NULL,
+      NULL },
+    { "SVC607", "unknown-scheduled-task", SVC_SEVERITY_ERROR,
+      "A beat schedule entry names a task that no task of the repo is registered under.",
+      "A task is queued by its registered Celery name; celery beat queues the name its entry gives, and the "
+      "worker rejects a name no task is registered under.",
+      "app.conf.beat_schedule = {\n    \"expire\": {\"task\": \"services.tasks.cleanup_tasks.expire_orders\", "
+      "\"schedule\": 3600},\n}   # the task is _expire_orders",
+      "app.conf.beat_schedule = {\n    \"expire\": {\"task\": \"services.tasks.cleanup_tasks._expire_orders\", "
+      "\"schedule\": 3600},\n}",
       NULL,
       NULL },
     { "SVC900", "unused-noqa", SVC_SEVERITY_INFO,

@@ -13,10 +13,11 @@
 #include "svcscope/model.h"
 #include "svcscope/rules.h"
 
-/* What a family's check function gets: the model and where to report. */
+/* What a family's check function gets: the model, where to report, and the run's options. */
 typedef struct svc_check_ctx {
     const svc_model *model;
     svc_diagnostics *out;
+    const svc_check_options *opts; /* may be NULL */
 } svc_check_ctx;
 
 /* ---- reporting (diagnostics.c) ------------------------------------------------------------ */
@@ -37,6 +38,7 @@ void svc_check_exceptions(svc_check_ctx *ctx);  /* SVC301-SVC303 */
 void svc_check_tasks(svc_check_ctx *ctx);       /* SVC401-SVC407 */
 void svc_check_logic(svc_check_ctx *ctx);       /* SVC501 */
 void svc_check_celery_calls(svc_check_ctx *ctx); /* SVC601, SVC602, SVC604, SVC606 */
+void svc_check_registration(svc_check_ctx *ctx); /* SVC603, SVC605, SVC607 */
 void svc_check_hygiene(svc_check_ctx *ctx);     /* SVC900: reads what the others found, so runs last */
 
 /* ---- calls (rules_calls.c) ----------------------------------------------------------------- */

@@ -888,10 +888,12 @@ static void add_changed_path(const char *git_path, void *ctx)
     if (rel) svc_vec_push(&c->paths, svc_xstrdup(rel));
 }
 
-int svc_source_changed_since(const svc_source *src, const char *rev, char ***paths, size_t *npaths, svc_error *err)
+/* The tree of `rev` compared with the source's content, through `compare`; under the git lock. */
+typedef int compare_fn(svc_repo *repo, const svc_repo_tree *old_tree, svc_repo_side side, const svc_repo_tree *tree,
+                       void *ctx, svc_error *err);
+
+static int compare_with_rev(const svc_source *src, const char *rev, compare_fn *compare, void *ctx, svc_error *err)
 {
-    *paths = NULL;
-    *npaths = 0;
     if (!src->is_git) return svc_error_set(err, SVC_EUSAGE, "--diff needs a git repository");
     svc_source *mut = SVC_UNCONST(svc_source *, src);
     int rc = ensure_repo(mut, err);
@@ -901,20 +903,71 @@ int svc_source_changed_since(const svc_source *src, const char *rev, char ***pat
         [SVC_SOURCE_INDEX] = SVC_REPO_SIDE_INDEX,
         [SVC_SOURCE_COMMIT] = SVC_REPO_SIDE_TREE,
     };
-    changed_paths changed = { src, { 0 } };
     svc_repo_tree *old_tree = NULL;
     pthread_mutex_lock(&mut->git_lock);
     rc = svc_repo_tree_open(&old_tree, src->repo, rev, err);
-    if (rc == 0)
-        rc = svc_repo_changed_files(src->repo, old_tree, side_of[src->kind], src->tree, add_changed_path, &changed, err);
+    if (rc == 0) rc = compare(src->repo, old_tree, side_of[src->kind], src->tree, ctx, err);
     pthread_mutex_unlock(&mut->git_lock);
     svc_repo_tree_free(old_tree);
+    return rc;
+}
+
+static int compare_changed(svc_repo *repo, const svc_repo_tree *old_tree, svc_repo_side side, const svc_repo_tree *tree,
+                           void *ctx, svc_error *err)
+{
+    return svc_repo_changed_files(repo, old_tree, side, tree, add_changed_path, ctx, err);
+}
+
+int svc_source_changed_since(const svc_source *src, const char *rev, char ***paths, size_t *npaths, svc_error *err)
+{
+    *paths = NULL;
+    *npaths = 0;
+    changed_paths changed = { src, { 0 } };
+    int rc = compare_with_rev(src, rev, compare_changed, &changed, err);
     if (rc < 0) {
         svc_source_free_paths(changed.paths.items, changed.paths.len);
         return rc;
     }
     *paths = changed.paths.items;
     *npaths = changed.paths.len;
+    return 0;
+}
+
+typedef struct renamed_paths {
+    const svc_source *src;
+    path_vec from, to;
+} renamed_paths;
+
+static void add_renamed_path(const char *old_path, const char *new_path, void *ctx)
+{
+    renamed_paths *r = ctx;
+    const char *from = strip_prefix(r->src, old_path), *to = strip_prefix(r->src, new_path);
+    if (!from || !to) return;
+    svc_vec_push(&r->from, svc_xstrdup(from));
+    svc_vec_push(&r->to, svc_xstrdup(to));
+}
+
+static int compare_renamed(svc_repo *repo, const svc_repo_tree *old_tree, svc_repo_side side, const svc_repo_tree *tree,
+                           void *ctx, svc_error *err)
+{
+    return svc_repo_renamed_files(repo, old_tree, side, tree, add_renamed_path, ctx, err);
+}
+
+int svc_source_renamed_since(const svc_source *src, const char *rev, char ***from, char ***to, size_t *n,
+                             svc_error *err)
+{
+    *from = *to = NULL;
+    *n = 0;
+    renamed_paths r = { src, { 0 }, { 0 } };
+    int rc = compare_with_rev(src, rev, compare_renamed, &r, err);
+    if (rc < 0) {
+        svc_source_free_paths(r.from.items, r.from.len);
+        svc_source_free_paths(r.to.items, r.to.len);
+        return rc;
+    }
+    *from = r.from.items;
+    *to = r.to.items;
+    *n = r.from.len;
     return 0;
 }
 

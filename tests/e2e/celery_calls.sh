@@ -9,7 +9,8 @@ write shop/celery.py 'from celery import Celery
 app = Celery("shop")
 '
 write services/__init__.py ''
-write services/tasks/__init__.py ''
+write services/tasks/__init__.py 'from . import email_tasks, report_tasks
+'
 write services/tasks/email_tasks.py 'from shop.celery import app
 
 

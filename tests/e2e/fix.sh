@@ -16,7 +16,8 @@ write services/billing/test_invoices.py 'from .invoices import create
 def test_create():
     assert create(1)
 '
-write services/tasks/__init__.py ''
+write services/tasks/__init__.py 'from . import email_tasks
+'
 write services/tasks/tests/__init__.py ''
 write shop/__init__.py ''
 write shop/celery.py 'from celery import Celery

@@ -7,7 +7,7 @@ expect_status 0
 expect_out "SVC201  deep-service-import"
 expect_out "SVC501  logic-in-app"
 checks=$((checks + 1))
-[ "$(printf '%s\n' "$OUT" | grep -c '^SVC[0-9]')" -eq 26 ] || fail "expected 26 rules"
+[ "$(printf '%s\n' "$OUT" | grep -c '^SVC[0-9]')" -eq 29 ] || fail "expected 29 rules"
 
 run rules SVC201
 expect_status 0
@@ -28,7 +28,7 @@ checks=$((checks + 1))
 printf '%s' "$OUT" | python3 -c '
 import json, sys
 rules = json.load(sys.stdin)
-assert len(rules) == 26
+assert len(rules) == 29
 assert {r["severity"] for r in rules} == {"info", "warning", "error"}
 assert all(r["url"].endswith("#" + r["code"].lower()) for r in rules)
 ' || fail "rules --format json"
