@@ -121,11 +121,16 @@ git -C "$REPO" checkout -q -- orders/views.py
 write orders/urls.py 'urlpatterns = []
 '
 git -C "$REPO" add orders/urls.py
-PATH="$BASE_PATH" commit "no svcscope"
-checks=$((checks + 1))
-[ "$STATUS" -ne 0 ] || fail "the hook let a commit through without svcscope"
-expect_err "svcscope pre-commit hook: svcscope is not on PATH"
-expect_commits 3
+if PATH="$BASE_PATH" command -v svcscope >/dev/null 2>&1; then
+    # an installed svcscope (a package) is on every PATH this test could give git
+    skip_part "svcscope is installed on this machine ($(PATH="$BASE_PATH" command -v svcscope)): no PATH without it"
+else
+    PATH="$BASE_PATH" commit "no svcscope"
+    checks=$((checks + 1))
+    [ "$STATUS" -ne 0 ] || fail "the hook let a commit through without svcscope"
+    expect_err "svcscope pre-commit hook: svcscope is not on PATH"
+    expect_commits 3
+fi
 commit "urls"
 expect_status 0
 expect_commits 4
