@@ -41,7 +41,7 @@ static const tl_file shop[] = {
       "    email_tasks.delay_send(1, 2, 3)\n"                     /* 20: wrapper, too many */
       "    email_tasks.delay_send(copy=True)\n"                   /* 21: wrapper, missing */
       "    email_tasks.delay_send(1)\n"                           /* 22: fine */
-      "    _flex.delay(1, 2, a=3)\n"                              /* 23: *args/**kwargs: fine */
+      "    _flex.delay(1, 2, a=3)\n"                              /* 23: *args and **kwargs: fine */
       "    _only.delay(a=1, b=2)\n"                               /* 24: positional-only by keyword */
       "    _only.delay(1, b=2)\n"                                 /* 25: fine */
       "    _send.apply_async(kwargs={**opts})\n"                  /* 26: unknown */
