@@ -350,6 +350,11 @@ char *tui_path_elide(const char *path, int cols, const char *const *others, size
             size_t i = name, j = o->n - 1;
             while (i > 0 && j > 0 && same_component(&c, i - 1, o, j - 1)) i--, j--;
             if (i == 0) continue;
+            if (j == 0) {
+                /* the other path is this one's tail: the folder before it tells them apart */
+                keep_head_if_fits(&c, keep, head, i - 1, 1, cols);
+                continue;
+            }
             /* the head up to the first character that differs, whole code points */
             size_t common = 0, a = c.start[i - 1], b = o->start[j - 1];
             while (common < c.len[i - 1] && common < o->len[j - 1] && c.s[a + common] == o->s[b + common]) common++;
