@@ -202,24 +202,18 @@ static void view_set_project(tui_view *view, const tui_project *project)
     free(old);
 }
 
+static tui_text_row row_at(const void *state, size_t at)
+{
+    const callers_row *cr = &((const callers_view *)state)->rows[at];
+    int indent = cr->kind == CALLERS_SITE || cr->kind == CALLERS_BEAT ? 2 : 0;
+    return (tui_text_row){ cr->text, indent, tui_attr(cr->element) | (cr->is_target ? A_UNDERLINE : 0) };
+}
+
 static void view_draw(tui_view *view, bool focused)
 {
     callers_view *v = view->state;
     tui_rect r = view->rect;
-    tui_list_draw_begin(&v->list, r.h);
-    for (int row = 0; row < r.h; row++) {
-        int y = r.y + row;
-        size_t at = v->list.top + (size_t)row;
-        tui_fill(y, r.x, r.w, tui_attr(TUI_EL_NORMAL));
-        if (at >= v->list.count) continue;
-        const callers_row *cr = &v->rows[at];
-        attr_t sel = tui_list_draw_row(&v->list, at, y, r.x, r.w, focused);
-        tui_pen pen = tui_list_pen(&v->list, y, r.x, r.w);
-        if (cr->kind == CALLERS_SITE || cr->kind == CALLERS_BEAT) tui_pen_put(&pen, "  ", sel);
-        attr_t attr = tui_attr(cr->element) | (cr->is_target ? A_UNDERLINE : 0);
-        tui_pen_put(&pen, cr->text, sel ? sel : attr);
-        tui_list_pen_end(&v->list, &pen);
-    }
+    tui_list_draw_text(&v->list, r, focused, row_at, v);
     if (r.h > 0 && !v->has_target)
         tui_put(r.y, r.x + 1, r.w - 1, "Select a task or a delay_ wrapper (c shows its callers).", tui_attr(TUI_EL_NOTE));
 }

@@ -119,3 +119,21 @@ void tui_list_pen_end(tui_list *l, const tui_pen *p)
 {
     if (p->at - p->cols > l->overflow) l->overflow = p->at - p->cols;
 }
+
+void tui_list_draw_text(tui_list *l, tui_rect r, bool focused, tui_text_row (*row_at)(const void *state, size_t at),
+                        const void *state)
+{
+    tui_list_draw_begin(l, r.h);
+    for (int row = 0; row < r.h; row++) {
+        int y = r.y + row;
+        size_t at = l->top + (size_t)row;
+        tui_fill(y, r.x, r.w, tui_attr(TUI_EL_NORMAL));
+        if (at >= l->count) continue;
+        tui_text_row tr = row_at(state, at);
+        attr_t sel = tui_list_draw_row(l, at, y, r.x, r.w, focused);
+        tui_pen pen = tui_list_pen(l, y, r.x, r.w);
+        for (int i = 0; i < tr.indent; i++) tui_pen_put(&pen, " ", sel);
+        tui_pen_put(&pen, tr.text, sel ? sel : tr.attr);
+        tui_list_pen_end(l, &pen);
+    }
+}

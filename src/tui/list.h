@@ -38,6 +38,21 @@ void tui_list_pen_end(tui_list *l, const tui_pen *p);
  * with the selection's attribute and returns it (for the row's text); else 0. */
 attr_t tui_list_draw_row(const tui_list *l, size_t at, int y, int x, int w, bool focused);
 
+/* A row of a list of text rows (tui_list_draw_text): its text, the columns before it, and its
+ * attribute when it is not selected. */
+typedef struct tui_text_row {
+    const char *text;
+    int indent;
+    attr_t attr;
+} tui_text_row;
+
+/*
+ * Draws a list of text rows in `r`: each row from `row_at(state, at)`, the selection marked, the
+ * rows cut to the pane and scrolled sideways with the list (the overview, the callers).
+ */
+void tui_list_draw_text(tui_list *l, tui_rect r, bool focused, tui_text_row (*row_at)(const void *state, size_t at),
+                        const void *state);
+
 /* A list pane's ops (view.h): a click selects a row and a double click activates it; the wheel
  * scrolls. */
 tui_reaction tui_list_click_activates(tui_list *l, int row, bool twice);

@@ -435,21 +435,17 @@ static void view_set_project(tui_view *view, const tui_project *project)
     tui_list_fit(&v->list, 1 << 20);
 }
 
+static tui_text_row row_at(const void *state, size_t at)
+{
+    const overview_row *or = &((const overview_view *)state)->rows[at];
+    return (tui_text_row){ or->text, 1 + or->indent, tui_attr(or->element) };
+}
+
 static void view_draw(tui_view *view, bool focused)
 {
     overview_view *v = view->state;
     tui_rect r = view->rect;
-    tui_list_fit(&v->list, r.h);
-    for (int row = 0; row < r.h; row++) {
-        int y = r.y + row;
-        size_t at = v->list.top + (size_t)row;
-        tui_fill(y, r.x, r.w, tui_attr(TUI_EL_NORMAL));
-        if (at >= v->list.count) continue;
-        const overview_row *or = &v->rows[at];
-        attr_t sel = tui_list_draw_row(&v->list, at, y, r.x, r.w, focused);
-        int x = r.x + 1 + (or->indent < r.w - 1 ? or->indent : 0);
-        tui_put(y, x, r.x + r.w - x, or->text, sel ? sel : tui_attr(or->element));
-    }
+    tui_list_draw_text(&v->list, r, focused, row_at, v);
     if (r.h > 0 && v->index < 0)
         tui_put(r.y, r.x + 1, r.w - 1, "Select a module in the tree to see its source.", tui_attr(TUI_EL_NOTE));
 }
