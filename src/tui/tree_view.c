@@ -83,6 +83,8 @@ static void compute_rows(tree_view *v, size_t keep_node, int height)
 /* ---- loading --------------------------------------------------------------------------- */
 
 /* Keeps expanded nodes and the selection when they still exist. */
+static int measure_width_needed(const tree_view *v);
+
 static void view_set_project(tui_view *view, const tui_project *project)
 {
     tree_view *v = view->state;
@@ -99,6 +101,7 @@ static void view_set_project(tui_view *view, const tui_project *project)
     }
     tree_model_free(&v->model);
     tree_model_build(&v->model, project);
+    v->width_needed = measure_width_needed(v);
     size_t select = 0;
     for (size_t i = 0; was_expanded && i < v->model.len; i++) {
         char *key = tree_model_key(&v->model, i);
@@ -480,7 +483,7 @@ const tui_view_ops tree_view_ops = {
     .set_filter = view_set_filter,
 };
 
-int tree_view_width_needed(const tree_view *v)
+static int measure_width_needed(const tree_view *v)
 {
     int need = 0;
     for (size_t i = 0; i < v->model.len; i++) {
@@ -493,4 +496,9 @@ int tree_view_width_needed(const tree_view *v)
         if (w > need) need = w;
     }
     return need;
+}
+
+int tree_view_width_needed(const tree_view *v)
+{
+    return v->width_needed;
 }

@@ -16,6 +16,7 @@ typedef struct tree_view {
     char filter[256];
     bool *match;           /* per node: its label matches the filter */
     bool *keep;            /* per node: it or a descendant matches */
+    int width_needed;      /* columns the widest node takes (tree_view_width_needed), measured per load */
 } tree_view;
 
 /* The tree as a pane (view.h). */
@@ -29,7 +30,8 @@ bool tree_view_reveal(tree_view *v, long file, long def, int height);
 bool tree_view_reveal_key(tree_view *v, const char *key, int height);
 /* Selects the node whose folder holds `folder` most closely. */
 bool tree_view_reveal_folder(tree_view *v, const char *folder, int height);
-/* The columns the widest node takes (indentation, glyph, label and counts), notes left out. */
+/* The columns the widest node takes (indentation, glyph, label and counts), notes left out;
+ * measured once per project, since the layout asks on every relayout. */
 int tree_view_width_needed(const tree_view *v);
 
 #endif
